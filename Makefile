@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# iommu-alist. Front end for the module build (Kbuild) and the test guests.
+#
+#   make [KDIR=...]              modules for a kernel build tree (default:
+#                                the running kernel's), C++ post-link check
+#   make check                   everything: installs what is missing, builds
+#                                the guest kernels (cached), host tests, KUnit
+#                                and selftests in both guests, runner tests;
+#                                ends with "N passed, N failed, N skipped"
+#   make run [ARCH=x86_64|arm64] the main job: boot a guest with our modules
+#                                loaded and show them working
+#   make kunit ARCH=...          KUnit suites in one guest
+#   make selftests ARCH=...      iommufd selftests in one guest
+#   make kernel ARCH=...         just the (cached) guest kernel
+#   make host-tests              GoogleTest suites of the core (plain, ASan, TSan)
+#   make bench                   benchmarks of the core (build/host/bench.json)
+#   make clean
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+ARCH ?= x86_64
+export ALIST_CACHE ALIST_BUILD
+
+# Only pass ARCH/CROSS_COMPILE to a dev-host build when the user set them.
+kbuild-arch := $(if $(filter command line environment,$(origin ARCH)),ARCH=$(ARCH))
+kbuild-cross := $(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE))
+
+.PHONY: all modules modules_install check run kunit selftests kernel guest \
+	host-tests bench clean help
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(kbuild-arch) $(kbuild-cross) modules
+	scripts/check-cxx-module.py $(wildcard $(CURDIR)/*.ko)
+
+modules_install:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(kbuild-arch) $(kbuild-cross) modules_install
+
+kernel:
+	scripts/install-deps.sh
+	scripts/build-kernel.sh $(ARCH) >/dev/null
+
+guest:
+	scripts/install-deps.sh
+	scripts/guest-build.sh $(ARCH)
+
+kunit: guest
+	scripts/guest-test.sh $(ARCH) kunit
+
+selftests: guest
+	scripts/guest-test.sh $(ARCH) selftests
+
+run: guest
+	scripts/guest-test.sh $(ARCH) run
+
+host-tests:
+	scripts/install-deps.sh
+	$(MAKE) -C host test asan tsan
+
+bench:
+	scripts/install-deps.sh
+	$(MAKE) -C host bench
+
+check:
+	scripts/check.sh
+
+clean:
+	rm -rf build
+	rm -f *.ko *.o *.mod *.mod.c modules.order Module.symvers .*.cmd
+
+help:
+	@sed -n '3,20p' Makefile

@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: every test layer, from a fresh clone on a Debian 12 machine.
+#
+# Stages: install what is missing; build both guest kernels (cached under
+# ALIST_CACHE); host tests of the core (plain, ASan+UBSan, TSan, fuzz);
+# the runner's own tests; KUnit + selftests in the x86_64 and arm64 guests.
+# A failing stage does not stop the others: every result is counted. Prints
+# each stage's wall time, then the total line "N passed, N failed, N skipped"
+# as the very last line. Exit status 0 only when nothing failed.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+res=$ALIST_BUILD/results
+rm -rf "$res"
+mkdir -p "$res"
+stages=()
+sources=()
+t_all=$(date +%s)
+
+# stage NAME CMD...: run, time, and on a non-zero exit record one failure
+# for the stage itself (its own results, if any, are counted separately).
+stage() {
+	local name=$1 t rc
+	shift
+	alist_log "stage: $name"
+	t=$(date +%s)
+	"$@"
+	rc=$?
+	stages+=("$(printf '%-28s %5ss  %s' "$name" $(( $(date +%s) - t )) \
+		"$([ $rc = 0 ] && echo ok || echo "FAILED (exit $rc)")")")
+	if [ $rc != 0 ]; then
+		sources+=("stage:$name=0:1:0")
+	fi
+	return 0
+}
+
+unittest_counts() {
+	# python unittest: "Ran N tests" + "FAILED (failures=a, errors=b, skipped=c)"
+	local name=$1 log=$2 ran fail skip
+	ran=$(sed -n 's/^Ran \([0-9]*\) tests\?.*/\1/p' "$log" | tail -n 1)
+	fail=$(grep -oE '(failures|errors)=[0-9]+' "$log" | awk -F= '{s+=$2} END {print s+0}')
+	skip=$(grep -oE 'skipped=[0-9]+' "$log" | awk -F= '{s+=$2} END {print s+0}')
+	sources+=("$name=$(( ${ran:-0} - fail - skip )):$fail:$skip")
+}
+
+runner_selftests() {
+	python3 -m unittest discover -s "$ALIST_TOP/scripts/tests" > "$res/runner-unittest.log" 2>&1
+	local rc=$?
+	tail -n 5 "$res/runner-unittest.log"
+	unittest_counts runner-unittest "$res/runner-unittest.log"
+	return $rc
+}
+
+stage deps "$ALIST_TOP/scripts/install-deps.sh"
+stage kernel-x86_64 "$ALIST_TOP/scripts/build-kernel.sh" x86_64
+stage kernel-arm64 "$ALIST_TOP/scripts/build-kernel.sh" arm64
+
+stage host-tests make -s -C "$ALIST_TOP/host" test asan tsan
+for v in plain asan tsan; do
+	sources+=("$ALIST_BUILD/host/$v/results.json")
+done
+stage host-fuzz make -s -C "$ALIST_TOP/host" fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
+
+stage runner-tests runner_selftests
+stage runner-guest-canary "$ALIST_TOP/scripts/test-runner-canary.sh" "$res"
+sources+=("$res/canary.json")
+
+for arch in x86_64 arm64; do
+	stage "guest-build-$arch" "$ALIST_TOP/scripts/guest-build.sh" "$arch"
+	stage "guest-$arch" "$ALIST_TOP/scripts/guest-test.sh" "$arch" check
+	sources+=("$ALIST_BUILD/$arch/results/check.json")
+done
+
+echo
+echo "stage                        wall   status"
+printf '%s\n' "${stages[@]}"
+echo "total                        $(( $(date +%s) - t_all ))s"
+echo
+python3 "$ALIST_TOP/scripts/results.py" "${sources[@]}"

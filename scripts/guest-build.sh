@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build everything a test guest of ARCH boots with: the guest kernel
+# (cached), our modules against it (output in build/ARCH/modules, sources
+# untouched), the C++ post-link check, the selftest programs, the initramfs.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+arch=${1:?usage: guest-build.sh ARCH}
+alist_arch_vars "$arch"
+kbuild=$("$ALIST_TOP/scripts/build-kernel.sh" "$arch")
+ksrc=$(alist_ksrc)
+out=$ALIST_BUILD/$arch
+mkdir -p "$out/modules" "$out/selftests"
+
+alist_log "$arch: modules"
+make -s -C "$kbuild" M="$ALIST_TOP" MO="$out/modules" ARCH="$KARCH" \
+	CROSS_COMPILE="$CROSS" -j"$(nproc)" modules
+"$ALIST_TOP/scripts/check-cxx-module.py" --cross "$CROSS" "$out"/modules/*.ko
+
+alist_log "$arch: selftests"
+make -s -C "$ALIST_TOP/selftests" KSRC="$ksrc" UAPI="$kbuild/uapi/include" \
+	CC="${CROSS}gcc" O="$out/selftests"
+
+alist_log "$arch: initramfs"
+"$ALIST_TOP/scripts/mkinitramfs.sh" "$arch" "$kbuild" "$out/modules" \
+	"$out/selftests" "$out/initramfs.cpio.gz"

@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Run a test guest of ARCH after guest-build.sh:
+#   kunit      every KUnit suite of our modules
+#   selftests  every selftest program
+#   check      both in one boot (what make check runs)
+#   run        the demo: modules loaded, what they do, shown on the terminal
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+arch=${1:?usage: guest-test.sh ARCH kunit|selftests|check|run}
+mode=${2:?usage: guest-test.sh ARCH kunit|selftests|check|run}
+shift 2
+out=$ALIST_BUILD/$arch
+
+join() {
+	local IFS=,
+	echo "$*"
+}
+
+# Load order: the core, the driver for this arch, then the test modules.
+mods=(iommu_alist)
+case "$arch" in
+x86_64) drv=alist_vtd ;;
+arm64) drv=alist_smmuv3 ;;
+esac
+[ -f "$out/modules/$drv.ko" ] && mods+=("$drv")
+for ko in "$out"/modules/*kunit*.ko; do
+	[ -f "$ko" ] && mods+=("$(basename "$ko" .ko)")
+done
+
+# Every suite our KUnit sources define must run.
+mapfile -t suites < <(sed -n 's/^[[:space:]]*\.name = "\(alist_[a-z0-9_]*\)",$/\1/p' \
+	"$ALIST_TOP"/kunit/*.c | sort -u)
+mapfile -t progs < <(find "$out/selftests" -maxdepth 1 -type f -perm -u+x -printf '%f\n' | sort)
+
+case "$mode" in
+kunit) args=(--kunit "$(join "${suites[@]}")") ;;
+selftests) args=(--selftests "$(join "${progs[@]}")") ;;
+check) args=(--kunit "$(join "${suites[@]}")" --selftests "$(join "${progs[@]}")") ;;
+run) args=(--run "demo-$arch.sh" --no-parse) ;;
+*) alist_die "unknown mode $mode" ;;
+esac
+
+set +e
+"$ALIST_TOP/scripts/run-guest.sh" --arch "$arch" --name "$mode" \
+	--modules "$(join "${mods[@]}")" "${args[@]}" "$@"
+rc=$?
+set -e
+if [ "$mode" = run ]; then
+	# The demo is for reading: show the console without the boot chatter.
+	sed -n '/ALIST-BOOTED/,$p' "$out/logs/run.log"
+fi
+exit $rc

@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot one test guest, capture its console, and turn the log into results.
+#
+# usage: run-guest.sh --arch ARCH --name NAME [--modules m1,m2]
+#                     [--kunit s1,s2] [--selftests p1,p2] [--run SCRIPT]
+#                     [--vtd-mode fs|ss] [--timeout SEC] [--append ARGS]
+#                     [--initrd FILE] [--no-parse]
+#
+# x86_64: q35 + intel-iommu (scalable mode; first stage with --vtd-mode fs,
+#         the default, second stage with ss) + edu. The in-tree VT-d driver
+#         stands aside: intel_iommu=off intremap=off.
+# arm64:  virt, GICv3 (ITS: isolated MSI), SMMUv3 with nested stages + edu.
+#
+# The log is build/ARCH/logs/NAME.log, results build/ARCH/results/NAME.json.
+# Exit status: the parser's (0 only when nothing failed), or the runner's
+# own failure.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+arch=x86_64 name= modules= kunit= selftests= run= vtd_mode=fs timeout=300
+append= parse=1 initrd=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--arch) arch=$2; shift ;;
+	--name) name=$2; shift ;;
+	--modules) modules=$2; shift ;;
+	--kunit) kunit=$2; shift ;;
+	--selftests) selftests=$2; shift ;;
+	--run) run=$2; shift ;;
+	--vtd-mode) vtd_mode=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	--append) append=$2; shift ;;
+	--initrd) initrd=$2; shift ;;
+	--no-parse) parse=0 ;;
+	*) alist_die "run-guest.sh: unknown option $1" ;;
+	esac
+	shift
+done
+[ -n "$name" ] || alist_die "run-guest.sh: --name is required"
+alist_arch_vars "$arch"
+
+kbuild=$(alist_kbuild "$arch")
+kernel=$kbuild/$KIMAGE
+initrd=${initrd:-$ALIST_BUILD/$arch/initramfs.cpio.gz}
+[ -f "$kernel" ] || alist_die "no $arch kernel at $kernel (make kernel ARCH=$arch)"
+[ -f "$initrd" ] || alist_die "no initramfs at $initrd (make initramfs ARCH=$arch)"
+
+logdir=$ALIST_BUILD/$arch/logs
+resdir=$ALIST_BUILD/$arch/results
+mkdir -p "$logdir" "$resdir"
+log=$logdir/$name.log
+
+cmdline="panic=-1 kunit.autorun=0 alist_modules=$modules alist_kunit=$kunit"
+cmdline="$cmdline alist_selftests=$selftests alist_run=$run $append"
+qemu=(-nodefaults -display none -monitor none -serial stdio -no-reboot
+      -accel tcg -m 2048 -smp 2 -kernel "$kernel" -initrd "$initrd")
+case "$arch" in
+x86_64)
+	case "$vtd_mode" in
+	fs) vtd=intel-iommu,intremap=off,x-scalable-mode=on,x-flts=on,device-iotlb=on ;;
+	ss) vtd=intel-iommu,intremap=off,x-scalable-mode=on,device-iotlb=on ;;
+	*) alist_die "--vtd-mode is fs or ss" ;;
+	esac
+	qemu+=(-M q35 -cpu max -bios qboot.rom -device "$vtd" -device edu)
+	cmdline="console=ttyS0 intel_iommu=off intremap=off iommufd.allow_unsafe_interrupts=1 $cmdline"
+	;;
+arm64)
+	qemu+=(-M virt,gic-version=3,iommu=smmuv3 -cpu max,pauth-impdef=on
+	       -global arm-smmuv3.stage=nested -device edu)
+	cmdline="console=ttyAMA0 $cmdline"
+	;;
+esac
+
+alist_log "booting $arch guest '$name' (log: ${log#$ALIST_TOP/})"
+start=$(date +%s)
+set +e
+timeout -k 10 "$timeout" "$QEMU" "${qemu[@]}" -append "$cmdline" < /dev/null > "$log" 2>&1
+rc=$?
+set -e
+echo "ALIST-HOST qemu exit $rc after $(( $(date +%s) - start ))s" >> "$log"
+[ "$rc" = 124 ] && alist_log "$arch guest '$name' timed out after ${timeout}s"
+
+[ "$parse" = 1 ] || exit "$rc"
+
+expect=()
+for s in $(echo "$kunit" | tr ',' ' '); do expect+=(--expect "kunit:$s"); done
+for p in $(echo "$selftests" | tr ',' ' '); do expect+=(--expect "selftest:$p"); done
+python3 "$ALIST_TOP/scripts/ktap.py" "$log" "${expect[@]}" --label "$arch/$name" \
+	--json "$resdir/$name.json"
