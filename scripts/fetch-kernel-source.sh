@@ -11,7 +11,7 @@ mkdir -p "$debs" "$ALIST_CACHE/src"
 deb=$(ls "$debs"/${ALIST_KPKG}_*_all.deb 2>/dev/null | tail -n 1 || true)
 if [ -z "$deb" ]; then
 	alist_log "downloading $ALIST_KPKG"
-	(cd "$debs" && apt-get download "$ALIST_KPKG" >/dev/null) ||
+	(cd "$debs" && apt-get download "$ALIST_KPKG" >/dev/null 2>&1) ||
 		alist_die "apt-get download $ALIST_KPKG failed (run scripts/install-deps.sh)"
 	deb=$(ls "$debs"/${ALIST_KPKG}_*_all.deb | tail -n 1)
 fi

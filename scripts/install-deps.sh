@@ -42,6 +42,14 @@ qemu_ok() {
 }
 
 busybox_arm64=$ALIST_CACHE/busybox/arm64/busybox
+aptlog=$ALIST_CACHE/apt.log
+
+# apt_get ARGS: quiet unless it fails; the full output stays in $aptlog.
+apt_get() {
+	mkdir -p "$ALIST_CACHE"
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get "$@" > "$aptlog" 2>&1 ||
+		{ tail -n 30 "$aptlog" >&2; alist_die "apt-get $1 failed (log: $aptlog)"; }
+}
 
 if [ -z "$(missing_pkgs "${pkgs[@]}")" ] && qemu_ok && [ -x "$busybox_arm64" ] &&
    [ -f "$sources" ]; then
@@ -75,24 +83,24 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 fi
 
 alist_log "apt-get update"
-$SUDO apt-get update -qq
+apt_get update
 
 missing=$(missing_pkgs "${pkgs[@]}")
 if [ -n "$missing" ]; then
 	alist_log "installing: $(echo $missing)"
 	# shellcheck disable=SC2086
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+	apt_get install -y --no-install-recommends $missing
 fi
 if ! qemu_ok; then
 	alist_log "installing QEMU $qemu_want from bookworm-backports"
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-		-t bookworm-backports "${bpo_pkgs[@]}"
+	apt_get install -y --no-install-recommends -t bookworm-backports "${bpo_pkgs[@]}"
 	qemu_ok || alist_die "QEMU $qemu_want not installed"
 fi
 
 if [ ! -x "$busybox_arm64" ]; then
 	alist_log "unpacking busybox-static:arm64"
 	tmp=$(mktemp -d)
+	chmod 755 "$tmp" # apt's sandbox user downloads into it
 	(cd "$tmp" && apt-get download busybox-static:arm64 >/dev/null)
 	dpkg-deb -x "$tmp"/busybox-static_*_arm64.deb "$tmp/root"
 	mkdir -p "$(dirname "$busybox_arm64")"

@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+# The main job's demo (make run), run by the guest's /init: what is loaded,
+# which IOMMU hardware and devices the guest has, and the core exercised
+# under the guest kernel's real RCU, lockdep and KASAN.
+
+section() {
+	echo
+	echo "== $*"
+}
+
+section "iommu-alist on $(uname -m), Linux $(uname -r)"
+echo "kernel command line: $(cat /proc/cmdline)"
+
+section "our modules"
+grep alist /proc/modules | while read -r name size refs deps state rest; do
+	echo "  $name ($size bytes, $state)"
+done
+
+section "IOMMU units registered with the IOMMU core"
+if [ -n "$(ls /sys/class/iommu 2>/dev/null)" ]; then
+	ls /sys/class/iommu | sed 's/^/  /'
+else
+	echo "  none yet (the VT-d and SMMUv3 drivers register here)"
+fi
+
+section "PCI devices"
+for d in /sys/bus/pci/devices/*; do
+	g=$(readlink "$d/iommu_group" 2>/dev/null)
+	printf '  %s %s:%s %s\n' "${d##*/}" "$(cat "$d/vendor")" "$(cat "$d/device")" \
+		"${g:+iommu_group ${g##*/}}"
+done
+
+section "the core under the guest kernel (KUnit)"
+for s in /sys/kernel/debug/kunit/alist_*; do
+	[ -d "$s" ] || continue
+	echo run > "$s/run"
+	printf '  %-28s %s\n' "${s##*/}" "$(sed -n 's/^# .*: \(pass:.*\)$/\1/p' "$s/results" | head -n 1)"
+done
+
+section "kernel messages from our modules"
+dmesg | grep -E 'iommu_alist|alist_' | sed 's/^/  /'
