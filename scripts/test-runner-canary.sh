@@ -71,7 +71,7 @@ if what == "pass":
 elif what == "fail":
     ok = status("alist_canary_fail/alist_canary_fails") == ["FAIL"]
 else:
-    ok = any("WARNING" in s or "cut here" in s for s in r.get("splats", []))
+    ok = any(s.get("kind") in ("WARN", "cut-here") for s in r.get("splats", []))
 sys.exit(0 if ok else 1)
 PY
 }
