@@ -1,12 +1,64 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Exports of the core's C API.
+ * Exports of the core's C API, in the IOMMU_ALIST namespace.
  *
- * The API is implemented in C++ (the core's *_c_api.cpp files, extern "C"). Kbuild
- * computes symbol versions only for C objects, from the prototypes a C file
- * sees, so the exports live here, next to the prototypes, and nothing is
- * exported from C++.
+ * The API is implemented in C++ (extern "C"). Kbuild computes symbol
+ * versions only for C objects, from the prototypes a C file sees, so the
+ * exports live here, next to the prototypes, and nothing is exported from
+ * C++. scripts/check-exports.py keeps this list equal to the functions the
+ * public headers declare.
  */
 #include <linux/export.h>
 
-#include <alist/env.h>
+#include <alist/attach_list.h>
+#include <alist/id_table.h>
+#include <alist/inv.h>
+#include <alist/user_array.h>
+#include <alist/lock.h>
+
+/* attach_list.h */
+EXPORT_SYMBOL_NS_GPL(alist_list_alloc, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_list_free, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_list_prepare_attach, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_nest_prepare_attach, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_list_commit_attach, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_list_abort_attach, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_list_detach, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_nest_detach, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_nest_derive, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_list_compact, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_list_count, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_list_read_begin, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_view_next, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_view_entries, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_list_read_end, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_list_snapshot, "IOMMU_ALIST");
+
+/* id_table.h */
+EXPORT_SYMBOL_NS_GPL(alist_id_table_alloc, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_id_table_free, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_id_table_insert, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_id_table_remove, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_id_table_lookup, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_id_table_count, "IOMMU_ALIST");
+
+/* inv.h */
+EXPORT_SYMBOL_NS_GPL(alist_inv_cursor_init, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_inv_cursor_add_range, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_inv_cursor_add_all, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_inv_cursor_empty, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_vtd_inv_fill, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_smmuv3_inv_fill, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_vtd_wait_desc, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_smmuv3_cmd_sync, "IOMMU_ALIST");
+
+/* user_array.h */
+EXPORT_SYMBOL_NS_GPL(alist_vtd_user_inv_decode, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_smmuv3_user_inv_init, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_smmuv3_user_inv_fill, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_smmuv3_user_inv_finish, "IOMMU_ALIST");
+
+/* lock.h */
+EXPORT_SYMBOL_NS_GPL(alist_lock, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_unlock, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_assert_locked, "IOMMU_ALIST");

@@ -13,13 +13,15 @@ ksrc=$(alist_ksrc)
 out=$ALIST_BUILD/$arch
 mkdir -p "$out/modules" "$out/selftests"
 
+"$ALIST_TOP/scripts/check-exports.py"
+
 alist_log "$arch: modules"
 make -s -C "$kbuild" M="$ALIST_TOP" MO="$out/modules" ARCH="$KARCH" \
 	CROSS_COMPILE="$CROSS" -j"$(nproc)" modules
 "$ALIST_TOP/scripts/check-cxx-module.py" --cross "$CROSS" "$out"/modules/*.ko
 
 alist_log "$arch: selftests"
-make -s -C "$ALIST_TOP/selftests" KSRC="$ksrc" UAPI="$kbuild/uapi/include" \
+make -s -C "$ALIST_TOP/selftests" KSRC="$ksrc" UAPI="$kbuild/uapi/include" ARCH="$arch" \
 	CC="${CROSS}gcc" O="$out/selftests"
 
 alist_log "$arch: initramfs"
