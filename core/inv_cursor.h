@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * InvCursor: the state behind struct alist_inv_cursor: the request, the
+ * plan (made on the first fill, when the format is known) and the walk
+ * position. Plain data, so it lives in the C caller's opaque buffer.
+ */
+#ifndef ALIST_CORE_INV_CURSOR_H
+#define ALIST_CORE_INV_CURSOR_H
+
+#include <alist/errno.h>
+#include <alist/inv.h>
+
+#include "buffer_sink.h"
+#include "batcher.h"
+#include "inv_plan.h"
+#include "inv_request.h"
+#include "walk_state.h"
+
+namespace alist {
+
+class InvCursor {
+public:
+	enum Format : alist_u8 { kNone = 0, kVtd = 1, kSmmuv3 = 2 };
+
+	static InvCursor *From(alist_inv_cursor *c)
+	{
+		return reinterpret_cast<InvCursor *>(c->opaque);
+	}
+	static const InvCursor *From(const alist_inv_cursor *c)
+	{
+		return reinterpret_cast<const InvCursor *>(c->opaque);
+	}
+
+	void Init(unsigned flags, unsigned granule_lg2)
+	{
+		req_.Init(flags & ALIST_INV_LEAF, granule_lg2);
+		format_ = kNone;
+		walk_.Reset();
+	}
+
+	InvRequest &request() { return req_; }
+	const InvRequest &request() const { return req_; }
+
+	/* One chunk of the walk for format @F with emitter @E. */
+	template <class E, Format F>
+	int Fill(const typename E::Params *p, const alist_target *t, alist_u32 n,
+		 alist_cmd *buf, alist_u32 cap, alist_inv_chunk *chunk)
+	{
+		if (!chunk || !buf || !cap || !p || (n && !t) || !E::ParamsValid(*p))
+			return -ALIST_EINVAL;
+		if (format_ != F) {
+			/* First fill plans; a cursor never switches format. */
+			if (format_ != kNone)
+				return -ALIST_EINVAL;
+			format_ = F;
+			plan_ = E::MakePlan(*p, req_);
+		}
+
+		BufferSink sink(buf, cap, chunk);
+
+		chunk->done = Batcher<E>::Run(*p, plan_, req_.ranges, t, n, walk_, sink);
+		return 0;
+	}
+
+private:
+	InvRequest req_;
+	InvPlan plan_;
+	WalkState walk_;
+	Format format_;
+};
+
+static_assert(sizeof(InvCursor) <= sizeof(alist_inv_cursor),
+	      "ALIST_INV_CURSOR_WORDS too small");
+static_assert(alignof(InvCursor) <= alignof(alist_inv_cursor),
+	      "alist_inv_cursor under-aligned");
+static_assert(__is_trivially_copyable(InvCursor),
+	      "the cursor lives in plain C storage");
+
+} // namespace alist
+
+#endif /* ALIST_CORE_INV_CURSOR_H */

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Smmuv3UserDecoder<Translator>: a vSMMU's IOMMU_VIOMMU_INVALIDATE_DATA_
+ * ARM_SMMUV3 array, validated and translated in order into commands for the
+ * physical SMMU's queue, as one batch with one CMD_SYNC.
+ *
+ * Accepted (anything else is -EIO, the uAPI's errno for a bad command):
+ *   TLBI_NH_VA, TLBI_NH_VAA   range fields only with RIL; VMID forced
+ *   TLBI_NH_ASID, TLBI_NH_ALL VMID forced
+ *   TLBI_NSNH_ALL             becomes TLBI_NH_ALL of the vSMMU's VMID
+ *   CFGI_CD, CFGI_CD_ALL      vSID -> pSID
+ *   ATC_INV                   only with ATS; SIZE <= 52; vSID -> pSID
+ * Each opcode has an allow-list of fields; any other bit set is refused, so
+ * a guest can never make the shared queue raise CERROR_ILL, and reserved
+ * encodings (TG=0 with range fields, TG!=0 with NUM=SCALE=TTL=0) are
+ * refused too.
+ *
+ * Syncs: the guest's own CMD_SYNCs never reach us (the VMM cuts batches
+ * there), so within one array the only sync the architecture needs is
+ * before an ATC_INV that follows a TLBI or CFGI (the device must not refetch
+ * through a stale SMMU TLB or configuration), plus one at the end. Not one
+ * per N commands: the driver's queue takes chunks without syncs.
+ *
+ * The walk is resumable like Batcher (a sink may pause it); the state is
+ * plain data so the C API keeps it in an opaque buffer.
+ *
+ * Translator: any type with
+ *	int Lookup(alist_u64 vsid, alist_u32 *psid) const;	// 0 or -ENOENT
+ */
+#ifndef ALIST_CORE_SMMUV3_USER_DECODER_H
+#define ALIST_CORE_SMMUV3_USER_DECODER_H
+
+#include <alist/errno.h>
+#include <alist/inv.h>
+#include <alist/user_array.h>
+
+#include "smmuv3_cmd.h"
+#include "user_array_reader.h"
+
+namespace alist {
+
+template <class Translator>
+class Smmuv3UserDecoder {
+public:
+	using C = Smmuv3Cmd;
+
+	void Init(alist_user_array *a, const alist_smmuv3_params &p,
+		  alist_u32 instance, alist_u32 vmid, Translator tr)
+	{
+		array_ = a;
+		tr_ = tr;
+		instance_ = instance;
+		vmid_ = vmid;
+		index_ = 0;
+		err_code_ = ALIST_UARRAY_OK;
+		ril_ = p.ril;
+		ats_ = p.ats;
+		has_pending_ = false;
+		pending_atc_ = false;
+		ordered_ = false;
+		pending_sync_ = false;
+		done_ = false;
+		error_ = UserArrayReader::CheckHeader(*a, ALIST_UARRAY_TYPE_SMMUV3,
+						      sizeof(alist_smmuv3_user_cmd),
+						      &err_code_);
+	}
+
+	/* Emit the valid prefix; false when the sink paused, true when done. */
+	template <class Sink>
+	bool Run(Sink &sink)
+	{
+		/* 16 commands (256 bytes) of stack; refilled per call. */
+		ChunkedReader<alist_smmuv3_user_cmd, 16> reader;
+
+		if (done_)
+			return true;
+		for (;;) {
+			if (!has_pending_) {
+				if (error_ || index_ >= array_->entry_num)
+					break;
+
+				alist_smmuv3_user_cmd in;
+
+				error_ = reader.Get(*array_, index_, &in, &err_code_);
+				if (!error_)
+					error_ = Translate(in, pending_, &pending_atc_,
+							   &err_code_);
+				if (error_)
+					break;
+				has_pending_ = true;
+			}
+			if (pending_atc_ && ordered_) {
+				ordered_ = false;
+				pending_sync_ = false;
+				if (!sink.Sync(instance_))
+					return false;
+			}
+			if (!sink.Emit(instance_, Cmd(pending_)))
+				return false;
+			has_pending_ = false;
+			pending_sync_ = true;
+			ordered_ = ordered_ || !pending_atc_;
+			index_++;
+		}
+		done_ = true;
+		if (pending_sync_) {
+			pending_sync_ = false;
+			sink.Sync(instance_);
+		}
+		return true;
+	}
+
+	/* Report entries handled and the error code; return the errno. */
+	int Finish()
+	{
+		array_->entry_num = index_;
+		array_->err_code = error_ ? err_code_ : static_cast<alist_u32>(ALIST_UARRAY_OK);
+		return error_;
+	}
+
+	/*
+	 * Validate one guest command and build the physical one.
+	 * Return: 0, or -EIO with @err set.
+	 */
+	int Translate(const alist_smmuv3_user_cmd &in, alist_u64 out[2], bool *atc,
+		      alist_u32 *err) const
+	{
+		/* The uAPI is little-endian; both supported kernels are too. */
+		alist_u64 d0 = in.cmd[0], d1 = in.cmd[1];
+		alist_u64 op = d0 & C::kOpMask;
+		alist_u64 ok0 = C::kOpMask, ok1 = 0;
+		bool sid = false, vmid = false;
+
+		*atc = false;
+		switch (op) {
+		case C::kTlbiNhAll:
+			ok0 |= C::kVmidMask;
+			vmid = true;
+			break;
+		case C::kTlbiNsnhAll:
+			/* No VMID field: becomes NH_ALL of this vSMMU's VMID. */
+			vmid = true;
+			break;
+		case C::kTlbiNhAsid:
+			ok0 |= C::kVmidMask | C::kAsidMask;
+			vmid = true;
+			break;
+		case C::kTlbiNhVa:
+		case C::kTlbiNhVaa:
+			ok0 |= C::kNumMask | C::kScaleMask | C::kVmidMask |
+			       (op == C::kTlbiNhVa ? C::kAsidMask : 0);
+			ok1 = C::kLeaf | C::kTtlMask | C::kTgMask | C::kVaMask;
+			if (int r = CheckRange(d0, d1, err))
+				return r;
+			vmid = true;
+			break;
+		case C::kCfgiCd:
+			ok0 |= C::kSsidMask | C::kSidMask;
+			ok1 = C::kLeaf;
+			sid = true;
+			break;
+		case C::kCfgiCdAll:
+			ok0 |= C::kSidMask;
+			sid = true;
+			break;
+		case C::kAtcInv:
+			if (!ats_)
+				return Fail(err, ALIST_UARRAY_ERR_FEATURE);
+			ok0 |= C::kAtcGlobal | C::kAtcSsv | C::kSsidMask | C::kSidMask;
+			ok1 = C::kAtcSizeMask | C::kAtcAddrMask;
+			if ((d1 & C::kAtcSizeMask) > C::kAtcSizeAll ||
+			    (!(d0 & C::kAtcSsv) && (d0 & C::kSsidMask)))
+				return Fail(err, ALIST_UARRAY_ERR_FIELD);
+			sid = true;
+			*atc = true;
+			break;
+		default:
+			return Fail(err, ALIST_UARRAY_ERR_OPCODE);
+		}
+		if ((d0 & ~ok0) || (d1 & ~ok1))
+			return Fail(err, ALIST_UARRAY_ERR_FIELD);
+
+		if (op == C::kTlbiNsnhAll)
+			d0 = C::kTlbiNhAll;
+		if (vmid)
+			d0 = (d0 & ~C::kVmidMask) | Field(vmid_, 47, 32);
+		if (sid) {
+			alist_u32 psid;
+
+			if (tr_.Lookup(GetField(d0, 63, 32), &psid))
+				return Fail(err, ALIST_UARRAY_ERR_VSID);
+			d0 = (d0 & ~C::kSidMask) | Field(psid, 63, 32);
+		}
+		out[0] = d0;
+		out[1] = d1;
+		return 0;
+	}
+
+private:
+	static int Fail(alist_u32 *err, alist_u32 code)
+	{
+		*err = code;
+		return -ALIST_EIO;
+	}
+
+	int CheckRange(alist_u64 d0, alist_u64 d1, alist_u32 *err) const
+	{
+		alist_u64 range = (d0 & (C::kNumMask | C::kScaleMask)) |
+				  (d1 & C::kTtlMask);
+		bool tg = d1 & C::kTgMask;
+
+		if (!ril_ && (range || tg))
+			return Fail(err, ALIST_UARRAY_ERR_FEATURE);
+		/* TG=0: no range fields; TG!=0: NUM=SCALE=TTL=0 is reserved. */
+		if (tg != (range != 0))
+			return Fail(err, ALIST_UARRAY_ERR_FIELD);
+		return 0;
+	}
+
+	static alist_cmd Cmd(const alist_u64 w[2])
+	{
+		return alist_cmd{{w[0], w[1], 0, 0}};
+	}
+
+	alist_user_array *array_;
+	Translator tr_;
+	alist_u64 pending_[2];
+	alist_u32 instance_;
+	alist_u32 vmid_;
+	alist_u32 index_;
+	alist_u32 err_code_;
+	int error_;
+	bool ril_;
+	bool ats_;
+	bool has_pending_;
+	bool pending_atc_;
+	bool ordered_;		/* a TLBI/CFGI was queued since the last sync */
+	bool pending_sync_;	/* anything was queued since the last sync */
+	bool done_;
+};
+
+} // namespace alist
+
+#endif /* ALIST_CORE_SMMUV3_USER_DECODER_H */

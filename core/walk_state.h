@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * WalkState: where a resumable walk over a target array stands. Plain data
+ * so it can live in the C caller's opaque cursor on its stack; the same
+ * state drives the one-shot C++ walk.
+ */
+#ifndef ALIST_CORE_WALK_STATE_H
+#define ALIST_CORE_WALK_STATE_H
+
+#include <alist/types.h>
+
+namespace alist {
+
+/* Position inside one target's command sequence. */
+struct EmitPos {
+	alist_u64 cur;		/* next unit (page or granule) to cover */
+	alist_u32 range;	/* index into the RangeSet */
+	bool started;		/* pre-checks done, commands in progress */
+};
+
+/* What the current instance has queued since its last sync. */
+struct InstanceFlags {
+	bool pending;		/* any command: a sync must end the instance */
+	bool tlbi;		/* an IOTLB command (SMMUv3: before ATC_INV) */
+	bool s2;		/* a stage-2 command (SMMUv3: before S1 clear) */
+
+	void Clear()
+	{
+		pending = false;
+		tlbi = false;
+		s2 = false;
+	}
+};
+
+struct WalkState {
+	static constexpr alist_u32 kNone = ~0u;
+
+	alist_u32 idx;		/* current target */
+	alist_u32 prev;		/* last target that emitted, this instance */
+	alist_u32 run_begin;	/* first emitting target of prev's kind */
+	alist_u32 atc_begin;	/* first and last + 1 emitting ALIST_KIND_ATC */
+	alist_u32 atc_end;	/* targets of this instance */
+	alist_u32 instance;
+	bool have_instance;
+	bool done;
+	InstanceFlags flags;
+	EmitPos pos;
+
+	void Reset()
+	{
+		idx = 0;
+		prev = kNone;
+		run_begin = kNone;
+		atc_begin = kNone;
+		atc_end = kNone;
+		instance = 0;
+		have_instance = false;
+		done = false;
+		flags.Clear();
+		pos = EmitPos{0, 0, false};
+	}
+};
+
+} // namespace alist
+
+#endif /* ALIST_CORE_WALK_STATE_H */

@@ -1,0 +1,1010 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The queue every model writes to, and the baseline models, written here
+ * from the public descriptions of the Linux 7.3 drivers
+ * (../shared/reference/linux-7.3-iommu.md A.6, A.8, B.3, B.4; no code
+ * copied). Each model does the per-call and per-entry work its upstream
+ * counterpart does -- no more, no less -- with the kernel-only parts
+ * (IRQ masking, tracepoints, lockdep) left out for every model alike.
+ *
+ * Queue<kWords>: the driver's command queue. Every model hands it batches
+ * of commands; it copies kWords 64-bit words per command into a ring
+ * (2 for SMMUv3's 16-byte commands, 4 for VT-d's 32-byte scalable-mode
+ * descriptors) and writes a sync command (CMD_SYNC / wait descriptor) where
+ * the model asks for one. A sync costs no modelled wait by default
+ * (g_sync_spin = 0): the table reports syncs per invalidation separately,
+ * and the time columns are the software cost (anchors.md 2d metric 2a).
+ *
+ * SpinList (VT-d, cache.c): cache_tag_flush_range(): one
+ *   calculate_psi_aligned_address() per call; domain->cache_lock taken
+ *   (cmpxchg spinlock; irqsave not modelled) across the whole walk,
+ *   including the waits; a linked list of struct cache_tag (type, iommu
+ *   pointer, device pointer, DID, PASID) grouped by IOMMU; per tag a switch
+ *   on the type: IOTLB tags read the domain's use_piotlb flag and build a
+ *   PASID-IOTLB (or IOTLB) descriptor field by field into the domain's
+ *   qi_batch; device-TLB tags dereference the device's driver data for
+ *   bus/devfn/pfsid/ats_qdep/dtlb_extra_inval and check the unit's
+ *   GCMD.TE. The batch is submitted with a wait descriptor when it holds
+ *   16 descriptors, at each IOMMU change and at the end, then memset. The
+ *   nested user path (intel_nested_cache_invalidate_user) copies, checks
+ *   and flushes once per user entry.
+ * FnArray (SMMUv3, arm_smmu_invs): smp_mb(), rcu_dereference of the
+ *   array, the ATS rwlock read-held when the array has ATS entries; a walk
+ *   of 32-byte struct arm_smmu_inv entries skipping trash (READ_ONCE
+ *   users); per entry a struct arm_smmu_cmdq_ent is built and, for TLBI
+ *   entries, arm_smmu_inv_size_too_big() and the RIL loop of
+ *   arm_smmu_cmdq_batch_add_range() run (tg, num_pages, ttl, scale/num per
+ *   command), ATS entries compute the aligned span of
+ *   arm_smmu_atc_inv_to_cmd(); every command goes through
+ *   arm_smmu_cmdq_batch_add() (supports_cmd / force-sync / full checks)
+ *   and arm_smmu_cmdq_build_cmd() (memset, opcode switch, FIELD_PREP per
+ *   field) into a 64-command on-stack batch, submitted without a sync when
+ *   full and with one at arm_smmu_invs_end_batch() boundaries. The one
+ *   deliberate difference from upstream is the dispatch: upstream switches
+ *   on inv->type; this model calls one function pointer per entry (the
+ *   issue's baseline (b)). Without retpolines, as here, an indirect call
+ *   costs about what the switch does (anchors.md 2a).
+ * FnArray (VT-d): the same RCU array and function-pointer dispatch
+ *   carrying VT-d entries (no such upstream driver exists: it is what
+ *   cache.c would be on an arm_smmu_invs-style array): the PSI address and
+ *   mask once per call as cache.c does, per entry the same descriptor
+ *   builders as SpinList into a 16-descriptor qi_batch, submitted without
+ *   a wait when full and with one at each unit change and at the end.
+ * Batch63 (vSMMU, arm_vsmmu_cache_invalidate): kzalloc of the whole array,
+ *   one copy of it, per command the 7.3 validator (opcode switch, allowed
+ *   fields, range checks) and the VMID rewrite, and an issue with CMD_SYNC
+ *   every 63 commands and at the end.
+ */
+#ifndef ALIST_INV_BENCH_MODELS_H
+#define ALIST_INV_BENCH_MODELS_H
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include <alist/inv.h>
+#include <alist/target.h>
+#include <alist/user_array.h>
+
+namespace inv_bench {
+
+/* Busy-wait iterations per sync (a volatile add each); 0 = count only. */
+extern unsigned g_sync_spin;
+
+/* Hide a value from the optimizer: every call recomputes from it. */
+template <class T>
+inline T Opaque(T v)
+{
+	asm volatile("" : "+r"(v));
+	return v;
+}
+
+template <unsigned kWords>
+class Queue {
+public:
+	static constexpr unsigned kEntries = 512;
+	/* A word no command of either format starts with: marks syncs. */
+	static constexpr alist_u64 kSyncMark = 0x5a5a5a5a5a5a5a5aull;
+
+	void Submit(const alist_cmd *b, unsigned n, alist_u32 inst, bool sync)
+	{
+		for (unsigned i = 0; i < n; i++)
+			Put(b[i].w);
+		cmds += n;
+		if (sync)
+			Sync(inst);
+	}
+
+	/* @w: n commands of kWords words each, back to back. */
+	void SubmitWords(const alist_u64 *w, unsigned n, alist_u32 inst, bool sync)
+	{
+		for (unsigned i = 0; i < n; i++)
+			Put(w + i * kWords);
+		cmds += n;
+		if (sync)
+			Sync(inst);
+	}
+
+	void Sync(alist_u32)
+	{
+		alist_u64 s[kWords] = {kSyncMark};
+
+		Put(s);
+		syncs++;
+		if (g_sync_spin) {
+			volatile unsigned x = 0;
+			for (unsigned i = 0; i < g_sync_spin; i++)
+				x = x + 1;
+		}
+	}
+
+	void Reset()
+	{
+		cmds = syncs = 0;
+		prod_ = 0;
+	}
+
+	/* Command words written since Reset() (syncs left out), if they fit. */
+	bool Written(std::vector<alist_u64> *out) const
+	{
+		if (prod_ > kEntries)
+			return false;
+		for (unsigned i = 0; i < prod_; i++)
+			if (ring_[i * kWords] != kSyncMark)
+				out->insert(out->end(), &ring_[i * kWords], &ring_[(i + 1) * kWords]);
+		return true;
+	}
+
+	unsigned long cmds = 0, syncs = 0;
+
+private:
+	void Put(const alist_u64 *w)
+	{
+		alist_u64 *d = &ring_[(prod_++ % kEntries) * kWords];
+
+		for (unsigned k = 0; k < kWords; k++)
+			d[k] = w[k];
+	}
+
+	alist_u64 ring_[kEntries * kWords];
+	unsigned prod_ = 0;
+};
+
+using VtdQueue = Queue<4>;
+using SmmuQueue = Queue<2>;
+
+/* A spinlock as the kernel's fast path takes it: cmpxchg, store-release. */
+class SpinLock {
+public:
+	void Lock()
+	{
+		int expected = 0;
+
+		while (!v_.compare_exchange_weak(expected, 1, std::memory_order_acquire,
+						 std::memory_order_relaxed))
+			expected = 0;
+	}
+	void Unlock() { v_.store(0, std::memory_order_release); }
+
+private:
+	std::atomic<int> v_{0};
+};
+
+inline unsigned FlsLong(alist_u64 x)
+{
+	return x ? 64 - __builtin_clzll(x) : 0;
+}
+
+/* ===================== VT-d: cache.c / qi_batch ========================= */
+
+namespace vtd {
+
+constexpr unsigned kPageShift = 12;
+constexpr unsigned kMaxAgawPfnWidth = 52;
+constexpr unsigned kBatchMax = 16; /* QI_MAX_BATCHED_DESC_COUNT */
+constexpr alist_u32 kGcmdTe = 1u << 31;
+
+struct QiDesc {
+	alist_u64 qw0, qw1, qw2, qw3;
+};
+
+struct QiBatch {
+	QiDesc descs[kBatchMax];
+	unsigned index;
+};
+
+struct Iommu {
+	alist_u32 seq_id;
+	alist_u32 gcmd;
+	alist_u64 cap;	/* bit 39 PSI, bits 53:48 MAMV */
+	alist_u64 ecap;	/* bit 1 QI */
+};
+
+struct DevInfo {
+	alist_u8 bus, devfn;
+	alist_u16 pfsid;
+	alist_u16 ats_qdep;
+	bool dtlb_extra_inval;
+};
+
+struct Device {
+	DevInfo *priv;	/* dev_iommu_priv_get() */
+};
+
+inline bool CapPgselInv(alist_u64 cap) { return (cap >> 39) & 1; }
+inline unsigned CapMaxAmaskVal(alist_u64 cap) { return (cap >> 48) & 0x3f; }
+
+/* qi_desc_* of iommu.h, field by field. */
+inline void DescPiotlb(alist_u16 did, alist_u32 pasid, alist_u64 addr, unsigned mask,
+		       bool ih, QiDesc *d)
+{
+	if (mask >= kMaxAgawPfnWidth) {
+		d->qw0 = (alist_u64)pasid << 32 | (alist_u64)did << 16 | 2ull << 4 | 6;
+		d->qw1 = 0;
+	} else {
+		alist_u64 align = 1ull << (kPageShift + mask);
+
+		if (addr & (align - 1)) /* WARN_ON_ONCE + ALIGN_DOWN */
+			addr &= ~(align - 1);
+		d->qw0 = (alist_u64)pasid << 32 | (alist_u64)did << 16 | 3ull << 4 | 6;
+		d->qw1 = (addr & ~0xfffull) | (alist_u64)ih << 6 | (mask & 0x3f);
+	}
+	d->qw2 = 0;
+	d->qw3 = 0;
+}
+
+inline void DescIotlb(const Iommu &iommu, alist_u16 did, alist_u64 addr, unsigned mask,
+		      alist_u64 gran, QiDesc *d)
+{
+	alist_u64 dw = (iommu.cap >> 54) & 1, dr = (iommu.cap >> 55) & 1;
+
+	d->qw0 = (alist_u64)did << 16 | dr << 7 | dw << 6 | gran << 4 | 2;
+	d->qw1 = (addr & ~0xfffull) | (addr & 1) << 6 | (mask & 0x3f);
+	d->qw2 = 0;
+	d->qw3 = 0;
+}
+
+inline void DescDevIotlbPasid(alist_u16 sid, alist_u16 pfsid, alist_u32 pasid,
+			      alist_u16 qdep, alist_u64 addr, unsigned size_order,
+			      QiDesc *d)
+{
+	alist_u64 mask = 1ull << (kPageShift + size_order - 1);
+
+	d->qw0 = (alist_u64)pasid << 32 | (alist_u64)sid << 16 | (alist_u64)(qdep & 0x1f) << 4 |
+		 8 | (alist_u64)(pfsid & 0xf) << 12 | (alist_u64)((pfsid >> 4) & 0xfff) << 52;
+	d->qw1 = addr & ~0xfffull;
+	if (size_order) {
+		d->qw1 |= ((1ull << (size_order + kPageShift)) - 1) & ~((1ull << kPageShift) - 1);
+		d->qw1 &= ~mask;
+		d->qw1 |= 1ull << 11;
+	}
+	d->qw2 = 0;
+	d->qw3 = 0;
+}
+
+inline void DescDevIotlb(alist_u16 sid, alist_u16 pfsid, alist_u16 qdep, alist_u64 addr,
+			 unsigned mask, QiDesc *d)
+{
+	if (mask) {
+		addr |= (1ull << (kPageShift + mask - 1)) - 1;
+		d->qw1 = (addr & ~0xfffull) | 1;
+	} else {
+		d->qw1 = addr & ~0xfffull;
+	}
+	if (qdep >= 32)
+		qdep = 0;
+	d->qw0 = (alist_u64)sid << 32 | (alist_u64)(qdep & 0x1f) << 16 | 3 |
+		 (alist_u64)(pfsid & 0xf) << 12 | (alist_u64)((pfsid >> 4) & 0xfff) << 52;
+	d->qw2 = 0;
+	d->qw3 = 0;
+}
+
+/* 7.3 calculate_psi_aligned_address(): one aligned span over [start, end]. */
+inline alist_u64 PsiAlignedAddress(alist_u64 start, alist_u64 end, unsigned *mask)
+{
+	unsigned sz_lg2 = FlsLong(start ^ end);
+
+	if (sz_lg2 <= kPageShift) {
+		*mask = 0;
+		return start & ~0xfffull;
+	}
+	if (sz_lg2 >= 64) {
+		*mask = kMaxAgawPfnWidth;
+		return 0;
+	}
+	*mask = sz_lg2 - kPageShift;
+	return start & ~((1ull << sz_lg2) - 1);
+}
+
+/*
+ * qi_batch_*: @wait_when_full is upstream's behaviour (qi_submit_sync()
+ * always appends a wait); FnArray queues a full batch without one.
+ */
+template <bool kWaitWhenFull>
+class Batcher {
+public:
+	void Flush(const Iommu *iommu, VtdQueue &q, bool wait = true)
+	{
+		if (!iommu || !b_.index)
+			return;
+		q.SubmitWords(&b_.descs[0].qw0, b_.index, iommu->seq_id, wait);
+		memset(&b_, 0, sizeof(b_));
+	}
+
+	QiDesc *Next() { return &b_.descs[b_.index]; }
+
+	void Increment(const Iommu *iommu, VtdQueue &q)
+	{
+		if (++b_.index == kBatchMax)
+			Flush(iommu, q, kWaitWhenFull);
+	}
+
+	void AddPiotlb(const Iommu *iommu, alist_u16 did, alist_u32 pasid, alist_u64 addr,
+		       unsigned mask, bool ih, VtdQueue &q)
+	{
+		DescPiotlb(did, pasid, addr, mask, ih, Next());
+		Increment(iommu, q);
+	}
+
+	void AddIotlb(const Iommu *iommu, alist_u16 did, alist_u64 addr, unsigned mask,
+		      alist_u64 gran, VtdQueue &q)
+	{
+		DescIotlb(*iommu, did, addr, mask, gran, Next());
+		Increment(iommu, q);
+	}
+
+	void AddDevIotlb(const Iommu *iommu, const DevInfo &info, alist_u32 pasid,
+			 alist_u64 addr, unsigned mask, VtdQueue &q)
+	{
+		alist_u16 sid = static_cast<alist_u16>(info.bus << 8 | info.devfn);
+
+		for (int rep = 0; rep < (info.dtlb_extra_inval ? 2 : 1); rep++) {
+			if (!(iommu->gcmd & kGcmdTe))
+				return;
+			if (pasid == ALIST_NO_PASID)
+				DescDevIotlb(sid, info.pfsid, info.ats_qdep, addr, mask, Next());
+			else
+				DescDevIotlbPasid(sid, info.pfsid, pasid, info.ats_qdep, addr,
+						  mask, Next());
+			Increment(iommu, q);
+		}
+	}
+
+	/* cache_tag_flush_iotlb() for one IOTLB-type tag. */
+	void FlushIotlb(bool use_piotlb, const Iommu *iommu, alist_u16 did, alist_u32 pasid,
+			alist_u64 addr, unsigned mask, bool ih, VtdQueue &q)
+	{
+		if (use_piotlb) {
+			AddPiotlb(iommu, did, pasid, addr, mask, ih, q);
+			return;
+		}
+		alist_u64 gran = 3; /* PSI */
+
+		if (!CapPgselInv(iommu->cap) || mask > CapMaxAmaskVal(iommu->cap)) {
+			addr = 0;
+			mask = 0;
+			ih = false;
+			gran = 2; /* DSI */
+		}
+		AddIotlb(iommu, did, addr | ih, mask, gran, q);
+	}
+
+private:
+	QiBatch b_{};
+};
+
+} // namespace vtd
+
+/* --- (a) SpinList: cache_tag_flush_range() ------------------------------- */
+
+class SpinList {
+public:
+	enum Type { kIotlb, kDevTlb };
+	struct Tag {
+		Tag *next;
+		Type type;
+		vtd::Iommu *iommu;
+		vtd::Device *dev;
+		alist_u16 domain_id;
+		alist_u32 pasid;
+		unsigned users;
+	};
+
+	explicit SpinList(bool use_piotlb) : use_piotlb_(use_piotlb) {}
+	~SpinList()
+	{
+		while (head_) {
+			Tag *t = head_;
+			head_ = t->next;
+			delete t;
+		}
+	}
+
+	/* cache_tag_assign(): after the last tag of the same IOMMU. */
+	void Add(Type type, vtd::Iommu *iommu, alist_u16 did, alist_u32 pasid, vtd::Device *dev)
+	{
+		lock_.Lock();
+		Tag *t = new Tag{nullptr, type, iommu, dev, did, pasid, 1};
+		Tag **pp = &head_, *after = nullptr;
+		for (Tag *c = head_; c; c = c->next)
+			if (c->iommu == iommu)
+				after = c;
+		if (after)
+			pp = &after->next;
+		else
+			while (*pp)
+				pp = &(*pp)->next;
+		t->next = *pp;
+		*pp = t;
+		lock_.Unlock();
+	}
+
+	/* [start, end] inclusive bytes. */
+	__attribute__((noinline)) void FlushRange(alist_u64 start, alist_u64 end, bool ih,
+						  VtdQueue &q)
+	{
+		unsigned mask;
+		alist_u64 addr = vtd::PsiAlignedAddress(start, end, &mask);
+		const vtd::Iommu *iommu = nullptr;
+
+		lock_.Lock();
+		for (Tag *tag = head_; tag; tag = tag->next) {
+			if (iommu && iommu != tag->iommu)
+				batch_.Flush(iommu, q);
+			iommu = tag->iommu;
+			switch (tag->type) {
+			case kIotlb:
+				batch_.FlushIotlb(use_piotlb_, iommu, tag->domain_id, tag->pasid,
+						  addr, mask, ih, q);
+				break;
+			case kDevTlb:
+				batch_.AddDevIotlb(iommu, *tag->dev->priv, tag->pasid, addr, mask, q);
+				break;
+			}
+		}
+		batch_.Flush(iommu, q);
+		lock_.Unlock();
+	}
+
+	/* intel_nested_cache_invalidate_user(): flush + wait per entry. */
+	__attribute__((noinline)) int InvalidateUser(alist_user_array *a, VtdQueue &q)
+	{
+		unsigned index, processed = 0;
+		int ret = 0;
+
+		if (a->type != ALIST_UARRAY_TYPE_VTD_S1) {
+			ret = -22;
+			goto out;
+		}
+		for (index = 0; index < a->entry_num; index++) {
+			alist_vtd_s1_inv e;
+
+			/* iommu_copy_struct_from_user_array(), entry_len == sizeof */
+			if (a->entry_len < sizeof(e)) {
+				ret = -22;
+				break;
+			}
+			memcpy(&e, static_cast<const char *>(a->uptr) + index * a->entry_len,
+			       sizeof(e));
+			if ((e.flags & ~ALIST_VTD_S1_INV_LEAF) || e.reserved) {
+				ret = -95;
+				break;
+			}
+			if ((e.addr & 0xfff) || (e.npages == ~0ull && e.addr)) {
+				ret = -22;
+				break;
+			}
+			FlushRange(e.addr, e.addr + (e.npages << 12) - 1,
+				   e.flags & ALIST_VTD_S1_INV_LEAF, q);
+			processed++;
+		}
+out:
+		a->entry_num = processed;
+		return ret;
+	}
+
+private:
+	bool use_piotlb_;
+	SpinLock lock_;
+	Tag *head_ = nullptr;
+	vtd::Batcher<true> batch_;
+};
+
+/* --- (b) FnArray ---------------------------------------------------------- */
+
+/* 7.3 arm_smmu_inv_type order. */
+enum FnType : alist_u8 {
+	kS1Asid,
+	kS2Vmid,
+	kS2VmidS1Clear,
+	kAts,
+	kAtsFull,
+	kVtdIotlb = 16,
+	kVtdDevTlb,
+};
+
+inline bool FnIsAts(alist_u8 t)
+{
+	return t == kAts || t == kAtsFull || t == kVtdDevTlb;
+}
+
+/* The request as arm_smmu_domain_inv_range() gets it. */
+struct FnReq {
+	alist_u64 iova;
+	alist_u64 size;
+	alist_u64 granule;
+	bool leaf;
+	/* VT-d only: computed once per call, as cache.c does. */
+	alist_u64 psi_addr;
+	unsigned psi_mask;
+};
+
+namespace smmu {
+
+constexpr unsigned kBatchEntries = 64;	/* CMDQ_BATCH_ENTRIES */
+constexpr alist_u32 kFeatRangeInv = 1u << 0;
+constexpr alist_u32 kOptForceSync = 1u << 0;
+constexpr unsigned kAtcSizeAll = 52;
+
+enum Op : alist_u8 {
+	kOpTlbiNhAll = 0x10,
+	kOpTlbiNhAsid = 0x11,
+	kOpTlbiNhVa = 0x12,
+	kOpTlbiS12Vmall = 0x28,
+	kOpTlbiS2Ipa = 0x2a,
+	kOpAtcInv = 0x40,
+};
+
+/* struct arm_smmu_cmdq_ent, the fields the invalidation path uses. */
+struct CmdqEnt {
+	alist_u8 opcode;
+	bool substream_valid;
+	union {
+		struct {
+			alist_u16 asid;
+			alist_u16 vmid;
+			alist_u8 num, scale, ttl, tg;
+			bool leaf;
+			alist_u64 addr;
+		} tlbi;
+		struct {
+			alist_u32 sid, ssid;
+			alist_u64 addr;
+			alist_u8 size;
+			bool global;
+		} atc;
+	};
+};
+
+struct Cmdq {
+	bool (*supports_cmd)(const CmdqEnt *); /* NULL for the main queue */
+};
+
+struct Device {
+	alist_u32 id;
+	alist_u32 features;
+	alist_u32 options;
+	Cmdq cmdq;
+};
+
+struct Batch {
+	alist_u64 cmds[kBatchEntries * 2];
+	Cmdq *cmdq;
+	int num;
+};
+
+inline alist_u64 Prep(alist_u64 v, unsigned hi, unsigned lo)
+{
+	return (v << lo) & (((hi - lo + 1) >= 64 ? ~0ull : ((1ull << (hi - lo + 1)) - 1)) << lo);
+}
+
+/* arm_smmu_cmdq_build_cmd(), the invalidation opcodes. */
+inline int BuildCmd(alist_u64 *cmd, const CmdqEnt *ent)
+{
+	memset(cmd, 0, 16);
+	cmd[0] |= Prep(ent->opcode, 7, 0);
+	switch (ent->opcode) {
+	case kOpTlbiNhAll:
+	case kOpTlbiS12Vmall:
+		cmd[0] |= Prep(ent->tlbi.vmid, 47, 32);
+		break;
+	case kOpTlbiNhAsid:
+		cmd[0] |= Prep(ent->tlbi.asid, 63, 48);
+		cmd[0] |= Prep(ent->tlbi.vmid, 47, 32);
+		break;
+	case kOpTlbiNhVa:
+		cmd[0] |= Prep(ent->tlbi.vmid, 47, 32);
+		cmd[0] |= Prep(ent->tlbi.num, 16, 12);
+		cmd[0] |= Prep(ent->tlbi.scale, 24, 20);
+		cmd[0] |= Prep(ent->tlbi.asid, 63, 48);
+		cmd[1] |= Prep(ent->tlbi.leaf, 0, 0);
+		cmd[1] |= Prep(ent->tlbi.ttl, 9, 8);
+		cmd[1] |= Prep(ent->tlbi.tg, 11, 10);
+		cmd[1] |= ent->tlbi.addr & ~0xfffull;
+		break;
+	case kOpTlbiS2Ipa:
+		cmd[0] |= Prep(ent->tlbi.num, 16, 12);
+		cmd[0] |= Prep(ent->tlbi.scale, 24, 20);
+		cmd[0] |= Prep(ent->tlbi.vmid, 47, 32);
+		cmd[1] |= Prep(ent->tlbi.leaf, 0, 0);
+		cmd[1] |= Prep(ent->tlbi.ttl, 9, 8);
+		cmd[1] |= Prep(ent->tlbi.tg, 11, 10);
+		cmd[1] |= ent->tlbi.addr & 0x000ffffffffff000ull;
+		break;
+	case kOpAtcInv:
+		cmd[0] |= Prep(ent->substream_valid, 11, 11);
+		cmd[0] |= Prep(ent->atc.global, 9, 9);
+		cmd[0] |= Prep(ent->atc.ssid, 31, 12);
+		cmd[0] |= Prep(ent->atc.sid, 63, 32);
+		cmd[1] |= Prep(ent->atc.size, 5, 0);
+		cmd[1] |= ent->atc.addr & ~0xfffull;
+		break;
+	default:
+		return -2;
+	}
+	return 0;
+}
+
+inline void BatchInit(Device *smmu, Batch *cmds, const CmdqEnt *)
+{
+	cmds->num = 0;
+	cmds->cmdq = &smmu->cmdq; /* arm_smmu_get_cmdq(): the main queue */
+}
+
+inline void BatchAdd(Device *smmu, Batch *cmds, const CmdqEnt *cmd, SmmuQueue &q)
+{
+	bool unsupported = cmds->cmdq->supports_cmd && !cmds->cmdq->supports_cmd(cmd);
+	bool force_sync = cmds->num == kBatchEntries - 1 && (smmu->options & kOptForceSync);
+
+	if (force_sync || unsupported) {
+		q.SubmitWords(cmds->cmds, cmds->num, smmu->id, true);
+		BatchInit(smmu, cmds, cmd);
+	}
+	if (cmds->num == kBatchEntries) {
+		q.SubmitWords(cmds->cmds, cmds->num, smmu->id, false);
+		BatchInit(smmu, cmds, cmd);
+	}
+	int index = cmds->num * 2;
+
+	if (__builtin_expect(BuildCmd(&cmds->cmds[index], cmd), 0))
+		return;
+	cmds->num++;
+}
+
+inline bool SizeTooBig(const Device *smmu, alist_u64 size, alist_u64 granule)
+{
+	if (!size || size == ~0ull)
+		return true;
+	if (smmu->features & kFeatRangeInv)
+		return false;
+	alist_u64 max_tlbi_ops = 1ull << (FlsLong(granule) - 1 - 3);
+
+	return size >= max_tlbi_ops * granule;
+}
+
+inline void BatchAddRange(Device *smmu, Batch *cmds, CmdqEnt *cmd, alist_u64 iova,
+			  alist_u64 size, alist_u64 granule, alist_u64 pgsize, SmmuQueue &q)
+{
+	alist_u64 end = iova + size, num_pages = 0, tg = pgsize;
+	alist_u64 inv_range = granule;
+
+	if (!size)
+		return;
+	if (smmu->features & kFeatRangeInv) {
+		num_pages = size >> tg;
+		cmd->tlbi.tg = static_cast<alist_u8>((tg - 10) / 2);
+		if (cmd->tlbi.leaf)
+			cmd->tlbi.ttl = static_cast<alist_u8>(
+				4 - ((FlsLong(granule) - 1 - 3) / (tg - 3)));
+		else if ((num_pages & 31) == 1)
+			num_pages++;
+	}
+	while (iova < end) {
+		if (smmu->features & kFeatRangeInv) {
+			unsigned long scale = __builtin_ctzll(num_pages);
+			unsigned long num = (num_pages >> scale) & 31;
+
+			cmd->tlbi.scale = static_cast<alist_u8>(scale);
+			cmd->tlbi.num = static_cast<alist_u8>(num - 1);
+			inv_range = num << (scale + tg);
+			num_pages -= num << scale;
+		}
+		cmd->tlbi.addr = iova;
+		BatchAdd(smmu, cmds, cmd, q);
+		iova += inv_range;
+	}
+}
+
+/* arm_smmu_atc_inv_to_cmd() */
+inline void AtcInvToCmd(alist_u32 ssid, alist_u64 iova, alist_u64 size, CmdqEnt *cmd)
+{
+	*cmd = CmdqEnt{};
+	cmd->opcode = kOpAtcInv;
+	cmd->substream_valid = ssid != ALIST_NO_PASID;
+	cmd->atc.ssid = ssid;
+	if (!size) {
+		cmd->atc.size = kAtcSizeAll;
+		return;
+	}
+	alist_u64 page_start = iova >> 12, page_end = (iova + size - 1) >> 12;
+	unsigned log2_span = FlsLong(page_start ^ page_end);
+	alist_u64 span_mask = (1ull << log2_span) - 1;
+
+	page_start &= ~span_mask;
+	cmd->atc.addr = page_start << 12;
+	cmd->atc.size = static_cast<alist_u8>(log2_span);
+}
+
+} // namespace smmu
+
+struct FnEntry;
+using FnInv = void (*)(const FnEntry &, const FnReq &, smmu::Batch &, smmu::CmdqEnt &,
+		       void *batch_or_queue, void *queue);
+
+/* struct arm_smmu_inv (32 bytes) plus the function pointer. */
+struct FnEntry {
+	void *unit;		/* smmu::Device * or vtd::Iommu * */
+	alist_u8 type;
+	alist_u8 size_opcode;
+	alist_u8 nsize_opcode;
+	alist_u32 id;		/* ASID / VMID / SID; VT-d: DID */
+	union {
+		alist_u64 pgsize;	/* log2, FEAT_RANGE_INV */
+		alist_u32 ssid;		/* ATS; VT-d: PASID */
+	};
+	int users;
+	alist_u16 pfsid, qdep;	/* VT-d device TLB only */
+	FnInv fn;
+};
+
+struct FnArray {
+	std::atomic<int> rwlock{0};	/* readers; fences ATS entries */
+	bool has_ats = false;
+	std::vector<FnEntry> inv;
+	alist_u32 num_invs = 0;
+};
+
+/* --- SMMUv3 per-entry functions (the switch cases of upstream) --- */
+
+inline void InvToBatch(const FnEntry &inv, smmu::Batch &cmds, smmu::CmdqEnt &cmd,
+		       const FnReq &r, SmmuQueue &q)
+{
+	auto *dev = static_cast<smmu::Device *>(inv.unit);
+
+	if (smmu::SizeTooBig(dev, r.size, r.granule)) {
+		cmd.opcode = inv.nsize_opcode;
+		smmu::BatchAdd(dev, &cmds, &cmd, q);
+		return;
+	}
+	cmd.opcode = inv.size_opcode;
+	smmu::BatchAddRange(dev, &cmds, &cmd, r.iova, r.size, r.granule, inv.pgsize, q);
+}
+
+inline void FnS1Asid(const FnEntry &inv, const FnReq &r, smmu::Batch &cmds,
+		     smmu::CmdqEnt &cmd, void *, void *q)
+{
+	cmd.tlbi.asid = static_cast<alist_u16>(inv.id);
+	cmd.tlbi.leaf = r.leaf;
+	InvToBatch(inv, cmds, cmd, r, *static_cast<SmmuQueue *>(q));
+}
+
+inline void FnS2Vmid(const FnEntry &inv, const FnReq &r, smmu::Batch &cmds,
+		     smmu::CmdqEnt &cmd, void *, void *q)
+{
+	cmd.tlbi.vmid = static_cast<alist_u16>(inv.id);
+	cmd.tlbi.leaf = r.leaf;
+	InvToBatch(inv, cmds, cmd, r, *static_cast<SmmuQueue *>(q));
+}
+
+inline void FnAts(const FnEntry &inv, const FnReq &r, smmu::Batch &cmds,
+		  smmu::CmdqEnt &cmd, void *, void *q)
+{
+	smmu::AtcInvToCmd(inv.ssid, r.iova, r.size, &cmd);
+	cmd.atc.sid = inv.id;
+	smmu::BatchAdd(static_cast<smmu::Device *>(inv.unit), &cmds, &cmd,
+		       *static_cast<SmmuQueue *>(q));
+}
+
+/* arm_smmu_invs_end_batch() */
+inline bool EndBatch(const FnEntry &cur, const FnEntry &next)
+{
+	if (cur.unit != next.unit)
+		return true;
+	if (next.type == kS2VmidS1Clear && cur.type != kS2VmidS1Clear)
+		return true;
+	return FnIsAts(next.type) && !FnIsAts(cur.type);
+}
+
+inline bool FnLive(const FnEntry &e)
+{
+	return __atomic_load_n(&e.users, __ATOMIC_RELAXED) != 0;
+}
+
+/* __arm_smmu_domain_inv_range() with function-pointer dispatch. */
+inline void FnWalkSmmu(const FnArray &invs, const FnReq &r, SmmuQueue &q)
+{
+	smmu::Batch cmds;
+	const FnEntry *cur = invs.inv.data();
+	const FnEntry *end = cur + __atomic_load_n(&invs.num_invs, __ATOMIC_RELAXED);
+
+	cmds.num = 0;
+	for (; cur != end; cur++)
+		if (FnLive(*cur))
+			break;
+	while (cur != end) {
+		auto *dev = static_cast<smmu::Device *>(cur->unit);
+		smmu::CmdqEnt cmd{};
+		const FnEntry *next;
+
+		cmd.opcode = cur->size_opcode;
+		if (!cmds.num)
+			smmu::BatchInit(dev, &cmds, &cmd);
+		cur->fn(*cur, r, cmds, cmd, nullptr, &q);
+		for (next = cur + 1; next != end; next++)
+			if (FnLive(*next))
+				break;
+		if (cmds.num && (next == end || EndBatch(*cur, *next))) {
+			q.SubmitWords(cmds.cmds, cmds.num, dev->id, true);
+			cmds.num = 0;
+		}
+		cur = next;
+	}
+}
+
+/* arm_smmu_domain_inv_range(): [iova, iova + size) */
+__attribute__((noinline)) inline void FnInvRangeSmmu(std::atomic<FnArray *> &slot,
+						     alist_u64 iova, alist_u64 size,
+						     alist_u64 granule, bool leaf, SmmuQueue &q)
+{
+	FnReq r{iova, size, granule, leaf, 0, 0};
+
+	std::atomic_thread_fence(std::memory_order_seq_cst); /* smp_mb() */
+	FnArray *invs = slot.load(std::memory_order_acquire);
+	if (invs->has_ats) {
+		invs->rwlock.fetch_add(1, std::memory_order_acquire);
+		FnWalkSmmu(*invs, r, q);
+		invs->rwlock.fetch_sub(1, std::memory_order_release);
+	} else {
+		FnWalkSmmu(*invs, r, q);
+	}
+}
+
+/* --- VT-d per-entry functions --- */
+
+using VtdFnBatch = vtd::Batcher<false>;
+
+inline void FnVtdIotlb(const FnEntry &e, const FnReq &r, smmu::Batch &, smmu::CmdqEnt &,
+		       void *b, void *q)
+{
+	static_cast<VtdFnBatch *>(b)->FlushIotlb(true, static_cast<vtd::Iommu *>(e.unit),
+						  static_cast<alist_u16>(e.id), e.ssid,
+						  r.psi_addr, r.psi_mask, r.leaf,
+						  *static_cast<VtdQueue *>(q));
+}
+
+inline void FnVtdDev(const FnEntry &e, const FnReq &r, smmu::Batch &, smmu::CmdqEnt &,
+		     void *b, void *q)
+{
+	vtd::DevInfo info{static_cast<alist_u8>(e.id >> 8), static_cast<alist_u8>(e.id),
+			  e.pfsid, e.qdep, false};
+
+	static_cast<VtdFnBatch *>(b)->AddDevIotlb(static_cast<vtd::Iommu *>(e.unit), info,
+						  e.ssid, r.psi_addr, r.psi_mask,
+						  *static_cast<VtdQueue *>(q));
+}
+
+/* [start, end] inclusive bytes, as cache_tag_flush_range() takes it. */
+__attribute__((noinline)) inline void FnInvRangeVtd(std::atomic<FnArray *> &slot,
+						    alist_u64 start, alist_u64 end_incl,
+						    bool ih, VtdFnBatch &batch, VtdQueue &q)
+{
+	FnReq r{start, end_incl - start + 1, 4096, ih, 0, 0};
+
+	r.psi_addr = vtd::PsiAlignedAddress(start, end_incl, &r.psi_mask);
+	std::atomic_thread_fence(std::memory_order_seq_cst);
+	FnArray *invs = slot.load(std::memory_order_acquire);
+	smmu::Batch unused;
+	smmu::CmdqEnt unused_cmd;
+	const FnEntry *cur = invs->inv.data();
+	const FnEntry *end = cur + __atomic_load_n(&invs->num_invs, __ATOMIC_RELAXED);
+	const vtd::Iommu *unit = nullptr;
+
+	if (invs->has_ats)
+		invs->rwlock.fetch_add(1, std::memory_order_acquire);
+	for (; cur != end; cur++) {
+		if (!FnLive(*cur))
+			continue;
+		auto *u = static_cast<const vtd::Iommu *>(cur->unit);
+		if (unit && unit != u)
+			batch.Flush(unit, q);
+		unit = u;
+		cur->fn(*cur, r, unused, unused_cmd, &batch, &q);
+	}
+	batch.Flush(unit, q);
+	if (invs->has_ats)
+		invs->rwlock.fetch_sub(1, std::memory_order_release);
+}
+
+/* --- (c) Batch63: arm_vsmmu_cache_invalidate() --------------------------- */
+
+struct Vsmmu {
+	alist_u16 vmid;
+	bool ril;
+	bool ats;
+	smmu::Device *smmu;
+};
+
+/* 7.3 arm_vsmmu_validate_user_cmd() + convert, for the TLBI opcodes. */
+inline int VsmmuConvert(const Vsmmu &v, alist_u64 *cmd)
+{
+	alist_u64 d0 = cmd[0], d1 = cmd[1];
+	alist_u64 ok0 = 0xff, ok1 = 0;
+
+	switch (d0 & 0xff) {
+	case 0x30: /* TLBI_NSNH_ALL -> TLBI_NH_ALL */
+		cmd[0] = smmu::kOpTlbiNhAll | smmu::Prep(v.vmid, 47, 32);
+		cmd[1] = 0;
+		return 0;
+	case smmu::kOpTlbiNhVa:
+		ok0 |= smmu::Prep(~0ull, 63, 48) | smmu::Prep(~0ull, 47, 32);
+		ok1 |= 1 | smmu::Prep(~0ull, 63, 12);
+		if (v.ril) {
+			ok0 |= smmu::Prep(~0ull, 16, 12) | smmu::Prep(~0ull, 24, 20);
+			ok1 |= smmu::Prep(~0ull, 9, 8) | smmu::Prep(~0ull, 11, 10);
+		}
+		break;
+	case 0x13: /* TLBI_NH_VAA */
+		ok0 |= smmu::Prep(~0ull, 47, 32);
+		ok1 |= 1 | smmu::Prep(~0ull, 63, 12);
+		if (v.ril) {
+			ok0 |= smmu::Prep(~0ull, 16, 12) | smmu::Prep(~0ull, 24, 20);
+			ok1 |= smmu::Prep(~0ull, 9, 8) | smmu::Prep(~0ull, 11, 10);
+		}
+		break;
+	case smmu::kOpTlbiNhAsid:
+		ok0 |= smmu::Prep(~0ull, 63, 48) | smmu::Prep(~0ull, 47, 32);
+		break;
+	case smmu::kOpTlbiNhAll:
+		ok0 |= smmu::Prep(~0ull, 47, 32);
+		break;
+	default:
+		return -5; /* ATC/CFGI need a vSID table: not in this bench */
+	}
+	if ((d0 & ~ok0) || (d1 & ~ok1))
+		return -5;
+	/* arm_vsmmu_validate_range(): TG=0 carries no NUM/SCALE/TTL. */
+	if ((d0 & 0xff) != smmu::kOpTlbiNhAsid && (d0 & 0xff) != smmu::kOpTlbiNhAll &&
+	    !((d1 >> 10) & 3) &&
+	    ((d0 & (smmu::Prep(~0ull, 16, 12) | smmu::Prep(~0ull, 24, 20))) ||
+	     (d1 & smmu::Prep(~0ull, 9, 8))))
+		return -5;
+	cmd[0] = (d0 & ~smmu::Prep(~0ull, 47, 32)) | smmu::Prep(v.vmid, 47, 32);
+	return 0;
+}
+
+__attribute__((noinline)) inline int Batch63Invalidate(const Vsmmu &v, alist_user_array *a,
+						       SmmuQueue &q)
+{
+	struct Cmd {
+		alist_u64 cmd[2];
+	};
+	Cmd *last, *cur, *end;
+	int ret;
+
+	if (!a->entry_num)
+		return -22;
+	/* kzalloc_objs + iommu_copy_struct_from_full_user_array() */
+	Cmd *cmds = static_cast<Cmd *>(calloc(a->entry_num, sizeof(Cmd)));
+	if (!cmds)
+		return -12;
+	if (a->entry_len == sizeof(Cmd)) {
+		memcpy(cmds, a->uptr, a->entry_num * sizeof(Cmd));
+	} else {
+		for (unsigned i = 0; i < a->entry_num; i++)
+			memcpy(&cmds[i], static_cast<const char *>(a->uptr) + i * a->entry_len,
+			       sizeof(Cmd));
+	}
+	cur = cmds;
+	end = cmds + a->entry_num;
+	last = cmds;
+	ret = 0;
+	while (cur != end) {
+		ret = VsmmuConvert(v, cur->cmd);
+		if (ret)
+			goto out;
+		cur++;
+		if (cur != end && (cur - last) != smmu::kBatchEntries - 1)
+			continue;
+		q.SubmitWords(last->cmd, static_cast<unsigned>(cur - last), v.smmu->id, true);
+		last = cur;
+	}
+out:
+	a->entry_num = static_cast<alist_u32>(cur - cmds);
+	free(cmds);
+	return ret;
+}
+
+} // namespace inv_bench
+
+#endif /* ALIST_INV_BENCH_MODELS_H */

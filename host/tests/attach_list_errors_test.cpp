@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attach list errors: malformed input, -ENOMEM at every allocation, abort,
+ * detach without memory, caller bugs that must warn and change nothing.
+ */
+#include <gtest/gtest.h>
+
+#include <alist/attach_list.h>
+#include <alist/errno.h>
+
+#include "attach_list.h"
+#include "env/host_env.h"
+#include "list_test_util.h"
+#include "placement_new.h"
+#include "target_array.h"
+#include "target_order.h"
+
+using namespace alist_test;
+
+namespace {
+
+constexpr alist_u8 IOTLB = ALIST_KIND_VTD_IOTLB;
+constexpr alist_u8 PIOTLB = ALIST_KIND_VTD_PIOTLB;
+constexpr alist_u8 S2 = ALIST_KIND_SMMU_S2;
+
+TEST(AttachList, InvalidTargetsChangeNothing)
+{
+	alist_list *l = alist_list_alloc();
+	ASSERT_EQ(Attach(l, {T(0, IOTLB, 1)}), 0);
+	std::vector<alist_target> before = Snapshot(l);
+
+	alist_target bad_kind = T(0, ALIST_KIND_COUNT, 2);
+	alist_target bad_res = T(0, IOTLB, 2);
+	bad_res.reserved = 1;
+	alist_target conflict = Atc(0, 3);
+	conflict.pfsid = 1;
+	alist_target conflict2 = Atc(0, 3);
+	conflict2.pfsid = 2;
+	const std::vector<std::vector<alist_target>> cases = {
+		{T(0, IOTLB, 3), bad_kind},
+		{bad_res},
+		{T(0, 255, 0)},
+		{conflict, conflict2},	/* one key, two attribute sets */
+	};
+	for (const auto &c : cases) {
+		Locked g;
+		alist_txn *txn = reinterpret_cast<alist_txn *>(1);
+		EXPECT_EQ(alist_list_prepare_attach(l, c.data(), c.size(), &txn), -ALIST_EINVAL);
+		EXPECT_EQ(txn, nullptr);
+	}
+	EXPECT_TRUE(Same(Snapshot(l), before));
+	/* Attributes of a present key must match too. */
+	ASSERT_EQ(Attach(l, {conflict}), 0);
+	EXPECT_EQ(Attach(l, {conflict2}), -ALIST_EINVAL);
+	Detach(l, {T(0, IOTLB, 1), conflict});
+	alist_list_free(l);
+}
+
+/* Every allocation a prepare makes, failed in turn: -ENOMEM, same list. */
+TEST(AttachList, PrepareEnomemAtEveryAllocationChangesNothing)
+{
+	alist_list *l = alist_list_alloc();
+	ASSERT_EQ(Attach(l, {T(0, IOTLB, 1), Atc(0, 4), T(1, S2, 9)}), 0);
+	Detach(l, {Atc(0, 4)}); /* a dead entry too */
+	const std::vector<alist_target> add = {T(0, IOTLB, 1), T(0, PIOTLB, 2, 0, 3)};
+	int points = 0;
+
+	for (unsigned long nth = 1;; nth++) {
+		std::vector<alist_target> before = Snapshot(l);
+		Locked g;
+		const alist::TargetArray *arr_before =
+			reinterpret_cast<alist::AttachList *>(l)->CurrentLocked();
+		unsigned long injected = alist_host::InjectedFailures();
+		alist_txn *txn;
+		alist_host::FailNthAlloc(nth);
+		int err = alist_list_prepare_attach(l, add.data(), add.size(), &txn);
+		alist_host::FailNthAlloc(0);
+		if (alist_host::InjectedFailures() == injected) {
+			ASSERT_EQ(err, 0);
+			alist_list_abort_attach(txn);
+			break;
+		}
+		points++;
+		EXPECT_EQ(err, -ALIST_ENOMEM);
+		EXPECT_EQ(reinterpret_cast<alist::AttachList *>(l)->CurrentLocked(), arr_before);
+		EXPECT_TRUE(Same(Snapshot(l), before));
+	}
+	EXPECT_EQ(points, 2) << "txn holder + new array";
+	Detach(l, {T(0, IOTLB, 1), T(1, S2, 9)});
+	alist_list_free(l);
+}
+
+TEST(AttachList, AbortLeavesListAsItWas)
+{
+	alist_list *l = alist_list_alloc();
+	ASSERT_EQ(Attach(l, {T(0, IOTLB, 1)}), 0);
+	std::vector<alist_target> before = Snapshot(l);
+	{
+		Locked g;
+		alist_txn *txn;
+		alist_target t[] = {T(0, IOTLB, 1), T(0, IOTLB, 2)};
+		ASSERT_EQ(alist_list_prepare_attach(l, t, 2, &txn), 0);
+		alist_list_abort_attach(txn);
+	}
+	EXPECT_TRUE(Same(Snapshot(l), before));
+	Detach(l, {T(0, IOTLB, 1)});
+	alist_list_free(l);
+}
+
+TEST(AttachList, DetachNeedsNoMemory)
+{
+	alist_list *l = alist_list_alloc();
+	ASSERT_EQ(Attach(l, {T(0, IOTLB, 1), T(0, IOTLB, 2), T(0, IOTLB, 3)}), 0);
+	unsigned long calls = alist_host::AllocCalls();
+	alist_host::FailNthAlloc(1);
+	EXPECT_EQ(Detach(l, {T(0, IOTLB, 2), T(0, IOTLB, 3)}), (std::vector<alist_u32>{0, 0}));
+	alist_host::FailNthAlloc(0);
+	EXPECT_EQ(alist_host::AllocCalls(), calls) << "detach allocates nothing";
+	EXPECT_EQ(Snapshot(l).size(), 1u);
+	Detach(l, {T(0, IOTLB, 1)});
+	alist_list_free(l);
+}
+
+TEST(AttachList, DetachOfAbsentTargetWarnsAndChangesNothing)
+{
+	alist_list *l = alist_list_alloc();
+	ASSERT_EQ(Attach(l, {T(0, IOTLB, 1), T(0, IOTLB, 2)}), 0);
+	std::vector<alist_target> before = Snapshot(l);
+
+	alist_host::ExpectWarnings(3);
+	/* Absent key; one user released twice; malformed. */
+	EXPECT_EQ(Detach(l, {T(0, IOTLB, 2), T(0, IOTLB, 9)}), (std::vector<alist_u32>{1, 0}));
+	EXPECT_EQ(Detach(l, {T(0, IOTLB, 1), T(0, IOTLB, 1)}), (std::vector<alist_u32>{1, 1}));
+	alist_target bad = T(0, IOTLB, 1);
+	bad.reserved = 4;
+	Detach(l, {bad});
+	EXPECT_TRUE(Same(Snapshot(l), before));
+	Detach(l, {T(0, IOTLB, 1), T(0, IOTLB, 2)});
+	alist_list_free(l);
+}
+
+TEST(AttachList, CommitAfterListChangedWarns)
+{
+	alist_list *l = alist_list_alloc();
+	ASSERT_EQ(Attach(l, {T(0, IOTLB, 1)}), 0);
+	alist_host::ExpectWarnings(1);
+	Locked g;
+	alist_txn *txn;
+	alist_target t = T(0, IOTLB, 2), d = T(0, IOTLB, 1);
+	ASSERT_EQ(alist_list_prepare_attach(l, &t, 1, &txn), 0);
+	alist_list_detach(l, &d, 1);	/* a caller bug: list changed */
+	alist_list_commit_attach(txn);	/* warns; publishes anyway */
+	alist_list_detach(l, &d, 1);
+	alist_list_detach(l, &t, 1);
+	alist_list_free(l);
+}
+
+TEST(AttachList, SameListTwiceInOneTxnIsBusy)
+{
+	alist::AttachList *list = alist::EnvNew<alist::AttachList>();
+	alist::AttachTxn txn;
+	alist_target t = T(0, IOTLB, 1);
+	Locked g;
+	ASSERT_TRUE(list->PrepareAttachLocked(&t, 1, txn).ok());
+	alist_host::ExpectWarnings(1);
+	EXPECT_EQ(list->PrepareAttachLocked(&t, 1, txn).error(), -ALIST_EBUSY);
+	EXPECT_EQ(txn.stages(), 1u);
+	alist::AttachList::AbortAttach(txn);
+	EXPECT_TRUE(txn.empty());
+	list->Destroy();
+	alist::EnvDelete(list);
+}
+
+TEST(AttachList, FreeWithLiveTargetsWarns)
+{
+	alist_list *l = alist_list_alloc();
+	ASSERT_EQ(Attach(l, {T(0, IOTLB, 1)}), 0);
+	alist_host::ExpectWarnings(1);
+	alist_list_free(l);
+}
+
+TEST(AttachList, LockedMethodsWarnWithoutTheLock)
+{
+	alist_list *l = alist_list_alloc();
+	alist_host::ExpectWarnings(2);
+	alist_list_compact(l);
+	EXPECT_EQ(alist_list_count(l), 0u);
+	alist_list_free(l);
+}
+
+} // namespace

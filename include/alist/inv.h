@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Invalidation batching: the C API of the core for the drivers.
+ *
+ * A driver describes what changed (an inclusive byte range per unmap, as
+ * struct iommu_iotlb_gather does, or "everything"), then walks the domain's
+ * sorted target array through a resumable cursor. Each call fills a
+ * caller-provided command buffer with the next chunk of hardware commands
+ * for ONE instance and says whether a sync (VT-d wait descriptor, SMMUv3
+ * CMD_SYNC) must follow them. No callbacks: the driver owns its queue, the
+ * core only decides what goes into it.
+ *
+ *	struct alist_inv_cursor cur;
+ *	struct alist_inv_chunk chunk;
+ *
+ *	alist_inv_cursor_init(&cur, ALIST_INV_LEAF, PAGE_SHIFT);
+ *	alist_inv_cursor_add_range(&cur, gather->start, gather->end);
+ *	rcu_read_lock();
+ *	targets = rcu_dereference(domain->targets);
+ *	do {
+ *		if (alist_vtd_inv_fill(&cur, &params, targets->t, targets->n,
+ *				       buf, ARRAY_SIZE(buf), &chunk))
+ *			break;
+ *		queue_submit(chunk.instance, buf, chunk.nr_cmds, chunk.sync);
+ *	} while (!chunk.done);
+ *	rcu_read_unlock();
+ *
+ * The VT-d and SMMUv3 entry points are two instantiations of one C++
+ * template (core/batcher.h), so the rules below hold for both.
+ *
+ * Rules the core applies (Documentation/core-invalidation.rst):
+ *  - dead targets (users == 0) are skipped; each distinct cache tag is
+ *    named once, each device TLB once;
+ *  - ranges are merged (overlapping and adjacent) and encoded into the
+ *    fewest commands that cover them exactly; past a per-unit threshold,
+ *    or when more than ALIST_INV_MAX_RANGES disjoint ranges were added, the
+ *    whole tag is flushed instead;
+ *  - VT-d: exactly one wait descriptor per instance, at its end;
+ *  - SMMUv3: a CMD_SYNC at the end of each instance, plus one before the
+ *    first ATC_INV when TLB invalidations precede it, plus one before the
+ *    first nested-S1 clear when stage-2 invalidations precede it.
+ */
+#ifndef ALIST_INV_H
+#define ALIST_INV_H
+
+#include "types.h"
+#include "target.h"
+
+ALIST_C_BEGIN
+
+/*
+ * struct alist_cmd - one hardware command.
+ * VT-d: a 256-bit scalable-mode QI descriptor, w[0] = bits 63:0.
+ * SMMUv3: a 128-bit command in w[0..1] (little-endian dwords); w[2..3] = 0.
+ */
+struct alist_cmd {
+	alist_u64 w[4];
+};
+
+/* Disjoint ranges a cursor holds before it degrades to "all". */
+#define ALIST_INV_MAX_RANGES 16
+
+/**
+ * struct alist_vtd_params - per-unit VT-d invalidation capabilities
+ * @psi: CAP.PSI, page-selective IOTLB invalidation is supported
+ * @mamv: CAP.MAMV, the largest address mask (log2 pages) a PSI may use
+ * @drain_read: CAP.DRD, set DR in IOTLB descriptors
+ * @drain_write: CAP.DWD, set DW in IOTLB descriptors
+ * @max_iotlb_cmds: page-selective descriptors per tag beyond which one
+ *	domain-selective (or all-in-PASID) descriptor is used instead
+ * @max_devtlb_cmds: exact device-TLB descriptors per device beyond which
+ *	one naturally aligned span covering all ranges is used instead
+ *
+ * The driver fills this once per unit from CAP/ECAP. A domain spanning
+ * units with different capabilities passes their intersection.
+ */
+struct alist_vtd_params {
+	alist_u8 psi;
+	alist_u8 mamv;
+	alist_u8 drain_read;
+	alist_u8 drain_write;
+	alist_u16 max_iotlb_cmds;
+	alist_u16 max_devtlb_cmds;
+};
+
+/**
+ * struct alist_smmuv3_params - per-unit SMMUv3 invalidation parameters
+ * @ril: IDR3.RIL, range invalidation (TG/SCALE/NUM/TTL) is supported
+ * @tg_lg2: the translation granule of the domain's tables: 12, 14 or 16
+ * @ats: IDR0.ATS (user ATC_INV commands are refused without it)
+ * @reserved: must be zero
+ * @max_tlbi_cmds: ranged TLBI commands per tag beyond which one
+ *	whole-ASID/VMID command is used (the arm64 rule is 512 without RIL)
+ * @max_atc_cmds: exact ATC_INV commands per device beyond which one
+ *	naturally aligned span covering all ranges is used instead
+ */
+struct alist_smmuv3_params {
+	alist_u8 ril;
+	alist_u8 tg_lg2;
+	alist_u8 ats;
+	alist_u8 reserved;
+	alist_u16 max_tlbi_cmds;
+	alist_u16 max_atc_cmds;
+};
+
+/* Request flags. */
+#define ALIST_INV_LEAF (1u << 0) /* only leaf entries changed (IH / Leaf) */
+
+/*
+ * struct alist_inv_cursor - request plus walk position; caller-allocated
+ * (on the stack), opaque. One cursor serves one walk of one target array
+ * with one params struct.
+ */
+#define ALIST_INV_CURSOR_WORDS 48
+struct alist_inv_cursor {
+	alist_u64 opaque[ALIST_INV_CURSOR_WORDS];
+};
+
+/**
+ * struct alist_inv_chunk - what the last fill produced
+ * @nr_cmds: commands written to the buffer (all for @instance)
+ * @instance: the instance (queue) they are for
+ * @sync: a sync must be issued on @instance after these commands
+ * @done: the walk is complete; no further fill is needed
+ */
+struct alist_inv_chunk {
+	alist_u32 nr_cmds;
+	alist_u32 instance;
+	alist_u8 sync;
+	alist_u8 done;
+	alist_u8 reserved[6];
+};
+
+/**
+ * alist_inv_cursor_init() - start a request
+ * @c: the cursor
+ * @flags: ALIST_INV_LEAF or 0
+ * @granule_lg2: log2 of the leaf size that was unmapped (the gather's
+ *	pgsize), 0 if unknown. SMMUv3 uses it for TTL and as the step without
+ *	RIL; VT-d ignores it.
+ */
+void alist_inv_cursor_init(struct alist_inv_cursor *c, unsigned int flags,
+			   unsigned int granule_lg2);
+/* Add the inclusive byte range [start, last]; start > last is ignored. */
+void alist_inv_cursor_add_range(struct alist_inv_cursor *c, alist_u64 start,
+				alist_u64 last);
+/* Invalidate everything of each tag and device. */
+void alist_inv_cursor_add_all(struct alist_inv_cursor *c);
+/* 1 if nothing was requested (fill would emit nothing), else 0. */
+int alist_inv_cursor_empty(const struct alist_inv_cursor *c);
+
+/**
+ * alist_vtd_inv_fill() - emit the next chunk of VT-d descriptors
+ * @c: the cursor
+ * @p: the unit parameters (the same on every call of one walk)
+ * @targets: the domain's sorted target array (the same on every call)
+ * @n: its length
+ * @buf: command buffer
+ * @cap: its capacity, at least 1
+ * @chunk: out: what was written
+ *
+ * A chunk never mixes instances and never continues past a sync point. When
+ * @chunk->sync is set, the caller appends its wait descriptor (see
+ * alist_vtd_wait_desc()) after the @chunk->nr_cmds descriptors.
+ *
+ * Context: any; does not sleep or allocate. The caller keeps @targets alive
+ * (RCU read section) across all calls of the walk.
+ * Return: 0, or -EINVAL for bad @p, @buf, @cap or a cursor used with the
+ * other format.
+ */
+int alist_vtd_inv_fill(struct alist_inv_cursor *c,
+		       const struct alist_vtd_params *p,
+		       const struct alist_target *targets, unsigned int n,
+		       struct alist_cmd *buf, unsigned int cap,
+		       struct alist_inv_chunk *chunk);
+
+/* As alist_vtd_inv_fill(), for SMMUv3 commands. */
+int alist_smmuv3_inv_fill(struct alist_inv_cursor *c,
+			  const struct alist_smmuv3_params *p,
+			  const struct alist_target *targets, unsigned int n,
+			  struct alist_cmd *buf, unsigned int cap,
+			  struct alist_inv_chunk *chunk);
+
+/*
+ * Sync encoders for the driver's queue. VT-d: an invalidation wait
+ * descriptor with status write only (SW=1, IF=0, FN=0): the hardware
+ * writes @data to @status_addr (4-byte aligned, physical) once every
+ * earlier descriptor completed.
+ */
+void alist_vtd_wait_desc(struct alist_cmd *cmd, alist_u64 status_addr,
+			 alist_u32 data);
+
+/* SMMUv3 CMD_SYNC completion signal (CS field). */
+#define ALIST_SMMUV3_SYNC_CS_NONE 0
+#define ALIST_SMMUV3_SYNC_CS_IRQ 1
+void alist_smmuv3_cmd_sync(struct alist_cmd *cmd, unsigned int cs);
+
+ALIST_C_END
+
+#endif /* ALIST_INV_H */
