@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * alist_vtd: debugfs. /sys/kernel/debug/alist_vtd/ holds the global
+ * counters and the skip_flush fault attribute (the negative control of
+ * the stale-translation test); one directory per unit holds its registers
+ * and counters. Tests read these.
+ */
+#include <linux/debugfs.h>
+#include <linux/fault-inject.h>
+
+#include "vtd.h"
+
+atomic64_t vtd_stat_iotlb_syncs;
+atomic64_t vtd_stat_flush_all;
+atomic64_t vtd_stat_skipped_flushes;
+atomic64_t vtd_stat_user_inv;
+
+static DECLARE_FAULT_ATTR(vtd_skip_flush_attr);
+static struct dentry *vtd_dbg_root;
+
+/**
+ * vtd_should_skip_flush() - does the skip_flush fault attribute fire?
+ *
+ * Context: any. No lock needed.
+ * Return: true when this IOTLB invalidation is to be skipped.
+ */
+bool vtd_should_skip_flush(void)
+{
+	return should_fail(&vtd_skip_flush_attr, 1);
+}
+
+static int vtd_dbg_atomic_get(void *data, u64 *val)
+{
+	*val = atomic64_read(data);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vtd_dbg_atomic_fops, vtd_dbg_atomic_get, NULL,
+			 "%llu\n");
+
+static int vtd_dbg_faults_get(void *data, u64 *val)
+{
+	struct vtd_unit *unit = data;
+
+	vtd_fault_scan(unit);
+	*val = atomic64_read(&unit->cnt.faults);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vtd_dbg_faults_fops, vtd_dbg_faults_get, NULL,
+			 "%llu\n");
+
+static int vtd_dbg_gsts_get(void *data, u64 *val)
+{
+	struct vtd_unit *unit = data;
+
+	*val = readl(unit->reg + VTD_REG_GSTS);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vtd_dbg_gsts_fops, vtd_dbg_gsts_get, NULL,
+			 "0x%08llx\n");
+
+static void vtd_dbg_counter(const char *name, struct dentry *dir,
+			    atomic64_t *v)
+{
+	debugfs_create_file_unsafe(name, 0444, dir, v, &vtd_dbg_atomic_fops);
+}
+
+/**
+ * vtd_debugfs_init() - create /sys/kernel/debug/alist_vtd
+ *
+ * Context: process, module init. Return: nothing (debugfs errors are not
+ * fatal).
+ */
+void vtd_debugfs_init(void)
+{
+	vtd_dbg_root = debugfs_create_dir("alist_vtd", NULL);
+	/* A fired injection is counted, not reported with a stack dump */
+	vtd_skip_flush_attr.verbose = 0;
+	fault_create_debugfs_attr("skip_flush", vtd_dbg_root,
+				  &vtd_skip_flush_attr);
+	vtd_dbg_counter("iotlb_syncs", vtd_dbg_root, &vtd_stat_iotlb_syncs);
+	vtd_dbg_counter("flush_all", vtd_dbg_root, &vtd_stat_flush_all);
+	vtd_dbg_counter("skipped_flushes", vtd_dbg_root,
+			&vtd_stat_skipped_flushes);
+	vtd_dbg_counter("user_invalidations", vtd_dbg_root,
+			&vtd_stat_user_inv);
+}
+
+/**
+ * vtd_debugfs_unit() - the per-unit directory
+ * @unit: an enabled unit
+ *
+ * Context: process, module init. Return: nothing.
+ */
+void vtd_debugfs_unit(struct vtd_unit *unit)
+{
+	struct dentry *dir = debugfs_create_dir(unit->name, vtd_dbg_root);
+
+	unit->dbg = dir;
+	debugfs_create_x64("cap", 0444, dir, &unit->cap);
+	debugfs_create_x64("ecap", 0444, dir, &unit->ecap);
+	debugfs_create_x32("ver", 0444, dir, &unit->ver);
+	debugfs_create_x64("reg_base", 0444, dir, &unit->reg_phys);
+	debugfs_create_file_unsafe("gsts", 0444, dir, unit, &vtd_dbg_gsts_fops);
+	debugfs_create_file_unsafe("faults", 0444, dir, unit,
+				   &vtd_dbg_faults_fops);
+	debugfs_create_x64("fault_last", 0444, dir, &unit->fault_last);
+	vtd_dbg_counter("fault_overflows", dir, &unit->cnt.fault_overflows);
+	vtd_dbg_counter("descs", dir, &unit->cnt.descs);
+	vtd_dbg_counter("waits", dir, &unit->cnt.waits);
+	vtd_dbg_counter("submits", dir, &unit->cnt.submits);
+	vtd_dbg_counter("iqe", dir, &unit->cnt.iqe);
+	vtd_dbg_counter("ite", dir, &unit->cnt.ite);
+	vtd_dbg_counter("ice", dir, &unit->cnt.ice);
+	vtd_dbg_counter("timeouts", dir, &unit->cnt.timeouts);
+}
+
+/**
+ * vtd_debugfs_exit() - remove everything
+ *
+ * Context: process, module exit. Return: nothing.
+ */
+void vtd_debugfs_exit(void)
+{
+	debugfs_remove_recursive(vtd_dbg_root);
+}

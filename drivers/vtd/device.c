@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * alist_vtd: devices. probe/release, groups, reserved regions, ATS, and
+ * attach of every domain type through the core's prepare/commit:
+ *
+ *	alist_lock();
+ *	prepare (may fail: nothing changed) + commit: the new domain's
+ *	    invalidations reach the device from now on
+ *	write the PASID entry: clear the old one, invalidate PASID cache,
+ *	    IOTLB of the old DID and the device TLB, write the new one,
+ *	    invalidate the PASID cache again
+ *	detach from the old domain's list; flush every target that left
+ *	alist_unlock();
+ *
+ * so an unmap racing with a replace reaches the device on whichever
+ * domain it uses at that moment.
+ */
+#include <linux/bitfield.h>
+#include <linux/pci.h>
+#include <linux/pci-ats.h>
+#include <linux/slab.h>
+
+#include "vtd.h"
+
+#define VTD_PE_P		BIT_ULL(0)
+#define VTD_PE_PGTT		GENMASK_ULL(8, 6)
+#define VTD_PE_DID		GENMASK_ULL(15, 0)
+#define VTD_IOAPIC_START	0xfee00000UL
+#define VTD_IOAPIC_SIZE		0x100000UL
+
+static struct vtd_unit *vtd_unit_for_pci(struct pci_dev *pdev)
+{
+	u16 seg = pci_domain_nr(pdev->bus);
+	unsigned int i;
+
+	for (i = 0; i < VTD_MAX_UNITS; i++) {
+		struct vtd_unit *unit = vtd_unit_from_instance(i);
+
+		if (unit && unit->reg && !unit->drhd.include_all &&
+		    vtd_scope_match_pci(unit->drhd.scopes, unit->drhd.nscopes,
+					seg, unit->drhd.segment, pdev))
+			return unit;
+	}
+	for (i = 0; i < VTD_MAX_UNITS; i++) {
+		struct vtd_unit *unit = vtd_unit_from_instance(i);
+
+		if (unit && unit->reg && unit->drhd.include_all &&
+		    unit->drhd.segment == seg)
+			return unit;
+	}
+	return NULL;
+}
+
+static struct vtd_dev *vtd_dev_alloc(struct vtd_unit *unit,
+				     struct pci_dev *pdev)
+{
+	struct vtd_dev *vdev;
+	int ret;
+
+	vdev = kzalloc_obj(*vdev);
+	if (!vdev)
+		return ERR_PTR(-ENOMEM);
+	vdev->unit = unit;
+	vdev->pdev = pdev;
+	vdev->sid = pci_dev_id(pdev);
+	vdev->pfsid = pci_dev_id(pci_physfn(pdev));
+	INIT_LIST_HEAD(&vdev->node);
+	if ((unit->ecap & VTD_ECAP_DT) && pdev->ats_cap &&
+	    pci_ats_supported(pdev)) {
+		u16 cap;
+
+		pci_read_config_word(pdev, pdev->ats_cap + PCI_ATS_CAP, &cap);
+		vdev->ats = true;
+		vdev->ats_qdep = PCI_ATS_CAP_QDEP(cap) ?: PCI_ATS_MAX_QDEP;
+	}
+	vdev->pasid_dir = (u64 *)get_zeroed_page(GFP_KERNEL);
+	vdev->pasid_table = (u64 *)get_zeroed_page(GFP_KERNEL);
+	if (!vdev->pasid_dir || !vdev->pasid_table) {
+		ret = -ENOMEM;
+		goto err_free_tables;
+	}
+	vtd_flush_cache(unit, vdev->pasid_table, PAGE_SIZE);
+	/* Directory entry 0: PASIDs 0-63, present */
+	vdev->pasid_dir[0] = virt_to_phys(vdev->pasid_table) | VTD_PE_P;
+	vtd_flush_cache(unit, vdev->pasid_dir, PAGE_SIZE);
+	ret = vtd_unit_ctx_install(unit, vdev);
+	if (ret)
+		goto err_free_tables;
+	return vdev;
+
+err_free_tables:
+	free_page((unsigned long)vdev->pasid_table);
+	free_page((unsigned long)vdev->pasid_dir);
+	kfree(vdev);
+	return ERR_PTR(ret);
+}
+
+static void vtd_dev_free(struct vtd_dev *vdev)
+{
+	vtd_unit_ctx_clear(vdev->unit, vdev);
+	free_page((unsigned long)vdev->pasid_table);
+	free_page((unsigned long)vdev->pasid_dir);
+	kfree(vdev);
+}
+
+/*
+ * Replace the RID2PASID (PASID 0) entry: @pe or non-present when NULL.
+ * A present entry is first made non-present and its caches invalidated:
+ * PASID cache, IOTLB of its DID (by PASID for first-stage and nested
+ * entries), device TLB.
+ */
+static int vtd_pe_install(struct vtd_dev *vdev, const u64 *pe)
+{
+	struct vtd_unit *unit = vdev->unit;
+	u64 *slot = vdev->pasid_table;
+	struct alist_cmd d[3];
+	unsigned int n = 0;
+	u64 old0 = READ_ONCE(slot[0]);
+	int ret = 0, i;
+
+	alist_assert_locked();
+	if (old0 & VTD_PE_P) {
+		u16 did = FIELD_GET(VTD_PE_DID, READ_ONCE(slot[1]));
+		unsigned int pgtt = FIELD_GET(VTD_PE_PGTT, old0);
+
+		WRITE_ONCE(slot[0], old0 & ~VTD_PE_P);
+		vtd_flush_cache(unit, slot, 64);
+		vtd_desc_pc_pasid(&d[n++], did, 0);
+		if (pgtt == VTD_PGTT_FS || pgtt == VTD_PGTT_NESTED)
+			vtd_desc_piotlb_all(&d[n++], did, 0);
+		else
+			vtd_desc_iotlb_dsi(&d[n++], unit->cap, did);
+		if (vdev->ats_enabled)
+			vtd_desc_devtlb_all(&d[n++], vdev->sid, vdev->pfsid,
+					    vdev->ats_qdep);
+		ret = vtd_qi_submit(unit, d, n, true);
+	}
+	if (!pe) {
+		for (i = 1; i < 8; i++)
+			WRITE_ONCE(slot[i], 0);
+		vtd_flush_cache(unit, slot, 64);
+		return ret;
+	}
+	for (i = 7; i >= 1; i--)
+		WRITE_ONCE(slot[i], pe[i]);
+	vtd_flush_cache(unit, slot, 64);
+	dma_wmb();
+	WRITE_ONCE(slot[0], pe[0]);
+	vtd_flush_cache(unit, slot, 64);
+	vtd_desc_pc_pasid(&d[0], FIELD_GET(VTD_PE_DID, pe[1]), 0);
+	return vtd_qi_submit(unit, d, 1, true) ?: ret;
+}
+
+static void vtd_pe_identity(struct vtd_dev *vdev, u64 pe[8])
+{
+	struct vtd_pe_cfg cfg = {
+		.pgtt = VTD_PGTT_PT,
+		.did = VTD_DID_IDENTITY,
+		.aw = vdev->unit->agaw,
+		.pwsnp = vdev->unit->ecap & VTD_ECAP_SMPWC,
+	};
+
+	vtd_pasid_entry_build(pe, &cfg);
+}
+
+static void vtd_pe_domain(struct vtd_dev *vdev, struct vtd_domain *d,
+			  u64 pe[8])
+{
+	struct vtd_unit *unit = vdev->unit;
+	struct vtd_pe_cfg cfg = {
+		.did = d->did[unit->index],
+		.aw = unit->agaw,
+		.pwsnp = unit->ecap & VTD_ECAP_SMPWC,
+		.pgsnp = d->force_snoop,
+	};
+	struct pt_iommu_vtdss_hw_info ss;
+	struct pt_iommu_x86_64_hw_info fs;
+
+	switch (d->kind) {
+	case VTD_DOM_SS:
+		pt_iommu_vtdss_hw_info(&d->sspt, &ss);
+		cfg.pgtt = VTD_PGTT_SS;
+		cfg.ssptptr = ss.ssptptr;
+		cfg.aw = ss.aw;
+		break;
+	case VTD_DOM_FS:
+		pt_iommu_x86_64_hw_info(&d->fspt, &fs);
+		cfg.pgtt = VTD_PGTT_FS;
+		cfg.fsptptr = fs.gcr3_pt;
+		cfg.flpm = fs.levels == 5 ? 1 : 0;
+		break;
+	case VTD_DOM_NESTED:
+		pt_iommu_vtdss_hw_info(&d->parent->sspt, &ss);
+		cfg.pgtt = VTD_PGTT_NESTED;
+		cfg.ssptptr = ss.ssptptr;
+		cfg.aw = ss.aw;
+		cfg.fsptptr = d->s1.pgtbl_addr;
+		cfg.flpm = d->s1.addr_width == 57 ? 1 : 0;
+		cfg.sre = d->s1.flags & IOMMU_VTD_S1_SRE;
+		cfg.wpe = d->s1.flags & IOMMU_VTD_S1_WPE;
+		cfg.eafe = d->s1.flags & IOMMU_VTD_S1_EAFE;
+		cfg.pgsnp = d->parent->force_snoop;
+		break;
+	}
+	vtd_pasid_entry_build(pe, &cfg);
+}
+
+static unsigned int vtd_dev_targets(struct vtd_dev *vdev, struct vtd_domain *d,
+				    struct alist_target *t)
+{
+	struct vtd_unit *unit = vdev->unit;
+	unsigned int n = 0;
+
+	memset(t, 0, VTD_DEV_TARGETS * sizeof(*t));
+	t[n].instance = unit->index;
+	t[n].kind = d->kind == VTD_DOM_SS ? ALIST_KIND_VTD_IOTLB :
+					    ALIST_KIND_VTD_PIOTLB;
+	t[n].tag = d->did[unit->index];
+	t[n++].pasid = ALIST_NO_PASID;
+	if (vdev->ats_enabled) {
+		t[n].instance = unit->index;
+		t[n].kind = ALIST_KIND_ATC;
+		t[n].atc_qdep = vdev->ats_qdep >= 32 ? 0 : vdev->ats_qdep;
+		t[n].pasid = ALIST_NO_PASID;
+		t[n].sid = vdev->sid;
+		t[n++].pfsid = vdev->pfsid;
+	}
+	return n;
+}
+
+/* Take @vdev off its domain's lists and leave what left clean. */
+static void vtd_dev_leave(struct vtd_dev *vdev)
+{
+	struct alist_target report[2 * VTD_DEV_TARGETS];
+	struct vtd_domain *old = vdev->domain;
+	unsigned int m;
+
+	alist_assert_locked();
+	if (!old)
+		return;
+	if (old->kind == VTD_DOM_NESTED) {
+		m = alist_nest_detach(old->list, old->parent->list,
+				      vdev->targets, vdev->ntargets, report);
+		vtd_flush_targets(report, m);
+	} else {
+		alist_list_detach(old->list, vdev->targets, vdev->ntargets);
+	}
+	vtd_flush_targets(vdev->targets, vdev->ntargets);
+	vtd_domain_did_put(old, vdev->unit);
+	vdev->domain = NULL;
+	vdev->ntargets = 0;
+}
+
+/**
+ * vtd_attach_paging() - attach a paging or nested domain to a device
+ * @domain: the domain
+ * @dev: the device
+ * @old: the domain it had (unused: the driver tracks its own)
+ *
+ * Context: process; the group mutex is held. Takes the core's update lock.
+ * Return: 0; -EINVAL when the domain's format does not fit the unit;
+ * -ENOSPC without a free domain ID; -ENOMEM.
+ */
+int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
+		      struct iommu_domain *old)
+{
+	struct vtd_dev *vdev = dev_iommu_priv_get(dev);
+	struct vtd_domain *d = to_vtd_domain(domain);
+	struct alist_target t[VTD_DEV_TARGETS];
+	struct vtd_unit *unit = vdev->unit;
+	struct alist_txn *txn;
+	unsigned int n;
+	u64 pe[8];
+	int ret;
+
+	if ((d->kind == VTD_DOM_FS) != unit->first_stage)
+		return -EINVAL;
+	if (vdev->domain == d)
+		return 0;
+	alist_lock();
+	ret = vtd_domain_did_get(d, unit);
+	if (ret)
+		goto out_unlock;
+	n = vtd_dev_targets(vdev, d, t);
+	if (d->kind == VTD_DOM_NESTED)
+		ret = alist_nest_prepare_attach(d->list, d->parent->list, t, n,
+						&txn);
+	else
+		ret = alist_list_prepare_attach(d->list, t, n, &txn);
+	if (ret)
+		goto err_put_did;
+	alist_list_commit_attach(txn);
+
+	vtd_pe_domain(vdev, d, pe);
+	ret = vtd_pe_install(vdev, pe);
+	if (ret)
+		dev_err(dev, "alist_vtd: PASID entry switch reported %d\n", ret);
+	vtd_dev_leave(vdev);
+	vdev->domain = d;
+	vdev->identity = false;
+	memcpy(vdev->targets, t, sizeof(t));
+	vdev->ntargets = n;
+	alist_unlock();
+	return 0;
+
+err_put_did:
+	vtd_domain_did_put(d, unit);
+out_unlock:
+	alist_unlock();
+	return ret;
+}
+
+static int vtd_attach_identity(struct iommu_domain *domain, struct device *dev,
+			       struct iommu_domain *old)
+{
+	struct vtd_dev *vdev = dev_iommu_priv_get(dev);
+	u64 pe[8];
+
+	if (!(vdev->unit->ecap & VTD_ECAP_PT))
+		return -EINVAL;
+	alist_lock();
+	vtd_pe_identity(vdev, pe);
+	vtd_pe_install(vdev, pe);
+	vtd_dev_leave(vdev);
+	vdev->identity = true;
+	alist_unlock();
+	return 0;
+}
+
+static int vtd_attach_blocked(struct iommu_domain *domain, struct device *dev,
+			      struct iommu_domain *old)
+{
+	struct vtd_dev *vdev = dev_iommu_priv_get(dev);
+
+	alist_lock();
+	vtd_pe_install(vdev, NULL);
+	vtd_dev_leave(vdev);
+	vdev->identity = false;
+	alist_unlock();
+	return 0;
+}
+
+struct iommu_domain vtd_blocked_domain = {
+	.type = IOMMU_DOMAIN_BLOCKED,
+	.ops = &(const struct iommu_domain_ops) {
+		.attach_dev = vtd_attach_blocked,
+	},
+};
+
+struct iommu_domain vtd_identity_domain = {
+	.type = IOMMU_DOMAIN_IDENTITY,
+	.ops = &(const struct iommu_domain_ops) {
+		.attach_dev = vtd_attach_identity,
+	},
+};
+
+/**
+ * vtd_probe_device() - take a PCI device in a unit's scope
+ * @dev: the device
+ *
+ * Devices that already have a driver are left alone (they keep the
+ * identity entry installed at load, and the IOMMU core would warn).
+ *
+ * Context: process; called by the IOMMU core. Return: the unit's IOMMU, or
+ * ERR_PTR(-ENODEV) for devices that are not ours, or another ERR_PTR.
+ */
+struct iommu_device *vtd_probe_device(struct device *dev)
+{
+	struct pci_dev *pdev;
+	struct vtd_unit *unit;
+	struct vtd_dev *vdev;
+
+	if (!dev_is_pci(dev) || dev->driver)
+		return ERR_PTR(-ENODEV);
+	pdev = to_pci_dev(dev);
+	unit = vtd_unit_for_pci(pdev);
+	if (!unit)
+		return ERR_PTR(-ENODEV);
+	vdev = vtd_dev_alloc(unit, pdev);
+	if (IS_ERR(vdev))
+		return ERR_CAST(vdev);
+	if (vdev->ats && !pci_enable_ats(pdev, PAGE_SHIFT))
+		vdev->ats_enabled = true;
+	dev_iommu_priv_set(dev, vdev);
+	dev_info(dev, "alist_vtd: on %s%s\n", unit->name,
+		 vdev->ats_enabled ? ", ATS enabled" : "");
+	return &unit->iommu;
+}
+
+/**
+ * vtd_release_device() - forget a device
+ * @dev: the device, already attached to the blocked (release) domain
+ *
+ * Context: process; called by the IOMMU core. Return: nothing.
+ */
+void vtd_release_device(struct device *dev)
+{
+	struct vtd_dev *vdev = dev_iommu_priv_get(dev);
+
+	if (vdev->ats_enabled)
+		pci_disable_ats(vdev->pdev);
+	dev_iommu_priv_set(dev, NULL);
+	vtd_dev_free(vdev);
+}
+
+/**
+ * vtd_device_group() - the device's IOMMU group
+ * @dev: a PCI device
+ *
+ * Context: process; called by the IOMMU core. Return: pci_device_group().
+ */
+struct iommu_group *vtd_device_group(struct device *dev)
+{
+	return pci_device_group(dev);
+}
+
+/**
+ * vtd_get_resv_regions() - RMRRs naming the device, and the interrupt range
+ * @dev: the device
+ * @head: list to add to
+ *
+ * Context: process; called by the IOMMU core. Return: nothing.
+ */
+void vtd_get_resv_regions(struct device *dev, struct list_head *head)
+{
+	struct pci_dev *pdev = to_pci_dev(dev);
+	struct iommu_resv_region *r;
+	unsigned int i;
+
+	for (i = 0; i < vtd_dmar.nrmrr; i++) {
+		const struct vtd_rmrr *rm = &vtd_dmar.rmrr[i];
+
+		if (!vtd_scope_match_pci(rm->scopes, rm->nscopes,
+					 pci_domain_nr(pdev->bus), rm->segment,
+					 pdev))
+			continue;
+		r = iommu_alloc_resv_region(rm->base, rm->last - rm->base + 1,
+					    IOMMU_READ | IOMMU_WRITE,
+					    IOMMU_RESV_DIRECT, GFP_KERNEL);
+		if (r)
+			list_add_tail(&r->list, head);
+	}
+	r = iommu_alloc_resv_region(VTD_IOAPIC_START, VTD_IOAPIC_SIZE,
+				    IOMMU_WRITE | IOMMU_MMIO, IOMMU_RESV_MSI,
+				    GFP_KERNEL);
+	if (r)
+		list_add_tail(&r->list, head);
+}
+
+/**
+ * vtd_unit_keep_bound() - identity for devices that have a driver at load
+ * @unit: the unit, translation still off
+ *
+ * Their drivers keep DMAing with physical addresses once translation is
+ * on; the IOMMU core does not give them to us (probe refuses them).
+ *
+ * Context: process, module init. Return: 0 or -ENOMEM.
+ */
+int vtd_unit_keep_bound(struct vtd_unit *unit)
+{
+	struct pci_dev *pdev = NULL;
+	u64 pe[8];
+
+	for_each_pci_dev(pdev) {
+		struct vtd_dev *vdev;
+
+		if (!pdev->dev.driver || vtd_unit_for_pci(pdev) != unit)
+			continue;
+		vdev = vtd_dev_alloc(unit, pdev);
+		if (IS_ERR(vdev)) {
+			pci_dev_put(pdev);
+			return PTR_ERR(vdev);
+		}
+		alist_lock();
+		vtd_pe_identity(vdev, pe);
+		vtd_pe_install(vdev, pe);
+		alist_unlock();
+		list_add_tail(&vdev->node, &unit->bound);
+		pci_info(pdev, "alist_vtd: has driver %s, kept in identity on %s\n",
+			 pdev->dev.driver->name, unit->name);
+	}
+	return 0;
+}
+
+/**
+ * vtd_unit_free_bound() - undo vtd_unit_keep_bound()
+ * @unit: the unit
+ *
+ * Context: process, module init failure or exit. Return: nothing.
+ */
+void vtd_unit_free_bound(struct vtd_unit *unit)
+{
+	struct vtd_dev *vdev, *tmp;
+
+	list_for_each_entry_safe(vdev, tmp, &unit->bound, node) {
+		list_del(&vdev->node);
+		alist_lock();
+		vtd_pe_install(vdev, NULL);
+		alist_unlock();
+		vtd_dev_free(vdev);
+	}
+}

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * alist_vtd: the ACPI DMAR table. vtd_dmar_parse() is a pure parser of a
+ * table in memory (KUnit feeds it crafted tables): every structure is
+ * bounds-checked against the table length before it is read, and a
+ * malformed or truncated table is rejected as a whole.
+ */
+#include <linux/acpi.h>
+#include <linux/pci.h>
+#include <linux/unaligned.h>
+#include <kunit/visibility.h>
+
+#include "vtd.h"
+
+/* Layout (ACPI DMAR, VT-d spec chapter 8) */
+#define DMAR_HDR_LEN		48	/* ACPI header + HAW, flags, reserved */
+#define DMAR_LEN_OFF		4
+#define DMAR_HAW_OFF		36
+#define DMAR_FLAGS_OFF		37
+#define DMAR_SUB_HDR_LEN	4	/* type, length */
+#define DRHD_LEN		16
+#define DRHD_FLAGS_OFF		4
+#define DRHD_SIZE_OFF		5
+#define DRHD_SEG_OFF		6
+#define DRHD_BASE_OFF		8
+#define RMRR_LEN		24
+#define RMRR_SEG_OFF		6
+#define RMRR_BASE_OFF		8
+#define RMRR_LIMIT_OFF		16
+#define SCOPE_HDR_LEN		6
+#define SCOPE_BUS_OFF		5
+
+#define DMAR_TYPE_DRHD		0
+#define DMAR_TYPE_RMRR		1
+#define DRHD_INCLUDE_ALL	BIT(0)
+
+static int vtd_dmar_scopes(const u8 *p, size_t len, struct vtd_scope *scopes,
+			   u8 *nscopes, const char *what)
+{
+	size_t off = 0;
+
+	*nscopes = 0;
+	while (off < len) {
+		struct vtd_scope *s;
+		unsigned int slen, i;
+
+		if (len - off < SCOPE_HDR_LEN) {
+			pr_err("alist_vtd: DMAR: truncated device scope in %s\n",
+			       what);
+			return -EINVAL;
+		}
+		slen = p[off + 1];
+		if (slen < SCOPE_HDR_LEN || slen > len - off ||
+		    (slen - SCOPE_HDR_LEN) % 2) {
+			pr_err("alist_vtd: DMAR: bad device scope length %u in %s\n",
+			       slen, what);
+			return -EINVAL;
+		}
+		if (*nscopes >= VTD_MAX_SCOPES ||
+		    (slen - SCOPE_HDR_LEN) / 2 > VTD_MAX_PATH) {
+			pr_err("alist_vtd: DMAR: too many or too deep device scopes in %s\n",
+			       what);
+			return -E2BIG;
+		}
+		s = &scopes[(*nscopes)++];
+		s->type = p[off];
+		s->bus = p[off + SCOPE_BUS_OFF];
+		s->npath = (slen - SCOPE_HDR_LEN) / 2;
+		for (i = 0; i < s->npath; i++) {
+			u8 dev = p[off + SCOPE_HDR_LEN + 2 * i];
+			u8 fn = p[off + SCOPE_HDR_LEN + 2 * i + 1];
+
+			if (dev > 31 || fn > 7) {
+				pr_err("alist_vtd: DMAR: bad device scope path %02x.%x in %s\n",
+				       dev, fn, what);
+				return -EINVAL;
+			}
+			s->path[i] = PCI_DEVFN(dev, fn);
+		}
+		off += slen;
+	}
+	return 0;
+}
+
+static int vtd_dmar_drhd(const u8 *p, unsigned int len,
+			 struct vtd_dmar_info *info)
+{
+	struct vtd_drhd *d;
+
+	if (len < DRHD_LEN) {
+		pr_err("alist_vtd: DMAR: DRHD of %u bytes is too short\n", len);
+		return -EINVAL;
+	}
+	if (info->ndrhd >= VTD_MAX_UNITS) {
+		pr_err("alist_vtd: DMAR: more than %d DRHD units\n",
+		       VTD_MAX_UNITS);
+		return -E2BIG;
+	}
+	d = &info->drhd[info->ndrhd];
+	memset(d, 0, sizeof(*d));
+	d->include_all = p[DRHD_FLAGS_OFF] & DRHD_INCLUDE_ALL;
+	/* Size: 2^N pages; 0 in tables older than VT-d 2.3 means one page */
+	d->size = 4096ULL << (p[DRHD_SIZE_OFF] & 0xf);
+	d->segment = get_unaligned_le16(p + DRHD_SEG_OFF);
+	d->base = get_unaligned_le64(p + DRHD_BASE_OFF);
+	if (!d->base || d->base & 0xfff) {
+		pr_err("alist_vtd: DMAR: DRHD register base %#llx is not a page\n",
+		       d->base);
+		return -EINVAL;
+	}
+	if (vtd_dmar_scopes(p + DRHD_LEN, len - DRHD_LEN, d->scopes,
+			    &d->nscopes, "DRHD"))
+		return -EINVAL;
+	info->ndrhd++;
+	return 0;
+}
+
+static int vtd_dmar_rmrr(const u8 *p, unsigned int len,
+			 struct vtd_dmar_info *info)
+{
+	struct vtd_rmrr *r;
+
+	if (len < RMRR_LEN) {
+		pr_err("alist_vtd: DMAR: RMRR of %u bytes is too short\n", len);
+		return -EINVAL;
+	}
+	if (info->nrmrr >= VTD_MAX_RMRRS) {
+		pr_err("alist_vtd: DMAR: more than %d RMRRs\n", VTD_MAX_RMRRS);
+		return -E2BIG;
+	}
+	r = &info->rmrr[info->nrmrr];
+	memset(r, 0, sizeof(*r));
+	r->segment = get_unaligned_le16(p + RMRR_SEG_OFF);
+	r->base = get_unaligned_le64(p + RMRR_BASE_OFF);
+	r->last = get_unaligned_le64(p + RMRR_LIMIT_OFF);
+	if (r->base & 0xfff || (r->last & 0xfff) != 0xfff || r->last < r->base) {
+		pr_err("alist_vtd: DMAR: bad RMRR [%#llx, %#llx]\n", r->base,
+		       r->last);
+		return -EINVAL;
+	}
+	if (vtd_dmar_scopes(p + RMRR_LEN, len - RMRR_LEN, r->scopes,
+			    &r->nscopes, "RMRR"))
+		return -EINVAL;
+	info->nrmrr++;
+	return 0;
+}
+
+/**
+ * vtd_dmar_parse() - parse an ACPI DMAR table
+ * @table: the table, header included
+ * @len: bytes available at @table
+ * @info: out: the units and reserved regions
+ *
+ * The length in the table header must fit in @len; every remapping
+ * structure and device scope must fit in its parent. Structures other than
+ * DRHD and RMRR are skipped by their length. The checksum is not checked
+ * (ACPI did when it loaded the table).
+ *
+ * Context: any; no locks. Return: 0, -EINVAL for a malformed or truncated
+ * table, -E2BIG for more units, regions or scopes than the driver keeps,
+ * -ENODEV when the table has no DRHD.
+ */
+int vtd_dmar_parse(const void *table, size_t len, struct vtd_dmar_info *info)
+{
+	const u8 *p = table;
+	size_t tlen, off;
+	int ret;
+
+	memset(info, 0, sizeof(*info));
+	if (!table || len < DMAR_HDR_LEN) {
+		pr_err("alist_vtd: DMAR: table shorter than its header\n");
+		return -EINVAL;
+	}
+	if (memcmp(p, "DMAR", 4)) {
+		pr_err("alist_vtd: DMAR: bad signature\n");
+		return -EINVAL;
+	}
+	tlen = get_unaligned_le32(p + DMAR_LEN_OFF);
+	if (tlen < DMAR_HDR_LEN || tlen > len) {
+		pr_err("alist_vtd: DMAR: length %zu outside [%d, %zu]\n", tlen,
+		       DMAR_HDR_LEN, len);
+		return -EINVAL;
+	}
+	info->haw = p[DMAR_HAW_OFF] + 1;
+	info->flags = p[DMAR_FLAGS_OFF];
+
+	for (off = DMAR_HDR_LEN; off < tlen;) {
+		unsigned int type, slen;
+
+		if (tlen - off < DMAR_SUB_HDR_LEN) {
+			pr_err("alist_vtd: DMAR: truncated structure at %zu\n",
+			       off);
+			return -EINVAL;
+		}
+		type = get_unaligned_le16(p + off);
+		slen = get_unaligned_le16(p + off + 2);
+		if (slen < DMAR_SUB_HDR_LEN || slen > tlen - off) {
+			pr_err("alist_vtd: DMAR: structure at %zu has bad length %u\n",
+			       off, slen);
+			return -EINVAL;
+		}
+		switch (type) {
+		case DMAR_TYPE_DRHD:
+			ret = vtd_dmar_drhd(p + off, slen, info);
+			break;
+		case DMAR_TYPE_RMRR:
+			ret = vtd_dmar_rmrr(p + off, slen, info);
+			break;
+		default:
+			ret = 0;
+			break;
+		}
+		if (ret)
+			return ret;
+		off += slen;
+	}
+	if (!info->ndrhd) {
+		pr_err("alist_vtd: DMAR: no remapping unit\n");
+		return -ENODEV;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtd_dmar_parse);
+
+/* Does one scope entry name @pdev itself (endpoint) or a bridge above it? */
+static bool vtd_scope_match_one(const struct vtd_scope *s, u16 segment,
+				struct pci_dev *pdev)
+{
+	struct pci_dev *up;
+	unsigned int i, bus = s->bus;
+	u8 devfn = 0;
+
+	if (s->type != ACPI_DMAR_SCOPE_TYPE_ENDPOINT &&
+	    s->type != ACPI_DMAR_SCOPE_TYPE_BRIDGE)
+		return false;
+	if (!s->npath)
+		return false;
+	/* Resolve the path: each hop but the last is a bridge */
+	for (i = 0; i < s->npath; i++) {
+		struct pci_dev *hop;
+
+		devfn = s->path[i];
+		if (i == s->npath - 1)
+			break;
+		hop = pci_get_domain_bus_and_slot(segment, bus, devfn);
+		if (!hop || !hop->subordinate) {
+			pci_dev_put(hop);
+			return false;
+		}
+		bus = hop->subordinate->number;
+		pci_dev_put(hop);
+	}
+	for (up = pdev; up; up = pci_upstream_bridge(up)) {
+		if (up->bus->number == bus && up->devfn == devfn)
+			return up == pdev ||
+			       s->type == ACPI_DMAR_SCOPE_TYPE_BRIDGE;
+	}
+	return false;
+}
+
+/**
+ * vtd_scope_match_pci() - is a PCI device in a list of device scopes?
+ * @scopes: the scopes
+ * @n: number of @scopes
+ * @segment: the PCI segment of @pdev
+ * @scope_segment: the segment the scopes belong to
+ * @pdev: the device
+ *
+ * Context: process; takes PCI device references briefly.
+ * Return: true when an endpoint scope names @pdev or a bridge scope names
+ * a bridge above it.
+ */
+bool vtd_scope_match_pci(const struct vtd_scope *scopes, unsigned int n,
+			 u16 segment, u16 scope_segment, struct pci_dev *pdev)
+{
+	unsigned int i;
+
+	if (segment != scope_segment)
+		return false;
+	for (i = 0; i < n; i++)
+		if (vtd_scope_match_one(&scopes[i], segment, pdev))
+			return true;
+	return false;
+}

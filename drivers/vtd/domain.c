@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * alist_vtd: domains. Blocked and identity are static; paging domains are
+ * generic_pt tables (vtdss on second-stage units, x86_64 on first-stage
+ * units) whose invalidation goes through the core: the gathered range
+ * and the domain's sorted attach list go to alist_vtd_inv_fill(), which
+ * emits the fewest descriptors and says where the one wait per unit goes.
+ */
+#include <linux/bitfield.h>
+#include <linux/slab.h>
+#include <linux/sizes.h>
+
+#include <kunit/visibility.h>
+
+#include "vtd.h"
+
+/* Exported by the IOMMU core; its header is private to drivers/iommu/ */
+void iommu_put_pages_list(struct iommu_pages_list *list);
+
+/* Descriptors per chunk handed to a queue */
+#define VTD_FLUSH_BATCH		16
+
+/**
+ * vtd_domain_flush() - invalidate what a cursor describes on every target
+ * @d: the domain
+ * @cur: the request (ranges or everything), consumed
+ *
+ * Walks @d's attach list under RCU; each unit gets its descriptors and one
+ * wait. Callers that cleared page-table entries order those stores before
+ * the walk (the smp_mb() here).
+ *
+ * Context: any; does not sleep. No lock needed.
+ * Return: nothing; queue errors are counted and logged by the queue.
+ */
+void vtd_domain_flush(struct vtd_domain *d, struct alist_inv_cursor *cur)
+{
+	struct alist_cmd buf[VTD_FLUSH_BATCH];
+	const struct alist_target *t;
+	const struct alist_view *view;
+	struct alist_inv_chunk chunk;
+	unsigned int n;
+
+	if (alist_inv_cursor_empty(cur))
+		return;
+	/* Cleared PTEs are visible before the target array is read */
+	smp_mb();
+	view = alist_list_read_begin(d->list);
+	t = alist_view_entries(view, &n);
+	if (!n)
+		goto out_read_end;
+	do {
+		struct vtd_unit *unit;
+
+		if (alist_vtd_inv_fill(cur, &vtd_params, t, n, buf,
+				       ARRAY_SIZE(buf), &chunk))
+			break;
+		unit = vtd_unit_from_instance(chunk.instance);
+		if (unit)
+			vtd_qi_submit(unit, buf, chunk.nr_cmds, chunk.sync);
+	} while (!chunk.done);
+out_read_end:
+	alist_list_read_end();
+}
+EXPORT_SYMBOL_IF_KUNIT(vtd_domain_flush);
+
+/**
+ * vtd_flush_targets() - leave some targets clean (they left a list)
+ * @t: targets in key order (as alist_list_detach() reports them); those
+ *	with users == 0 are flushed whole
+ * @n: number of targets
+ *
+ * Context: any; does not sleep. No lock needed.
+ * Return: nothing.
+ */
+void vtd_flush_targets(const struct alist_target *t, unsigned int n)
+{
+	struct alist_target left[2 * VTD_DEV_TARGETS];
+	struct alist_cmd buf[VTD_FLUSH_BATCH];
+	struct alist_inv_cursor cur;
+	struct alist_inv_chunk chunk;
+	unsigned int i, nl = 0;
+
+	for (i = 0; i < n && nl < ARRAY_SIZE(left); i++) {
+		if (t[i].users)
+			continue;
+		left[nl] = t[i];
+		left[nl++].users = 1;
+	}
+	if (!nl)
+		return;
+	alist_inv_cursor_init(&cur, 0, PAGE_SHIFT);
+	alist_inv_cursor_add_all(&cur);
+	do {
+		struct vtd_unit *unit;
+
+		if (alist_vtd_inv_fill(&cur, &vtd_params, left, nl, buf,
+				       ARRAY_SIZE(buf), &chunk))
+			break;
+		unit = vtd_unit_from_instance(chunk.instance);
+		if (unit)
+			vtd_qi_submit(unit, buf, chunk.nr_cmds, chunk.sync);
+	} while (!chunk.done);
+}
+
+static void vtd_iotlb_sync(struct iommu_domain *domain,
+			   struct iommu_iotlb_gather *gather)
+{
+	struct vtd_domain *d = to_vtd_domain(domain);
+	struct alist_inv_cursor cur;
+	bool leaf = list_empty(&gather->freelist.pages);
+
+	if (gather->start <= gather->end) {
+		atomic64_inc(&vtd_stat_iotlb_syncs);
+		if (vtd_should_skip_flush()) {
+			atomic64_inc(&vtd_stat_skipped_flushes);
+		} else {
+			alist_inv_cursor_init(&cur, leaf ? ALIST_INV_LEAF : 0,
+					      PAGE_SHIFT);
+			alist_inv_cursor_add_range(&cur, gather->start,
+						   gather->end);
+			vtd_domain_flush(d, &cur);
+		}
+	}
+	/* Table pages go only after the waits above completed */
+	iommu_put_pages_list(&gather->freelist);
+}
+
+static void vtd_flush_iotlb_all(struct iommu_domain *domain)
+{
+	struct alist_inv_cursor cur;
+
+	atomic64_inc(&vtd_stat_flush_all);
+	alist_inv_cursor_init(&cur, 0, PAGE_SHIFT);
+	alist_inv_cursor_add_all(&cur);
+	vtd_domain_flush(to_vtd_domain(domain), &cur);
+}
+
+static int vtd_iotlb_sync_map(struct iommu_domain *domain, unsigned long iova,
+			      size_t size)
+{
+	struct alist_inv_cursor cur;
+	unsigned int i;
+	bool cm = false;
+
+	/* Only caching mode caches non-present entries */
+	for (i = 0; i < VTD_MAX_UNITS; i++) {
+		struct vtd_unit *unit = vtd_unit_from_instance(i);
+
+		if (unit && (unit->cap & VTD_CAP_CM))
+			cm = true;
+	}
+	if (!cm || !size)
+		return 0;
+	alist_inv_cursor_init(&cur, 0, PAGE_SHIFT);
+	alist_inv_cursor_add_range(&cur, iova, iova + size - 1);
+	vtd_domain_flush(to_vtd_domain(domain), &cur);
+	return 0;
+}
+
+static bool vtd_enforce_cache_coherency(struct iommu_domain *domain)
+{
+	struct vtd_domain *d = to_vtd_domain(domain);
+	unsigned int i;
+
+	for (i = 0; i < VTD_MAX_UNITS; i++) {
+		struct vtd_unit *unit = vtd_unit_from_instance(i);
+
+		if (unit && !unit->recorder && !(unit->ecap & VTD_ECAP_SC))
+			return false;
+	}
+	if (d->kind == VTD_DOM_SS)
+		d->sspt.vtdss_pt.common.features |=
+			BIT(PT_FEAT_VTDSS_FORCE_COHERENCE);
+	d->force_snoop = true;
+	return true;
+}
+
+/**
+ * vtd_domain_free() - free a paging or nested domain
+ * @domain: the domain, attached to no device
+ *
+ * Context: process. No lock held. Return: nothing.
+ */
+void vtd_domain_free(struct iommu_domain *domain)
+{
+	struct vtd_domain *d = to_vtd_domain(domain);
+
+	alist_list_free(d->list);
+	if (d->kind != VTD_DOM_NESTED)
+		pt_iommu_deinit(&d->iommu);
+	kfree(d);
+}
+EXPORT_SYMBOL_IF_KUNIT(vtd_domain_free);
+
+static const struct iommu_domain_ops vtd_ss_domain_ops = {
+	IOMMU_PT_DOMAIN_OPS(vtdss),
+	.attach_dev = vtd_attach_paging,
+	.iotlb_sync = vtd_iotlb_sync,
+	.flush_iotlb_all = vtd_flush_iotlb_all,
+	.iotlb_sync_map = vtd_iotlb_sync_map,
+	.enforce_cache_coherency = vtd_enforce_cache_coherency,
+	.free = vtd_domain_free,
+};
+
+static const struct iommu_domain_ops vtd_fs_domain_ops = {
+	IOMMU_PT_DOMAIN_OPS(x86_64),
+	.attach_dev = vtd_attach_paging,
+	.iotlb_sync = vtd_iotlb_sync,
+	.flush_iotlb_all = vtd_flush_iotlb_all,
+	.iotlb_sync_map = vtd_iotlb_sync_map,
+	.enforce_cache_coherency = vtd_enforce_cache_coherency,
+	.free = vtd_domain_free,
+};
+
+PT_IOMMU_CHECK_DOMAIN(struct vtd_domain, iommu, domain);
+
+/**
+ * vtd_domain_is_ss() - is this one of our second-stage paging domains?
+ * @domain: any domain
+ *
+ * Context: any. No lock needed.
+ * Return: true for a vtdss paging domain of this driver.
+ */
+bool vtd_domain_is_ss(struct iommu_domain *domain)
+{
+	return domain->ops == &vtd_ss_domain_ops;
+}
+PT_IOMMU_CHECK_DOMAIN(struct vtd_domain, fspt.iommu, domain);
+PT_IOMMU_CHECK_DOMAIN(struct vtd_domain, sspt.iommu, domain);
+
+static int vtd_ss_init(struct vtd_domain *d, struct vtd_unit *unit, u32 flags)
+{
+	struct pt_iommu_vtdss_cfg cfg = {};
+	unsigned int mgaw = FIELD_GET(VTD_CAP_MGAW, unit->cap) + 1;
+	unsigned int sllps = FIELD_GET(VTD_CAP_SLLPS, unit->cap);
+	int ret;
+
+	cfg.top_level = unit->agaw + 1;
+	cfg.common.hw_max_vasz_lg2 = min(mgaw, 30U + 9 * unit->agaw);
+	cfg.common.hw_max_oasz_lg2 = 52;
+	cfg.common.features = BIT(PT_FEAT_FLUSH_RANGE);
+	if (flags & IOMMU_HWPT_ALLOC_NEST_PARENT)
+		cfg.common.features |= BIT(PT_FEAT_VTDSS_FORCE_WRITEABLE);
+	if (!(unit->ecap & VTD_ECAP_SMPWC))
+		cfg.common.features |= BIT(PT_FEAT_DMA_INCOHERENT);
+	d->kind = VTD_DOM_SS;
+	d->domain.ops = &vtd_ss_domain_ops;
+	ret = pt_iommu_vtdss_init(&d->sspt, &cfg, GFP_KERNEL);
+	if (ret)
+		return ret;
+	if (!(sllps & BIT(0)))
+		d->domain.pgsize_bitmap &= ~(u64)SZ_2M;
+	if (!(sllps & BIT(1)))
+		d->domain.pgsize_bitmap &= ~(u64)SZ_1G;
+	return 0;
+}
+
+static int vtd_fs_init(struct vtd_domain *d, struct vtd_unit *unit)
+{
+	struct pt_iommu_x86_64_cfg cfg = {};
+	int ret;
+
+	cfg.top_level = 3;
+	cfg.common.hw_max_vasz_lg2 = 48;
+	cfg.common.hw_max_oasz_lg2 = 52;
+	cfg.common.features = BIT(PT_FEAT_SIGN_EXTEND) |
+			      BIT(PT_FEAT_FLUSH_RANGE);
+	if (!(unit->ecap & VTD_ECAP_SMPWC))
+		cfg.common.features |= BIT(PT_FEAT_DMA_INCOHERENT);
+	d->kind = VTD_DOM_FS;
+	d->domain.ops = &vtd_fs_domain_ops;
+	ret = pt_iommu_x86_64_init(&d->fspt, &cfg, GFP_KERNEL);
+	if (ret)
+		return ret;
+	if (!(unit->cap & VTD_CAP_FS1GP))
+		d->domain.pgsize_bitmap &= ~(u64)SZ_1G;
+	return 0;
+}
+
+/**
+ * vtd_paging_alloc() - allocate a paging domain in the unit's format
+ * @unit: the unit whose translation stage decides the format
+ * @dev: the device it is for (DMA cache maintenance), or NULL
+ * @flags: 0 or IOMMU_HWPT_ALLOC_NEST_PARENT (second stage only)
+ *
+ * Context: process; may sleep. No lock needed.
+ * Return: the domain or an ERR_PTR: -EOPNOTSUPP for flags the unit cannot
+ * honour, -EINVAL without @dev on a unit with incoherent walks, -ENOMEM.
+ */
+struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit, struct device *dev,
+				    u32 flags)
+{
+	struct vtd_domain *d;
+	int ret;
+
+	if (flags & ~IOMMU_HWPT_ALLOC_NEST_PARENT)
+		return ERR_PTR(-EOPNOTSUPP);
+	if ((flags & IOMMU_HWPT_ALLOC_NEST_PARENT) && unit->first_stage)
+		return ERR_PTR(-EOPNOTSUPP);
+	/* Incoherent table walks need a device for cache maintenance */
+	if (!dev && !(unit->ecap & VTD_ECAP_SMPWC))
+		return ERR_PTR(-EINVAL);
+	d = kzalloc_obj(*d);
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+	d->list = alist_list_alloc();
+	if (!d->list) {
+		ret = -ENOMEM;
+		goto err_free_domain;
+	}
+	d->iommu.iommu_device = dev;
+	d->iommu.nid = dev ? dev_to_node(dev) : NUMA_NO_NODE;
+	d->nest_parent = flags & IOMMU_HWPT_ALLOC_NEST_PARENT;
+	if (unit->first_stage)
+		ret = vtd_fs_init(d, unit);
+	else
+		ret = vtd_ss_init(d, unit, flags);
+	if (ret)
+		goto err_free_list;
+	return d;
+
+err_free_list:
+	pt_iommu_deinit(&d->iommu);
+	alist_list_free(d->list);
+err_free_domain:
+	kfree(d);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_IF_KUNIT(vtd_paging_alloc);
+
+/**
+ * vtd_domain_did_get() - the domain's ID on a unit, allocated on first use
+ * @d: the domain
+ * @unit: the unit
+ *
+ * Context: process. Caller holds the core's update lock (alist_lock()).
+ * Return: 0 or -ENOSPC when the unit has no free domain ID.
+ */
+int vtd_domain_did_get(struct vtd_domain *d, struct vtd_unit *unit)
+{
+	int did;
+
+	alist_assert_locked();
+	if (d->did_users[unit->index]++)
+		return 0;
+	did = ida_alloc_range(&unit->did_ida, VTD_DID_FIRST,
+			      min(unit->ndids, 65536U) - 1, GFP_KERNEL);
+	if (did < 0) {
+		d->did_users[unit->index]--;
+		return did == -ENOMEM ? -ENOMEM : -ENOSPC;
+	}
+	d->did[unit->index] = did;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtd_domain_did_get);
+
+/**
+ * vtd_domain_did_put() - drop one user of the domain's ID on a unit
+ * @d: the domain
+ * @unit: the unit
+ *
+ * The ID is freed with its last user; the caller already flushed it.
+ * Context: process. Caller holds the core's update lock (alist_lock()).
+ * Return: nothing.
+ */
+void vtd_domain_did_put(struct vtd_domain *d, struct vtd_unit *unit)
+{
+	alist_assert_locked();
+	if (WARN_ON(!d->did_users[unit->index]))
+		return;
+	if (--d->did_users[unit->index])
+		return;
+	ida_free(&unit->did_ida, d->did[unit->index]);
+	d->did[unit->index] = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtd_domain_did_put);

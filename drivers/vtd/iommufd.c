@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * alist_vtd: the iommufd side. hw_info (CAP/ECAP), paging allocation with
+ * flags (NEST_PARENT on second-stage units), nested stage-1 domains with
+ * every field of struct iommu_hwpt_vtd_s1 validated, and user cache
+ * invalidation through the core's array walker: the whole array becomes
+ * one batch with one wait per unit, never one per entry.
+ *
+ * QEMU 10.0 advertises no nesting (ECAP.NEST): there the nested
+ * allocation is refused with -EOPNOTSUPP, and KUnit drives these paths
+ * against a recording queue.
+ */
+#include <linux/bitfield.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <kunit/visibility.h>
+
+#include "vtd.h"
+
+#define VTD_S1_FLAGS	(IOMMU_VTD_S1_SRE | IOMMU_VTD_S1_EAFE | IOMMU_VTD_S1_WPE)
+
+static struct vtd_unit *vtd_dev_unit(struct device *dev)
+{
+	struct vtd_dev *vdev = dev_iommu_priv_get(dev);
+
+	return vdev ? vdev->unit : NULL;
+}
+
+/**
+ * vtd_hw_info() - IOMMU_GET_HW_INFO data: the unit's CAP and ECAP
+ * @dev: a probed device
+ * @length: out: size of the returned struct
+ * @type: in: requested type (DEFAULT or INTEL_VTD); out: INTEL_VTD
+ *
+ * Context: process; called by iommufd. Return: a kmalloc'ed
+ * struct iommu_hw_info_vtd (freed by the caller), or ERR_PTR(-EOPNOTSUPP)
+ * for another type, ERR_PTR(-ENOMEM).
+ */
+void *vtd_hw_info(struct device *dev, u32 *length,
+		  enum iommu_hw_info_type *type)
+{
+	struct vtd_unit *unit = vtd_dev_unit(dev);
+	struct iommu_hw_info_vtd *info;
+
+	if (*type != IOMMU_HW_INFO_TYPE_DEFAULT &&
+	    *type != IOMMU_HW_INFO_TYPE_INTEL_VTD)
+		return ERR_PTR(-EOPNOTSUPP);
+	info = kzalloc_obj(*info);
+	if (!info)
+		return ERR_PTR(-ENOMEM);
+	info->cap_reg = unit->cap;
+	info->ecap_reg = unit->ecap;
+	*length = sizeof(*info);
+	*type = IOMMU_HW_INFO_TYPE_INTEL_VTD;
+	return info;
+}
+
+/**
+ * vtd_domain_alloc_paging_flags() - paging domain for a device
+ * @dev: the device
+ * @flags: IOMMU_HWPT_ALLOC_* flags; only NEST_PARENT is supported
+ * @data: driver data; none is defined for VT-d paging domains
+ *
+ * Context: process. No lock held.
+ * Return: the domain, or ERR_PTR(-EOPNOTSUPP) for unknown flags, for
+ * driver data, and for NEST_PARENT on a first-stage unit.
+ */
+struct iommu_domain *vtd_domain_alloc_paging_flags(struct device *dev,
+						   u32 flags,
+						   const struct iommu_user_data *data)
+{
+	struct vtd_domain *d;
+
+	if (data)
+		return ERR_PTR(-EOPNOTSUPP);
+	d = vtd_paging_alloc(vtd_dev_unit(dev), dev, flags);
+	if (IS_ERR(d))
+		return ERR_CAST(d);
+	return &d->domain;
+}
+
+static int vtd_nested_cache_invalidate_user(struct iommu_domain *domain,
+					    struct iommu_user_data_array *array)
+{
+	return vtd_nested_invalidate_user(domain, array);
+}
+
+static const struct iommu_domain_ops vtd_nested_domain_ops = {
+	.attach_dev = vtd_attach_paging,
+	.cache_invalidate_user = vtd_nested_cache_invalidate_user,
+	.free = vtd_domain_free,
+};
+
+/**
+ * vtd_nested_alloc() - allocate a nested stage-1 domain on a unit
+ * @unit: the unit of the device
+ * @parent: the stage-2 parent: one of ours, allocated with NEST_PARENT
+ * @flags: IOMMU_HWPT_ALLOC_* flags (none supported)
+ * @data: IOMMU_HWPT_DATA_VTD_S1 user data
+ *
+ * Context: process; may fault on user memory. No lock held.
+ * Return: the domain or an ERR_PTR: -EOPNOTSUPP when the unit has no
+ * nesting, for flags, for another data type, reserved bits, unknown or
+ * unsupported stage-1 flags and a 5-level table without FS5LP; -EINVAL for
+ * a bad parent, a bad address width or table address, a short or long
+ * struct; -EFAULT; -ENOMEM.
+ */
+struct vtd_domain *vtd_nested_alloc(struct vtd_unit *unit,
+				    struct iommu_domain *parent, u32 flags,
+				    const struct iommu_user_data *data)
+{
+	struct vtd_domain *p, *d;
+	struct iommu_hwpt_vtd_s1 s1;
+	unsigned int mgaw;
+	int ret;
+
+	if (!unit || !(unit->ecap & VTD_ECAP_NEST) ||
+	    !(unit->ecap & VTD_ECAP_FLTS) || !(unit->ecap & VTD_ECAP_SLTS))
+		return ERR_PTR(-EOPNOTSUPP);
+	if (flags)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (!data || data->type != IOMMU_HWPT_DATA_VTD_S1)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (!parent || !vtd_domain_is_ss(parent))
+		return ERR_PTR(-EINVAL);
+	p = to_vtd_domain(parent);
+	if (p->kind != VTD_DOM_SS || !p->nest_parent)
+		return ERR_PTR(-EINVAL);
+
+	ret = iommu_copy_struct_from_user(&s1, data, IOMMU_HWPT_DATA_VTD_S1,
+					  __reserved);
+	if (ret)
+		return ERR_PTR(ret);
+	if (s1.__reserved || (s1.flags & ~VTD_S1_FLAGS))
+		return ERR_PTR(-EOPNOTSUPP);
+	if ((s1.flags & IOMMU_VTD_S1_SRE) && !(unit->ecap & VTD_ECAP_SRS))
+		return ERR_PTR(-EOPNOTSUPP);
+	if ((s1.flags & IOMMU_VTD_S1_EAFE) && !(unit->ecap & VTD_ECAP_EAFS))
+		return ERR_PTR(-EOPNOTSUPP);
+	if (s1.addr_width != 48 && s1.addr_width != 57)
+		return ERR_PTR(-EINVAL);
+	if (s1.addr_width == 57 && !(unit->cap & VTD_CAP_FS5LP))
+		return ERR_PTR(-EOPNOTSUPP);
+	mgaw = FIELD_GET(VTD_CAP_MGAW, unit->cap) + 1;
+	if (!s1.pgtbl_addr || !IS_ALIGNED(s1.pgtbl_addr, SZ_4K) ||
+	    (mgaw < 64 && s1.pgtbl_addr >> mgaw))
+		return ERR_PTR(-EINVAL);
+
+	d = kzalloc_obj(*d);
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+	d->list = alist_list_alloc();
+	if (!d->list) {
+		kfree(d);
+		return ERR_PTR(-ENOMEM);
+	}
+	d->kind = VTD_DOM_NESTED;
+	d->parent = p;
+	d->s1 = s1;
+	d->domain.type = IOMMU_DOMAIN_NESTED;
+	d->domain.ops = &vtd_nested_domain_ops;
+	return d;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtd_nested_alloc);
+
+/**
+ * vtd_domain_alloc_nested() - iommufd: nested stage-1 domain
+ * @dev: the device
+ * @parent: the stage-2 parent domain
+ * @flags: IOMMU_HWPT_ALLOC_* flags
+ * @data: IOMMU_HWPT_DATA_VTD_S1 user data
+ *
+ * Context: process. No lock held. Return: as vtd_nested_alloc().
+ */
+struct iommu_domain *vtd_domain_alloc_nested(struct device *dev,
+					     struct iommu_domain *parent,
+					     u32 flags,
+					     const struct iommu_user_data *data)
+{
+	struct vtd_domain *d;
+
+	d = vtd_nested_alloc(vtd_dev_unit(dev), parent, flags, data);
+	if (IS_ERR(d))
+		return ERR_CAST(d);
+	return &d->domain;
+}
+
+/**
+ * vtd_nested_invalidate_user() - IOMMU_HWPT_INVALIDATE on a nested domain
+ * @domain: a nested domain
+ * @array: IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 entries; entry_num is written
+ *	back with the number handled (the index of a failing entry)
+ *
+ * Every valid entry before a failing one is executed; all of them are
+ * merged into one request, flushed with one batch and one wait per unit.
+ * The device TLBs of attached ATS devices are included.
+ *
+ * Context: process; may fault on user memory. No lock held.
+ * Return: 0 or the errno of the entry at @array->entry_num.
+ */
+int vtd_nested_invalidate_user(struct iommu_domain *domain,
+			       struct iommu_user_data_array *array)
+{
+	struct vtd_domain *d = to_vtd_domain(domain);
+	struct alist_user_array ua = {
+		.type = array->type,
+		.entry_len = array->entry_len,
+		.entry_num = array->entry_num,
+		.uptr = (const void __force *)array->uptr,
+	};
+	struct alist_inv_cursor cur;
+	int ret;
+
+	if (d->kind != VTD_DOM_NESTED)
+		return -EINVAL;
+	atomic64_inc(&vtd_stat_user_inv);
+	ret = alist_vtd_user_inv_decode(&ua, &cur);
+	if (!alist_inv_cursor_empty(&cur))
+		vtd_domain_flush(d, &cur);
+	array->entry_num = ua.entry_num;
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtd_nested_invalidate_user);

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * alist_vtd: the unit's queued invalidation interface. 256-bit descriptors
+ * (IQA.DW = 1) in a 4 KiB queue; a submission optionally ends with a wait
+ * descriptor that writes a sequence number to a status word (status write
+ * only: SW+IF aborts QEMU 10.0, FN-only and PD waits raise IQE there), and
+ * the status is polled for a bounded time. Queue errors are recovered:
+ * the bad descriptor is overwritten by a harmless wait and the tail is
+ * rewritten so the hardware resumes.
+ *
+ * A KUnit recording queue (unit->recorder) takes the descriptors instead of
+ * the hardware; everything above this file runs unchanged against it.
+ */
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/iopoll.h>
+#include <linux/slab.h>
+
+#include <kunit/visibility.h>
+
+#include "vtd.h"
+
+#define VTD_QI_MASK		(VTD_QI_ENTRIES - 1)
+/* IQH/IQT hold the byte offset: index * 32 with 256-bit descriptors */
+#define VTD_QI_SHIFT		5
+#define VTD_QI_TIMEOUT_US	1000000U
+#define VTD_QI_TIMEOUT_MS	(VTD_QI_TIMEOUT_US / 1000)
+
+static unsigned int vtd_qi_head(struct vtd_unit *unit)
+{
+	return (readq(unit->reg + VTD_REG_IQH) >> VTD_QI_SHIFT) & VTD_QI_MASK;
+}
+
+static void vtd_qi_set_tail(struct vtd_unit *unit)
+{
+	writeq((u64)unit->qi_tail << VTD_QI_SHIFT, unit->reg + VTD_REG_IQT);
+}
+
+/* Recover from a queue error; returns the errno the submitter reports. */
+static int vtd_qi_error(struct vtd_unit *unit, u32 fsts)
+{
+	int ret = 0;
+
+	if (fsts & VTD_FSTS_IQE) {
+		unsigned int head = vtd_qi_head(unit);
+		struct alist_cmd bad = unit->qi[head];
+
+		atomic64_inc(&unit->cnt.iqe);
+		pr_err_ratelimited("alist_vtd %s: invalidation queue error at %u: %016llx %016llx, descriptor skipped\n",
+				   unit->name, head, bad.w[0], bad.w[1]);
+		alist_vtd_wait_desc(&unit->qi[head], virt_to_phys(unit->qi_dummy),
+				    0);
+		/* The replacement is in memory before the queue restarts */
+		wmb();
+		writel(VTD_FSTS_IQE, unit->reg + VTD_REG_FSTS);
+		/* Clearing IQE does not restart QEMU's queue: rewrite IQT */
+		vtd_qi_set_tail(unit);
+		ret = -EIO;
+	}
+	if (fsts & VTD_FSTS_ITE) {
+		atomic64_inc(&unit->cnt.ite);
+		pr_err_ratelimited("alist_vtd %s: device-TLB invalidation timed out\n",
+				   unit->name);
+		writel(VTD_FSTS_ITE, unit->reg + VTD_REG_FSTS);
+		vtd_qi_set_tail(unit);
+		ret = -ETIMEDOUT;
+	}
+	if (fsts & VTD_FSTS_ICE) {
+		atomic64_inc(&unit->cnt.ice);
+		pr_err_ratelimited("alist_vtd %s: invalidation completion error\n",
+				   unit->name);
+		writel(VTD_FSTS_ICE, unit->reg + VTD_REG_FSTS);
+		ret = -EIO;
+	}
+	return ret;
+}
+
+/* Wait until @need slots are free; the queue lock is held. */
+static int vtd_qi_space(struct vtd_unit *unit, unsigned int need)
+{
+	unsigned int us;
+	int ret = 0;
+
+	lockdep_assert_held(&unit->qi_lock);
+	for (us = 0; us < VTD_QI_TIMEOUT_US; us++) {
+		unsigned int head = vtd_qi_head(unit);
+		unsigned int used = (unit->qi_tail - head) & VTD_QI_MASK;
+		u32 fsts;
+
+		if (VTD_QI_ENTRIES - 1 - used >= need)
+			return ret;
+		fsts = readl(unit->reg + VTD_REG_FSTS);
+		if (fsts & (VTD_FSTS_IQE | VTD_FSTS_ITE | VTD_FSTS_ICE))
+			ret = vtd_qi_error(unit, fsts) ?: ret;
+		udelay(1);
+	}
+	atomic64_inc(&unit->cnt.timeouts);
+	pr_err_ratelimited("alist_vtd %s: invalidation queue full for %u ms\n",
+			   unit->name, VTD_QI_TIMEOUT_MS);
+	return -ETIMEDOUT;
+}
+
+/*
+ * Has the wait with status value @seq completed? The queue completes in
+ * order and every wait writes its own value to the one status word, so a
+ * value at or past @seq (modulo 2^32) means it has.
+ */
+static bool vtd_qi_seq_done(u32 status, u32 seq)
+{
+	return (s32)(status - seq) >= 0;
+}
+
+/*
+ * Poll the status word for @seq, the queue lock NOT held: interrupts stay
+ * on for the hardware round trip. Queue errors are handled under the lock.
+ */
+static int vtd_qi_poll(struct vtd_unit *unit, u32 seq)
+{
+	unsigned long flags;
+	unsigned int us;
+	int ret = 0;
+
+	lockdep_assert_not_held(&unit->qi_lock);
+	for (us = 0; us < VTD_QI_TIMEOUT_US; us++) {
+		u32 fsts;
+
+		if (vtd_qi_seq_done(READ_ONCE(*unit->qi_status), seq))
+			return ret;
+		fsts = readl(unit->reg + VTD_REG_FSTS);
+		if (fsts & (VTD_FSTS_IQE | VTD_FSTS_ITE | VTD_FSTS_ICE)) {
+			raw_spin_lock_irqsave(&unit->qi_lock, flags);
+			/* Another waiter may have handled it meanwhile */
+			fsts = readl(unit->reg + VTD_REG_FSTS);
+			ret = vtd_qi_error(unit, fsts) ?: ret;
+			raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
+		}
+		udelay(1);
+	}
+	atomic64_inc(&unit->cnt.timeouts);
+	pr_err_ratelimited("alist_vtd %s: invalidation wait %u not done after %u ms (status %u)\n",
+			   unit->name, seq, VTD_QI_TIMEOUT_MS,
+			   READ_ONCE(*unit->qi_status));
+	return -ETIMEDOUT;
+}
+
+static int vtd_qi_record(struct vtd_unit *unit, const struct alist_cmd *cmds,
+			 unsigned int n, bool wait)
+{
+	struct vtd_qi_recorder *rec = unit->recorder;
+	unsigned long flags;
+	int ret = 0;
+
+	raw_spin_lock_irqsave(&unit->qi_lock, flags);
+	if (rec->n + n + wait > rec->cap) {
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
+	memcpy(&rec->cmds[rec->n], cmds, n * sizeof(*cmds));
+	rec->n += n;
+	if (wait) {
+		alist_vtd_wait_desc(&rec->cmds[rec->n++],
+				    virt_to_phys(unit->qi_status), ++unit->qi_seq);
+		rec->waits++;
+	}
+	rec->submits++;
+out_unlock:
+	raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
+	return ret;
+}
+
+/**
+ * vtd_qi_submit() - queue invalidation descriptors, optionally wait
+ * @unit: the unit
+ * @cmds: @n descriptors
+ * @n: number of descriptors (may be 0 with @wait)
+ * @wait: append a wait descriptor and poll until everything queued so far
+ *	completed
+ *
+ * Context: any. The queue lock (a raw spinlock: the DMA API may unmap from
+ * interrupt context) is held with interrupts off only while descriptors
+ * are placed and the tail moves; the wait is a bounded busy poll with
+ * interrupts on and no lock held, so no caller, and no user ioctl, keeps
+ * interrupts off across the hardware round trip.
+ * Return: 0; -ETIMEDOUT when the queue did not drain or the wait did not
+ * complete in time; -EIO when the hardware reported a queue error (the bad
+ * descriptor was skipped and the queue restarted); -ENOSPC when a
+ * recording queue is full.
+ */
+int vtd_qi_submit(struct vtd_unit *unit, const struct alist_cmd *cmds,
+		  unsigned int n, bool wait)
+{
+	unsigned long flags;
+	unsigned int i;
+	u32 seq = 0;
+	int ret;
+
+	if (!n && !wait)
+		return 0;
+	atomic64_add(n, &unit->cnt.descs);
+	atomic64_add(wait, &unit->cnt.waits);
+	atomic64_inc(&unit->cnt.submits);
+	if (unit->recorder)
+		return vtd_qi_record(unit, cmds, n, wait);
+
+	raw_spin_lock_irqsave(&unit->qi_lock, flags);
+	ret = vtd_qi_space(unit, n + wait);
+	if (ret == -ETIMEDOUT)
+		goto out_unlock;
+	for (i = 0; i < n; i++) {
+		unit->qi[unit->qi_tail] = cmds[i];
+		unit->qi_tail = (unit->qi_tail + 1) & VTD_QI_MASK;
+	}
+	if (wait) {
+		seq = ++unit->qi_seq;
+		alist_vtd_wait_desc(&unit->qi[unit->qi_tail],
+				    virt_to_phys(unit->qi_status), seq);
+		unit->qi_tail = (unit->qi_tail + 1) & VTD_QI_MASK;
+	}
+	if (!unit->coherent)
+		vtd_flush_cache(unit, unit->qi, PAGE_SIZE);
+	/* Descriptors are visible before the tail moves */
+	wmb();
+	vtd_qi_set_tail(unit);
+	raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
+	if (wait)
+		ret = vtd_qi_poll(unit, seq) ?: ret;
+	return ret;
+
+out_unlock:
+	raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtd_qi_submit);
+
+/**
+ * vtd_qi_enable() - allocate and enable the invalidation queue
+ * @unit: the unit, QI off
+ *
+ * Context: process; may sleep. Caller serializes bring-up of @unit.
+ * Return: 0, -ENOMEM, or -ETIMEDOUT when QIES did not follow QIE.
+ */
+int vtd_qi_enable(struct vtd_unit *unit)
+{
+	u32 sts;
+	int ret;
+
+	unit->qi = (struct alist_cmd *)get_zeroed_page(GFP_KERNEL);
+	if (!unit->qi)
+		return -ENOMEM;
+	unit->qi_status = kzalloc(2 * sizeof(u32), GFP_KERNEL);
+	if (!unit->qi_status) {
+		ret = -ENOMEM;
+		goto err_free_queue;
+	}
+	unit->qi_dummy = unit->qi_status + 1;
+	if (unit->recorder)
+		return 0;
+
+	unit->qi_tail = 0;
+	writeq(0, unit->reg + VTD_REG_IQT);
+	/* QS = 0: one 4 KiB page, 128 descriptors of 256 bits */
+	writeq(virt_to_phys(unit->qi) | VTD_IQA_DW, unit->reg + VTD_REG_IQA);
+	unit->gcmd |= VTD_GCMD_QIE;
+	writel(unit->gcmd, unit->reg + VTD_REG_GCMD);
+	ret = readl_poll_timeout(unit->reg + VTD_REG_GSTS, sts,
+				 sts & VTD_GCMD_QIE, 1, 100000);
+	if (ret) {
+		pr_err("alist_vtd %s: queued invalidation did not enable\n",
+		       unit->name);
+		unit->gcmd &= ~VTD_GCMD_QIE;
+		goto err_free_status;
+	}
+	return 0;
+
+err_free_status:
+	kfree(unit->qi_status);
+	unit->qi_status = NULL;
+err_free_queue:
+	free_page((unsigned long)unit->qi);
+	unit->qi = NULL;
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtd_qi_enable);
+
+/**
+ * vtd_qi_disable() - disable the queue and free it
+ * @unit: the unit; translation is already off
+ *
+ * Context: process; may sleep. Caller serializes tear-down of @unit.
+ * Return: nothing.
+ */
+void vtd_qi_disable(struct vtd_unit *unit)
+{
+	u32 sts;
+
+	if (!unit->qi)
+		return;
+	if (!unit->recorder && (unit->gcmd & VTD_GCMD_QIE)) {
+		unit->gcmd &= ~VTD_GCMD_QIE;
+		writel(unit->gcmd, unit->reg + VTD_REG_GCMD);
+		if (readl_poll_timeout(unit->reg + VTD_REG_GSTS, sts,
+				       !(sts & VTD_GCMD_QIE), 1, 100000))
+			pr_err("alist_vtd %s: queued invalidation did not disable\n",
+			       unit->name);
+	}
+	kfree(unit->qi_status);
+	unit->qi_status = NULL;
+	free_page((unsigned long)unit->qi);
+	unit->qi = NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtd_qi_disable);

@@ -1,0 +1,513 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * alist_vtd: the iommu-alist Intel VT-d driver (scalable mode), internal
+ * definitions shared by the files of drivers/vtd/.
+ */
+#ifndef ALIST_VTD_H
+#define ALIST_VTD_H
+
+#include <linux/bits.h>
+#include <linux/debugfs.h>
+#include <linux/generic_pt/iommu.h>
+#include <linux/idr.h>
+#include <linux/iommu.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+#include <kunit/visibility.h>
+
+#include <alist/attach_list.h>
+#include <alist/inv.h>
+#include <alist/user_array.h>
+
+#define VTD_MAX_UNITS		8
+#define VTD_MAX_SCOPES		16
+#define VTD_MAX_RMRRS		8
+#define VTD_MAX_PATH		4
+
+/* Register offsets (VT-d spec, chapter 11) */
+#define VTD_REG_VER		0x00
+#define VTD_REG_CAP		0x08
+#define VTD_REG_ECAP		0x10
+#define VTD_REG_GCMD		0x18
+#define VTD_REG_GSTS		0x1c
+#define VTD_REG_RTADDR		0x20
+#define VTD_REG_CCMD		0x28
+#define VTD_REG_FSTS		0x34
+#define VTD_REG_FECTL		0x38
+#define VTD_REG_IQH		0x80
+#define VTD_REG_IQT		0x88
+#define VTD_REG_IQA		0x90
+#define VTD_REG_ICS		0x9c
+
+/* GCMD / GSTS bits */
+#define VTD_GCMD_TE		BIT(31)
+#define VTD_GCMD_SRTP		BIT(30)
+#define VTD_GCMD_QIE		BIT(26)
+#define VTD_GCMD_IRE		BIT(25)
+/* GCMD bits that are one-shot commands, never kept in the shadow copy */
+#define VTD_GCMD_ONESHOT	(BIT(30) | BIT(29) | BIT(27) | BIT(24))
+
+#define VTD_RTADDR_SMT		BIT_ULL(10)
+#define VTD_IQA_DW		BIT_ULL(11)
+#define VTD_FECTL_IM		BIT(31)
+
+/* FSTS */
+#define VTD_FSTS_PFO		BIT(0)
+#define VTD_FSTS_PPF		BIT(1)
+#define VTD_FSTS_IQE		BIT(4)
+#define VTD_FSTS_ICE		BIT(5)
+#define VTD_FSTS_ITE		BIT(6)
+#define VTD_FSTS_FRI		GENMASK(15, 8)
+
+/* CAP fields */
+#define VTD_CAP_ND		GENMASK_ULL(2, 0)
+#define VTD_CAP_SAGAW		GENMASK_ULL(12, 8)
+#define VTD_CAP_MGAW		GENMASK_ULL(21, 16)
+#define VTD_CAP_FRO		GENMASK_ULL(33, 24)
+#define VTD_CAP_SLLPS		GENMASK_ULL(37, 34)
+#define VTD_CAP_PSI		BIT_ULL(39)
+#define VTD_CAP_NFR		GENMASK_ULL(47, 40)
+#define VTD_CAP_MAMV		GENMASK_ULL(53, 48)
+#define VTD_CAP_DWD		BIT_ULL(54)
+#define VTD_CAP_DRD		BIT_ULL(55)
+#define VTD_CAP_FS1GP		BIT_ULL(56)
+#define VTD_CAP_FS5LP		BIT_ULL(60)
+#define VTD_CAP_CM		BIT_ULL(7)
+
+/* ECAP fields */
+#define VTD_ECAP_C		BIT_ULL(0)
+#define VTD_ECAP_QI		BIT_ULL(1)
+#define VTD_ECAP_DT		BIT_ULL(2)
+#define VTD_ECAP_IR		BIT_ULL(3)
+#define VTD_ECAP_PT		BIT_ULL(6)
+#define VTD_ECAP_SC		BIT_ULL(7)
+#define VTD_ECAP_NEST		BIT_ULL(26)
+#define VTD_ECAP_SRS		BIT_ULL(31)
+#define VTD_ECAP_EAFS		BIT_ULL(34)
+#define VTD_ECAP_PASID		BIT_ULL(40)
+#define VTD_ECAP_SMTS		BIT_ULL(43)
+#define VTD_ECAP_SLTS		BIT_ULL(46)
+#define VTD_ECAP_FLTS		BIT_ULL(47)
+#define VTD_ECAP_SMPWC		BIT_ULL(48)
+
+/* PASID entry translation types (PGTT) */
+#define VTD_PGTT_FS		1
+#define VTD_PGTT_SS		2
+#define VTD_PGTT_NESTED		3
+#define VTD_PGTT_PT		4
+
+/* Domain IDs: 0 is reserved, 1 is the identity domain's on every unit */
+#define VTD_DID_IDENTITY	1
+#define VTD_DID_FIRST		2
+
+/* ------------------------------------------------------------------ */
+/* DMAR table (dmar.c) */
+
+/**
+ * struct vtd_scope - one device scope entry of a DRHD or RMRR
+ * @type: ACPI_DMAR_SCOPE_TYPE_* (1 endpoint, 2 bridge, 3 IOAPIC, 4 HPET...)
+ * @bus: the start bus
+ * @npath: number of (device, function) hops
+ * @path: the hops, as devfn
+ */
+struct vtd_scope {
+	u8 type;
+	u8 bus;
+	u8 npath;
+	u8 path[VTD_MAX_PATH];
+};
+
+/**
+ * struct vtd_drhd - one DMA remapping hardware unit definition
+ * @base: register base address
+ * @size: register set size in bytes
+ * @segment: PCI segment
+ * @include_all: INCLUDE_PCI_ALL
+ * @nscopes: number of @scopes
+ * @scopes: the device scopes
+ */
+struct vtd_drhd {
+	u64 base;
+	u64 size;
+	u16 segment;
+	bool include_all;
+	u8 nscopes;
+	struct vtd_scope scopes[VTD_MAX_SCOPES];
+};
+
+/**
+ * struct vtd_rmrr - one reserved memory region
+ * @base: first byte
+ * @last: last byte (inclusive)
+ * @segment: PCI segment
+ * @nscopes: number of @scopes
+ * @scopes: the devices that keep DMA to it
+ */
+struct vtd_rmrr {
+	u64 base;
+	u64 last;
+	u16 segment;
+	u8 nscopes;
+	struct vtd_scope scopes[VTD_MAX_SCOPES];
+};
+
+/**
+ * struct vtd_dmar_info - what the DMAR table describes
+ * @haw: host address width (bits)
+ * @flags: the table flags
+ * @ndrhd: number of @drhd
+ * @drhd: the remapping units
+ * @nrmrr: number of @rmrr
+ * @rmrr: the reserved memory regions
+ */
+struct vtd_dmar_info {
+	u8 haw;
+	u8 flags;
+	u8 ndrhd;
+	struct vtd_drhd drhd[VTD_MAX_UNITS];
+	u8 nrmrr;
+	struct vtd_rmrr rmrr[VTD_MAX_RMRRS];
+};
+
+int vtd_dmar_parse(const void *table, size_t len,
+				    struct vtd_dmar_info *info);
+bool vtd_scope_match_pci(const struct vtd_scope *scopes, unsigned int n,
+			 u16 segment, u16 scope_segment, struct pci_dev *pdev);
+
+/* ------------------------------------------------------------------ */
+/* The unit */
+
+/**
+ * struct vtd_qi_recorder - a recording queue (KUnit): descriptors are
+ * stored here instead of being given to hardware
+ * @cmds: storage
+ * @cap: capacity of @cmds
+ * @n: descriptors recorded (waits included)
+ * @waits: wait descriptors recorded
+ * @submits: submissions
+ */
+struct vtd_qi_recorder {
+	struct alist_cmd *cmds;
+	unsigned int cap;
+	unsigned int n;
+	unsigned int waits;
+	unsigned int submits;
+};
+
+/**
+ * struct vtd_counters - per-unit statistics (debugfs)
+ */
+struct vtd_counters {
+	atomic64_t descs;
+	atomic64_t waits;
+	atomic64_t submits;
+	atomic64_t faults;
+	atomic64_t fault_overflows;
+	atomic64_t iqe;
+	atomic64_t ite;
+	atomic64_t ice;
+	atomic64_t timeouts;
+};
+
+/**
+ * struct vtd_bus_ctx - the two scalable-mode context tables of one bus
+ * @lo: context entries of devfn 0-127
+ * @hi: context entries of devfn 128-255
+ */
+struct vtd_bus_ctx {
+	u64 *lo;
+	u64 *hi;
+};
+
+/**
+ * struct vtd_unit - one VT-d remapping unit
+ * @iommu: the IOMMU core's handle
+ * @index: instance number given to the core (the queue)
+ * @name: "dmarN"
+ * @reg: mapped registers (NULL for a KUnit recording unit)
+ * @reg_phys: register base
+ * @reg_size: register set size
+ * @drhd: the DMAR description
+ * @ver: VER register
+ * @cap: CAP register
+ * @ecap: ECAP register
+ * @gcmd: shadow of the persistent GCMD bits
+ * @agaw: AW field value used for PASID entries
+ * @ndids: number of domain IDs
+ * @coherent: table walks snoop CPU caches (ECAP.C)
+ * @first_stage: paging domains use the first-stage (x86_64) format
+ * @did_ida: domain IDs
+ * @ctx_lock: protects @ctx and the context tables
+ * @root: the root table
+ * @ctx: per-bus context tables
+ * @qi_lock: protects the invalidation queue
+ * @qi: queue memory (4 KiB: 128 descriptors of 256 bits)
+ * @qi_tail: next free slot
+ * @qi_status: the wait descriptors' status word
+ * @qi_dummy: status word of a wait put in place of a bad descriptor
+ * @qi_seq: last status value used
+ * @recorder: KUnit recording queue, or NULL
+ * @fault_lock: serializes fault record scans
+ * @fault_work: polls the fault records
+ * @fault_last: last fault: sid << 48 | reason << 40 | (addr >> 12)
+ * @cnt: counters
+ * @dbg: debugfs directory
+ * @registered: iommu_device_register() succeeded
+ * @bound: devices with a driver at load time, kept in identity
+ */
+struct vtd_unit {
+	struct iommu_device iommu;
+	unsigned int index;
+	char name[16];
+	void __iomem *reg;
+	u64 reg_phys;
+	u64 reg_size;
+	struct vtd_drhd drhd;
+	u32 ver;
+	u64 cap;
+	u64 ecap;
+	u32 gcmd;
+	u8 agaw;
+	u32 ndids;
+	bool coherent;
+	bool first_stage;
+	struct ida did_ida;
+	struct mutex ctx_lock;
+	u64 *root;
+	struct vtd_bus_ctx ctx[256];
+	raw_spinlock_t qi_lock;
+	struct alist_cmd *qi;
+	unsigned int qi_tail;
+	u32 *qi_status;
+	u32 *qi_dummy;
+	u32 qi_seq;
+	struct vtd_qi_recorder *recorder;
+	spinlock_t fault_lock;
+	struct delayed_work fault_work;
+	u64 fault_last;
+	struct vtd_counters cnt;
+	struct dentry *dbg;
+	bool registered;
+	struct list_head bound;
+};
+
+#define VTD_QI_ENTRIES		128
+
+/* ------------------------------------------------------------------ */
+/* Domains and devices */
+
+enum vtd_domain_kind {
+	VTD_DOM_FS,
+	VTD_DOM_SS,
+	VTD_DOM_NESTED,
+};
+
+/**
+ * struct vtd_domain - a paging or nested domain
+ * @domain: the core's domain (aliases the page table's)
+ * @iommu: generic_pt
+ * @fspt: generic_pt x86_64 (first stage)
+ * @sspt: generic_pt vtdss (second stage)
+ * @kind: enum vtd_domain_kind
+ * @nest_parent: allocated with IOMMU_HWPT_ALLOC_NEST_PARENT
+ * @force_snoop: enforce_cache_coherency() was called
+ * @list: the attach list of invalidation targets
+ * @did: per unit, the domain ID (0: none)
+ * @did_users: per unit, devices attached with @did
+ * @parent: nested: the stage-2 parent
+ * @s1: nested: the user's stage-1 configuration
+ */
+struct vtd_domain {
+	union {
+		struct iommu_domain domain;
+		struct pt_iommu iommu;
+		struct pt_iommu_x86_64 fspt;
+		struct pt_iommu_vtdss sspt;
+	};
+	enum vtd_domain_kind kind;
+	bool nest_parent;
+	bool force_snoop;
+	struct alist_list *list;
+	u16 did[VTD_MAX_UNITS];
+	unsigned int did_users[VTD_MAX_UNITS];
+	struct vtd_domain *parent;
+	struct iommu_hwpt_vtd_s1 s1;
+};
+
+static inline struct vtd_domain *to_vtd_domain(struct iommu_domain *d)
+{
+	return container_of(d, struct vtd_domain, domain);
+}
+
+/* At most one IOTLB-kind and one device-TLB target per device */
+#define VTD_DEV_TARGETS		2
+
+/**
+ * struct vtd_dev - per-device state (dev_iommu_priv)
+ * @unit: the unit in whose scope the device is
+ * @pdev: the PCI device
+ * @sid: requester ID (bus << 8 | devfn)
+ * @pfsid: source ID of the physical function
+ * @ats: the device has ATS and the unit device-TLBs
+ * @ats_enabled: ATS is on
+ * @ats_qdep: ATS invalidate queue depth
+ * @pasid_dir: the PASID directory
+ * @pasid_table: PASID table 0 (PASIDs 0-63)
+ * @domain: paging or nested domain attached, or NULL
+ * @identity: the identity domain is attached
+ * @targets: the targets given to @domain's list
+ * @ntargets: number of @targets
+ * @node: on the list of bound devices kept in identity (not probed)
+ */
+struct vtd_dev {
+	struct vtd_unit *unit;
+	struct pci_dev *pdev;
+	u16 sid;
+	u16 pfsid;
+	bool ats;
+	bool ats_enabled;
+	u8 ats_qdep;
+	u64 *pasid_dir;
+	u64 *pasid_table;
+	struct vtd_domain *domain;
+	bool identity;
+	struct alist_target targets[VTD_DEV_TARGETS];
+	unsigned int ntargets;
+	struct list_head node;
+};
+
+/* ------------------------------------------------------------------ */
+/* Descriptor and entry builders (desc.c): pure functions */
+
+void vtd_desc_cc_global(struct alist_cmd *d);
+void vtd_desc_pc_pasid(struct alist_cmd *d, u16 did,
+					u32 pasid);
+void vtd_desc_pc_global(struct alist_cmd *d);
+void vtd_desc_iotlb_global(struct alist_cmd *d, u64 cap);
+void vtd_desc_iotlb_dsi(struct alist_cmd *d, u64 cap,
+					 u16 did);
+void vtd_desc_piotlb_all(struct alist_cmd *d, u16 did,
+					  u32 pasid);
+void vtd_desc_devtlb_all(struct alist_cmd *d, u16 sid,
+					  u16 pfsid, u8 qdep);
+
+void vtd_root_entry_set(u64 *root, unsigned int bus,
+					 phys_addr_t lo, phys_addr_t hi);
+void vtd_ctx_entry_build(u64 ce[4], phys_addr_t pasid_dir,
+					  unsigned int pdts, bool dte);
+
+/**
+ * struct vtd_pe_cfg - what goes into a scalable-mode PASID table entry
+ * @pgtt: VTD_PGTT_*
+ * @did: domain ID
+ * @aw: address width field (AGAW)
+ * @ssptptr: second-stage table (SS, nested)
+ * @fsptptr: first-stage table (FS, nested)
+ * @flpm: first-stage paging mode: 0 4-level, 1 5-level
+ * @pgsnp: page snoop (force snooping)
+ * @pwsnp: page-walk snoop
+ * @sre: supervisor requests enable
+ * @eafe: extended access flag enable
+ * @wpe: write protect enable
+ */
+struct vtd_pe_cfg {
+	u8 pgtt;
+	u16 did;
+	u8 aw;
+	u64 ssptptr;
+	u64 fsptptr;
+	u8 flpm;
+	bool pgsnp;
+	bool pwsnp;
+	bool sre;
+	bool eafe;
+	bool wpe;
+};
+
+void vtd_pasid_entry_build(u64 pe[8],
+					    const struct vtd_pe_cfg *cfg);
+
+/* ------------------------------------------------------------------ */
+/* Queued invalidation (qi.c) */
+
+int vtd_qi_enable(struct vtd_unit *unit);
+void vtd_qi_disable(struct vtd_unit *unit);
+int vtd_qi_submit(struct vtd_unit *unit, const struct alist_cmd *cmds,
+		  unsigned int n, bool wait);
+
+/* ------------------------------------------------------------------ */
+/* Units (unit.c), faults (fault.c), debugfs (debugfs.c) */
+
+extern struct vtd_unit *vtd_units[VTD_MAX_UNITS];
+extern struct alist_vtd_params vtd_params;
+
+struct vtd_unit *vtd_unit_from_instance(unsigned int instance);
+int vtd_unit_slot_get(struct vtd_unit *unit);
+void vtd_unit_slot_put(struct vtd_unit *unit);
+void vtd_unit_init_caps(struct vtd_unit *unit);
+int vtd_unit_probe(const struct vtd_drhd *drhd);
+int vtd_unit_enable(struct vtd_unit *unit);
+void vtd_unit_remove(struct vtd_unit *unit);
+int vtd_unit_ctx_install(struct vtd_unit *unit, struct vtd_dev *vdev);
+void vtd_unit_ctx_clear(struct vtd_unit *unit, struct vtd_dev *vdev);
+void vtd_flush_cache(struct vtd_unit *unit, void *addr, size_t size);
+
+void vtd_fault_init(struct vtd_unit *unit);
+void vtd_fault_stop(struct vtd_unit *unit);
+void vtd_fault_scan(struct vtd_unit *unit);
+
+void vtd_debugfs_init(void);
+void vtd_debugfs_unit(struct vtd_unit *unit);
+void vtd_debugfs_exit(void);
+bool vtd_should_skip_flush(void);
+
+extern atomic64_t vtd_stat_iotlb_syncs;
+extern atomic64_t vtd_stat_flush_all;
+extern atomic64_t vtd_stat_skipped_flushes;
+extern atomic64_t vtd_stat_user_inv;
+
+/* ------------------------------------------------------------------ */
+/* Domains (domain.c), devices (device.c), iommufd (iommufd.c) */
+
+extern struct iommu_domain vtd_blocked_domain;
+extern struct iommu_domain vtd_identity_domain;
+extern const struct iommu_ops vtd_iommu_ops;
+
+struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit,
+						     struct device *dev,
+						     u32 flags);
+void vtd_domain_flush(struct vtd_domain *d, struct alist_inv_cursor *cur);
+void vtd_domain_free(struct iommu_domain *domain);
+bool vtd_domain_is_ss(struct iommu_domain *domain);
+int vtd_domain_did_get(struct vtd_domain *d, struct vtd_unit *unit);
+void vtd_domain_did_put(struct vtd_domain *d, struct vtd_unit *unit);
+void vtd_flush_targets(const struct alist_target *t, unsigned int n);
+
+int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
+		      struct iommu_domain *old);
+struct iommu_device *vtd_probe_device(struct device *dev);
+void vtd_release_device(struct device *dev);
+struct iommu_group *vtd_device_group(struct device *dev);
+void vtd_get_resv_regions(struct device *dev, struct list_head *head);
+int vtd_unit_keep_bound(struct vtd_unit *unit);
+void vtd_unit_free_bound(struct vtd_unit *unit);
+extern struct vtd_dmar_info vtd_dmar;
+
+void *vtd_hw_info(struct device *dev, u32 *length,
+		  enum iommu_hw_info_type *type);
+struct iommu_domain *vtd_domain_alloc_paging_flags(struct device *dev,
+						   u32 flags,
+						   const struct iommu_user_data *data);
+struct iommu_domain *vtd_domain_alloc_nested(struct device *dev,
+					     struct iommu_domain *parent,
+					     u32 flags,
+					     const struct iommu_user_data *data);
+struct vtd_domain *
+vtd_nested_alloc(struct vtd_unit *unit, struct iommu_domain *parent, u32 flags,
+		 const struct iommu_user_data *data);
+int vtd_nested_invalidate_user(struct iommu_domain *domain,
+						struct iommu_user_data_array *array);
+
+#endif /* ALIST_VTD_H */

@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the nested paths of alist_vtd (QEMU 10.0 has no nesting) run
+ * against a recording queue: a unit whose queued-invalidation submit
+ * records descriptors instead of writing hardware. The driver code under
+ * test is the real one: nested allocation with all its checks, user
+ * invalidation through the core's array walker, the S2 parent flush
+ * reaching nested domain IDs. User arrays live in real user memory
+ * (kunit_vm_mmap()). Plus queue-error recovery on the real unit.
+ */
+#include <kunit/test.h>
+#include <linux/mman.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "../drivers/vtd/vtd.h"
+
+/*
+ * QEMU 10.0 second-stage CAP; ECAP with nesting, both stages and coherent
+ * walks (no device to do cache maintenance through) added
+ */
+#define T_CAP	0xd2008c222f0606ULL
+#define T_ECAP	(VTD_ECAP_SMTS | VTD_ECAP_SLTS | VTD_ECAP_FLTS | \
+		 VTD_ECAP_NEST | VTD_ECAP_QI | VTD_ECAP_SRS | VTD_ECAP_EAFS | \
+		 VTD_ECAP_PT | VTD_ECAP_SMPWC)
+
+struct nest_ctx {
+	struct vtd_unit *unit;
+	struct vtd_qi_recorder rec;
+	struct vtd_domain *parent;
+	unsigned long ubuf;
+};
+
+static int nest_init(struct kunit *test)
+{
+	struct nest_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct vtd_unit *unit;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	unit = kunit_kzalloc(test, sizeof(*unit), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, unit);
+	c->unit = unit;
+	c->rec.cap = 256;
+	c->rec.cmds = kunit_kcalloc(test, c->rec.cap, sizeof(*c->rec.cmds),
+				    GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->rec.cmds);
+	snprintf(unit->name, sizeof(unit->name), "kunit");
+	unit->cap = T_CAP;
+	unit->ecap = T_ECAP;
+	unit->agaw = 2;
+	unit->ndids = 65536;
+	unit->recorder = &c->rec;
+	ida_init(&unit->did_ida);
+	mutex_init(&unit->ctx_lock);
+	raw_spin_lock_init(&unit->qi_lock);
+	spin_lock_init(&unit->fault_lock);
+	INIT_LIST_HEAD(&unit->bound);
+	KUNIT_ASSERT_EQ(test, vtd_unit_slot_get(unit), 0);
+	KUNIT_ASSERT_EQ(test, vtd_qi_enable(unit), 0);
+
+	c->parent = vtd_paging_alloc(unit, NULL, IOMMU_HWPT_ALLOC_NEST_PARENT);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c->parent));
+	c->ubuf = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE,
+				PROT_READ | PROT_WRITE,
+				MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE_MSG(test, c->ubuf, 0UL, "no user memory");
+	test->priv = c;
+	return 0;
+}
+
+static void nest_exit(struct kunit *test)
+{
+	struct nest_ctx *c = test->priv;
+
+	if (!c)
+		return;
+	if (!IS_ERR_OR_NULL(c->parent))
+		vtd_domain_free(&c->parent->domain);
+	vtd_qi_disable(c->unit);
+	vtd_unit_slot_put(c->unit);
+	ida_destroy(&c->unit->did_ida);
+}
+
+static void rec_reset(struct nest_ctx *c)
+{
+	c->rec.n = 0;
+	c->rec.waits = 0;
+	c->rec.submits = 0;
+}
+
+static struct vtd_domain *nest_alloc(struct kunit *test, struct nest_ctx *c,
+				     const struct iommu_hwpt_vtd_s1 *s1,
+				     size_t len, u32 flags, unsigned int type)
+{
+	struct iommu_user_data data = {
+		.type = type,
+		.uptr = (void __user *)(c->ubuf),
+		.len = len,
+	};
+	u8 zero[64] = {};
+
+	KUNIT_ASSERT_EQ(test, copy_to_user(data.uptr, zero, sizeof(zero)), 0);
+	KUNIT_ASSERT_EQ(test, copy_to_user(data.uptr, s1, sizeof(*s1)), 0);
+	return vtd_nested_alloc(c->unit, &c->parent->domain, flags, &data);
+}
+
+static const struct iommu_hwpt_vtd_s1 good_s1 = {
+	.pgtbl_addr = 0x10000000,
+	.addr_width = 48,
+};
+
+static void vtd_nest_alloc_good_test(struct kunit *test)
+{
+	struct nest_ctx *c = test->priv;
+	struct iommu_hwpt_vtd_s1 s1 = good_s1;
+	struct vtd_domain *d;
+
+	d = nest_alloc(test, c, &s1, sizeof(s1), 0, IOMMU_HWPT_DATA_VTD_S1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	KUNIT_EXPECT_EQ(test, d->domain.type, IOMMU_DOMAIN_NESTED);
+	KUNIT_EXPECT_PTR_EQ(test, d->parent, c->parent);
+	KUNIT_EXPECT_EQ(test, d->s1.pgtbl_addr, 0x10000000ULL);
+	vtd_domain_free(&d->domain);
+
+	/* All supported flags; a longer struct with zero tail is accepted */
+	s1.flags = IOMMU_VTD_S1_SRE | IOMMU_VTD_S1_EAFE | IOMMU_VTD_S1_WPE;
+	d = nest_alloc(test, c, &s1, sizeof(s1), 0, IOMMU_HWPT_DATA_VTD_S1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	vtd_domain_free(&d->domain);
+	/* Nothing reached the queue */
+	KUNIT_EXPECT_EQ(test, c->rec.n, 0U);
+}
+
+#define EXPECT_ALLOC_ERR(test, c, s1, len, flags, type, err)		\
+	do {								\
+		struct vtd_domain *__d = nest_alloc(test, c, s1, len,	\
+						    flags, type);	\
+									\
+		KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(__d), err);	\
+		if (!IS_ERR(__d))					\
+			vtd_domain_free(&__d->domain);			\
+	} while (0)
+
+static void vtd_nest_alloc_bad_test(struct kunit *test)
+{
+	struct nest_ctx *c = test->priv;
+	struct iommu_hwpt_vtd_s1 s1 = good_s1;
+	struct iommu_user_data data = {
+		.type = IOMMU_HWPT_DATA_VTD_S1, .uptr = NULL, .len = sizeof(s1),
+	};
+	struct vtd_domain *plain;
+	size_t n = sizeof(s1);
+
+	/* Flags, data type */
+	EXPECT_ALLOC_ERR(test, c, &s1, n, IOMMU_HWPT_ALLOC_PASID,
+			 IOMMU_HWPT_DATA_VTD_S1, -EOPNOTSUPP);
+	EXPECT_ALLOC_ERR(test, c, &s1, n, 0, IOMMU_HWPT_DATA_ARM_SMMUV3,
+			 -EOPNOTSUPP);
+	/* Struct too short (ends before __reserved) or longer than known */
+	EXPECT_ALLOC_ERR(test, c, &s1, 16, 0, IOMMU_HWPT_DATA_VTD_S1, -EINVAL);
+	EXPECT_ALLOC_ERR(test, c, &s1, n + 8, 0, IOMMU_HWPT_DATA_VTD_S1,
+			 -EINVAL);
+	/* Reserved and unknown flags */
+	s1.__reserved = 1;
+	EXPECT_ALLOC_ERR(test, c, &s1, n, 0, IOMMU_HWPT_DATA_VTD_S1,
+			 -EOPNOTSUPP);
+	s1 = good_s1;
+	s1.flags = 1ULL << 3;
+	EXPECT_ALLOC_ERR(test, c, &s1, n, 0, IOMMU_HWPT_DATA_VTD_S1,
+			 -EOPNOTSUPP);
+	s1.flags = 1ULL << 63;
+	EXPECT_ALLOC_ERR(test, c, &s1, n, 0, IOMMU_HWPT_DATA_VTD_S1,
+			 -EOPNOTSUPP);
+	/* Address width */
+	s1 = good_s1;
+	s1.addr_width = 39;
+	EXPECT_ALLOC_ERR(test, c, &s1, n, 0, IOMMU_HWPT_DATA_VTD_S1, -EINVAL);
+	s1.addr_width = 0;
+	EXPECT_ALLOC_ERR(test, c, &s1, n, 0, IOMMU_HWPT_DATA_VTD_S1, -EINVAL);
+	s1.addr_width = 57;	/* no CAP.FS5LP */
+	EXPECT_ALLOC_ERR(test, c, &s1, n, 0, IOMMU_HWPT_DATA_VTD_S1,
+			 -EOPNOTSUPP);
+	/* Table address: zero, unaligned, beyond MGAW (48 bits) */
+	s1 = good_s1;
+	s1.pgtbl_addr = 0;
+	EXPECT_ALLOC_ERR(test, c, &s1, n, 0, IOMMU_HWPT_DATA_VTD_S1, -EINVAL);
+	s1.pgtbl_addr = 0x10000800;
+	EXPECT_ALLOC_ERR(test, c, &s1, n, 0, IOMMU_HWPT_DATA_VTD_S1, -EINVAL);
+	s1.pgtbl_addr = 1ULL << 48;
+	EXPECT_ALLOC_ERR(test, c, &s1, n, 0, IOMMU_HWPT_DATA_VTD_S1, -EINVAL);
+	/* Stage-1 features the unit lacks */
+	s1 = good_s1;
+	s1.flags = IOMMU_VTD_S1_SRE;
+	c->unit->ecap &= ~VTD_ECAP_SRS;
+	EXPECT_ALLOC_ERR(test, c, &s1, n, 0, IOMMU_HWPT_DATA_VTD_S1,
+			 -EOPNOTSUPP);
+	s1.flags = IOMMU_VTD_S1_EAFE;
+	c->unit->ecap &= ~VTD_ECAP_EAFS;
+	EXPECT_ALLOC_ERR(test, c, &s1, n, 0, IOMMU_HWPT_DATA_VTD_S1,
+			 -EOPNOTSUPP);
+	/* A unit without nesting (QEMU 10.0) refuses everything */
+	c->unit->ecap = T_ECAP & ~VTD_ECAP_NEST;
+	EXPECT_ALLOC_ERR(test, c, &good_s1, n, 0, IOMMU_HWPT_DATA_VTD_S1,
+			 -EOPNOTSUPP);
+	c->unit->ecap = T_ECAP;
+	/* Parent that is not a nest parent, and no parent */
+	plain = vtd_paging_alloc(c->unit, NULL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(plain));
+	data.uptr = (void __user *)(c->ubuf);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(vtd_nested_alloc(c->unit, &plain->domain,
+						       0, &data)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(vtd_nested_alloc(c->unit, NULL, 0,
+						       &data)), -EINVAL);
+	vtd_domain_free(&plain->domain);
+	/* User memory that faults */
+	data.uptr = (void __user *)(c->ubuf + PAGE_SIZE * 64);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(vtd_nested_alloc(c->unit,
+						       &c->parent->domain, 0,
+						       &data)), -EFAULT);
+	KUNIT_EXPECT_EQ(test, c->rec.n, 0U);
+}
+
+/* A nested domain with one (recording) device target attached */
+static struct vtd_domain *nest_attached(struct kunit *test, struct nest_ctx *c,
+					struct alist_target *t)
+{
+	struct vtd_domain *d;
+	struct alist_txn *txn;
+
+	d = nest_alloc(test, c, &good_s1, sizeof(good_s1), 0,
+		       IOMMU_HWPT_DATA_VTD_S1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	alist_lock();
+	KUNIT_ASSERT_EQ(test, vtd_domain_did_get(d, c->unit), 0);
+	memset(t, 0, sizeof(*t));
+	t->instance = c->unit->index;
+	t->kind = ALIST_KIND_VTD_PIOTLB;
+	t->tag = d->did[c->unit->index];
+	t->pasid = ALIST_NO_PASID;
+	KUNIT_ASSERT_EQ(test, alist_nest_prepare_attach(d->list,
+							c->parent->list, t, 1,
+							&txn), 0);
+	alist_list_commit_attach(txn);
+	alist_unlock();
+	return d;
+}
+
+static void nest_detach(struct nest_ctx *c, struct vtd_domain *d,
+			struct alist_target *t)
+{
+	struct alist_target rep[2];
+
+	alist_lock();
+	alist_nest_detach(d->list, c->parent->list, t, 1, rep);
+	vtd_domain_did_put(d, c->unit);
+	alist_unlock();
+	vtd_domain_free(&d->domain);
+}
+
+static int user_inv(struct nest_ctx *c, struct vtd_domain *d,
+		    const struct iommu_hwpt_vtd_s1_invalidate *e,
+		    unsigned int n, size_t entry_len, u32 *num)
+{
+	struct iommu_user_data_array a = {
+		.type = IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
+		.uptr = (void __user *)(c->ubuf),
+		.entry_len = entry_len,
+		.entry_num = n,
+	};
+	u8 *tmp;
+	unsigned int i;
+	int ret;
+
+	tmp = kzalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	for (i = 0; i < n && (i + 1) * entry_len <= PAGE_SIZE; i++)
+		memcpy(tmp + i * entry_len, &e[i],
+		       min(entry_len, sizeof(e[i])));
+	ret = copy_to_user(a.uptr, tmp, PAGE_SIZE) ? -EFAULT : 0;
+	kfree(tmp);
+	if (ret)
+		return ret;
+	ret = vtd_nested_invalidate_user(&d->domain, &a);
+	*num = a.entry_num;
+	return ret;
+}
+
+static void vtd_nest_user_inv_test(struct kunit *test)
+{
+	struct nest_ctx *c = test->priv;
+	struct iommu_hwpt_vtd_s1_invalidate e[4] = {
+		{ .addr = 0x100000, .npages = 1,
+		  .flags = IOMMU_VTD_INV_FLAGS_LEAF },
+		{ .addr = 0x101000, .npages = 1 },
+		{ .addr = 0x400000, .npages = 16 },
+		{ .addr = 0x800000, .npages = 2 },
+	};
+	struct alist_target t;
+	struct vtd_domain *d;
+	unsigned int i;
+	u32 num;
+	u16 did;
+
+	d = nest_attached(test, c, &t);
+	did = d->did[c->unit->index];
+	rec_reset(c);
+	KUNIT_ASSERT_EQ(test, user_inv(c, d, e, 4, sizeof(e[0]), &num), 0);
+	KUNIT_EXPECT_EQ(test, num, 4U);
+	/* One batch, one wait, for the whole array */
+	KUNIT_EXPECT_EQ(test, c->rec.submits, 1U);
+	KUNIT_EXPECT_EQ(test, c->rec.waits, 1U);
+	KUNIT_ASSERT_GE(test, c->rec.n, 2U);
+	KUNIT_EXPECT_EQ(test, c->rec.cmds[c->rec.n - 1].w[0] & 0xf, 5ULL);
+	for (i = 0; i + 1 < c->rec.n; i++) {
+		/* PASID-based IOTLB with the nested DID, PASID 0 */
+		KUNIT_EXPECT_EQ(test, c->rec.cmds[i].w[0] & 0xf, 6ULL);
+		KUNIT_EXPECT_EQ(test, (c->rec.cmds[i].w[0] >> 16) & 0xffff,
+				(u64)did);
+	}
+	/* Adjacent pages merged: fewer descriptors than entries */
+	KUNIT_EXPECT_LT(test, c->rec.n - 1, 4U);
+
+	/* Everything: addr 0, npages U64_MAX */
+	rec_reset(c);
+	e[0].addr = 0;
+	e[0].npages = U64_MAX;
+	KUNIT_EXPECT_EQ(test, user_inv(c, d, e, 1, sizeof(e[0]), &num), 0);
+	KUNIT_EXPECT_EQ(test, c->rec.waits, 1U);
+	KUNIT_EXPECT_EQ(test, c->rec.n, 2U);
+
+	/* A type probe does nothing */
+	rec_reset(c);
+	KUNIT_EXPECT_EQ(test, user_inv(c, d, e, 0, sizeof(e[0]), &num), 0);
+	KUNIT_EXPECT_EQ(test, num, 0U);
+	KUNIT_EXPECT_EQ(test, c->rec.n, 0U);
+
+	/* An S2 unmap on the parent reaches the nested DID (IOTLB by DID) */
+	{
+		struct alist_inv_cursor cur;
+
+		rec_reset(c);
+		alist_inv_cursor_init(&cur, ALIST_INV_LEAF, PAGE_SHIFT);
+		alist_inv_cursor_add_range(&cur, 0x200000, 0x200fff);
+		vtd_domain_flush(c->parent, &cur);
+		KUNIT_EXPECT_EQ(test, c->rec.waits, 1U);
+		KUNIT_ASSERT_EQ(test, c->rec.n, 2U);
+		KUNIT_EXPECT_EQ(test, c->rec.cmds[0].w[0] & 0xf, 2ULL);
+		KUNIT_EXPECT_EQ(test, (c->rec.cmds[0].w[0] >> 16) & 0xffff,
+				(u64)did);
+	}
+	nest_detach(c, d, &t);
+}
+
+static void vtd_nest_user_inv_bad_test(struct kunit *test)
+{
+	struct nest_ctx *c = test->priv;
+	struct iommu_hwpt_vtd_s1_invalidate e[3] = {
+		{ .addr = 0x100000, .npages = 1 },
+		{ .addr = 0x200000, .npages = 1 },
+		{ .addr = 0x300000, .npages = 1 },
+	};
+	struct iommu_user_data_array a = {
+		.type = 5, .entry_len = sizeof(e[0]), .entry_num = 1,
+	};
+	struct alist_target t;
+	struct vtd_domain *d;
+	u32 num;
+
+	d = nest_attached(test, c, &t);
+
+	/* Wrong array type: nothing handled */
+	rec_reset(c);
+	a.uptr = (void __user *)(c->ubuf);
+	KUNIT_EXPECT_EQ(test, vtd_nested_invalidate_user(&d->domain, &a),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, a.entry_num, 0U);
+	KUNIT_EXPECT_EQ(test, c->rec.n, 0U);
+
+	/* Each bad field in entry 1: entry 0 executed, index 1 reported */
+#define BAD_ENTRY(field, val, err)					\
+	do {								\
+		struct iommu_hwpt_vtd_s1_invalidate b[3];		\
+									\
+		memcpy(b, e, sizeof(b));				\
+		b[1].field = val;					\
+		rec_reset(c);						\
+		KUNIT_EXPECT_EQ(test, user_inv(c, d, b, 3, sizeof(b[0]), \
+					       &num), err);		\
+		KUNIT_EXPECT_EQ(test, num, 1U);				\
+		KUNIT_EXPECT_EQ(test, c->rec.waits, 1U);		\
+		KUNIT_EXPECT_EQ(test, c->rec.submits, 1U);		\
+	} while (0)
+
+	BAD_ENTRY(__reserved, 1, -EOPNOTSUPP);
+	BAD_ENTRY(flags, 2, -EOPNOTSUPP);
+	BAD_ENTRY(flags, 1U << 31, -EOPNOTSUPP);
+	BAD_ENTRY(addr, 0x200800, -EINVAL);
+	BAD_ENTRY(npages, 0, -EINVAL);
+	BAD_ENTRY(npages, U64_MAX, -EINVAL);	/* U64_MAX needs addr 0 */
+#undef BAD_ENTRY
+
+	/* Bad first entry: nothing executed, no wait */
+	{
+		struct iommu_hwpt_vtd_s1_invalidate b = e[0];
+
+		b.flags = 4;
+		rec_reset(c);
+		KUNIT_EXPECT_EQ(test, user_inv(c, d, &b, 1, sizeof(b), &num),
+				-EOPNOTSUPP);
+		KUNIT_EXPECT_EQ(test, num, 0U);
+		KUNIT_EXPECT_EQ(test, c->rec.n, 0U);
+	}
+
+	/* entry_len: shorter than the minimum; zero */
+	rec_reset(c);
+	KUNIT_EXPECT_EQ(test, user_inv(c, d, e, 3, 8, &num), -EINVAL);
+	KUNIT_EXPECT_EQ(test, num, 0U);
+	KUNIT_EXPECT_EQ(test, user_inv(c, d, e, 3, 0, &num), -EINVAL);
+	KUNIT_EXPECT_EQ(test, c->rec.n, 0U);
+
+	/* Longer entries: zero tail accepted, non-zero tail is -E2BIG */
+	rec_reset(c);
+	KUNIT_EXPECT_EQ(test, user_inv(c, d, e, 3, sizeof(e[0]) + 8, &num), 0);
+	KUNIT_EXPECT_EQ(test, num, 3U);
+	KUNIT_EXPECT_EQ(test, c->rec.waits, 1U);
+	{
+		u8 one = 1;
+
+		KUNIT_ASSERT_EQ(test, copy_to_user((void __user *)(c->ubuf +
+					2 * (sizeof(e[0]) + 8) + sizeof(e[0])),
+					&one, 1), 0);
+		a.type = IOMMU_HWPT_INVALIDATE_DATA_VTD_S1;
+		a.entry_len = sizeof(e[0]) + 8;
+		a.entry_num = 3;
+		rec_reset(c);
+		KUNIT_EXPECT_EQ(test, vtd_nested_invalidate_user(&d->domain,
+								 &a), -E2BIG);
+		KUNIT_EXPECT_EQ(test, a.entry_num, 2U);
+		KUNIT_EXPECT_EQ(test, c->rec.waits, 1U);
+	}
+
+	/* Array running off the mapped user page: -EFAULT at that index */
+	a.type = IOMMU_HWPT_INVALIDATE_DATA_VTD_S1;
+	a.uptr = (void __user *)(c->ubuf + PAGE_SIZE - sizeof(e[0]));
+	KUNIT_ASSERT_EQ(test, copy_to_user(a.uptr, &e[0], sizeof(e[0])), 0);
+	a.entry_len = sizeof(e[0]);
+	a.entry_num = 3;
+	rec_reset(c);
+	KUNIT_EXPECT_EQ(test, vtd_nested_invalidate_user(&d->domain, &a),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, a.entry_num, 1U);
+
+	/* A paging domain has no user invalidation */
+	KUNIT_EXPECT_EQ(test, vtd_nested_invalidate_user(&c->parent->domain,
+							 &a), -EINVAL);
+	nest_detach(c, d, &t);
+}
+
+static struct kunit_case vtd_nest_cases[] = {
+	KUNIT_CASE(vtd_nest_alloc_good_test),
+	KUNIT_CASE(vtd_nest_alloc_bad_test),
+	KUNIT_CASE(vtd_nest_user_inv_test),
+	KUNIT_CASE(vtd_nest_user_inv_bad_test),
+	{}
+};
+
+static struct kunit_suite vtd_nest_suite = {
+	.name = "alist_vtd_nest",
+	.init = nest_init,
+	.exit = nest_exit,
+	.test_cases = vtd_nest_cases,
+};
+
+/* Queue-error recovery on the real unit (skipped without one) */
+static void vtd_qi_iqe_recovery_test(struct kunit *test)
+{
+	struct vtd_unit *unit = NULL;
+	struct alist_cmd bad = {}, good;
+	unsigned int i;
+	u64 iqe;
+
+	for (i = 0; i < VTD_MAX_UNITS && !unit; i++) {
+		unit = vtd_unit_from_instance(i);
+		if (unit && (unit->recorder || !unit->reg))
+			unit = NULL;
+	}
+	if (!unit)
+		kunit_skip(test, "no VT-d unit driven by alist_vtd");
+	iqe = atomic64_read(&unit->cnt.iqe);
+	/* Type 0xf is not a descriptor: the unit stops with IQE */
+	bad.w[0] = 0xf;
+	KUNIT_EXPECT_EQ(test, vtd_qi_submit(unit, &bad, 1, true), -EIO);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&unit->cnt.iqe), iqe + 1);
+	/* The queue runs again */
+	vtd_desc_iotlb_dsi(&good, unit->cap, 0xfff0);
+	KUNIT_EXPECT_EQ(test, vtd_qi_submit(unit, &good, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, vtd_qi_submit(unit, NULL, 0, true), 0);
+	KUNIT_EXPECT_EQ(test, readl(unit->reg + VTD_REG_FSTS) &
+			(VTD_FSTS_IQE | VTD_FSTS_ITE | VTD_FSTS_ICE), 0U);
+}
+
+static struct kunit_case vtd_qi_cases[] = {
+	KUNIT_CASE(vtd_qi_iqe_recovery_test),
+	{}
+};
+
+static struct kunit_suite vtd_qi_suite = {
+	.name = "alist_vtd_qi",
+	.test_cases = vtd_qi_cases,
+};
+
+kunit_test_suites(&vtd_nest_suite, &vtd_qi_suite);
