@@ -1,0 +1,532 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * alist_smmuv3: an ARM SMMUv3 driver built on the iommu-alist core.
+ *
+ * Register, queue, stream-table and context-descriptor layouts follow the
+ * Arm SMMUv3 architecture specification (IHI 0070). Invalidation commands
+ * are encoded by the core (alist_smmuv3_inv_fill()); this driver encodes
+ * only configuration commands (CFGI_*) and its STEs and CDs.
+ */
+#ifndef ALIST_SMMUV3_H
+#define ALIST_SMMUV3_H
+
+#include <linux/atomic.h>
+#include <linux/bitfield.h>
+#include <linux/bits.h>
+#include <linux/io-pgtable.h>
+#include <linux/iommu.h>
+#include <linux/iommufd.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include <alist/attach_list.h>
+#include <alist/id_table.h>
+#include <alist/inv.h>
+#include <alist/user_array.h>
+
+struct dentry;
+
+/* MMIO registers, page 0 */
+#define SMMUV3_IDR0			0x00
+#define  SMMUV3_IDR0_S2P		BIT(0)
+#define  SMMUV3_IDR0_S1P		BIT(1)
+#define  SMMUV3_IDR0_TTF		GENMASK(3, 2)
+#define  SMMUV3_IDR0_COHACC		BIT(4)
+#define  SMMUV3_IDR0_ATS		BIT(10)
+#define  SMMUV3_IDR0_ASID16		BIT(12)
+#define  SMMUV3_IDR0_MSI		BIT(13)
+#define  SMMUV3_IDR0_SEV		BIT(14)
+#define  SMMUV3_IDR0_PRI		BIT(16)
+#define  SMMUV3_IDR0_VMID16		BIT(18)
+#define  SMMUV3_IDR0_TTENDIAN		GENMASK(22, 21)
+#define  SMMUV3_IDR0_ST_LEVEL		GENMASK(28, 27)
+#define SMMUV3_IDR1			0x04
+#define  SMMUV3_IDR1_SIDSIZE		GENMASK(5, 0)
+#define  SMMUV3_IDR1_SSIDSIZE		GENMASK(10, 6)
+#define  SMMUV3_IDR1_EVTQS		GENMASK(20, 16)
+#define  SMMUV3_IDR1_CMDQS		GENMASK(25, 21)
+#define  SMMUV3_IDR1_QUEUES_PRESET	BIT(29)
+#define  SMMUV3_IDR1_TABLES_PRESET	BIT(30)
+#define SMMUV3_IDR2			0x08
+#define SMMUV3_IDR3			0x0c
+#define  SMMUV3_IDR3_FWB		BIT(8)
+#define  SMMUV3_IDR3_RIL		BIT(10)
+#define SMMUV3_IDR4			0x10
+#define SMMUV3_IDR5			0x14
+#define  SMMUV3_IDR5_OAS		GENMASK(2, 0)
+#define  SMMUV3_IDR5_GRAN4K		BIT(4)
+#define  SMMUV3_IDR5_GRAN16K		BIT(5)
+#define  SMMUV3_IDR5_GRAN64K		BIT(6)
+#define SMMUV3_IIDR			0x18
+#define SMMUV3_AIDR			0x1c
+#define SMMUV3_CR0			0x20
+#define  SMMUV3_CR0_SMMUEN		BIT(0)
+#define  SMMUV3_CR0_EVTQEN		BIT(2)
+#define  SMMUV3_CR0_CMDQEN		BIT(3)
+#define SMMUV3_CR0ACK			0x24
+#define SMMUV3_CR1			0x28
+#define  SMMUV3_CR1_TABLE_SH		GENMASK(11, 10)
+#define  SMMUV3_CR1_TABLE_OC		GENMASK(9, 8)
+#define  SMMUV3_CR1_TABLE_IC		GENMASK(7, 6)
+#define  SMMUV3_CR1_QUEUE_SH		GENMASK(5, 4)
+#define  SMMUV3_CR1_QUEUE_OC		GENMASK(3, 2)
+#define  SMMUV3_CR1_QUEUE_IC		GENMASK(1, 0)
+#define  SMMUV3_CR1_CACHE_WB		1
+#define  SMMUV3_CR1_SH_ISH		3
+#define SMMUV3_CR2			0x2c
+#define  SMMUV3_CR2_RECINVSID		BIT(1)
+#define  SMMUV3_CR2_PTM			BIT(2)
+#define SMMUV3_GBPA			0x44
+#define  SMMUV3_GBPA_UPDATE		BIT(31)
+#define  SMMUV3_GBPA_ABORT		BIT(20)
+#define SMMUV3_IRQ_CTRL			0x50
+#define  SMMUV3_IRQ_CTRL_GERROR		BIT(0)
+#define  SMMUV3_IRQ_CTRL_EVTQ		BIT(2)
+#define SMMUV3_IRQ_CTRLACK		0x54
+#define SMMUV3_GERROR			0x60
+#define SMMUV3_GERRORN			0x64
+#define  SMMUV3_GERROR_CMDQ_ERR		BIT(0)
+#define  SMMUV3_GERROR_EVTQ_ABT		BIT(2)
+#define  SMMUV3_GERROR_ALL		GENMASK(8, 0)
+#define SMMUV3_STRTAB_BASE		0x80
+#define  SMMUV3_STRTAB_BASE_RA		BIT_ULL(62)
+#define  SMMUV3_STRTAB_BASE_ADDR	GENMASK_ULL(51, 6)
+#define SMMUV3_STRTAB_BASE_CFG		0x88
+#define  SMMUV3_STRTAB_CFG_LOG2SIZE	GENMASK(5, 0)
+#define  SMMUV3_STRTAB_CFG_SPLIT	GENMASK(10, 6)
+#define  SMMUV3_STRTAB_CFG_FMT		GENMASK(17, 16)
+#define  SMMUV3_STRTAB_FMT_LINEAR	0
+#define  SMMUV3_STRTAB_FMT_2LVL		1
+#define SMMUV3_CMDQ_BASE		0x90
+#define SMMUV3_CMDQ_PROD		0x98
+#define SMMUV3_CMDQ_CONS		0x9c
+#define  SMMUV3_CMDQ_CONS_ERR		GENMASK(30, 24)
+#define SMMUV3_EVTQ_BASE		0xa0
+#define SMMUV3_EVTQ_PROD		0x100a8	/* page 1 */
+#define SMMUV3_EVTQ_CONS		0x100ac	/* page 1 */
+#define  SMMUV3_Q_BASE_RWA		BIT_ULL(62)
+#define  SMMUV3_Q_BASE_ADDR		GENMASK_ULL(51, 5)
+#define  SMMUV3_Q_BASE_LOG2SIZE		GENMASK_ULL(4, 0)
+#define  SMMUV3_Q_OVF			BIT(31)
+#define SMMUV3_MMIO_MIN_SIZE		0x20000
+
+/* Stream table */
+#define SMMUV3_STE_DWORDS		8
+#define SMMUV3_CD_DWORDS		8
+#define SMMUV3_L1_SPLIT			8	/* 256 STEs per level-2 table */
+#define  SMMUV3_L1_SPAN			GENMASK_ULL(4, 0)
+#define  SMMUV3_L1_L2PTR		GENMASK_ULL(51, 6)
+
+#define SMMUV3_STE0_V			BIT_ULL(0)
+#define SMMUV3_STE0_CFG			GENMASK_ULL(3, 1)
+#define  SMMUV3_STE_CFG_ABORT		0
+#define  SMMUV3_STE_CFG_BYPASS		4
+#define  SMMUV3_STE_CFG_S1		5
+#define  SMMUV3_STE_CFG_S2		6
+#define  SMMUV3_STE_CFG_NESTED		7
+#define SMMUV3_STE0_S1FMT		GENMASK_ULL(5, 4)
+#define SMMUV3_STE0_S1CTXPTR		GENMASK_ULL(51, 6)
+#define SMMUV3_STE0_S1CDMAX		GENMASK_ULL(63, 59)
+#define SMMUV3_STE1_S1DSS		GENMASK_ULL(1, 0)
+#define SMMUV3_STE1_S1CIR		GENMASK_ULL(3, 2)
+#define SMMUV3_STE1_S1COR		GENMASK_ULL(5, 4)
+#define SMMUV3_STE1_S1CSH		GENMASK_ULL(7, 6)
+#define SMMUV3_STE1_S1STALLD		BIT_ULL(27)
+#define SMMUV3_STE1_EATS		GENMASK_ULL(29, 28)
+#define SMMUV3_STE1_SHCFG		GENMASK_ULL(45, 44)
+#define  SMMUV3_STE_SHCFG_INCOMING	1
+#define SMMUV3_STE2_S2VMID		GENMASK_ULL(15, 0)
+#define SMMUV3_STE2_S2T0SZ		GENMASK_ULL(37, 32)
+#define SMMUV3_STE2_S2SL0		GENMASK_ULL(39, 38)
+#define SMMUV3_STE2_S2IR0		GENMASK_ULL(41, 40)
+#define SMMUV3_STE2_S2OR0		GENMASK_ULL(43, 42)
+#define SMMUV3_STE2_S2SH0		GENMASK_ULL(45, 44)
+#define SMMUV3_STE2_S2TG		GENMASK_ULL(47, 46)
+#define SMMUV3_STE2_S2PS		GENMASK_ULL(50, 48)
+#define SMMUV3_STE2_S2AA64		BIT_ULL(51)
+#define SMMUV3_STE2_S2PTW		BIT_ULL(54)
+#define SMMUV3_STE2_S2FWB		BIT_ULL(25)
+#define SMMUV3_STE2_S2R			BIT_ULL(58)
+#define SMMUV3_STE3_S2TTB		GENMASK_ULL(51, 4)
+
+/* Context descriptor (AArch64) */
+#define SMMUV3_CD0_T0SZ			GENMASK_ULL(5, 0)
+#define SMMUV3_CD0_TG0			GENMASK_ULL(7, 6)
+#define SMMUV3_CD0_IR0			GENMASK_ULL(9, 8)
+#define SMMUV3_CD0_OR0			GENMASK_ULL(11, 10)
+#define SMMUV3_CD0_SH0			GENMASK_ULL(13, 12)
+#define SMMUV3_CD0_EPD0			BIT_ULL(14)
+#define SMMUV3_CD0_EPD1			BIT_ULL(30)
+#define SMMUV3_CD0_V			BIT_ULL(31)
+#define SMMUV3_CD0_IPS			GENMASK_ULL(34, 32)
+#define SMMUV3_CD0_AA64			BIT_ULL(41)
+#define SMMUV3_CD0_R			BIT_ULL(45)
+#define SMMUV3_CD0_A			BIT_ULL(46)
+#define SMMUV3_CD0_ASET			BIT_ULL(47)
+#define SMMUV3_CD0_ASID			GENMASK_ULL(63, 48)
+#define SMMUV3_CD1_TTB0			GENMASK_ULL(51, 4)
+#define SMMUV3_CD3_MAIR			GENMASK_ULL(63, 0)
+
+/* Commands this driver encodes (the core encodes TLBI, ATC_INV, SYNC) */
+#define SMMUV3_CMD_OP			GENMASK_ULL(7, 0)
+#define SMMUV3_OP_CFGI_STE		0x03
+#define SMMUV3_OP_CFGI_ALL		0x04	/* CFGI_STE_RANGE, Range 31 */
+#define SMMUV3_OP_CFGI_CD		0x05
+#define SMMUV3_OP_CFGI_CD_ALL		0x06
+#define SMMUV3_OP_TLBI_NH_ASID		0x11
+#define SMMUV3_OP_TLBI_S12_VMALL	0x28
+#define SMMUV3_OP_TLBI_NSNH_ALL		0x30
+#define SMMUV3_OP_SYNC			0x46
+#define SMMUV3_CMD0_SID			GENMASK_ULL(63, 32)
+#define SMMUV3_CMD0_SSID		GENMASK_ULL(31, 12)
+#define SMMUV3_CMD1_LEAF		BIT_ULL(0)
+#define SMMUV3_CMD1_RANGE		GENMASK_ULL(4, 0)
+
+/* Event queue records */
+#define SMMUV3_EVT_DWORDS		4
+#define SMMUV3_EVT0_TYPE		GENMASK_ULL(7, 0)
+#define SMMUV3_EVT0_SID			GENMASK_ULL(63, 32)
+#define SMMUV3_EVT_F_TRANSLATION	0x10
+#define SMMUV3_EVT_F_PERMISSION		0x13
+
+/* Queue sizes (log2 entries), capped by IDR1 */
+#define SMMUV3_CMDQ_LOG2		8
+#define SMMUV3_EVTQ_LOG2		11	/* two 1024-event fault storms */
+
+#define SMMUV3_MSI_IOVA_BASE		0x8000000
+#define SMMUV3_MSI_IOVA_LENGTH		0x100000
+
+/* Driver features derived from the ID registers */
+#define SMMUV3_FEAT_S1			BIT(0)
+#define SMMUV3_FEAT_S2			BIT(1)
+#define SMMUV3_FEAT_COHERENT		BIT(2)
+#define SMMUV3_FEAT_2LVL_STRTAB		BIT(3)
+#define SMMUV3_FEAT_RIL			BIT(4)
+#define SMMUV3_FEAT_FWB			BIT(5)
+#define SMMUV3_FEAT_ATS			BIT(6)
+#define SMMUV3_FEAT_MSI			BIT(7)
+#define SMMUV3_FEAT_SEV			BIT(8)
+#define SMMUV3_FEAT_NESTING		(SMMUV3_FEAT_S1 | SMMUV3_FEAT_S2)
+
+/**
+ * struct smmuv3_queue - a command or event queue in memory
+ * @base: the entries
+ * @dma: their bus address
+ * @log2: log2 of the number of entries
+ * @dwords: 64-bit words per entry
+ * @prod: producer index incl. wrap bit (software copy)
+ * @cons: consumer index incl. wrap bit (software copy)
+ * @prod_reg: the PROD register
+ * @cons_reg: the CONS register
+ */
+struct smmuv3_queue {
+	__le64 *base;
+	dma_addr_t dma;
+	u32 log2;
+	u32 dwords;
+	u32 prod;
+	u32 cons;
+	void __iomem *prod_reg;
+	void __iomem *cons_reg;
+};
+
+/**
+ * struct smmuv3_stats - counters of one SMMU, shown in debugfs
+ * @cmds: commands issued, CMD_SYNC not included
+ * @syncs: CMD_SYNCs issued
+ * @cfgi: configuration invalidations (part of @cmds)
+ * @iotlb_syncs: iotlb_sync calls that reached the hardware
+ * @user_inv: vIOMMU invalidation arrays handled
+ * @events: event records consumed
+ * @faults: translation and permission faults among them
+ * @evtq_overflows: times the event queue overflowed
+ * @gerrors: global errors handled
+ * @sync_timeouts: CMD_SYNCs that did not complete in time
+ * @skip_flush: invalidations skipped by the skip_flush fault attribute
+ */
+struct smmuv3_stats {
+	atomic64_t cmds;
+	atomic64_t syncs;
+	atomic64_t cfgi;
+	atomic64_t iotlb_syncs;
+	atomic64_t user_inv;
+	atomic64_t events;
+	atomic64_t faults;
+	atomic64_t evtq_overflows;
+	atomic64_t gerrors;
+	atomic64_t sync_timeouts;
+	atomic64_t skip_flush;
+};
+
+/**
+ * struct smmuv3_recorder - test mode of the command queue
+ * @cmds: recorded commands (CMD_SYNC included, encoded by the core)
+ * @cap: capacity of @cmds
+ * @n: commands recorded
+ * @syncs: CMD_SYNCs among them
+ * @fail_sync: if non-zero, the next sync fails with this errno
+ * @on_sync: if set, called at each sync (the point where the hardware
+ *	would be guaranteed to have seen every earlier write)
+ * @priv: for @on_sync
+ */
+struct smmuv3_recorder {
+	struct alist_cmd *cmds;
+	unsigned int cap;
+	unsigned int n;
+	unsigned int syncs;
+	int fail_sync;
+	void (*on_sync)(struct smmuv3_recorder *rec);
+	void *priv;
+};
+
+/**
+ * struct smmuv3_device - one SMMU
+ * @node: in the driver's list of SMMUs
+ * @dev: its platform device
+ * @base: MMIO
+ * @iommu: the IOMMU core's handle
+ * @features: SMMUV3_FEAT_*
+ * @idr: ID registers IDR0..5
+ * @iidr: IIDR
+ * @aidr: AIDR
+ * @instance: the core's instance number (alist_target.instance)
+ * @sid_bits: StreamID width used
+ * @asid_bits: ASID width
+ * @vmid_bits: VMID width
+ * @oas: output address size, bits
+ * @pgsize_bitmap: page sizes the tables may use
+ * @params: the core's invalidation parameters
+ * @cmdq: the command queue
+ * @cmdq_lock: serializes @cmdq
+ * @evtq: the event queue
+ * @evtq_lock: serializes the consumer of @evtq
+ * @strtab: level-1 descriptors (2-level) or STEs (linear)
+ * @strtab_dma: bus address of @strtab
+ * @l2: level-2 tables, by level-1 index (2-level only)
+ * @l2_dma: their bus addresses
+ * @num_l1: level-1 entries (2-level only)
+ * @strtab_lock: serializes level-2 table allocation
+ * @stats: counters
+ * @debugfs: this SMMU's debugfs directory
+ * @rec: non-NULL in KUnit: commands are recorded, not issued
+ */
+struct smmuv3_device {
+	struct list_head node;
+	struct device *dev;
+	void __iomem *base;
+	struct iommu_device iommu;
+	u32 features;
+	u32 idr[6];
+	u32 iidr;
+	u32 aidr;
+	u32 instance;
+	unsigned int sid_bits;
+	unsigned int asid_bits;
+	unsigned int vmid_bits;
+	unsigned int oas;
+	unsigned long pgsize_bitmap;
+	struct alist_smmuv3_params params;
+	struct smmuv3_queue cmdq;
+	spinlock_t cmdq_lock;
+	struct smmuv3_queue evtq;
+	struct mutex evtq_lock;
+	__le64 *strtab;
+	dma_addr_t strtab_dma;
+	__le64 **l2;
+	dma_addr_t *l2_dma;
+	unsigned int num_l1;
+	struct mutex strtab_lock;
+	struct smmuv3_stats stats;
+	struct dentry *debugfs;
+	struct smmuv3_recorder *rec;
+};
+
+enum smmuv3_stage {
+	SMMUV3_STAGE_S1,
+	SMMUV3_STAGE_S2,
+};
+
+/**
+ * struct smmuv3_domain - a paging domain (stage 1 or stage 2)
+ * @domain: the IOMMU core's domain
+ * @smmu: the SMMU whose tables and tags it uses
+ * @stage: stage 1 (ASID) or stage 2 (VMID)
+ * @tag: the ASID or VMID
+ * @nest_parent: allocated with IOMMU_HWPT_ALLOC_NEST_PARENT
+ * @fwb: S2FWB is set in its STEs (enforce_cache_coherency)
+ * @params: the core's invalidation parameters for its tables
+ * @pgtbl: the io-pgtable
+ * @cfg: the io-pgtable configuration (TTBR/TCR/VTCR)
+ * @list: the core's attach list
+ */
+struct smmuv3_domain {
+	struct iommu_domain domain;
+	struct smmuv3_device *smmu;
+	enum smmuv3_stage stage;
+	u32 tag;
+	bool nest_parent;
+	bool fwb;
+	struct alist_smmuv3_params params;
+	struct io_pgtable_ops *pgtbl;
+	struct io_pgtable_cfg cfg;
+	struct alist_list *list;
+};
+
+/**
+ * struct smmuv3_viommu - a vSMMU (IOMMU_VIOMMU_TYPE_ARM_SMMUV3)
+ * @core: iommufd's object, must be first
+ * @smmu: the physical SMMU
+ * @parent: the nest parent (stage 2)
+ * @vmid: the vSMMU's own VMID
+ * @vsids: vSID -> pSID
+ */
+struct smmuv3_viommu {
+	struct iommufd_viommu core;
+	struct smmuv3_device *smmu;
+	struct smmuv3_domain *parent;
+	u32 vmid;
+	struct alist_id_table *vsids;
+};
+
+/**
+ * struct smmuv3_vdevice - a vDEVICE of a vSMMU
+ * @core: iommufd's object, must be first
+ * @vsid: the virtual StreamID it was given
+ */
+struct smmuv3_vdevice {
+	struct iommufd_vdevice core;
+	u64 vsid;
+};
+
+/**
+ * struct smmuv3_nested - a nested domain: a user stage-1 STE fragment
+ * @domain: the IOMMU core's domain
+ * @viommu: its vSMMU
+ * @ste: the validated vSTE words 0 and 1
+ * @list: the core's attach list (the nested SMMU_S1 targets)
+ */
+struct smmuv3_nested {
+	struct iommu_domain domain;
+	struct smmuv3_viommu *viommu;
+	u64 ste[2];
+	struct alist_list *list;
+};
+
+#define SMMUV3_MAX_TARGETS	2
+
+/**
+ * struct smmuv3_master - a device behind an SMMU
+ * @smmu: its SMMU
+ * @dev: the device
+ * @sids: StreamIDs, sorted
+ * @num_sids: number of @sids
+ * @cd: its one-entry context-descriptor table (stage 1)
+ * @cd_dma: bus address of @cd
+ * @domain: the domain attached: paging, nested, identity or blocked
+ * @targets: what it put on the attach list of @domain
+ * @num_targets: entries of @targets
+ * @list: the list @targets are on
+ * @parent_list: for a nested @domain, its parent's list
+ *
+ * @domain, @targets, @list and @parent_list change under the core's update
+ * lock (alist_lock()).
+ */
+struct smmuv3_master {
+	struct smmuv3_device *smmu;
+	struct device *dev;
+	u32 *sids;
+	unsigned int num_sids;
+	__le64 *cd;
+	dma_addr_t cd_dma;
+	struct iommu_domain *domain;
+	struct alist_target targets[SMMUV3_MAX_TARGETS];
+	unsigned int num_targets;
+	struct alist_list *list;
+	struct alist_list *parent_list;
+};
+
+static inline struct smmuv3_domain *to_smmuv3_domain(struct iommu_domain *d)
+{
+	return container_of(d, struct smmuv3_domain, domain);
+}
+
+static inline struct smmuv3_nested *to_smmuv3_nested(struct iommu_domain *d)
+{
+	return container_of(d, struct smmuv3_nested, domain);
+}
+
+/* smmuv3_cmdq.c */
+int smmuv3_cmdq_init(struct smmuv3_device *smmu);
+int smmuv3_cmdq_submit(struct smmuv3_device *smmu, const struct alist_cmd *cmds,
+		       unsigned int n, bool sync);
+void smmuv3_cmd_cfgi_ste(struct alist_cmd *cmd, u32 sid);
+void smmuv3_cmd_cfgi_all(struct alist_cmd *cmd);
+int smmuv3_sync_ste(struct smmuv3_device *smmu, u32 sid);
+
+/* smmuv3_evtq.c */
+int smmuv3_evtq_init(struct smmuv3_device *smmu);
+void smmuv3_evtq_drain(struct smmuv3_device *smmu);
+int smmuv3_irqs_setup(struct smmuv3_device *smmu);
+void smmuv3_gerror_handle(struct smmuv3_device *smmu);
+
+/* smmuv3_strtab.c */
+int smmuv3_strtab_init(struct smmuv3_device *smmu);
+int smmuv3_strtab_prepare_sid(struct smmuv3_device *smmu, u32 sid);
+__le64 *smmuv3_ste_ptr(struct smmuv3_device *smmu, u32 sid);
+void smmuv3_ste_abort(u64 *ste);
+void smmuv3_ste_bypass(u64 *ste);
+void smmuv3_ste_s1(u64 *ste, dma_addr_t cd_dma);
+void smmuv3_ste_s2(u64 *ste, const struct smmuv3_domain *d, u32 vmid);
+void smmuv3_ste_nested(u64 *ste, const u64 *vste, const struct smmuv3_domain *parent,
+		       u32 vmid);
+int smmuv3_cd_s1(u64 *cd, const struct smmuv3_domain *d);
+int smmuv3_ste_write(struct smmuv3_device *smmu, u32 sid, __le64 *slot,
+		     const u64 *target);
+int smmuv3_cd_write(struct smmuv3_master *master, const u64 *cd);
+
+/* smmuv3_domain.c */
+extern const struct iommu_domain_ops smmuv3_paging_ops;
+struct iommu_domain *smmuv3_domain_alloc_paging_flags(struct device *dev, u32 flags,
+						      const struct iommu_user_data *user_data);
+void smmuv3_flush_targets(struct smmuv3_device *smmu, const struct alist_target *t,
+			  unsigned int n);
+int smmuv3_inv_range(struct smmuv3_domain *d, unsigned long start, unsigned long last,
+		     unsigned int granule_lg2, bool leaf);
+int smmuv3_inv_all(struct smmuv3_domain *d);
+int smmuv3_fault_init(struct dentry *root);
+
+/* smmuv3_device.c */
+extern const struct iommu_ops smmuv3_iommu_ops;
+extern struct iommu_domain smmuv3_identity_domain;
+extern struct iommu_domain smmuv3_blocked_domain;
+int smmuv3_attach_paging(struct iommu_domain *domain, struct device *dev,
+			 struct iommu_domain *old);
+int smmuv3_attach_nested(struct iommu_domain *domain, struct device *dev,
+			 struct iommu_domain *old);
+
+/* smmuv3_main.c */
+struct smmuv3_device *smmuv3_find_by_fwnode(struct fwnode_handle *fwnode);
+
+/* smmuv3_iommufd.c */
+void *smmuv3_hw_info(struct device *dev, u32 *length, enum iommu_hw_info_type *type);
+size_t smmuv3_get_viommu_size(struct device *dev, enum iommu_viommu_type type);
+int smmuv3_viommu_init(struct iommufd_viommu *viommu, struct iommu_domain *parent,
+		       const struct iommu_user_data *user_data);
+int smmuv3_vste_validate(const u64 *vste, unsigned int ipa_bits, u32 features);
+int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,
+			     struct iommu_user_data_array *array);
+
+/* smmuv3_domain.c: tags */
+int smmuv3_asid_alloc(struct smmuv3_device *smmu, u32 *asid);
+void smmuv3_asid_free(u32 asid);
+int smmuv3_vmid_alloc(struct smmuv3_device *smmu, u32 *vmid);
+void smmuv3_vmid_free(u32 vmid);
+
+/* smmuv3_debugfs.c */
+struct dentry *smmuv3_debugfs_root(void);
+void smmuv3_debugfs_add(struct smmuv3_device *smmu);
+void smmuv3_debugfs_remove(struct smmuv3_device *smmu);
+void smmuv3_debugfs_exit(void);
+
+#endif /* ALIST_SMMUV3_H */

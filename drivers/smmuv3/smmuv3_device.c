@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Devices behind the SMMU: fwspec StreamIDs, probe/release, groups,
+ * reserved regions, and attach/replace through the core's attach list.
+ *
+ * Every attach follows the core's replace sequence under its update lock:
+ * prepare + commit the new domain's targets (from here on an unmap on the
+ * new domain reaches the device), switch the STEs (and CD) without tearing,
+ * then detach from the old domain's list and flush every tag that left it.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/of_iommu.h>
+#include <linux/pci.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+#include "smmuv3.h"
+
+/**
+ * struct smmuv3_attach - one attach, as the install step needs it
+ * @domain: the new domain
+ * @ste: its STE (8 words)
+ * @cd: its CD (8 words), when @has_cd
+ * @has_cd: the domain is stage 1: @cd goes into the master's CD table
+ * @t: its targets
+ * @n: number of @t
+ * @list: the attach list @t go on (NULL when @n is 0)
+ * @parent_list: for a nested domain, its parent's list
+ */
+struct smmuv3_attach {
+	struct iommu_domain *domain;
+	u64 ste[SMMUV3_STE_DWORDS];
+	u64 cd[SMMUV3_CD_DWORDS];
+	bool has_cd;
+	struct alist_target t[SMMUV3_MAX_TARGETS];
+	unsigned int n;
+	struct alist_list *list;
+	struct alist_list *parent_list;
+};
+
+static void smmuv3_leave_flush(struct smmuv3_device *smmu, const struct alist_target *t,
+			       unsigned int n)
+{
+	struct alist_target left[2 * SMMUV3_MAX_TARGETS];
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < n && nr < ARRAY_SIZE(left); i++)
+		if (!t[i].users)
+			left[nr++] = t[i];
+	smmuv3_flush_targets(smmu, left, nr);
+}
+
+/* Drop the master from the lists of its current domain. */
+static void smmuv3_master_leave(struct smmuv3_master *master)
+{
+	struct alist_target report[2 * SMMUV3_MAX_TARGETS];
+	unsigned int nr;
+
+	alist_assert_locked();
+	if (!master->num_targets)
+		return;
+	if (master->parent_list) {
+		nr = alist_nest_detach(master->list, master->parent_list, master->targets,
+				       master->num_targets, report);
+		smmuv3_leave_flush(master->smmu, report, nr);
+	} else {
+		alist_list_detach(master->list, master->targets, master->num_targets);
+	}
+	smmuv3_leave_flush(master->smmu, master->targets, master->num_targets);
+	master->num_targets = 0;
+	master->list = NULL;
+	master->parent_list = NULL;
+}
+
+static int smmuv3_master_install(struct smmuv3_master *master, struct smmuv3_attach *a)
+{
+	struct smmuv3_device *smmu = master->smmu;
+	struct alist_txn *txn;
+	unsigned int i;
+	int ret = 0, err;
+
+	alist_lock();
+	if (a->n) {
+		if (a->parent_list)
+			ret = alist_nest_prepare_attach(a->list, a->parent_list, a->t, a->n,
+							&txn);
+		else
+			ret = alist_list_prepare_attach(a->list, a->t, a->n, &txn);
+		if (ret)
+			goto out_unlock;
+		/* The new domain's invalidations reach the device from here on. */
+		alist_list_commit_attach(txn);
+	}
+	if (a->has_cd)
+		ret = smmuv3_cd_write(master, a->cd);
+	for (i = 0; i < master->num_sids; i++) {
+		err = smmuv3_ste_write(smmu, master->sids[i],
+				       smmuv3_ste_ptr(smmu, master->sids[i]), a->ste);
+		if (err && !ret)
+			ret = err;
+	}
+	/* The hardware uses the new domain only: leave the old one clean. */
+	smmuv3_master_leave(master);
+	memcpy(master->targets, a->t, sizeof(a->t[0]) * a->n);
+	master->num_targets = a->n;
+	master->list = a->list;
+	master->parent_list = a->parent_list;
+	master->domain = a->domain;
+	if (ret)
+		dev_err(master->dev, "STE update incomplete: %d\n", ret);
+out_unlock:
+	alist_unlock();
+	return ret;
+}
+
+static void smmuv3_target_init(struct alist_target *t, struct smmuv3_device *smmu,
+			       enum alist_kind kind, u32 tag, u32 vmid)
+{
+	memset(t, 0, sizeof(*t));
+	t->instance = smmu->instance;
+	t->kind = kind;
+	t->tag = tag;
+	t->vmid = vmid;
+	t->pasid = ALIST_NO_PASID;
+}
+
+/**
+ * smmuv3_attach_paging() - attach a device to a paging domain
+ * @domain: a stage-1 or stage-2 domain of the device's SMMU
+ * @dev: the device
+ * @old: the domain it leaves (unused: the master records it)
+ *
+ * Context: may sleep. Called with the group mutex held; takes the core's
+ * update lock.
+ * Return: 0; -EINVAL for a domain of another SMMU; -ENOMEM; or the error
+ * of a CMD_SYNC (the lists are consistent either way).
+ */
+int smmuv3_attach_paging(struct iommu_domain *domain, struct device *dev,
+			 struct iommu_domain *old)
+{
+	struct smmuv3_master *master = dev_iommu_priv_get(dev);
+	struct smmuv3_domain *d = to_smmuv3_domain(domain);
+	struct smmuv3_attach *a;
+	int ret;
+
+	if (d->smmu != master->smmu)
+		return -EINVAL;
+	a = kzalloc_obj(*a);
+	if (!a)
+		return -ENOMEM;
+	a->domain = domain;
+	a->list = d->list;
+	a->n = 1;
+	if (d->stage == SMMUV3_STAGE_S1) {
+		smmuv3_cd_s1(a->cd, d);
+		a->has_cd = true;
+		smmuv3_ste_s1(a->ste, master->cd_dma);
+		smmuv3_target_init(&a->t[0], d->smmu, ALIST_KIND_SMMU_S1, d->tag, 0);
+	} else {
+		smmuv3_ste_s2(a->ste, d, d->tag);
+		smmuv3_target_init(&a->t[0], d->smmu, ALIST_KIND_SMMU_S2, d->tag, 0);
+	}
+	ret = smmuv3_master_install(master, a);
+	kfree(a);
+	return ret;
+}
+
+/**
+ * smmuv3_attach_nested() - attach a device to a nested domain
+ * @domain: a nested domain of the device's SMMU
+ * @dev: the device
+ * @old: the domain it leaves (unused: the master records it)
+ *
+ * The STE nests the user's stage 1 over the parent's stage 2 tagged with
+ * the vSMMU's VMID; the parent's list gains SMMU_S2 and SMMU_S1_CLEAR for
+ * that VMID, so unmaps on the parent reach the nested translations.
+ *
+ * Context: may sleep. Called with the group mutex held; takes the core's
+ * update lock.
+ * Return: 0, -EINVAL for a domain of another SMMU, -ENOMEM, or the error
+ * of a CMD_SYNC.
+ */
+int smmuv3_attach_nested(struct iommu_domain *domain, struct device *dev,
+			 struct iommu_domain *old)
+{
+	struct smmuv3_master *master = dev_iommu_priv_get(dev);
+	struct smmuv3_nested *nd = to_smmuv3_nested(domain);
+	struct smmuv3_viommu *vsmmu = nd->viommu;
+	struct smmuv3_attach *a;
+	int ret;
+
+	if (vsmmu->smmu != master->smmu)
+		return -EINVAL;
+	a = kzalloc_obj(*a);
+	if (!a)
+		return -ENOMEM;
+	a->domain = domain;
+	smmuv3_ste_nested(a->ste, nd->ste, vsmmu->parent, vsmmu->vmid);
+	a->list = nd->list;
+	a->parent_list = vsmmu->parent->list;
+	a->n = 1;
+	smmuv3_target_init(&a->t[0], vsmmu->smmu, ALIST_KIND_SMMU_S1, 0, vsmmu->vmid);
+	ret = smmuv3_master_install(master, a);
+	kfree(a);
+	return ret;
+}
+
+static int smmuv3_attach_fixed(struct iommu_domain *domain, struct device *dev,
+			       void (*build)(u64 *ste))
+{
+	struct smmuv3_master *master = dev_iommu_priv_get(dev);
+	struct smmuv3_attach *a;
+	int ret;
+
+	a = kzalloc_obj(*a);
+	if (!a)
+		return -ENOMEM;
+	a->domain = domain;
+	build(a->ste);
+	ret = smmuv3_master_install(master, a);
+	kfree(a);
+	return ret;
+}
+
+static int smmuv3_attach_identity(struct iommu_domain *domain, struct device *dev,
+				  struct iommu_domain *old)
+{
+	return smmuv3_attach_fixed(domain, dev, smmuv3_ste_bypass);
+}
+
+static int smmuv3_attach_blocked(struct iommu_domain *domain, struct device *dev,
+				 struct iommu_domain *old)
+{
+	return smmuv3_attach_fixed(domain, dev, smmuv3_ste_abort);
+}
+
+static const struct iommu_domain_ops smmuv3_identity_ops = {
+	.attach_dev = smmuv3_attach_identity,
+};
+
+static const struct iommu_domain_ops smmuv3_blocked_ops = {
+	.attach_dev = smmuv3_attach_blocked,
+};
+
+struct iommu_domain smmuv3_identity_domain = {
+	.type = IOMMU_DOMAIN_IDENTITY,
+	.ops = &smmuv3_identity_ops,
+};
+
+struct iommu_domain smmuv3_blocked_domain = {
+	.type = IOMMU_DOMAIN_BLOCKED,
+	.ops = &smmuv3_blocked_ops,
+};
+
+static int smmuv3_cmp_sid(const void *a, const void *b)
+{
+	u32 l = *(const u32 *)a, r = *(const u32 *)b;
+
+	return l < r ? -1 : l > r;
+}
+
+static struct iommu_device *smmuv3_probe_device(struct device *dev)
+{
+	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
+	struct smmuv3_master *master;
+	struct smmuv3_device *smmu;
+	unsigned int i, n = 0;
+	int ret;
+
+	if (!fwspec || !fwspec->num_ids)
+		return ERR_PTR(-ENODEV);
+	smmu = smmuv3_find_by_fwnode(fwspec->iommu_fwnode);
+	if (!smmu)
+		return ERR_PTR(-ENODEV);
+
+	master = kzalloc_obj(*master);
+	if (!master)
+		return ERR_PTR(-ENOMEM);
+	master->smmu = smmu;
+	master->dev = dev;
+	master->sids = kmemdup_array(fwspec->ids, fwspec->num_ids, sizeof(u32),
+				     GFP_KERNEL);
+	if (!master->sids) {
+		ret = -ENOMEM;
+		goto err_free_master;
+	}
+	sort(master->sids, fwspec->num_ids, sizeof(u32), smmuv3_cmp_sid, NULL);
+	for (i = 0; i < fwspec->num_ids; i++) {
+		if (n && master->sids[n - 1] == master->sids[i])
+			continue;
+		master->sids[n++] = master->sids[i];
+		ret = smmuv3_strtab_prepare_sid(smmu, master->sids[i]);
+		if (ret)
+			goto err_free_sids;
+	}
+	master->num_sids = n;
+	master->cd = dma_alloc_coherent(smmu->dev, SMMUV3_CD_DWORDS * sizeof(u64),
+					&master->cd_dma, GFP_KERNEL);
+	if (!master->cd) {
+		ret = -ENOMEM;
+		goto err_free_sids;
+	}
+	dev_iommu_priv_set(dev, master);
+	return &smmu->iommu;
+
+err_free_sids:
+	kfree(master->sids);
+err_free_master:
+	kfree(master);
+	return ERR_PTR(ret);
+}
+
+static void smmuv3_release_device(struct device *dev)
+{
+	struct smmuv3_master *master = dev_iommu_priv_get(dev);
+
+	/* The core attached the release (blocked) domain: nothing uses the CD. */
+	WARN_ON(master->num_targets);
+	dma_free_coherent(master->smmu->dev, SMMUV3_CD_DWORDS * sizeof(u64),
+			  master->cd, master->cd_dma);
+	kfree(master->sids);
+	kfree(master);
+}
+
+static struct iommu_group *smmuv3_device_group(struct device *dev)
+{
+	if (dev_is_pci(dev))
+		return pci_device_group(dev);
+	return generic_device_group(dev);
+}
+
+static int smmuv3_of_xlate(struct device *dev, const struct of_phandle_args *args)
+{
+	if (args->args_count != 1)
+		return -EINVAL;
+	return iommu_fwspec_add_ids(dev, args->args, 1);
+}
+
+static void smmuv3_get_resv_regions(struct device *dev, struct list_head *head)
+{
+	struct iommu_resv_region *region;
+
+	region = iommu_alloc_resv_region(SMMUV3_MSI_IOVA_BASE, SMMUV3_MSI_IOVA_LENGTH,
+					 IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO,
+					 IOMMU_RESV_SW_MSI, GFP_KERNEL);
+	if (region)
+		list_add_tail(&region->list, head);
+	of_iommu_get_resv_regions(dev, head);
+}
+
+static bool smmuv3_capable(struct device *dev, enum iommu_cap cap)
+{
+	struct smmuv3_master *master = dev_iommu_priv_get(dev);
+
+	switch (cap) {
+	case IOMMU_CAP_CACHE_COHERENCY:
+		return master->smmu->features & SMMUV3_FEAT_COHERENT;
+	case IOMMU_CAP_ENFORCE_CACHE_COHERENCY:
+		return master->smmu->features & SMMUV3_FEAT_FWB;
+	case IOMMU_CAP_NOEXEC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+const struct iommu_ops smmuv3_iommu_ops = {
+	.capable = smmuv3_capable,
+	.hw_info = smmuv3_hw_info,
+	.identity_domain = &smmuv3_identity_domain,
+	.blocked_domain = &smmuv3_blocked_domain,
+	.release_domain = &smmuv3_blocked_domain,
+	.domain_alloc_paging_flags = smmuv3_domain_alloc_paging_flags,
+	.probe_device = smmuv3_probe_device,
+	.release_device = smmuv3_release_device,
+	.device_group = smmuv3_device_group,
+	.of_xlate = smmuv3_of_xlate,
+	.get_resv_regions = smmuv3_get_resv_regions,
+	.get_viommu_size = smmuv3_get_viommu_size,
+	.viommu_init = smmuv3_viommu_init,
+	.default_domain_ops = &smmuv3_paging_ops,
+	.owner = THIS_MODULE,
+};

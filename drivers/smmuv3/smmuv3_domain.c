@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Paging domains: stage 1 (io-pgtable ARM_64_LPAE_S1, an ASID) and stage 2
+ * (ARM_64_LPAE_S2, a VMID; the nest parent). Invalidation goes through the
+ * core: the range (or "all") goes into a cursor, the domain's attach list
+ * is walked under RCU, and each chunk the core fills goes to the queue of
+ * its SMMU, with the CMD_SYNCs the core asks for (one per SMMU per batch,
+ * plus the ordering syncs of nested clears).
+ *
+ * Page-table pages: io-pgtable-arm frees a table right after calling
+ * tlb_flush_walk(), which here invalidates the range and waits for the
+ * CMD_SYNC before returning, so no walk can reach a freed table. Leaf
+ * unmaps only record the range in the gather; iotlb_sync() issues them.
+ *
+ * The skip_flush fault attribute (debugfs alist_smmuv3/skip_flush) makes
+ * iotlb_sync() drop its invalidation: the negative control of the
+ * stale-translation selftest.
+ */
+#include <linux/fault-inject.h>
+#include <linux/idr.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+
+#include "smmuv3.h"
+
+#define SMMUV3_INV_BATCH	32
+
+static DEFINE_IDA(smmuv3_asids);
+static DEFINE_IDA(smmuv3_vmids);
+static DECLARE_FAULT_ATTR(smmuv3_skip_flush);
+
+/**
+ * smmuv3_asid_alloc() - allocate an ASID
+ * @smmu: the SMMU (its ASID width)
+ * @asid: the ASID, from 1
+ *
+ * No lock needed.
+ * Return: 0, -ENOSPC or -ENOMEM.
+ */
+int smmuv3_asid_alloc(struct smmuv3_device *smmu, u32 *asid)
+{
+	int id = ida_alloc_range(&smmuv3_asids, 1, (1U << smmu->asid_bits) - 1,
+				 GFP_KERNEL);
+
+	if (id < 0)
+		return id;
+	*asid = id;
+	return 0;
+}
+
+/**
+ * smmuv3_asid_free() - free an ASID
+ * @asid: from smmuv3_asid_alloc(), left clean in the TLBs
+ *
+ * No lock needed.
+ */
+void smmuv3_asid_free(u32 asid)
+{
+	ida_free(&smmuv3_asids, asid);
+}
+
+/**
+ * smmuv3_vmid_alloc() - allocate a VMID
+ * @smmu: the SMMU (its VMID width)
+ * @vmid: the VMID, from 1 (VMID 0 tags stage-1-only STEs)
+ *
+ * No lock needed.
+ * Return: 0, -ENOSPC or -ENOMEM.
+ */
+int smmuv3_vmid_alloc(struct smmuv3_device *smmu, u32 *vmid)
+{
+	int id = ida_alloc_range(&smmuv3_vmids, 1, (1U << smmu->vmid_bits) - 1,
+				 GFP_KERNEL);
+
+	if (id < 0)
+		return id;
+	*vmid = id;
+	return 0;
+}
+
+/**
+ * smmuv3_vmid_free() - free a VMID
+ * @vmid: from smmuv3_vmid_alloc(), left clean in the TLBs
+ *
+ * No lock needed.
+ */
+void smmuv3_vmid_free(u32 vmid)
+{
+	ida_free(&smmuv3_vmids, vmid);
+}
+
+/* Walk @targets with a prepared cursor and issue every chunk. */
+static int smmuv3_inv_walk(struct smmuv3_device *smmu,
+			   const struct alist_smmuv3_params *params,
+			   struct alist_inv_cursor *cur,
+			   const struct alist_target *targets, unsigned int n)
+{
+	struct alist_cmd buf[SMMUV3_INV_BATCH];
+	struct alist_inv_chunk chunk;
+	int ret = 0, err;
+
+	do {
+		err = alist_smmuv3_inv_fill(cur, params, targets, n, buf,
+					    ARRAY_SIZE(buf), &chunk);
+		if (WARN_ON_ONCE(err))
+			return err;
+		if (WARN_ON_ONCE(chunk.nr_cmds && chunk.instance != smmu->instance))
+			return -EINVAL;
+		err = smmuv3_cmdq_submit(smmu, buf, chunk.nr_cmds, chunk.sync);
+		if (err && !ret)
+			ret = err;
+	} while (!chunk.done);
+	return ret;
+}
+
+static int smmuv3_inv_list(struct smmuv3_domain *d, struct alist_inv_cursor *cur)
+{
+	const struct alist_view *view;
+	const struct alist_target *t;
+	unsigned int n;
+	int ret;
+
+	/* Page-table updates are visible before the list is read. */
+	smp_mb();
+	view = alist_list_read_begin(d->list);
+	t = alist_view_entries(view, &n);
+	ret = smmuv3_inv_walk(d->smmu, &d->params, cur, t, n);
+	alist_list_read_end();
+	return ret;
+}
+
+/**
+ * smmuv3_inv_range() - invalidate a range of a domain on every SMMU using it
+ * @d: the domain
+ * @start: first byte
+ * @last: last byte (inclusive)
+ * @granule_lg2: log2 of the leaf size unmapped, 0 if unknown
+ * @leaf: only leaf entries changed
+ *
+ * Context: any; does not sleep. No lock needed (RCU walk of the list).
+ * Return: 0, or the first error of a CMD_SYNC.
+ */
+VISIBLE_IF_KUNIT int smmuv3_inv_range(struct smmuv3_domain *d, unsigned long start,
+				      unsigned long last, unsigned int granule_lg2,
+				      bool leaf)
+{
+	struct alist_inv_cursor cur;
+
+	alist_inv_cursor_init(&cur, leaf ? ALIST_INV_LEAF : 0, granule_lg2);
+	alist_inv_cursor_add_range(&cur, start, last);
+	return smmuv3_inv_list(d, &cur);
+}
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_inv_range);
+
+/**
+ * smmuv3_inv_all() - invalidate everything of a domain on every SMMU using it
+ * @d: the domain
+ *
+ * Context: any; does not sleep. No lock needed (RCU walk of the list).
+ * Return: 0, or the first error of a CMD_SYNC.
+ */
+int smmuv3_inv_all(struct smmuv3_domain *d)
+{
+	struct alist_inv_cursor cur;
+
+	alist_inv_cursor_init(&cur, 0, 0);
+	alist_inv_cursor_add_all(&cur);
+	return smmuv3_inv_list(d, &cur);
+}
+
+/**
+ * smmuv3_flush_targets() - leave the caches of some targets clean
+ * @smmu: the SMMU of every target
+ * @t: targets that left an attach list (any users value)
+ * @n: number of targets, in key order
+ *
+ * Every tag is invalidated whole (TLBI_NH_ASID, TLBI_S12_VMALL,
+ * TLBI_NH_ALL, ATC_INV of everything), followed by a CMD_SYNC.
+ *
+ * Context: any; does not sleep.
+ */
+VISIBLE_IF_KUNIT void smmuv3_flush_targets(struct smmuv3_device *smmu,
+					   const struct alist_target *t, unsigned int n)
+{
+	struct alist_target live[2 * SMMUV3_MAX_TARGETS];
+	struct alist_inv_cursor cur;
+	unsigned int i;
+
+	if (!n)
+		return;
+	if (WARN_ON_ONCE(n > ARRAY_SIZE(live)))
+		n = ARRAY_SIZE(live);
+	for (i = 0; i < n; i++) {
+		live[i] = t[i];
+		live[i].users = 1;
+	}
+	alist_inv_cursor_init(&cur, 0, 0);
+	alist_inv_cursor_add_all(&cur);
+	smmuv3_inv_walk(smmu, &smmu->params, &cur, live, n);
+}
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_flush_targets);
+
+static void smmuv3_tlb_flush_all(void *cookie)
+{
+	smmuv3_inv_all(cookie);
+}
+
+static void smmuv3_tlb_flush_walk(unsigned long iova, size_t size, size_t granule,
+				  void *cookie)
+{
+	/* Synchronous: io-pgtable frees the table once this returns. */
+	smmuv3_inv_range(cookie, iova, iova + size - 1, ilog2(granule), false);
+}
+
+static void smmuv3_tlb_add_page(struct iommu_iotlb_gather *gather, unsigned long iova,
+				size_t granule, void *cookie)
+{
+	struct smmuv3_domain *d = cookie;
+
+	iommu_iotlb_gather_add_page(&d->domain, gather, iova, granule);
+}
+
+static const struct iommu_flush_ops smmuv3_flush_ops = {
+	.tlb_flush_all = smmuv3_tlb_flush_all,
+	.tlb_flush_walk = smmuv3_tlb_flush_walk,
+	.tlb_add_page = smmuv3_tlb_add_page,
+};
+
+static int smmuv3_map_pages(struct iommu_domain *domain, unsigned long iova,
+			    phys_addr_t paddr, size_t pgsize, size_t pgcount,
+			    int prot, gfp_t gfp, size_t *mapped)
+{
+	struct smmuv3_domain *d = to_smmuv3_domain(domain);
+
+	return d->pgtbl->map_pages(d->pgtbl, iova, paddr, pgsize, pgcount, prot, gfp,
+				   mapped);
+}
+
+static size_t smmuv3_unmap_pages(struct iommu_domain *domain, unsigned long iova,
+				 size_t pgsize, size_t pgcount,
+				 struct iommu_iotlb_gather *gather)
+{
+	struct smmuv3_domain *d = to_smmuv3_domain(domain);
+
+	return d->pgtbl->unmap_pages(d->pgtbl, iova, pgsize, pgcount, gather);
+}
+
+static void smmuv3_flush_iotlb_all(struct iommu_domain *domain)
+{
+	smmuv3_inv_all(to_smmuv3_domain(domain));
+}
+
+static void smmuv3_iotlb_sync(struct iommu_domain *domain,
+			      struct iommu_iotlb_gather *gather)
+{
+	struct smmuv3_domain *d = to_smmuv3_domain(domain);
+
+	if (!gather->pgsize || gather->start > gather->end)
+		return;
+	if (should_fail(&smmuv3_skip_flush, 1)) {
+		atomic64_inc(&d->smmu->stats.skip_flush);
+		return;
+	}
+	atomic64_inc(&d->smmu->stats.iotlb_syncs);
+	smmuv3_inv_range(d, gather->start, gather->end, ilog2(gather->pgsize), true);
+}
+
+static phys_addr_t smmuv3_iova_to_phys(struct iommu_domain *domain, dma_addr_t iova)
+{
+	struct smmuv3_domain *d = to_smmuv3_domain(domain);
+
+	return d->pgtbl->iova_to_phys(d->pgtbl, iova);
+}
+
+static bool smmuv3_enforce_cache_coherency(struct iommu_domain *domain)
+{
+	struct smmuv3_domain *d = to_smmuv3_domain(domain);
+
+	/* Only a table built for S2FWB can force write-back attributes. */
+	if (!(d->cfg.quirks & IO_PGTABLE_QUIRK_ARM_S2FWB))
+		return false;
+	d->fwb = true;
+	return true;
+}
+
+static void smmuv3_domain_free(struct iommu_domain *domain)
+{
+	struct smmuv3_domain *d = to_smmuv3_domain(domain);
+
+	free_io_pgtable_ops(d->pgtbl);
+	/* Every device left: the tag was flushed when its last target did. */
+	alist_list_free(d->list);
+	if (d->stage == SMMUV3_STAGE_S1)
+		smmuv3_asid_free(d->tag);
+	else
+		smmuv3_vmid_free(d->tag);
+	kfree(d);
+}
+
+const struct iommu_domain_ops smmuv3_paging_ops = {
+	.attach_dev = smmuv3_attach_paging,
+	.map_pages = smmuv3_map_pages,
+	.unmap_pages = smmuv3_unmap_pages,
+	.flush_iotlb_all = smmuv3_flush_iotlb_all,
+	.iotlb_sync = smmuv3_iotlb_sync,
+	.iova_to_phys = smmuv3_iova_to_phys,
+	.enforce_cache_coherency = smmuv3_enforce_cache_coherency,
+	.free = smmuv3_domain_free,
+};
+
+static int smmuv3_domain_init_pgtbl(struct smmuv3_domain *d)
+{
+	struct smmuv3_device *smmu = d->smmu;
+	struct io_pgtable_cfg *cfg = &d->cfg;
+	enum io_pgtable_fmt fmt;
+
+	cfg->pgsize_bitmap = smmu->pgsize_bitmap;
+	cfg->coherent_walk = !!(smmu->features & SMMUV3_FEAT_COHERENT);
+	cfg->tlb = &smmuv3_flush_ops;
+	cfg->iommu_dev = smmu->dev;
+	cfg->oas = smmu->oas;
+	if (d->stage == SMMUV3_STAGE_S1) {
+		fmt = ARM_64_LPAE_S1;
+		cfg->ias = min_t(unsigned int, 48, VA_BITS);
+	} else {
+		fmt = ARM_64_LPAE_S2;
+		cfg->ias = smmu->oas;
+		if (d->nest_parent && (smmu->features & SMMUV3_FEAT_FWB))
+			cfg->quirks |= IO_PGTABLE_QUIRK_ARM_S2FWB;
+	}
+	d->pgtbl = alloc_io_pgtable_ops(fmt, cfg, d);
+	if (!d->pgtbl)
+		return -ENOMEM;
+	d->domain.pgsize_bitmap = cfg->pgsize_bitmap;
+	d->domain.geometry.aperture_start = 0;
+	d->domain.geometry.aperture_end = (1ULL << cfg->ias) - 1;
+	d->domain.geometry.force_aperture = true;
+	d->params = smmu->params;
+	d->params.tg_lg2 = __ffs(cfg->pgsize_bitmap);
+	return 0;
+}
+
+/**
+ * smmuv3_domain_alloc_paging_flags() - allocate a paging domain
+ * @dev: a device behind one of our SMMUs
+ * @flags: 0 or IOMMU_HWPT_ALLOC_NEST_PARENT
+ * @user_data: must be NULL (no driver data for paging domains)
+ *
+ * A nest parent is stage 2; any other domain is stage 1 when the SMMU has
+ * it, else stage 2.
+ *
+ * Context: may sleep. No lock needed.
+ * Return: the domain, or ERR_PTR(-EOPNOTSUPP / -ENOSPC / -ENOMEM).
+ */
+struct iommu_domain *smmuv3_domain_alloc_paging_flags(struct device *dev, u32 flags,
+						      const struct iommu_user_data *user_data)
+{
+	struct smmuv3_master *master = dev_iommu_priv_get(dev);
+	struct smmuv3_device *smmu = master->smmu;
+	struct smmuv3_domain *d;
+	int ret;
+
+	if (user_data || (flags & ~IOMMU_HWPT_ALLOC_NEST_PARENT))
+		return ERR_PTR(-EOPNOTSUPP);
+	if ((flags & IOMMU_HWPT_ALLOC_NEST_PARENT) &&
+	    (smmu->features & SMMUV3_FEAT_NESTING) != SMMUV3_FEAT_NESTING)
+		return ERR_PTR(-EOPNOTSUPP);
+
+	d = kzalloc_obj(*d);
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+	d->smmu = smmu;
+	d->nest_parent = !!(flags & IOMMU_HWPT_ALLOC_NEST_PARENT);
+	d->stage = (!d->nest_parent && (smmu->features & SMMUV3_FEAT_S1)) ?
+		   SMMUV3_STAGE_S1 : SMMUV3_STAGE_S2;
+	d->list = alist_list_alloc();
+	if (!d->list) {
+		ret = -ENOMEM;
+		goto err_free_domain;
+	}
+	if (d->stage == SMMUV3_STAGE_S1)
+		ret = smmuv3_asid_alloc(smmu, &d->tag);
+	else
+		ret = smmuv3_vmid_alloc(smmu, &d->tag);
+	if (ret)
+		goto err_free_list;
+	ret = smmuv3_domain_init_pgtbl(d);
+	if (ret)
+		goto err_free_tag;
+	d->domain.type = IOMMU_DOMAIN_UNMANAGED;
+	d->domain.ops = &smmuv3_paging_ops;
+	return &d->domain;
+
+err_free_tag:
+	if (d->stage == SMMUV3_STAGE_S1)
+		smmuv3_asid_free(d->tag);
+	else
+		smmuv3_vmid_free(d->tag);
+err_free_list:
+	alist_list_free(d->list);
+err_free_domain:
+	kfree(d);
+	return ERR_PTR(ret);
+}
+
+/**
+ * smmuv3_fault_init() - create the skip_flush fault attribute in debugfs
+ * @root: the driver's debugfs directory
+ *
+ * Verbose output is off (a forced failure prints no stack trace).
+ * Context: module init; no lock needed.
+ * Return: 0, or a negative errno (-ENODEV without fault-injection debugfs).
+ */
+int smmuv3_fault_init(struct dentry *root)
+{
+	struct dentry *dir;
+
+#ifdef CONFIG_FAULT_INJECTION
+	smmuv3_skip_flush.verbose = 0;
+#endif
+	dir = fault_create_debugfs_attr("skip_flush", root, &smmuv3_skip_flush);
+	return PTR_ERR_OR_ZERO(dir);
+}

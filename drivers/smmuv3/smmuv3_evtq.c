@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The event queue and global errors, on the wired SPIs "eventq" and
+ * "gerror" (threaded handlers). QEMU records one event per failing access
+ * chunk (1024 for one 4 KiB DMA), so the queue holds two such storms, the
+ * log is rate-limited, and every event is counted. Readers of the fault
+ * counter drain the queue first, so a test sees every event the SMMU wrote
+ * before it looked.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
+#include <linux/io.h>
+#include <linux/iopoll.h>
+#include <linux/platform_device.h>
+
+#include "smmuv3.h"
+
+/**
+ * smmuv3_evtq_init() - allocate the event queue and program its base
+ * @smmu: the SMMU, queues disabled
+ *
+ * Context: probe; no lock needed.
+ * Return: 0 or -ENOMEM.
+ */
+int smmuv3_evtq_init(struct smmuv3_device *smmu)
+{
+	struct smmuv3_queue *q = &smmu->evtq;
+	size_t size;
+
+	q->log2 = min_t(u32, SMMUV3_EVTQ_LOG2,
+			FIELD_GET(SMMUV3_IDR1_EVTQS, smmu->idr[1]));
+	q->dwords = SMMUV3_EVT_DWORDS;
+	size = (size_t)8 * q->dwords << q->log2;
+	q->base = dmam_alloc_coherent(smmu->dev, size, &q->dma, GFP_KERNEL);
+	if (!q->base)
+		return -ENOMEM;
+	q->prod_reg = smmu->base + SMMUV3_EVTQ_PROD;
+	q->cons_reg = smmu->base + SMMUV3_EVTQ_CONS;
+	q->prod = 0;
+	q->cons = 0;
+	mutex_init(&smmu->evtq_lock);
+
+	writeq_relaxed(SMMUV3_Q_BASE_RWA | (q->dma & SMMUV3_Q_BASE_ADDR) |
+		       FIELD_PREP(SMMUV3_Q_BASE_LOG2SIZE, q->log2),
+		       smmu->base + SMMUV3_EVTQ_BASE);
+	writel_relaxed(0, q->prod_reg);
+	writel_relaxed(0, q->cons_reg);
+	return 0;
+}
+
+static void smmuv3_evt_log(struct smmuv3_device *smmu, const u64 *evt)
+{
+	u8 type = FIELD_GET(SMMUV3_EVT0_TYPE, evt[0]);
+
+	atomic64_inc(&smmu->stats.events);
+	if (type >= SMMUV3_EVT_F_TRANSLATION && type <= SMMUV3_EVT_F_PERMISSION)
+		atomic64_inc(&smmu->stats.faults);
+	dev_info_ratelimited(smmu->dev,
+			     "event 0x%02x sid 0x%llx: %016llx %016llx %016llx %016llx\n",
+			     type, FIELD_GET(SMMUV3_EVT0_SID, evt[0]),
+			     evt[0], evt[1], evt[2], evt[3]);
+}
+
+/**
+ * smmuv3_evtq_drain() - consume every event the SMMU has written
+ * @smmu: the SMMU
+ *
+ * Counts each event (events; faults for translation, address size, access
+ * and permission faults), logs them rate-limited, and acknowledges an
+ * overflow.
+ *
+ * Context: process (may sleep). Takes evtq_lock.
+ */
+void smmuv3_evtq_drain(struct smmuv3_device *smmu)
+{
+	struct smmuv3_queue *q = &smmu->evtq;
+	u32 mask = BIT(q->log2 + 1) - 1;
+	u32 prod;
+
+	if (smmu->rec)
+		return;
+	mutex_lock(&smmu->evtq_lock);
+	for (;;) {
+		prod = readl(q->prod_reg);
+		/* Entries are read only after PROD was. */
+		dma_rmb();
+		if ((prod & mask) == q->cons)
+			break;
+		while (q->cons != (prod & mask)) {
+			__le64 *slot = q->base +
+				       (size_t)(q->cons & (BIT(q->log2) - 1)) * q->dwords;
+			u64 evt[SMMUV3_EVT_DWORDS];
+			int i;
+
+			for (i = 0; i < SMMUV3_EVT_DWORDS; i++)
+				evt[i] = le64_to_cpu(slot[i]);
+			smmuv3_evt_log(smmu, evt);
+			q->cons = (q->cons + 1) & mask;
+		}
+		if ((prod ^ readl_relaxed(q->cons_reg)) & SMMUV3_Q_OVF) {
+			atomic64_inc(&smmu->stats.evtq_overflows);
+			dev_warn_ratelimited(smmu->dev, "event queue overflow: events lost\n");
+		}
+		/* Slots read before they are handed back. */
+		mb();
+		writel_relaxed((prod & SMMUV3_Q_OVF) | q->cons, q->cons_reg);
+	}
+	mutex_unlock(&smmu->evtq_lock);
+}
+
+/**
+ * smmuv3_gerror_handle() - handle and acknowledge active global errors
+ * @smmu: the SMMU
+ *
+ * A command queue error is first fixed up by the command queue (it owns
+ * the bad command), which then calls this.
+ *
+ * Context: any; does not sleep.
+ */
+void smmuv3_gerror_handle(struct smmuv3_device *smmu)
+{
+	u32 gerror = readl_relaxed(smmu->base + SMMUV3_GERROR);
+	u32 gerrorn = readl_relaxed(smmu->base + SMMUV3_GERRORN);
+	u32 active = (gerror ^ gerrorn) & SMMUV3_GERROR_ALL;
+
+	if (!active)
+		return;
+	atomic64_inc(&smmu->stats.gerrors);
+	dev_err_ratelimited(smmu->dev, "global error 0x%x\n", active);
+	writel(gerror, smmu->base + SMMUV3_GERRORN);
+}
+
+static irqreturn_t smmuv3_evtq_thread(int irq, void *data)
+{
+	smmuv3_evtq_drain(data);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t smmuv3_gerror_thread(int irq, void *data)
+{
+	struct smmuv3_device *smmu = data;
+	unsigned long flags;
+
+	/* A CMDQ error is fixed up by the command queue's waiter. */
+	spin_lock_irqsave(&smmu->cmdq_lock, flags);
+	smmuv3_gerror_handle(smmu);
+	spin_unlock_irqrestore(&smmu->cmdq_lock, flags);
+	return IRQ_HANDLED;
+}
+
+/**
+ * smmuv3_irqs_setup() - request the wired interrupts and enable them
+ * @smmu: the SMMU, event queue initialized
+ *
+ * Uses the "eventq" and "gerror" SPIs; without them (no interrupt in the
+ * firmware description) events are still counted whenever the fault
+ * counters are read.
+ *
+ * Context: probe; no lock needed.
+ * Return: 0 or a negative errno.
+ */
+int smmuv3_irqs_setup(struct smmuv3_device *smmu)
+{
+	struct platform_device *pdev = to_platform_device(smmu->dev);
+	u32 ctrl = 0, ack;
+	int irq, ret;
+
+	irq = platform_get_irq_byname_optional(pdev, "eventq");
+	if (irq > 0) {
+		ret = devm_request_threaded_irq(smmu->dev, irq, NULL, smmuv3_evtq_thread,
+						IRQF_ONESHOT, "alist-smmuv3-evtq", smmu);
+		if (ret)
+			return ret;
+		ctrl |= SMMUV3_IRQ_CTRL_EVTQ;
+	}
+	irq = platform_get_irq_byname_optional(pdev, "gerror");
+	if (irq > 0) {
+		ret = devm_request_threaded_irq(smmu->dev, irq, NULL, smmuv3_gerror_thread,
+						IRQF_ONESHOT, "alist-smmuv3-gerror", smmu);
+		if (ret)
+			return ret;
+		ctrl |= SMMUV3_IRQ_CTRL_GERROR;
+	}
+	writel(ctrl, smmu->base + SMMUV3_IRQ_CTRL);
+	return readl_relaxed_poll_timeout(smmu->base + SMMUV3_IRQ_CTRLACK, ack,
+					  ack == ctrl, 1, 100000);
+}

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iommufd: hw_info, the vSMMU (IOMMU_VIOMMU_TYPE_ARM_SMMUV3), its vDEVICEs
+ * (vSID -> pSID in the core's ID table), nested domains built from a user
+ * STE fragment, and vSMMU invalidation arrays through the core's walker
+ * (validated, VMID forced, vSIDs translated, one batch + one CMD_SYNC per
+ * SMMU for the whole array).
+ *
+ * Each vSMMU owns a VMID: the STEs of its nested devices carry it, and the
+ * nest parent's attach list gains SMMU_S2 and SMMU_S1_CLEAR entries for it,
+ * so unmapping the parent invalidates every vSMMU's combined translations.
+ */
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+#include <uapi/linux/iommufd.h>
+
+#include "smmuv3.h"
+
+#define SMMUV3_UINV_BATCH	32
+
+/**
+ * smmuv3_hw_info() - IOMMU_GET_HW_INFO: the ID registers
+ * @dev: a device behind the SMMU
+ * @length: out: size of the returned struct
+ * @type: in: DEFAULT or ARM_SMMUV3; out: ARM_SMMUV3
+ *
+ * Context: may sleep. No lock needed.
+ * Return: a kmalloc'ed struct iommu_hw_info_arm_smmuv3 (the caller frees
+ * it), ERR_PTR(-EOPNOTSUPP) for another type, ERR_PTR(-ENOMEM).
+ */
+void *smmuv3_hw_info(struct device *dev, u32 *length, enum iommu_hw_info_type *type)
+{
+	struct smmuv3_master *master = dev_iommu_priv_get(dev);
+	struct smmuv3_device *smmu = master->smmu;
+	struct iommu_hw_info_arm_smmuv3 *info;
+	unsigned int i;
+
+	if (*type != IOMMU_HW_INFO_TYPE_DEFAULT && *type != IOMMU_HW_INFO_TYPE_ARM_SMMUV3)
+		return ERR_PTR(-EOPNOTSUPP);
+	info = kzalloc_obj(*info);
+	if (!info)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < ARRAY_SIZE(info->idr); i++)
+		info->idr[i] = smmu->idr[i];
+	info->iidr = smmu->iidr;
+	info->aidr = smmu->aidr;
+	*length = sizeof(*info);
+	*type = IOMMU_HW_INFO_TYPE_ARM_SMMUV3;
+	return info;
+}
+
+#define SMMUV3_VSTE0_ALLOWED	(SMMUV3_STE0_V | SMMUV3_STE0_CFG | SMMUV3_STE0_S1FMT | \
+				 SMMUV3_STE0_S1CTXPTR | SMMUV3_STE0_S1CDMAX)
+#define SMMUV3_VSTE1_ALLOWED	(SMMUV3_STE1_S1DSS | SMMUV3_STE1_S1CIR | \
+				 SMMUV3_STE1_S1COR | SMMUV3_STE1_S1CSH | \
+				 SMMUV3_STE1_S1STALLD | SMMUV3_STE1_EATS)
+
+/**
+ * smmuv3_vste_validate() - check a user STE fragment
+ * @vste: words 0 and 1, CPU order
+ * @ipa_bits: the nest parent's input (IPA) size
+ * @features: the SMMU's SMMUV3_FEAT_*
+ *
+ * Accepted: V=0 (treated as abort); Cfg abort, bypass or stage-1 translate
+ * with only the fields a guest owns (S1Fmt, S1ContextPtr, S1CDMax, S1DSS,
+ * S1CIR/COR/CSH, S1STALLD, EATS). Stage 1 needs S1CDMax = 0 and S1Fmt = 0
+ * (no substreams), a CD pointer inside the IPA space, S1STALLD = 0 (no
+ * stall model), S1DSS and S1CSH not reserved, EATS = 0 unless the SMMU has
+ * ATS (then 0 or 1).
+ *
+ * No lock needed.
+ * Return: 0, or -EIO for any illegal content (the uAPI's errno).
+ */
+VISIBLE_IF_KUNIT int smmuv3_vste_validate(const u64 *vste, unsigned int ipa_bits,
+					  u32 features)
+{
+	u64 cfg = FIELD_GET(SMMUV3_STE0_CFG, vste[0]);
+
+	if ((vste[0] & ~SMMUV3_VSTE0_ALLOWED) || (vste[1] & ~SMMUV3_VSTE1_ALLOWED))
+		return -EIO;
+	if (!(vste[0] & SMMUV3_STE0_V))
+		return 0;
+	switch (cfg) {
+	case SMMUV3_STE_CFG_ABORT:
+	case SMMUV3_STE_CFG_BYPASS:
+		/* Nothing of stage 1 may be set without stage 1. */
+		if ((vste[0] & ~(SMMUV3_STE0_V | SMMUV3_STE0_CFG)) || vste[1])
+			return -EIO;
+		return 0;
+	case SMMUV3_STE_CFG_S1:
+		break;
+	default:
+		return -EIO;
+	}
+	if (FIELD_GET(SMMUV3_STE0_S1CDMAX, vste[0]) || FIELD_GET(SMMUV3_STE0_S1FMT, vste[0]))
+		return -EIO;
+	if (ipa_bits < 64 && (vste[0] & SMMUV3_STE0_S1CTXPTR) >> ipa_bits)
+		return -EIO;
+	if (vste[1] & SMMUV3_STE1_S1STALLD)
+		return -EIO;
+	if (FIELD_GET(SMMUV3_STE1_S1DSS, vste[1]) == 3 ||
+	    FIELD_GET(SMMUV3_STE1_S1CSH, vste[1]) == 1)
+		return -EIO;
+	switch (FIELD_GET(SMMUV3_STE1_EATS, vste[1])) {
+	case 0:
+		break;
+	case 1:
+		if (features & SMMUV3_FEAT_ATS)
+			break;
+		fallthrough;
+	default:
+		return -EIO;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_vste_validate);
+
+static void smmuv3_nested_free(struct iommu_domain *domain)
+{
+	struct smmuv3_nested *nd = to_smmuv3_nested(domain);
+
+	alist_list_free(nd->list);
+	kfree(nd);
+}
+
+static const struct iommu_domain_ops smmuv3_nested_ops = {
+	.attach_dev = smmuv3_attach_nested,
+	.free = smmuv3_nested_free,
+};
+
+static struct smmuv3_viommu *to_vsmmu(struct iommufd_viommu *viommu)
+{
+	return container_of(viommu, struct smmuv3_viommu, core);
+}
+
+static struct iommu_domain *
+smmuv3_alloc_domain_nested(struct iommufd_viommu *viommu, u32 flags,
+			   const struct iommu_user_data *user_data)
+{
+	struct smmuv3_viommu *vsmmu = to_vsmmu(viommu);
+	struct iommu_hwpt_arm_smmuv3 arg;
+	struct smmuv3_nested *nd;
+	u64 vste[2];
+	int ret;
+
+	if (flags)
+		return ERR_PTR(-EOPNOTSUPP);
+	ret = iommu_copy_struct_from_user(&arg, user_data, IOMMU_HWPT_DATA_ARM_SMMUV3,
+					  ste);
+	if (ret)
+		return ERR_PTR(ret);
+	vste[0] = le64_to_cpu(arg.ste[0]);
+	vste[1] = le64_to_cpu(arg.ste[1]);
+	ret = smmuv3_vste_validate(vste, vsmmu->parent->cfg.ias, vsmmu->smmu->features);
+	if (ret)
+		return ERR_PTR(ret);
+
+	nd = kzalloc_obj(*nd);
+	if (!nd)
+		return ERR_PTR(-ENOMEM);
+	nd->list = alist_list_alloc();
+	if (!nd->list) {
+		kfree(nd);
+		return ERR_PTR(-ENOMEM);
+	}
+	nd->viommu = vsmmu;
+	nd->ste[0] = vste[0];
+	nd->ste[1] = vste[1];
+	nd->domain.type = IOMMU_DOMAIN_NESTED;
+	nd->domain.ops = &smmuv3_nested_ops;
+	return &nd->domain;
+}
+
+/**
+ * smmuv3_viommu_invalidate() - run a vSMMU invalidation array
+ * @vsmmu: the vSMMU
+ * @array: the user array (type IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3)
+ *
+ * The core validates and translates every command in order; the valid
+ * prefix is issued as one batch with one CMD_SYNC (plus the ordering sync
+ * before ATC_INV). @array->entry_num becomes the entries handled, which is
+ * the index of the failing one on error.
+ *
+ * Context: may sleep (user memory). No lock needed.
+ * Return: 0, -EIO for a bad command, -EINVAL for a bad array, -EFAULT, or
+ * the error of a CMD_SYNC.
+ */
+VISIBLE_IF_KUNIT int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,
+					      struct iommu_user_data_array *array)
+{
+	struct smmuv3_device *smmu = vsmmu->smmu;
+	struct alist_user_array ua = {
+		.type = array->type,
+		.entry_len = array->entry_len,
+		.entry_num = array->entry_num,
+		.uptr = (const void __force *)array->uptr,
+	};
+	struct alist_cmd *buf;
+	struct alist_smmuv3_uinv st;
+	struct alist_inv_chunk chunk;
+	int ret = 0, err;
+
+	if (array->entry_len > U32_MAX)
+		return -EINVAL;
+	buf = kmalloc_array(SMMUV3_UINV_BATCH, sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	alist_smmuv3_user_inv_init(&st, &ua, &smmu->params, smmu->instance, vsmmu->vmid,
+				   vsmmu->vsids);
+	do {
+		err = alist_smmuv3_user_inv_fill(&st, buf, SMMUV3_UINV_BATCH, &chunk);
+		if (WARN_ON_ONCE(err)) {
+			ret = err;
+			break;
+		}
+		if (WARN_ON_ONCE(chunk.nr_cmds && chunk.instance != smmu->instance)) {
+			ret = -EINVAL;
+			break;
+		}
+		err = smmuv3_cmdq_submit(smmu, buf, chunk.nr_cmds, chunk.sync);
+		if (err && !ret)
+			ret = err;
+	} while (!chunk.done);
+	err = alist_smmuv3_user_inv_finish(&st);
+	if (err)
+		ret = err;
+	array->entry_num = ua.entry_num;
+	atomic64_inc(&smmu->stats.user_inv);
+	kfree(buf);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_viommu_invalidate);
+
+static int smmuv3_viommu_cache_invalidate(struct iommufd_viommu *viommu,
+					  struct iommu_user_data_array *array)
+{
+	return smmuv3_viommu_invalidate(to_vsmmu(viommu), array);
+}
+
+static void smmuv3_vdevice_destroy(struct iommufd_vdevice *vdev)
+{
+	struct smmuv3_viommu *vsmmu = to_vsmmu(vdev->viommu);
+
+	alist_lock();
+	WARN_ON(alist_id_table_remove(vsmmu->vsids, vdev->virt_id));
+	alist_unlock();
+}
+
+static int smmuv3_vdevice_init(struct iommufd_vdevice *vdev)
+{
+	struct smmuv3_viommu *vsmmu = to_vsmmu(vdev->viommu);
+	struct smmuv3_master *master = dev_iommu_priv_get(iommufd_vdevice_to_device(vdev));
+	int ret;
+
+	if (vdev->virt_id > U32_MAX)
+		return -EINVAL;
+	if (master->num_sids != 1)
+		return -EOPNOTSUPP;
+	alist_lock();
+	ret = alist_id_table_insert(vsmmu->vsids, vdev->virt_id, master->sids[0]);
+	alist_unlock();
+	if (ret)
+		return ret;
+	vdev->destroy = smmuv3_vdevice_destroy;
+	return 0;
+}
+
+static void smmuv3_viommu_destroy(struct iommufd_viommu *viommu)
+{
+	struct smmuv3_viommu *vsmmu = to_vsmmu(viommu);
+	struct alist_target t = {
+		.instance = vsmmu->smmu->instance,
+		.kind = ALIST_KIND_SMMU_S2,
+		.tag = vsmmu->vmid,
+		.pasid = ALIST_NO_PASID,
+	};
+
+	/* Leave the VMID clean before it can be reused. */
+	smmuv3_flush_targets(vsmmu->smmu, &t, 1);
+	smmuv3_vmid_free(vsmmu->vmid);
+	alist_id_table_free(vsmmu->vsids);
+}
+
+static const struct iommufd_viommu_ops smmuv3_viommu_ops = {
+	.destroy = smmuv3_viommu_destroy,
+	.alloc_domain_nested = smmuv3_alloc_domain_nested,
+	.cache_invalidate = smmuv3_viommu_cache_invalidate,
+	.vdevice_size = VDEVICE_STRUCT_SIZE(struct smmuv3_vdevice, core),
+	.vdevice_init = smmuv3_vdevice_init,
+};
+
+/**
+ * smmuv3_get_viommu_size() - size of our vSMMU object
+ * @dev: a device behind the SMMU
+ * @type: the requested vIOMMU type
+ *
+ * A vSMMU needs stage 1 and stage 2 and a coherent SMMU (QEMU has neither
+ * S2FWB nor CANWBS; the nest parent is coherent with the CPU caches).
+ *
+ * No lock needed.
+ * Return: the size, or 0 when unsupported.
+ */
+size_t smmuv3_get_viommu_size(struct device *dev, enum iommu_viommu_type type)
+{
+	struct smmuv3_master *master = dev_iommu_priv_get(dev);
+	u32 need = SMMUV3_FEAT_NESTING | SMMUV3_FEAT_COHERENT;
+
+	if (type != IOMMU_VIOMMU_TYPE_ARM_SMMUV3 || (master->smmu->features & need) != need)
+		return 0;
+	return VIOMMU_STRUCT_SIZE(struct smmuv3_viommu, core);
+}
+
+/**
+ * smmuv3_viommu_init() - set up a vSMMU allocated by iommufd
+ * @viommu: the core object (first member of struct smmuv3_viommu)
+ * @parent: the nest parent, a stage-2 domain of the same SMMU
+ * @user_data: must be NULL
+ *
+ * Allocates the vSMMU's VMID and its vSID table.
+ *
+ * Context: may sleep. No lock needed.
+ * Return: 0, -EOPNOTSUPP for user data, -EINVAL for a bad parent, -ENOSPC,
+ * -ENOMEM.
+ */
+int smmuv3_viommu_init(struct iommufd_viommu *viommu, struct iommu_domain *parent,
+		       const struct iommu_user_data *user_data)
+{
+	struct smmuv3_device *smmu = container_of(viommu->iommu_dev, struct smmuv3_device,
+						  iommu);
+	struct smmuv3_viommu *vsmmu = to_vsmmu(viommu);
+	struct smmuv3_domain *d;
+	int ret;
+
+	if (user_data)
+		return -EOPNOTSUPP;
+	if (parent->ops != &smmuv3_paging_ops)
+		return -EINVAL;
+	d = to_smmuv3_domain(parent);
+	if (!d->nest_parent || d->stage != SMMUV3_STAGE_S2 || d->smmu != smmu)
+		return -EINVAL;
+	vsmmu->vsids = alist_id_table_alloc();
+	if (!vsmmu->vsids)
+		return -ENOMEM;
+	ret = smmuv3_vmid_alloc(smmu, &vsmmu->vmid);
+	if (ret) {
+		alist_id_table_free(vsmmu->vsids);
+		return ret;
+	}
+	vsmmu->smmu = smmu;
+	vsmmu->parent = d;
+	viommu->ops = &smmuv3_viommu_ops;
+	return 0;
+}

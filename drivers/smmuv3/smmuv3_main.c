@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * alist_smmuv3.ko: the platform driver for the DT "arm,smmu-v3" node.
+ *
+ * Probe reads the ID registers, resets the SMMU (disabled, queues and
+ * stream table programmed, every configuration and TLB entry invalidated),
+ * enables it with every StreamID aborting until a device is attached, and
+ * registers it with the IOMMU core. The PCI devices behind it defer their
+ * probe until then.
+ */
+#define pr_fmt(fmt) "alist_smmuv3: " fmt
+
+#include <linux/dma-mapping.h>
+#include <linux/idr.h>
+#include <linux/io.h>
+#include <linux/iopoll.h>
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/platform_device.h>
+#include <linux/property.h>
+
+#include "smmuv3.h"
+
+#define SMMUV3_ACK_TIMEOUT_US	100000
+
+static DEFINE_IDA(smmuv3_instances);
+/* Every SMMU from before its registration until its removal */
+static LIST_HEAD(smmuv3_list);
+static DEFINE_MUTEX(smmuv3_list_lock);
+
+/**
+ * smmuv3_find_by_fwnode() - the SMMU of a firmware node
+ * @fwnode: the SMMU's node (a fwspec's iommu_fwnode)
+ *
+ * Works from the SMMU's own registration on (its devices are probed
+ * before its platform driver is bound). Takes smmuv3_list_lock; the SMMU
+ * outlives every device probed on it.
+ * Return: the SMMU, or NULL if this driver does not own @fwnode.
+ */
+struct smmuv3_device *smmuv3_find_by_fwnode(struct fwnode_handle *fwnode)
+{
+	struct smmuv3_device *smmu, *found = NULL;
+
+	mutex_lock(&smmuv3_list_lock);
+	list_for_each_entry(smmu, &smmuv3_list, node) {
+		if (dev_fwnode(smmu->dev) == fwnode) {
+			found = smmu;
+			break;
+		}
+	}
+	mutex_unlock(&smmuv3_list_lock);
+	return found;
+}
+
+static const unsigned int smmuv3_oas_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+
+static int smmuv3_read_idrs(struct smmuv3_device *smmu)
+{
+	unsigned int i, oas;
+	u32 ttf;
+
+	for (i = 0; i < ARRAY_SIZE(smmu->idr); i++)
+		smmu->idr[i] = readl_relaxed(smmu->base + SMMUV3_IDR0 + 4 * i);
+	smmu->iidr = readl_relaxed(smmu->base + SMMUV3_IIDR);
+	smmu->aidr = readl_relaxed(smmu->base + SMMUV3_AIDR);
+
+	ttf = FIELD_GET(SMMUV3_IDR0_TTF, smmu->idr[0]);
+	if (!(ttf & 2)) {
+		dev_err(smmu->dev, "no AArch64 table format\n");
+		return -ENXIO;
+	}
+	if (smmu->idr[0] & SMMUV3_IDR0_S1P)
+		smmu->features |= SMMUV3_FEAT_S1;
+	if (smmu->idr[0] & SMMUV3_IDR0_S2P)
+		smmu->features |= SMMUV3_FEAT_S2;
+	if (!(smmu->features & (SMMUV3_FEAT_S1 | SMMUV3_FEAT_S2)))
+		return -ENXIO;
+	if ((smmu->idr[0] & SMMUV3_IDR0_COHACC) && device_get_dma_attr(smmu->dev) == DEV_DMA_COHERENT)
+		smmu->features |= SMMUV3_FEAT_COHERENT;
+	if (FIELD_GET(SMMUV3_IDR0_ST_LEVEL, smmu->idr[0]) == 1)
+		smmu->features |= SMMUV3_FEAT_2LVL_STRTAB;
+	if (smmu->idr[0] & SMMUV3_IDR0_ATS)
+		smmu->features |= SMMUV3_FEAT_ATS;
+	if (smmu->idr[0] & SMMUV3_IDR0_MSI)
+		smmu->features |= SMMUV3_FEAT_MSI;
+	if (smmu->idr[0] & SMMUV3_IDR0_SEV)
+		smmu->features |= SMMUV3_FEAT_SEV;
+	if (smmu->idr[3] & SMMUV3_IDR3_RIL)
+		smmu->features |= SMMUV3_FEAT_RIL;
+	if (smmu->idr[3] & SMMUV3_IDR3_FWB)
+		smmu->features |= SMMUV3_FEAT_FWB;
+
+	if (smmu->idr[1] & (SMMUV3_IDR1_QUEUES_PRESET | SMMUV3_IDR1_TABLES_PRESET)) {
+		dev_err(smmu->dev, "preset queues or tables are not supported\n");
+		return -ENXIO;
+	}
+	smmu->sid_bits = FIELD_GET(SMMUV3_IDR1_SIDSIZE, smmu->idr[1]);
+	/* A linear table of every StreamID must stay allocatable. */
+	if (!(smmu->features & SMMUV3_FEAT_2LVL_STRTAB))
+		smmu->sid_bits = min_t(unsigned int, smmu->sid_bits, 16);
+	smmu->asid_bits = (smmu->idr[0] & SMMUV3_IDR0_ASID16) ? 16 : 8;
+	smmu->vmid_bits = (smmu->idr[0] & SMMUV3_IDR0_VMID16) ? 16 : 8;
+
+	oas = FIELD_GET(SMMUV3_IDR5_OAS, smmu->idr[5]);
+	smmu->oas = oas < ARRAY_SIZE(smmuv3_oas_bits) ? smmuv3_oas_bits[oas] : 48;
+	/* io-pgtable LPAE with 4K pages: 52-bit output needs LPA2 */
+	smmu->oas = min_t(unsigned int, smmu->oas, 48);
+	if (smmu->idr[5] & SMMUV3_IDR5_GRAN4K)
+		smmu->pgsize_bitmap |= SZ_4K | SZ_2M | SZ_1G;
+	if (smmu->idr[5] & SMMUV3_IDR5_GRAN16K)
+		smmu->pgsize_bitmap |= SZ_16K | SZ_32M;
+	if (smmu->idr[5] & SMMUV3_IDR5_GRAN64K)
+		smmu->pgsize_bitmap |= SZ_64K | SZ_512M;
+	/* Keep the granule of the CPU pages when the SMMU has it. */
+	if (smmu->pgsize_bitmap & PAGE_SIZE) {
+		if (PAGE_SIZE == SZ_4K)
+			smmu->pgsize_bitmap &= SZ_4K | SZ_2M | SZ_1G;
+		else if (PAGE_SIZE == SZ_16K)
+			smmu->pgsize_bitmap &= SZ_16K | SZ_32M;
+		else
+			smmu->pgsize_bitmap &= SZ_64K | SZ_512M;
+	}
+	if (!smmu->pgsize_bitmap)
+		return -ENXIO;
+
+	smmu->params.ril = !!(smmu->features & SMMUV3_FEAT_RIL);
+	smmu->params.tg_lg2 = __ffs(smmu->pgsize_bitmap);
+	smmu->params.ats = !!(smmu->features & SMMUV3_FEAT_ATS);
+	smmu->params.max_tlbi_cmds = 512;
+	smmu->params.max_atc_cmds = 16;
+	return 0;
+}
+
+static int smmuv3_write_cr0(struct smmuv3_device *smmu, u32 val)
+{
+	u32 ack;
+
+	writel_relaxed(val, smmu->base + SMMUV3_CR0);
+	return readl_relaxed_poll_timeout(smmu->base + SMMUV3_CR0ACK, ack, ack == val,
+					  1, SMMUV3_ACK_TIMEOUT_US);
+}
+
+static int smmuv3_reset(struct smmuv3_device *smmu)
+{
+	struct alist_cmd cmd[2] = {};
+	u32 cr0 = 0;
+	int ret;
+
+	ret = smmuv3_write_cr0(smmu, 0);
+	if (ret) {
+		dev_err(smmu->dev, "cannot disable the SMMU\n");
+		return ret;
+	}
+	writel_relaxed(FIELD_PREP(SMMUV3_CR1_TABLE_SH, SMMUV3_CR1_SH_ISH) |
+		       FIELD_PREP(SMMUV3_CR1_TABLE_OC, SMMUV3_CR1_CACHE_WB) |
+		       FIELD_PREP(SMMUV3_CR1_TABLE_IC, SMMUV3_CR1_CACHE_WB) |
+		       FIELD_PREP(SMMUV3_CR1_QUEUE_SH, SMMUV3_CR1_SH_ISH) |
+		       FIELD_PREP(SMMUV3_CR1_QUEUE_OC, SMMUV3_CR1_CACHE_WB) |
+		       FIELD_PREP(SMMUV3_CR1_QUEUE_IC, SMMUV3_CR1_CACHE_WB),
+		       smmu->base + SMMUV3_CR1);
+	writel_relaxed(SMMUV3_CR2_RECINVSID | SMMUV3_CR2_PTM, smmu->base + SMMUV3_CR2);
+
+	ret = smmuv3_strtab_init(smmu);
+	if (ret)
+		return ret;
+	ret = smmuv3_cmdq_init(smmu);
+	if (ret)
+		return ret;
+	ret = smmuv3_evtq_init(smmu);
+	if (ret)
+		return ret;
+
+	cr0 |= SMMUV3_CR0_CMDQEN;
+	ret = smmuv3_write_cr0(smmu, cr0);
+	if (ret)
+		return ret;
+	/* Nothing cached survives from before: configuration, then TLBs. */
+	smmuv3_cmd_cfgi_all(&cmd[0]);
+	cmd[1].w[0] = FIELD_PREP(SMMUV3_CMD_OP, SMMUV3_OP_TLBI_NSNH_ALL);
+	ret = smmuv3_cmdq_submit(smmu, cmd, 2, true);
+	if (ret)
+		return ret;
+
+	cr0 |= SMMUV3_CR0_EVTQEN;
+	ret = smmuv3_write_cr0(smmu, cr0);
+	if (ret)
+		return ret;
+	ret = smmuv3_irqs_setup(smmu);
+	if (ret)
+		return ret;
+	cr0 |= SMMUV3_CR0_SMMUEN;
+	return smmuv3_write_cr0(smmu, cr0);
+}
+
+static int smmuv3_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct smmuv3_device *smmu;
+	struct resource *res;
+	int ret;
+
+	smmu = devm_kzalloc(dev, sizeof(*smmu), GFP_KERNEL);
+	if (!smmu)
+		return -ENOMEM;
+	smmu->dev = dev;
+	res = platform_get_resource(pdev, IORESOURCE_MEM, 0);
+	if (!res || resource_size(res) < SMMUV3_MMIO_MIN_SIZE) {
+		dev_err(dev, "MMIO region missing or too small\n");
+		return -EINVAL;
+	}
+	smmu->base = devm_ioremap_resource(dev, res);
+	if (IS_ERR(smmu->base))
+		return PTR_ERR(smmu->base);
+	platform_set_drvdata(pdev, smmu);
+
+	ret = smmuv3_read_idrs(smmu);
+	if (ret)
+		return ret;
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(smmu->oas));
+	if (ret)
+		return ret;
+	ret = ida_alloc(&smmuv3_instances, GFP_KERNEL);
+	if (ret < 0)
+		return ret;
+	smmu->instance = ret;
+
+	ret = smmuv3_reset(smmu);
+	if (ret)
+		goto err_free_instance;
+	dev_info(dev,
+		 "alist SMMUv3 instance %u: features 0x%x, oas %u, sid %u, asid %u, vmid %u bits, cmdq %u, evtq %u entries\n",
+		 smmu->instance, smmu->features, smmu->oas, smmu->sid_bits,
+		 smmu->asid_bits, smmu->vmid_bits, 1U << smmu->cmdq.log2,
+		 1U << smmu->evtq.log2);
+	smmuv3_debugfs_add(smmu);
+
+	ret = iommu_device_sysfs_add(&smmu->iommu, dev, NULL, "smmu3.%pa", &res->start);
+	if (ret)
+		goto err_disable;
+	mutex_lock(&smmuv3_list_lock);
+	list_add_tail(&smmu->node, &smmuv3_list);
+	mutex_unlock(&smmuv3_list_lock);
+	ret = iommu_device_register(&smmu->iommu, &smmuv3_iommu_ops, dev);
+	if (ret)
+		goto err_list_del;
+	return 0;
+
+err_list_del:
+	mutex_lock(&smmuv3_list_lock);
+	list_del(&smmu->node);
+	mutex_unlock(&smmuv3_list_lock);
+	iommu_device_sysfs_remove(&smmu->iommu);
+err_disable:
+	smmuv3_debugfs_remove(smmu);
+	smmuv3_write_cr0(smmu, 0);
+err_free_instance:
+	ida_free(&smmuv3_instances, smmu->instance);
+	return ret;
+}
+
+static void smmuv3_remove(struct platform_device *pdev)
+{
+	struct smmuv3_device *smmu = platform_get_drvdata(pdev);
+
+	iommu_device_unregister(&smmu->iommu);
+	mutex_lock(&smmuv3_list_lock);
+	list_del(&smmu->node);
+	mutex_unlock(&smmuv3_list_lock);
+	iommu_device_sysfs_remove(&smmu->iommu);
+	smmuv3_debugfs_remove(smmu);
+	smmuv3_write_cr0(smmu, 0);
+	ida_free(&smmuv3_instances, smmu->instance);
+}
+
+static const struct of_device_id smmuv3_of_match[] = {
+	{ .compatible = "arm,smmu-v3" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, smmuv3_of_match);
+
+static struct platform_driver smmuv3_driver = {
+	.driver = {
+		.name = "alist-smmuv3",
+		.of_match_table = smmuv3_of_match,
+		/* Probed devices pin the module; unbinding is not supported. */
+		.suppress_bind_attrs = true,
+	},
+	.probe = smmuv3_probe,
+	.remove = smmuv3_remove,
+};
+
+static int __init smmuv3_init(void)
+{
+	int ret;
+
+	ret = smmuv3_fault_init(smmuv3_debugfs_root());
+	if (ret)
+		pr_warn("skip_flush fault attribute unavailable: %d\n", ret);
+	ret = platform_driver_register(&smmuv3_driver);
+	if (ret)
+		smmuv3_debugfs_exit();
+	return ret;
+}
+
+static void __exit smmuv3_exit(void)
+{
+	platform_driver_unregister(&smmuv3_driver);
+	smmuv3_debugfs_exit();
+}
+
+module_init(smmuv3_init);
+module_exit(smmuv3_exit);
+
+MODULE_DESCRIPTION("iommu-alist: ARM SMMUv3 driver on the shared attach-list core");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS("IOMMU_ALIST");
+MODULE_IMPORT_NS("IOMMUFD");

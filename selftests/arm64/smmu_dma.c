@@ -1,0 +1,970 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * alist_smmuv3 end to end: QEMU's edu device (1234:11e8) bound to vfio-pci,
+ * opened as a VFIO cdev, bound to iommufd, doing real DMA through our
+ * SMMUv3 driver.
+ *
+ * edu: one DMA at a time, at most 4096 bytes, between its buffer at 0x40000
+ * and a bus address below 256 MiB; faults are invisible to the device
+ * (reads give zeros, writes are dropped), so faults are seen through the
+ * driver's counters in debugfs and by checking the data.
+ *
+ * Without arguments this is a kselftest program. "smmu_dma --demo" does one
+ * DMA through stage 1 + stage 2 (a nested domain) and prints the counters.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+
+#include "kselftest_harness.h"
+
+#define SZ_4K		0x1000UL
+#define SZ_2M		0x200000UL
+
+#define EDU_VENDOR	0x1234
+#define EDU_DEVICE	0x11e8
+#define EDU_DMA_SRC	0x80
+#define EDU_DMA_DST	0x88
+#define EDU_DMA_CNT	0x90
+#define EDU_DMA_CMD	0x98
+#define EDU_CMD_START	0x1
+#define EDU_CMD_TO_RAM	0x2
+#define EDU_BUF		0x40000UL
+
+/* Fixed IOVAs: below edu's 256 MiB DMA mask, clear of the MSI window */
+#define IOVA_SRC	0x01000000UL
+#define IOVA_X		0x02000000UL
+#define IOVA_Y		0x03000000UL
+
+#define DBG_ROOT	"/sys/kernel/debug/alist_smmuv3"
+#define MAP_RW		(IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
+#define MAP_FIXED_RW	(IOMMU_IOAS_MAP_FIXED_IOVA | MAP_RW)
+
+struct edu {
+	char bdf[300];
+	int iommufd;
+	int vfio;
+	__u32 dev_id;
+	__u32 ioas_id;
+	uint8_t *bar;
+	size_t bar_size;
+	char smmu_dir[320];
+};
+
+static int sysfs_read(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = 0;
+	return 0;
+}
+
+static int sysfs_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -1;
+}
+
+static int edu_find(char *bdf, size_t len)
+{
+	DIR *d = opendir("/sys/bus/pci/devices");
+	struct dirent *e;
+	int found = -1;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		char path[600], buf[32];
+		unsigned long v, dv;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", e->d_name);
+		if (sysfs_read(path, buf, sizeof(buf)))
+			continue;
+		v = strtoul(buf, NULL, 0);
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", e->d_name);
+		if (sysfs_read(path, buf, sizeof(buf)))
+			continue;
+		dv = strtoul(buf, NULL, 0);
+		if (v == EDU_VENDOR && dv == EDU_DEVICE) {
+			snprintf(bdf, len, "%s", e->d_name);
+			found = 0;
+			break;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/* Bind edu to vfio-pci; returns the cdev path. */
+static int edu_vfio_path(const char *bdf, char *cdev, size_t len)
+{
+	char path[600];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
+	d = opendir(path);
+	if (!d) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", bdf);
+		if (sysfs_write(path, "vfio-pci"))
+			return -1;
+		sysfs_write("/sys/bus/pci/drivers_probe", bdf);
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
+		d = opendir(path);
+		if (!d)
+			return -1;
+	}
+	while ((e = readdir(d))) {
+		if (!strncmp(e->d_name, "vfio", 4)) {
+			snprintf(cdev, len, "/dev/vfio/devices/%s", e->d_name);
+			closedir(d);
+			return 0;
+		}
+	}
+	closedir(d);
+	return -1;
+}
+
+static int smmu_dir_find(char *dir, size_t len)
+{
+	DIR *d = opendir(DBG_ROOT);
+	struct dirent *e;
+	int ret = -1;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		char path[600];
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), DBG_ROOT "/%s/stats", e->d_name);
+		if (!stat(path, &st)) {
+			snprintf(dir, len, DBG_ROOT "/%s", e->d_name);
+			ret = 0;
+			break;
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+/* One counter of the stats file, -1 if missing */
+static long long smmu_stat(struct edu *edu, const char *name)
+{
+	char path[400], buf[1024], *p;
+	size_t n = strlen(name);
+
+	snprintf(path, sizeof(path), "%s/stats", edu->smmu_dir);
+	if (sysfs_read(path, buf, sizeof(buf)))
+		return -1;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, name, n) && p[n] == ' ')
+			return strtoll(p + n + 1, NULL, 0);
+	return -1;
+}
+
+static int ioas_map(struct edu *edu, void *va, __u64 len, __u64 iova)
+{
+	struct iommu_ioas_map cmd = {
+		.size = sizeof(cmd),
+		.flags = MAP_FIXED_RW,
+		.ioas_id = edu->ioas_id,
+		.user_va = (uintptr_t)va,
+		.length = len,
+		.iova = iova,
+	};
+
+	return ioctl(edu->iommufd, IOMMU_IOAS_MAP, &cmd);
+}
+
+static int ioas_unmap(struct edu *edu, __u64 iova, __u64 len)
+{
+	struct iommu_ioas_unmap cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = edu->ioas_id,
+		.iova = iova,
+		.length = len,
+	};
+
+	return ioctl(edu->iommufd, IOMMU_IOAS_UNMAP, &cmd);
+}
+
+/* MMIO: single 64-bit accesses the compiler may not merge or elide */
+static void edu_w64(struct edu *edu, unsigned long off, uint64_t v)
+{
+	__atomic_store_n((uint64_t *)(edu->bar + off), v, __ATOMIC_SEQ_CST);
+}
+
+static uint64_t edu_r64(struct edu *edu, unsigned long off)
+{
+	return __atomic_load_n((uint64_t *)(edu->bar + off), __ATOMIC_SEQ_CST);
+}
+
+/* One DMA; to_ram: edu buffer -> @iova, else @iova -> edu buffer. */
+static int edu_dma(struct edu *edu, __u64 iova, __u64 len, int to_ram)
+{
+	int i;
+
+	if (len > SZ_4K)
+		return -1;
+	edu_w64(edu, EDU_DMA_SRC, to_ram ? EDU_BUF : iova);
+	edu_w64(edu, EDU_DMA_DST, to_ram ? iova : EDU_BUF);
+	edu_w64(edu, EDU_DMA_CNT, len);
+	edu_w64(edu, EDU_DMA_CMD, EDU_CMD_START | (to_ram ? EDU_CMD_TO_RAM : 0));
+	for (i = 0; i < 5000; i++) {
+		if (!(edu_r64(edu, EDU_DMA_CMD) & EDU_CMD_START))
+			return 0;
+		usleep(1000);
+	}
+	return -1;
+}
+
+static int edu_config_enable(struct edu *edu)
+{
+	struct vfio_region_info reg = {
+		.argsz = sizeof(reg),
+		.index = VFIO_PCI_CONFIG_REGION_INDEX,
+	};
+	uint16_t cmd;
+
+	if (ioctl(edu->vfio, VFIO_DEVICE_GET_REGION_INFO, &reg))
+		return -1;
+	if (pread(edu->vfio, &cmd, 2, reg.offset + 4) != 2)
+		return -1;
+	cmd |= 0x6;	/* memory space, bus master */
+	if (pwrite(edu->vfio, &cmd, 2, reg.offset + 4) != 2)
+		return -1;
+	return 0;
+}
+
+static int edu_bar_map(struct edu *edu)
+{
+	struct vfio_region_info reg = {
+		.argsz = sizeof(reg),
+		.index = VFIO_PCI_BAR0_REGION_INDEX,
+	};
+	void *p;
+
+	if (ioctl(edu->vfio, VFIO_DEVICE_GET_REGION_INFO, &reg))
+		return -1;
+	p = mmap(NULL, reg.size, PROT_READ | PROT_WRITE, MAP_SHARED, edu->vfio, reg.offset);
+	if (p == MAP_FAILED)
+		return -1;
+	edu->bar = p;
+	edu->bar_size = reg.size;
+	return 0;
+}
+
+/* Open, bind; attach to @pt_id when non-zero (else to a fresh IOAS). */
+static int edu_open(struct edu *edu, const char **why)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	char cdev[600];
+
+	memset(edu, 0, sizeof(*edu));
+	edu->iommufd = -1;
+	edu->vfio = -1;
+	*why = "no edu device";
+	if (edu_find(edu->bdf, sizeof(edu->bdf)))
+		return -1;
+	*why = "no alist_smmuv3 debugfs";
+	if (smmu_dir_find(edu->smmu_dir, sizeof(edu->smmu_dir)))
+		return -1;
+	*why = "cannot bind edu to vfio-pci";
+	if (edu_vfio_path(edu->bdf, cdev, sizeof(cdev)))
+		return -1;
+	*why = "open";
+	edu->iommufd = open("/dev/iommu", O_RDWR);
+	edu->vfio = open(cdev, O_RDWR);
+	if (edu->iommufd < 0 || edu->vfio < 0)
+		return -1;
+	*why = "VFIO_DEVICE_BIND_IOMMUFD";
+	bind.iommufd = edu->iommufd;
+	if (ioctl(edu->vfio, VFIO_DEVICE_BIND_IOMMUFD, &bind))
+		return -1;
+	edu->dev_id = bind.out_devid;
+	*why = "IOMMU_IOAS_ALLOC";
+	if (ioctl(edu->iommufd, IOMMU_IOAS_ALLOC, &alloc))
+		return -1;
+	edu->ioas_id = alloc.out_ioas_id;
+	*why = "config/BAR";
+	if (edu_config_enable(edu) || edu_bar_map(edu))
+		return -1;
+	*why = NULL;
+	return 0;
+}
+
+static int edu_attach(struct edu *edu, __u32 pt_id)
+{
+	struct vfio_device_attach_iommufd_pt at = {
+		.argsz = sizeof(at),
+		.pt_id = pt_id,
+	};
+
+	return ioctl(edu->vfio, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at);
+}
+
+static void edu_close(struct edu *edu)
+{
+	if (edu->bar)
+		munmap(edu->bar, edu->bar_size);
+	if (edu->vfio >= 0)
+		close(edu->vfio);
+	if (edu->iommufd >= 0)
+		close(edu->iommufd);
+}
+
+static void *page_alloc(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static int all_bytes(const void *p, int v, size_t len)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != (uint8_t)v)
+			return 0;
+	return 1;
+}
+
+static void fill_pattern(void *p, size_t len, uint8_t seed)
+{
+	uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		b[i] = (uint8_t)(seed + i * 7);
+}
+
+static int fault_attr_set(const char *prob, const char *times)
+{
+	if (sysfs_write(DBG_ROOT "/skip_flush/verbose", "0"))
+		return -1;
+	if (sysfs_write(DBG_ROOT "/skip_flush/interval", "1"))
+		return -1;
+	if (sysfs_write(DBG_ROOT "/skip_flush/times", times))
+		return -1;
+	return sysfs_write(DBG_ROOT "/skip_flush/probability", prob);
+}
+
+FIXTURE(edu) {
+	struct edu edu;
+	void *src;	/* pattern page, mapped at IOVA_SRC */
+	void *a;
+	void *b;
+};
+
+FIXTURE_SETUP(edu)
+{
+	const char *why;
+
+	if (edu_open(&self->edu, &why)) {
+		if (errno == ENOENT || !strcmp(why, "no edu device"))
+			SKIP(return, "%s", why);
+		ASSERT_EQ(NULL, why);
+	}
+	ASSERT_EQ(0, edu_attach(&self->edu, self->edu.ioas_id));
+	self->src = page_alloc(SZ_4K);
+	self->a = page_alloc(SZ_4K);
+	self->b = page_alloc(SZ_4K);
+	ASSERT_NE(NULL, self->src);
+	ASSERT_NE(NULL, self->a);
+	ASSERT_NE(NULL, self->b);
+	fill_pattern(self->src, SZ_4K, 0x31);
+	ASSERT_EQ(0, ioas_map(&self->edu, self->src, SZ_4K, IOVA_SRC));
+	/* The edu buffer holds the pattern from here on. */
+	ASSERT_EQ(0, edu_dma(&self->edu, IOVA_SRC, SZ_4K, 0));
+}
+
+FIXTURE_TEARDOWN(edu)
+{
+	fault_attr_set("0", "1");
+	edu_close(&self->edu);
+}
+
+TEST_F(edu, smmu_dma_translate)
+{
+	memset(self->a, 0, SZ_4K);
+	ASSERT_EQ(0, ioas_map(&self->edu, self->a, SZ_4K, IOVA_X));
+	ASSERT_EQ(0, edu_dma(&self->edu, IOVA_X, SZ_4K, 1));
+	ASSERT_EQ(0, memcmp(self->a, self->src, SZ_4K));
+	ASSERT_EQ(0, ioas_unmap(&self->edu, IOVA_X, SZ_4K));
+}
+
+TEST_F(edu, smmu_dma_fault_after_unmap)
+{
+	long long f0, f1;
+
+	ASSERT_EQ(0, ioas_map(&self->edu, self->a, SZ_4K, IOVA_X));
+	ASSERT_EQ(0, edu_dma(&self->edu, IOVA_X, SZ_4K, 1));
+	ASSERT_EQ(0, memcmp(self->a, self->src, SZ_4K));
+	ASSERT_EQ(0, ioas_unmap(&self->edu, IOVA_X, SZ_4K));
+
+	memset(self->a, 0x11, SZ_4K);
+	f0 = smmu_stat(&self->edu, "faults");
+	ASSERT_LE(0, f0);
+	ASSERT_EQ(0, edu_dma(&self->edu, IOVA_X, SZ_4K, 1));
+	f1 = smmu_stat(&self->edu, "faults");
+	TH_LOG("faults %lld -> %lld", f0, f1);
+	ASSERT_LT(f0, f1);
+	ASSERT_TRUE(all_bytes(self->a, 0x11, SZ_4K));
+}
+
+/* map X -> A, DMA, unmap, map X -> B, DMA: must land in B, not A */
+struct remap_bufs {
+	struct edu *edu;
+	void *src;
+	void *a;
+	void *b;
+};
+
+static void remap_case(struct __test_metadata *_metadata, struct remap_bufs *bufs,
+		       int skip_flush)
+{
+	long long cmds0, syncs0, skips0;
+
+	ASSERT_EQ(0, ioas_map(bufs->edu, bufs->a, SZ_4K, IOVA_X));
+	ASSERT_EQ(0, edu_dma(bufs->edu, IOVA_X, SZ_4K, 1));
+	ASSERT_EQ(0, memcmp(bufs->a, bufs->src, SZ_4K));
+
+	if (skip_flush)
+		ASSERT_EQ(0, fault_attr_set("100", "1"));
+	cmds0 = smmu_stat(bufs->edu, "cmds");
+	syncs0 = smmu_stat(bufs->edu, "syncs");
+	skips0 = smmu_stat(bufs->edu, "skip_flush");
+	ASSERT_EQ(0, ioas_unmap(bufs->edu, IOVA_X, SZ_4K));
+	TH_LOG("one 4 KiB unmap: %lld commands, %lld CMD_SYNC (skipped flushes %lld)",
+	       smmu_stat(bufs->edu, "cmds") - cmds0,
+	       smmu_stat(bufs->edu, "syncs") - syncs0,
+	       smmu_stat(bufs->edu, "skip_flush") - skips0);
+	if (!skip_flush) {
+		/* the core's minimum: one ranged TLBI and one sync */
+		ASSERT_EQ(1, smmu_stat(bufs->edu, "cmds") - cmds0);
+		ASSERT_EQ(1, smmu_stat(bufs->edu, "syncs") - syncs0);
+	} else {
+		ASSERT_EQ(1, smmu_stat(bufs->edu, "skip_flush") - skips0);
+	}
+
+	memset(bufs->a, 0, SZ_4K);
+	memset(bufs->b, 0, SZ_4K);
+	ASSERT_EQ(0, ioas_map(bufs->edu, bufs->b, SZ_4K, IOVA_X));
+	ASSERT_EQ(0, edu_dma(bufs->edu, IOVA_X, SZ_4K, 1));
+	if (!skip_flush) {
+		ASSERT_EQ(0, memcmp(bufs->b, bufs->src, SZ_4K));
+		ASSERT_TRUE(all_bytes(bufs->a, 0, SZ_4K));
+	} else {
+		/* The stale translation is observed: the DMA went to A. */
+		ASSERT_EQ(0, memcmp(bufs->a, bufs->src, SZ_4K));
+		ASSERT_TRUE(all_bytes(bufs->b, 0, SZ_4K));
+		ASSERT_EQ(0, fault_attr_set("0", "1"));
+	}
+	ASSERT_EQ(0, ioas_unmap(bufs->edu, IOVA_X, SZ_4K));
+}
+
+TEST_F(edu, smmu_dma_remap_not_stale)
+{
+	struct remap_bufs bufs = { &self->edu, self->src, self->a, self->b };
+
+	remap_case(_metadata, &bufs, 0);
+}
+
+TEST_F(edu, smmu_skip_flush_detected)
+{
+	struct stat st;
+
+	struct remap_bufs bufs = { &self->edu, self->src, self->a, self->b };
+
+	if (stat(DBG_ROOT "/skip_flush", &st))
+		SKIP(return, "no skip_flush fault attribute");
+	remap_case(_metadata, &bufs, 1);
+}
+
+/*
+ * Nesting, as a VMM does it. The IOAS is the guest's IPA space; "guest
+ * RAM" G is mapped in it at IPA_G and holds a stage-1 table (4 KiB
+ * granule, 39-bit VA, levels 1..3), a CD, and the data pages A and B. The
+ * device's VAs VA_SRC and VA_X are translated by stage 1 to IPAs, then by
+ * the nest parent (stage 2) to the user pages.
+ */
+#define IPA_G		0x04000000UL
+#define G_SIZE		0x20000UL
+#define G_L1		0x0000UL
+#define G_L2		0x1000UL
+#define G_L3_SRC	0x2000UL
+#define G_L3_X		0x3000UL
+#define G_CD		0x4000UL
+#define G_A		0x10000UL
+#define G_B		0x11000UL
+#define VA_SRC		IOVA_SRC	/* S1 maps it to IPA_SRC = IOVA_SRC */
+#define VA_X		IOVA_X
+#define S1_ASID		5ULL
+#define VSID		0x42ULL
+
+#define PTE_TABLE	0x3ULL
+#define PTE_PAGE	(0x3ULL | (1ULL << 10) | (3ULL << 8) | (1ULL << 6))
+
+#define CMD_TLBI_NH_ALL		0x10ULL
+#define CMD_TLBI_NH_ASID	0x11ULL
+#define CMD_TLBI_NH_VA		0x12ULL
+#define CMD_CFGI_CD		0x05ULL
+#define CMD_ATC_INV		0x40ULL
+
+#define STE0_V			1ULL
+#define STE0_CFG(c)		((__u64)(c) << 1)
+#define STE_CFG_ABORT		0
+#define STE_CFG_BYPASS		4
+#define STE_CFG_S1		5
+#define STE_CFG_S2		6
+
+struct nest {
+	__u32 parent_id;
+	__u32 viommu_id;
+	__u32 vdev_id;
+	__u32 nested_id;
+	uint64_t *g;
+};
+
+static uint64_t *g_word(uint64_t *g, unsigned long off)
+{
+	return g + off / 8;
+}
+
+static void s1_build(uint64_t *g)
+{
+	memset(g, 0, G_SIZE);
+	/* L1[0] -> L2; L2[VA >> 21] -> L3; L3[VA >> 12 & 511] -> page */
+	*g_word(g, G_L1) = (IPA_G + G_L2) | PTE_TABLE;
+	*g_word(g, G_L2 + 8 * ((VA_SRC >> 21) & 511)) = (IPA_G + G_L3_SRC) | PTE_TABLE;
+	*g_word(g, G_L2 + 8 * ((VA_X >> 21) & 511)) = (IPA_G + G_L3_X) | PTE_TABLE;
+	*g_word(g, G_L3_SRC + 8 * ((VA_SRC >> 12) & 511)) = IOVA_SRC | PTE_PAGE;
+	*g_word(g, G_L3_X + 8 * ((VA_X >> 12) & 511)) = (IPA_G + G_A) | PTE_PAGE;
+	/* CD: T0SZ 25, TG0 4K, IR0/OR0 WB, SH0 ISH, EPD1, V, IPS 44, AA64, R, A, ASET */
+	g_word(g, G_CD)[0] = 25ULL | (1ULL << 8) | (1ULL << 10) | (3ULL << 12) |
+			     (1ULL << 30) | (1ULL << 31) | (4ULL << 32) | (1ULL << 41) |
+			     (1ULL << 45) | (1ULL << 46) | (1ULL << 47) | (S1_ASID << 48);
+	g_word(g, G_CD)[1] = IPA_G + G_L1;
+	g_word(g, G_CD)[3] = 0xff;	/* MAIR attr0: normal WB */
+}
+
+static void s1_point_x(uint64_t *g, unsigned long page)
+{
+	/* One 64-bit store: the SMMU never sees half a descriptor */
+	__atomic_store_n(g_word(g, G_L3_X + 8 * ((VA_X >> 12) & 511)),
+			 (IPA_G + page) | PTE_PAGE, __ATOMIC_SEQ_CST);
+}
+
+static int hwpt_alloc(struct edu *edu, __u32 flags, __u32 pt_id, __u32 type,
+		      void *data, __u32 len, __u32 *out)
+{
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.dev_id = edu->dev_id,
+		.pt_id = pt_id,
+		.data_type = type,
+		.data_len = len,
+		.data_uptr = (uintptr_t)data,
+	};
+	int rc = ioctl(edu->iommufd, IOMMU_HWPT_ALLOC, &cmd);
+
+	if (!rc)
+		*out = cmd.out_hwpt_id;
+	return rc;
+}
+
+static int vste_alloc(struct edu *edu, struct nest *n, __u64 s0, __u64 s1, __u32 *out)
+{
+	struct iommu_hwpt_arm_smmuv3 vste = { .ste = { s0, s1 } };
+
+	return hwpt_alloc(edu, 0, n->viommu_id, IOMMU_HWPT_DATA_ARM_SMMUV3, &vste,
+			  sizeof(vste), out);
+}
+
+static int viommu_inv(struct edu *edu, __u32 id, void *cmds, __u32 len, __u32 *num,
+		      __u32 type)
+{
+	struct iommu_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = id,
+		.data_uptr = (uintptr_t)cmds,
+		.data_type = type,
+		.entry_len = len,
+		.entry_num = *num,
+	};
+	int rc = ioctl(edu->iommufd, IOMMU_HWPT_INVALIDATE, &cmd);
+
+	*num = cmd.entry_num;
+	return rc;
+}
+
+static int nest_setup(struct edu *edu, struct nest *n, void *src)
+{
+	struct iommu_viommu_alloc va = {
+		.size = sizeof(va),
+		.type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
+		.dev_id = edu->dev_id,
+	};
+	struct iommu_vdevice_alloc vd = {
+		.size = sizeof(vd),
+		.dev_id = edu->dev_id,
+		.virt_id = VSID,
+	};
+
+	n->g = page_alloc(G_SIZE);
+	if (!n->g)
+		return -1;
+	s1_build(n->g);
+	if (ioas_map(edu, src, SZ_4K, IOVA_SRC) || ioas_map(edu, n->g, G_SIZE, IPA_G))
+		return -2;
+	if (hwpt_alloc(edu, IOMMU_HWPT_ALLOC_NEST_PARENT, edu->ioas_id,
+		       IOMMU_HWPT_DATA_NONE, NULL, 0, &n->parent_id))
+		return -3;
+	if (edu_attach(edu, n->parent_id))
+		return -4;
+	/* Stage 2 only, IPA = IOVA: load the edu buffer with the pattern. */
+	if (edu_dma(edu, IOVA_SRC, SZ_4K, 0))
+		return -5;
+	va.hwpt_id = n->parent_id;
+	if (ioctl(edu->iommufd, IOMMU_VIOMMU_ALLOC, &va))
+		return -6;
+	n->viommu_id = va.out_viommu_id;
+	vd.viommu_id = n->viommu_id;
+	if (ioctl(edu->iommufd, IOMMU_VDEVICE_ALLOC, &vd))
+		return -7;
+	n->vdev_id = vd.out_vdevice_id;
+	if (vste_alloc(edu, n, STE0_V | STE0_CFG(STE_CFG_S1) | (IPA_G + G_CD), 0,
+		       &n->nested_id))
+		return -8;
+	if (edu_attach(edu, n->nested_id))
+		return -9;
+	return 0;
+}
+
+FIXTURE(vsmmu) {
+	struct edu edu;
+	struct nest n;
+	void *src;
+};
+
+FIXTURE_SETUP(vsmmu)
+{
+	const char *why;
+	int rc;
+
+	if (edu_open(&self->edu, &why)) {
+		if (errno == ENOENT || !strcmp(why, "no edu device"))
+			SKIP(return, "%s", why);
+		ASSERT_EQ(NULL, why);
+	}
+	self->src = page_alloc(SZ_4K);
+	ASSERT_NE(NULL, self->src);
+	fill_pattern(self->src, SZ_4K, 0x5c);
+	rc = nest_setup(&self->edu, &self->n, self->src);
+	if (rc)
+		TH_LOG("nested setup step %d: %s", -rc, strerror(errno));
+	ASSERT_EQ(0, rc);
+}
+
+FIXTURE_TEARDOWN(vsmmu)
+{
+	edu_close(&self->edu);
+}
+
+static void *g_page(struct nest *n, unsigned long off)
+{
+	return (uint8_t *)n->g + off;
+}
+
+TEST_F(vsmmu, smmu_nested_dma_translate)
+{
+	/* VA_SRC -> IPA_SRC -> src: the edu buffer gets the pattern again */
+	memset(self->src, 0, SZ_4K);
+	fill_pattern(self->src, SZ_4K, 0x77);
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_SRC, SZ_4K, 0));
+	/* VA_X -> IPA_G + G_A -> page A of G */
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_X, SZ_4K, 1));
+	ASSERT_EQ(0, memcmp(g_page(&self->n, G_A), self->src, SZ_4K));
+	ASSERT_TRUE(all_bytes(g_page(&self->n, G_B), 0, SZ_4K));
+}
+
+TEST_F(vsmmu, smmu_nested_invalidate_follows)
+{
+	struct iommu_viommu_arm_smmuv3_invalidate cmds[2] = {
+		{ .cmd = { CMD_TLBI_NH_VA | (S1_ASID << 48), VA_X | 1 } },
+		{ .cmd = { CMD_CFGI_CD | (VSID << 32), 1 } },
+	};
+	long long c0, s0;
+	__u32 num;
+
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_X, SZ_4K, 1));
+	ASSERT_EQ(0, memcmp(g_page(&self->n, G_A), self->src, SZ_4K));
+
+	/* Guest moves VA_X to page B and invalidates through the vSMMU. */
+	memset(g_page(&self->n, G_A), 0, SZ_4K);
+	s1_point_x(self->n.g, G_B);
+	/* Not invalidated yet: the SMMU still uses its cached translation. */
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_X, SZ_4K, 1));
+	ASSERT_EQ(0, memcmp(g_page(&self->n, G_A), self->src, SZ_4K));
+	ASSERT_TRUE(all_bytes(g_page(&self->n, G_B), 0, SZ_4K));
+	memset(g_page(&self->n, G_A), 0, SZ_4K);
+	c0 = smmu_stat(&self->edu, "cmds");
+	s0 = smmu_stat(&self->edu, "syncs");
+	num = 2;
+	ASSERT_EQ(0, viommu_inv(&self->edu, self->n.viommu_id, cmds, sizeof(cmds[0]), &num,
+				IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
+	ASSERT_EQ(2, num);
+	TH_LOG("vSMMU array of 2: %lld commands, %lld CMD_SYNC",
+	       smmu_stat(&self->edu, "cmds") - c0, smmu_stat(&self->edu, "syncs") - s0);
+	ASSERT_EQ(2, smmu_stat(&self->edu, "cmds") - c0);
+	ASSERT_EQ(1, smmu_stat(&self->edu, "syncs") - s0);
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_X, SZ_4K, 1));
+	ASSERT_EQ(0, memcmp(g_page(&self->n, G_B), self->src, SZ_4K));
+	ASSERT_TRUE(all_bytes(g_page(&self->n, G_A), 0, SZ_4K));
+
+	/* Back to A, invalidated by ASID this time. */
+	memset(g_page(&self->n, G_B), 0, SZ_4K);
+	s1_point_x(self->n.g, G_A);
+	cmds[0].cmd[0] = CMD_TLBI_NH_ASID | (S1_ASID << 48);
+	cmds[0].cmd[1] = 0;
+	num = 1;
+	ASSERT_EQ(0, viommu_inv(&self->edu, self->n.viommu_id, cmds, sizeof(cmds[0]), &num,
+				IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
+	ASSERT_EQ(1, num);
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_X, SZ_4K, 1));
+	ASSERT_EQ(0, memcmp(g_page(&self->n, G_A), self->src, SZ_4K));
+	ASSERT_TRUE(all_bytes(g_page(&self->n, G_B), 0, SZ_4K));
+}
+
+TEST_F(vsmmu, smmu_viommu_bad_cmds)
+{
+	static const struct {
+		__u64 s0, s1;
+		const char *what;
+	} bad_vste[] = {
+		{ STE0_V | STE0_CFG(STE_CFG_S2), 0, "stage-2 Cfg" },
+		{ STE0_V | STE0_CFG(7), 0, "nested Cfg" },
+		{ STE0_V | STE0_CFG(1), 0, "reserved Cfg" },
+		{ STE0_V | STE0_CFG(STE_CFG_S1) | (IPA_G + G_CD) | (1ULL << 59), 0, "S1CDMax" },
+		{ STE0_V | STE0_CFG(STE_CFG_S1) | (IPA_G + G_CD) | (1ULL << 55), 0,
+		  "reserved word 0 bit" },
+		{ STE0_V | STE0_CFG(STE_CFG_S1) | (IPA_G + G_CD), 1ULL << 44, "SHCFG" },
+		{ STE0_V | STE0_CFG(STE_CFG_S1) | (IPA_G + G_CD), 1ULL << 28, "EATS w/o ATS" },
+		{ STE0_V | STE0_CFG(STE_CFG_S1) | (IPA_G + G_CD), 1ULL << 27, "S1STALLD" },
+		{ STE0_V | STE0_CFG(STE_CFG_S1) | (1ULL << 50), 0, "CD beyond the IPA space" },
+		{ STE0_V | STE0_CFG(STE_CFG_BYPASS) | (IPA_G + G_CD), 0, "CD ptr on bypass" },
+		{ STE0_V | STE0_CFG(STE_CFG_S2) | (2ULL << 4), 0, "S1Fmt with S2" },
+	};
+	struct iommu_viommu_arm_smmuv3_invalidate cmds[4];
+	struct {
+		struct iommu_viommu_arm_smmuv3_invalidate c;
+		__u64 extra;
+	} longer[2];
+	__u32 id, num;
+	unsigned int i;
+	__u64 le = 0;
+
+	for (i = 0; i < ARRAY_SIZE(bad_vste); i++) {
+		TH_LOG("vSTE: %s", bad_vste[i].what);
+		ASSERT_EQ(-1, vste_alloc(&self->edu, &self->n, bad_vste[i].s0,
+					 bad_vste[i].s1, &id));
+		ASSERT_EQ(EIO, errno);
+	}
+	/* Too short for struct iommu_hwpt_arm_smmuv3 */
+	ASSERT_EQ(-1, hwpt_alloc(&self->edu, 0, self->n.viommu_id,
+				 IOMMU_HWPT_DATA_ARM_SMMUV3, &le, sizeof(le), &id));
+	ASSERT_EQ(EINVAL, errno);
+	/* Good ones: abort, bypass, V=0 */
+	ASSERT_EQ(0, vste_alloc(&self->edu, &self->n, STE0_V, 0, &id));
+	ASSERT_EQ(0, vste_alloc(&self->edu, &self->n, STE0_V | STE0_CFG(STE_CFG_BYPASS), 0,
+				&id));
+	ASSERT_EQ(0, vste_alloc(&self->edu, &self->n, 0, 0, &id));
+
+	/* Invalidation arrays: the failing index comes back in entry_num */
+	memset(cmds, 0, sizeof(cmds));
+	cmds[0].cmd[0] = CMD_TLBI_NH_ASID | (S1_ASID << 48);
+	cmds[1].cmd[0] = CMD_TLBI_NH_ALL;
+	cmds[2].cmd[0] = 0x99;				/* unknown opcode */
+	num = 4;
+	ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id, cmds, sizeof(cmds[0]), &num,
+				 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
+	ASSERT_EQ(EIO, errno);
+	ASSERT_EQ(2, num);
+
+	cmds[2].cmd[0] = CMD_TLBI_NH_ASID | (1ULL << 8);	/* bit outside the fields */
+	num = 3;
+	ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id, cmds, sizeof(cmds[0]), &num,
+				 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
+	ASSERT_EQ(EIO, errno);
+	ASSERT_EQ(2, num);
+
+	cmds[1].cmd[0] = CMD_CFGI_CD | (0x1234ULL << 32);	/* vSID not allocated */
+	num = 3;
+	ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id, cmds, sizeof(cmds[0]), &num,
+				 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
+	ASSERT_EQ(EIO, errno);
+	ASSERT_EQ(1, num);
+
+	cmds[0].cmd[0] = CMD_ATC_INV | (VSID << 32);		/* no ATS */
+	num = 1;
+	ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id, cmds, sizeof(cmds[0]), &num,
+				 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
+	ASSERT_EQ(EIO, errno);
+	ASSERT_EQ(0, num);
+
+	/* Wrong array type */
+	cmds[0].cmd[0] = CMD_TLBI_NH_ALL;
+	num = 1;
+	ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id, cmds, sizeof(cmds[0]), &num,
+				 0));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, num);
+
+	/* entry_num 0: a type probe */
+	num = 0;
+	ASSERT_EQ(0, viommu_inv(&self->edu, self->n.viommu_id, cmds, sizeof(cmds[0]), &num,
+				IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
+
+	/* Longer entries: zero trailing bytes are fine, others are E2BIG */
+	memset(longer, 0, sizeof(longer));
+	longer[0].c.cmd[0] = CMD_TLBI_NH_ALL;
+	longer[1].c.cmd[0] = CMD_TLBI_NH_ASID | (S1_ASID << 48);
+	num = 2;
+	ASSERT_EQ(0, viommu_inv(&self->edu, self->n.viommu_id, longer, sizeof(longer[0]),
+				&num, IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
+	ASSERT_EQ(2, num);
+	longer[1].extra = 1;
+	num = 2;
+	ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id, longer, sizeof(longer[0]),
+				 &num, IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
+	ASSERT_EQ(E2BIG, errno);
+	ASSERT_EQ(1, num);
+
+	/* Shorter than a command */
+	num = 1;
+	ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id, cmds, 8, &num,
+				 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, num);
+
+	/* A fault in the middle of the array */
+	num = 2;
+	ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id,
+				 (uint8_t *)self->n.g + G_SIZE - sizeof(cmds[0]) + 0x100000000000ULL,
+				 sizeof(cmds[0]), &num,
+				 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
+	ASSERT_EQ(EFAULT, errno);
+	ASSERT_EQ(0, num);
+}
+
+/* "smmu_dma --demo": one DMA through stage 1 + stage 2, and the counters */
+static void demo_stats(struct edu *edu, const char *when)
+{
+	static const char * const names[] = {
+		"cmds", "syncs", "cfgi", "iotlb_syncs", "user_inv", "events", "faults",
+	};
+	unsigned int i;
+
+	printf("  counters %s:", when);
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		printf(" %s=%lld", names[i], smmu_stat(edu, names[i]));
+	printf("\n");
+}
+
+static int smmu_demo(void)
+{
+	struct iommu_viommu_arm_smmuv3_invalidate inv = {
+		.cmd = { CMD_TLBI_NH_VA | (S1_ASID << 48), VA_X | 1 },
+	};
+	long long c0, s0;
+	struct edu edu;
+	struct nest n;
+	const char *why;
+	void *src;
+	__u32 num = 1;
+	int rc;
+
+	if (edu_open(&edu, &why)) {
+		printf("  no DMA demo: %s\n", why);
+		edu_close(&edu);
+		return 0;
+	}
+	src = page_alloc(SZ_4K);
+	if (!src)
+		return 1;
+	fill_pattern(src, SZ_4K, 0x42);
+	rc = nest_setup(&edu, &n, src);
+	if (rc) {
+		printf("  nested setup failed at step %d: %s\n", -rc, strerror(errno));
+		edu_close(&edu);
+		return 1;
+	}
+	printf("  edu %s bound to iommufd: NEST_PARENT hwpt %u, vIOMMU %u (vSID 0x%llx), nested hwpt %u\n",
+	       edu.bdf, n.parent_id, n.viommu_id, VSID, n.nested_id);
+	demo_stats(&edu, "before");
+	rc = edu_dma(&edu, VA_X, SZ_4K, 1);
+	printf("  DMA edu -> VA 0x%lx: stage 1 -> IPA 0x%lx, stage 2 -> user page: %s\n",
+	       VA_X, IPA_G + G_A,
+	       !rc && !memcmp(g_page(&n, G_A), src, SZ_4K) ? "data arrived" : "FAILED");
+	s1_point_x(n.g, G_B);
+	c0 = smmu_stat(&edu, "cmds");
+	s0 = smmu_stat(&edu, "syncs");
+	rc = viommu_inv(&edu, n.viommu_id, &inv, sizeof(inv), &num,
+			IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3);
+	printf("  guest remaps VA 0x%lx, invalidates through the vIOMMU (TLBI_NH_VA): %s, %lld command(s), %lld CMD_SYNC\n",
+	       VA_X, rc ? strerror(errno) : "ok", smmu_stat(&edu, "cmds") - c0,
+	       smmu_stat(&edu, "syncs") - s0);
+	rc = edu_dma(&edu, VA_X, SZ_4K, 1);
+	printf("  DMA again: %s\n", !rc && !memcmp(g_page(&n, G_B), src, SZ_4K) ?
+	       "follows the new mapping" : "FAILED");
+	c0 = smmu_stat(&edu, "cmds");
+	s0 = smmu_stat(&edu, "syncs");
+	rc = ioas_unmap(&edu, IOVA_SRC, SZ_4K);
+	printf("  4 KiB unmap on the nest parent: %lld commands, %lld CMD_SYNC (S2 range, then the nested S1 clear)\n",
+	       smmu_stat(&edu, "cmds") - c0, smmu_stat(&edu, "syncs") - s0);
+	demo_stats(&edu, "after");
+	edu_close(&edu);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--demo"))
+		return smmu_demo();
+	return test_harness_run(argc, argv);
+}
