@@ -69,7 +69,11 @@ sources+=("$res/canary.json")
 for arch in x86_64 arm64; do
 	stage "guest-build-$arch" "$ALIST_TOP/scripts/guest-build.sh" "$arch"
 	stage "guest-$arch" "$ALIST_TOP/scripts/guest-test.sh" "$arch" check
-	sources+=("$ALIST_BUILD/$arch/results/check.json")
+	case "$arch" in
+	x86_64) sources+=("$ALIST_BUILD/$arch/results/check-fs.json"
+			  "$ALIST_BUILD/$arch/results/check-ss.json") ;;
+	*) sources+=("$ALIST_BUILD/$arch/results/check.json") ;;
+	esac
 done
 
 echo

@@ -191,16 +191,16 @@ def split_log(text):
         is_kernel, _ = strip_kernel_prefix(line)
         if is_kernel:
             continue
-        if not pending:
-            m = KERNEL_SPLICE.search(line)
-            if m and m.start() > 0:
-                # Outside a block only a marker is worth repairing; other
-                # text in front of a kernel message (firmware escape codes)
-                # is noise.
-                prefix = line[:m.start()]
-                if block is not None or prefix.lstrip().startswith('ALIST-'):
-                    pending = prefix
-                continue
+        m = KERNEL_SPLICE.search(line)
+        if m and m.start() > 0:
+            # The user-space line goes on after the kernel message, maybe
+            # interrupted again. Outside a block only a marker is worth
+            # repairing; other text in front of a kernel message (firmware
+            # escape codes) is noise.
+            prefix = line[:m.start()]
+            if pending or block is not None or prefix.lstrip().startswith('ALIST-'):
+                pending += prefix
+            continue
         line, pending = pending + line, ''
         m = BEGIN_RE.match(line)
         if m:

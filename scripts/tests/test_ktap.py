@@ -203,6 +203,17 @@ class MarkerSplice(KtapTestCase):
             'x86_64/kunit/alist_canary_pass/alist_canary_passes')
 
 
+class MarkerSpliceTwice(KtapTestCase):
+    """A marker line cut by two kernel messages (recorded from a guest)."""
+
+    def test_marker_repaired(self):
+        r = run_log('marker_splice_twice.log', ['kunit:alist_core_inv'])
+        # 4 cases, two of them parameterized: 14 leaf results.
+        self.assertCounts(r, 14, 0, 0)
+        self.assertResult(r, ktap.PASS,
+                          'x86_64/kunit/alist_core_inv/alist_inv_bad_calls')
+
+
 class SelftestExitStatus(KtapTestCase):
     """rc != 0 with passing lines, XPASS, and a short plan."""
 
