@@ -56,9 +56,13 @@ stage deps "$ALIST_TOP/scripts/install-deps.sh"
 stage kernel-x86_64 "$ALIST_TOP/scripts/build-kernel.sh" x86_64
 stage kernel-arm64 "$ALIST_TOP/scripts/build-kernel.sh" arm64
 
-stage host-tests make -s -C "$ALIST_TOP/host" test asan tsan
+host_tests() {
+	make -s -C "$ALIST_TOP/host" -j"$(nproc)" build &&
+		make -s -C "$ALIST_TOP/host" test asan tsan
+}
+stage host-tests host_tests
 for v in plain asan tsan; do
-	sources+=("$ALIST_BUILD/host/$v/results.json")
+	sources+=("host-$v=$ALIST_BUILD/host/$v/results.json")
 done
 stage host-fuzz make -s -C "$ALIST_TOP/host" fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 
