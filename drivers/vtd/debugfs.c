@@ -67,7 +67,8 @@ static void vtd_dbg_counter(const char *name, struct dentry *dir,
 /**
  * vtd_debugfs_init() - create /sys/kernel/debug/alist_vtd
  *
- * Context: process, module init. Return: nothing (debugfs errors are not
+ * Context: process, module init.
+ * Return: nothing (debugfs errors are not
  * fatal).
  */
 void vtd_debugfs_init(void)
@@ -89,7 +90,8 @@ void vtd_debugfs_init(void)
  * vtd_debugfs_unit() - the per-unit directory
  * @unit: an enabled unit
  *
- * Context: process, module init. Return: nothing.
+ * Context: process, module init.
+ * Return: nothing.
  */
 void vtd_debugfs_unit(struct vtd_unit *unit)
 {
@@ -117,7 +119,8 @@ void vtd_debugfs_unit(struct vtd_unit *unit)
 /**
  * vtd_debugfs_exit() - remove everything
  *
- * Context: process, module exit. Return: nothing.
+ * Context: process, module exit.
+ * Return: nothing.
  */
 void vtd_debugfs_exit(void)
 {

@@ -67,7 +67,8 @@ static u64 vtd_desc_drain(u64 cap)
  * vtd_desc_cc_global() - context-cache invalidation, global
  * @d: the descriptor
  *
- * Context: any. Return: nothing.
+ * Context: any.
+ * Return: nothing.
  */
 void vtd_desc_cc_global(struct alist_cmd *d)
 {
@@ -82,7 +83,8 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_desc_cc_global);
  * @did: domain ID
  * @pasid: the PASID
  *
- * Context: any. Return: nothing.
+ * Context: any.
+ * Return: nothing.
  */
 void vtd_desc_pc_pasid(struct alist_cmd *d, u16 did, u32 pasid)
 {
@@ -97,7 +99,8 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_desc_pc_pasid);
  * vtd_desc_pc_global() - PASID-cache invalidation, global
  * @d: the descriptor
  *
- * Context: any. Return: nothing.
+ * Context: any.
+ * Return: nothing.
  */
 void vtd_desc_pc_global(struct alist_cmd *d)
 {
@@ -111,7 +114,8 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_desc_pc_global);
  * @d: the descriptor
  * @cap: the unit's CAP (read/write drain)
  *
- * Context: any. Return: nothing.
+ * Context: any.
+ * Return: nothing.
  */
 void vtd_desc_iotlb_global(struct alist_cmd *d, u64 cap)
 {
@@ -128,7 +132,8 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_desc_iotlb_global);
  * @cap: the unit's CAP (read/write drain)
  * @did: domain ID
  *
- * Context: any. Return: nothing.
+ * Context: any.
+ * Return: nothing.
  */
 void vtd_desc_iotlb_dsi(struct alist_cmd *d, u64 cap, u16 did)
 {
@@ -144,7 +149,8 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_desc_iotlb_dsi);
  * @did: domain ID
  * @pasid: the PASID
  *
- * Context: any. Return: nothing.
+ * Context: any.
+ * Return: nothing.
  */
 void vtd_desc_piotlb_all(struct alist_cmd *d, u16 did, u32 pasid)
 {
@@ -162,7 +168,8 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_desc_piotlb_all);
  * @pfsid: its physical function's source ID
  * @qdep: ATS invalidate queue depth (32 or more is encoded as 0)
  *
- * Context: any. Return: nothing.
+ * Context: any.
+ * Return: nothing.
  */
 void vtd_desc_devtlb_all(struct alist_cmd *d, u16 sid, u16 pfsid, u8 qdep)
 {
@@ -189,7 +196,8 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_desc_devtlb_all);
  * @lo: context table of devfn 0-127 (0: not present)
  * @hi: context table of devfn 128-255 (0: not present)
  *
- * Context: caller owns the table. Return: nothing.
+ * Context: caller owns the table.
+ * Return: nothing.
  */
 void vtd_root_entry_set(u64 *root, unsigned int bus, phys_addr_t lo,
 			phys_addr_t hi)
@@ -213,7 +221,8 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_root_entry_set);
  * RID_PASID is 0 (requests without PASID use PASID 0), faults are
  * reported (FPD clear), PASID-tagged requests are not enabled.
  *
- * Context: any. Return: nothing.
+ * Context: any.
+ * Return: nothing.
  */
 void vtd_ctx_entry_build(u64 ce[4], phys_addr_t pasid_dir, unsigned int pdts,
 			 bool dte)
@@ -242,7 +251,8 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_ctx_entry_build);
  * @pe: the 512-bit entry
  * @cfg: its contents
  *
- * Context: any. Return: nothing.
+ * Context: any.
+ * Return: nothing.
  */
 void vtd_pasid_entry_build(u64 pe[8], const struct vtd_pe_cfg *cfg)
 {

@@ -361,7 +361,8 @@ struct iommu_domain vtd_identity_domain = {
  * Devices that already have a driver are left alone (they keep the
  * identity entry installed at load, and the IOMMU core would warn).
  *
- * Context: process; called by the IOMMU core. Return: the unit's IOMMU, or
+ * Context: process; called by the IOMMU core.
+ * Return: the unit's IOMMU, or
  * ERR_PTR(-ENODEV) for devices that are not ours, or another ERR_PTR.
  */
 struct iommu_device *vtd_probe_device(struct device *dev)
@@ -391,7 +392,8 @@ struct iommu_device *vtd_probe_device(struct device *dev)
  * vtd_release_device() - forget a device
  * @dev: the device, already attached to the blocked (release) domain
  *
- * Context: process; called by the IOMMU core. Return: nothing.
+ * Context: process; called by the IOMMU core.
+ * Return: nothing.
  */
 void vtd_release_device(struct device *dev)
 {
@@ -407,7 +409,8 @@ void vtd_release_device(struct device *dev)
  * vtd_device_group() - the device's IOMMU group
  * @dev: a PCI device
  *
- * Context: process; called by the IOMMU core. Return: pci_device_group().
+ * Context: process; called by the IOMMU core.
+ * Return: pci_device_group().
  */
 struct iommu_group *vtd_device_group(struct device *dev)
 {
@@ -419,7 +422,8 @@ struct iommu_group *vtd_device_group(struct device *dev)
  * @dev: the device
  * @head: list to add to
  *
- * Context: process; called by the IOMMU core. Return: nothing.
+ * Context: process; called by the IOMMU core.
+ * Return: nothing.
  */
 void vtd_get_resv_regions(struct device *dev, struct list_head *head)
 {
@@ -454,7 +458,8 @@ void vtd_get_resv_regions(struct device *dev, struct list_head *head)
  * Their drivers keep DMAing with physical addresses once translation is
  * on; the IOMMU core does not give them to us (probe refuses them).
  *
- * Context: process, module init. Return: 0 or -ENOMEM.
+ * Context: process, module init.
+ * Return: 0 or -ENOMEM.
  */
 int vtd_unit_keep_bound(struct vtd_unit *unit)
 {
@@ -486,7 +491,8 @@ int vtd_unit_keep_bound(struct vtd_unit *unit)
  * vtd_unit_free_bound() - undo vtd_unit_keep_bound()
  * @unit: the unit
  *
- * Context: process, module init failure or exit. Return: nothing.
+ * Context: process, module init failure or exit.
+ * Return: nothing.
  */
 void vtd_unit_free_bound(struct vtd_unit *unit)
 {

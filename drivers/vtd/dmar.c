@@ -156,7 +156,8 @@ static int vtd_dmar_rmrr(const u8 *p, unsigned int len,
  * DRHD and RMRR are skipped by their length. The checksum is not checked
  * (ACPI did when it loaded the table).
  *
- * Context: any; no locks. Return: 0, -EINVAL for a malformed or truncated
+ * Context: any; no locks.
+ * Return: 0, -EINVAL for a malformed or truncated
  * table, -E2BIG for more units, regions or scopes than the driver keeps,
  * -ENODEV when the table has no DRHD.
  */

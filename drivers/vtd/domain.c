@@ -179,7 +179,8 @@ static bool vtd_enforce_cache_coherency(struct iommu_domain *domain)
  * vtd_domain_free() - free a paging or nested domain
  * @domain: the domain, attached to no device
  *
- * Context: process. No lock held. Return: nothing.
+ * Context: process. No lock held.
+ * Return: nothing.
  */
 void vtd_domain_free(struct iommu_domain *domain)
 {

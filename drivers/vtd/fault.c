@@ -96,7 +96,8 @@ static void vtd_fault_work(struct work_struct *work)
  * vtd_fault_init() - clear stale records and start polling
  * @unit: the unit
  *
- * Context: process, bring-up. Return: nothing.
+ * Context: process, bring-up.
+ * Return: nothing.
  */
 void vtd_fault_init(struct vtd_unit *unit)
 {
@@ -113,7 +114,8 @@ void vtd_fault_init(struct vtd_unit *unit)
  * vtd_fault_stop() - stop polling
  * @unit: the unit
  *
- * Context: process; may sleep. Return: nothing.
+ * Context: process; may sleep.
+ * Return: nothing.
  */
 void vtd_fault_stop(struct vtd_unit *unit)
 {

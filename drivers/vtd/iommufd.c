@@ -32,7 +32,8 @@ static struct vtd_unit *vtd_dev_unit(struct device *dev)
  * @length: out: size of the returned struct
  * @type: in: requested type (DEFAULT or INTEL_VTD); out: INTEL_VTD
  *
- * Context: process; called by iommufd. Return: a kmalloc'ed
+ * Context: process; called by iommufd.
+ * Return: a kmalloc'ed
  * struct iommu_hw_info_vtd (freed by the caller), or ERR_PTR(-EOPNOTSUPP)
  * for another type, ERR_PTR(-ENOMEM).
  */
@@ -170,7 +171,8 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_nested_alloc);
  * @flags: IOMMU_HWPT_ALLOC_* flags
  * @data: IOMMU_HWPT_DATA_VTD_S1 user data
  *
- * Context: process. No lock held. Return: as vtd_nested_alloc().
+ * Context: process. No lock held.
+ * Return: as vtd_nested_alloc().
  */
 struct iommu_domain *vtd_domain_alloc_nested(struct device *dev,
 					     struct iommu_domain *parent,

@@ -94,7 +94,8 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_unit_slot_put);
  * @addr: start
  * @size: bytes
  *
- * Context: any. Return: nothing.
+ * Context: any.
+ * Return: nothing.
  */
 void vtd_flush_cache(struct vtd_unit *unit, void *addr, size_t size)
 {
@@ -106,7 +107,8 @@ void vtd_flush_cache(struct vtd_unit *unit, void *addr, size_t size)
  * vtd_unit_init_caps() - derive the driver's view of CAP/ECAP
  * @unit: the unit with cap and ecap read
  *
- * Context: process, before the unit is used. Return: nothing.
+ * Context: process, before the unit is used.
+ * Return: nothing.
  */
 void vtd_unit_init_caps(struct vtd_unit *unit)
 {
@@ -238,7 +240,8 @@ err_free_unit:
  * device is attached (devices that keep their driver get identity first,
  * see vtd_main.c).
  *
- * Context: process, module init. Return: 0 or a negative errno; on error
+ * Context: process, module init.
+ * Return: 0 or a negative errno; on error
  * the unit is left disabled.
  */
 int vtd_unit_enable(struct vtd_unit *unit)
@@ -293,7 +296,8 @@ err_free_root:
  * vtd_unit_remove() - disable a unit and free it
  * @unit: the unit (no device probed on it any more)
  *
- * Context: process, module init failure or exit. Return: nothing.
+ * Context: process, module init failure or exit.
+ * Return: nothing.
  */
 void vtd_unit_remove(struct vtd_unit *unit)
 {
@@ -380,7 +384,8 @@ int vtd_unit_ctx_install(struct vtd_unit *unit, struct vtd_dev *vdev)
  * @unit: the unit
  * @vdev: the device (its PASID entry is already non-present)
  *
- * Context: process; takes unit->ctx_lock. Return: nothing.
+ * Context: process; takes unit->ctx_lock.
+ * Return: nothing.
  */
 void vtd_unit_ctx_clear(struct vtd_unit *unit, struct vtd_dev *vdev)
 {

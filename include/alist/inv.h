@@ -122,6 +122,7 @@ struct alist_inv_cursor {
  * @instance: the instance (queue) they are for
  * @sync: a sync must be issued on @instance after these commands
  * @done: the walk is complete; no further fill is needed
+ * @reserved: zero
  */
 struct alist_inv_chunk {
 	alist_u32 nr_cmds;
