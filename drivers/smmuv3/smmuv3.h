@@ -298,7 +298,11 @@ struct smmuv3_recorder {
  * @pgsize_bitmap: page sizes the tables may use
  * @params: the core's invalidation parameters
  * @cmdq: the command queue
- * @cmdq_lock: serializes @cmdq
+ * @cmdq_lock: serializes @cmdq, @cmdq_issued and @cmdq_consumed; held only
+ *	to place commands and to sample CONS, never across a wait
+ * @cmdq_issued: commands ever placed in @cmdq (free-running)
+ * @cmdq_consumed: commands the SMMU ever consumed from @cmdq, as last
+ *	sampled from CONS
  * @evtq: the event queue
  * @evtq_lock: serializes the consumer of @evtq
  * @strtab: level-1 descriptors (2-level) or STEs (linear)
@@ -329,6 +333,8 @@ struct smmuv3_device {
 	struct alist_smmuv3_params params;
 	struct smmuv3_queue cmdq;
 	spinlock_t cmdq_lock;
+	u64 cmdq_issued;
+	u64 cmdq_consumed;
 	struct smmuv3_queue evtq;
 	struct mutex evtq_lock;
 	__le64 *strtab;

@@ -99,31 +99,90 @@ static bool smmuv3_cmdq_err_pending(struct smmuv3_device *smmu)
 	return pending & SMMUV3_GERROR_CMDQ_ERR;
 }
 
-/* Wait until CONS reaches PROD (everything consumed). */
-static int smmuv3_cmdq_wait_empty(struct smmuv3_device *smmu)
+/*
+ * Sample CONS into the free-running @cmdq_consumed. Producers never get
+ * more than a queue ahead of the cached CONS (they wait when it is full),
+ * so CONS has moved by at most a queue size since the last sample and the
+ * difference modulo twice the queue size is exact.
+ */
+static void smmuv3_cmdq_sample_cons(struct smmuv3_device *smmu)
 {
 	struct smmuv3_queue *q = &smmu->cmdq;
-	int ret = 0;
-	u32 cons;
+	u32 mask = BIT(q->log2 + 1) - 1;
+	u32 cons = readl_relaxed(q->cons_reg) & mask;
 
 	lockdep_assert_held(&smmu->cmdq_lock);
-	for (;;) {
-		ret = readl_relaxed_poll_timeout_atomic(q->cons_reg, cons,
-			(cons & (BIT(q->log2 + 1) - 1)) == q->prod ||
-			smmuv3_cmdq_err_pending(smmu), 1, SMMUV3_POLL_TIMEOUT_US);
-		if (ret)
-			break;
-		if ((cons & (BIT(q->log2 + 1) - 1)) == q->prod)
-			break;
+	smmu->cmdq_consumed += (cons - q->cons) & mask;
+	q->cons = cons;
+}
+
+/*
+ * One poll step: sample CONS, and skip a refused command. Returns true
+ * when the first @target commands ever issued have been consumed.
+ */
+static bool smmuv3_cmdq_poll_step(struct smmuv3_device *smmu, u64 target, int *ret)
+{
+	lockdep_assert_held(&smmu->cmdq_lock);
+	smmuv3_cmdq_sample_cons(smmu);
+	if (smmu->cmdq_consumed >= target)
+		return true;
+	if (smmuv3_cmdq_err_pending(smmu)) {
 		smmuv3_cmdq_skip_bad(smmu);
-		ret = -EIO;
+		*ret = -EIO;
 	}
-	q->cons = readl_relaxed(q->cons_reg) & (BIT(q->log2 + 1) - 1);
-	if (ret == -ETIMEDOUT) {
-		atomic64_inc(&smmu->stats.sync_timeouts);
-		dev_err_ratelimited(smmu->dev, "CMD_SYNC timeout: prod 0x%x cons 0x%x\n",
-				    q->prod, q->cons);
+	return false;
+}
+
+static int smmuv3_cmdq_timeout(struct smmuv3_device *smmu)
+{
+	atomic64_inc(&smmu->stats.sync_timeouts);
+	dev_err_ratelimited(smmu->dev, "CMD_SYNC timeout: prod 0x%x cons 0x%x\n",
+			    smmu->cmdq.prod, smmu->cmdq.cons);
+	return -ETIMEDOUT;
+}
+
+/*
+ * Wait, holding cmdq_lock, until everything issued was consumed: used only
+ * to make room when a batch finds the queue full.
+ */
+static int smmuv3_cmdq_drain_locked(struct smmuv3_device *smmu)
+{
+	unsigned int us;
+	int ret = 0;
+
+	lockdep_assert_held(&smmu->cmdq_lock);
+	for (us = 0; us < SMMUV3_POLL_TIMEOUT_US; us++) {
+		if (smmuv3_cmdq_poll_step(smmu, smmu->cmdq_issued, &ret))
+			return ret;
+		udelay(1);
 	}
+	return smmuv3_cmdq_timeout(smmu);
+}
+
+/*
+ * Wait until the first @target commands ever issued were consumed, the
+ * lock NOT held: interrupts stay on for the hardware round trip; the lock
+ * is taken only for each sample of CONS.
+ */
+static int smmuv3_cmdq_wait(struct smmuv3_device *smmu, u64 target)
+{
+	unsigned long flags;
+	unsigned int us;
+	int ret = 0;
+	bool done;
+
+	lockdep_assert_not_held(&smmu->cmdq_lock);
+	for (us = 0; us < SMMUV3_POLL_TIMEOUT_US; us++) {
+		spin_lock_irqsave(&smmu->cmdq_lock, flags);
+		done = smmuv3_cmdq_poll_step(smmu, target, &ret);
+		spin_unlock_irqrestore(&smmu->cmdq_lock, flags);
+		if (done)
+			return ret;
+		udelay(1);
+	}
+	spin_lock_irqsave(&smmu->cmdq_lock, flags);
+	ret = smmuv3_cmdq_timeout(smmu);
+	spin_unlock_irqrestore(&smmu->cmdq_lock, flags);
 	return ret;
 }
 
@@ -135,6 +194,7 @@ static void smmuv3_cmdq_put(struct smmuv3_device *smmu, const struct alist_cmd *
 	slot[0] = cpu_to_le64(cmd->w[0]);
 	slot[1] = cpu_to_le64(cmd->w[1]);
 	q->prod = q_next(q, q->prod);
+	smmu->cmdq_issued++;
 }
 
 static int smmuv3_cmdq_record(struct smmuv3_recorder *rec, const struct alist_cmd *cmds,
@@ -178,7 +238,11 @@ static int smmuv3_cmdq_record(struct smmuv3_recorder *rec, const struct alist_cm
  * PROD is written once for the whole batch. With @sync the queue is polled
  * until CONS passes the CMD_SYNC, bounded by one second.
  *
- * Context: any; does not sleep. Takes cmdq_lock (IRQs off).
+ * Context: any; does not sleep. cmdq_lock (a spinlock with interrupts off:
+ * the DMA API may unmap from interrupt context) is held while commands are
+ * placed and PROD moves, and for each sample of CONS, never across the
+ * wait for the CMD_SYNC: no caller, and no user ioctl, keeps interrupts
+ * off for the hardware round trip.
  * Return: 0; -ETIMEDOUT when the SMMU did not consume the queue in time;
  * -EIO when it refused a command (the command was skipped).
  */
@@ -190,6 +254,7 @@ VISIBLE_IF_KUNIT int smmuv3_cmdq_submit(struct smmuv3_device *smmu,
 	struct alist_cmd sync_cmd;
 	unsigned long flags;
 	unsigned int i;
+	u64 target;
 	int ret = 0;
 
 	atomic64_add(n, &smmu->stats.cmds);
@@ -206,7 +271,7 @@ VISIBLE_IF_KUNIT int smmuv3_cmdq_submit(struct smmuv3_device *smmu,
 		if (q_full(q)) {
 			dma_wmb();
 			writel(q->prod, q->prod_reg);
-			ret = smmuv3_cmdq_wait_empty(smmu);
+			ret = smmuv3_cmdq_drain_locked(smmu);
 			if (ret == -ETIMEDOUT)
 				goto out_unlock;
 		}
@@ -215,12 +280,13 @@ VISIBLE_IF_KUNIT int smmuv3_cmdq_submit(struct smmuv3_device *smmu,
 	/* Commands visible before PROD moves. */
 	dma_wmb();
 	writel(q->prod, q->prod_reg);
-	if (sync) {
-		int err = smmuv3_cmdq_wait_empty(smmu);
+	target = smmu->cmdq_issued;
+	spin_unlock_irqrestore(&smmu->cmdq_lock, flags);
 
-		if (err)
-			ret = err;
-	}
+	if (sync)
+		ret = smmuv3_cmdq_wait(smmu, target) ?: ret;
+	return ret;
+
 out_unlock:
 	spin_unlock_irqrestore(&smmu->cmdq_lock, flags);
 	return ret;
