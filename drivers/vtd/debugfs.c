@@ -7,6 +7,7 @@
  */
 #include <linux/debugfs.h>
 #include <linux/fault-inject.h>
+#include <linux/seq_file.h>
 
 #include "vtd.h"
 
@@ -57,6 +58,29 @@ static int vtd_dbg_gsts_get(void *data, u64 *val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(vtd_dbg_gsts_fops, vtd_dbg_gsts_get, NULL,
 			 "0x%08llx\n");
+
+/*
+ * last_submit: the unit's last submission, one descriptor per line as
+ * "type qw0 qw1" in hex, its wait included; a first line "n N" gives the
+ * number of descriptors, which may exceed the VTD_QI_LAST lines kept.
+ */
+static int vtd_dbg_last_submit_show(struct seq_file *m, void *v)
+{
+	struct vtd_unit *unit = m->private;
+	unsigned long flags;
+	unsigned int i, n;
+
+	raw_spin_lock_irqsave(&unit->qi_lock, flags);
+	n = unit->qi_last_n;
+	seq_printf(m, "n %u\n", n);
+	for (i = 0; i < min_t(unsigned int, n, VTD_QI_LAST); i++)
+		seq_printf(m, "%x %016llx %016llx\n",
+			   vtd_desc_type(&unit->qi_last[i]),
+			   unit->qi_last[i].w[0], unit->qi_last[i].w[1]);
+	raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vtd_dbg_last_submit);
 
 static void vtd_dbg_counter(const char *name, struct dentry *dir,
 			    atomic64_t *v)
@@ -110,6 +134,15 @@ void vtd_debugfs_unit(struct vtd_unit *unit)
 	vtd_dbg_counter("descs", dir, &unit->cnt.descs);
 	vtd_dbg_counter("waits", dir, &unit->cnt.waits);
 	vtd_dbg_counter("submits", dir, &unit->cnt.submits);
+	vtd_dbg_counter("desc_cc", dir, &unit->cnt.desc_cc);
+	vtd_dbg_counter("desc_iotlb", dir, &unit->cnt.desc_iotlb);
+	vtd_dbg_counter("desc_piotlb", dir, &unit->cnt.desc_piotlb);
+	vtd_dbg_counter("desc_devtlb", dir, &unit->cnt.desc_devtlb);
+	vtd_dbg_counter("desc_pdevtlb", dir, &unit->cnt.desc_pdevtlb);
+	vtd_dbg_counter("desc_pc", dir, &unit->cnt.desc_pc);
+	vtd_dbg_counter("desc_other", dir, &unit->cnt.desc_other);
+	debugfs_create_file("last_submit", 0444, dir, unit,
+			    &vtd_dbg_last_submit_fops);
 	vtd_dbg_counter("iqe", dir, &unit->cnt.iqe);
 	vtd_dbg_counter("ite", dir, &unit->cnt.ite);
 	vtd_dbg_counter("ice", dir, &unit->cnt.ice);

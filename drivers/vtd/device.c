@@ -63,7 +63,13 @@ static struct vtd_dev *vtd_dev_alloc(struct vtd_unit *unit,
 	vdev->unit = unit;
 	vdev->pdev = pdev;
 	vdev->sid = pci_dev_id(pdev);
-	vdev->pfsid = pci_dev_id(pci_physfn(pdev));
+	/*
+	 * PFSID in device-TLB descriptors: the physical function's source ID
+	 * only with device-TLB throttling (ECAP.DIT); without it the field is
+	 * reserved and must be 0 (QEMU rejects the descriptor with IQE).
+	 */
+	if (unit->ecap & VTD_ECAP_DIT)
+		vdev->pfsid = pci_dev_id(pci_physfn(pdev));
 	INIT_LIST_HEAD(&vdev->node);
 	if ((unit->ecap & VTD_ECAP_DT) && pdev->ats_cap &&
 	    pci_ats_supported(pdev)) {

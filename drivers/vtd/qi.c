@@ -143,6 +143,56 @@ static int vtd_qi_poll(struct vtd_unit *unit, u32 seq)
 	return -ETIMEDOUT;
 }
 
+/* Count @n descriptors by type (debugfs). */
+static void vtd_qi_count(struct vtd_unit *unit, const struct alist_cmd *cmds,
+			 unsigned int n)
+{
+	struct vtd_counters *c = &unit->cnt;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		switch (vtd_desc_type(&cmds[i])) {
+		case VTD_DESC_TYPE_CC:
+			atomic64_inc(&c->desc_cc);
+			break;
+		case VTD_DESC_TYPE_IOTLB:
+			atomic64_inc(&c->desc_iotlb);
+			break;
+		case VTD_DESC_TYPE_PIOTLB:
+			atomic64_inc(&c->desc_piotlb);
+			break;
+		case VTD_DESC_TYPE_DEVTLB:
+			atomic64_inc(&c->desc_devtlb);
+			break;
+		case VTD_DESC_TYPE_PDEVTLB:
+			atomic64_inc(&c->desc_pdevtlb);
+			break;
+		case VTD_DESC_TYPE_PC:
+			atomic64_inc(&c->desc_pc);
+			break;
+		default:
+			atomic64_inc(&c->desc_other);
+			break;
+		}
+	}
+}
+
+/*
+ * Keep a copy of this submission for debugfs: @n descriptors, then @wait
+ * (or nothing when NULL). The queue lock is held.
+ */
+static void vtd_qi_keep_last(struct vtd_unit *unit, const struct alist_cmd *cmds,
+			     unsigned int n, const struct alist_cmd *wait)
+{
+	unsigned int k = min_t(unsigned int, n, VTD_QI_LAST - 1);
+
+	lockdep_assert_held(&unit->qi_lock);
+	memcpy(unit->qi_last, cmds, k * sizeof(*cmds));
+	if (wait)
+		unit->qi_last[k++] = *wait;
+	unit->qi_last_n = n + !!wait;
+}
+
 static int vtd_qi_record(struct vtd_unit *unit, const struct alist_cmd *cmds,
 			 unsigned int n, bool wait)
 {
@@ -162,6 +212,7 @@ static int vtd_qi_record(struct vtd_unit *unit, const struct alist_cmd *cmds,
 				    virt_to_phys(unit->qi_status), ++unit->qi_seq);
 		rec->waits++;
 	}
+	vtd_qi_keep_last(unit, cmds, n, wait ? &rec->cmds[rec->n - 1] : NULL);
 	rec->submits++;
 out_unlock:
 	raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
@@ -175,6 +226,9 @@ out_unlock:
  * @n: number of descriptors (may be 0 with @wait)
  * @wait: append a wait descriptor and poll until everything queued so far
  *	completed
+ *
+ * The descriptors are counted by type, and the submission is kept as the
+ * unit's last one, for debugfs.
  *
  * Context: any. The queue lock (a raw spinlock: the DMA API may unmap from
  * interrupt context) is held with interrupts off only while descriptors
@@ -199,6 +253,7 @@ int vtd_qi_submit(struct vtd_unit *unit, const struct alist_cmd *cmds,
 	atomic64_add(n, &unit->cnt.descs);
 	atomic64_add(wait, &unit->cnt.waits);
 	atomic64_inc(&unit->cnt.submits);
+	vtd_qi_count(unit, cmds, n);
 	if (unit->recorder)
 		return vtd_qi_record(unit, cmds, n, wait);
 
@@ -214,7 +269,10 @@ int vtd_qi_submit(struct vtd_unit *unit, const struct alist_cmd *cmds,
 		seq = ++unit->qi_seq;
 		alist_vtd_wait_desc(&unit->qi[unit->qi_tail],
 				    virt_to_phys(unit->qi_status), seq);
+		vtd_qi_keep_last(unit, cmds, n, &unit->qi[unit->qi_tail]);
 		unit->qi_tail = (unit->qi_tail + 1) & VTD_QI_MASK;
+	} else {
+		vtd_qi_keep_last(unit, cmds, n, NULL);
 	}
 	if (!unit->coherent)
 		vtd_flush_cache(unit, unit->qi, PAGE_SIZE);

@@ -87,6 +87,7 @@
 #define VTD_ECAP_SRS		BIT_ULL(31)
 #define VTD_ECAP_EAFS		BIT_ULL(34)
 #define VTD_ECAP_PASID		BIT_ULL(40)
+#define VTD_ECAP_DIT		BIT_ULL(41)
 #define VTD_ECAP_SMTS		BIT_ULL(43)
 #define VTD_ECAP_SLTS		BIT_ULL(46)
 #define VTD_ECAP_FLTS		BIT_ULL(47)
@@ -196,13 +197,57 @@ struct vtd_qi_recorder {
 	unsigned int submits;
 };
 
+/* Descriptor types (bits 3:0, and 6:4 in bits 11:9, of the first quadword) */
+#define VTD_DESC_TYPE_CC	0x1
+#define VTD_DESC_TYPE_IOTLB	0x2
+#define VTD_DESC_TYPE_DEVTLB	0x3
+#define VTD_DESC_TYPE_WAIT	0x5
+#define VTD_DESC_TYPE_PIOTLB	0x6
+#define VTD_DESC_TYPE_PC	0x7
+#define VTD_DESC_TYPE_PDEVTLB	0x8
+
+/**
+ * vtd_desc_type() - the type of a queued-invalidation descriptor
+ * @d: the descriptor
+ *
+ * Context: any.
+ * Return: the 7-bit descriptor type.
+ */
+static inline unsigned int vtd_desc_type(const struct alist_cmd *d)
+{
+	return (d->w[0] & 0xf) | ((d->w[0] >> 5) & 0x70);
+}
+
 /**
  * struct vtd_counters - per-unit statistics (debugfs)
+ * @descs: descriptors submitted, waits excluded
+ * @waits: wait descriptors appended by vtd_qi_submit()
+ * @submits: calls of vtd_qi_submit() that queued something
+ * @desc_cc: context-cache invalidations among @descs
+ * @desc_iotlb: IOTLB invalidations
+ * @desc_piotlb: PASID-based IOTLB invalidations
+ * @desc_devtlb: device-TLB invalidations
+ * @desc_pdevtlb: PASID-based device-TLB invalidations
+ * @desc_pc: PASID-cache invalidations
+ * @desc_other: any other type
+ * @faults: fault records seen
+ * @fault_overflows: primary fault overflows
+ * @iqe: invalidation queue errors
+ * @ite: invalidation time-out errors
+ * @ice: invalidation completion errors
+ * @timeouts: queue full or wait not completed in time
  */
 struct vtd_counters {
 	atomic64_t descs;
 	atomic64_t waits;
 	atomic64_t submits;
+	atomic64_t desc_cc;
+	atomic64_t desc_iotlb;
+	atomic64_t desc_piotlb;
+	atomic64_t desc_devtlb;
+	atomic64_t desc_pdevtlb;
+	atomic64_t desc_pc;
+	atomic64_t desc_other;
 	atomic64_t faults;
 	atomic64_t fault_overflows;
 	atomic64_t iqe;
@@ -210,6 +255,9 @@ struct vtd_counters {
 	atomic64_t ice;
 	atomic64_t timeouts;
 };
+
+/* Descriptors of the last submission kept for debugfs */
+#define VTD_QI_LAST		32
 
 /**
  * struct vtd_bus_ctx - the two scalable-mode context tables of one bus
@@ -248,6 +296,10 @@ struct vtd_bus_ctx {
  * @qi_status: the wait descriptors' status word
  * @qi_dummy: status word of a wait put in place of a bad descriptor
  * @qi_seq: last status value used
+ * @qi_last: the last submission as queued, its wait included (debugfs);
+ *	protected by @qi_lock
+ * @qi_last_n: descriptors of the last submission (may exceed the
+ *	VTD_QI_LAST kept in @qi_last); protected by @qi_lock
  * @recorder: KUnit recording queue, or NULL
  * @fault_lock: serializes fault record scans
  * @fault_work: polls the fault records
@@ -283,6 +335,8 @@ struct vtd_unit {
 	u32 *qi_status;
 	u32 *qi_dummy;
 	u32 qi_seq;
+	struct alist_cmd qi_last[VTD_QI_LAST];
+	unsigned int qi_last_n;
 	struct vtd_qi_recorder *recorder;
 	spinlock_t fault_lock;
 	struct delayed_work fault_work;
@@ -349,7 +403,7 @@ static inline struct vtd_domain *to_vtd_domain(struct iommu_domain *d)
  * @unit: the unit in whose scope the device is
  * @pdev: the PCI device
  * @sid: requester ID (bus << 8 | devfn)
- * @pfsid: source ID of the physical function
+ * @pfsid: source ID of the physical function with ECAP.DIT, else 0
  * @ats: the device has ATS and the unit device-TLBs
  * @ats_enabled: ATS is on
  * @ats_qdep: ATS invalidate queue depth
