@@ -14,7 +14,11 @@
 #   make selftests ARCH=...      iommufd selftests in one guest
 #   make kernel ARCH=...         just the (cached) guest kernel
 #   make host-tests              GoogleTest suites of the core (plain, ASan, TSan)
-#   make bench                   benchmarks of the core (build/host/bench.json)
+#   make bench                   benchmarks: the core on the host
+#                                (build/host/bench.json), then invalidation
+#                                commands and syncs per operation in the
+#                                guests, ours vs the minimum vs the in-tree
+#                                driver (build/bench-guest.json)
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -61,6 +65,7 @@ host-tests:
 bench:
 	scripts/install-deps.sh
 	$(MAKE) -C host bench
+	scripts/bench-guest.sh
 
 check:
 	scripts/check.sh
@@ -70,4 +75,4 @@ clean:
 	rm -f *.ko *.o *.mod *.mod.c modules.order Module.symvers .*.cmd
 
 help:
-	@sed -n '3,20p' Makefile
+	@sed -n '3,24p' Makefile

@@ -5,21 +5,24 @@
 # usage: run-guest.sh --arch ARCH --name NAME [--modules m1,m2]
 #                     [--kunit s1,s2] [--selftests p1,p2] [--run SCRIPT]
 #                     [--vtd-mode fs|ss] [--timeout SEC] [--append ARGS]
-#                     [--initrd FILE] [--no-parse]
+#                     [--initrd FILE] [--no-parse] [--trace EVENTS]
 #
 # x86_64: q35 + intel-iommu (scalable mode; first stage with --vtd-mode fs,
-#         the default, second stage with ss) + edu. The in-tree VT-d driver
-#         stands aside: intel_iommu=off intremap=off.
+#         the default, second stage with ss) + edu + a virtio-rng with ATS
+#         behind a root port. The in-tree VT-d driver stands aside:
+#         intel_iommu=off intremap=off.
 # arm64:  virt, GICv3 (ITS: isolated MSI), SMMUv3 with nested stages + edu.
 #
 # The log is build/ARCH/logs/NAME.log, results build/ARCH/results/NAME.json.
+# --trace EVENTS (QEMU trace patterns, comma separated) writes QEMU's trace
+# to build/ARCH/logs/NAME.trace.
 # Exit status: the parser's (0 only when nothing failed), or the runner's
 # own failure.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 arch=x86_64 name= modules= kunit= selftests= run= vtd_mode=fs timeout=300
-append= parse=1 initrd=
+append= parse=1 initrd= trace=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--arch) arch=$2; shift ;;
@@ -33,6 +36,7 @@ while [ $# -gt 0 ]; do
 	--append) append=$2; shift ;;
 	--initrd) initrd=$2; shift ;;
 	--no-parse) parse=0 ;;
+	--trace) trace=$2; shift ;;
 	*) alist_die "run-guest.sh: unknown option $1" ;;
 	esac
 	shift
@@ -62,7 +66,16 @@ x86_64)
 	ss) vtd=intel-iommu,intremap=off,x-scalable-mode=on,device-iotlb=on ;;
 	*) alist_die "--vtd-mode is fs or ss" ;;
 	esac
-	qemu+=(-M q35 -cpu max -bios qboot.rom -device "$vtd" -device edu)
+	# edu: the DMA engine. A virtio-rng behind a PCIe root port with
+	# ats=on: a device with an ATS capability (QEMU gives PCIe capabilities
+	# only to devices behind a port), for device-TLB invalidation.
+	# la57=off: 4-level paging, as deployed x86 machines run. With
+	# TCG's max CPU the kernel picks 5-level paging, and an interrupt in
+	# the first milliseconds of boot was once reported by KASAN as a wild
+	# access in that configuration, before any of our code ran.
+	qemu+=(-M q35 -cpu max,la57=off -bios qboot.rom -device "$vtd" -device edu
+	       -device pcie-root-port,id=rp1,bus=pcie.0,chassis=1
+	       -device virtio-rng-pci,bus=rp1,ats=on,disable-legacy=on)
 	cmdline="console=ttyS0 intel_iommu=off intremap=off iommufd.allow_unsafe_interrupts=1 $cmdline"
 	;;
 arm64)
@@ -71,6 +84,11 @@ arm64)
 	cmdline="console=ttyAMA0 $cmdline"
 	;;
 esac
+
+if [ -n "$trace" ]; then
+	rm -f "$logdir/$name.trace"
+	qemu+=(-d "trace:${trace//,/,trace:}" -D "$logdir/$name.trace")
+fi
 
 alist_log "booting $arch guest '$name' (log: ${log#$ALIST_TOP/})"
 start=$(date +%s)

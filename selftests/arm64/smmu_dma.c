@@ -10,7 +10,8 @@
  * driver's counters in debugfs and by checking the data.
  *
  * Without arguments this is a kselftest program. "smmu_dma --demo" does one
- * DMA through stage 1 + stage 2 (a nested domain) and prints the counters.
+ * DMA through stage 1 + stage 2 (a nested domain) and prints the counters;
+ * "smmu_dma bench" runs the fixed workload of make bench (see bench()).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -962,9 +963,270 @@ static int smmu_demo(void)
 	return 0;
 }
 
+
+/*
+ * "smmu_dma bench": the guest half of make bench. A fixed workload of IOAS
+ * maps, edu DMAs, IOAS unmaps and vIOMMU invalidation arrays. Each measured
+ * operation is bracketed by two writes to edu's liveness register (BAR0 +
+ * 0x04, harmless), which QEMU traces (memory_region_ops_write) in the same
+ * stream as the commands its SMMU consumes (smmuv3_cmdq_opcode), so the
+ * host (scripts/bench-guest.py) counts commands and CMD_SYNCs per
+ * operation on the QEMU side. Our debugfs counters are read around each
+ * operation too and printed next to it.
+ *
+ * Lines on stdout, for the host:
+ *   ALIST-BENCH start prog=smmu_dma counters=alist_smmuv3|none iters=K
+ *   ALIST-BENCH phase id=N op=map|unmap|viommu_inv pages=P areas=A [domain=D]
+ *   ALIST-BENCH result id=N ops=K dbg_cmds=C dbg_syncs=S   (- without ours)
+ *   ALIST-BENCH error id=N what=...
+ *   ALIST-BENCH end rc=R
+ */
+#define BENCH_ITERS		32
+#define BENCH_INV_ITERS		16
+#define BENCH_MARK_REG		0x04
+#define BENCH_MARK_BEGIN	0xab100000U
+#define BENCH_MARK_END		0xab200000U
+#define BENCH_IOVA		0x05000000UL	/* 64 KiB aligned, clear of G */
+#define BENCH_SPAN		16
+#define BENCH_VA		(VA_SRC + SZ_4K)	/* S1: -> IPA BENCH_IOVA */
+
+static const unsigned int bench_scatter[] = { 0, 2, 5, 9 };
+
+struct bench_phase {
+	unsigned int id;
+	const char *op;
+	unsigned int pages, areas;
+	const char *domain;
+	unsigned int ops;
+	long long cmds, syncs;
+	int no_dbg;
+};
+
+struct bench_snap {
+	long long cmds, syncs;
+};
+
+static void bench_mark(struct edu *edu, uint32_t v)
+{
+	__atomic_store_n((uint32_t *)(edu->bar + BENCH_MARK_REG), v, __ATOMIC_SEQ_CST);
+}
+
+/* Our counters are read outside the marked window: reading queues nothing */
+static void bench_begin(struct edu *edu, struct bench_phase *ph, struct bench_snap *s0)
+{
+	s0->cmds = smmu_stat(edu, "cmds");
+	s0->syncs = smmu_stat(edu, "syncs");
+	bench_mark(edu, BENCH_MARK_BEGIN | ph->id);
+}
+
+static void bench_end(struct edu *edu, struct bench_phase *ph, const struct bench_snap *s0)
+{
+	long long c1, s1;
+
+	bench_mark(edu, BENCH_MARK_END | ph->id);
+	c1 = smmu_stat(edu, "cmds");
+	s1 = smmu_stat(edu, "syncs");
+	ph->ops++;
+	if (s0->cmds < 0 || s0->syncs < 0 || c1 < 0 || s1 < 0)
+		ph->no_dbg = 1;
+	ph->cmds += c1 - s0->cmds;
+	ph->syncs += s1 - s0->syncs;
+}
+
+static void bench_announce(const struct bench_phase *ph)
+{
+	printf("ALIST-BENCH phase id=%u op=%s pages=%u areas=%u domain=%s\n", ph->id,
+	       ph->op, ph->pages, ph->areas, ph->domain);
+	fflush(stdout);
+}
+
+static void bench_report(const struct bench_phase *ph)
+{
+	if (!ph->no_dbg)
+		printf("ALIST-BENCH result id=%u ops=%u dbg_cmds=%lld dbg_syncs=%lld\n",
+		       ph->id, ph->ops, ph->cmds, ph->syncs);
+	else
+		printf("ALIST-BENCH result id=%u ops=%u dbg_cmds=- dbg_syncs=-\n",
+		       ph->id, ph->ops);
+	fflush(stdout);
+}
+
+static int bench_fail(unsigned int id, const char *what)
+{
+	printf("ALIST-BENCH error id=%u what=%s errno=%d\n", id, what, errno);
+	fflush(stdout);
+	return -1;
+}
+
+/*
+ * K times { map (one IOAS_MAP per area), DMA into the last page, check it,
+ * unmap (one IOAS_UNMAP over the span) }. @dma_va: the address edu uses
+ * for the last page (differs from its IOVA under a nested stage 1).
+ */
+static int bench_map_unmap(struct edu *edu, struct bench_phase *map,
+			   struct bench_phase *unmap, const unsigned int *offs,
+			   unsigned int pages, __u64 dma_va)
+{
+	unsigned int areas = offs ? map->areas : 1, span, last, i, a;
+	struct bench_snap s0;
+	uint8_t *buf;
+
+	span = offs ? offs[areas - 1] + 1 : pages;
+	last = offs ? offs[areas - 1] : pages - 1;
+	buf = page_alloc(span * SZ_4K);
+	if (!buf)
+		return bench_fail(map->id, "mmap");
+	if (!dma_va)
+		dma_va = BENCH_IOVA + last * SZ_4K;
+	bench_announce(map);
+	bench_announce(unmap);
+	for (i = 0; i < BENCH_ITERS; i++) {
+		memset(buf, 0, span * SZ_4K);
+		bench_begin(edu, map, &s0);
+		for (a = 0; a < areas; a++) {
+			unsigned int off = offs ? offs[a] : 0;
+			unsigned int n = offs ? 1 : pages;
+
+			if (ioas_map(edu, buf + off * SZ_4K, n * SZ_4K, BENCH_IOVA + off * SZ_4K))
+				return bench_fail(map->id, "IOMMU_IOAS_MAP");
+		}
+		bench_end(edu, map, &s0);
+
+		/* edu's buffer holds the source pattern (loaded by the caller) */
+		if (edu_dma(edu, dma_va, SZ_4K, 1))
+			return bench_fail(map->id, "edu DMA timed out");
+		if (all_bytes(buf + last * SZ_4K, 0, SZ_4K))
+			return bench_fail(map->id, "DMA data did not arrive");
+
+		bench_begin(edu, unmap, &s0);
+		if (ioas_unmap(edu, BENCH_IOVA, span * SZ_4K))
+			return bench_fail(unmap->id, "IOMMU_IOAS_UNMAP");
+		bench_end(edu, unmap, &s0);
+	}
+	munmap(buf, span * SZ_4K);
+	bench_report(map);
+	bench_report(unmap);
+	return 0;
+}
+
+/*
+ * K times: the guest moves VA_X between pages A and B of G, invalidates
+ * with an array of N TLBI_NH_VA (VA_X, then N - 1 other non-adjacent
+ * pages: nothing to merge without widening the scope), and checks that a
+ * DMA to VA_X follows the move.
+ */
+static int bench_viommu(struct edu *edu, struct nest *n, struct bench_phase *ph)
+{
+	struct iommu_viommu_arm_smmuv3_invalidate *cmds;
+	unsigned int i, k, cnt = ph->pages;
+	struct bench_snap s0;
+	__u32 num;
+
+	cmds = calloc(cnt, sizeof(*cmds));
+	if (!cmds)
+		return bench_fail(ph->id, "calloc");
+	for (i = 0; i < cnt; i++) {
+		cmds[i].cmd[0] = CMD_TLBI_NH_VA | (S1_ASID << 48);
+		cmds[i].cmd[1] = (VA_X + 2 * i * SZ_4K) | 1;	/* Leaf */
+	}
+	bench_announce(ph);
+	for (k = 0; k < BENCH_INV_ITERS; k++) {
+		unsigned long to = (k & 1) ? G_A : G_B;
+		unsigned long from = (k & 1) ? G_B : G_A;
+
+		memset(g_page(n, G_A), 0, SZ_4K);
+		memset(g_page(n, G_B), 0, SZ_4K);
+		s1_point_x(n->g, to);
+		num = cnt;
+		bench_begin(edu, ph, &s0);
+		if (viommu_inv(edu, n->viommu_id, cmds, sizeof(cmds[0]), &num,
+			       IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3) || num != cnt)
+			return bench_fail(ph->id, "IOMMU_HWPT_INVALIDATE");
+		bench_end(edu, ph, &s0);
+		if (edu_dma(edu, VA_X, SZ_4K, 1))
+			return bench_fail(ph->id, "edu DMA timed out");
+		if (all_bytes(g_page(n, to), 0, SZ_4K) || !all_bytes(g_page(n, from), 0, SZ_4K))
+			return bench_fail(ph->id, "DMA did not follow the invalidation");
+	}
+	free(cmds);
+	bench_report(ph);
+	return 0;
+}
+
+static int bench(void)
+{
+	struct bench_phase ph[] = {
+		{ 1, "map", 1, 1, "s1" }, { 2, "unmap", 1, 1, "s1" },
+		{ 3, "map", BENCH_SPAN, 1, "s1" }, { 4, "unmap", BENCH_SPAN, 1, "s1" },
+		{ 5, "map", ARRAY_SIZE(bench_scatter), ARRAY_SIZE(bench_scatter), "s1" },
+		{ 6, "unmap", ARRAY_SIZE(bench_scatter), ARRAY_SIZE(bench_scatter), "s1" },
+		{ 7, "map", 1, 1, "nest_parent" }, { 8, "unmap", 1, 1, "nest_parent" },
+		{ 9, "viommu_inv", 1, 1, "nested" },
+		{ 10, "viommu_inv", 16, 16, "nested" },
+		{ 11, "viommu_inv", 256, 256, "nested" },
+	};
+	struct edu edu;
+	struct nest n;
+	const char *why;
+	void *src = page_alloc(SZ_4K);
+	int rc = 0, step;
+
+	if (!src || edu_open(&edu, &why)) {
+		printf("ALIST-BENCH error id=0 what=open:%s\n", src ? why : "mmap");
+		printf("ALIST-BENCH end rc=1\n");
+		return 1;
+	}
+	printf("ALIST-BENCH start prog=smmu_dma counters=alist_smmuv3 iters=%d\n",
+	       BENCH_ITERS);
+	fflush(stdout);
+
+	/* A stage-1 domain: the IOAS's automatic one */
+	fill_pattern(src, SZ_4K, 0x31);
+	if (edu_attach(&edu, edu.ioas_id) || ioas_map(&edu, src, SZ_4K, IOVA_SRC) ||
+	    edu_dma(&edu, IOVA_SRC, SZ_4K, 0))
+		rc = bench_fail(0, "stage-1 setup");
+	if (!rc)
+		rc = bench_map_unmap(&edu, &ph[0], &ph[1], NULL, 1, 0);
+	if (!rc)
+		rc = bench_map_unmap(&edu, &ph[2], &ph[3], NULL, BENCH_SPAN, 0);
+	if (!rc)
+		rc = bench_map_unmap(&edu, &ph[4], &ph[5], bench_scatter, 0, 0);
+	edu_close(&edu);
+
+	/* The nested setup of the vsmmu fixture: nest parent, vIOMMU, nested S1 */
+	if (!rc && edu_open(&edu, &why))
+		rc = bench_fail(0, why);
+	if (!rc) {
+		fill_pattern(src, SZ_4K, 0x5c);
+		step = nest_setup(&edu, &n, src);
+		if (step) {
+			printf("ALIST-BENCH error id=0 what=nested-setup-step-%d errno=%d\n",
+			       -step, errno);
+			rc = -1;
+		}
+		if (!rc) {
+			/* Stage 1 maps BENCH_VA to IPA BENCH_IOVA, which phase 7 maps */
+			__atomic_store_n(g_word(n.g, G_L3_SRC + 8 * ((BENCH_VA >> 12) & 511)),
+					 BENCH_IOVA | PTE_PAGE, __ATOMIC_SEQ_CST);
+			rc = bench_map_unmap(&edu, &ph[6], &ph[7], NULL, 1, BENCH_VA);
+		}
+		if (!rc)
+			rc = bench_viommu(&edu, &n, &ph[8]);
+		if (!rc)
+			rc = bench_viommu(&edu, &n, &ph[9]);
+		if (!rc)
+			rc = bench_viommu(&edu, &n, &ph[10]);
+		edu_close(&edu);
+	}
+	printf("ALIST-BENCH end rc=%d\n", rc ? 1 : 0);
+	return rc ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--demo"))
 		return smmu_demo();
+	if (argc > 1 && !strcmp(argv[1], "bench"))
+		return bench();
 	return test_harness_run(argc, argv);
 }

@@ -8,7 +8,9 @@
  * /sys/kernel/debug/alist_vtd.
  *
  * With argument "demo" the program does one DMA and prints what happened
- * (used by the make run demo).
+ * (used by the make run demo). With argument "bench" it runs the fixed
+ * workload of make bench (see bench() below), under our driver or the
+ * in-tree one.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -174,7 +176,15 @@ static int find_edu(char *cdev, size_t len)
 	return -1;
 }
 
+static int edu_open_any(struct edu *e, int need_unit, char *why, size_t len);
+
 static int edu_open(struct edu *e, char *why, size_t len)
+{
+	return edu_open_any(e, 1, why, len);
+}
+
+/* @need_unit 0: any IOMMU driver (bench mode), our counters if present */
+static int edu_open_any(struct edu *e, int need_unit, char *why, size_t len)
 {
 	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
 	struct vfio_device_attach_iommufd_pt att = { .argsz = sizeof(att) };
@@ -190,8 +200,11 @@ static int edu_open(struct edu *e, char *why, size_t len)
 	memset(e, 0, sizeof(*e));
 	e->iommufd = e->devfd = -1;
 	if (find_unit(e->unit, sizeof(e->unit))) {
-		snprintf(why, len, "no alist_vtd unit in debugfs");
-		return -1;
+		e->unit[0] = 0;
+		if (need_unit) {
+			snprintf(why, len, "no alist_vtd unit in debugfs");
+			return -1;
+		}
 	}
 	if (find_edu(cdev, sizeof(cdev))) {
 		snprintf(why, len, "no edu device bound to vfio-pci");
@@ -658,9 +671,229 @@ static int demo(void)
 	return 0;
 }
 
+
+/*
+ * "vtd_dma bench": the guest half of make bench. A fixed workload of IOAS
+ * maps, edu DMAs and IOAS unmaps, the same under any VT-d driver. Each
+ * measured operation is bracketed by two writes to edu's liveness register
+ * (BAR0 + 0x04, harmless), which QEMU traces (memory_region_ops_write) in
+ * the same stream as the invalidation descriptors it executes, so the host
+ * (scripts/bench-guest.py) counts descriptors per operation on the QEMU
+ * side, the same way for every driver. Under our driver the debugfs
+ * counters are read around each operation too and printed next to it.
+ *
+ * Lines on stdout, for the host:
+ *   ALIST-BENCH start prog=vtd_dma counters=alist_vtd|none iters=K
+ *   ALIST-BENCH phase id=N op=map|unmap pages=P areas=A
+ *   ALIST-BENCH result id=N ops=K dbg_cmds=C dbg_syncs=S   (- without ours)
+ *   ALIST-BENCH error id=N what=...
+ *   ALIST-BENCH end rc=R
+ */
+#define BENCH_ITERS		32
+#define BENCH_MARK_REG		0x04
+#define BENCH_MARK_BEGIN	0xab100000U
+#define BENCH_MARK_END		0xab200000U
+#define BENCH_IOVA		0x4000000UL	/* 64 KiB aligned, below 256 MiB */
+#define BENCH_SPAN		16		/* pages of the contiguous phase */
+
+/* Pages of the scattered phase: four separate IOAS areas, one unmap */
+static const unsigned int bench_scatter[] = { 0, 2, 5, 9 };
+
+struct bench_phase {
+	unsigned int id;
+	const char *op;
+	unsigned int pages, areas;
+	unsigned int ops;
+	uint64_t cmds, syncs;
+	int no_dbg;	/* some operation had no debugfs counters */
+};
+
+struct bench_snap {
+	uint64_t descs, waits;
+	int ok;
+};
+
+static void bench_mark(struct edu *e, uint32_t v)
+{
+	__atomic_store_n((volatile uint32_t *)(e->bar + BENCH_MARK_REG), v,
+			 __ATOMIC_SEQ_CST);
+}
+
+static void bench_snap(struct edu *e, struct bench_snap *s)
+{
+	s->ok = e->unit[0] && !unit_u64(e, "descs", &s->descs) &&
+		!unit_u64(e, "waits", &s->waits);
+}
+
+/* Our counters are read outside the marked window: reading them queues nothing */
+static void bench_begin(struct edu *e, struct bench_phase *ph,
+			struct bench_snap *s0)
+{
+	bench_snap(e, s0);
+	bench_mark(e, BENCH_MARK_BEGIN | ph->id);
+}
+
+static void bench_end(struct edu *e, struct bench_phase *ph,
+		      const struct bench_snap *s0)
+{
+	struct bench_snap s1;
+
+	bench_mark(e, BENCH_MARK_END | ph->id);
+	bench_snap(e, &s1);
+	ph->ops++;
+	if (s0->ok && s1.ok) {
+		ph->cmds += s1.descs - s0->descs;
+		ph->syncs += s1.waits - s0->waits;
+	} else {
+		ph->no_dbg = 1;
+	}
+}
+
+static void bench_announce(const struct bench_phase *ph)
+{
+	printf("ALIST-BENCH phase id=%u op=%s pages=%u areas=%u\n", ph->id,
+	       ph->op, ph->pages, ph->areas);
+	fflush(stdout);
+}
+
+static void bench_report(const struct bench_phase *ph)
+{
+	if (!ph->no_dbg)
+		printf("ALIST-BENCH result id=%u ops=%u dbg_cmds=%llu dbg_syncs=%llu\n",
+		       ph->id, ph->ops, (unsigned long long)ph->cmds,
+		       (unsigned long long)ph->syncs);
+	else
+		printf("ALIST-BENCH result id=%u ops=%u dbg_cmds=- dbg_syncs=-\n",
+		       ph->id, ph->ops);
+	fflush(stdout);
+}
+
+static int bench_fail(unsigned int id, const char *what)
+{
+	printf("ALIST-BENCH error id=%u what=%s errno=%d\n", id, what, errno);
+	fflush(stdout);
+	return -1;
+}
+
+static int ioas_map_len(struct edu *e, void *va, uint64_t iova, uint64_t len)
+{
+	struct iommu_ioas_map cmd = {
+		.size = sizeof(cmd),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | MAP_RW,
+		.ioas_id = e->ioas_id,
+		.user_va = (uintptr_t)va,
+		.length = len,
+		.iova = iova,
+	};
+
+	return ioctl(e->iommufd, IOMMU_IOAS_MAP, &cmd);
+}
+
+static int ioas_unmap_len(struct edu *e, uint64_t iova, uint64_t len)
+{
+	struct iommu_ioas_unmap cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = e->ioas_id,
+		.iova = iova,
+		.length = len,
+	};
+
+	return ioctl(e->iommufd, IOMMU_IOAS_UNMAP, &cmd);
+}
+
+/*
+ * One map/unmap phase pair: K times { map (one IOAS_MAP per area), DMA
+ * into the last page through the new mapping, check it, unmap (one
+ * IOAS_UNMAP over the whole span) }. @offs lists the page offsets of the
+ * areas (NULL: one area of @pages pages).
+ */
+static int bench_map_unmap(struct edu *e, uint8_t *src, struct bench_phase *map,
+			   struct bench_phase *unmap, const unsigned int *offs,
+			   unsigned int pages)
+{
+	unsigned int areas = offs ? map->areas : 1, span, last, i, a;
+	struct bench_snap s0;
+	uint8_t *buf;
+
+	span = offs ? offs[areas - 1] + 1 : pages;
+	last = offs ? offs[areas - 1] : pages - 1;
+	buf = mmap(NULL, span * SZ_4K, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (buf == MAP_FAILED)
+		return bench_fail(map->id, "mmap");
+	bench_announce(map);
+	bench_announce(unmap);
+	for (i = 0; i < BENCH_ITERS; i++) {
+		uint8_t v = (uint8_t)(0x40 + i);
+
+		memset(buf, 0, span * SZ_4K);
+		bench_begin(e, map, &s0);
+		for (a = 0; a < areas; a++) {
+			unsigned int off = offs ? offs[a] : 0;
+			unsigned int n = offs ? 1 : pages;
+
+			if (ioas_map_len(e, buf + off * SZ_4K,
+					 BENCH_IOVA + off * SZ_4K, n * SZ_4K))
+				return bench_fail(map->id, "IOMMU_IOAS_MAP");
+		}
+		bench_end(e, map, &s0);
+
+		if (load(e, src, v) ||
+		    edu_dma(e, EDU_BUF, BENCH_IOVA + last * SZ_4K, 1))
+			return bench_fail(map->id, "edu DMA timed out");
+		if (!all(buf + last * SZ_4K, v))
+			return bench_fail(map->id, "DMA data did not arrive");
+
+		bench_begin(e, unmap, &s0);
+		if (ioas_unmap_len(e, BENCH_IOVA, span * SZ_4K))
+			return bench_fail(unmap->id, "IOMMU_IOAS_UNMAP");
+		bench_end(e, unmap, &s0);
+	}
+	munmap(buf, span * SZ_4K);
+	bench_report(map);
+	bench_report(unmap);
+	return 0;
+}
+
+static int bench(void)
+{
+	struct bench_phase ph[] = {
+		{ 1, "map", 1, 1 }, { 2, "unmap", 1, 1 },
+		{ 3, "map", BENCH_SPAN, 1 }, { 4, "unmap", BENCH_SPAN, 1 },
+		{ 5, "map", ARRAY_SIZE(bench_scatter), ARRAY_SIZE(bench_scatter) },
+		{ 6, "unmap", ARRAY_SIZE(bench_scatter), ARRAY_SIZE(bench_scatter) },
+	};
+	char why[256] = "";
+	struct edu e;
+	uint8_t *src = page(0);
+	int rc = 0;
+
+	if (edu_open_any(&e, 0, why, sizeof(why)) || !src) {
+		printf("ALIST-BENCH error id=0 what=open:%s\n", why);
+		printf("ALIST-BENCH end rc=1\n");
+		return 1;
+	}
+	printf("ALIST-BENCH start prog=vtd_dma counters=%s iters=%d\n",
+	       e.unit[0] ? "alist_vtd" : "none", BENCH_ITERS);
+	fflush(stdout);
+	if (ioas_map(&e, src, IOVA_SRC))
+		rc = bench_fail(0, "IOMMU_IOAS_MAP source");
+	if (!rc)
+		rc = bench_map_unmap(&e, src, &ph[0], &ph[1], NULL, 1);
+	if (!rc)
+		rc = bench_map_unmap(&e, src, &ph[2], &ph[3], NULL, BENCH_SPAN);
+	if (!rc)
+		rc = bench_map_unmap(&e, src, &ph[4], &ph[5], bench_scatter, 0);
+	edu_close(&e);
+	printf("ALIST-BENCH end rc=%d\n", rc ? 1 : 0);
+	return rc ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "demo"))
 		return demo();
+	if (argc > 1 && !strcmp(argv[1], "bench"))
+		return bench();
 	return test_harness_run(argc, argv);
 }
