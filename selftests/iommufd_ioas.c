@@ -16,6 +16,7 @@
 #include <linux/iommufd.h>
 
 #include "kselftest_harness.h"
+#include "iommufd_util.h"
 
 #define SZ_4K		0x1000UL
 #define SZ_64K		0x10000UL
@@ -28,77 +29,11 @@
 /* Object IDs start at 1 (XA_FLAGS_ALLOC1); this one is never handed out */
 #define BAD_ID		0x7ffffff0U
 
-#define MAP_RW		(IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
-#define MAP_FIXED_RW	(IOMMU_IOAS_MAP_FIXED_IOVA | MAP_RW)
-
-/* The ioctl in @expr fails with exactly @err */
-#define ASSERT_ERRNO(err, expr)			\
-	do {					\
-		int __rc = (expr);		\
-						\
-		ASSERT_EQ(-1, __rc);		\
-		ASSERT_EQ(err, errno);		\
-	} while (0)
-
 struct iova_state {
 	__u32 num_iovas;
 	__u64 alignment;
 	struct iommu_iova_range ranges[MAX_RANGES];
 };
-
-static int ioas_alloc(int fd, __u32 *id)
-{
-	struct iommu_ioas_alloc cmd = { .size = sizeof(cmd) };
-	int rc;
-
-	rc = ioctl(fd, IOMMU_IOAS_ALLOC, &cmd);
-	if (!rc)
-		*id = cmd.out_ioas_id;
-	return rc;
-}
-
-static int destroy(int fd, __u32 id)
-{
-	struct iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
-
-	return ioctl(fd, IOMMU_DESTROY, &cmd);
-}
-
-static int ioas_map(int fd, __u32 ioas_id, __u32 flags, void *va,
-		    __u64 length, __u64 *iova)
-{
-	struct iommu_ioas_map cmd = {
-		.size = sizeof(cmd),
-		.flags = flags,
-		.ioas_id = ioas_id,
-		.user_va = (uintptr_t)va,
-		.length = length,
-		.iova = *iova,
-	};
-	int rc;
-
-	rc = ioctl(fd, IOMMU_IOAS_MAP, &cmd);
-	if (!rc)
-		*iova = cmd.iova;
-	return rc;
-}
-
-static int ioas_unmap(int fd, __u32 ioas_id, __u64 iova, __u64 length,
-		      __u64 *unmapped)
-{
-	struct iommu_ioas_unmap cmd = {
-		.size = sizeof(cmd),
-		.ioas_id = ioas_id,
-		.iova = iova,
-		.length = length,
-	};
-	int rc;
-
-	rc = ioctl(fd, IOMMU_IOAS_UNMAP, &cmd);
-	if (!rc && unmapped)
-		*unmapped = cmd.length;
-	return rc;
-}
 
 static int iova_ranges(int fd, __u32 ioas_id, struct iova_state *st)
 {
@@ -130,7 +65,7 @@ FIXTURE_SETUP(ioas)
 	if (self->fd < 0 && errno == ENOENT)
 		SKIP(return, "no /dev/iommu");
 	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, ioas_alloc(self->fd, &self->ioas_id));
+	ASSERT_EQ(0, iommufd_ioas_alloc(self->fd, &self->ioas_id));
 	ASSERT_NE(0, self->ioas_id);
 
 	self->buf = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE,
@@ -166,10 +101,10 @@ static void check_unchanged(struct __test_metadata *_metadata, int fd,
 	ASSERT_EQ(0, iova_ranges(fd, ioas_id, &now));
 	ASSERT_EQ(0, memcmp(before, &now, sizeof(now)));
 
-	ASSERT_ERRNO(ENOENT, ioas_unmap(fd, ioas_id, FIXED_IOVA, SZ_64K, NULL));
-	ASSERT_EQ(0, ioas_map(fd, ioas_id, MAP_FIXED_RW, buf, SZ_64K, &iova));
+	ASSERT_ERRNO(ENOENT, iommufd_ioas_unmap(fd, ioas_id, FIXED_IOVA, SZ_64K, NULL));
+	ASSERT_EQ(0, iommufd_ioas_map(fd, ioas_id, MAP_FIXED_RW, buf, SZ_64K, &iova));
 	ASSERT_EQ(FIXED_IOVA, iova);
-	ASSERT_EQ(0, ioas_unmap(fd, ioas_id, FIXED_IOVA, SZ_64K, &unmapped));
+	ASSERT_EQ(0, iommufd_ioas_unmap(fd, ioas_id, FIXED_IOVA, SZ_64K, &unmapped));
 	ASSERT_EQ(SZ_64K, unmapped);
 }
 
@@ -183,11 +118,11 @@ TEST_F(ioas, alloc_destroy)
 {
 	__u32 id = 0;
 
-	ASSERT_EQ(0, ioas_alloc(self->fd, &id));
+	ASSERT_EQ(0, iommufd_ioas_alloc(self->fd, &id));
 	ASSERT_NE(0, id);
 	ASSERT_NE(self->ioas_id, id);
-	ASSERT_EQ(0, destroy(self->fd, id));
-	ASSERT_ERRNO(ENOENT, destroy(self->fd, id));
+	ASSERT_EQ(0, iommufd_destroy(self->fd, id));
+	ASSERT_ERRNO(ENOENT, iommufd_destroy(self->fd, id));
 	ASSERT_IOAS_UNCHANGED();
 }
 
@@ -197,14 +132,14 @@ TEST_F(ioas, map_fixed_unmap)
 	__u64 iova = FIXED_IOVA;
 	__u64 unmapped = 0;
 
-	ASSERT_EQ(0, ioas_map(self->fd, self->ioas_id, MAP_FIXED_RW,
-			      self->buf, SZ_1M, &iova));
+	ASSERT_EQ(0, iommufd_ioas_map(self->fd, self->ioas_id, MAP_FIXED_RW,
+				      self->buf, SZ_1M, &iova));
 	ASSERT_EQ(FIXED_IOVA, iova);
-	ASSERT_EQ(0, ioas_unmap(self->fd, self->ioas_id, FIXED_IOVA, SZ_1M,
-				&unmapped));
+	ASSERT_EQ(0, iommufd_ioas_unmap(self->fd, self->ioas_id, FIXED_IOVA, SZ_1M,
+					&unmapped));
 	ASSERT_EQ(SZ_1M, unmapped);
-	ASSERT_ERRNO(ENOENT, ioas_unmap(self->fd, self->ioas_id, FIXED_IOVA,
-					SZ_1M, NULL));
+	ASSERT_ERRNO(ENOENT, iommufd_ioas_unmap(self->fd, self->ioas_id, FIXED_IOVA,
+						SZ_1M, NULL));
 	ASSERT_IOAS_UNCHANGED();
 }
 
@@ -216,16 +151,16 @@ TEST_F(ioas, map_alloc_iova)
 	__u32 i;
 	bool inside = false;
 
-	ASSERT_EQ(0, ioas_map(self->fd, self->ioas_id, MAP_RW, self->buf,
-			      SZ_64K, &iova));
+	ASSERT_EQ(0, iommufd_ioas_map(self->fd, self->ioas_id, MAP_RW, self->buf,
+				      SZ_64K, &iova));
 	for (i = 0; i < self->before.num_iovas; i++)
 		if (iova >= self->before.ranges[i].start &&
 		    iova + SZ_64K - 1 <= self->before.ranges[i].last)
 			inside = true;
 	ASSERT_TRUE(inside);
 	ASSERT_EQ(0, iova % self->before.alignment);
-	ASSERT_EQ(0, ioas_unmap(self->fd, self->ioas_id, iova, SZ_64K,
-				&unmapped));
+	ASSERT_EQ(0, iommufd_ioas_unmap(self->fd, self->ioas_id, iova, SZ_64K,
+					&unmapped));
 	ASSERT_EQ(SZ_64K, unmapped);
 	ASSERT_IOAS_UNCHANGED();
 }
@@ -237,12 +172,12 @@ TEST_F(ioas, unmap_two_areas)
 	__u64 iova2 = FIXED_IOVA + SZ_64K;
 	__u64 unmapped = 0;
 
-	ASSERT_EQ(0, ioas_map(self->fd, self->ioas_id, MAP_FIXED_RW,
-			      self->buf, SZ_64K, &iova));
-	ASSERT_EQ(0, ioas_map(self->fd, self->ioas_id, MAP_FIXED_RW,
-			      (char *)self->buf + SZ_1M, SZ_64K, &iova2));
-	ASSERT_EQ(0, ioas_unmap(self->fd, self->ioas_id, FIXED_IOVA,
-				2 * SZ_64K, &unmapped));
+	ASSERT_EQ(0, iommufd_ioas_map(self->fd, self->ioas_id, MAP_FIXED_RW,
+				      self->buf, SZ_64K, &iova));
+	ASSERT_EQ(0, iommufd_ioas_map(self->fd, self->ioas_id, MAP_FIXED_RW,
+				      (char *)self->buf + SZ_1M, SZ_64K, &iova2));
+	ASSERT_EQ(0, iommufd_ioas_unmap(self->fd, self->ioas_id, FIXED_IOVA,
+					2 * SZ_64K, &unmapped));
 	ASSERT_EQ(2 * SZ_64K, unmapped);
 	ASSERT_IOAS_UNCHANGED();
 }
@@ -290,8 +225,8 @@ TEST_F(ioas, size_larger)
 	big.tail = 0;
 	ASSERT_EQ(0, ioctl(self->fd, IOMMU_IOAS_MAP, &big));
 	ASSERT_EQ(FIXED_IOVA, big.cmd.iova);
-	ASSERT_EQ(0, ioas_unmap(self->fd, self->ioas_id, FIXED_IOVA, SZ_64K,
-				&unmapped));
+	ASSERT_EQ(0, iommufd_ioas_unmap(self->fd, self->ioas_id, FIXED_IOVA, SZ_64K,
+					&unmapped));
 	ASSERT_EQ(SZ_64K, unmapped);
 	ASSERT_IOAS_UNCHANGED();
 }
@@ -306,7 +241,7 @@ TEST_F(ioas, alloc_size_and_flags)
 
 	ASSERT_EQ(0, ioctl(self->fd, IOMMU_IOAS_ALLOC, &big));
 	ASSERT_NE(0, big.cmd.out_ioas_id);
-	ASSERT_EQ(0, destroy(self->fd, big.cmd.out_ioas_id));
+	ASSERT_EQ(0, iommufd_destroy(self->fd, big.cmd.out_ioas_id));
 
 	big.tail = 1;
 	ASSERT_ERRNO(E2BIG, ioctl(self->fd, IOMMU_IOAS_ALLOC, &big));
@@ -323,14 +258,14 @@ TEST_F(ioas, unknown_id)
 	struct iova_state st;
 	__u64 iova = FIXED_IOVA;
 
-	ASSERT_ERRNO(ENOENT, ioas_map(self->fd, BAD_ID, MAP_FIXED_RW,
-				      self->buf, SZ_64K, &iova));
-	ASSERT_ERRNO(ENOENT, ioas_map(self->fd, 0, MAP_FIXED_RW,
-				      self->buf, SZ_64K, &iova));
-	ASSERT_ERRNO(ENOENT, ioas_unmap(self->fd, BAD_ID, FIXED_IOVA, SZ_64K,
-					NULL));
-	ASSERT_ERRNO(ENOENT, destroy(self->fd, BAD_ID));
-	ASSERT_ERRNO(ENOENT, destroy(self->fd, 0));
+	ASSERT_ERRNO(ENOENT, iommufd_ioas_map(self->fd, BAD_ID, MAP_FIXED_RW,
+					      self->buf, SZ_64K, &iova));
+	ASSERT_ERRNO(ENOENT, iommufd_ioas_map(self->fd, 0, MAP_FIXED_RW,
+					      self->buf, SZ_64K, &iova));
+	ASSERT_ERRNO(ENOENT, iommufd_ioas_unmap(self->fd, BAD_ID, FIXED_IOVA, SZ_64K,
+						NULL));
+	ASSERT_ERRNO(ENOENT, iommufd_destroy(self->fd, BAD_ID));
+	ASSERT_ERRNO(ENOENT, iommufd_destroy(self->fd, 0));
 	ASSERT_ERRNO(ENOENT, iova_ranges(self->fd, BAD_ID, &st));
 	ASSERT_IOAS_UNCHANGED();
 }
@@ -338,10 +273,10 @@ TEST_F(ioas, unknown_id)
 /* Unmapping a range that was never mapped is ENOENT, length 0 is EINVAL */
 TEST_F(ioas, unmap_not_mapped)
 {
-	ASSERT_ERRNO(ENOENT, ioas_unmap(self->fd, self->ioas_id, PROBE_IOVA,
-					SZ_64K, NULL));
-	ASSERT_ERRNO(EINVAL, ioas_unmap(self->fd, self->ioas_id, PROBE_IOVA,
-					0, NULL));
+	ASSERT_ERRNO(ENOENT, iommufd_ioas_unmap(self->fd, self->ioas_id, PROBE_IOVA,
+						SZ_64K, NULL));
+	ASSERT_ERRNO(EINVAL, iommufd_ioas_unmap(self->fd, self->ioas_id, PROBE_IOVA,
+						0, NULL));
 	ASSERT_IOAS_UNCHANGED();
 }
 
@@ -351,14 +286,14 @@ TEST_F(ioas, unmap_partial)
 	__u64 iova = FIXED_IOVA;
 	__u64 unmapped = 0;
 
-	ASSERT_EQ(0, ioas_map(self->fd, self->ioas_id, MAP_FIXED_RW,
-			      self->buf, SZ_64K, &iova));
-	ASSERT_ERRNO(ENOENT, ioas_unmap(self->fd, self->ioas_id, FIXED_IOVA,
-					SZ_4K, NULL));
-	ASSERT_ERRNO(ENOENT, ioas_unmap(self->fd, self->ioas_id,
-					FIXED_IOVA + SZ_4K, SZ_64K, NULL));
-	ASSERT_EQ(0, ioas_unmap(self->fd, self->ioas_id, FIXED_IOVA, SZ_64K,
-				&unmapped));
+	ASSERT_EQ(0, iommufd_ioas_map(self->fd, self->ioas_id, MAP_FIXED_RW,
+				      self->buf, SZ_64K, &iova));
+	ASSERT_ERRNO(ENOENT, iommufd_ioas_unmap(self->fd, self->ioas_id, FIXED_IOVA,
+						SZ_4K, NULL));
+	ASSERT_ERRNO(ENOENT, iommufd_ioas_unmap(self->fd, self->ioas_id,
+						FIXED_IOVA + SZ_4K, SZ_64K, NULL));
+	ASSERT_EQ(0, iommufd_ioas_unmap(self->fd, self->ioas_id, FIXED_IOVA, SZ_64K,
+					&unmapped));
 	ASSERT_EQ(SZ_64K, unmapped);
 	ASSERT_IOAS_UNCHANGED();
 }
@@ -370,12 +305,12 @@ TEST_F(ioas, map_overlap)
 	__u64 iova2 = FIXED_IOVA + SZ_4K;
 	__u64 unmapped = 0;
 
-	ASSERT_EQ(0, ioas_map(self->fd, self->ioas_id, MAP_FIXED_RW,
-			      self->buf, SZ_64K, &iova));
-	ASSERT_ERRNO(EEXIST, ioas_map(self->fd, self->ioas_id, MAP_FIXED_RW,
-				      self->buf, SZ_64K, &iova2));
-	ASSERT_EQ(0, ioas_unmap(self->fd, self->ioas_id, FIXED_IOVA, SZ_64K,
-				&unmapped));
+	ASSERT_EQ(0, iommufd_ioas_map(self->fd, self->ioas_id, MAP_FIXED_RW,
+				      self->buf, SZ_64K, &iova));
+	ASSERT_ERRNO(EEXIST, iommufd_ioas_map(self->fd, self->ioas_id, MAP_FIXED_RW,
+					      self->buf, SZ_64K, &iova2));
+	ASSERT_EQ(0, iommufd_ioas_unmap(self->fd, self->ioas_id, FIXED_IOVA, SZ_64K,
+					&unmapped));
 	ASSERT_EQ(SZ_64K, unmapped);
 	ASSERT_IOAS_UNCHANGED();
 }
@@ -398,19 +333,19 @@ TEST_F(ioas, map_bad_args)
 	cmd.__reserved = 1;
 	ASSERT_ERRNO(EOPNOTSUPP, ioctl(self->fd, IOMMU_IOAS_MAP, &cmd));
 
-	ASSERT_ERRNO(EINVAL, ioas_map(self->fd, self->ioas_id,
-				      IOMMU_IOAS_MAP_FIXED_IOVA, self->buf,
-				      SZ_64K, &iova));
-	ASSERT_ERRNO(EINVAL, ioas_map(self->fd, self->ioas_id, MAP_FIXED_RW,
-				      self->buf, 0, &iova));
+	ASSERT_ERRNO(EINVAL, iommufd_ioas_map(self->fd, self->ioas_id,
+					      IOMMU_IOAS_MAP_FIXED_IOVA, self->buf,
+					      SZ_64K, &iova));
+	ASSERT_ERRNO(EINVAL, iommufd_ioas_map(self->fd, self->ioas_id, MAP_FIXED_RW,
+					      self->buf, 0, &iova));
 	iova = UINT64_MAX;
-	ASSERT_ERRNO(EOVERFLOW, ioas_map(self->fd, self->ioas_id,
-					 MAP_FIXED_RW, self->buf, SZ_64K,
-					 &iova));
+	ASSERT_ERRNO(EOVERFLOW, iommufd_ioas_map(self->fd, self->ioas_id,
+						 MAP_FIXED_RW, self->buf, SZ_64K,
+						 &iova));
 	iova = FIXED_IOVA;
-	ASSERT_ERRNO(EOVERFLOW, ioas_map(self->fd, self->ioas_id,
-					 MAP_FIXED_RW, self->buf, UINT64_MAX,
-					 &iova));
+	ASSERT_ERRNO(EOVERFLOW, iommufd_ioas_map(self->fd, self->ioas_id,
+						 MAP_FIXED_RW, self->buf, UINT64_MAX,
+						 &iova));
 	ASSERT_IOAS_UNCHANGED();
 }
 
@@ -425,19 +360,19 @@ TEST_F(ioas, map_unaligned)
 	__u64 unmapped = 0;
 
 	if (align > 1) {
-		ASSERT_ERRNO(EINVAL, ioas_map(self->fd, self->ioas_id,
-					      MAP_FIXED_RW, self->buf,
-					      SZ_64K, &iova));
+		ASSERT_ERRNO(EINVAL, iommufd_ioas_map(self->fd, self->ioas_id,
+						      MAP_FIXED_RW, self->buf,
+						      SZ_64K, &iova));
 		iova = FIXED_IOVA;
-		ASSERT_ERRNO(EINVAL, ioas_map(self->fd, self->ioas_id,
-					      MAP_FIXED_RW, self->buf,
-					      SZ_64K - 1, &iova));
+		ASSERT_ERRNO(EINVAL, iommufd_ioas_map(self->fd, self->ioas_id,
+						      MAP_FIXED_RW, self->buf,
+						      SZ_64K - 1, &iova));
 	} else {
-		ASSERT_EQ(0, ioas_map(self->fd, self->ioas_id, MAP_FIXED_RW,
-				      self->buf, SZ_4K - 1, &iova));
+		ASSERT_EQ(0, iommufd_ioas_map(self->fd, self->ioas_id, MAP_FIXED_RW,
+					      self->buf, SZ_4K - 1, &iova));
 		ASSERT_EQ(FIXED_IOVA + 1, iova);
-		ASSERT_EQ(0, ioas_unmap(self->fd, self->ioas_id, iova,
-					SZ_4K - 1, &unmapped));
+		ASSERT_EQ(0, iommufd_ioas_unmap(self->fd, self->ioas_id, iova,
+						SZ_4K - 1, &unmapped));
 		ASSERT_EQ(SZ_4K - 1, unmapped);
 	}
 	ASSERT_IOAS_UNCHANGED();

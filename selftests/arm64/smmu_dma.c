@@ -13,7 +13,6 @@
  * DMA through stage 1 + stage 2 (a nested domain) and prints the counters;
  * "smmu_dma bench" runs the fixed workload of make bench (see bench()).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -30,19 +29,11 @@
 #include <linux/vfio.h>
 
 #include "kselftest_harness.h"
+#include "edu.h"
+#include "edu_bench.h"
 
 #define SZ_4K		0x1000UL
 #define SZ_2M		0x200000UL
-
-#define EDU_VENDOR	0x1234
-#define EDU_DEVICE	0x11e8
-#define EDU_DMA_SRC	0x80
-#define EDU_DMA_DST	0x88
-#define EDU_DMA_CNT	0x90
-#define EDU_DMA_CMD	0x98
-#define EDU_CMD_START	0x1
-#define EDU_CMD_TO_RAM	0x2
-#define EDU_BUF		0x40000UL
 
 /* Fixed IOVAs: below edu's 256 MiB DMA mask, clear of the MSI window */
 #define IOVA_SRC	0x01000000UL
@@ -50,132 +41,21 @@
 #define IOVA_Y		0x03000000UL
 
 #define DBG_ROOT	"/sys/kernel/debug/alist_smmuv3"
-#define MAP_RW		(IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
-#define MAP_FIXED_RW	(IOMMU_IOAS_MAP_FIXED_IOVA | MAP_RW)
 
-struct edu {
-	char bdf[300];
-	int iommufd;
-	int vfio;
-	__u32 dev_id;
-	__u32 ioas_id;
-	uint8_t *bar;
-	size_t bar_size;
-	char smmu_dir[320];
-};
-
-static int sysfs_read(const char *path, char *buf, size_t len)
+/* An SMMU of our debugfs: a directory with a stats file */
+static int smmu_match(const char *entry, const void *arg)
 {
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
+	char path[400];
+	struct stat st;
 
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = 0;
-	return 0;
+	snprintf(path, sizeof(path), DBG_ROOT "/%.255s/stats", entry);
+	return !stat(path, &st);
 }
 
-static int sysfs_write(const char *path, const char *val)
+/* The first SMMU in our debugfs: its name */
+static int smmu_dir_find(char *name, size_t len)
 {
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
-static int edu_find(char *bdf, size_t len)
-{
-	DIR *d = opendir("/sys/bus/pci/devices");
-	struct dirent *e;
-	int found = -1;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d))) {
-		char path[600], buf[32];
-		unsigned long v, dv;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", e->d_name);
-		if (sysfs_read(path, buf, sizeof(buf)))
-			continue;
-		v = strtoul(buf, NULL, 0);
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", e->d_name);
-		if (sysfs_read(path, buf, sizeof(buf)))
-			continue;
-		dv = strtoul(buf, NULL, 0);
-		if (v == EDU_VENDOR && dv == EDU_DEVICE) {
-			snprintf(bdf, len, "%s", e->d_name);
-			found = 0;
-			break;
-		}
-	}
-	closedir(d);
-	return found;
-}
-
-/* Bind edu to vfio-pci; returns the cdev path. */
-static int edu_vfio_path(const char *bdf, char *cdev, size_t len)
-{
-	char path[600];
-	struct dirent *e;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
-	d = opendir(path);
-	if (!d) {
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", bdf);
-		if (sysfs_write(path, "vfio-pci"))
-			return -1;
-		sysfs_write("/sys/bus/pci/drivers_probe", bdf);
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
-		d = opendir(path);
-		if (!d)
-			return -1;
-	}
-	while ((e = readdir(d))) {
-		if (!strncmp(e->d_name, "vfio", 4)) {
-			snprintf(cdev, len, "/dev/vfio/devices/%s", e->d_name);
-			closedir(d);
-			return 0;
-		}
-	}
-	closedir(d);
-	return -1;
-}
-
-static int smmu_dir_find(char *dir, size_t len)
-{
-	DIR *d = opendir(DBG_ROOT);
-	struct dirent *e;
-	int ret = -1;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d))) {
-		char path[600];
-		struct stat st;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), DBG_ROOT "/%s/stats", e->d_name);
-		if (!stat(path, &st)) {
-			snprintf(dir, len, DBG_ROOT "/%s", e->d_name);
-			ret = 0;
-			break;
-		}
-	}
-	closedir(d);
-	return ret;
+	return vd_dir_find(DBG_ROOT, smmu_match, NULL, name, len);
 }
 
 /* One counter of the stats file, -1 if missing */
@@ -184,8 +64,8 @@ static long long smmu_stat(struct edu *edu, const char *name)
 	char path[400], buf[1024], *p;
 	size_t n = strlen(name);
 
-	snprintf(path, sizeof(path), "%s/stats", edu->smmu_dir);
-	if (sysfs_read(path, buf, sizeof(buf)))
+	snprintf(path, sizeof(path), DBG_ROOT "/%s/stats", edu->iommu);
+	if (vd_get_str(path, buf, sizeof(buf)) < 0)
 		return -1;
 	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
 		if (!strncmp(p, name, n) && p[n] == ' ')
@@ -193,175 +73,36 @@ static long long smmu_stat(struct edu *edu, const char *name)
 	return -1;
 }
 
-static int ioas_map(struct edu *edu, void *va, __u64 len, __u64 iova)
-{
-	struct iommu_ioas_map cmd = {
-		.size = sizeof(cmd),
-		.flags = MAP_FIXED_RW,
-		.ioas_id = edu->ioas_id,
-		.user_va = (uintptr_t)va,
-		.length = len,
-		.iova = iova,
-	};
-
-	return ioctl(edu->iommufd, IOMMU_IOAS_MAP, &cmd);
-}
-
-static int ioas_unmap(struct edu *edu, __u64 iova, __u64 len)
-{
-	struct iommu_ioas_unmap cmd = {
-		.size = sizeof(cmd),
-		.ioas_id = edu->ioas_id,
-		.iova = iova,
-		.length = len,
-	};
-
-	return ioctl(edu->iommufd, IOMMU_IOAS_UNMAP, &cmd);
-}
-
-/* MMIO: single 64-bit accesses the compiler may not merge or elide */
-static void edu_w64(struct edu *edu, unsigned long off, uint64_t v)
-{
-	__atomic_store_n((uint64_t *)(edu->bar + off), v, __ATOMIC_SEQ_CST);
-}
-
-static uint64_t edu_r64(struct edu *edu, unsigned long off)
-{
-	return __atomic_load_n((uint64_t *)(edu->bar + off), __ATOMIC_SEQ_CST);
-}
-
-/* One DMA; to_ram: edu buffer -> @iova, else @iova -> edu buffer. */
-static int edu_dma(struct edu *edu, __u64 iova, __u64 len, int to_ram)
-{
-	int i;
-
-	if (len > SZ_4K)
-		return -1;
-	edu_w64(edu, EDU_DMA_SRC, to_ram ? EDU_BUF : iova);
-	edu_w64(edu, EDU_DMA_DST, to_ram ? iova : EDU_BUF);
-	edu_w64(edu, EDU_DMA_CNT, len);
-	edu_w64(edu, EDU_DMA_CMD, EDU_CMD_START | (to_ram ? EDU_CMD_TO_RAM : 0));
-	for (i = 0; i < 5000; i++) {
-		if (!(edu_r64(edu, EDU_DMA_CMD) & EDU_CMD_START))
-			return 0;
-		usleep(1000);
-	}
-	return -1;
-}
-
-static int edu_config_enable(struct edu *edu)
-{
-	struct vfio_region_info reg = {
-		.argsz = sizeof(reg),
-		.index = VFIO_PCI_CONFIG_REGION_INDEX,
-	};
-	uint16_t cmd;
-
-	if (ioctl(edu->vfio, VFIO_DEVICE_GET_REGION_INFO, &reg))
-		return -1;
-	if (pread(edu->vfio, &cmd, 2, reg.offset + 4) != 2)
-		return -1;
-	cmd |= 0x6;	/* memory space, bus master */
-	if (pwrite(edu->vfio, &cmd, 2, reg.offset + 4) != 2)
-		return -1;
-	return 0;
-}
-
-static int edu_bar_map(struct edu *edu)
-{
-	struct vfio_region_info reg = {
-		.argsz = sizeof(reg),
-		.index = VFIO_PCI_BAR0_REGION_INDEX,
-	};
-	void *p;
-
-	if (ioctl(edu->vfio, VFIO_DEVICE_GET_REGION_INFO, &reg))
-		return -1;
-	p = mmap(NULL, reg.size, PROT_READ | PROT_WRITE, MAP_SHARED, edu->vfio, reg.offset);
-	if (p == MAP_FAILED)
-		return -1;
-	edu->bar = p;
-	edu->bar_size = reg.size;
-	return 0;
-}
-
-/* Open, bind; attach to @pt_id when non-zero (else to a fresh IOAS). */
+/* Open, bind, a fresh IOAS; not attached (edu_attach() does that) */
 static int edu_open(struct edu *edu, const char **why)
 {
-	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
-	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
-	char cdev[600];
+	char bdf[32], cdev[128];
 
-	memset(edu, 0, sizeof(*edu));
-	edu->iommufd = -1;
-	edu->vfio = -1;
+	edu_reset(edu);
 	*why = "no edu device";
-	if (edu_find(edu->bdf, sizeof(edu->bdf)))
+	if (vd_find_pci(EDU_VENDOR, EDU_DEVICE, bdf, sizeof(bdf)))
 		return -1;
 	*why = "no alist_smmuv3 debugfs";
-	if (smmu_dir_find(edu->smmu_dir, sizeof(edu->smmu_dir)))
+	if (smmu_dir_find(edu->iommu, sizeof(edu->iommu)))
 		return -1;
 	*why = "cannot bind edu to vfio-pci";
-	if (edu_vfio_path(edu->bdf, cdev, sizeof(cdev)))
+	if (vd_vfio_cdev(bdf, cdev, sizeof(cdev)))
 		return -1;
 	*why = "open";
 	edu->iommufd = open("/dev/iommu", O_RDWR);
-	edu->vfio = open(cdev, O_RDWR);
-	if (edu->iommufd < 0 || edu->vfio < 0)
+	if (edu->iommufd < 0 || vd_open_cdev(&edu->dev, bdf, cdev))
 		return -1;
 	*why = "VFIO_DEVICE_BIND_IOMMUFD";
-	bind.iommufd = edu->iommufd;
-	if (ioctl(edu->vfio, VFIO_DEVICE_BIND_IOMMUFD, &bind))
+	if (vd_bind(&edu->dev, edu->iommufd))
 		return -1;
-	edu->dev_id = bind.out_devid;
 	*why = "IOMMU_IOAS_ALLOC";
-	if (ioctl(edu->iommufd, IOMMU_IOAS_ALLOC, &alloc))
+	if (iommufd_ioas_alloc(edu->iommufd, &edu->ioas_id))
 		return -1;
-	edu->ioas_id = alloc.out_ioas_id;
 	*why = "config/BAR";
-	if (edu_config_enable(edu) || edu_bar_map(edu))
+	if (vd_enable_dma(&edu->dev) || edu_map_bar(edu))
 		return -1;
 	*why = NULL;
 	return 0;
-}
-
-static int edu_attach(struct edu *edu, __u32 pt_id)
-{
-	struct vfio_device_attach_iommufd_pt at = {
-		.argsz = sizeof(at),
-		.pt_id = pt_id,
-	};
-
-	return ioctl(edu->vfio, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at);
-}
-
-static void edu_close(struct edu *edu)
-{
-	if (edu->bar)
-		munmap(edu->bar, edu->bar_size);
-	if (edu->vfio >= 0)
-		close(edu->vfio);
-	if (edu->iommufd >= 0)
-		close(edu->iommufd);
-}
-
-static void *page_alloc(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-static int all_bytes(const void *p, int v, size_t len)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (b[i] != (uint8_t)v)
-			return 0;
-	return 1;
 }
 
 static void fill_pattern(void *p, size_t len, uint8_t seed)
@@ -375,13 +116,13 @@ static void fill_pattern(void *p, size_t len, uint8_t seed)
 
 static int fault_attr_set(const char *prob, const char *times)
 {
-	if (sysfs_write(DBG_ROOT "/skip_flush/verbose", "0"))
+	if (vd_put_str(DBG_ROOT "/skip_flush/verbose", "0"))
 		return -1;
-	if (sysfs_write(DBG_ROOT "/skip_flush/interval", "1"))
+	if (vd_put_str(DBG_ROOT "/skip_flush/interval", "1"))
 		return -1;
-	if (sysfs_write(DBG_ROOT "/skip_flush/times", times))
+	if (vd_put_str(DBG_ROOT "/skip_flush/times", times))
 		return -1;
-	return sysfs_write(DBG_ROOT "/skip_flush/probability", prob);
+	return vd_put_str(DBG_ROOT "/skip_flush/probability", prob);
 }
 
 FIXTURE(edu) {
@@ -401,14 +142,14 @@ FIXTURE_SETUP(edu)
 		ASSERT_EQ(NULL, why);
 	}
 	ASSERT_EQ(0, edu_attach(&self->edu, self->edu.ioas_id));
-	self->src = page_alloc(SZ_4K);
-	self->a = page_alloc(SZ_4K);
-	self->b = page_alloc(SZ_4K);
+	self->src = edu_pages(SZ_4K);
+	self->a = edu_pages(SZ_4K);
+	self->b = edu_pages(SZ_4K);
 	ASSERT_NE(NULL, self->src);
 	ASSERT_NE(NULL, self->a);
 	ASSERT_NE(NULL, self->b);
 	fill_pattern(self->src, SZ_4K, 0x31);
-	ASSERT_EQ(0, ioas_map(&self->edu, self->src, SZ_4K, IOVA_SRC));
+	ASSERT_EQ(0, edu_map(&self->edu, self->src, IOVA_SRC, SZ_4K));
 	/* The edu buffer holds the pattern from here on. */
 	ASSERT_EQ(0, edu_dma(&self->edu, IOVA_SRC, SZ_4K, 0));
 }
@@ -422,20 +163,20 @@ FIXTURE_TEARDOWN(edu)
 TEST_F(edu, smmu_dma_translate)
 {
 	memset(self->a, 0, SZ_4K);
-	ASSERT_EQ(0, ioas_map(&self->edu, self->a, SZ_4K, IOVA_X));
+	ASSERT_EQ(0, edu_map(&self->edu, self->a, IOVA_X, SZ_4K));
 	ASSERT_EQ(0, edu_dma(&self->edu, IOVA_X, SZ_4K, 1));
 	ASSERT_EQ(0, memcmp(self->a, self->src, SZ_4K));
-	ASSERT_EQ(0, ioas_unmap(&self->edu, IOVA_X, SZ_4K));
+	ASSERT_EQ(0, edu_unmap(&self->edu, IOVA_X, SZ_4K));
 }
 
 TEST_F(edu, smmu_dma_fault_after_unmap)
 {
 	long long f0, f1;
 
-	ASSERT_EQ(0, ioas_map(&self->edu, self->a, SZ_4K, IOVA_X));
+	ASSERT_EQ(0, edu_map(&self->edu, self->a, IOVA_X, SZ_4K));
 	ASSERT_EQ(0, edu_dma(&self->edu, IOVA_X, SZ_4K, 1));
 	ASSERT_EQ(0, memcmp(self->a, self->src, SZ_4K));
-	ASSERT_EQ(0, ioas_unmap(&self->edu, IOVA_X, SZ_4K));
+	ASSERT_EQ(0, edu_unmap(&self->edu, IOVA_X, SZ_4K));
 
 	memset(self->a, 0x11, SZ_4K);
 	f0 = smmu_stat(&self->edu, "faults");
@@ -444,7 +185,7 @@ TEST_F(edu, smmu_dma_fault_after_unmap)
 	f1 = smmu_stat(&self->edu, "faults");
 	TH_LOG("faults %lld -> %lld", f0, f1);
 	ASSERT_LT(f0, f1);
-	ASSERT_TRUE(all_bytes(self->a, 0x11, SZ_4K));
+	ASSERT_TRUE(edu_all(self->a, 0x11, SZ_4K));
 }
 
 /* map X -> A, DMA, unmap, map X -> B, DMA: must land in B, not A */
@@ -460,7 +201,7 @@ static void remap_case(struct __test_metadata *_metadata, struct remap_bufs *buf
 {
 	long long cmds0, syncs0, skips0;
 
-	ASSERT_EQ(0, ioas_map(bufs->edu, bufs->a, SZ_4K, IOVA_X));
+	ASSERT_EQ(0, edu_map(bufs->edu, bufs->a, IOVA_X, SZ_4K));
 	ASSERT_EQ(0, edu_dma(bufs->edu, IOVA_X, SZ_4K, 1));
 	ASSERT_EQ(0, memcmp(bufs->a, bufs->src, SZ_4K));
 
@@ -469,7 +210,7 @@ static void remap_case(struct __test_metadata *_metadata, struct remap_bufs *buf
 	cmds0 = smmu_stat(bufs->edu, "cmds");
 	syncs0 = smmu_stat(bufs->edu, "syncs");
 	skips0 = smmu_stat(bufs->edu, "skip_flush");
-	ASSERT_EQ(0, ioas_unmap(bufs->edu, IOVA_X, SZ_4K));
+	ASSERT_EQ(0, edu_unmap(bufs->edu, IOVA_X, SZ_4K));
 	TH_LOG("one 4 KiB unmap: %lld commands, %lld CMD_SYNC (skipped flushes %lld)",
 	       smmu_stat(bufs->edu, "cmds") - cmds0,
 	       smmu_stat(bufs->edu, "syncs") - syncs0,
@@ -484,18 +225,18 @@ static void remap_case(struct __test_metadata *_metadata, struct remap_bufs *buf
 
 	memset(bufs->a, 0, SZ_4K);
 	memset(bufs->b, 0, SZ_4K);
-	ASSERT_EQ(0, ioas_map(bufs->edu, bufs->b, SZ_4K, IOVA_X));
+	ASSERT_EQ(0, edu_map(bufs->edu, bufs->b, IOVA_X, SZ_4K));
 	ASSERT_EQ(0, edu_dma(bufs->edu, IOVA_X, SZ_4K, 1));
 	if (!skip_flush) {
 		ASSERT_EQ(0, memcmp(bufs->b, bufs->src, SZ_4K));
-		ASSERT_TRUE(all_bytes(bufs->a, 0, SZ_4K));
+		ASSERT_TRUE(edu_all(bufs->a, 0, SZ_4K));
 	} else {
 		/* The stale translation is observed: the DMA went to A. */
 		ASSERT_EQ(0, memcmp(bufs->a, bufs->src, SZ_4K));
-		ASSERT_TRUE(all_bytes(bufs->b, 0, SZ_4K));
+		ASSERT_TRUE(edu_all(bufs->b, 0, SZ_4K));
 		ASSERT_EQ(0, fault_attr_set("0", "1"));
 	}
-	ASSERT_EQ(0, ioas_unmap(bufs->edu, IOVA_X, SZ_4K));
+	ASSERT_EQ(0, edu_unmap(bufs->edu, IOVA_X, SZ_4K));
 }
 
 TEST_F(edu, smmu_dma_remap_not_stale)
@@ -590,48 +331,18 @@ static void s1_point_x(uint64_t *g, unsigned long page)
 			 (IPA_G + page) | PTE_PAGE, __ATOMIC_SEQ_CST);
 }
 
-static int hwpt_alloc(struct edu *edu, __u32 flags, __u32 pt_id, __u32 type,
-		      void *data, __u32 len, __u32 *out)
-{
-	struct iommu_hwpt_alloc cmd = {
-		.size = sizeof(cmd),
-		.flags = flags,
-		.dev_id = edu->dev_id,
-		.pt_id = pt_id,
-		.data_type = type,
-		.data_len = len,
-		.data_uptr = (uintptr_t)data,
-	};
-	int rc = ioctl(edu->iommufd, IOMMU_HWPT_ALLOC, &cmd);
-
-	if (!rc)
-		*out = cmd.out_hwpt_id;
-	return rc;
-}
-
 static int vste_alloc(struct edu *edu, struct nest *n, __u64 s0, __u64 s1, __u32 *out)
 {
 	struct iommu_hwpt_arm_smmuv3 vste = { .ste = { s0, s1 } };
 
-	return hwpt_alloc(edu, 0, n->viommu_id, IOMMU_HWPT_DATA_ARM_SMMUV3, &vste,
-			  sizeof(vste), out);
+	return edu_hwpt_alloc(edu, n->viommu_id, 0, IOMMU_HWPT_DATA_ARM_SMMUV3, &vste,
+			      sizeof(vste), out);
 }
 
 static int viommu_inv(struct edu *edu, __u32 id, void *cmds, __u32 len, __u32 *num,
 		      __u32 type)
 {
-	struct iommu_hwpt_invalidate cmd = {
-		.size = sizeof(cmd),
-		.hwpt_id = id,
-		.data_uptr = (uintptr_t)cmds,
-		.data_type = type,
-		.entry_len = len,
-		.entry_num = *num,
-	};
-	int rc = ioctl(edu->iommufd, IOMMU_HWPT_INVALIDATE, &cmd);
-
-	*num = cmd.entry_num;
-	return rc;
+	return iommufd_invalidate(edu->iommufd, id, type, cmds, len, num);
 }
 
 static int nest_setup(struct edu *edu, struct nest *n, void *src)
@@ -639,22 +350,22 @@ static int nest_setup(struct edu *edu, struct nest *n, void *src)
 	struct iommu_viommu_alloc va = {
 		.size = sizeof(va),
 		.type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
-		.dev_id = edu->dev_id,
+		.dev_id = edu->dev.dev_id,
 	};
 	struct iommu_vdevice_alloc vd = {
 		.size = sizeof(vd),
-		.dev_id = edu->dev_id,
+		.dev_id = edu->dev.dev_id,
 		.virt_id = VSID,
 	};
 
-	n->g = page_alloc(G_SIZE);
+	n->g = edu_pages(G_SIZE);
 	if (!n->g)
 		return -1;
 	s1_build(n->g);
-	if (ioas_map(edu, src, SZ_4K, IOVA_SRC) || ioas_map(edu, n->g, G_SIZE, IPA_G))
+	if (edu_map(edu, src, IOVA_SRC, SZ_4K) || edu_map(edu, n->g, IPA_G, G_SIZE))
 		return -2;
-	if (hwpt_alloc(edu, IOMMU_HWPT_ALLOC_NEST_PARENT, edu->ioas_id,
-		       IOMMU_HWPT_DATA_NONE, NULL, 0, &n->parent_id))
+	if (edu_hwpt_alloc(edu, edu->ioas_id, IOMMU_HWPT_ALLOC_NEST_PARENT,
+			   IOMMU_HWPT_DATA_NONE, NULL, 0, &n->parent_id))
 		return -3;
 	if (edu_attach(edu, n->parent_id))
 		return -4;
@@ -693,7 +404,7 @@ FIXTURE_SETUP(vsmmu)
 			SKIP(return, "%s", why);
 		ASSERT_EQ(NULL, why);
 	}
-	self->src = page_alloc(SZ_4K);
+	self->src = edu_pages(SZ_4K);
 	ASSERT_NE(NULL, self->src);
 	fill_pattern(self->src, SZ_4K, 0x5c);
 	rc = nest_setup(&self->edu, &self->n, self->src);
@@ -721,7 +432,7 @@ TEST_F(vsmmu, smmu_nested_dma_translate)
 	/* VA_X -> IPA_G + G_A -> page A of G */
 	ASSERT_EQ(0, edu_dma(&self->edu, VA_X, SZ_4K, 1));
 	ASSERT_EQ(0, memcmp(g_page(&self->n, G_A), self->src, SZ_4K));
-	ASSERT_TRUE(all_bytes(g_page(&self->n, G_B), 0, SZ_4K));
+	ASSERT_TRUE(edu_all(g_page(&self->n, G_B), 0, SZ_4K));
 }
 
 TEST_F(vsmmu, smmu_nested_invalidate_follows)
@@ -742,7 +453,7 @@ TEST_F(vsmmu, smmu_nested_invalidate_follows)
 	/* Not invalidated yet: the SMMU still uses its cached translation. */
 	ASSERT_EQ(0, edu_dma(&self->edu, VA_X, SZ_4K, 1));
 	ASSERT_EQ(0, memcmp(g_page(&self->n, G_A), self->src, SZ_4K));
-	ASSERT_TRUE(all_bytes(g_page(&self->n, G_B), 0, SZ_4K));
+	ASSERT_TRUE(edu_all(g_page(&self->n, G_B), 0, SZ_4K));
 	memset(g_page(&self->n, G_A), 0, SZ_4K);
 	c0 = smmu_stat(&self->edu, "cmds");
 	s0 = smmu_stat(&self->edu, "syncs");
@@ -756,7 +467,7 @@ TEST_F(vsmmu, smmu_nested_invalidate_follows)
 	ASSERT_EQ(1, smmu_stat(&self->edu, "syncs") - s0);
 	ASSERT_EQ(0, edu_dma(&self->edu, VA_X, SZ_4K, 1));
 	ASSERT_EQ(0, memcmp(g_page(&self->n, G_B), self->src, SZ_4K));
-	ASSERT_TRUE(all_bytes(g_page(&self->n, G_A), 0, SZ_4K));
+	ASSERT_TRUE(edu_all(g_page(&self->n, G_A), 0, SZ_4K));
 
 	/* Back to A, invalidated by ASID this time. */
 	memset(g_page(&self->n, G_B), 0, SZ_4K);
@@ -769,7 +480,7 @@ TEST_F(vsmmu, smmu_nested_invalidate_follows)
 	ASSERT_EQ(1, num);
 	ASSERT_EQ(0, edu_dma(&self->edu, VA_X, SZ_4K, 1));
 	ASSERT_EQ(0, memcmp(g_page(&self->n, G_A), self->src, SZ_4K));
-	ASSERT_TRUE(all_bytes(g_page(&self->n, G_B), 0, SZ_4K));
+	ASSERT_TRUE(edu_all(g_page(&self->n, G_B), 0, SZ_4K));
 }
 
 TEST_F(vsmmu, smmu_viommu_bad_cmds)
@@ -807,8 +518,8 @@ TEST_F(vsmmu, smmu_viommu_bad_cmds)
 		ASSERT_EQ(EIO, errno);
 	}
 	/* Too short for struct iommu_hwpt_arm_smmuv3 */
-	ASSERT_EQ(-1, hwpt_alloc(&self->edu, 0, self->n.viommu_id,
-				 IOMMU_HWPT_DATA_ARM_SMMUV3, &le, sizeof(le), &id));
+	ASSERT_EQ(-1, edu_hwpt_alloc(&self->edu, self->n.viommu_id, 0,
+				     IOMMU_HWPT_DATA_ARM_SMMUV3, &le, sizeof(le), &id));
 	ASSERT_EQ(EINVAL, errno);
 	/* Good ones: abort, bypass, V=0 */
 	ASSERT_EQ(0, vste_alloc(&self->edu, &self->n, STE0_V, 0, &id));
@@ -925,7 +636,7 @@ static int smmu_demo(void)
 		edu_close(&edu);
 		return 0;
 	}
-	src = page_alloc(SZ_4K);
+	src = edu_pages(SZ_4K);
 	if (!src)
 		return 1;
 	fill_pattern(src, SZ_4K, 0x42);
@@ -936,7 +647,7 @@ static int smmu_demo(void)
 		return 1;
 	}
 	printf("  edu %s bound to iommufd: NEST_PARENT hwpt %u, vIOMMU %u (vSID 0x%llx), nested hwpt %u\n",
-	       edu.bdf, n.parent_id, n.viommu_id, VSID, n.nested_id);
+	       edu.dev.bdf, n.parent_id, n.viommu_id, VSID, n.nested_id);
 	demo_stats(&edu, "before");
 	rc = edu_dma(&edu, VA_X, SZ_4K, 1);
 	printf("  DMA edu -> VA 0x%lx: stage 1 -> IPA 0x%lx, stage 2 -> user page: %s\n",
@@ -955,7 +666,7 @@ static int smmu_demo(void)
 	       "follows the new mapping" : "FAILED");
 	c0 = smmu_stat(&edu, "cmds");
 	s0 = smmu_stat(&edu, "syncs");
-	rc = ioas_unmap(&edu, IOVA_SRC, SZ_4K);
+	rc = edu_unmap(&edu, IOVA_SRC, SZ_4K);
 	printf("  4 KiB unmap on the nest parent: %lld commands, %lld CMD_SYNC (S2 range, then the nested S1 clear)\n",
 	       smmu_stat(&edu, "cmds") - c0, smmu_stat(&edu, "syncs") - s0);
 	demo_stats(&edu, "after");
@@ -963,99 +674,26 @@ static int smmu_demo(void)
 	return 0;
 }
 
-
 /*
- * "smmu_dma bench": the guest half of make bench. A fixed workload of IOAS
- * maps, edu DMAs, IOAS unmaps and vIOMMU invalidation arrays. Each measured
- * operation is bracketed by two writes to edu's liveness register (BAR0 +
- * 0x04, harmless), which QEMU traces (memory_region_ops_write) in the same
- * stream as the commands its SMMU consumes (smmuv3_cmdq_opcode), so the
- * host (scripts/bench-guest.py) counts commands and CMD_SYNCs per
- * operation on the QEMU side. Our debugfs counters are read around each
- * operation too and printed next to it.
+ * "smmu_dma bench": the guest half of make bench (see edu_bench.h). A fixed
+ * workload of IOAS maps, edu DMAs, IOAS unmaps and vIOMMU invalidation
+ * arrays; the host counts the commands and CMD_SYNCs QEMU's SMMU consumes
+ * (smmuv3_cmdq_opcode) between the edu markers. Our debugfs counters are
+ * read around each operation too and printed next to it.
  *
- * Lines on stdout, for the host:
  *   ALIST-BENCH start prog=smmu_dma counters=alist_smmuv3|none iters=K
- *   ALIST-BENCH phase id=N op=map|unmap|viommu_inv pages=P areas=A [domain=D]
- *   ALIST-BENCH result id=N ops=K dbg_cmds=C dbg_syncs=S   (- without ours)
- *   ALIST-BENCH error id=N what=...
- *   ALIST-BENCH end rc=R
+ *   ALIST-BENCH phase id=N op=map|unmap|viommu_inv pages=P areas=A domain=D
  */
-#define BENCH_ITERS		32
 #define BENCH_INV_ITERS		16
-#define BENCH_MARK_REG		0x04
-#define BENCH_MARK_BEGIN	0xab100000U
-#define BENCH_MARK_END		0xab200000U
 #define BENCH_IOVA		0x05000000UL	/* 64 KiB aligned, clear of G */
-#define BENCH_SPAN		16
 #define BENCH_VA		(VA_SRC + SZ_4K)	/* S1: -> IPA BENCH_IOVA */
 
 static const unsigned int bench_scatter[] = { 0, 2, 5, 9 };
 
-struct bench_phase {
-	unsigned int id;
-	const char *op;
-	unsigned int pages, areas;
-	const char *domain;
-	unsigned int ops;
-	long long cmds, syncs;
-	int no_dbg;
-};
-
-struct bench_snap {
-	long long cmds, syncs;
-};
-
-static void bench_mark(struct edu *edu, uint32_t v)
+static void bench_snap(struct edu *edu, struct bench_snap *s)
 {
-	__atomic_store_n((uint32_t *)(edu->bar + BENCH_MARK_REG), v, __ATOMIC_SEQ_CST);
-}
-
-/* Our counters are read outside the marked window: reading queues nothing */
-static void bench_begin(struct edu *edu, struct bench_phase *ph, struct bench_snap *s0)
-{
-	s0->cmds = smmu_stat(edu, "cmds");
-	s0->syncs = smmu_stat(edu, "syncs");
-	bench_mark(edu, BENCH_MARK_BEGIN | ph->id);
-}
-
-static void bench_end(struct edu *edu, struct bench_phase *ph, const struct bench_snap *s0)
-{
-	long long c1, s1;
-
-	bench_mark(edu, BENCH_MARK_END | ph->id);
-	c1 = smmu_stat(edu, "cmds");
-	s1 = smmu_stat(edu, "syncs");
-	ph->ops++;
-	if (s0->cmds < 0 || s0->syncs < 0 || c1 < 0 || s1 < 0)
-		ph->no_dbg = 1;
-	ph->cmds += c1 - s0->cmds;
-	ph->syncs += s1 - s0->syncs;
-}
-
-static void bench_announce(const struct bench_phase *ph)
-{
-	printf("ALIST-BENCH phase id=%u op=%s pages=%u areas=%u domain=%s\n", ph->id,
-	       ph->op, ph->pages, ph->areas, ph->domain);
-	fflush(stdout);
-}
-
-static void bench_report(const struct bench_phase *ph)
-{
-	if (!ph->no_dbg)
-		printf("ALIST-BENCH result id=%u ops=%u dbg_cmds=%lld dbg_syncs=%lld\n",
-		       ph->id, ph->ops, ph->cmds, ph->syncs);
-	else
-		printf("ALIST-BENCH result id=%u ops=%u dbg_cmds=- dbg_syncs=-\n",
-		       ph->id, ph->ops);
-	fflush(stdout);
-}
-
-static int bench_fail(unsigned int id, const char *what)
-{
-	printf("ALIST-BENCH error id=%u what=%s errno=%d\n", id, what, errno);
-	fflush(stdout);
-	return -1;
+	s->cmds = smmu_stat(edu, "cmds");
+	s->syncs = smmu_stat(edu, "syncs");
 }
 
 /*
@@ -1073,7 +711,7 @@ static int bench_map_unmap(struct edu *edu, struct bench_phase *map,
 
 	span = offs ? offs[areas - 1] + 1 : pages;
 	last = offs ? offs[areas - 1] : pages - 1;
-	buf = page_alloc(span * SZ_4K);
+	buf = edu_pages(span * SZ_4K);
 	if (!buf)
 		return bench_fail(map->id, "mmap");
 	if (!dma_va)
@@ -1087,7 +725,7 @@ static int bench_map_unmap(struct edu *edu, struct bench_phase *map,
 			unsigned int off = offs ? offs[a] : 0;
 			unsigned int n = offs ? 1 : pages;
 
-			if (ioas_map(edu, buf + off * SZ_4K, n * SZ_4K, BENCH_IOVA + off * SZ_4K))
+			if (edu_map(edu, buf + off * SZ_4K, BENCH_IOVA + off * SZ_4K, n * SZ_4K))
 				return bench_fail(map->id, "IOMMU_IOAS_MAP");
 		}
 		bench_end(edu, map, &s0);
@@ -1095,11 +733,11 @@ static int bench_map_unmap(struct edu *edu, struct bench_phase *map,
 		/* edu's buffer holds the source pattern (loaded by the caller) */
 		if (edu_dma(edu, dma_va, SZ_4K, 1))
 			return bench_fail(map->id, "edu DMA timed out");
-		if (all_bytes(buf + last * SZ_4K, 0, SZ_4K))
+		if (edu_all(buf + last * SZ_4K, 0, SZ_4K))
 			return bench_fail(map->id, "DMA data did not arrive");
 
 		bench_begin(edu, unmap, &s0);
-		if (ioas_unmap(edu, BENCH_IOVA, span * SZ_4K))
+		if (edu_unmap(edu, BENCH_IOVA, span * SZ_4K))
 			return bench_fail(unmap->id, "IOMMU_IOAS_UNMAP");
 		bench_end(edu, unmap, &s0);
 	}
@@ -1145,7 +783,7 @@ static int bench_viommu(struct edu *edu, struct nest *n, struct bench_phase *ph)
 		bench_end(edu, ph, &s0);
 		if (edu_dma(edu, VA_X, SZ_4K, 1))
 			return bench_fail(ph->id, "edu DMA timed out");
-		if (all_bytes(g_page(n, to), 0, SZ_4K) || !all_bytes(g_page(n, from), 0, SZ_4K))
+		if (edu_all(g_page(n, to), 0, SZ_4K) || !edu_all(g_page(n, from), 0, SZ_4K))
 			return bench_fail(ph->id, "DMA did not follow the invalidation");
 	}
 	free(cmds);
@@ -1168,13 +806,12 @@ static int bench(void)
 	struct edu edu;
 	struct nest n;
 	const char *why;
-	void *src = page_alloc(SZ_4K);
+	void *src = edu_pages(SZ_4K);
 	int rc = 0, step;
 
 	if (!src || edu_open(&edu, &why)) {
 		printf("ALIST-BENCH error id=0 what=open:%s\n", src ? why : "mmap");
-		printf("ALIST-BENCH end rc=1\n");
-		return 1;
+		return bench_finish(1);
 	}
 	printf("ALIST-BENCH start prog=smmu_dma counters=alist_smmuv3 iters=%d\n",
 	       BENCH_ITERS);
@@ -1182,7 +819,7 @@ static int bench(void)
 
 	/* A stage-1 domain: the IOAS's automatic one */
 	fill_pattern(src, SZ_4K, 0x31);
-	if (edu_attach(&edu, edu.ioas_id) || ioas_map(&edu, src, SZ_4K, IOVA_SRC) ||
+	if (edu_attach(&edu, edu.ioas_id) || edu_map(&edu, src, IOVA_SRC, SZ_4K) ||
 	    edu_dma(&edu, IOVA_SRC, SZ_4K, 0))
 		rc = bench_fail(0, "stage-1 setup");
 	if (!rc)
@@ -1218,8 +855,7 @@ static int bench(void)
 			rc = bench_viommu(&edu, &n, &ph[10]);
 		edu_close(&edu);
 	}
-	printf("ALIST-BENCH end rc=%d\n", rc ? 1 : 0);
-	return rc ? 1 : 0;
+	return bench_finish(rc);
 }
 
 int main(int argc, char **argv)

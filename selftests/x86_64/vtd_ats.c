@@ -18,12 +18,12 @@
 #include <sys/mman.h>
 
 #include "kselftest_harness.h"
+#include "edu.h"
 #include "vfio_dev.h"
+#include "vtd_dbg.h"
 
 #define RNG_VENDOR	0x1af4
 #define RNG_DEVICE	0x1044
-#define EDU_VENDOR	0x1234
-#define EDU_DEVICE	0x11e8
 
 #define PG		0x1000ULL
 /* 64 KiB aligned IOVAs */
@@ -237,12 +237,14 @@ FIXTURE_SETUP(ats)
 				 sizeof(cap)));
 	self->e.qdep = PCI_ATS_CAP_QDEP(cap) ?: PCI_ATS_MAX_QDEP;
 
-	ASSERT_EQ(0, vd_ioas_alloc(self->e.iommufd, &self->e.ioas[0]));
-	ASSERT_EQ(0, vd_ioas_alloc(self->e.iommufd, &self->e.ioas[1]));
-	ASSERT_EQ(0, vd_hwpt_alloc(self->e.iommufd, &self->e.rng, self->e.ioas[0], 0,
-				   &self->e.hwpt[0]));
-	ASSERT_EQ(0, vd_hwpt_alloc(self->e.iommufd, &self->e.rng, self->e.ioas[1], 0,
-				   &self->e.hwpt[1]));
+	ASSERT_EQ(0, iommufd_ioas_alloc(self->e.iommufd, &self->e.ioas[0]));
+	ASSERT_EQ(0, iommufd_ioas_alloc(self->e.iommufd, &self->e.ioas[1]));
+	ASSERT_EQ(0, iommufd_hwpt_alloc(self->e.iommufd, self->e.rng.dev_id,
+					self->e.ioas[0], 0, IOMMU_HWPT_DATA_NONE,
+					NULL, 0, &self->e.hwpt[0]));
+	ASSERT_EQ(0, iommufd_hwpt_alloc(self->e.iommufd, self->e.rng.dev_id,
+					self->e.ioas[1], 0, IOMMU_HWPT_DATA_NONE,
+					NULL, 0, &self->e.hwpt[1]));
 	self->e.buf = mmap(NULL, BUF_PAGES * PG, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->e.buf);
@@ -293,7 +295,8 @@ static void unmap_check(struct __test_metadata *_metadata,
 	struct submission s;
 
 	ASSERT_EQ(0, counts_read(self->unit, &c0));
-	ASSERT_EQ(0, vd_ioas_unmap(self->iommufd, ioas, iova, pages * PG));
+	ASSERT_EQ(0, iommufd_ioas_unmap(self->iommufd, ioas, iova, pages * PG,
+						NULL));
 	ASSERT_EQ(0, counts_read(self->unit, &c1));
 	counts_delta(&c0, &c1, &d);
 	ASSERT_EQ(0, read_last_submit(self->unit, &s));
@@ -391,8 +394,8 @@ TEST_F(ats, vtd_devtlb_on_unmap)
 	ASSERT_NE(self->e.ioas[0], pt);
 
 	/* One page: one IOTLB PSI, one device-TLB with S = 0 */
-	ASSERT_EQ(0, vd_ioas_map(self->e.iommufd, self->e.ioas[0], self->e.buf,
-				 IOVA_A, PG));
+	ASSERT_EQ(0, iommufd_map_fixed(self->e.iommufd, self->e.ioas[0], self->e.buf,
+				       IOVA_A, PG));
 	unmap_check(_metadata, &self->e, self->e.ioas[0], IOVA_A, 1, 1, 1);
 	{
 		struct submission s;
@@ -406,8 +409,8 @@ TEST_F(ats, vtd_devtlb_on_unmap)
 	}
 
 	/* Four aligned pages: AM 2, and S = 1 with bit 12 set, 13 clear */
-	ASSERT_EQ(0, vd_ioas_map(self->e.iommufd, self->e.ioas[0], self->e.buf,
-				 IOVA_A, 4 * PG));
+	ASSERT_EQ(0, iommufd_map_fixed(self->e.iommufd, self->e.ioas[0], self->e.buf,
+				       IOVA_A, 4 * PG));
 	unmap_check(_metadata, &self->e, self->e.ioas[0], IOVA_A, 4, 1, 1);
 	{
 		struct submission s;
@@ -434,8 +437,8 @@ TEST_F(ats, vtd_devtlb_one_wait)
 	 * Pages 1-6 of a 64 KiB block: several page-selective IOTLB and
 	 * several device-TLB descriptors (1, 2-3, 4-5, 6), one wait.
 	 */
-	ASSERT_EQ(0, vd_ioas_map(self->e.iommufd, self->e.ioas[0], self->e.buf,
-				 IOVA_A + PG, 6 * PG));
+	ASSERT_EQ(0, iommufd_map_fixed(self->e.iommufd, self->e.ioas[0], self->e.buf,
+				       IOVA_A + PG, 6 * PG));
 	unmap_check(_metadata, &self->e, self->e.ioas[0], IOVA_A + PG, 6, 1, 1);
 
 	/* Sixteen pages, every one a separate IOAS area: one unmap call */
@@ -443,16 +446,16 @@ TEST_F(ats, vtd_devtlb_one_wait)
 		unsigned int i;
 
 		for (i = 0; i < BUF_PAGES; i++)
-			ASSERT_EQ(0, vd_ioas_map(self->e.iommufd, self->e.ioas[0],
-						 self->e.buf + i * PG,
-						 IOVA_B + i * PG, PG));
+			ASSERT_EQ(0, iommufd_map_fixed(self->e.iommufd, self->e.ioas[0],
+						       self->e.buf + i * PG,
+						       IOVA_B + i * PG, PG));
 	}
 	{
 		struct counts c0, c1, d;
 
 		ASSERT_EQ(0, counts_read(self->e.unit, &c0));
-		ASSERT_EQ(0, vd_ioas_unmap(self->e.iommufd, self->e.ioas[0], IOVA_B,
-					   BUF_PAGES * PG));
+		ASSERT_EQ(0, iommufd_ioas_unmap(self->e.iommufd, self->e.ioas[0],
+						IOVA_B, BUF_PAGES * PG, NULL));
 		ASSERT_EQ(0, counts_read(self->e.unit, &c1));
 		counts_delta(&c0, &c1, &d);
 		TH_LOG("unmap of %u areas: %llu submission(s), %llu wait(s), %llu device-TLB",
@@ -477,13 +480,13 @@ TEST_F(ats, vtd_devtlb_not_after_detach)
 		pt = self->e.hwpt[0];
 		ASSERT_EQ(0, vd_attach(&self->e.edu, &pt));
 	}
-	ASSERT_EQ(0, vd_ioas_map(self->e.iommufd, self->e.ioas[0], self->e.buf,
-				 IOVA_A, PG));
+	ASSERT_EQ(0, iommufd_map_fixed(self->e.iommufd, self->e.ioas[0], self->e.buf,
+				       IOVA_A, PG));
 	unmap_check(_metadata, &self->e, self->e.ioas[0], IOVA_A, 1, 1, 1);
 
 	/* Detach: the device TLB is left clean, once or more */
-	ASSERT_EQ(0, vd_ioas_map(self->e.iommufd, self->e.ioas[0], self->e.buf,
-				 IOVA_A, PG));
+	ASSERT_EQ(0, iommufd_map_fixed(self->e.iommufd, self->e.ioas[0], self->e.buf,
+				       IOVA_A, PG));
 	ASSERT_EQ(0, counts_read(self->e.unit, &c0));
 	ASSERT_EQ(0, vd_detach(&self->e.rng));
 	ASSERT_EQ(0, counts_read(self->e.unit, &c1));
@@ -499,8 +502,8 @@ TEST_F(ats, vtd_devtlb_not_after_detach)
 	/* Back on: the device TLB is invalidated again */
 	pt = self->e.hwpt[0];
 	ASSERT_EQ(0, vd_attach(&self->e.rng, &pt));
-	ASSERT_EQ(0, vd_ioas_map(self->e.iommufd, self->e.ioas[0], self->e.buf,
-				 IOVA_A, PG));
+	ASSERT_EQ(0, iommufd_map_fixed(self->e.iommufd, self->e.ioas[0], self->e.buf,
+				       IOVA_A, PG));
 	unmap_check(_metadata, &self->e, self->e.ioas[0], IOVA_A, 1, 1, 1);
 }
 
@@ -520,10 +523,10 @@ TEST_F(ats, vtd_devtlb_replace)
 		/* i = 0: HWPT 0 -> 1 (edu stays on 0); i = 1: back */
 		__u32 from = i, to = !i;
 
-		ASSERT_EQ(0, vd_ioas_map(self->e.iommufd, self->e.ioas[0],
-					 self->e.buf, IOVA_A, PG));
-		ASSERT_EQ(0, vd_ioas_map(self->e.iommufd, self->e.ioas[1],
-					 self->e.buf, IOVA_A, PG));
+		ASSERT_EQ(0, iommufd_map_fixed(self->e.iommufd, self->e.ioas[0],
+					       self->e.buf, IOVA_A, PG));
+		ASSERT_EQ(0, iommufd_map_fixed(self->e.iommufd, self->e.ioas[1],
+					       self->e.buf, IOVA_A, PG));
 		ASSERT_EQ(0, counts_read(self->e.unit, &c0));
 		pt = self->e.hwpt[to];
 		ASSERT_EQ(0, vd_attach(&self->e.rng, &pt));
