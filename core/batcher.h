@@ -32,6 +32,16 @@
  *  - a sync ends every instance that emitted something; the emitter adds
  *    the ordering syncs its format needs (NeedSyncBefore).
  *
+ * Fast paths (same commands, fewer instructions): when the plan makes a
+ * target one command (InvPlan::tlb_one / tlb_whole, the device-TLB span),
+ * Emitter::One() ORs the target's fields into the plan's precomputed
+ * command; a run of device TLBs of one (instance, tag, vmid) is walked by a
+ * specialised loop; with InvPlan::all_one the walk never needs an in-target
+ * position and never hands the sink to EmitTarget(), so a caller's sink
+ * object can stay in registers. A target that passed its checks before a
+ * pause (at an ordering sync, or a full sink) is marked started and only
+ * emitted by the next call.
+ *
  * Liveness is read with a relaxed load, once per entry: a concurrent unref
  * may or may not be seen, both are correct (RCU: the caller may flush a
  * target that just went away). Published arrays never bring a dead entry
@@ -44,6 +54,7 @@
 #include <alist/env.h>
 #include <alist/target.h>
 
+#include "atc_cover.h"
 #include "bits.h"
 #include "inv_plan.h"
 #include "inv_request.h"
@@ -63,105 +74,217 @@ public:
 		return __atomic_load_n(&t.users, __ATOMIC_RELAXED) != 0;
 	}
 
-	template <class Sink>
-	static bool Run(const Params &p, const InvPlan &plan, const RangeSet &rs,
-			const alist_target *t, alist_u32 n, WalkState &ws, Sink &sink)
+	/*
+	 * @kAllOne: the caller checked plan.all_one; every target is then one
+	 * command and the walk never hands the sink to the general
+	 * EmitTarget() (so a sink object can live in registers).
+	 */
+	template <bool kAllOne = false, class Sink>
+	static ALIST_ALWAYS_INLINE bool Run(const Params &p, const InvPlan &plan,
+					    const RangeSet &rs, const alist_target *t,
+					    alist_u32 n, WalkState &ws, Sink &sink)
 	{
 		if (ws.done)
 			return true;
 		if (rs.empty())
 			n = 0;	/* nothing requested: no commands, no syncs */
 
-		/*
-		 * Walk on a local copy: the caller's state lives in memory the
-		 * compiler cannot keep in registers across the command stores.
-		 */
-		WalkState w = ws;
-		bool done = Walk(p, plan, rs, t, n, w, sink);
-
-		ws = w;
-		return done;
+		return Walk<kAllOne>(p, plan, rs, t, n, ws, sink);
 	}
 
 private:
-	template <class Sink>
-	static bool Walk(const Params &p, const InvPlan &plan, const RangeSet &rs,
+	/*
+	 * The walk keeps WalkState's fields in locals (registers) and writes
+	 * them back on every exit; only the in-target position lives in
+	 * memory (EmitTarget() resumes from it).
+	 */
+	template <bool kAllOne, class Sink>
+	static ALIST_ALWAYS_INLINE bool Walk(const Params &p, const InvPlan &plan, const RangeSet &rs,
 			 const alist_target *t, alist_u32 n, WalkState &w, Sink &sink)
 	{
-		while (w.idx < n) {
-			const alist_target &e = t[w.idx];
+		alist_u32 idx = w.idx, prev = w.prev, run_begin = w.run_begin;
+		alist_u32 atc_begin = w.atc_begin, atc_end = w.atc_end;
+		alist_u32 instance = w.instance;
+		bool have_instance = w.have_instance;
+		InstanceFlags flags = w.flags;
+		auto save = [&]() {
+			w.idx = idx;
+			w.prev = prev;
+			w.run_begin = run_begin;
+			w.atc_begin = atc_begin;
+			w.atc_end = atc_end;
+			w.instance = instance;
+			w.have_instance = have_instance;
+			w.flags = flags;
+		};
 
-			if (!w.pos.started) {
-				if (!Live(e)) {
-					w.idx++;
+		for (; idx < n; idx++) {
+			const alist_target &e = t[idx];
+
+			if (ALIST_UNLIKELY(w.pos.started)) {
+				/*
+				 * A target accounted for by an earlier fill (it paused
+				 * at a sync before it, or the sink was full): only its
+				 * commands are left.
+				 */
+				if constexpr (!kAllOne) {
+					if (!Emitter::EmitTarget(p, plan, rs, e, w.pos, sink)) {
+						save();
+						return false;
+					}
+					w.pos.started = false;
 					continue;
 				}
-				if (ALIST_UNLIKELY(!w.have_instance || e.instance != w.instance)) {
-					if (w.have_instance && w.flags.pending) {
-						w.flags.Clear();
-						if (!sink.Sync(w.instance))
-							return false;
+				w.pos.started = false;
+			} else {
+				if (!Live(e))
+					continue;
+				if (ALIST_UNLIKELY(!have_instance || e.instance != instance)) {
+					bool sync = have_instance && flags.pending();
+					alist_u32 done_instance = instance;
+
+					/*
+					 * Switch to e's instance first, so that a fill
+					 * paused by the sync resumes already switched.
+					 */
+					instance = e.instance;
+					have_instance = true;
+					flags.Clear();
+					prev = WalkState::kNone;
+					run_begin = WalkState::kNone;
+					atc_begin = WalkState::kNone;
+					if (sync && !sink.Sync(done_instance)) {
+						save();
+						return false;
 					}
-					w.instance = e.instance;
-					w.have_instance = true;
-					w.flags.Clear();
-					w.prev = WalkState::kNone;
-					w.run_begin = WalkState::kNone;
-					w.atc_begin = WalkState::kNone;
 				}
 				if (ALIST_UNLIKELY(!Emitter::KindValid(e.kind))) {
 					WarnKind();
-					w.idx++;
 					continue;
 				}
-				if (Duplicate(plan, t, w, e) || Emitter::Covered(plan, t, w.idx)) {
-					w.idx++;
+				if (Duplicate(plan, t, prev, run_begin, atc_begin, atc_end, idx, e) ||
+				    Emitter::Covered(plan, t, idx))
 					continue;
-				}
-				if (ALIST_UNLIKELY(Emitter::NeedSyncBefore(e.kind, w.flags))) {
-					w.flags.Clear();
-					if (!sink.Sync(w.instance))
-						return false;
-				}
-				Emitter::NoteEmitting(e.kind, w.flags);
-				if (w.prev == WalkState::kNone || t[w.prev].kind != e.kind)
-					w.run_begin = w.idx;
-				w.prev = w.idx;
+
+				bool sync = Emitter::NeedSyncBefore(e.kind, flags);
+
+				if (ALIST_UNLIKELY(sync))
+					flags.Clear();
+				Emitter::NoteEmitting(e.kind, flags);
+				if (prev == WalkState::kNone || t[prev].kind != e.kind)
+					run_begin = idx;
+				prev = idx;
 				if (e.kind == ALIST_KIND_ATC) {
-					if (w.atc_begin == WalkState::kNone)
-						w.atc_begin = w.idx;
-					w.atc_end = w.idx + 1;
+					if (atc_begin == WalkState::kNone)
+						atc_begin = idx;
+					atc_end = idx + 1;
 				}
-
-				/*
-				 * Fast path: the plan made this target a single
-				 * command (one gathered block, or a whole-tag
-				 * flush). EmitTarget() builds the same command when
-				 * it resumes a target the sink had no room for.
-				 */
-				alist_cmd c;
-
-				if (Emitter::One(p, plan, e, &c)) {
-					if (ALIST_UNLIKELY(!sink.Emit(e.instance, c))) {
-						w.pos = EmitPos{RangeWalk::kUnset, 0, true};
-						return false;
-					}
-					w.idx++;
-					continue;
+				if (ALIST_UNLIKELY(sync) && !sink.Sync(instance)) {
+					/*
+					 * e passed its checks and is accounted: the next
+					 * fill only emits it (the sync is queued first).
+					 */
+					w.pos = EmitPos{RangeWalk::kUnset, 0, true};
+					save();
+					return false;
 				}
-				w.pos = EmitPos{RangeWalk::kUnset, 0, true};
 			}
-			if (!Emitter::EmitTarget(p, plan, rs, e, w.pos, sink))
-				return false;
-			w.pos.started = false;
-			w.idx++;
+
+			/*
+			 * Fast path: the plan made this target a single command
+			 * (one gathered block, or a whole-tag flush). EmitTarget()
+			 * builds the same command when it resumes a target.
+			 */
+			alist_cmd c;
+
+			if (Emitter::One(p, plan, e, &c)) {
+				if (ALIST_UNLIKELY(!sink.Emit(e.instance, c))) {
+					w.pos = EmitPos{RangeWalk::kUnset, 0, true};
+					save();
+					return false;
+				}
+				if (e.kind != ALIST_KIND_ATC || idx + 1 >= n ||
+				    t[idx + 1].kind != ALIST_KIND_ATC || t[idx + 1].instance != instance)
+					continue;
+				/*
+				 * The device TLBs of one (instance, tag, vmid) are the
+				 * N in "N devices": walk the rest of the run here. Each
+				 * target gets exactly the checks of the loop above,
+				 * specialised: live; a duplicate only of the previous
+				 * one (same device); no sync (the one before the run is
+				 * done); one command.
+				 */
+				const alist_target &first = t[run_begin];
+				AtcCover::Block b{0, 0};
+
+				AtcCover::Single(plan, false, &b);
+
+				const typename Emitter::AtcPre pre = Emitter::AtcPrepare(b);
+				alist_u32 last = idx, sid = e.sid, pasid = e.pasid, j;
+				bool paused = false;
+
+				for (j = idx + 1; j < n; j++) {
+					const alist_target &f = t[j];
+
+					if (f.instance != instance || f.kind != ALIST_KIND_ATC ||
+					    f.tag != first.tag || f.vmid != first.vmid)
+						break;
+					if (!Live(f) || (f.sid == sid && f.pasid == pasid))
+						continue;
+					last = j;
+					if (ALIST_UNLIKELY(!EmitSame(sink, instance,
+								     Emitter::AtcCmd(f, pre)))) {
+						paused = true;
+						break;
+					}
+					sid = f.sid;
+					pasid = f.pasid;
+				}
+				prev = last;
+				atc_end = last + 1;
+				if (ALIST_UNLIKELY(paused)) {
+					idx = last;
+					w.pos = EmitPos{RangeWalk::kUnset, 0, true};
+					save();
+					return false;
+				}
+				/* Resume at the first target past the run (read once). */
+				idx = j - 1;
+				continue;
+			}
+			if constexpr (kAllOne) {
+				/* Cannot happen: the plan said every target is one command. */
+				WarnKind();
+				continue;
+			} else {
+				w.pos = EmitPos{RangeWalk::kUnset, 0, true};
+				if (!Emitter::EmitTarget(p, plan, rs, e, w.pos, sink)) {
+					save();
+					return false;
+				}
+				w.pos.started = false;
+			}
 		}
 		w.done = true;
-		if (w.have_instance && w.flags.pending) {
-			w.flags.Clear();
-			sink.Sync(w.instance);
+		if (have_instance && flags.pending()) {
+			flags.Clear();
+			sink.Sync(instance);
 		}
+		save();
 		return true;
+	}
+
+	/*
+	 * Emit a command for the instance the sink's chunk already holds: a
+	 * sink may provide a cheaper EmitSame() for that; same contract.
+	 */
+	template <class Sink>
+	static ALIST_ALWAYS_INLINE bool EmitSame(Sink &sink, alist_u32 instance, const alist_cmd &c)
+	{
+		if constexpr (requires { sink.EmitSame(c); })
+			return sink.EmitSame(c);
+		else
+			return sink.Emit(instance, c);
 	}
 
 	static ALIST_NOINLINE void WarnKind()
@@ -176,20 +299,22 @@ private:
 
 	/* Was an equivalent command set already emitted for this instance? */
 	static ALIST_ALWAYS_INLINE bool Duplicate(const InvPlan &plan, const alist_target *t,
-						  const WalkState &w, const alist_target &e)
+						  alist_u32 prev, alist_u32 run_begin,
+						  alist_u32 atc_begin, alist_u32 atc_end,
+						  alist_u32 idx, const alist_target &e)
 	{
-		if (w.prev == WalkState::kNone)
+		if (prev == WalkState::kNone)
 			return false;
 		/*
 		 * Flushing everything, a device TLB named by an ATC entry got
 		 * the same full invalidation an ATC_FULL entry asks for.
 		 */
 		if (ALIST_UNLIKELY(e.kind == ALIST_KIND_ATC_FULL && plan.atc_full &&
-				   w.atc_begin != WalkState::kNone) &&
-		    InAtcRun(t, w, e))
+				   atc_begin != WalkState::kNone) &&
+		    InRange(t, atc_begin, atc_end, e, false))
 			return true;
 
-		const alist_target &last = t[w.prev];
+		const alist_target &last = t[prev];
 
 		if (!Emitter::IsAtc(e.kind))
 			return last.kind == e.kind && Emitter::SameTag(last, e);
@@ -199,32 +324,27 @@ private:
 		 * Within one (tag, vmid) the order is (pasid, sid): a duplicate
 		 * is adjacent. The run started with e's tag, so it has no other.
 		 */
-		const alist_target &first = t[w.run_begin];
+		const alist_target &first = t[run_begin];
 
 		if (ALIST_LIKELY(first.tag == e.tag && first.vmid == e.vmid))
 			return SameDevice(last, e);
-		return InMixedRun(t, w, e);
-	}
-
-	/* An ATC entry of this instance names e's device (ATC_FULL, "all"). */
-	static ALIST_NOINLINE bool InAtcRun(const alist_target *t, const WalkState &w,
-					    const alist_target &e)
-	{
-		for (alist_u32 i = w.atc_begin; i < w.atc_end; i++)
-			if (t[i].sid == e.sid && t[i].pasid == e.pasid && Live(t[i]))
-				return true;
-		return false;
+		/*
+		 * The run mixes tags: the same device may appear under each.
+		 * Scan this (instance, kind) run; rare and short.
+		 */
+		return InRange(t, run_begin, idx, e, true);
 	}
 
 	/*
-	 * The run mixes tags: the same device may appear under each. Scan
-	 * this (instance, kind) run; rare and short.
+	 * A live entry of t[begin, end) names e's device (@same_kind: and has
+	 * e's kind). Out of line: rare.
 	 */
-	static ALIST_NOINLINE bool InMixedRun(const alist_target *t, const WalkState &w,
-					      const alist_target &e)
+	static ALIST_NOINLINE bool InRange(const alist_target *t, alist_u32 begin, alist_u32 end,
+					   const alist_target &e, bool same_kind)
 	{
-		for (alist_u32 i = w.run_begin; i < w.idx; i++)
-			if (SameDevice(t[i], e) && Live(t[i]))
+		for (alist_u32 i = begin; i < end; i++)
+			if ((!same_kind || t[i].kind == e.kind) && t[i].sid == e.sid &&
+			    t[i].pasid == e.pasid && Live(t[i]))
 				return true;
 		return false;
 	}
@@ -238,10 +358,17 @@ template <class Emitter, class Sink>
 void Invalidate(const typename Emitter::Params &p, const InvRequest &req,
 		const alist_target *t, alist_u32 n, Sink &sink)
 {
-	InvPlan plan = Emitter::MakePlan(p, req);
+	InvPlan plan;
+
+	Emitter::MakePlan(p, req, &plan);
 	WalkState w;
 
 	w.Reset();
+	if (plan.all_one) {
+		while (!Batcher<Emitter>::template Run<true>(p, plan, req.ranges, t, n, w, sink))
+			;
+		return;
+	}
 	while (!Batcher<Emitter>::Run(p, plan, req.ranges, t, n, w, sink))
 		;
 }

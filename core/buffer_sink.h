@@ -17,15 +17,12 @@ public:
 	BufferSink(alist_cmd *buf, alist_u32 cap, alist_inv_chunk *chunk)
 		: buf_(buf), cap_(cap), n_(0), instance_(0), sync_(0), chunk_(chunk)
 	{
-		chunk_->nr_cmds = 0;
-		chunk_->instance = 0;
-		chunk_->sync = 0;
-		chunk_->done = 0;
 	}
 
 	/*
-	 * The chunk is kept in registers while the walk runs and written back
-	 * here (the caller reads it after the sink is gone).
+	 * The chunk is kept in registers while the walk runs and written here
+	 * (the caller sets ->done from the walk's result; it reads the chunk
+	 * after the sink is gone).
 	 */
 	~BufferSink()
 	{
@@ -44,6 +41,18 @@ public:
 		if (n == cap_ || (n && instance != instance_))
 			return false;
 		instance_ = instance;
+		buf_[n] = cmd;
+		n_ = n + 1;
+		return true;
+	}
+
+	/* Emit() when the chunk already has a command for this instance. */
+	bool EmitSame(const alist_cmd &cmd)
+	{
+		alist_u32 n = n_;
+
+		if (n == cap_)
+			return false;
 		buf_[n] = cmd;
 		n_ = n + 1;
 		return true;

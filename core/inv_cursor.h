@@ -46,23 +46,44 @@ public:
 	int Fill(const typename E::Params *p, const alist_target *t, alist_u32 n,
 		 alist_cmd *buf, alist_u32 cap, alist_inv_chunk *chunk)
 	{
-		if (!chunk || !buf || !cap || !p || (n && !t) || !E::ParamsValid(*p))
+		if (!chunk || !buf || !cap || !p || (n && !t))
 			return -ALIST_EINVAL;
-		if (format_ != F) {
-			/* First fill plans; a cursor never switches format. */
-			if (format_ != kNone)
+		if (ALIST_UNLIKELY(format_ != F)) {
+			/*
+			 * First fill plans; a cursor never switches format. The
+			 * unit parameters are validated here, once: every fill of
+			 * a walk takes the same @p (inv.h).
+			 */
+			if (format_ != kNone || !E::ParamsValid(*p))
 				return -ALIST_EINVAL;
 			format_ = F;
-			plan_ = E::MakePlan(*p, req_);
+			E::MakePlan(*p, req_, &plan_);
 		}
 
+		if (ALIST_LIKELY(plan_.all_one)) {
+			/* Its own sink: this one never escapes, so it is registers. */
+			BufferSink sink(buf, cap, chunk);
+
+			chunk->done = Batcher<E>::template Run<true>(*p, plan_, req_.ranges, t, n,
+								     walk_, sink);
+			return 0;
+		}
+		return FillGeneral<E>(p, t, n, buf, cap, chunk);
+	}
+
+private:
+	/* Plans with multi-command targets: out of line, off the common path. */
+	template <class E>
+	ALIST_NOINLINE int FillGeneral(const typename E::Params *p, const alist_target *t,
+				       alist_u32 n, alist_cmd *buf, alist_u32 cap,
+				       alist_inv_chunk *chunk)
+	{
 		BufferSink sink(buf, cap, chunk);
 
 		chunk->done = Batcher<E>::Run(*p, plan_, req_.ranges, t, n, walk_, sink);
 		return 0;
 	}
 
-private:
 	InvRequest req_;
 	InvPlan plan_;
 	WalkState walk_;

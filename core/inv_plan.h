@@ -41,7 +41,16 @@ struct InvPlan {
 	 */
 	alist_u64 tlb_addr;
 	alist_u32 tlb_dw0;
-	alist_u32 tlb_bits;
+	alist_u16 tlb_bits;
+	bool all_one;		/* every target is one command (tlb_whole or
+				 * tlb_one, and atc_full or atc_hull): the walk
+				 * needs no in-target position */
+	alist_u8 reserved;
+
+	void SetAllOne()
+	{
+		all_one = (tlb_whole || tlb_one) && (atc_full || atc_hull);
+	}
 };
 
 } // namespace alist

@@ -3,26 +3,7 @@
 
 namespace alist {
 
-void RangeSet::Clear()
-{
-	count_ = 0;
-	all_ = false;
-}
-
-void RangeSet::SetAll()
-{
-	count_ = 0;
-	all_ = true;
-}
-
-void RangeSet::AddBytes(alist_u64 start, alist_u64 last)
-{
-	if (start > last)
-		return;
-	AddPages(start >> kPageShift, last >> kPageShift);
-}
-
-void RangeSet::AddPages(alist_u64 first, alist_u64 last)
+void RangeSet::Merge(alist_u64 first, alist_u64 last)
 {
 	if (all_ || first > last)
 		return;

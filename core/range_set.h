@@ -29,12 +29,38 @@ public:
 		alist_u64 last;
 	};
 
-	void Clear();
+	void Clear()
+	{
+		count_ = 0;
+		all_ = false;
+	}
+
 	/* Add the inclusive byte range [start, last]; ignored if start > last. */
-	void AddBytes(alist_u64 start, alist_u64 last);
+	void AddBytes(alist_u64 start, alist_u64 last)
+	{
+		if (start > last)
+			return;
+		AddPages(start >> kPageShift, last >> kPageShift);
+	}
+
 	/* Add the inclusive page range [first, last], both <= kMaxPage. */
-	void AddPages(alist_u64 first, alist_u64 last);
-	void SetAll();
+	void AddPages(alist_u64 first, alist_u64 last)
+	{
+		if (!all_ && !count_ && first <= last && last <= kMaxPage) {
+			/* The first range of a request (an unmap adds just one). */
+			ranges_[0].first = first;
+			ranges_[0].last = last;
+			count_ = 1;
+			return;
+		}
+		Merge(first, last);
+	}
+
+	void SetAll()
+	{
+		count_ = 0;
+		all_ = true;
+	}
 
 	bool all() const { return all_; }
 	bool empty() const { return !all_ && count_ == 0; }
@@ -42,6 +68,9 @@ public:
 	const Range &operator[](unsigned i) const { return ranges_[i]; }
 
 private:
+	/* AddPages() into a non-empty set: merge, insert, or degrade. */
+	void Merge(alist_u64 first, alist_u64 last);
+
 	Range ranges_[kCapacity];
 	alist_u32 count_;
 	bool all_;

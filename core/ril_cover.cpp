@@ -5,20 +5,6 @@
 
 namespace alist {
 
-RilCover::Chunk RilCover::Next(alist_u64 n)
-{
-	unsigned scale = LowBit(n);
-
-	if (scale > kMaxScale) {
-		/* Over 2^31 granules: only reachable with a huge threshold. */
-		alist_u64 num = n >> kMaxScale;
-
-		return Chunk{kMaxScale,
-			     static_cast<unsigned>(num > kMaxNum ? kMaxNum : num)};
-	}
-	return Chunk{scale, static_cast<unsigned>((n >> scale) & 31)};
-}
-
 alist_u64 RilCover::Count(alist_u64 n, alist_u64 limit)
 {
 	alist_u64 count = 0;

@@ -12,6 +12,8 @@
 
 #include <alist/types.h>
 
+#include "bits.h"
+
 namespace alist {
 
 class RilCover {
@@ -24,8 +26,20 @@ public:
 		unsigned num; /* granules = num << scale, 1 <= num <= 32 */
 	};
 
-	/* The next command for @n > 0 granules left. */
-	static Chunk Next(alist_u64 n);
+	/* The next command for @n > 0 granules left (inline: per command). */
+	static Chunk Next(alist_u64 n)
+	{
+		unsigned scale = LowBit(n);
+
+		if (scale > kMaxScale) {
+			/* Over 2^31 granules: only reachable with a huge threshold. */
+			alist_u64 num = n >> kMaxScale;
+
+			return Chunk{kMaxScale,
+				     static_cast<unsigned>(num > kMaxNum ? kMaxNum : num)};
+		}
+		return Chunk{scale, static_cast<unsigned>((n >> scale) & 31)};
+	}
 	/* Commands to cover @n granules, capped at @limit + 1. */
 	static alist_u64 Count(alist_u64 n, alist_u64 limit);
 };

@@ -5,22 +5,35 @@ namespace alist {
 
 unsigned Smmuv3Emitter::Ttl(unsigned tg_lg2, unsigned granule_lg2)
 {
-	/* Each level resolves tg - 3 bits; the last level maps the granule. */
+	/*
+	 * Each level resolves tg - 3 bits; the last level maps the granule:
+	 * level 3 for a granule leaf, 2 and 1 for blocks one and two levels
+	 * up; 0 (no hint) for anything else. Compared, not divided: this runs
+	 * on every invalidation and a division costs tens of cycles.
+	 */
 	unsigned bits = tg_lg2 - 3;
 
-	if (granule_lg2 < tg_lg2 || (granule_lg2 - tg_lg2) % bits)
+	if (granule_lg2 < tg_lg2)
 		return 0;
 
-	unsigned up = (granule_lg2 - tg_lg2) / bits;
+	unsigned d = granule_lg2 - tg_lg2;
 
-	/* Level 3 for a granule leaf, 2 and 1 for blocks; 0 cannot be a leaf. */
-	return up <= 2 ? 3 - up : 0;
+	if (d == 0)
+		return 3;
+	if (d == bits)
+		return 2;
+	if (d == 2 * bits)
+		return 1;
+	return 0;
 }
 
-InvPlan Smmuv3Emitter::MakePlan(const Params &p, const InvRequest &req)
+void Smmuv3Emitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *out)
 {
 	const RangeSet &rs = req.ranges;
-	InvPlan plan{};
+	/* Written in place: a copy would reload what was just stored. */
+	InvPlan &plan = *out;
+
+	plan = InvPlan{};
 
 	plan.leaf = req.leaf;
 	if (p.ril) {
@@ -50,7 +63,7 @@ InvPlan Smmuv3Emitter::MakePlan(const Params &p, const InvRequest &req)
 		plan.tlb_whole = cost > p.max_tlbi_cmds;
 	}
 	AtcCover::Plan(rs, p.max_atc_cmds, &plan);
-	return plan;
+	plan.SetAllOne();
 }
 
 bool Smmuv3Emitter::PlanOne(const Params &p, alist_u64 first, alist_u64 last, InvPlan *plan)
@@ -78,7 +91,7 @@ bool Smmuv3Emitter::PlanOne(const Params &p, alist_u64 first, alist_u64 last, In
 	plan->tlb_one = true;
 	plan->tlb_addr = cur << plan->step_lg2;
 	plan->tlb_dw0 = static_cast<alist_u32>(Field(num, 16, 12) | Field(scale, 24, 20));
-	plan->tlb_bits = static_cast<alist_u32>((plan->leaf ? C::kLeaf : 0) | Field(ttl, 9, 8) |
+	plan->tlb_bits = static_cast<alist_u16>((plan->leaf ? C::kLeaf : 0) | Field(ttl, 9, 8) |
 						Field(tg, 11, 10));
 	return true;
 }

@@ -108,7 +108,7 @@ public:
 	{
 		return TgField(p.tg_lg2) != 0 && p.reserved == 0;
 	}
-	static InvPlan MakePlan(const Params &p, const InvRequest &req);
+	static void MakePlan(const Params &p, const InvRequest &req, InvPlan *plan);
 	/* RIL TTL for a leaf of 2^granule_lg2 bytes with a 2^tg_lg2 granule. */
 	static unsigned Ttl(unsigned tg_lg2, unsigned granule_lg2);
 	/*
@@ -140,17 +140,15 @@ public:
 	static bool NeedSyncBefore(alist_u8 kind, const InstanceFlags &f)
 	{
 		if (IsAtc(kind))
-			return f.tlbi;
-		return kind == ALIST_KIND_SMMU_S1_CLEAR && f.s2;
+			return f.tlbi();
+		return kind == ALIST_KIND_SMMU_S1_CLEAR && f.s2();
 	}
 
 	static void NoteEmitting(alist_u8 kind, InstanceFlags &f)
 	{
-		f.pending = true;
-		if (!IsAtc(kind))
-			f.tlbi = true;
-		if (kind == ALIST_KIND_SMMU_S2)
-			f.s2 = true;
+		f.Set(static_cast<alist_u8>(InstanceFlags::kPending |
+					    (IsAtc(kind) ? 0 : InstanceFlags::kTlbi) |
+					    (kind == ALIST_KIND_SMMU_S2 ? InstanceFlags::kS2 : 0)));
 	}
 
 	/*
@@ -163,6 +161,24 @@ public:
 		if (t[idx].kind != ALIST_KIND_SMMU_S1_CLEAR || !plan.tlb_whole)
 			return false;
 		return S2Precedes(t, idx);
+	}
+
+	/* AtcInv() split for a run of devices sharing one span: dword 1. */
+	struct AtcPre {
+		alist_u64 dw1;
+	};
+
+	static ALIST_ALWAYS_INLINE AtcPre AtcPrepare(const AtcCover::Block &b)
+	{
+		return AtcPre{AtcInv(0, ALIST_NO_PASID, b.base, b.order).w[1]};
+	}
+
+	static ALIST_ALWAYS_INLINE alist_cmd AtcCmd(const alist_target &t, const AtcPre &pre)
+	{
+		alist_cmd c = AtcInv(t.sid, t.pasid, 0, 0);
+
+		c.w[1] = pre.dw1;
+		return c;
 	}
 
 	/*

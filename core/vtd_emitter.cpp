@@ -3,12 +3,38 @@
 
 namespace alist {
 
-InvPlan VtdEmitter::MakePlan(const Params &p, const InvRequest &req)
+void VtdEmitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *out)
 {
 	const RangeSet &rs = req.ranges;
-	InvPlan plan{};
+	/* Written in place: a copy would reload what was just stored. */
+	InvPlan &plan = *out;
+
+	plan = InvPlan{};
 
 	plan.leaf = req.leaf;
+	if (rs.size() == 1 && p.psi && p.max_iotlb_cmds && p.max_devtlb_cmds) {
+		/*
+		 * The common case, decided in a few instructions: one aligned
+		 * power-of-two block (a gathered unmap of an aligned size) that
+		 * one PSI names: one descriptor per tag and one per device TLB,
+		 * both the block itself. The general path below reaches the
+		 * same plan for it, step by step.
+		 */
+		alist_u64 first = rs[0].first, last = rs[0].last;
+		unsigned order = BlockCover::HullOrder(first, last);
+
+		if (last - first == LowMask(order) && !(first & LowMask(order)) &&
+		    order <= MaxAm(p)) {
+			plan.tlb_one = true;
+			plan.tlb_addr = first << 12;
+			plan.tlb_bits = static_cast<alist_u16>(PageQw1(0, order, req.leaf));
+			plan.atc_hull = true;
+			plan.hull_order = static_cast<alist_u8>(order);
+			plan.hull_base = first;
+			plan.SetAllOne();
+			return;
+		}
+	}
 	if (rs.all() || !p.psi) {
 		plan.tlb_whole = true;
 	} else if (rs.size() == 1 && p.max_iotlb_cmds &&
@@ -23,7 +49,7 @@ InvPlan VtdEmitter::MakePlan(const Params &p, const InvRequest &req)
 
 		plan.tlb_one = true;
 		plan.tlb_addr = rs[0].first << 12;
-		plan.tlb_bits = static_cast<alist_u32>(PageQw1(0, am, req.leaf));
+		plan.tlb_bits = static_cast<alist_u16>(PageQw1(0, am, req.leaf));
 	} else {
 		/* Cost per tag: the exact cover's descriptors. */
 		alist_u64 cost = 0;
@@ -34,7 +60,7 @@ InvPlan VtdEmitter::MakePlan(const Params &p, const InvRequest &req)
 		plan.tlb_whole = cost > p.max_iotlb_cmds;
 	}
 	AtcCover::Plan(rs, p.max_devtlb_cmds, &plan);
-	return plan;
+	plan.SetAllOne();
 }
 
 } // namespace alist

@@ -124,7 +124,7 @@ public:
 
 	/* AM is a 6-bit field. */
 	static bool ParamsValid(const Params &p) { return p.mamv < 64; }
-	static InvPlan MakePlan(const Params &p, const InvRequest &req);
+	static void MakePlan(const Params &p, const InvRequest &req, InvPlan *plan);
 
 	static bool KindValid(alist_u8 kind)
 	{
@@ -149,10 +149,45 @@ public:
 
 	/* In-order QI: nothing inside an instance needs a wait. */
 	static bool NeedSyncBefore(alist_u8, const InstanceFlags &) { return false; }
-	static void NoteEmitting(alist_u8, InstanceFlags &f) { f.pending = true; }
+	static void NoteEmitting(alist_u8, InstanceFlags &f) { f.Set(InstanceFlags::kPending); }
 	static bool Covered(const InvPlan &, const alist_target *, alist_u32)
 	{
 		return false;
+	}
+
+	/*
+	 * DevTlb() split for a run of devices sharing one span: the address
+	 * quadword of both descriptor types, computed once.
+	 */
+	struct AtcPre {
+		alist_u64 qw1;		/* type 3 (S in bit 0) */
+		alist_u64 qw1_pasid;	/* type 8 (S in bit 11) */
+	};
+
+	static ALIST_ALWAYS_INLINE AtcPre AtcPrepare(const AtcCover::Block &b)
+	{
+		alist_cmd c3, c8;
+		alist_target t{};
+
+		c3 = DevTlb(t, b.base, b.order);
+		t.pasid = 1;
+		c8 = DevTlb(t, b.base, b.order);
+		return AtcPre{c3.w[1], c8.w[1]};
+	}
+
+	/* DevTlb(@t, span) with the span's quadword from AtcPrepare(). */
+	static ALIST_ALWAYS_INLINE alist_cmd AtcCmd(const alist_target &t, const AtcPre &pre)
+	{
+		alist_u64 qdep = t.atc_qdep >= 32 ? 0 : t.atc_qdep;
+		alist_u64 pfsid = Field(t.pfsid, 3, 0) << 12 |
+				  Field(t.pfsid >> 4, 11, 0) << 52;
+
+		if (t.pasid == ALIST_NO_PASID)
+			return alist_cmd{{kTypeDevTlb | pfsid | Field(qdep, 20, 16) |
+					  Field(t.sid, 47, 32), pre.qw1, 0, 0}};
+		return alist_cmd{{kTypePasidDevTlb | Field(qdep, 8, 4) | pfsid |
+				  Field(t.sid, 31, 16) | Field(t.pasid, 51, 32),
+				  pre.qw1_pasid, 0, 0}};
 	}
 
 	/*

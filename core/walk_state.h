@@ -18,18 +18,23 @@ struct EmitPos {
 	bool started;		/* pre-checks done, commands in progress */
 };
 
-/* What the current instance has queued since its last sync. */
+/*
+ * What the current instance has queued since its last sync. One byte,
+ * read and written whole (a wider load of narrower stores still in the
+ * store buffer would stall the next fill).
+ */
 struct InstanceFlags {
-	bool pending;		/* any command: a sync must end the instance */
-	bool tlbi;		/* an IOTLB command (SMMUv3: before ATC_INV) */
-	bool s2;		/* a stage-2 command (SMMUv3: before S1 clear) */
+	static constexpr alist_u8 kPending = 1 << 0;	/* a sync must end the instance */
+	static constexpr alist_u8 kTlbi = 1 << 1;	/* an IOTLB command (SMMUv3: before ATC_INV) */
+	static constexpr alist_u8 kS2 = 1 << 2;		/* a stage-2 command (SMMUv3: before S1 clear) */
 
-	void Clear()
-	{
-		pending = false;
-		tlbi = false;
-		s2 = false;
-	}
+	alist_u8 bits;
+
+	bool pending() const { return bits & kPending; }
+	bool tlbi() const { return bits & kTlbi; }
+	bool s2() const { return bits & kS2; }
+	void Set(alist_u8 b) { bits = static_cast<alist_u8>(bits | b); }
+	void Clear() { bits = 0; }
 };
 
 struct WalkState {

@@ -150,9 +150,15 @@ void Paired(benchmark::State &st, const CaseDef *def)
 		st.counters[n + "_ratio"] = Median(r);
 		st.counters[n + "_cmds"] = shots[b].cmds;
 		st.counters[n + "_syncs"] = shots[b].syncs;
-		/* 1: same commands in the same order (syncs aside); -1: too many to keep. */
+		/*
+		 * 1: the same commands in the same order (syncs aside); 0: not;
+		 * -1: not comparable (too many to keep, or by design a different
+		 * number of commands, e.g. one per user entry).
+		 */
 		st.counters[n + "_same_cmds"] =
-			shots[0].fits && shots[b].fits ? shots[0].words == shots[b].words : -1;
+			shots[0].fits && shots[b].fits && shots[0].cmds == shots[b].cmds
+				? shots[0].words == shots[b].words
+				: -1;
 		auto bi = g_icount.find(def->name + "|" + n);
 		if (oi != g_icount.end() && bi != g_icount.end()) {
 			st.counters[n + "_instr"] = bi->second;
@@ -275,7 +281,8 @@ double Get(const Collector::Row &r, const std::string &k, double dflt = NAN)
 
 struct Stats {
 	std::vector<double> t, i;	/* time and instruction ratios */
-	std::vector<std::string> slower;
+	std::vector<std::string> slower;	/* time ratio >= 1 */
+	unsigned more_instr = 0;		/* instruction ratio >= 1 */
 };
 
 void PrintStats(const char *what, const std::string &key, const Stats &s)
@@ -332,8 +339,10 @@ void PrintTable(const Collector &col)
 				if (!std::isnan(ir))
 					s->i.push_back(ir);
 			}
-			if (d.n >= 4 && (tr >= 1 || (!std::isnan(ir) && ir >= 1)))
+			if (d.n >= 4 && tr >= 1)
 				big[key].slower.push_back(d.name);
+			if (d.n >= 4 && !std::isnan(ir) && ir >= 1)
+				big[key].more_instr++;
 		}
 	}
 
@@ -343,15 +352,22 @@ void PrintTable(const Collector &col)
 	for (auto &kv : all)
 		PrintStats("all", kv.first, kv.second);
 	bool any = false;
-	for (auto &kv : big)
+	for (auto &kv : big) {
 		for (auto &n : kv.second.slower) {
-			std::printf("  NOT FASTER (N>=4): %s vs %s\n", n.c_str(),
-				    kv.first.substr(kv.first.rfind(' ') + 1).c_str());
+			std::printf("  NOT FASTER (time, N>=4): %s vs %s (t_ratio %.3f)\n",
+				    n.c_str(), kv.first.substr(kv.first.rfind(' ') + 1).c_str(),
+				    Get(*col.Find(n), kv.first.substr(kv.first.rfind(' ') + 1) +
+							      "_ratio"));
 			any = true;
 		}
+		if (kv.second.more_instr)
+			std::printf("  %s: ours executes more instructions on %u of %zu N>=4 "
+				    "cases\n", kv.first.c_str(), kv.second.more_instr,
+				    kv.second.t.size());
+	}
 	if (!any)
-		std::printf("  ours is faster than every baseline on every case with N >= 4 "
-			    "(time and instructions)\n");
+		std::printf("  ours is faster (time) than every baseline on every case with "
+			    "N >= 4\n");
 
 	std::printf("\n%-44s %10s %14s\n", "readers", "ns/walk", "writer ops/s");
 	for (auto &kv : col.rows())

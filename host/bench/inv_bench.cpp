@@ -452,11 +452,12 @@ void ReadersOurs(benchmark::State &st)
 	static std::atomic<bool> stop;
 	static std::atomic<unsigned long> writes;
 	static std::thread writer;
+	static std::vector<alist_target> t;
 	bool with_writer = st.range(0);
 
 	if (st.thread_index() == 0) {
 		list = alist_list_alloc();
-		auto t = Targets(true, 16, 2, true);
+		t = Targets(true, 16, 2, true);
 		for (auto &x : t)
 			x.users = 0;
 		alist_txn *txn;
@@ -495,13 +496,13 @@ void ReadersOurs(benchmark::State &st)
 	for (auto _ : st) {
 		const alist_view *v = alist_list_read_begin(list);
 		unsigned n = 0;
-		const alist_target *t = alist_view_entries(v, &n);
+		const alist_target *e = alist_view_entries(v, &n);
 		alist_inv_cursor cur;
 		alist_inv_chunk ch;
 		alist_inv_cursor_init(&cur, ALIST_INV_LEAF, 12);
 		alist_inv_cursor_add_range(&cur, kStart, kLast);
 		do {
-			alist_vtd_inv_fill(&cur, &kVtd, t, n, buf, kBuf, &ch);
+			alist_vtd_inv_fill(&cur, &kVtd, e, n, buf, kBuf, &ch);
 			q->Submit(buf, ch.nr_cmds, ch.instance, ch.sync);
 		} while (!ch.done);
 		alist_list_read_end();
@@ -515,6 +516,9 @@ void ReadersOurs(benchmark::State &st)
 			writer.join();
 		st.counters["writer_ops"] = benchmark::Counter(
 			static_cast<double>(writes.load()), benchmark::Counter::kIsRate);
+		alist_lock();
+		alist_list_detach(list, t.data(), t.size());
+		alist_unlock();
 		alist_list_free(list);
 	}
 }

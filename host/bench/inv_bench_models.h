@@ -39,7 +39,8 @@
  *   arm_smmu_cmdq_batch_add() (supports_cmd / force-sync / full checks)
  *   and arm_smmu_cmdq_build_cmd() (memset, opcode switch, FIELD_PREP per
  *   field) into a 64-command on-stack batch, submitted without a sync when
- *   full and with one at arm_smmu_invs_end_batch() boundaries. The one
+ *   full and with one at arm_smmu_invs_end_batch() boundaries; the batch is
+ *   zero-initialised per call (`struct arm_smmu_cmdq_batch cmds = {}`). The one
  *   deliberate difference from upstream is the dispatch: upstream switches
  *   on inv->type; this model calls one function pointer per entry (the
  *   issue's baseline (b)). Without retpolines, as here, an indirect call
@@ -51,7 +52,9 @@
  *   builders as SpinList into a 16-descriptor qi_batch, submitted without
  *   a wait when full and with one at each unit change and at the end.
  * Batch63 (vSMMU, arm_vsmmu_cache_invalidate): kzalloc of the whole array,
- *   one copy of it, per command the 7.3 validator (opcode switch, allowed
+ *   one copy of it (user copies and allocations of every model go through
+ *   the same environment calls as the core's: alist_env_copy_from_user(),
+ *   alist_env_alloc()), per command the 7.3 validator (opcode switch, allowed
  *   fields, range checks) and the VMID rewrite, and an issue with CMD_SYNC
  *   every 63 commands and at the end.
  */
@@ -63,6 +66,7 @@
 #include <cstring>
 #include <vector>
 
+#include <alist/env.h>
 #include <alist/inv.h>
 #include <alist/target.h>
 #include <alist/user_array.h>
@@ -391,7 +395,9 @@ public:
 		unsigned users;
 	};
 
-	explicit SpinList(bool use_piotlb) : use_piotlb_(use_piotlb) {}
+	/* @first_stage: a first-stage (or nested) domain: PASID-IOTLB. */
+	explicit SpinList(bool first_stage)
+		: type_(first_stage ? kNested : kPaging), fs_paging_(false) {}
 	~SpinList()
 	{
 		while (head_) {
@@ -425,9 +431,15 @@ public:
 						  VtdQueue &q)
 	{
 		unsigned mask;
-		alist_u64 addr = vtd::PsiAlignedAddress(start, end, &mask);
+		alist_u64 addr;
 		const vtd::Iommu *iommu = nullptr;
 
+		if (start == 0 && end == ~0ull) {
+			addr = 0;
+			mask = vtd::kMaxAgawPfnWidth;
+		} else {
+			addr = vtd::PsiAlignedAddress(start, end, &mask);
+		}
 		lock_.Lock();
 		for (Tag *tag = head_; tag; tag = tag->next) {
 			if (iommu && iommu != tag->iommu)
@@ -435,7 +447,7 @@ public:
 			iommu = tag->iommu;
 			switch (tag->type) {
 			case kIotlb:
-				batch_.FlushIotlb(use_piotlb_, iommu, tag->domain_id, tag->pasid,
+				batch_.FlushIotlb(UsePiotlb(), iommu, tag->domain_id, tag->pasid,
 						  addr, mask, ih, q);
 				break;
 			case kDevTlb:
@@ -465,8 +477,12 @@ public:
 				ret = -22;
 				break;
 			}
-			memcpy(&e, static_cast<const char *>(a->uptr) + index * a->entry_len,
-			       sizeof(e));
+			if (alist_env_copy_from_user(&e, static_cast<const char *>(a->uptr) +
+							      index * a->entry_len,
+						     sizeof(e))) {
+				ret = -14;
+				break;
+			}
 			if ((e.flags & ~ALIST_VTD_S1_INV_LEAF) || e.reserved) {
 				ret = -95;
 				break;
@@ -485,7 +501,13 @@ out:
 	}
 
 private:
-	bool use_piotlb_;
+	enum DomainType { kPaging, kSva, kNested };
+
+	/* intel_domain_use_piotlb(), read per IOTLB tag. */
+	bool UsePiotlb() const { return type_ == kSva || type_ == kNested || fs_paging_; }
+
+	DomainType type_;
+	bool fs_paging_;
 	SpinLock lock_;
 	Tag *head_ = nullptr;
 	vtd::Batcher<true> batch_;
@@ -804,11 +826,10 @@ inline bool FnLive(const FnEntry &e)
 /* __arm_smmu_domain_inv_range() with function-pointer dispatch. */
 inline void FnWalkSmmu(const FnArray &invs, const FnReq &r, SmmuQueue &q)
 {
-	smmu::Batch cmds;
+	smmu::Batch cmds = {};	/* upstream zero-initialises the 1 KiB batch */
 	const FnEntry *cur = invs.inv.data();
 	const FnEntry *end = cur + __atomic_load_n(&invs.num_invs, __ATOMIC_RELAXED);
 
-	cmds.num = 0;
 	for (; cur != end; cur++)
 		if (FnLive(*cur))
 			break;
@@ -881,7 +902,10 @@ __attribute__((noinline)) inline void FnInvRangeVtd(std::atomic<FnArray *> &slot
 {
 	FnReq r{start, end_incl - start + 1, 4096, ih, 0, 0};
 
-	r.psi_addr = vtd::PsiAlignedAddress(start, end_incl, &r.psi_mask);
+	if (start == 0 && end_incl == ~0ull)
+		r.psi_mask = vtd::kMaxAgawPfnWidth;
+	else
+		r.psi_addr = vtd::PsiAlignedAddress(start, end_incl, &r.psi_mask);
 	std::atomic_thread_fence(std::memory_order_seq_cst);
 	FnArray *invs = slot.load(std::memory_order_acquire);
 	smmu::Batch unused;
@@ -974,16 +998,28 @@ __attribute__((noinline)) inline int Batch63Invalidate(const Vsmmu &v, alist_use
 
 	if (!a->entry_num)
 		return -22;
-	/* kzalloc_objs + iommu_copy_struct_from_full_user_array() */
-	Cmd *cmds = static_cast<Cmd *>(calloc(a->entry_num, sizeof(Cmd)));
+	/*
+	 * kzalloc_objs + iommu_copy_struct_from_full_user_array(), through
+	 * the same environment calls the core uses (allocation, user copy).
+	 */
+	Cmd *cmds = static_cast<Cmd *>(alist_env_alloc(a->entry_num * sizeof(Cmd)));
 	if (!cmds)
 		return -12;
+	memset(cmds, 0, a->entry_num * sizeof(Cmd));
 	if (a->entry_len == sizeof(Cmd)) {
-		memcpy(cmds, a->uptr, a->entry_num * sizeof(Cmd));
+		if (alist_env_copy_from_user(cmds, a->uptr, a->entry_num * sizeof(Cmd))) {
+			alist_env_free(cmds);
+			return -14;
+		}
 	} else {
 		for (unsigned i = 0; i < a->entry_num; i++)
-			memcpy(&cmds[i], static_cast<const char *>(a->uptr) + i * a->entry_len,
-			       sizeof(Cmd));
+			if (alist_env_copy_from_user(&cmds[i],
+						     static_cast<const char *>(a->uptr) +
+							     i * a->entry_len,
+						     sizeof(Cmd))) {
+				alist_env_free(cmds);
+				return -14;
+			}
 	}
 	cur = cmds;
 	end = cmds + a->entry_num;
@@ -1001,7 +1037,7 @@ __attribute__((noinline)) inline int Batch63Invalidate(const Vsmmu &v, alist_use
 	}
 out:
 	a->entry_num = static_cast<alist_u32>(cur - cmds);
-	free(cmds);
+	alist_env_free(cmds);
 	return ret;
 }
 
