@@ -34,6 +34,7 @@
 #include <alist/inv.h>
 #include <alist/user_array.h>
 
+#include "bits.h"
 #include "smmuv3_cmd.h"
 #include "user_array_reader.h"
 
@@ -65,49 +66,78 @@ public:
 						      &err_code_);
 	}
 
-	/* Emit the valid prefix; false when the sink paused, true when done. */
+	/*
+	 * Emit the valid prefix; false when the sink paused, true when done.
+	 * The walk state is copied into locals for the loop and written back
+	 * once on the way out: the members live in the caller's opaque buffer,
+	 * which the compiler must otherwise reload and store per command.
+	 */
 	template <class Sink>
-	bool Run(Sink &sink)
+	ALIST_ALWAYS_INLINE bool Run(Sink &sink)
 	{
-		/* 16 commands (256 bytes) of stack; refilled per call. */
-		ChunkedReader<alist_smmuv3_user_cmd, 16> reader;
+		/*
+		 * 16 commands (256 bytes) of stack, refilled per call with one
+		 * bulk copy; the window bounds are locals so they stay in
+		 * registers (ChunkedReader's would be reloaded per command).
+		 */
+		alist_smmuv3_user_cmd win[kWindow];
+		alist_u32 base = 0, avail = 0;
+		const alist_user_array &a = *array_;
+		const alist_u32 num = a.entry_num, instance = instance_;
+		alist_u32 index = index_;
+		alist_u64 cmd[2] = {pending_[0], pending_[1]};
+		bool have = has_pending_, atc = pending_atc_;
+		bool ordered = ordered_, queued = pending_sync_;
+		int error = error_;
 
 		if (done_)
 			return true;
-		for (;;) {
-			if (!has_pending_) {
-				if (error_ || index_ >= array_->entry_num)
-					break;
+		/* A command a paused call translated but could not queue. */
+		if (have) {
+			if (!Put(sink, instance, cmd, atc, &ordered, &queued))
+				goto paused;
+			have = false;
+			index++;
+		}
+		while (!error && index < num) {
+			if (index - base >= avail) {
+				alist_u32 left = num - index;
 
-				alist_smmuv3_user_cmd in;
+				base = index;
+				avail = UserArrayReader::ReadBulk(a, index, win, sizeof(win[0]),
+								  left < kWindow ? left : kWindow);
+			}
 
-				error_ = reader.Get(*array_, index_, &in, &err_code_);
-				if (!error_)
-					error_ = Translate(in, pending_, &pending_atc_,
-							   &err_code_);
-				if (error_)
+			const alist_smmuv3_user_cmd *in = &win[index - base];
+			alist_smmuv3_user_cmd one;
+
+			if (ALIST_UNLIKELY(index - base >= avail)) {
+				/* Another layout or a fault: entry by entry. */
+				error = UserArrayReader::Read(a, index, &one, sizeof(one),
+							      &err_code_);
+				if (error)
 					break;
-				has_pending_ = true;
+				in = &one;
 			}
-			if (pending_atc_ && ordered_) {
-				ordered_ = false;
-				pending_sync_ = false;
-				if (!sink.Sync(instance_))
-					return false;
+			error = Translate(*in, cmd, &atc, &err_code_);
+			if (error)
+				break;
+			if (!Put(sink, instance, cmd, atc, &ordered, &queued)) {
+				have = true;
+				goto paused;
 			}
-			if (!sink.Emit(instance_, Cmd(pending_)))
-				return false;
-			has_pending_ = false;
-			pending_sync_ = true;
-			ordered_ = ordered_ || !pending_atc_;
-			index_++;
+			index++;
 		}
 		done_ = true;
-		if (pending_sync_) {
-			pending_sync_ = false;
-			sink.Sync(instance_);
+		if (queued) {
+			queued = false;
+			sink.Sync(instance);
 		}
+		Save(index, cmd, have, atc, ordered, queued, error);
 		return true;
+paused:
+		Save(index, cmd, have, atc, ordered, queued, error);
+		return false;
 	}
 
 	/* Report entries handled and the error code; return the errno. */
@@ -197,6 +227,8 @@ public:
 	}
 
 private:
+	static constexpr alist_u32 kWindow = 16;
+
 	static int Fail(alist_u32 *err, alist_u32 code)
 	{
 		*err = code;
@@ -217,9 +249,39 @@ private:
 		return 0;
 	}
 
-	static alist_cmd Cmd(const alist_u64 w[2])
+	/*
+	 * Queue one translated command, after the sync an ATC_INV needs behind
+	 * a TLBI/CFGI. False when the sink paused (the sync, if any, is done).
+	 */
+	template <class Sink>
+	static ALIST_ALWAYS_INLINE bool Put(Sink &sink, alist_u32 instance,
+					    const alist_u64 cmd[2], bool atc,
+					    bool *ordered, bool *queued)
 	{
-		return alist_cmd{{w[0], w[1], 0, 0}};
+		if (atc && *ordered) {
+			*ordered = false;
+			*queued = false;
+			if (!sink.Sync(instance))
+				return false;
+		}
+		if (!sink.Emit(instance, alist_cmd{{cmd[0], cmd[1], 0, 0}}))
+			return false;
+		*queued = true;
+		*ordered = *ordered || !atc;
+		return true;
+	}
+
+	void Save(alist_u32 index, const alist_u64 cmd[2], bool have, bool atc,
+		  bool ordered, bool queued, int error)
+	{
+		index_ = index;
+		pending_[0] = cmd[0];
+		pending_[1] = cmd[1];
+		has_pending_ = have;
+		pending_atc_ = atc;
+		ordered_ = ordered;
+		pending_sync_ = queued;
+		error_ = error;
 	}
 
 	alist_user_array *array_;

@@ -6,6 +6,7 @@
 #include <alist/env.h>
 #include <alist/errno.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <pthread.h>
@@ -21,6 +22,13 @@ struct FaultRange {
 };
 pthread_mutex_t g_fault_lock = PTHREAD_MUTEX_INITIALIZER;
 FaultRange g_faults[alist_host::kMaxUserFaults];
+/*
+ * Ranges in use. Written under g_fault_lock; read without it so the common
+ * case (no test has a faulting range) costs one load instead of the lock
+ * and the scan. A scope that ends races with a copy either way; one that
+ * began before the copy in any order the caller can observe is seen.
+ */
+std::atomic<int> g_fault_count{0};
 
 /* Offset of the first faulting byte of [p, p + n), or n if none. */
 std::size_t FirstFault(const void *p, std::size_t n)
@@ -31,6 +39,8 @@ std::size_t FirstFault(const void *p, std::size_t n)
 
 	if (!p)
 		return 0;
+	if (g_fault_count.load(std::memory_order_acquire) == 0)
+		return n;
 	pthread_mutex_lock(&g_fault_lock);
 	for (const FaultRange &f : g_faults) {
 		if (!f.used || f.end <= b || f.begin >= e)
@@ -84,6 +94,7 @@ ScopedUserFault::ScopedUserFault(const void *p, std::size_t n) : slot_(-1)
 	for (int i = 0; i < kMaxUserFaults; i++) {
 		if (!g_faults[i].used) {
 			g_faults[i] = FaultRange{b, b + n, true};
+			g_fault_count.fetch_add(1, std::memory_order_release);
 			slot_ = i;
 			break;
 		}
@@ -99,6 +110,7 @@ ScopedUserFault::~ScopedUserFault()
 		return;
 	pthread_mutex_lock(&g_fault_lock);
 	g_faults[slot_].used = false;
+	g_fault_count.fetch_sub(1, std::memory_order_release);
 	pthread_mutex_unlock(&g_fault_lock);
 }
 
