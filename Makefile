@@ -65,6 +65,7 @@ host-tests:
 bench:
 	scripts/install-deps.sh
 	$(MAKE) -C host bench
+	cp build/host/bench.json build/bench.json
 	scripts/bench-guest.sh
 
 check:
