@@ -36,7 +36,7 @@ all: modules
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(kbuild-arch) $(kbuild-cross) modules
-	scripts/check-cxx-module.py $(wildcard $(CURDIR)/*.ko)
+	scripts/check-cxx-module.py $(CURDIR)/*.ko
 
 modules_install:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(kbuild-arch) $(kbuild-cross) modules_install
@@ -71,9 +71,13 @@ bench:
 check:
 	scripts/check.sh
 
+# Also what an in-tree `make KDIR=...` left in every source directory.
 clean:
 	rm -rf build
-	rm -f *.ko *.o *.mod *.mod.c modules.order Module.symvers .*.cmd
+	find . -path ./build -prune -o -path ./.git -prune -o -type f \( \
+		-name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+		-o -name '.*.cmd' -o -name '*.d' -o -name modules.order \
+		-o -name Module.symvers \) -print | xargs -r rm -f
 
 help:
 	@sed -n '3,24p' Makefile
