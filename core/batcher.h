@@ -94,29 +94,22 @@ public:
 
 private:
 	/*
-	 * The walk keeps WalkState's fields in locals (registers) and writes
-	 * them back on every exit; only the in-target position lives in
-	 * memory (EmitTarget() resumes from it).
+	 * The walk works on the WalkState in place (the names below are
+	 * references to its fields): a resumed fill of the C API typically
+	 * handles one or two targets before the next sync ends its chunk, and
+	 * copying the state into locals and back on every call cost more than
+	 * it saved. The long runs (device TLBs of one tag) keep their own
+	 * locals in the specialised loop.
 	 */
 	template <bool kAllOne, class Sink>
 	static ALIST_ALWAYS_INLINE bool Walk(const Params &p, const InvPlan &plan, const RangeSet &rs,
 			 const alist_target *t, alist_u32 n, WalkState &w, Sink &sink)
 	{
-		alist_u32 idx = w.idx, prev = w.prev, run_begin = w.run_begin;
-		alist_u32 atc_begin = w.atc_begin, atc_end = w.atc_end;
-		alist_u32 instance = w.instance;
-		bool have_instance = w.have_instance;
-		InstanceFlags flags = w.flags;
-		auto save = [&]() {
-			w.idx = idx;
-			w.prev = prev;
-			w.run_begin = run_begin;
-			w.atc_begin = atc_begin;
-			w.atc_end = atc_end;
-			w.instance = instance;
-			w.have_instance = have_instance;
-			w.flags = flags;
-		};
+		alist_u32 &idx = w.idx, &prev = w.prev, &run_begin = w.run_begin;
+		alist_u32 &atc_begin = w.atc_begin, &atc_end = w.atc_end;
+		alist_u32 &instance = w.instance;
+		bool &have_instance = w.have_instance;
+		InstanceFlags &flags = w.flags;
 
 		for (; idx < n; idx++) {
 			const alist_target &e = t[idx];
@@ -128,10 +121,8 @@ private:
 				 * commands are left.
 				 */
 				if constexpr (!kAllOne) {
-					if (!Emitter::EmitTarget(p, plan, rs, e, w.pos, sink)) {
-						save();
+					if (!Emitter::EmitTarget(p, plan, rs, e, w.pos, sink))
 						return false;
-					}
 					w.pos.started = false;
 					continue;
 				}
@@ -153,10 +144,8 @@ private:
 					prev = WalkState::kNone;
 					run_begin = WalkState::kNone;
 					atc_begin = WalkState::kNone;
-					if (sync && !sink.Sync(done_instance)) {
-						save();
+					if (sync && !sink.Sync(done_instance))
 						return false;
-					}
 				}
 				if (ALIST_UNLIKELY(!Emitter::KindValid(e.kind))) {
 					WarnKind();
@@ -185,7 +174,6 @@ private:
 					 * fill only emits it (the sync is queued first).
 					 */
 					w.pos = EmitPos{RangeWalk::kUnset, 0, true};
-					save();
 					return false;
 				}
 			}
@@ -200,7 +188,6 @@ private:
 			if (Emitter::One(p, plan, e, &c)) {
 				if (ALIST_UNLIKELY(!sink.Emit(e.instance, c))) {
 					w.pos = EmitPos{RangeWalk::kUnset, 0, true};
-					save();
 					return false;
 				}
 				if (e.kind != ALIST_KIND_ATC || idx + 1 >= n ||
@@ -245,7 +232,6 @@ private:
 				if (ALIST_UNLIKELY(paused)) {
 					idx = last;
 					w.pos = EmitPos{RangeWalk::kUnset, 0, true};
-					save();
 					return false;
 				}
 				/* Resume at the first target past the run (read once). */
@@ -258,10 +244,8 @@ private:
 				continue;
 			} else {
 				w.pos = EmitPos{RangeWalk::kUnset, 0, true};
-				if (!Emitter::EmitTarget(p, plan, rs, e, w.pos, sink)) {
-					save();
+				if (!Emitter::EmitTarget(p, plan, rs, e, w.pos, sink))
 					return false;
-				}
 				w.pos.started = false;
 			}
 		}
@@ -270,7 +254,6 @@ private:
 			flags.Clear();
 			sink.Sync(instance);
 		}
-		save();
 		return true;
 	}
 
