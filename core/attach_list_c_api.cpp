@@ -8,6 +8,7 @@
 #include <alist/lock.h>
 
 #include "attach_list.h"
+#include "target_order.h"
 #include "list_view.h"
 #include "nest_link.h"
 #include "nest_rules.h"
@@ -147,6 +148,27 @@ int alist_nest_derive(const struct alist_target *nested, unsigned int n,
 		for (alist_u32 j = 0; alist::NestRules::Derive(nested[i], j, &parent[count]); j++)
 			count++;
 	return count;
+}
+
+unsigned int alist_targets_left(const struct alist_target *reported, unsigned int n,
+				struct alist_target *out)
+{
+	unsigned int m = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (reported[i].users)
+			continue;
+		/* Insertion sort: a device contributes a handful of targets. */
+		unsigned int j = m++;
+
+		while (j && alist::TargetOrder::Less(reported[i], out[j - 1])) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = reported[i];
+		out[j].users = 1;
+	}
+	return m;
 }
 
 void alist_list_compact(struct alist_list *list)

@@ -26,6 +26,7 @@ EXPORT_SYMBOL_NS_GPL(alist_list_abort_attach, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_list_detach, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_nest_detach, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_nest_derive, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_targets_left, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_list_compact, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_list_count, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_list_read_begin, "IOMMU_ALIST");

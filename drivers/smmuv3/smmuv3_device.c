@@ -39,18 +39,6 @@ struct smmuv3_attach {
 	struct alist_list *parent_list;
 };
 
-static void smmuv3_leave_flush(struct smmuv3_device *smmu, const struct alist_target *t,
-			       unsigned int n)
-{
-	struct alist_target left[2 * SMMUV3_MAX_TARGETS];
-	unsigned int i, nr = 0;
-
-	for (i = 0; i < n && nr < ARRAY_SIZE(left); i++)
-		if (!t[i].users)
-			left[nr++] = t[i];
-	smmuv3_flush_targets(smmu, left, nr);
-}
-
 /* Drop the master from the lists of its current domain. */
 static void smmuv3_master_leave(struct smmuv3_master *master)
 {
@@ -63,11 +51,11 @@ static void smmuv3_master_leave(struct smmuv3_master *master)
 	if (master->parent_list) {
 		nr = alist_nest_detach(master->list, master->parent_list, master->targets,
 				       master->num_targets, report);
-		smmuv3_leave_flush(master->smmu, report, nr);
+		smmuv3_flush_targets(master->smmu, report, nr);
 	} else {
 		alist_list_detach(master->list, master->targets, master->num_targets);
 	}
-	smmuv3_leave_flush(master->smmu, master->targets, master->num_targets);
+	smmuv3_flush_targets(master->smmu, master->targets, master->num_targets);
 	master->num_targets = 0;
 	master->list = NULL;
 	master->parent_list = NULL;

@@ -171,8 +171,9 @@ int smmuv3_inv_all(struct smmuv3_domain *d)
 /**
  * smmuv3_flush_targets() - leave the caches of some targets clean
  * @smmu: the SMMU of every target
- * @t: targets that left an attach list (any users value)
- * @n: number of targets, in key order
+ * @t: targets as a detach reported them: those with users == 0 left their
+ *	attach list and are flushed, the others are still in use and are not
+ * @n: number of targets
  *
  * Every tag is invalidated whole (TLBI_NH_ASID, TLBI_S12_VMALL,
  * TLBI_NH_ALL, ATC_INV of everything), followed by a CMD_SYNC.
@@ -182,21 +183,17 @@ int smmuv3_inv_all(struct smmuv3_domain *d)
 VISIBLE_IF_KUNIT void smmuv3_flush_targets(struct smmuv3_device *smmu,
 					   const struct alist_target *t, unsigned int n)
 {
-	struct alist_target live[2 * SMMUV3_MAX_TARGETS];
+	struct alist_target left[2 * SMMUV3_MAX_TARGETS];
 	struct alist_inv_cursor cur;
-	unsigned int i;
 
+	if (WARN_ON_ONCE(n > ARRAY_SIZE(left)))
+		n = ARRAY_SIZE(left);
+	n = alist_targets_left(t, n, left);
 	if (!n)
 		return;
-	if (WARN_ON_ONCE(n > ARRAY_SIZE(live)))
-		n = ARRAY_SIZE(live);
-	for (i = 0; i < n; i++) {
-		live[i] = t[i];
-		live[i].users = 1;
-	}
 	alist_inv_cursor_init(&cur, 0, 0);
 	alist_inv_cursor_add_all(&cur);
-	smmuv3_inv_walk(smmu, &smmu->params, &cur, live, n);
+	smmuv3_inv_walk(smmu, &smmu->params, &cur, left, n);
 }
 EXPORT_SYMBOL_IF_KUNIT(smmuv3_flush_targets);
 

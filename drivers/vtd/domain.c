@@ -65,8 +65,8 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_domain_flush);
 
 /**
  * vtd_flush_targets() - leave some targets clean (they left a list)
- * @t: targets in key order (as alist_list_detach() reports them); those
- *	with users == 0 are flushed whole
+ * @t: targets as alist_list_detach() reports them; those with users == 0
+ *	are flushed whole
  * @n: number of targets
  *
  * Context: any; does not sleep. No lock needed.
@@ -78,14 +78,11 @@ void vtd_flush_targets(const struct alist_target *t, unsigned int n)
 	struct alist_cmd buf[VTD_FLUSH_BATCH];
 	struct alist_inv_cursor cur;
 	struct alist_inv_chunk chunk;
-	unsigned int i, nl = 0;
+	unsigned int nl;
 
-	for (i = 0; i < n && nl < ARRAY_SIZE(left); i++) {
-		if (t[i].users)
-			continue;
-		left[nl] = t[i];
-		left[nl++].users = 1;
-	}
+	if (WARN_ON_ONCE(n > ARRAY_SIZE(left)))
+		n = ARRAY_SIZE(left);
+	nl = alist_targets_left(t, n, left);
 	if (!nl)
 		return;
 	alist_inv_cursor_init(&cur, 0, PAGE_SHIFT);

@@ -174,6 +174,25 @@ int alist_nest_derive(const struct alist_target *nested, unsigned int n,
 		      struct alist_target *parent);
 
 /**
+ * alist_targets_left() - the targets a detach took off a list, ready to flush
+ * @reported: targets as alist_list_detach() or alist_nest_detach() reported
+ *	them (users = what each entry has left)
+ * @n: number of @reported
+ * @out: room for @n targets
+ *
+ * A target that left a list must be left clean by the driver: its whole tag
+ * or device TLB flushed. This copies the targets whose users dropped to 0
+ * into @out, marked live and in key order, which is what
+ * alist_vtd_inv_fill() and alist_smmuv3_inv_fill() take (with a cursor
+ * asking for everything).
+ *
+ * No lock needed: it reads and writes only the arrays given.
+ * Return: the number of targets written to @out.
+ */
+unsigned int alist_targets_left(const struct alist_target *reported, unsigned int n,
+				struct alist_target *out);
+
+/**
  * alist_list_compact() - drop dead entries now
  * @list: the domain's list
  *
