@@ -113,6 +113,12 @@ EXPORT_SYMBOL_IF_KUNIT(alist_env_synchronize_rcu);
 
 void alist_env_smp_mb(void)
 {
+	/*
+	 * The core's full barrier, for callers that order their own stores
+	 * (cleared page-table entries) before loading an attach list; it pairs
+	 * with the attach side's publish before the hardware entry is written
+	 * (Documentation/core-attach-list.rst, memory ordering).
+	 */
 	smp_mb();
 }
 EXPORT_SYMBOL_IF_KUNIT(alist_env_smp_mb);
