@@ -602,6 +602,18 @@ TEST_F(vsmmu, smmu_viommu_bad_cmds)
 				 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
 	ASSERT_EQ(EFAULT, errno);
 	ASSERT_EQ(0, num);
+
+	/*
+	 * Nothing refused above changed the setup: the nested domain still
+	 * translates VA_X through stage 1 and stage 2 into page A.
+	 */
+	memset(self->src, 0, SZ_4K);
+	fill_pattern(self->src, SZ_4K, 0x5a);
+	memset(g_page(&self->n, G_A), 0, SZ_4K);
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_SRC, SZ_4K, 0));
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_X, SZ_4K, 1));
+	ASSERT_EQ(0, memcmp(g_page(&self->n, G_A), self->src, SZ_4K));
+	ASSERT_TRUE(edu_all(g_page(&self->n, G_B), 0, SZ_4K));
 }
 
 /* "smmu_dma --demo": one DMA through stage 1 + stage 2, and the counters */

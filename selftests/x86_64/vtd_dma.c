@@ -361,6 +361,7 @@ TEST_F(vtd, vtd_bad_hwpt_alloc)
 	struct iommu_hwpt_vtd_s1 s1 = { .addr_width = 48 };
 	struct iommu_hwpt_invalidate inv = { .size = sizeof(inv) };
 	struct iommu_hwpt_vtd_s1_invalidate entry = { .npages = 1 };
+	uint8_t *b;
 	__u32 id;
 
 	/* Unknown allocation flag */
@@ -399,6 +400,14 @@ TEST_F(vtd, vtd_bad_hwpt_alloc)
 	inv.__reserved = 1;
 	ASSERT_ERRNO(EOPNOTSUPP, ioctl(self->e.iommufd, IOMMU_HWPT_INVALIDATE,
 				       &inv));
+
+	/* Nothing refused above changed the device's domain: DMA still lands */
+	b = page(0);
+	ASSERT_NE(NULL, b);
+	ASSERT_EQ(0, ioas_map(&self->e, b, IOVA_DST));
+	memset(self->src, 0x3c, SZ_4K);
+	ASSERT_EQ(0, edu_copy(&self->e, IOVA_SRC, IOVA_DST));
+	EXPECT_TRUE(all(b, 0x3c));
 }
 
 static int demo(void)
