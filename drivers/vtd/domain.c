@@ -136,17 +136,9 @@ static int vtd_iotlb_sync_map(struct iommu_domain *domain, unsigned long iova,
 			      size_t size)
 {
 	struct alist_inv_cursor cur;
-	unsigned int i;
-	bool cm = false;
 
 	/* Only caching mode caches non-present entries */
-	for (i = 0; i < VTD_MAX_UNITS; i++) {
-		struct vtd_unit *unit = vtd_unit_from_instance(i);
-
-		if (unit && (unit->cap & VTD_CAP_CM))
-			cm = true;
-	}
-	if (!cm || !size)
+	if (!vtd_caching_mode || !size)
 		return 0;
 	alist_inv_cursor_init(&cur, 0, PAGE_SHIFT);
 	alist_inv_cursor_add_range(&cur, iova, iova + size - 1);

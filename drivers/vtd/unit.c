@@ -30,6 +30,13 @@ struct alist_vtd_params vtd_params = {
 	.max_devtlb_cmds = 8,
 };
 
+/*
+ * Some unit caches non-present entries (CAP.CM, as emulated IOMMUs may):
+ * mapping then needs an invalidation too. Written at unit probe, before
+ * any domain; read on every map.
+ */
+bool vtd_caching_mode;
+
 /**
  * vtd_unit_from_instance() - the unit of a core instance number
  * @instance: struct alist_target.instance
@@ -129,6 +136,8 @@ void vtd_unit_init_caps(struct vtd_unit *unit)
 		vtd_params.drain_read = 1;
 	if (unit->cap & VTD_CAP_DWD)
 		vtd_params.drain_write = 1;
+	if (unit->cap & VTD_CAP_CM)
+		vtd_caching_mode = true;
 }
 
 static int vtd_gcmd_sync(struct vtd_unit *unit, u32 cmd, u32 sts_bit, bool on)

@@ -496,6 +496,7 @@ int vtd_qi_submit(struct vtd_unit *unit, const struct alist_cmd *cmds,
 
 extern struct vtd_unit *vtd_units[VTD_MAX_UNITS];
 extern struct alist_vtd_params vtd_params;
+extern bool vtd_caching_mode;
 
 struct vtd_unit *vtd_unit_from_instance(unsigned int instance);
 int vtd_unit_slot_get(struct vtd_unit *unit);
