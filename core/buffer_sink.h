@@ -58,6 +58,28 @@ public:
 		return true;
 	}
 
+	/*
+	 * For a producer that writes commands itself: where the next command
+	 * for @instance goes and, in @room, how many fit (0 when the chunk
+	 * holds another instance). Commit() then takes the first @k of them.
+	 */
+	alist_cmd *Reserve(alist_u32 instance, alist_u32 *room)
+	{
+		if (n_ && instance != instance_) {
+			*room = 0;
+			return buf_;
+		}
+		*room = cap_ - n_;
+		return buf_ + n_;
+	}
+
+	void Commit(alist_u32 instance, alist_u32 k)
+	{
+		if (k)
+			instance_ = instance;
+		n_ += k;
+	}
+
 	bool Sync(alist_u32 instance)
 	{
 		instance_ = instance;

@@ -84,6 +84,8 @@ public:
 		alist_u32 base = 0, avail = 0;
 		const alist_user_array &a = *array_;
 		const alist_u32 num = a.entry_num, instance = instance_;
+		const Policy pol = policy();
+		const Translator tr = tr_;
 		alist_u32 index = index_;
 		alist_u64 cmd[2] = {pending_[0], pending_[1]};
 		bool have = has_pending_, atc = pending_atc_;
@@ -107,7 +109,21 @@ public:
 				avail = UserArrayReader::ReadBulk(a, index, win, sizeof(win[0]),
 								  left < kWindow ? left : kWindow);
 			}
+			if constexpr (requires(alist_u32 r) { sink.Reserve(instance, &r); }) {
+				if (ALIST_LIKELY(index - base < avail)) {
+					alist_u32 took = Direct(sink, instance, pol, tr,
+								&win[index - base],
+								base + avail - index, &ordered);
 
+					if (took) {
+						index += took;
+						queued = true;
+						continue;
+					}
+				}
+			}
+
+			/* One command with every rule: errors, syncs, a full sink. */
 			const alist_smmuv3_user_cmd *in = &win[index - base];
 			alist_smmuv3_user_cmd one;
 
@@ -119,7 +135,7 @@ public:
 					break;
 				in = &one;
 			}
-			error = Translate(*in, cmd, &atc, &err_code_);
+			error = Check(*in, pol, tr, cmd, &atc, &err_code_);
 			if (error)
 				break;
 			if (!Put(sink, instance, cmd, atc, &ordered, &queued)) {
@@ -149,13 +165,61 @@ paused:
 	}
 
 	/*
+	 * What Translate() needs besides the command, copied into locals by
+	 * Run(): the walk's stores into the command buffer may alias the
+	 * members (the kernel builds with -fno-strict-aliasing), so members
+	 * would be reloaded per command.
+	 */
+	struct Policy {
+		alist_u64 vmid;		/* the VMID, already in dword 0 position */
+		bool ril;
+		bool ats;
+	};
+
+	Policy policy() const { return Policy{Field(vmid_, 47, 32), ril_, ats_}; }
+
+	/*
 	 * Validate one guest command and build the physical one.
 	 * Return: 0, or -EIO with @err set.
 	 */
 	int Translate(const alist_smmuv3_user_cmd &in, alist_u64 out[2], bool *atc,
 		      alist_u32 *err) const
 	{
+		return Check(in, policy(), tr_, out, atc, err);
+	}
+
+	static ALIST_ALWAYS_INLINE int Check(const alist_smmuv3_user_cmd &in, const Policy &pol,
+					     const Translator &tr, alist_u64 out[2], bool *atc,
+					     alist_u32 *err)
+	{
 		/* The uAPI is little-endian; both supported kernels are too. */
+		alist_u64 d0 = in.cmd[0], d1 = in.cmd[1];
+		alist_u64 op = d0 & C::kOpMask;
+
+		/* What a guest unmap sends: one test instead of the switch. */
+		if (ALIST_LIKELY(op == C::kTlbiNhVa)) {
+			constexpr alist_u64 ok0 = C::kOpMask | C::kNumMask | C::kScaleMask |
+						  C::kVmidMask | C::kAsidMask;
+			constexpr alist_u64 ok1 = C::kLeaf | C::kTtlMask | C::kTgMask |
+						  C::kVaMask;
+
+			if (ALIST_UNLIKELY((d0 & ~ok0) | (d1 & ~ok1)))
+				return Fail(err, ALIST_UARRAY_ERR_FIELD);
+			if (int r = CheckRange(pol, d0, d1, err))
+				return r;
+			*atc = false;
+			out[0] = (d0 & ~C::kVmidMask) | pol.vmid;
+			out[1] = d1;
+			return 0;
+		}
+		return CheckOther(in, pol, tr, out, atc, err);
+	}
+
+private:
+	/* Every opcode but TLBI_NH_VA. */
+	static int CheckOther(const alist_smmuv3_user_cmd &in, const Policy &pol,
+			      const Translator &tr, alist_u64 out[2], bool *atc, alist_u32 *err)
+	{
 		alist_u64 d0 = in.cmd[0], d1 = in.cmd[1];
 		alist_u64 op = d0 & C::kOpMask;
 		alist_u64 ok0 = C::kOpMask, ok1 = 0;
@@ -180,7 +244,7 @@ paused:
 			ok0 |= C::kNumMask | C::kScaleMask | C::kVmidMask |
 			       (op == C::kTlbiNhVa ? C::kAsidMask : 0);
 			ok1 = C::kLeaf | C::kTtlMask | C::kTgMask | C::kVaMask;
-			if (int r = CheckRange(d0, d1, err))
+			if (int r = CheckRange(pol, d0, d1, err))
 				return r;
 			vmid = true;
 			break;
@@ -194,7 +258,7 @@ paused:
 			sid = true;
 			break;
 		case C::kAtcInv:
-			if (!ats_)
+			if (!pol.ats)
 				return Fail(err, ALIST_UARRAY_ERR_FEATURE);
 			ok0 |= C::kAtcGlobal | C::kAtcSsv | C::kSsidMask | C::kSidMask;
 			ok1 = C::kAtcSizeMask | C::kAtcAddrMask;
@@ -213,11 +277,11 @@ paused:
 		if (op == C::kTlbiNsnhAll)
 			d0 = C::kTlbiNhAll;
 		if (vmid)
-			d0 = (d0 & ~C::kVmidMask) | Field(vmid_, 47, 32);
+			d0 = (d0 & ~C::kVmidMask) | pol.vmid;
 		if (sid) {
 			alist_u32 psid;
 
-			if (tr_.Lookup(GetField(d0, 63, 32), &psid))
+			if (tr.Lookup(GetField(d0, 63, 32), &psid))
 				return Fail(err, ALIST_UARRAY_ERR_VSID);
 			d0 = (d0 & ~C::kSidMask) | Field(psid, 63, 32);
 		}
@@ -226,7 +290,6 @@ paused:
 		return 0;
 	}
 
-private:
 	static constexpr alist_u32 kWindow = 16;
 
 	static int Fail(alist_u32 *err, alist_u32 code)
@@ -235,13 +298,14 @@ private:
 		return -ALIST_EIO;
 	}
 
-	int CheckRange(alist_u64 d0, alist_u64 d1, alist_u32 *err) const
+	static ALIST_ALWAYS_INLINE int CheckRange(const Policy &pol, alist_u64 d0, alist_u64 d1,
+						  alist_u32 *err)
 	{
 		alist_u64 range = (d0 & (C::kNumMask | C::kScaleMask)) |
 				  (d1 & C::kTtlMask);
 		bool tg = d1 & C::kTgMask;
 
-		if (!ril_ && (range || tg))
+		if (!pol.ril && (range || tg))
 			return Fail(err, ALIST_UARRAY_ERR_FEATURE);
 		/* TG=0: no range fields; TG!=0: NUM=SCALE=TTL=0 is reserved. */
 		if (tg != (range != 0))
@@ -269,6 +333,40 @@ private:
 		*queued = true;
 		*ordered = *ordered || !atc;
 		return true;
+	}
+
+	/*
+	 * The common case without per-command sink calls: translate up to @n
+	 * window entries straight into the sink's buffer. Stops before the
+	 * first entry that needs the rules of the slow path -- an invalid one
+	 * (its error is recorded there), an ATC_INV that needs a sync first --
+	 * and when the buffer is full. Return: the entries queued.
+	 */
+	template <class Sink>
+	static ALIST_ALWAYS_INLINE alist_u32 Direct(Sink &sink, alist_u32 instance,
+						    const Policy &pol, const Translator &tr,
+						    const alist_smmuv3_user_cmd *in, alist_u32 n,
+						    bool *ordered)
+	{
+		alist_u32 room, i;
+		alist_cmd *out = sink.Reserve(instance, &room);
+		bool ord = *ordered;
+
+		if (n > room)
+			n = room;
+		for (i = 0; i < n; i++) {
+			alist_u64 c[2];
+			alist_u32 err;
+			bool atc;
+
+			if (Check(in[i], pol, tr, c, &atc, &err) || (atc && ord))
+				break;
+			out[i] = alist_cmd{{c[0], c[1], 0, 0}};
+			ord = ord || !atc;
+		}
+		sink.Commit(instance, i);
+		*ordered = ord;
+		return i;
 	}
 
 	void Save(alist_u32 index, const alist_u64 cmd[2], bool have, bool atc,

@@ -21,6 +21,7 @@
 #include <alist/user_array.h>
 
 #include "batcher.h"
+#include "buffer_sink.h"
 #include "smmuv3_user_decoder.h"
 #include "tests/inv_test_util.h"
 #include "vtd_emitter.h"
@@ -58,6 +59,36 @@ void FuzzSmmu(const uint8_t *data, size_t size, alist_u32 type, alist_u32 len,
 	int ret = d.Finish();
 	CHECK(a.entry_num <= num);
 	CHECK(ret == 0 ? a.entry_num == num : ret < 0);
+
+	/* The C API's buffer (runs written directly) gives the same stream. */
+	{
+		alist_user_array c{type, len, num, 0, size ? data : nullptr};
+		alist::Smmuv3UserDecoder<Translator> e;
+		alist_cmd buf[8];
+		alist_u32 cap = 1 + (knobs >> 2) % 8;
+		size_t k = 0;
+
+		e.Init(&c, p, 0, 9, Translator{});
+		for (bool done = false; !done;) {
+			alist_inv_chunk ch;
+			{
+				alist::BufferSink sink(buf, cap, &ch);
+
+				done = e.Run(sink);
+			}
+			CHECK(ch.nr_cmds <= cap);
+			for (alist_u32 i = 0; i < ch.nr_cmds; i++, k++)
+				CHECK(k < rec.events.size() && !rec.events[k].sync &&
+				      rec.events[k].cmd.w[0] == buf[i].w[0] &&
+				      rec.events[k].cmd.w[1] == buf[i].w[1]);
+			if (ch.sync) {
+				CHECK(k < rec.events.size() && rec.events[k].sync);
+				k++;
+			}
+		}
+		CHECK(k == rec.events.size());
+		CHECK(e.Finish() == ret && c.entry_num == a.entry_num && c.err_code == a.err_code);
+	}
 
 	/* Re-derive every command from the prefix, entry by entry. */
 	alist::Smmuv3UserDecoder<Translator> ref;

@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <map>
+#include <random>
 #include <vector>
 
 #include <alist/errno.h>
@@ -16,6 +17,7 @@
 #include <alist/user_array.h>
 
 #include "env/host_env.h"
+#include "buffer_sink.h"
 #include "smmuv3_user_decoder.h"
 #include "tests/inv_test_util.h"
 
@@ -208,6 +210,78 @@ TEST(UserArraySmmuv3, OneSyncPlusAtcOrdering)
 	/* ATC only: one sync at the end. */
 	std::vector<Cmd> c = {C(0x40 | (1ull << 32)), C(0x40 | (2ull << 32))};
 	EXPECT_EQ(Exec(c.data(), sizeof(Cmd), c.size()).ev.size(), 3u);
+}
+
+/*
+ * The C API's buffer takes runs of commands without per-command sink calls
+ * (Smmuv3UserDecoder::Direct); whatever the buffer size, it must queue the
+ * same commands and syncs, and stop at the same entry, as the per-command
+ * path with the recording sink.
+ */
+TEST(UserArraySmmuv3, BufferedRunsMatchPerCommandPath)
+{
+	std::mt19937 rng(7);
+	const Cmd pool[] = {
+		C(0x12 | (5ull << 48), 0x40000000),			/* NH_VA */
+		C(0x12 | (5ull << 48) | (1ull << 12), 0x40000000 | 0x500), /* ranged */
+		C(0x13, 0x7000 | 1),					/* NH_VAA leaf */
+		C(0x11 | (6ull << 48)),					/* NH_ASID */
+		C(0x05 | (2ull << 32)),					/* CFGI_CD */
+		C(0x40 | (3ull << 32), 0x2000),				/* ATC_INV */
+		C(0x40 | (4ull << 32), 52),				/* ATC_INV all */
+	};
+	const Cmd bad[] = {
+		C(0x12 | (1ull << 8)),					/* reserved bit */
+		C(0x05 | (20ull << 32)),				/* unknown vSID */
+		C(0x46),						/* CMD_SYNC */
+	};
+
+	for (unsigned round = 0; round < 300; round++) {
+		std::vector<Cmd> a(rng() % 90);
+		for (auto &c : a)
+			c = pool[rng() % (sizeof(pool) / sizeof(pool[0]))];
+		if (!a.empty() && round % 3 == 0)
+			a[rng() % a.size()] = bad[rng() % 3];
+		const alist_smmuv3_params &par = round % 4 == 1 ? kNoRil : kRil;
+		Out ref = Exec(a.data(), sizeof(Cmd), a.size(), par);
+
+		for (unsigned cap : {1u, 2u, 5u, 16u, 64u}) {
+			alist_user_array arr{ALIST_UARRAY_TYPE_SMMUV3, sizeof(Cmd),
+					     static_cast<alist_u32>(a.size()), 0, a.data()};
+			alist::Smmuv3UserDecoder<TestTranslator> d;
+			std::vector<alist_cmd> buf(cap);
+			std::vector<inv_test::Event> ev;
+			alist_inv_chunk ch;
+
+			d.Init(&arr, par, 2, kVmid, TestTranslator{});
+			for (bool done = false; !done;) {
+				{
+					/* The chunk is written when the sink goes. */
+					alist::BufferSink sink(buf.data(), cap, &ch);
+
+					done = d.Run(sink);
+				}
+				ASSERT_LE(ch.nr_cmds, cap);
+				for (unsigned i = 0; i < ch.nr_cmds; i++)
+					ev.push_back(inv_test::Event{ch.instance, false, buf[i]});
+				if (ch.sync)
+					ev.push_back(inv_test::Event{ch.instance, true, {}});
+			}
+			EXPECT_EQ(d.Finish(), ref.ret) << "round " << round << " cap " << cap;
+			EXPECT_EQ(arr.entry_num, ref.arr.entry_num);
+			EXPECT_EQ(arr.err_code, ref.arr.err_code);
+			ASSERT_EQ(ev.size(), ref.ev.size()) << "round " << round << " cap " << cap;
+			for (size_t i = 0; i < ev.size(); i++) {
+				EXPECT_EQ(ev[i].sync, ref.ev[i].sync) << i;
+				EXPECT_EQ(ev[i].instance, 2u);
+				if (!ev[i].sync) {
+					EXPECT_EQ(ev[i].cmd.w[0], ref.ev[i].cmd.w[0]) << i;
+					EXPECT_EQ(ev[i].cmd.w[1], ref.ev[i].cmd.w[1]) << i;
+					EXPECT_EQ(ev[i].cmd.w[2] | ev[i].cmd.w[3], 0u) << i;
+				}
+			}
+		}
+	}
 }
 
 /* The kernel instantiation: C API over a real alist_id_table. */
