@@ -30,6 +30,7 @@
 #include <vector>
 
 #include <alist/attach_list.h>
+#include <alist/env.h>
 #include <alist/inv.h>
 #include <alist/lock.h>
 #include <alist/user_array.h>
@@ -46,8 +47,14 @@ const alist_vtd_params kVtd{1, 18, 1, 1, 64, 4};
 const alist_smmuv3_params kSmmu{1, 12, 1, 0, 64, 4};
 /* The unmapped range: 16 pages at a 64 KiB-aligned IOVA. */
 constexpr alist_u64 kStart = 0x40000000ull, kLast = kStart + 0x10000 - 1;
-/* The driver's chunk buffer for ours (the SMMUv3 batch size). */
-constexpr unsigned kBuf = 64;
+/*
+ * Ours runs as the drivers call it: their chunk buffers (VTD_FLUSH_BATCH,
+ * SMMUV3_INV_BATCH / SMMUV3_UINV_BATCH) and the smp_mb() they issue before
+ * reading a domain's targets (cleared PTEs visible first; every baseline
+ * pays that barrier too, as a fence or a lock).
+ */
+constexpr unsigned kBufVtd = 16;
+constexpr unsigned kBufSmmu = 32;
 
 /* CAP: PSI (39), MAMV = 18 (53:48), DWD (54), DRD (55); GCMD.TE. */
 constexpr alist_u64 kVtdCap = 1ull << 39 | 18ull << 48 | 1ull << 54 | 1ull << 55;
@@ -91,6 +98,7 @@ void RunOurs(const alist_target *t, unsigned n, alist_cmd *buf, F fill_submit)
 
 	alist_inv_cursor_init(&cur, ALIST_INV_LEAF, 12);
 	alist_inv_cursor_add_range(&cur, Opaque(kStart), Opaque(kLast));
+	alist_env_smp_mb();
 	do {
 		fill_submit(&cur, t, n, buf, &ch);
 	} while (!ch.done);
@@ -100,7 +108,7 @@ void RunOurs(const alist_target *t, unsigned n, alist_cmd *buf, F fill_submit)
 
 struct RangeVtd {
 	VtdQueue q;
-	alist_cmd buf[kBuf];
+	alist_cmd buf[kBufVtd];
 	std::vector<alist_target> t;
 	std::vector<vtd::Iommu> iommus;
 	std::vector<vtd::DevInfo> infos;
@@ -172,7 +180,7 @@ std::unique_ptr<CaseBase> MakeRangeVtd(unsigned n, unsigned m, bool atc)
 			RunOurs(s.t.data(), static_cast<unsigned>(s.t.size()), s.buf,
 				[&](alist_inv_cursor *c, const alist_target *t, unsigned n,
 				    alist_cmd *buf, alist_inv_chunk *ch) {
-					alist_vtd_inv_fill(c, &kVtd, t, n, buf, kBuf, ch);
+					alist_vtd_inv_fill(c, &kVtd, t, n, buf, kBufVtd, ch);
 					s.q.Submit(buf, ch->nr_cmds, ch->instance, ch->sync);
 				});
 		},
@@ -186,7 +194,7 @@ std::unique_ptr<CaseBase> MakeRangeVtd(unsigned n, unsigned m, bool atc)
 
 struct RangeSmmu {
 	SmmuQueue q;
-	alist_cmd buf[kBuf];
+	alist_cmd buf[kBufSmmu];
 	std::vector<alist_target> t;
 	std::vector<smmu::Device> devs;
 	FnArray arr;
@@ -240,7 +248,7 @@ std::unique_ptr<CaseBase> MakeRangeSmmu(unsigned n, unsigned m, bool atc)
 			RunOurs(s.t.data(), static_cast<unsigned>(s.t.size()), s.buf,
 				[&](alist_inv_cursor *c, const alist_target *t, unsigned n,
 				    alist_cmd *buf, alist_inv_chunk *ch) {
-					alist_smmuv3_inv_fill(c, &kSmmu, t, n, buf, kBuf, ch);
+					alist_smmuv3_inv_fill(c, &kSmmu, t, n, buf, kBufSmmu, ch);
 					s.q.Submit(buf, ch->nr_cmds, ch->instance, ch->sync);
 				});
 		},
@@ -276,7 +284,7 @@ std::vector<alist_target> NestedTargets()
 
 struct UArrayVtd {
 	VtdQueue q;
-	alist_cmd buf[kBuf];
+	alist_cmd buf[kBufVtd];
 	std::vector<alist_vtd_s1_inv> v;
 	std::vector<alist_target> t;
 	vtd::Iommu iommus[2];
@@ -318,8 +326,9 @@ std::unique_ptr<CaseBase> MakeUArrayVtd(unsigned e)
 
 			if (alist_vtd_user_inv_decode(&a, &cur))
 				abort();
+			alist_env_smp_mb();
 			do {
-				alist_vtd_inv_fill(&cur, &kVtd, s.t.data(), s.t.size(), s.buf, kBuf,
+				alist_vtd_inv_fill(&cur, &kVtd, s.t.data(), s.t.size(), s.buf, kBufVtd,
 						   &ch);
 				s.q.Submit(s.buf, ch.nr_cmds, ch.instance, ch.sync);
 			} while (!ch.done);
@@ -336,7 +345,7 @@ std::unique_ptr<CaseBase> MakeUArrayVtd(unsigned e)
 
 struct UArraySmmu {
 	SmmuQueue q;
-	alist_cmd buf[kBuf];
+	alist_cmd buf[kBufSmmu];
 	std::vector<alist_smmuv3_user_cmd> v;
 	smmu::Device dev{0, smmu::kFeatRangeInv, 0, smmu::Cmdq{nullptr}};
 	Vsmmu vsmmu{3, true, true, nullptr};
@@ -362,7 +371,7 @@ std::unique_ptr<CaseBase> MakeUArraySmmu(unsigned e)
 
 			alist_smmuv3_user_inv_init(&st, &a, &kSmmu, 0, 3, nullptr);
 			do {
-				alist_smmuv3_user_inv_fill(&st, s.buf, kBuf, &ch);
+				alist_smmuv3_user_inv_fill(&st, s.buf, kBufSmmu, &ch);
 				s.q.Submit(s.buf, ch.nr_cmds, ch.instance, ch.sync);
 			} while (!ch.done);
 			if (alist_smmuv3_user_inv_finish(&st))
@@ -492,8 +501,9 @@ void ReadersOurs(benchmark::State &st)
 		}
 	}
 	auto q = std::make_unique<VtdQueue>();
-	alist_cmd buf[kBuf];
+	alist_cmd buf[kBufVtd];
 	for (auto _ : st) {
+		alist_env_smp_mb();
 		const alist_view *v = alist_list_read_begin(list);
 		unsigned n = 0;
 		const alist_target *e = alist_view_entries(v, &n);
@@ -502,7 +512,7 @@ void ReadersOurs(benchmark::State &st)
 		alist_inv_cursor_init(&cur, ALIST_INV_LEAF, 12);
 		alist_inv_cursor_add_range(&cur, kStart, kLast);
 		do {
-			alist_vtd_inv_fill(&cur, &kVtd, e, n, buf, kBuf, &ch);
+			alist_vtd_inv_fill(&cur, &kVtd, e, n, buf, kBufVtd, &ch);
 			q->Submit(buf, ch.nr_cmds, ch.instance, ch.sync);
 		} while (!ch.done);
 		alist_list_read_end();
