@@ -14,6 +14,8 @@
  * the model asks for one. A sync costs no modelled wait by default
  * (g_sync_spin = 0): the table reports syncs per invalidation separately,
  * and the time columns are the software cost (anchors.md 2d metric 2a).
+ * Every smp_mb() -- the baselines' and the one the drivers issue before
+ * walking ours -- is alist_env_smp_mb(), on x86 the kernel's locked add.
  *
  * SpinList (VT-d, cache.c): cache_tag_flush_range(): one
  *   calculate_psi_aligned_address() per call; domain->cache_lock taken
@@ -860,7 +862,7 @@ __attribute__((noinline)) inline void FnInvRangeSmmu(std::atomic<FnArray *> &slo
 {
 	FnReq r{iova, size, granule, leaf, 0, 0};
 
-	std::atomic_thread_fence(std::memory_order_seq_cst); /* smp_mb() */
+	alist_env_smp_mb();
 	FnArray *invs = slot.load(std::memory_order_acquire);
 	if (invs->has_ats) {
 		invs->rwlock.fetch_add(1, std::memory_order_acquire);
@@ -906,7 +908,7 @@ __attribute__((noinline)) inline void FnInvRangeVtd(std::atomic<FnArray *> &slot
 		r.psi_mask = vtd::kMaxAgawPfnWidth;
 	else
 		r.psi_addr = vtd::PsiAlignedAddress(start, end_incl, &r.psi_mask);
-	std::atomic_thread_fence(std::memory_order_seq_cst);
+	alist_env_smp_mb();
 	FnArray *invs = slot.load(std::memory_order_acquire);
 	smmu::Batch unused;
 	smmu::CmdqEnt unused_cmd;
