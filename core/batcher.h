@@ -74,6 +74,17 @@ public:
 		return __atomic_load_n(&t.users, __ATOMIC_RELAXED) != 0;
 	}
 
+	/* The emitter's plan plus what the device-TLB runs share. */
+	static void Plan(const Params &p, const InvRequest &req, InvPlan *plan)
+	{
+		AtcCover::Block b;
+
+		Emitter::MakePlan(p, req, plan);
+		plan->atc_word[0] = plan->atc_word[1] = 0;
+		if (AtcCover::Single(*plan, false, &b))
+			Emitter::PlanAtc(b, plan);
+	}
+
 	/*
 	 * @kAllOne: the caller checked plan.all_one; every target is then one
 	 * command and the walk never hands the sink to the general
@@ -88,7 +99,6 @@ public:
 			return true;
 		if (rs.empty())
 			n = 0;	/* nothing requested: no commands, no syncs */
-
 		return Walk<kAllOne>(p, plan, rs, t, n, ws, sink);
 	}
 
@@ -179,48 +189,44 @@ private:
 			}
 
 			/*
-			 * Fast path: the plan made this target a single command
-			 * (one gathered block, or a whole-tag flush). EmitTarget()
-			 * builds the same command when it resumes a target.
+			 * The device TLBs of one (instance, tag, vmid) are the N in
+			 * "N devices": when the plan gives each the same one span,
+			 * this target and the rest of its run are walked here. Each
+			 * later target gets exactly the checks of the loop above,
+			 * specialised: live; a duplicate only of the previous one
+			 * (same device); no sync (any the run needs came before
+			 * its first target); one command from the plan's words.
 			 */
-			alist_cmd c;
-
-			if (Emitter::One(p, plan, e, &c)) {
-				if (ALIST_UNLIKELY(!sink.Emit(e.instance, c))) {
+			if (e.kind == ALIST_KIND_ATC && (plan.atc_full || plan.atc_hull)) {
+				if (ALIST_UNLIKELY(!sink.Emit(e.instance,
+							    Emitter::AtcCmd(e, plan.atc_word[0],
+									    plan.atc_word[1])))) {
 					w.pos = EmitPos{RangeWalk::kUnset, 0, true};
 					return false;
 				}
-				if (e.kind != ALIST_KIND_ATC || idx + 1 >= n ||
-				    t[idx + 1].kind != ALIST_KIND_ATC || t[idx + 1].instance != instance)
-					continue;
+
 				/*
-				 * The device TLBs of one (instance, tag, vmid) are the
-				 * N in "N devices": walk the rest of the run here. Each
-				 * target gets exactly the checks of the loop above,
-				 * specialised: live; a duplicate only of the previous
-				 * one (same device); no sync (the one before the run is
-				 * done); one command.
+				 * Locals: with -fno-strict-aliasing each command stored
+				 * could alias the cursor, and fields read through it
+				 * would be reloaded per device.
 				 */
-				const alist_target &first = t[run_begin];
-				AtcCover::Block b{0, 0};
-
-				AtcCover::Single(plan, false, &b);
-
-				const typename Emitter::AtcPre pre = Emitter::AtcPrepare(b);
+				const alist_u32 inst = instance, tag = t[run_begin].tag;
+				const alist_u32 vmid = t[run_begin].vmid;
+				const alist_u64 w0 = plan.atc_word[0], w1 = plan.atc_word[1];
 				alist_u32 last = idx, sid = e.sid, pasid = e.pasid, j;
 				bool paused = false;
 
 				for (j = idx + 1; j < n; j++) {
 					const alist_target &f = t[j];
 
-					if (f.instance != instance || f.kind != ALIST_KIND_ATC ||
-					    f.tag != first.tag || f.vmid != first.vmid)
+					if (f.instance != inst || f.kind != ALIST_KIND_ATC ||
+					    f.tag != tag || f.vmid != vmid)
 						break;
 					if (!Live(f) || (f.sid == sid && f.pasid == pasid))
 						continue;
 					last = j;
-					if (ALIST_UNLIKELY(!EmitSame(sink, instance,
-								     Emitter::AtcCmd(f, pre)))) {
+					if (ALIST_UNLIKELY(!EmitSame(sink, inst,
+								     Emitter::AtcCmd(f, w0, w1)))) {
 						paused = true;
 						break;
 					}
@@ -236,6 +242,21 @@ private:
 				}
 				/* Resume at the first target past the run (read once). */
 				idx = j - 1;
+				continue;
+			}
+
+			/*
+			 * The plan made this target a single command (one gathered
+			 * block, or a whole-tag flush). EmitTarget() builds the
+			 * same command when it resumes a target.
+			 */
+			alist_cmd c;
+
+			if (Emitter::One(p, plan, e, &c)) {
+				if (ALIST_UNLIKELY(!sink.Emit(e.instance, c))) {
+					w.pos = EmitPos{RangeWalk::kUnset, 0, true};
+					return false;
+				}
 				continue;
 			}
 			if constexpr (kAllOne) {
@@ -343,7 +364,7 @@ void Invalidate(const typename Emitter::Params &p, const InvRequest &req,
 {
 	InvPlan plan;
 
-	Emitter::MakePlan(p, req, &plan);
+	Batcher<Emitter>::Plan(p, req, &plan);
 	WalkState w;
 
 	w.Reset();

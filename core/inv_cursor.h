@@ -43,23 +43,17 @@ public:
 
 	/* One chunk of the walk for format @F with emitter @E. */
 	template <class E, Format F>
-	int Fill(const typename E::Params *p, const alist_target *t, alist_u32 n,
-		 alist_cmd *buf, alist_u32 cap, alist_inv_chunk *chunk)
+	ALIST_ALWAYS_INLINE int Fill(const typename E::Params *p, const alist_target *t,
+				     alist_u32 n, alist_cmd *buf, alist_u32 cap,
+				     alist_inv_chunk *chunk)
 	{
-		if (!chunk || !buf || !cap || !p || (n && !t))
-			return -ALIST_EINVAL;
 		if (ALIST_UNLIKELY(format_ != F)) {
-			/*
-			 * First fill plans; a cursor never switches format. The
-			 * unit parameters are validated here, once: every fill of
-			 * a walk takes the same @p (inv.h).
-			 */
-			if (format_ != kNone || !E::ParamsValid(*p))
-				return -ALIST_EINVAL;
-			format_ = F;
-			E::MakePlan(*p, req_, &plan_);
+			if (int err = Start<E, F>(p, t, n, buf, cap, chunk))
+				return err;
+		} else if (ALIST_UNLIKELY(!chunk || !buf || !cap || !p)) {
+			/* @t and @n were checked by Start(): the same on every call. */
+			return -ALIST_EINVAL;
 		}
-
 		if (ALIST_LIKELY(plan_.all_one)) {
 			/* Its own sink: this one never escapes, so it is registers. */
 			BufferSink sink(buf, cap, chunk);
@@ -72,6 +66,24 @@ public:
 	}
 
 private:
+	/*
+	 * The first fill: checks every argument and plans once (the unit
+	 * parameters are validated here: every fill of a walk takes the same
+	 * @p and @t, inv.h). A cursor never switches format.
+	 */
+	template <class E, Format F>
+	ALIST_NOINLINE int Start(const typename E::Params *p, const alist_target *t,
+				 alist_u32 n, const alist_cmd *buf, alist_u32 cap,
+				 const alist_inv_chunk *chunk)
+	{
+		if (!chunk || !buf || !cap || !p || (n && !t) || format_ != kNone ||
+		    !E::ParamsValid(*p))
+			return -ALIST_EINVAL;
+		format_ = F;
+		Batcher<E>::Plan(*p, req_, &plan_);
+		return 0;
+	}
+
 	/* Plans with multi-command targets: out of line, off the common path. */
 	template <class E>
 	ALIST_NOINLINE int FillGeneral(const typename E::Params *p, const alist_target *t,

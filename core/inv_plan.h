@@ -46,6 +46,11 @@ struct InvPlan {
 				 * tlb_one, and atc_full or atc_hull): the walk
 				 * needs no in-target position */
 	alist_u8 reserved;
+	/*
+	 * atc_full or atc_hull: the address word(s) of the one command each
+	 * device TLB gets (Emitter::PlanAtc()); a device only adds its IDs.
+	 */
+	alist_u64 atc_word[2];
 
 	void SetAllOne()
 	{

@@ -163,21 +163,20 @@ public:
 		return S2Precedes(t, idx);
 	}
 
-	/* AtcInv() split for a run of devices sharing one span: dword 1. */
-	struct AtcPre {
-		alist_u64 dw1;
-	};
-
-	static ALIST_ALWAYS_INLINE AtcPre AtcPrepare(const AtcCover::Block &b)
+	/* AtcInv() split for devices sharing the plan's one span: dword 1. */
+	static void PlanAtc(const AtcCover::Block &b, InvPlan *plan)
 	{
-		return AtcPre{AtcInv(0, ALIST_NO_PASID, b.base, b.order).w[1]};
+		plan->atc_word[0] = AtcInv(0, ALIST_NO_PASID, b.base, b.order).w[1];
+		plan->atc_word[1] = 0;
 	}
 
-	static ALIST_ALWAYS_INLINE alist_cmd AtcCmd(const alist_target &t, const AtcPre &pre)
+	/* The plan's atc_word[0] is dword 1; @w1 is unused. */
+	static ALIST_ALWAYS_INLINE alist_cmd AtcCmd(const alist_target &t, alist_u64 w0,
+						    alist_u64)
 	{
 		alist_cmd c = AtcInv(t.sid, t.pasid, 0, 0);
 
-		c.w[1] = pre.dw1;
+		c.w[1] = w0;
 		return c;
 	}
 

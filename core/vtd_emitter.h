@@ -156,27 +156,24 @@ public:
 	}
 
 	/*
-	 * DevTlb() split for a run of devices sharing one span: the address
-	 * quadword of both descriptor types, computed once.
+	 * DevTlb() split for devices sharing the plan's one span: the address
+	 * quadword of both descriptor types, computed once per request.
 	 */
-	struct AtcPre {
-		alist_u64 qw1;		/* type 3 (S in bit 0) */
-		alist_u64 qw1_pasid;	/* type 8 (S in bit 11) */
-	};
-
-	static ALIST_ALWAYS_INLINE AtcPre AtcPrepare(const AtcCover::Block &b)
+	static void PlanAtc(const AtcCover::Block &b, InvPlan *plan)
 	{
-		alist_cmd c3, c8;
-		alist_target t{};
+		/* As DevTlb(): the S encoding, then S in bit 0 (type 3) or 11. */
+		alist_u64 addr = b.base;
 
-		c3 = DevTlb(t, b.base, b.order);
-		t.pasid = 1;
-		c8 = DevTlb(t, b.base, b.order);
-		return AtcPre{c3.w[1], c8.w[1]};
+		if (b.order)
+			addr |= (1ull << (b.order - 1)) - 1;
+		addr <<= 12;
+		plan->atc_word[0] = addr | (b.order ? 1ull : 0);
+		plan->atc_word[1] = addr | (b.order ? 1ull << 11 : 0);
 	}
 
-	/* DevTlb(@t, span) with the span's quadword from AtcPrepare(). */
-	static ALIST_ALWAYS_INLINE alist_cmd AtcCmd(const alist_target &t, const AtcPre &pre)
+	/* DevTlb(@t, the plan's span) with the plan's atc_word[]. */
+	static ALIST_ALWAYS_INLINE alist_cmd AtcCmd(const alist_target &t, alist_u64 w0,
+						    alist_u64 w1)
 	{
 		alist_u64 qdep = t.atc_qdep >= 32 ? 0 : t.atc_qdep;
 		alist_u64 pfsid = Field(t.pfsid, 3, 0) << 12 |
@@ -184,10 +181,10 @@ public:
 
 		if (t.pasid == ALIST_NO_PASID)
 			return alist_cmd{{kTypeDevTlb | pfsid | Field(qdep, 20, 16) |
-					  Field(t.sid, 47, 32), pre.qw1, 0, 0}};
+					  Field(t.sid, 47, 32), w0, 0, 0}};
 		return alist_cmd{{kTypePasidDevTlb | Field(qdep, 8, 4) | pfsid |
 				  Field(t.sid, 31, 16) | Field(t.pasid, 51, 32),
-				  pre.qw1_pasid, 0, 0}};
+				  w1, 0, 0}};
 	}
 
 	/*
