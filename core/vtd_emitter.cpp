@@ -3,7 +3,7 @@
 
 namespace alist {
 
-void VtdEmitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *out)
+void VtdEmitter::MakePlanGeneral(const Params &p, const InvRequest &req, InvPlan *out)
 {
 	const RangeSet &rs = req.ranges;
 	/* Written in place: a copy would reload what was just stored. */
@@ -12,29 +12,6 @@ void VtdEmitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *out)
 	plan = InvPlan{};
 
 	plan.leaf = req.leaf;
-	if (rs.size() == 1 && p.psi && p.max_iotlb_cmds && p.max_devtlb_cmds) {
-		/*
-		 * The common case, decided in a few instructions: one aligned
-		 * power-of-two block (a gathered unmap of an aligned size) that
-		 * one PSI names: one descriptor per tag and one per device TLB,
-		 * both the block itself. The general path below reaches the
-		 * same plan for it, step by step.
-		 */
-		alist_u64 first = rs[0].first, last = rs[0].last;
-		unsigned order = BlockCover::HullOrder(first, last);
-
-		if (last - first == LowMask(order) && !(first & LowMask(order)) &&
-		    order <= MaxAm(p)) {
-			plan.tlb_one = true;
-			plan.tlb_addr = first << 12;
-			plan.tlb_bits = static_cast<alist_u16>(PageQw1(0, order, req.leaf));
-			plan.atc_hull = true;
-			plan.hull_order = static_cast<alist_u8>(order);
-			plan.hull_base = first;
-			plan.SetAllOne();
-			return;
-		}
-	}
 	if (rs.all() || !p.psi) {
 		plan.tlb_whole = true;
 	} else if (rs.size() == 1 && p.max_iotlb_cmds &&
@@ -42,8 +19,8 @@ void VtdEmitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *out)
 			   BlockCover::HullOrder(rs[0].first, rs[0].last) &&
 		   (rs[0].first & LowMask(BlockCover::HullOrder(rs[0].first, rs[0].last))) == 0) {
 		/*
-		 * The common case: one aligned block (a gathered unmap of an
-		 * aligned power-of-two size). One descriptor per tag, built once.
+		 * One aligned block that PlanOneBlock() left here (no
+		 * device-TLB budget): one descriptor per tag, built once.
 		 */
 		unsigned am = BlockCover::HullOrder(rs[0].first, rs[0].last);
 
