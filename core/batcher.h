@@ -74,13 +74,15 @@ public:
 		return __atomic_load_n(&t.users, __ATOMIC_RELAXED) != 0;
 	}
 
-	/* The emitter's plan plus what the device-TLB runs share. */
+	/*
+	 * The emitter's plan (which starts from a zeroed InvPlan) plus what
+	 * the device-TLB runs share.
+	 */
 	static void Plan(const Params &p, const InvRequest &req, InvPlan *plan)
 	{
 		AtcCover::Block b;
 
 		Emitter::MakePlan(p, req, plan);
-		plan->atc_word[0] = plan->atc_word[1] = 0;
 		if (AtcCover::Single(*plan, false, &b))
 			Emitter::PlanAtc(b, plan);
 	}

@@ -167,7 +167,6 @@ public:
 	static void PlanAtc(const AtcCover::Block &b, InvPlan *plan)
 	{
 		plan->atc_word[0] = AtcInv(0, ALIST_NO_PASID, b.base, b.order).w[1];
-		plan->atc_word[1] = 0;
 	}
 
 	/* The plan's atc_word[0] is dword 1; @w1 is unused. */

@@ -239,10 +239,9 @@ private:
 			ok0 |= C::kVmidMask | C::kAsidMask;
 			vmid = true;
 			break;
-		case C::kTlbiNhVa:
 		case C::kTlbiNhVaa:
-			ok0 |= C::kNumMask | C::kScaleMask | C::kVmidMask |
-			       (op == C::kTlbiNhVa ? C::kAsidMask : 0);
+			/* TLBI_NH_VA's fields less the ASID (Check() has NH_VA). */
+			ok0 |= C::kNumMask | C::kScaleMask | C::kVmidMask;
 			ok1 = C::kLeaf | C::kTtlMask | C::kTgMask | C::kVaMask;
 			if (int r = CheckRange(pol, d0, d1, err))
 				return r;

@@ -95,22 +95,26 @@ public:
 	 */
 	static alist_cmd DevTlb(const alist_target &t, alist_u64 pfn, unsigned order)
 	{
-		alist_u64 qdep = t.atc_qdep >= 32 ? 0 : t.atc_qdep;
-		alist_u64 pfsid = Field(t.pfsid, 3, 0) << 12 |
-				  Field(t.pfsid >> 4, 11, 0) << 52;
+		alist_u64 qw1[2];
+
+		DevTlbQw1(pfn, order, qw1);
+		return AtcCmd(t, qw1[0], qw1[1]);
+	}
+
+	/*
+	 * Quadword 1 of both device-TLB forms for 2^@order pages at @pfn:
+	 * @qw1[0] for type 3 (S in bit 0), @qw1[1] for type 8 (S in bit 11).
+	 */
+	static void DevTlbQw1(alist_u64 pfn, unsigned order, alist_u64 qw1[2])
+	{
 		alist_u64 addr = pfn;
 		bool s = order != 0;
 
 		if (s)
 			addr |= (1ull << (order - 1)) - 1;
 		addr <<= 12;
-		if (t.pasid == ALIST_NO_PASID)
-			return alist_cmd{{kTypeDevTlb | pfsid | Field(qdep, 20, 16) |
-					  Field(t.sid, 47, 32),
-					  addr | (s ? 1ull : 0), 0, 0}};
-		return alist_cmd{{kTypePasidDevTlb | Field(qdep, 8, 4) | pfsid |
-				  Field(t.sid, 31, 16) | Field(t.pasid, 51, 32),
-				  addr | (s ? 1ull << 11 : 0), 0, 0}};
+		qw1[0] = addr | (s ? 1ull : 0);
+		qw1[1] = addr | (s ? 1ull << 11 : 0);
 	}
 
 	/* Status write only: SW+IF aborts QEMU 10.0.2, FN alone is refused. */
@@ -172,17 +176,10 @@ public:
 	 */
 	static void PlanAtc(const AtcCover::Block &b, InvPlan *plan)
 	{
-		/* As DevTlb(): the S encoding, then S in bit 0 (type 3) or 11. */
-		alist_u64 addr = b.base;
-
-		if (b.order)
-			addr |= (1ull << (b.order - 1)) - 1;
-		addr <<= 12;
-		plan->atc_word[0] = addr | (b.order ? 1ull : 0);
-		plan->atc_word[1] = addr | (b.order ? 1ull << 11 : 0);
+		DevTlbQw1(b.base, b.order, plan->atc_word);
 	}
 
-	/* DevTlb(@t, the plan's span) with the plan's atc_word[]. */
+	/* A device-TLB descriptor for @t with quadword 1 from DevTlbQw1(). */
 	static ALIST_ALWAYS_INLINE alist_cmd AtcCmd(const alist_target &t, alist_u64 w0,
 						    alist_u64 w1)
 	{
