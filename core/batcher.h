@@ -13,7 +13,8 @@
  *		queue @cmd; false when full (the command was NOT taken)
  *	bool Sync(alist_u32 instance);
  *		queue a sync after everything so far (always taken); false
- *		asks the walk to pause here (a chunk boundary)
+ *		asks the walk to pause after it (e.g. the C API's chunk
+ *		table is full)
  * Run() returns false when the sink paused it; calling it again with the
  * same arguments and state resumes exactly where it stopped. That is how
  * the C API fills bounded buffers from the same code as the C++ one-shot.

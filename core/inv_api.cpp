@@ -37,21 +37,19 @@ extern "C" int alist_inv_cursor_empty(const struct alist_inv_cursor *c)
 extern "C" int alist_vtd_inv_fill(struct alist_inv_cursor *c,
 				  const struct alist_vtd_params *p,
 				  const struct alist_target *targets, unsigned int n,
-				  struct alist_cmd *buf, unsigned int cap,
-				  struct alist_inv_chunk *chunk)
+				  struct alist_inv_batch *b)
 {
 	return InvCursor::From(c)->Fill<alist::VtdEmitter, InvCursor::kVtd>(
-		p, targets, n, buf, cap, chunk);
+		p, targets, n, b);
 }
 
 extern "C" int alist_smmuv3_inv_fill(struct alist_inv_cursor *c,
 				     const struct alist_smmuv3_params *p,
 				     const struct alist_target *targets, unsigned int n,
-				     struct alist_cmd *buf, unsigned int cap,
-				     struct alist_inv_chunk *chunk)
+				     struct alist_inv_batch *b)
 {
 	return InvCursor::From(c)->Fill<alist::Smmuv3Emitter, InvCursor::kSmmuv3>(
-		p, targets, n, buf, cap, chunk);
+		p, targets, n, b);
 }
 
 extern "C" void alist_vtd_wait_desc(struct alist_cmd *cmd, alist_u64 status_addr,

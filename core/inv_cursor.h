@@ -41,28 +41,26 @@ public:
 	InvRequest &request() { return req_; }
 	const InvRequest &request() const { return req_; }
 
-	/* One chunk of the walk for format @F with emitter @E. */
+	/* One batch of the walk for format @F with emitter @E: chunks or -errno. */
 	template <class E, Format F>
 	ALIST_ALWAYS_INLINE int Fill(const typename E::Params *p, const alist_target *t,
-				     alist_u32 n, alist_cmd *buf, alist_u32 cap,
-				     alist_inv_chunk *chunk)
+				     alist_u32 n, alist_inv_batch *b)
 	{
 		if (ALIST_UNLIKELY(format_ != F)) {
-			if (int err = Start<E, F>(p, t, n, buf, cap, chunk))
+			if (int err = Start<E, F>(p, t, n, b))
 				return err;
-		} else if (ALIST_UNLIKELY(!chunk || !buf || !cap || !p)) {
+		} else if (ALIST_UNLIKELY(!BufferSink::Valid(b) || !p)) {
 			/* @t and @n were checked by Start(): the same on every call. */
 			return -ALIST_EINVAL;
 		}
 		if (ALIST_LIKELY(plan_.all_one)) {
 			/* Its own sink: this one never escapes, so it is registers. */
-			BufferSink sink(buf, cap, chunk);
+			BufferSink sink(b);
 
-			chunk->done = Batcher<E>::template Run<true>(*p, plan_, req_.ranges, t, n,
-								     walk_, sink);
-			return 0;
+			return sink.Finish(b, Batcher<E>::template Run<true>(*p, plan_, req_.ranges,
+									    t, n, walk_, sink));
 		}
-		return FillGeneral<E>(p, t, n, buf, cap, chunk);
+		return FillGeneral<E>(p, t, n, b);
 	}
 
 private:
@@ -72,11 +70,10 @@ private:
 	 * @p and @t, inv.h). A cursor never switches format.
 	 */
 	template <class E, Format F>
-	ALIST_NOINLINE int Start(const typename E::Params *p, const alist_target *t,
-				 alist_u32 n, const alist_cmd *buf, alist_u32 cap,
-				 const alist_inv_chunk *chunk)
+	ALIST_ALWAYS_INLINE int Start(const typename E::Params *p, const alist_target *t,
+				 alist_u32 n, const alist_inv_batch *b)
 	{
-		if (!chunk || !buf || !cap || !p || (n && !t) || format_ != kNone ||
+		if (!BufferSink::Valid(b) || !p || (n && !t) || format_ != kNone ||
 		    !E::ParamsValid(*p))
 			return -ALIST_EINVAL;
 		format_ = F;
@@ -87,13 +84,11 @@ private:
 	/* Plans with multi-command targets: out of line, off the common path. */
 	template <class E>
 	ALIST_NOINLINE int FillGeneral(const typename E::Params *p, const alist_target *t,
-				       alist_u32 n, alist_cmd *buf, alist_u32 cap,
-				       alist_inv_chunk *chunk)
+				       alist_u32 n, alist_inv_batch *b)
 	{
-		BufferSink sink(buf, cap, chunk);
+		BufferSink sink(b);
 
-		chunk->done = Batcher<E>::Run(*p, plan_, req_.ranges, t, n, walk_, sink);
-		return 0;
+		return sink.Finish(b, Batcher<E>::Run(*p, plan_, req_.ranges, t, n, walk_, sink));
 	}
 
 	InvRequest req_;

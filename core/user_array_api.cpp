@@ -48,16 +48,14 @@ extern "C" void alist_smmuv3_user_inv_init(struct alist_smmuv3_uinv *st,
 }
 
 extern "C" int alist_smmuv3_user_inv_fill(struct alist_smmuv3_uinv *st,
-					  struct alist_cmd *buf, unsigned int cap,
-					  struct alist_inv_chunk *chunk)
+					  struct alist_inv_batch *b)
 {
-	if (!buf || !cap || !chunk)
+	if (!alist::BufferSink::Valid(b))
 		return -ALIST_EINVAL;
 
-	alist::BufferSink sink(buf, cap, chunk);
+	alist::BufferSink sink(b);
 
-	chunk->done = Decoder(st)->Run(sink);
-	return 0;
+	return sink.Finish(b, Decoder(st)->Run(sink));
 }
 
 extern "C" int alist_smmuv3_user_inv_finish(struct alist_smmuv3_uinv *st)

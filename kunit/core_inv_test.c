@@ -163,15 +163,23 @@ static void inv_case_desc(const struct inv_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(inv, inv_cases, inv_case_desc);
 
-/* Fill with a buffer of @cap and compare every event with the table. */
+/*
+ * Fill batches of @cap commands and @max_chunks chunks, and compare every
+ * event with the table: chunks back to back, none empty without a sync.
+ */
 static void inv_run(struct kunit *test, const struct inv_case *c,
-		    struct alist_target *t, unsigned int cap)
+		    struct alist_target *t, unsigned int cap,
+		    unsigned int max_chunks)
 {
-	struct alist_inv_cursor cur;
-	struct alist_inv_chunk ch;
 	struct alist_cmd buf[INV_MAX_EVENTS];
-	unsigned int e = 0, i, guard = 0;
-	int ret;
+	struct alist_inv_chunk chunks[INV_MAX_EVENTS];
+	struct alist_inv_batch b = {
+		.cmds = buf, .chunks = chunks, .cap = cap, .max_chunks = max_chunks,
+	};
+	struct alist_inv_cursor cur;
+	unsigned int e = 0, i, next, guard = 0;
+	const struct alist_inv_chunk *ch;
+	int nr;
 
 	alist_inv_cursor_init(&cur, c->flags, 12);
 	if (c->all)
@@ -181,31 +189,39 @@ static void inv_run(struct kunit *test, const struct inv_case *c,
 
 	do {
 		if (c->smmu)
-			ret = alist_smmuv3_inv_fill(&cur, &inv_smmu, t, c->nr_t,
-						    buf, cap, &ch);
+			nr = alist_smmuv3_inv_fill(&cur, &inv_smmu, t, c->nr_t, &b);
 		else
-			ret = alist_vtd_inv_fill(&cur, &inv_vtd, t, c->nr_t,
-						 buf, cap, &ch);
-		KUNIT_ASSERT_EQ(test, ret, 0);
-		KUNIT_ASSERT_LE(test, ch.nr_cmds, cap);
-		for (i = 0; i < ch.nr_cmds; i++, e++) {
-			KUNIT_ASSERT_LT(test, e, c->nr_ev);
-			KUNIT_EXPECT_FALSE(test, c->ev[e].sync);
-			KUNIT_EXPECT_EQ(test, ch.instance, c->ev[e].instance);
-			KUNIT_EXPECT_EQ(test, buf[i].w[0], c->ev[e].w0);
-			KUNIT_EXPECT_EQ(test, buf[i].w[1], c->ev[e].w1);
-			KUNIT_EXPECT_EQ(test, buf[i].w[2], 0ULL);
-			KUNIT_EXPECT_EQ(test, buf[i].w[3], 0ULL);
-		}
-		if (ch.sync) {
-			KUNIT_ASSERT_LT(test, e, c->nr_ev);
-			KUNIT_EXPECT_TRUE(test, c->ev[e].sync);
-			KUNIT_EXPECT_EQ(test, ch.instance, c->ev[e].instance);
-			e++;
+			nr = alist_vtd_inv_fill(&cur, &inv_vtd, t, c->nr_t, &b);
+		KUNIT_ASSERT_GE(test, nr, 0);
+		KUNIT_ASSERT_LE(test, nr, (int)max_chunks);
+		KUNIT_ASSERT_TRUE(test, nr > 0 || b.done);
+		for (ch = chunks, next = 0; ch < chunks + nr; ch++) {
+			KUNIT_ASSERT_EQ(test, ch->first, next);
+			KUNIT_ASSERT_LE(test, ch->first + ch->nr_cmds, cap);
+			KUNIT_EXPECT_TRUE(test, ch->nr_cmds || ch->sync);
+			for (i = ch->first; i < ch->first + ch->nr_cmds; i++, e++) {
+				KUNIT_ASSERT_LT(test, e, c->nr_ev);
+				KUNIT_EXPECT_FALSE(test, c->ev[e].sync);
+				KUNIT_EXPECT_EQ(test, ch->instance, c->ev[e].instance);
+				KUNIT_EXPECT_EQ(test, buf[i].w[0], c->ev[e].w0);
+				KUNIT_EXPECT_EQ(test, buf[i].w[1], c->ev[e].w1);
+				KUNIT_EXPECT_EQ(test, buf[i].w[2], 0ULL);
+				KUNIT_EXPECT_EQ(test, buf[i].w[3], 0ULL);
+			}
+			if (ch->sync) {
+				KUNIT_ASSERT_LT(test, e, c->nr_ev);
+				KUNIT_EXPECT_TRUE(test, c->ev[e].sync);
+				KUNIT_EXPECT_EQ(test, ch->instance, c->ev[e].instance);
+				e++;
+			}
+			next = ch->first + ch->nr_cmds;
 		}
 		KUNIT_ASSERT_LT(test, ++guard, 64U);
-	} while (!ch.done);
+	} while (!b.done);
 	KUNIT_EXPECT_EQ(test, e, c->nr_ev);
+	/* Whole-stream batches: the walk took one fill */
+	if (cap == INV_MAX_EVENTS && max_chunks == INV_MAX_EVENTS)
+		KUNIT_EXPECT_EQ(test, guard, 1U);
 }
 
 static void alist_inv_golden(struct kunit *test)
@@ -216,10 +232,13 @@ static void alist_inv_golden(struct kunit *test)
 	memcpy(t, c->t, sizeof(t));
 	if (!c->smmu && c->nr_t == 4)
 		t[INV_DEAD_SLOT].users = 0;
-	inv_run(test, c, t, INV_MAX_EVENTS);
+	inv_run(test, c, t, INV_MAX_EVENTS, INV_MAX_EVENTS);
 }
 
-/* The same streams through a one-command buffer: chunking is invisible. */
+/*
+ * The same streams through a one-command buffer, then through a one-chunk
+ * table: how a walk is split over fills is invisible in the stream.
+ */
 static void alist_inv_chunked(struct kunit *test)
 {
 	const struct inv_case *c = test->param_value;
@@ -228,7 +247,8 @@ static void alist_inv_chunked(struct kunit *test)
 	memcpy(t, c->t, sizeof(t));
 	if (!c->smmu && c->nr_t == 4)
 		t[INV_DEAD_SLOT].users = 0;
-	inv_run(test, c, t, 1);
+	inv_run(test, c, t, 1, 1);
+	inv_run(test, c, t, INV_MAX_EVENTS, 1);
 }
 
 static void alist_inv_sync_encoders(struct kunit *test)
@@ -253,20 +273,28 @@ static void alist_inv_bad_calls(struct kunit *test)
 	struct alist_target t = { .kind = ALIST_KIND_VTD_IOTLB, .tag = 1, .users = 1 };
 	struct alist_vtd_params bad = inv_vtd;
 	struct alist_inv_cursor cur;
-	struct alist_inv_chunk ch;
+	struct alist_inv_chunk ch[2];
 	struct alist_cmd buf[2];
+	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(buf, ch);
+	struct alist_inv_batch no_room = b;
 
 	alist_inv_cursor_init(&cur, 0, 12);
 	KUNIT_EXPECT_EQ(test, alist_inv_cursor_empty(&cur), 1);
 	alist_inv_cursor_add_all(&cur);
 	KUNIT_EXPECT_EQ(test, alist_inv_cursor_empty(&cur), 0);
-	KUNIT_EXPECT_EQ(test, alist_vtd_inv_fill(&cur, &inv_vtd, &t, 1, buf, 0, &ch),
+	KUNIT_EXPECT_EQ(test, alist_vtd_inv_fill(&cur, &inv_vtd, &t, 1, NULL), -EINVAL);
+	no_room.cap = 0;
+	KUNIT_EXPECT_EQ(test, alist_vtd_inv_fill(&cur, &inv_vtd, &t, 1, &no_room),
+			-EINVAL);
+	no_room = b;
+	no_room.max_chunks = 0;
+	KUNIT_EXPECT_EQ(test, alist_vtd_inv_fill(&cur, &inv_vtd, &t, 1, &no_room),
 			-EINVAL);
 	bad.mamv = 64;
-	KUNIT_EXPECT_EQ(test, alist_vtd_inv_fill(&cur, &bad, &t, 1, buf, 2, &ch),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, alist_vtd_inv_fill(&cur, &inv_vtd, &t, 1, buf, 2, &ch), 0);
-	KUNIT_EXPECT_EQ(test, alist_smmuv3_inv_fill(&cur, &inv_smmu, &t, 1, buf, 2, &ch),
+	KUNIT_EXPECT_EQ(test, alist_vtd_inv_fill(&cur, &bad, &t, 1, &b), -EINVAL);
+	KUNIT_EXPECT_EQ(test, alist_vtd_inv_fill(&cur, &inv_vtd, &t, 1, &b), 1);
+	KUNIT_EXPECT_TRUE(test, b.done);
+	KUNIT_EXPECT_EQ(test, alist_smmuv3_inv_fill(&cur, &inv_smmu, &t, 1, &b),
 			-EINVAL);
 }
 

@@ -62,19 +62,22 @@ static void vtd_run(struct kunit *test, struct alist_inv_cursor *c,
 		    unsigned int *cmds, unsigned int *syncs)
 {
 	struct alist_cmd buf[16];
-	struct alist_inv_chunk chunk;
+	struct alist_inv_chunk chunks[2];
+	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(buf, chunks);
+	int i, nr;
 
 	*cmds = 0;
 	*syncs = 0;
 	if (alist_inv_cursor_empty(c))
 		return;
 	do {
-		KUNIT_ASSERT_EQ(test, alist_vtd_inv_fill(c, &uarray_vtd_params,
-							 uarray_nested_target, 1, buf,
-							 ARRAY_SIZE(buf), &chunk), 0);
-		*cmds += chunk.nr_cmds;
-		*syncs += chunk.sync;
-	} while (!chunk.done);
+		nr = alist_vtd_inv_fill(c, &uarray_vtd_params, uarray_nested_target, 1, &b);
+		KUNIT_ASSERT_GE(test, nr, 0);
+		for (i = 0; i < nr; i++) {
+			*cmds += chunks[i].nr_cmds;
+			*syncs += chunks[i].sync;
+		}
+	} while (!b.done);
 }
 
 /* entry_num 0 probes the type: success, nothing done. */
@@ -297,9 +300,11 @@ static void uarray_test_smmuv3_vsid(struct kunit *test)
 	struct alist_id_table *vsids;
 	struct alist_smmuv3_uinv st;
 	struct alist_cmd buf[8];
-	struct alist_inv_chunk chunk;
+	struct alist_inv_chunk chunks[1];
+	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(buf, chunks);
 	unsigned int n = 0, syncs = 0, i;
 	bool saw_tlbi = false, saw_cfgi = false;
+	int nr;
 
 	put_user_bytes(test, u, cmds, sizeof(cmds));
 	vsids = alist_id_table_alloc();
@@ -310,9 +315,13 @@ static void uarray_test_smmuv3_vsid(struct kunit *test)
 
 	alist_smmuv3_user_inv_init(&st, &a, &uarray_smmu_params, 0, 3, vsids);
 	do {
-		KUNIT_ASSERT_EQ(test, alist_smmuv3_user_inv_fill(&st, buf, ARRAY_SIZE(buf),
-								 &chunk), 0);
-		for (i = 0; i < chunk.nr_cmds; i++) {
+		/* One chunk per fill: buffer offsets start at 0 */
+		nr = alist_smmuv3_user_inv_fill(&st, &b);
+		KUNIT_ASSERT_GE(test, nr, 0);
+		if (!nr)
+			continue;
+		KUNIT_ASSERT_EQ(test, chunks[0].first, 0U);
+		for (i = 0; i < chunks[0].nr_cmds; i++) {
 			u64 w0 = buf[i].w[0];
 
 			if ((w0 & 0xff) == SMMU_OP_TLBI_NH_ASID) {
@@ -325,9 +334,9 @@ static void uarray_test_smmuv3_vsid(struct kunit *test)
 				KUNIT_EXPECT_EQ(test, w0 >> 32, 0x8);
 			}
 		}
-		n += chunk.nr_cmds;
-		syncs += chunk.sync;
-	} while (!chunk.done);
+		n += chunks[0].nr_cmds;
+		syncs += chunks[0].sync;
+	} while (!b.done);
 
 	KUNIT_EXPECT_EQ(test, alist_smmuv3_user_inv_finish(&st), -ALIST_EIO);
 	KUNIT_EXPECT_EQ(test, a.entry_num, 2);

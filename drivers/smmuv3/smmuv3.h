@@ -466,6 +466,8 @@ static inline struct smmuv3_nested *to_smmuv3_nested(struct iommu_domain *d)
 int smmuv3_cmdq_init(struct smmuv3_device *smmu);
 int smmuv3_cmdq_submit(struct smmuv3_device *smmu, const struct alist_cmd *cmds,
 		       unsigned int n, bool sync);
+int smmuv3_cmdq_submit_batch(struct smmuv3_device *smmu,
+			     const struct alist_inv_batch *b, int nr);
 void smmuv3_cmd_cfgi_ste(struct alist_cmd *cmd, u32 sid);
 void smmuv3_cmd_cfgi_all(struct alist_cmd *cmd);
 int smmuv3_sync_ste(struct smmuv3_device *smmu, u32 sid);

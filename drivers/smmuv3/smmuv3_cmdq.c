@@ -310,6 +310,40 @@ VISIBLE_IF_KUNIT void smmuv3_cmd_cfgi_ste(struct alist_cmd *cmd, u32 sid)
 EXPORT_SYMBOL_IF_KUNIT(smmuv3_cmd_cfgi_ste);
 
 /**
+ * smmuv3_cmdq_submit_batch() - issue the chunks one core fill wrote
+ * @smmu: the SMMU every chunk must be for
+ * @b: the batch the fill wrote
+ * @nr: what the fill returned: the number of chunks, or a negative errno
+ *
+ * Each chunk goes to the queue in order, with its CMD_SYNC. A queue error
+ * does not stop the chunks after it (they are invalidations still owed).
+ *
+ * Context: as smmuv3_cmdq_submit().
+ * Return: 0; the fill's errno; -EINVAL for a chunk of another SMMU (none
+ * issued); else the first error of smmuv3_cmdq_submit().
+ */
+int smmuv3_cmdq_submit_batch(struct smmuv3_device *smmu,
+			     const struct alist_inv_batch *b, int nr)
+{
+	const struct alist_inv_chunk *ch;
+	int i, err, ret = 0;
+
+	if (WARN_ON_ONCE(nr < 0))
+		return nr;
+	for (i = 0; i < nr; i++)
+		if (WARN_ON_ONCE(b->chunks[i].instance != smmu->instance))
+			return -EINVAL;
+	for (i = 0; i < nr; i++) {
+		ch = &b->chunks[i];
+		err = smmuv3_cmdq_submit(smmu, &b->cmds[ch->first], ch->nr_cmds,
+					 ch->sync);
+		if (err && !ret)
+			ret = err;
+	}
+	return ret;
+}
+
+/**
  * smmuv3_cmd_cfgi_all() - encode CFGI_ALL (CFGI_STE_RANGE, Range = 31)
  * @cmd: the command
  *

@@ -23,7 +23,13 @@
 
 #include "smmuv3.h"
 
+/*
+ * Commands and chunks per fill. A flush on one SMMU is at most three
+ * chunks (stage 2, then the nested stage-1 clear, then ATC_INV, each
+ * ending in a CMD_SYNC), so it usually takes one fill.
+ */
 #define SMMUV3_INV_BATCH	32
+#define SMMUV3_INV_CHUNKS	8
 
 static DEFINE_IDA(smmuv3_asids);
 static DEFINE_IDA(smmuv3_vmids);
@@ -95,21 +101,19 @@ static int smmuv3_inv_walk(struct smmuv3_device *smmu,
 			   struct alist_inv_cursor *cur,
 			   const struct alist_target *targets, unsigned int n)
 {
-	struct alist_cmd buf[SMMUV3_INV_BATCH];
-	struct alist_inv_chunk chunk;
-	int ret = 0, err;
+	struct alist_cmd cmds[SMMUV3_INV_BATCH];
+	struct alist_inv_chunk chunks[SMMUV3_INV_CHUNKS];
+	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(cmds, chunks);
+	int ret = 0, err, nr;
 
 	do {
-		err = alist_smmuv3_inv_fill(cur, params, targets, n, buf,
-					    ARRAY_SIZE(buf), &chunk);
-		if (WARN_ON_ONCE(err))
+		nr = alist_smmuv3_inv_fill(cur, params, targets, n, &b);
+		err = smmuv3_cmdq_submit_batch(smmu, &b, nr);
+		if (nr < 0 || err == -EINVAL)
 			return err;
-		if (WARN_ON_ONCE(chunk.nr_cmds && chunk.instance != smmu->instance))
-			return -EINVAL;
-		err = smmuv3_cmdq_submit(smmu, buf, chunk.nr_cmds, chunk.sync);
 		if (err && !ret)
 			ret = err;
-	} while (!chunk.done);
+	} while (!b.done);
 	return ret;
 }
 

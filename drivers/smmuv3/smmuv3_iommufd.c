@@ -16,7 +16,9 @@
 
 #include "smmuv3.h"
 
+/* Commands and chunks per fill of a vSMMU command array (one SMMU) */
 #define SMMUV3_UINV_BATCH	32
+#define SMMUV3_UINV_CHUNKS	8
 
 /**
  * smmuv3_hw_info() - IOMMU_GET_HW_INFO: the ID registers
@@ -196,31 +198,28 @@ VISIBLE_IF_KUNIT int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,
 		.uptr = (const void __force *)array->uptr,
 	};
 	struct alist_cmd *buf;
+	struct alist_inv_chunk chunks[SMMUV3_UINV_CHUNKS];
 	struct alist_smmuv3_uinv st;
-	struct alist_inv_chunk chunk;
-	int ret = 0, err;
+	struct alist_inv_batch b;
+	int ret = 0, err, nr;
 
 	if (array->entry_len > U32_MAX)
 		return -EINVAL;
 	buf = kmalloc_array(SMMUV3_UINV_BATCH, sizeof(*buf), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
+	b = (struct alist_inv_batch){ .cmds = buf, .chunks = chunks,
+		.cap = SMMUV3_UINV_BATCH, .max_chunks = SMMUV3_UINV_CHUNKS };
 	alist_smmuv3_user_inv_init(&st, &ua, &smmu->params, smmu->instance, vsmmu->vmid,
 				   vsmmu->vsids);
 	do {
-		err = alist_smmuv3_user_inv_fill(&st, buf, SMMUV3_UINV_BATCH, &chunk);
-		if (WARN_ON_ONCE(err)) {
-			ret = err;
-			break;
-		}
-		if (WARN_ON_ONCE(chunk.nr_cmds && chunk.instance != smmu->instance)) {
-			ret = -EINVAL;
-			break;
-		}
-		err = smmuv3_cmdq_submit(smmu, buf, chunk.nr_cmds, chunk.sync);
+		nr = alist_smmuv3_user_inv_fill(&st, &b);
+		err = smmuv3_cmdq_submit_batch(smmu, &b, nr);
 		if (err && !ret)
 			ret = err;
-	} while (!chunk.done);
+		if (nr < 0 || err == -EINVAL)
+			break;
+	} while (!b.done);
 	err = alist_smmuv3_user_inv_finish(&st);
 	if (err)
 		ret = err;

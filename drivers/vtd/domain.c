@@ -17,8 +17,33 @@
 /* Exported by the IOMMU core; its header is private to drivers/iommu/ */
 void iommu_put_pages_list(struct iommu_pages_list *list);
 
-/* Descriptors per chunk handed to a queue */
+/* A flush's batch: descriptors, and chunks (one per unit and wait) */
 #define VTD_FLUSH_BATCH		16
+#define VTD_FLUSH_CHUNKS	8
+
+/*
+ * Issue what the core makes of @cur over @t: each chunk goes to its unit's
+ * queue, with the wait the chunk asks for. Caller keeps @t alive (RCU).
+ */
+static void vtd_inv_walk(struct alist_inv_cursor *cur,
+			 const struct alist_target *t, unsigned int n)
+{
+	struct alist_cmd cmds[VTD_FLUSH_BATCH];
+	struct alist_inv_chunk chunks[VTD_FLUSH_CHUNKS];
+	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(cmds, chunks);
+	struct vtd_unit *unit;
+	int i, nr;
+
+	do {
+		nr = alist_vtd_inv_fill(cur, &vtd_params, t, n, &b);
+		for (i = 0; i < nr; i++) {
+			unit = vtd_unit_from_instance(chunks[i].instance);
+			if (unit)
+				vtd_qi_submit(unit, &cmds[chunks[i].first],
+					      chunks[i].nr_cmds, chunks[i].sync);
+		}
+	} while (nr >= 0 && !b.done);
+}
 
 /**
  * vtd_domain_flush() - invalidate what a cursor describes on every target
@@ -34,10 +59,8 @@ void iommu_put_pages_list(struct iommu_pages_list *list);
  */
 void vtd_domain_flush(struct vtd_domain *d, struct alist_inv_cursor *cur)
 {
-	struct alist_cmd buf[VTD_FLUSH_BATCH];
 	const struct alist_target *t;
 	const struct alist_view *view;
-	struct alist_inv_chunk chunk;
 	unsigned int n;
 
 	if (alist_inv_cursor_empty(cur))
@@ -46,19 +69,8 @@ void vtd_domain_flush(struct vtd_domain *d, struct alist_inv_cursor *cur)
 	smp_mb();
 	view = alist_list_read_begin(d->list);
 	t = alist_view_entries(view, &n);
-	if (!n)
-		goto out_read_end;
-	do {
-		struct vtd_unit *unit;
-
-		if (alist_vtd_inv_fill(cur, &vtd_params, t, n, buf,
-				       ARRAY_SIZE(buf), &chunk))
-			break;
-		unit = vtd_unit_from_instance(chunk.instance);
-		if (unit)
-			vtd_qi_submit(unit, buf, chunk.nr_cmds, chunk.sync);
-	} while (!chunk.done);
-out_read_end:
+	if (n)
+		vtd_inv_walk(cur, t, n);
 	alist_list_read_end();
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_domain_flush);
@@ -75,9 +87,7 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_domain_flush);
 void vtd_flush_targets(const struct alist_target *t, unsigned int n)
 {
 	struct alist_target left[2 * VTD_DEV_TARGETS];
-	struct alist_cmd buf[VTD_FLUSH_BATCH];
 	struct alist_inv_cursor cur;
-	struct alist_inv_chunk chunk;
 	unsigned int nl;
 
 	if (WARN_ON_ONCE(n > ARRAY_SIZE(left)))
@@ -87,16 +97,7 @@ void vtd_flush_targets(const struct alist_target *t, unsigned int n)
 		return;
 	alist_inv_cursor_init(&cur, 0, PAGE_SHIFT);
 	alist_inv_cursor_add_all(&cur);
-	do {
-		struct vtd_unit *unit;
-
-		if (alist_vtd_inv_fill(&cur, &vtd_params, left, nl, buf,
-				       ARRAY_SIZE(buf), &chunk))
-			break;
-		unit = vtd_unit_from_instance(chunk.instance);
-		if (unit)
-			vtd_qi_submit(unit, buf, chunk.nr_cmds, chunk.sync);
-	} while (!chunk.done);
+	vtd_inv_walk(&cur, left, nl);
 }
 
 static void vtd_iotlb_sync(struct iommu_domain *domain,

@@ -55,6 +55,24 @@ constexpr alist_u64 kStart = 0x40000000ull, kLast = kStart + 0x10000 - 1;
  */
 constexpr unsigned kBufVtd = 16;
 constexpr unsigned kBufSmmu = 32;
+constexpr unsigned kChunks = 8;	/* VTD_FLUSH_CHUNKS, SMMUV3_INV_CHUNKS */
+
+/* A driver's batch: its command buffer and chunk table. */
+template <unsigned kCap>
+struct Batch {
+	alist_cmd cmds[kCap];
+	alist_inv_chunk chunks[kChunks];
+	alist_inv_batch b = ALIST_INV_BATCH_INIT(cmds, chunks);
+
+	/* The @nr chunks of the last fill to @q, as the drivers submit them. */
+	template <class Q>
+	void SubmitTo(int nr, Q &q) const
+	{
+		for (int i = 0; i < nr; i++)
+			q.Submit(&cmds[chunks[i].first], chunks[i].nr_cmds, chunks[i].instance,
+				 chunks[i].sync);
+	}
+};
 
 /* CAP: PSI (39), MAMV = 18 (53:48), DWD (54), DRD (55); GCMD.TE. */
 constexpr alist_u64 kVtdCap = 1ull << 39 | 18ull << 48 | 1ull << 54 | 1ull << 55;
@@ -90,25 +108,27 @@ std::vector<alist_target> Targets(bool vtd, unsigned n, unsigned m, bool atc)
 	return t;
 }
 
-template <class F>
-void RunOurs(const alist_target *t, unsigned n, alist_cmd *buf, F fill_submit)
+/* One unmap as the drivers flush it: @fill is alist_{vtd,smmuv3}_inv_fill. */
+template <class P, unsigned kCap, class Q>
+void RunOurs(int (*fill)(alist_inv_cursor *, const P *, const alist_target *, unsigned,
+			 alist_inv_batch *),
+	     const P &p, const std::vector<alist_target> &t, Batch<kCap> &b, Q &q)
 {
 	alist_inv_cursor cur;
-	alist_inv_chunk ch;
 
 	alist_inv_cursor_init(&cur, ALIST_INV_LEAF, 12);
 	alist_inv_cursor_add_range(&cur, Opaque(kStart), Opaque(kLast));
 	alist_env_smp_mb();
 	do {
-		fill_submit(&cur, t, n, buf, &ch);
-	} while (!ch.done);
+		b.SubmitTo(fill(&cur, &p, t.data(), static_cast<unsigned>(t.size()), &b.b), q);
+	} while (!b.b.done);
 }
 
 /* ---- Range invalidation, VT-d ------------------------------------------- */
 
 struct RangeVtd {
 	VtdQueue q;
-	alist_cmd buf[kBufVtd];
+	Batch<kBufVtd> batch;
 	std::vector<alist_target> t;
 	std::vector<vtd::Iommu> iommus;
 	std::vector<vtd::DevInfo> infos;
@@ -176,14 +196,7 @@ std::unique_ptr<CaseBase> MakeRangeVtd(unsigned n, unsigned m, bool atc)
 
 	return MakeCase(
 		std::move(s),
-		[](RangeVtd &s) {
-			RunOurs(s.t.data(), static_cast<unsigned>(s.t.size()), s.buf,
-				[&](alist_inv_cursor *c, const alist_target *t, unsigned n,
-				    alist_cmd *buf, alist_inv_chunk *ch) {
-					alist_vtd_inv_fill(c, &kVtd, t, n, buf, kBufVtd, ch);
-					s.q.Submit(buf, ch->nr_cmds, ch->instance, ch->sync);
-				});
-		},
+		[](RangeVtd &s) { RunOurs(alist_vtd_inv_fill, kVtd, s.t, s.batch, s.q); },
 		[](RangeVtd &s) { s.spin->FlushRange(Opaque(kStart), Opaque(kLast), true, s.q); },
 		[](RangeVtd &s) {
 			FnInvRangeVtd(s.slot, Opaque(kStart), Opaque(kLast), true, s.fbatch, s.q);
@@ -194,7 +207,7 @@ std::unique_ptr<CaseBase> MakeRangeVtd(unsigned n, unsigned m, bool atc)
 
 struct RangeSmmu {
 	SmmuQueue q;
-	alist_cmd buf[kBufSmmu];
+	Batch<kBufSmmu> batch;
 	std::vector<alist_target> t;
 	std::vector<smmu::Device> devs;
 	FnArray arr;
@@ -244,14 +257,7 @@ std::unique_ptr<CaseBase> MakeRangeSmmu(unsigned n, unsigned m, bool atc)
 
 	return MakeCase(
 		std::move(s),
-		[](RangeSmmu &s) {
-			RunOurs(s.t.data(), static_cast<unsigned>(s.t.size()), s.buf,
-				[&](alist_inv_cursor *c, const alist_target *t, unsigned n,
-				    alist_cmd *buf, alist_inv_chunk *ch) {
-					alist_smmuv3_inv_fill(c, &kSmmu, t, n, buf, kBufSmmu, ch);
-					s.q.Submit(buf, ch->nr_cmds, ch->instance, ch->sync);
-				});
-		},
+		[](RangeSmmu &s) { RunOurs(alist_smmuv3_inv_fill, kSmmu, s.t, s.batch, s.q); },
 		[](RangeSmmu &s) {
 			FnInvRangeSmmu(s.slot, Opaque(kStart), Opaque(kLast - kStart + 1), 4096,
 				       true, s.q);
@@ -284,7 +290,7 @@ std::vector<alist_target> NestedTargets()
 
 struct UArrayVtd {
 	VtdQueue q;
-	alist_cmd buf[kBufVtd];
+	Batch<kBufVtd> batch;
 	std::vector<alist_vtd_s1_inv> v;
 	std::vector<alist_target> t;
 	vtd::Iommu iommus[2];
@@ -322,16 +328,15 @@ std::unique_ptr<CaseBase> MakeUArrayVtd(unsigned e)
 					   Opaque(static_cast<alist_u32>(s.v.size())), 0,
 					   s.v.data()};
 			alist_inv_cursor cur;
-			alist_inv_chunk ch;
 
 			if (alist_vtd_user_inv_decode(&a, &cur))
 				abort();
 			alist_env_smp_mb();
 			do {
-				alist_vtd_inv_fill(&cur, &kVtd, s.t.data(), s.t.size(), s.buf, kBufVtd,
-						   &ch);
-				s.q.Submit(s.buf, ch.nr_cmds, ch.instance, ch.sync);
-			} while (!ch.done);
+				s.batch.SubmitTo(alist_vtd_inv_fill(&cur, &kVtd, s.t.data(),
+								    s.t.size(), &s.batch.b),
+						 s.q);
+			} while (!s.batch.b.done);
 		},
 		[](UArrayVtd &s) {
 			alist_user_array a{ALIST_UARRAY_TYPE_VTD_S1, sizeof(s.v[0]),
@@ -345,7 +350,7 @@ std::unique_ptr<CaseBase> MakeUArrayVtd(unsigned e)
 
 struct UArraySmmu {
 	SmmuQueue q;
-	alist_cmd buf[kBufSmmu];
+	Batch<kBufSmmu> batch;
 	std::vector<alist_smmuv3_user_cmd> v;
 	smmu::Device dev{0, smmu::kFeatRangeInv, 0, smmu::Cmdq{nullptr}};
 	Vsmmu vsmmu{3, true, true, nullptr};
@@ -367,13 +372,11 @@ std::unique_ptr<CaseBase> MakeUArraySmmu(unsigned e)
 					   Opaque(static_cast<alist_u32>(s.v.size())), 0,
 					   s.v.data()};
 			alist_smmuv3_uinv st;
-			alist_inv_chunk ch;
 
 			alist_smmuv3_user_inv_init(&st, &a, &kSmmu, 0, 3, nullptr);
 			do {
-				alist_smmuv3_user_inv_fill(&st, s.buf, kBufSmmu, &ch);
-				s.q.Submit(s.buf, ch.nr_cmds, ch.instance, ch.sync);
-			} while (!ch.done);
+				s.batch.SubmitTo(alist_smmuv3_user_inv_fill(&st, &s.batch.b), s.q);
+			} while (!s.batch.b.done);
 			if (alist_smmuv3_user_inv_finish(&st))
 				abort();
 		},
@@ -501,20 +504,18 @@ void ReadersOurs(benchmark::State &st)
 		}
 	}
 	auto q = std::make_unique<VtdQueue>();
-	alist_cmd buf[kBufVtd];
+	auto batch = std::make_unique<Batch<kBufVtd>>();
 	for (auto _ : st) {
 		alist_env_smp_mb();
 		const alist_view *v = alist_list_read_begin(list);
 		unsigned n = 0;
 		const alist_target *e = alist_view_entries(v, &n);
 		alist_inv_cursor cur;
-		alist_inv_chunk ch;
 		alist_inv_cursor_init(&cur, ALIST_INV_LEAF, 12);
 		alist_inv_cursor_add_range(&cur, kStart, kLast);
 		do {
-			alist_vtd_inv_fill(&cur, &kVtd, e, n, buf, kBufVtd, &ch);
-			q->Submit(buf, ch.nr_cmds, ch.instance, ch.sync);
-		} while (!ch.done);
+			batch->SubmitTo(alist_vtd_inv_fill(&cur, &kVtd, e, n, &batch->b), *q);
+		} while (!batch->b.done);
 		alist_list_read_end();
 	}
 	st.SetItemsProcessed(st.iterations());

@@ -65,27 +65,30 @@ void FuzzSmmu(const uint8_t *data, size_t size, alist_u32 type, alist_u32 len,
 		alist_user_array c{type, len, num, 0, size ? data : nullptr};
 		alist::Smmuv3UserDecoder<Translator> e;
 		alist_cmd buf[8];
-		alist_u32 cap = 1 + (knobs >> 2) % 8;
+		alist_inv_chunk chunks[3];
+		alist_inv_batch b{buf, chunks, 1 + (knobs >> 2) % 8u, 1 + (knobs >> 5) % 3u, 0, {}};
 		size_t k = 0;
 
 		e.Init(&c, p, 0, 9, Translator{});
-		for (bool done = false; !done;) {
-			alist_inv_chunk ch;
-			{
-				alist::BufferSink sink(buf, cap, &ch);
+		do {
+			alist::BufferSink sink(&b);
+			int nr = sink.Finish(&b, e.Run(sink));
 
-				done = e.Run(sink);
+			CHECK(nr > 0 || b.done);
+			for (int j = 0; j < nr; j++) {
+				const alist_inv_chunk &ch = chunks[j];
+
+				CHECK(ch.first + ch.nr_cmds <= b.cap);
+				for (alist_u32 i = ch.first; i < ch.first + ch.nr_cmds; i++, k++)
+					CHECK(k < rec.events.size() && !rec.events[k].sync &&
+					      rec.events[k].cmd.w[0] == buf[i].w[0] &&
+					      rec.events[k].cmd.w[1] == buf[i].w[1]);
+				if (ch.sync) {
+					CHECK(k < rec.events.size() && rec.events[k].sync);
+					k++;
+				}
 			}
-			CHECK(ch.nr_cmds <= cap);
-			for (alist_u32 i = 0; i < ch.nr_cmds; i++, k++)
-				CHECK(k < rec.events.size() && !rec.events[k].sync &&
-				      rec.events[k].cmd.w[0] == buf[i].w[0] &&
-				      rec.events[k].cmd.w[1] == buf[i].w[1]);
-			if (ch.sync) {
-				CHECK(k < rec.events.size() && rec.events[k].sync);
-				k++;
-			}
-		}
+		} while (!b.done);
 		CHECK(k == rec.events.size());
 		CHECK(e.Finish() == ret && c.entry_num == a.entry_num && c.err_code == a.err_code);
 	}
@@ -155,18 +158,22 @@ void FuzzVtd(const uint8_t *data, size_t size, alist_u32 type, alist_u32 len,
 	alist_vtd_user_inv_decode(&c, &cur);
 	CHECK(c.entry_num == a.entry_num);
 	size_t n = 0;
-	alist_inv_chunk ch{};
 	alist_cmd buf[3];
-	unsigned cap = 1 + knobs % 3;
+	alist_inv_chunk chunks[2];
+	alist_inv_batch b{buf, chunks, 1 + knobs % 3u, 1 + (knobs >> 2) % 2u, 0, {}};
 	if (!alist_inv_cursor_empty(&cur)) {
 		do {
-			CHECK(alist_vtd_inv_fill(&cur, &p, t, 3, buf, cap, &ch) == 0);
-			for (unsigned i = 0; i < ch.nr_cmds; i++, n++) {
-				while (rec.events[n].sync)
-					n++;
-				CHECK(!memcmp(&buf[i], &rec.events[n].cmd, sizeof(buf[i])));
-			}
-		} while (!ch.done);
+			int nr = alist_vtd_inv_fill(&cur, &p, t, 3, &b);
+
+			CHECK(nr > 0 || (nr == 0 && b.done));
+			for (int j = 0; j < nr; j++)
+				for (unsigned i = chunks[j].first;
+				     i < chunks[j].first + chunks[j].nr_cmds; i++, n++) {
+					while (rec.events[n].sync)
+						n++;
+					CHECK(!memcmp(&buf[i], &rec.events[n].cmd, sizeof(buf[i])));
+				}
+		} while (!b.done);
 	}
 }
 

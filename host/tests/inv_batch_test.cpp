@@ -20,10 +20,12 @@
 #include "batcher.h"
 #include "env/host_env.h"
 #include "smmuv3_emitter.h"
+#include "tests/inv_drain.h"
 #include "tests/inv_test_util.h"
 #include "vtd_emitter.h"
 
 using inv_test::Decoded;
+using inv_test::Drain;
 using inv_test::Event;
 using inv_test::Intervals;
 using inv_test::Normalize;
@@ -143,21 +145,89 @@ TEST(InvBatch, DeviceNamedUnderTwoTagsOnce)
 	EXPECT_EQ(rec.Syncs(), 1u);
 }
 
+/*
+ * A batch with room for a domain's whole flush gets it in one fill: three
+ * VT-d units (an IOTLB tag and two device TLBs each) become three chunks
+ * back to back; a smaller chunk table or buffer only splits the same
+ * stream over more fills.
+ */
+TEST(InvBatch, WholeFlushInOneFill)
+{
+	std::vector<alist_target> t;
+	for (unsigned u = 0; u < 3; u++) {
+		t.push_back(Target(u, ALIST_KIND_VTD_PIOTLB, 1, 1));
+		t.push_back(Target(u, ALIST_KIND_ATC, 1, 1, 0x10 * u + 1));
+		t.push_back(Target(u, ALIST_KIND_ATC, 1, 1, 0x10 * u + 2));
+	}
+	auto run = [&](unsigned cap, unsigned max_chunks, unsigned *fills) {
+		alist_inv_cursor cur;
+
+		alist_inv_cursor_init(&cur, ALIST_INV_LEAF, 12);
+		alist_inv_cursor_add_range(&cur, 0x10000, 0x10fff);
+		return Drain([&](alist_inv_batch *b) {
+			return alist_vtd_inv_fill(&cur, &kVtd, t.data(), t.size(), b);
+		}, cap, max_chunks, fills);
+	};
+	unsigned fills;
+	std::vector<Event> whole = run(16, 4, &fills);
+
+	EXPECT_EQ(fills, 1u);
+	ASSERT_EQ(whole.size(), 12u);
+	for (unsigned u = 0; u < 3; u++) {
+		for (unsigned k = 0; k < 4; k++)
+			EXPECT_EQ(whole[4 * u + k].instance, u);
+		EXPECT_TRUE(whole[4 * u + 3].sync);
+	}
+	for (auto [cap, max_chunks, want_fills] :
+	     {std::tuple{16u, 1u, 3u}, std::tuple{16u, 2u, 2u}, std::tuple{2u, 4u, 5u}}) {
+		std::vector<Event> split = run(cap, max_chunks, &fills);
+
+		EXPECT_EQ(fills, want_fills) << cap << "/" << max_chunks;
+		ASSERT_EQ(split.size(), whole.size());
+		for (size_t i = 0; i < split.size(); i++) {
+			EXPECT_EQ(split[i].instance, whole[i].instance);
+			EXPECT_EQ(split[i].sync, whole[i].sync);
+			EXPECT_EQ(0, memcmp(&split[i].cmd, &whole[i].cmd, sizeof(alist_cmd)));
+		}
+	}
+}
+
 TEST(InvBatch, CApiRejectsMisuse)
 {
 	alist_target t = Target(0, ALIST_KIND_VTD_IOTLB, 1);
 	alist_inv_cursor cur;
 	alist_cmd buf[2];
-	alist_inv_chunk ch;
+	alist_inv_chunk ch[2];
+	alist_inv_batch b = ALIST_INV_BATCH_INIT(buf, ch);
 	alist_inv_cursor_init(&cur, 0, 12);
 	alist_inv_cursor_add_all(&cur);
-	EXPECT_EQ(alist_vtd_inv_fill(&cur, &kVtd, &t, 1, buf, 0, &ch), -ALIST_EINVAL);
+	EXPECT_EQ(alist_vtd_inv_fill(&cur, &kVtd, &t, 1, nullptr), -ALIST_EINVAL);
+	for (int field = 0; field < 4; field++) {
+		alist_inv_batch bad = b;
+		if (field == 0)
+			bad.cmds = nullptr;
+		else if (field == 1)
+			bad.chunks = nullptr;
+		else if (field == 2)
+			bad.cap = 0;
+		else
+			bad.max_chunks = 0;
+		EXPECT_EQ(alist_vtd_inv_fill(&cur, &kVtd, &t, 1, &bad), -ALIST_EINVAL) << field;
+	}
 	alist_vtd_params bad = kVtd;
 	bad.mamv = 64;
-	EXPECT_EQ(alist_vtd_inv_fill(&cur, &bad, &t, 1, buf, 2, &ch), -ALIST_EINVAL);
-	ASSERT_EQ(alist_vtd_inv_fill(&cur, &kVtd, &t, 1, buf, 2, &ch), 0);
+	EXPECT_EQ(alist_vtd_inv_fill(&cur, &bad, &t, 1, &b), -ALIST_EINVAL);
+	ASSERT_EQ(alist_vtd_inv_fill(&cur, &kVtd, &t, 1, &b), 1);
+	EXPECT_TRUE(b.done);
+	/* A batch made bad after the first fill is still refused. */
+	alist_inv_batch later = b;
+	later.cap = 0;
+	EXPECT_EQ(alist_vtd_inv_fill(&cur, &kVtd, &t, 1, &later), -ALIST_EINVAL);
 	/* A cursor planned for VT-d cannot continue as SMMUv3. */
-	EXPECT_EQ(alist_smmuv3_inv_fill(&cur, &kSmmu, &t, 1, buf, 2, &ch), -ALIST_EINVAL);
+	EXPECT_EQ(alist_smmuv3_inv_fill(&cur, &kSmmu, &t, 1, &b), -ALIST_EINVAL);
+	/* A finished walk has nothing left: no chunks, still done. */
+	EXPECT_EQ(alist_vtd_inv_fill(&cur, &kVtd, &t, 1, &b), 0);
+	EXPECT_TRUE(b.done);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -403,26 +473,15 @@ void CheckOne(std::mt19937_64 &rng, int iter)
 			alist_inv_cursor_add_all(&cur);
 		for (auto &iv : r.pages)
 			alist_inv_cursor_add_range(&cur, iv.first << 12, (iv.second << 12) | 0xfff);
-		std::vector<Event> got;
-		alist_inv_chunk ch{};
-		unsigned cap = 1 + rng() % 5;
-		std::vector<alist_cmd> buf(cap);
-		int guard = 0;
-		do {
-			int ret;
-			if constexpr (std::is_same_v<Emitter, alist::VtdEmitter>)
-				ret = alist_vtd_inv_fill(&cur, &p, t.data(), t.size(), buf.data(), cap, &ch);
-			else
-				ret = alist_smmuv3_inv_fill(&cur, &p, t.data(), t.size(), buf.data(), cap, &ch);
-			ASSERT_EQ(ret, 0);
-			ASSERT_LE(ch.nr_cmds, cap);
-			ASSERT_TRUE(ch.nr_cmds || ch.sync || ch.done);
-			for (unsigned i = 0; i < ch.nr_cmds; i++)
-				got.push_back(Event{ch.instance, false, buf[i]});
-			if (ch.sync)
-				got.push_back(Event{ch.instance, true, alist_cmd{}});
-			ASSERT_LT(++guard, 100000);
-		} while (!ch.done);
+		unsigned cap = 1 + rng() % 5, max_chunks = 1 + rng() % 3;
+		std::vector<Event> got = Drain(
+			[&](alist_inv_batch *b) {
+				if constexpr (std::is_same_v<Emitter, alist::VtdEmitter>)
+					return alist_vtd_inv_fill(&cur, &p, t.data(), t.size(), b);
+				else
+					return alist_smmuv3_inv_fill(&cur, &p, t.data(), t.size(), b);
+			},
+			cap, max_chunks);
 		ASSERT_EQ(got.size(), rec.events.size());
 		for (size_t i = 0; i < got.size(); i++) {
 			EXPECT_EQ(got[i].instance, rec.events[i].instance);

@@ -176,15 +176,16 @@ TEST(InvEncoder, Smmuv3RilStream)
 	alist_target t[] = {Target(0, ALIST_KIND_SMMU_S1, 1)};
 	alist_inv_cursor cur;
 	alist_cmd buf[8];
-	alist_inv_chunk ch;
+	alist_inv_chunk ch[2];
+	alist_inv_batch b = ALIST_INV_BATCH_INIT(buf, ch);
 
 	/* 33 pages from 0, not leaf: 1 page (TG=0 form, no TTL) + 32 pages. */
 	alist_inv_cursor_init(&cur, 0, 12);
 	alist_inv_cursor_add_range(&cur, 0, 33 * 4096 - 1);
-	ASSERT_EQ(alist_smmuv3_inv_fill(&cur, &p, t, 1, buf, 8, &ch), 0);
-	ASSERT_EQ(ch.nr_cmds, 2u);
-	EXPECT_TRUE(ch.sync);
-	EXPECT_TRUE(ch.done);
+	ASSERT_EQ(alist_smmuv3_inv_fill(&cur, &p, t, 1, &b), 1);
+	ASSERT_EQ(ch[0].nr_cmds, 2u);
+	EXPECT_TRUE(ch[0].sync);
+	EXPECT_TRUE(b.done);
 	EXPECT_EQ(buf[0].w[0], 0x0001000000000012ull);
 	EXPECT_EQ(buf[0].w[1], 0u);
 	EXPECT_EQ(buf[1].w[0], 0x0001000000500012ull);
@@ -193,8 +194,8 @@ TEST(InvEncoder, Smmuv3RilStream)
 	/* Same with a 4K leaf: TTL 3 makes the single page a range form. */
 	alist_inv_cursor_init(&cur, ALIST_INV_LEAF, 12);
 	alist_inv_cursor_add_range(&cur, 0, 33 * 4096 - 1);
-	ASSERT_EQ(alist_smmuv3_inv_fill(&cur, &p, t, 1, buf, 8, &ch), 0);
-	ASSERT_EQ(ch.nr_cmds, 2u);
+	ASSERT_EQ(alist_smmuv3_inv_fill(&cur, &p, t, 1, &b), 1);
+	ASSERT_EQ(ch[0].nr_cmds, 2u);
 	EXPECT_EQ(buf[0].w[1], 0x0701ull);
 	EXPECT_EQ(buf[1].w[1], 0x1701ull);
 }
@@ -206,13 +207,14 @@ TEST(InvEncoder, VtdExactPsi)
 	alist_target t[] = {Target(0, ALIST_KIND_VTD_IOTLB, 3)};
 	alist_inv_cursor cur;
 	alist_cmd buf[8];
-	alist_inv_chunk ch;
+	alist_inv_chunk ch[1];
+	alist_inv_batch b = ALIST_INV_BATCH_INIT(buf, ch);
 
 	alist_inv_cursor_init(&cur, ALIST_INV_LEAF, 12);
 	alist_inv_cursor_add_range(&cur, 7 * 4096, 11 * 4096 - 1);
-	ASSERT_EQ(alist_vtd_inv_fill(&cur, &p, t, 1, buf, 8, &ch), 0);
-	ASSERT_EQ(ch.nr_cmds, 3u);
-	EXPECT_TRUE(ch.sync);
+	ASSERT_EQ(alist_vtd_inv_fill(&cur, &p, t, 1, &b), 1);
+	ASSERT_EQ(ch[0].nr_cmds, 3u);
+	EXPECT_TRUE(ch[0].sync);
 	EXPECT_EQ(buf[0].w[1], 0x7040ull);
 	EXPECT_EQ(buf[1].w[1], 0x8041ull);
 	EXPECT_EQ(buf[2].w[1], 0xa040ull);

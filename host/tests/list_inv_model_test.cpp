@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "list_test_util.h"
+#include "tests/inv_drain.h"
 
 namespace {
 
@@ -149,8 +150,6 @@ void CheckInvalidation(const Domain &D, std::mt19937 &rng, const char *when)
 {
 	alist_vtd_params p{};
 	alist_inv_cursor cur;
-	alist_inv_chunk chunk;
-	alist_cmd buf[5];	/* small: chunks split mid-unit */
 	std::multiset<Named> got;
 	std::map<alist_u32, unsigned> waits;
 	std::set<alist_u32> units, ended;
@@ -174,18 +173,22 @@ void CheckInvalidation(const Domain &D, std::mt19937 &rng, const char *when)
 	unsigned int n = 0;
 	const alist_target *t = alist_view_entries(v, &n);
 
-	do {
-		ASSERT_EQ(alist_vtd_inv_fill(&cur, &p, t, n, buf, 5, &chunk), 0);
-		ASSERT_FALSE(ended.count(chunk.instance))
-			<< when << ": unit " << chunk.instance << " resumed after its wait";
-		for (unsigned i = 0; i < chunk.nr_cmds; i++)
-			got.insert(Decode(chunk.instance, buf[i]));
-		if (chunk.sync) {
-			waits[chunk.instance]++;
-			ended.insert(chunk.instance);
-		}
-	} while (!chunk.done);
+	/* A small buffer and table: batches end mid-unit and between units. */
+	auto events = inv_test::Drain(
+		[&](alist_inv_batch *b) { return alist_vtd_inv_fill(&cur, &p, t, n, b); }, 5,
+		1 + rng() % 3);
+
 	alist_list_read_end();
+	for (const inv_test::Event &e : events) {
+		ASSERT_FALSE(ended.count(e.instance))
+			<< when << ": unit " << e.instance << " resumed after its wait";
+		if (!e.sync) {
+			got.insert(Decode(e.instance, e.cmd));
+			continue;
+		}
+		waits[e.instance]++;
+		ended.insert(e.instance);
+	}
 
 	std::multiset<Named> want = Expected(D, &units);
 

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "list_test_util.h"
+#include "tests/inv_drain.h"
 
 namespace {
 
@@ -62,9 +63,7 @@ TEST(TargetsLeft, FeedsTheFill)
 	unsigned int n = alist_targets_left(reported, 3, out);
 	alist_vtd_params p{};
 	alist_inv_cursor cur;
-	alist_inv_chunk chunk;
-	alist_cmd buf[8];
-	unsigned int cmds = 0, syncs = 0;
+	unsigned int fills = 0;
 
 	p.psi = 1;
 	p.mamv = 18;
@@ -72,13 +71,17 @@ TEST(TargetsLeft, FeedsTheFill)
 	p.max_devtlb_cmds = 16;
 	alist_inv_cursor_init(&cur, 0, 12);
 	alist_inv_cursor_add_all(&cur);
-	do {
-		ASSERT_EQ(alist_vtd_inv_fill(&cur, &p, out, n, buf, 8, &chunk), 0);
-		cmds += chunk.nr_cmds;
-		syncs += chunk.sync;
-	} while (!chunk.done);
-	EXPECT_EQ(cmds, 3u);
-	EXPECT_EQ(syncs, 2u);
+	auto ev = inv_test::Drain(
+		[&](alist_inv_batch *b) { return alist_vtd_inv_fill(&cur, &p, out, n, b); }, 8, 4,
+		&fills);
+	/* Unit 0: tag 5, wait; unit 1: tags 4 and 9, wait -- one batch. */
+	ASSERT_EQ(ev.size(), 5u);
+	EXPECT_EQ(ev[0].instance, 0u);
+	EXPECT_TRUE(ev[1].sync);
+	EXPECT_EQ(ev[2].instance, 1u);
+	EXPECT_EQ(ev[3].instance, 1u);
+	EXPECT_TRUE(ev[4].sync && ev[4].instance == 1u);
+	EXPECT_EQ(fills, 1u);
 }
 
 } // namespace

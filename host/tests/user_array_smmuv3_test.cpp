@@ -19,6 +19,7 @@
 #include "env/host_env.h"
 #include "buffer_sink.h"
 #include "smmuv3_user_decoder.h"
+#include "tests/inv_drain.h"
 #include "tests/inv_test_util.h"
 
 namespace {
@@ -249,24 +250,15 @@ TEST(UserArraySmmuv3, BufferedRunsMatchPerCommandPath)
 			alist_user_array arr{ALIST_UARRAY_TYPE_SMMUV3, sizeof(Cmd),
 					     static_cast<alist_u32>(a.size()), 0, a.data()};
 			alist::Smmuv3UserDecoder<TestTranslator> d;
-			std::vector<alist_cmd> buf(cap);
-			std::vector<inv_test::Event> ev;
-			alist_inv_chunk ch;
 
 			d.Init(&arr, par, 2, kVmid, TestTranslator{});
-			for (bool done = false; !done;) {
-				{
-					/* The chunk is written when the sink goes. */
-					alist::BufferSink sink(buf.data(), cap, &ch);
+			std::vector<inv_test::Event> ev = inv_test::Drain(
+				[&](alist_inv_batch *b) {
+					alist::BufferSink sink(b);
 
-					done = d.Run(sink);
-				}
-				ASSERT_LE(ch.nr_cmds, cap);
-				for (unsigned i = 0; i < ch.nr_cmds; i++)
-					ev.push_back(inv_test::Event{ch.instance, false, buf[i]});
-				if (ch.sync)
-					ev.push_back(inv_test::Event{ch.instance, true, {}});
-			}
+					return sink.Finish(b, d.Run(sink));
+				},
+				cap, 1 + cap % 3);
 			EXPECT_EQ(d.Finish(), ref.ret) << "round " << round << " cap " << cap;
 			EXPECT_EQ(arr.entry_num, ref.arr.entry_num);
 			EXPECT_EQ(arr.err_code, ref.arr.err_code);
@@ -301,16 +293,15 @@ TEST(UserArraySmmuv3, CApiWithIdTable)
 	alist_smmuv3_user_inv_init(&st, &arr, &kRil, 5, kVmid, tbl);
 	std::vector<alist_cmd> got;
 	unsigned syncs = 0;
-	alist_inv_chunk ch;
-	alist_cmd buf[1];
-	do {
-		ASSERT_EQ(alist_smmuv3_user_inv_fill(&st, buf, 1, &ch), 0);
-		if (ch.nr_cmds) {
-			EXPECT_EQ(ch.instance, 5u);
-		}
-		got.insert(got.end(), buf, buf + ch.nr_cmds);
-		syncs += ch.sync;
-	} while (!ch.done);
+	auto ev = inv_test::Drain(
+		[&](alist_inv_batch *b) { return alist_smmuv3_user_inv_fill(&st, b); }, 1, 1);
+	for (const inv_test::Event &e : ev) {
+		EXPECT_EQ(e.instance, 5u);
+		if (e.sync)
+			syncs++;
+		else
+			got.push_back(e.cmd);
+	}
 	EXPECT_EQ(alist_smmuv3_user_inv_finish(&st), -ALIST_EIO);
 	EXPECT_EQ(arr.entry_num, 3u);
 	EXPECT_EQ(arr.err_code, (unsigned)ALIST_UARRAY_ERR_VSID);

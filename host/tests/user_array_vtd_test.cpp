@@ -12,6 +12,7 @@
 #include <alist/user_array.h>
 
 #include "env/host_env.h"
+#include "tests/inv_drain.h"
 #include "tests/inv_test_util.h"
 
 using inv_test::Target;
@@ -36,13 +37,17 @@ Result Exec(const void *uptr, unsigned len, unsigned num,
 	alist_inv_cursor cur;
 	r.ret = alist_vtd_user_inv_decode(&r.arr, &cur);
 	if (!alist_inv_cursor_empty(&cur)) {
-		alist_cmd buf[4];
-		alist_inv_chunk ch;
-		do {
-			EXPECT_EQ(alist_vtd_inv_fill(&cur, &kVtd, t.data(), t.size(), buf, 4, &ch), 0);
-			r.cmds.insert(r.cmds.end(), buf, buf + ch.nr_cmds);
-			r.syncs += ch.sync;
-		} while (!ch.done);
+		auto ev = inv_test::Drain(
+			[&](alist_inv_batch *b) {
+				return alist_vtd_inv_fill(&cur, &kVtd, t.data(), t.size(), b);
+			},
+			4, 2);
+		for (const inv_test::Event &e : ev) {
+			if (e.sync)
+				r.syncs++;
+			else
+				r.cmds.push_back(e.cmd);
+		}
 	}
 	return r;
 }

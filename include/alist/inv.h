@@ -5,24 +5,28 @@
  * A driver describes what changed (an inclusive byte range per unmap, as
  * struct iommu_iotlb_gather does, or "everything"), then walks the domain's
  * sorted target array through a resumable cursor. Each call fills a
- * caller-provided command buffer with the next chunk of hardware commands
- * for ONE instance and says whether a sync (VT-d wait descriptor, SMMUv3
- * CMD_SYNC) must follow them. No callbacks: the driver owns its queue, the
- * core only decides what goes into it.
+ * caller-provided batch: a command buffer cut into chunks, each "commands
+ * for ONE instance, then maybe a sync" (VT-d wait descriptor, SMMUv3
+ * CMD_SYNC), in the order they must be issued. A batch with room for a
+ * domain's whole flush gets it in one call. No callbacks: the driver owns
+ * its queues, the core only decides what goes into them.
  *
+ *	struct alist_cmd cmds[16];
+ *	struct alist_inv_chunk chunks[4];
+ *	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(cmds, chunks);
  *	struct alist_inv_cursor cur;
- *	struct alist_inv_chunk chunk;
+ *	int i, nr;
  *
  *	alist_inv_cursor_init(&cur, ALIST_INV_LEAF, PAGE_SHIFT);
  *	alist_inv_cursor_add_range(&cur, gather->start, gather->end);
  *	rcu_read_lock();
  *	targets = rcu_dereference(domain->targets);
  *	do {
- *		if (alist_vtd_inv_fill(&cur, &params, targets->t, targets->n,
- *				       buf, ARRAY_SIZE(buf), &chunk))
- *			break;
- *		queue_submit(chunk.instance, buf, chunk.nr_cmds, chunk.sync);
- *	} while (!chunk.done);
+ *		nr = alist_vtd_inv_fill(&cur, &params, targets->t, targets->n, &b);
+ *		for (i = 0; i < nr; i++)
+ *			queue_submit(chunks[i].instance, &cmds[chunks[i].first],
+ *				     chunks[i].nr_cmds, chunks[i].sync);
+ *	} while (nr >= 0 && !b.done);
  *	rcu_read_unlock();
  *
  * The VT-d and SMMUv3 entry points are two instantiations of one C++
@@ -117,20 +121,50 @@ struct alist_inv_cursor {
 };
 
 /**
- * struct alist_inv_chunk - what the last fill produced
- * @nr_cmds: commands written to the buffer (all for @instance)
+ * struct alist_inv_chunk - one run of commands in a batch
+ * @first: index of its first command in the batch's @cmds
+ * @nr_cmds: number of commands, all for @instance (0: a sync alone)
  * @instance: the instance (queue) they are for
  * @sync: a sync must be issued on @instance after these commands
- * @done: the walk is complete; no further fill is needed
  * @reserved: zero
  */
 struct alist_inv_chunk {
+	alist_u32 first;
 	alist_u32 nr_cmds;
 	alist_u32 instance;
 	alist_u8 sync;
-	alist_u8 done;
-	alist_u8 reserved[6];
+	alist_u8 reserved[3];
 };
+
+/**
+ * struct alist_inv_batch - where a fill writes
+ * @cmds: command buffer
+ * @chunks: chunk table: the runs of @cmds, in the order they are issued
+ * @cap: capacity of @cmds, at least 1
+ * @max_chunks: capacity of @chunks, at least 1
+ * @done: out: the walk is complete; no further fill is needed
+ * @reserved: zero
+ *
+ * The caller sets the first four fields once (ALIST_INV_BATCH_INIT()) and
+ * reuses the batch for every fill of a walk. A fill stops when @cmds or
+ * @chunks is full, or when the walk is complete; it returns how many
+ * chunks it wrote (a count in a register: a loop bound read back from the
+ * batch would be reloaded after every queue write).
+ */
+struct alist_inv_batch {
+	struct alist_cmd *cmds;
+	struct alist_inv_chunk *chunks;
+	alist_u32 cap;
+	alist_u32 max_chunks;
+	alist_u8 done;
+	alist_u8 reserved[7];
+};
+
+/* A batch over two arrays (not pointers) of the caller. */
+#define ALIST_INV_BATCH_INIT(cmd_array, chunk_array) {				\
+	(cmd_array), (chunk_array),						\
+	sizeof(cmd_array) / sizeof((cmd_array)[0]),				\
+	sizeof(chunk_array) / sizeof((chunk_array)[0]), 0, { 0 } }
 
 /**
  * alist_inv_cursor_init() - start a request
@@ -151,36 +185,34 @@ void alist_inv_cursor_add_all(struct alist_inv_cursor *c);
 int alist_inv_cursor_empty(const struct alist_inv_cursor *c);
 
 /**
- * alist_vtd_inv_fill() - emit the next chunk of VT-d descriptors
+ * alist_vtd_inv_fill() - emit the next batch of VT-d descriptors
  * @c: the cursor
  * @p: the unit parameters (the same on every call of one walk)
  * @targets: the domain's sorted target array (the same on every call)
  * @n: its length
- * @buf: command buffer
- * @cap: its capacity, at least 1
- * @chunk: out: what was written
+ * @b: the batch: @b->cmds, @b->chunks and their capacities in; the
+ *	commands, the chunks and @b->done out
  *
- * A chunk never mixes instances and never continues past a sync point. When
- * @chunk->sync is set, the caller appends its wait descriptor (see
- * alist_vtd_wait_desc()) after the @chunk->nr_cmds descriptors.
+ * The caller issues the returned number of chunks in order; for each chunk
+ * with @sync set it appends its wait descriptor (see alist_vtd_wait_desc())
+ * after the chunk's descriptors. Every fill makes progress: it writes at
+ * least one chunk or completes the walk.
  *
  * Context: any; does not sleep or allocate. The caller keeps @targets alive
  * (RCU read section) across all calls of the walk.
- * Return: 0, or -EINVAL for bad @p, @buf, @cap or a cursor used with the
- * other format.
+ * Return: the number of chunks written to @b->chunks (0 when nothing was
+ * left), or -EINVAL for bad @p or @b, or a cursor used with the other format.
  */
 int alist_vtd_inv_fill(struct alist_inv_cursor *c,
 		       const struct alist_vtd_params *p,
 		       const struct alist_target *targets, unsigned int n,
-		       struct alist_cmd *buf, unsigned int cap,
-		       struct alist_inv_chunk *chunk);
+		       struct alist_inv_batch *b);
 
 /* As alist_vtd_inv_fill(), for SMMUv3 commands. */
 int alist_smmuv3_inv_fill(struct alist_inv_cursor *c,
 			  const struct alist_smmuv3_params *p,
 			  const struct alist_target *targets, unsigned int n,
-			  struct alist_cmd *buf, unsigned int cap,
-			  struct alist_inv_chunk *chunk);
+			  struct alist_inv_batch *b);
 
 /*
  * Sync encoders for the driver's queue. VT-d: an invalidation wait

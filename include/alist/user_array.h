@@ -122,23 +122,21 @@ void alist_smmuv3_user_inv_init(struct alist_smmuv3_uinv *st,
 				const struct alist_id_table *vsids);
 
 /**
- * alist_smmuv3_user_inv_fill() - translate the next chunk of commands
+ * alist_smmuv3_user_inv_fill() - translate the next batch of commands
  * @st: the state
- * @buf: command buffer
- * @cap: its capacity, at least 1
- * @chunk: out: as for alist_smmuv3_inv_fill()
+ * @b: the batch, as for alist_smmuv3_inv_fill()
  *
  * Commands are validated and translated in order (VMID forced, SIDs
  * translated) and stop at the first bad entry; the chunks carry only the
- * valid prefix. Submit every chunk, including the last (@chunk->done).
+ * valid prefix. Submit every chunk of every fill, including the last
+ * (@b->done).
  *
  * Context: may fault (sleep) on user memory; takes the RCU read lock only
  * around each vSID lookup.
- * Return: 0, or -EINVAL for a bad @buf/@cap.
+ * Return: the number of chunks written, or -EINVAL for a bad @b.
  */
 int alist_smmuv3_user_inv_fill(struct alist_smmuv3_uinv *st,
-			       struct alist_cmd *buf, unsigned int cap,
-			       struct alist_inv_chunk *chunk);
+			       struct alist_inv_batch *b);
 
 /*
  * alist_smmuv3_user_inv_finish() - write @entry_num / @err_code back.
