@@ -117,6 +117,11 @@ static int smmuv3_inv_walk(struct smmuv3_device *smmu,
 	return ret;
 }
 
+/*
+ * Walk @d's attach list with a cursor built after the caller's smp_mb():
+ * page-table updates are visible before the list is read, and the barrier
+ * does not wait for the cursor's stores to drain.
+ */
 static int smmuv3_inv_list(struct smmuv3_domain *d, struct alist_inv_cursor *cur)
 {
 	const struct alist_view *view;
@@ -124,8 +129,6 @@ static int smmuv3_inv_list(struct smmuv3_domain *d, struct alist_inv_cursor *cur
 	unsigned int n;
 	int ret;
 
-	/* Page-table updates are visible before the list is read. */
-	smp_mb();
 	view = alist_list_read_begin(d->list);
 	t = alist_view_entries(view, &n);
 	ret = smmuv3_inv_walk(d->smmu, &d->params, cur, t, n);
@@ -150,6 +153,8 @@ VISIBLE_IF_KUNIT int smmuv3_inv_range(struct smmuv3_domain *d, unsigned long sta
 {
 	struct alist_inv_cursor cur;
 
+	/* Page-table updates are visible before the list is read */
+	smp_mb();
 	alist_inv_cursor_init(&cur, leaf ? ALIST_INV_LEAF : 0, granule_lg2);
 	alist_inv_cursor_add_range(&cur, start, last);
 	return smmuv3_inv_list(d, &cur);
@@ -167,6 +172,8 @@ int smmuv3_inv_all(struct smmuv3_domain *d)
 {
 	struct alist_inv_cursor cur;
 
+	/* Page-table updates are visible before the list is read */
+	smp_mb();
 	alist_inv_cursor_init(&cur, 0, 0);
 	alist_inv_cursor_add_all(&cur);
 	return smmuv3_inv_list(d, &cur);

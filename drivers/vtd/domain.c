@@ -45,6 +45,20 @@ static void vtd_inv_walk(struct alist_inv_cursor *cur,
 	} while (nr >= 0 && !b.done);
 }
 
+/* Walk @d's attach list under RCU with a prepared cursor. */
+static void vtd_domain_walk(struct vtd_domain *d, struct alist_inv_cursor *cur)
+{
+	const struct alist_target *t;
+	const struct alist_view *view;
+	unsigned int n;
+
+	view = alist_list_read_begin(d->list);
+	t = alist_view_entries(view, &n);
+	if (n)
+		vtd_inv_walk(cur, t, n);
+	alist_list_read_end();
+}
+
 /**
  * vtd_domain_flush() - invalidate what a cursor describes on every target
  * @d: the domain
@@ -59,21 +73,31 @@ static void vtd_inv_walk(struct alist_inv_cursor *cur,
  */
 void vtd_domain_flush(struct vtd_domain *d, struct alist_inv_cursor *cur)
 {
-	const struct alist_target *t;
-	const struct alist_view *view;
-	unsigned int n;
-
 	if (alist_inv_cursor_empty(cur))
 		return;
 	/* Cleared PTEs are visible before the target array is read */
 	smp_mb();
-	view = alist_list_read_begin(d->list);
-	t = alist_view_entries(view, &n);
-	if (n)
-		vtd_inv_walk(cur, t, n);
-	alist_list_read_end();
+	vtd_domain_walk(d, cur);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_domain_flush);
+
+/*
+ * vtd_domain_flush() of one byte range, the unmap and map paths. The
+ * barrier comes before the cursor is built: it orders the PTE stores
+ * before the list read all the same, and does not wait for the cursor's
+ * stores to drain.
+ */
+static void vtd_domain_flush_range(struct vtd_domain *d, unsigned long start,
+				   unsigned long last, unsigned int flags)
+{
+	struct alist_inv_cursor cur;
+
+	/* Cleared PTEs are visible before the target array is read */
+	smp_mb();
+	alist_inv_cursor_init(&cur, flags, PAGE_SHIFT);
+	alist_inv_cursor_add_range(&cur, start, last);
+	vtd_domain_walk(d, &cur);
+}
 
 /**
  * vtd_flush_targets() - leave some targets clean (they left a list)
@@ -104,7 +128,6 @@ static void vtd_iotlb_sync(struct iommu_domain *domain,
 			   struct iommu_iotlb_gather *gather)
 {
 	struct vtd_domain *d = to_vtd_domain(domain);
-	struct alist_inv_cursor cur;
 	bool leaf = list_empty(&gather->freelist.pages);
 
 	if (gather->start <= gather->end) {
@@ -112,11 +135,8 @@ static void vtd_iotlb_sync(struct iommu_domain *domain,
 		if (vtd_should_skip_flush()) {
 			atomic64_inc(&vtd_stat_skipped_flushes);
 		} else {
-			alist_inv_cursor_init(&cur, leaf ? ALIST_INV_LEAF : 0,
-					      PAGE_SHIFT);
-			alist_inv_cursor_add_range(&cur, gather->start,
-						   gather->end);
-			vtd_domain_flush(d, &cur);
+			vtd_domain_flush_range(d, gather->start, gather->end,
+					       leaf ? ALIST_INV_LEAF : 0);
 		}
 	}
 	/* Table pages go only after the waits above completed */
@@ -136,14 +156,10 @@ static void vtd_flush_iotlb_all(struct iommu_domain *domain)
 static int vtd_iotlb_sync_map(struct iommu_domain *domain, unsigned long iova,
 			      size_t size)
 {
-	struct alist_inv_cursor cur;
-
 	/* Only caching mode caches non-present entries */
 	if (!vtd_caching_mode || !size)
 		return 0;
-	alist_inv_cursor_init(&cur, 0, PAGE_SHIFT);
-	alist_inv_cursor_add_range(&cur, iova, iova + size - 1);
-	vtd_domain_flush(to_vtd_domain(domain), &cur);
+	vtd_domain_flush_range(to_vtd_domain(domain), iova, iova + size - 1, 0);
 	return 0;
 }
 

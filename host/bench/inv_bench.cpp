@@ -48,10 +48,12 @@ const alist_smmuv3_params kSmmu{1, 12, 1, 0, 64, 4};
 /* The unmapped range: 16 pages at a 64 KiB-aligned IOVA. */
 constexpr alist_u64 kStart = 0x40000000ull, kLast = kStart + 0x10000 - 1;
 /*
- * Ours runs as the drivers call it: their chunk buffers (VTD_FLUSH_BATCH,
- * SMMUV3_INV_BATCH / SMMUV3_UINV_BATCH) and the smp_mb() they issue before
- * reading a domain's targets (cleared PTEs visible first; every baseline
- * pays that barrier too, as a fence or a lock).
+ * Ours runs as the drivers call it: their batches (VTD_FLUSH_BATCH and
+ * _CHUNKS, SMMUV3_INV_BATCH / SMMUV3_UINV_BATCH and _CHUNKS) and the
+ * smp_mb() they issue before reading a domain's targets (cleared PTEs
+ * visible first; every baseline pays that barrier too, as a fence or a
+ * lock). The range paths issue it before building the cursor, as
+ * vtd_domain_flush_range() and smmuv3_inv_range() do.
  */
 constexpr unsigned kBufVtd = 16;
 constexpr unsigned kBufSmmu = 32;
@@ -116,9 +118,9 @@ void RunOurs(int (*fill)(alist_inv_cursor *, const P *, const alist_target *, un
 {
 	alist_inv_cursor cur;
 
+	alist_env_smp_mb();
 	alist_inv_cursor_init(&cur, ALIST_INV_LEAF, 12);
 	alist_inv_cursor_add_range(&cur, Opaque(kStart), Opaque(kLast));
-	alist_env_smp_mb();
 	do {
 		b.SubmitTo(fill(&cur, &p, t.data(), static_cast<unsigned>(t.size()), &b.b), q);
 	} while (!b.b.done);
