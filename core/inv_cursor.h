@@ -46,7 +46,8 @@ public:
 	ALIST_ALWAYS_INLINE int Fill(const typename E::Params *p, const alist_target *t,
 				     alist_u32 n, alist_inv_batch *b)
 	{
-		if (ALIST_UNLIKELY(format_ != F)) {
+		/* No hint: with a batch that holds the flush, the first fill is the only one. */
+		if (format_ != F) {
 			if (int err = Start<E, F>(p, t, n, b))
 				return err;
 		} else if (ALIST_UNLIKELY(!BufferSink::Valid(b) || !p)) {
@@ -65,13 +66,14 @@ public:
 
 private:
 	/*
-	 * The first fill: checks every argument and plans once (the unit
-	 * parameters are validated here: every fill of a walk takes the same
-	 * @p and @t, inv.h). A cursor never switches format.
+	 * The first fill (inline: usually the only one): checks every argument
+	 * and plans once (the unit parameters are validated here: every fill
+	 * of a walk takes the same @p and @t, inv.h). A cursor never switches
+	 * format.
 	 */
 	template <class E, Format F>
 	ALIST_ALWAYS_INLINE int Start(const typename E::Params *p, const alist_target *t,
-				 alist_u32 n, const alist_inv_batch *b)
+				      alist_u32 n, const alist_inv_batch *b)
 	{
 		if (!BufferSink::Valid(b) || !p || (n && !t) || format_ != kNone ||
 		    !E::ParamsValid(*p))
