@@ -49,7 +49,8 @@ const alist_smmuv3_params kSmmu{1, 12, 1, 0, 64, 4};
 constexpr alist_u64 kStart = 0x40000000ull, kLast = kStart + 0x10000 - 1;
 /*
  * Ours runs as the drivers call it: their batches (VTD_FLUSH_BATCH and
- * _CHUNKS, SMMUV3_INV_BATCH / SMMUV3_UINV_BATCH and _CHUNKS) and the
+ * _CHUNKS, SMMUV3_INV_BATCH / SMMUV3_UINV_BATCH and _CHUNKS; on the stack
+ * next to the cursor, except the vSMMU's kmalloc'd one) and the
  * smp_mb() they issue before reading a domain's targets (cleared PTEs
  * visible first; every baseline pays that barrier too, as a fence or a
  * lock). The range paths issue it before building the cursor, as
@@ -110,12 +111,17 @@ std::vector<alist_target> Targets(bool vtd, unsigned n, unsigned m, bool atc)
 	return t;
 }
 
-/* One unmap as the drivers flush it: @fill is alist_{vtd,smmuv3}_inv_fill. */
-template <class P, unsigned kCap, class Q>
+/*
+ * One unmap as the drivers flush it: @fill is alist_{vtd,smmuv3}_inv_fill,
+ * the batch is on the stack next to the cursor (vtd_inv_walk(),
+ * smmuv3_domain.c).
+ */
+template <unsigned kCap, class P, class Q>
 void RunOurs(int (*fill)(alist_inv_cursor *, const P *, const alist_target *, unsigned,
 			 alist_inv_batch *),
-	     const P &p, const std::vector<alist_target> &t, Batch<kCap> &b, Q &q)
+	     const P &p, const std::vector<alist_target> &t, Q &q)
 {
+	Batch<kCap> b;
 	alist_inv_cursor cur;
 
 	alist_env_smp_mb();
@@ -130,7 +136,6 @@ void RunOurs(int (*fill)(alist_inv_cursor *, const P *, const alist_target *, un
 
 struct RangeVtd {
 	VtdQueue q;
-	Batch<kBufVtd> batch;
 	std::vector<alist_target> t;
 	std::vector<vtd::Iommu> iommus;
 	std::vector<vtd::DevInfo> infos;
@@ -198,7 +203,7 @@ std::unique_ptr<CaseBase> MakeRangeVtd(unsigned n, unsigned m, bool atc)
 
 	return MakeCase(
 		std::move(s),
-		[](RangeVtd &s) { RunOurs(alist_vtd_inv_fill, kVtd, s.t, s.batch, s.q); },
+		[](RangeVtd &s) { RunOurs<kBufVtd>(alist_vtd_inv_fill, kVtd, s.t, s.q); },
 		[](RangeVtd &s) { s.spin->FlushRange(Opaque(kStart), Opaque(kLast), true, s.q); },
 		[](RangeVtd &s) {
 			FnInvRangeVtd(s.slot, Opaque(kStart), Opaque(kLast), true, s.fbatch, s.q);
@@ -209,7 +214,6 @@ std::unique_ptr<CaseBase> MakeRangeVtd(unsigned n, unsigned m, bool atc)
 
 struct RangeSmmu {
 	SmmuQueue q;
-	Batch<kBufSmmu> batch;
 	std::vector<alist_target> t;
 	std::vector<smmu::Device> devs;
 	FnArray arr;
@@ -259,7 +263,7 @@ std::unique_ptr<CaseBase> MakeRangeSmmu(unsigned n, unsigned m, bool atc)
 
 	return MakeCase(
 		std::move(s),
-		[](RangeSmmu &s) { RunOurs(alist_smmuv3_inv_fill, kSmmu, s.t, s.batch, s.q); },
+		[](RangeSmmu &s) { RunOurs<kBufSmmu>(alist_smmuv3_inv_fill, kSmmu, s.t, s.q); },
 		[](RangeSmmu &s) {
 			FnInvRangeSmmu(s.slot, Opaque(kStart), Opaque(kLast - kStart + 1), 4096,
 				       true, s.q);
@@ -292,7 +296,6 @@ std::vector<alist_target> NestedTargets()
 
 struct UArrayVtd {
 	VtdQueue q;
-	Batch<kBufVtd> batch;
 	std::vector<alist_vtd_s1_inv> v;
 	std::vector<alist_target> t;
 	vtd::Iommu iommus[2];
@@ -330,15 +333,16 @@ std::unique_ptr<CaseBase> MakeUArrayVtd(unsigned e)
 					   Opaque(static_cast<alist_u32>(s.v.size())), 0,
 					   s.v.data()};
 			alist_inv_cursor cur;
+			Batch<kBufVtd> b;
 
 			if (alist_vtd_user_inv_decode(&a, &cur))
 				abort();
 			alist_env_smp_mb();
 			do {
-				s.batch.SubmitTo(alist_vtd_inv_fill(&cur, &kVtd, s.t.data(),
-								    s.t.size(), &s.batch.b),
-						 s.q);
-			} while (!s.batch.b.done);
+				b.SubmitTo(alist_vtd_inv_fill(&cur, &kVtd, s.t.data(), s.t.size(),
+							      &b.b),
+					   s.q);
+			} while (!b.b.done);
 		},
 		[](UArrayVtd &s) {
 			alist_user_array a{ALIST_UARRAY_TYPE_VTD_S1, sizeof(s.v[0]),
@@ -506,8 +510,8 @@ void ReadersOurs(benchmark::State &st)
 		}
 	}
 	auto q = std::make_unique<VtdQueue>();
-	auto batch = std::make_unique<Batch<kBufVtd>>();
 	for (auto _ : st) {
+		Batch<kBufVtd> b;
 		alist_env_smp_mb();
 		const alist_view *v = alist_list_read_begin(list);
 		unsigned n = 0;
@@ -516,8 +520,8 @@ void ReadersOurs(benchmark::State &st)
 		alist_inv_cursor_init(&cur, ALIST_INV_LEAF, 12);
 		alist_inv_cursor_add_range(&cur, kStart, kLast);
 		do {
-			batch->SubmitTo(alist_vtd_inv_fill(&cur, &kVtd, e, n, &batch->b), *q);
-		} while (!batch->b.done);
+			b.SubmitTo(alist_vtd_inv_fill(&cur, &kVtd, e, n, &b.b), *q);
+		} while (!b.b.done);
 		alist_list_read_end();
 	}
 	st.SetItemsProcessed(st.iterations());

@@ -145,12 +145,18 @@ public:
 	unsigned long cmds = 0, syncs = 0;
 
 private:
+	/*
+	 * Word by word through a general register, as kernel code copies
+	 * (no vector registers there): a 16-byte load of a command the fill
+	 * just stored as two 8-byte halves would stall store forwarding, a
+	 * cost no driver pays.
+	 */
 	void Put(const alist_u64 *w)
 	{
 		alist_u64 *d = &ring_[(prod_++ % kEntries) * kWords];
 
 		for (unsigned k = 0; k < kWords; k++)
-			d[k] = w[k];
+			d[k] = Opaque(w[k]);
 	}
 
 	alist_u64 ring_[kEntries * kWords];
