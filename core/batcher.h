@@ -81,11 +81,26 @@ public:
 	 */
 	static void Plan(const Params &p, const InvRequest &req, InvPlan *plan)
 	{
-		AtcCover::Block b;
+		if (!PlanFast(p, req, plan)) {
+			Emitter::MakePlan(p, req, plan);
+			PlanAtcWords(plan);
+		}
+	}
 
-		Emitter::MakePlan(p, req, plan);
-		if (AtcCover::Single(*plan, false, &b))
-			Emitter::PlanAtc(b, plan);
+	/*
+	 * Plan() for the emitter's common case, inline, when it has one
+	 * (Emitter::PlanOneBlock()): false, and @plan untouched, otherwise.
+	 */
+	static ALIST_ALWAYS_INLINE bool PlanFast(const Params &p, const InvRequest &req,
+						 InvPlan *plan)
+	{
+		if constexpr (requires { Emitter::PlanOneBlock(p, req, plan); }) {
+			if (Emitter::PlanOneBlock(p, req, plan)) {
+				PlanAtcWords(plan);
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/*
@@ -106,13 +121,23 @@ public:
 	}
 
 private:
+	/* The device TLBs' one command, when the plan gives them one. */
+	static ALIST_ALWAYS_INLINE void PlanAtcWords(InvPlan *plan)
+	{
+		AtcCover::Block b;
+
+		if (AtcCover::Single(*plan, false, &b))
+			Emitter::PlanAtc(b, plan);
+	}
+
 	/*
-	 * The walk works on the WalkState in place (the names below are
-	 * references to its fields): a resumed fill of the C API typically
-	 * handles one or two targets before the next sync ends its chunk, and
-	 * copying the state into locals and back on every call cost more than
-	 * it saved. The long runs (device TLBs of one tag) keep their own
-	 * locals in the specialised loop.
+	 * The walk works on the WalkState it is given, in place (the names
+	 * below are references to its fields): a resumed fill of the C API
+	 * typically handles one or two targets before the next sync ends its
+	 * chunk, and copying the state into locals and back on every call
+	 * cost more than it saved. A first fill passes a fresh local one
+	 * instead (InvCursor::First()). The long runs (device TLBs of one
+	 * tag) keep their own locals in the specialised loop.
 	 */
 	template <bool kAllOne, class Sink>
 	static ALIST_ALWAYS_INLINE bool Walk(const Params &p, const InvPlan &plan, const RangeSet &rs,

@@ -47,12 +47,67 @@ public:
 				     alist_u32 n, alist_inv_batch *b)
 	{
 		/* No hint: with a batch that holds the flush, the first fill is the only one. */
-		if (format_ != F) {
-			if (int err = Start<E, F>(p, t, n, b))
-				return err;
-		} else if (ALIST_UNLIKELY(!BufferSink::Valid(b) || !p)) {
-			/* @t and @n were checked by Start(): the same on every call. */
+		if (format_ != F)
+			return First<E, F>(p, t, n, b);
+		if (ALIST_UNLIKELY(!BufferSink::Valid(b) || !p)) {
+			/* @t and @n were checked by First(): the same on every call. */
 			return -ALIST_EINVAL;
+		}
+		return Resume<E>(p, t, n, b);
+	}
+
+private:
+	/*
+	 * The first fill (inline: usually the only one): checks every argument
+	 * and plans once (the unit parameters are validated here: every fill
+	 * of a walk takes the same @p and @t, inv.h). A cursor never switches
+	 * format.
+	 *
+	 * The common plan (Batcher::PlanFast()) and a fresh walk position are
+	 * locals, so the compiler keeps them in registers: in the cursor,
+	 * every command stored could alias them (-fno-strict-aliasing) and
+	 * they were reloaded after each one. They are written back only if
+	 * the walk pauses; a finished walk leaves just "done".
+	 */
+	template <class E, Format F>
+	ALIST_ALWAYS_INLINE int First(const typename E::Params *p, const alist_target *t,
+				      alist_u32 n, alist_inv_batch *b)
+	{
+		if (!BufferSink::Valid(b) || !p || (n && !t) || format_ != kNone ||
+		    !E::ParamsValid(*p))
+			return -ALIST_EINVAL;
+		format_ = F;
+
+		InvPlan plan;
+
+		if (Batcher<E>::PlanFast(*p, req_, &plan)) {
+			BufferSink sink(b);
+			WalkState w;
+
+			w.Reset();
+			bool done = Batcher<E>::template Run<true>(*p, plan, req_.ranges, t, n, w, sink);
+
+			if (ALIST_UNLIKELY(!done)) {
+				plan_ = plan;
+				walk_ = w;
+			} else {
+				walk_.done = true;
+			}
+			return sink.Finish(b, done);
+		}
+		Batcher<E>::Plan(*p, req_, &plan_);
+		return Resume<E>(p, t, n, b);
+	}
+
+	/* A fill from the cursor's plan and position. */
+	template <class E>
+	ALIST_ALWAYS_INLINE int Resume(const typename E::Params *p, const alist_target *t,
+				       alist_u32 n, alist_inv_batch *b)
+	{
+		if (walk_.done) {
+			/* All First() leaves when its walk finished: no plan_. */
+			b->done = true;
+			return 0;
 		}
 		if (ALIST_LIKELY(plan_.all_one)) {
 			/* Its own sink: this one never escapes, so it is registers. */
@@ -62,25 +117,6 @@ public:
 									    t, n, walk_, sink));
 		}
 		return FillGeneral<E>(p, t, n, b);
-	}
-
-private:
-	/*
-	 * The first fill (inline: usually the only one): checks every argument
-	 * and plans once (the unit parameters are validated here: every fill
-	 * of a walk takes the same @p and @t, inv.h). A cursor never switches
-	 * format.
-	 */
-	template <class E, Format F>
-	ALIST_ALWAYS_INLINE int Start(const typename E::Params *p, const alist_target *t,
-				      alist_u32 n, const alist_inv_batch *b)
-	{
-		if (!BufferSink::Valid(b) || !p || (n && !t) || format_ != kNone ||
-		    !E::ParamsValid(*p))
-			return -ALIST_EINVAL;
-		format_ = F;
-		Batcher<E>::Plan(*p, req_, &plan_);
-		return 0;
 	}
 
 	/* Plans with multi-command targets: out of line, off the common path. */

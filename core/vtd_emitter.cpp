@@ -3,7 +3,7 @@
 
 namespace alist {
 
-void VtdEmitter::MakePlanGeneral(const Params &p, const InvRequest &req, InvPlan *out)
+void VtdEmitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *out)
 {
 	const RangeSet &rs = req.ranges;
 	/* Written in place: a copy would reload what was just stored. */
@@ -19,8 +19,8 @@ void VtdEmitter::MakePlanGeneral(const Params &p, const InvRequest &req, InvPlan
 			   BlockCover::HullOrder(rs[0].first, rs[0].last) &&
 		   (rs[0].first & LowMask(BlockCover::HullOrder(rs[0].first, rs[0].last))) == 0) {
 		/*
-		 * One aligned block that PlanOneBlock() left here (no
-		 * device-TLB budget): one descriptor per tag, built once.
+		 * One aligned block (PlanOneBlock() takes it when every
+		 * budget allows): one descriptor per tag, built once.
 		 */
 		unsigned am = BlockCover::HullOrder(rs[0].first, rs[0].last);
 

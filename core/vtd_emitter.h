@@ -128,18 +128,40 @@ public:
 
 	/* AM is a 6-bit field. */
 	static bool ParamsValid(const Params &p) { return p.mamv < 64; }
+	/* The plan for any request (out of line; PlanOneBlock() first). */
+	static void MakePlan(const Params &p, const InvRequest &req, InvPlan *plan);
+
 	/*
-	 * The plan. Its common case -- one gathered range that is one aligned
-	 * power-of-two block a PSI can name -- is decided inline; the rest out
-	 * of line (MakePlanGeneral() reaches the same plan for that case).
+	 * The plan's common case, inline: one gathered range that is one
+	 * aligned power-of-two block a PSI can name, so one descriptor per
+	 * tag and one per device TLB, both the block itself (MakePlan()
+	 * reaches the same plan). False, and @plan untouched, otherwise.
 	 */
-	static ALIST_ALWAYS_INLINE void MakePlan(const Params &p, const InvRequest &req,
-						 InvPlan *plan)
+	static ALIST_ALWAYS_INLINE bool PlanOneBlock(const Params &p, const InvRequest &req,
+						     InvPlan *plan)
 	{
-		if (!PlanOneBlock(p, req, plan))
-			MakePlanGeneral(p, req, plan);
+		const RangeSet &rs = req.ranges;
+
+		if (rs.size() != 1 || !p.psi || !p.max_iotlb_cmds || !p.max_devtlb_cmds)
+			return false;
+
+		alist_u64 first = rs[0].first, last = rs[0].last;
+		unsigned order = BlockCover::HullOrder(first, last);
+
+		if (last - first != LowMask(order) || (first & LowMask(order)) ||
+		    order > MaxAm(p))
+			return false;
+		*plan = InvPlan{};
+		plan->leaf = req.leaf;
+		plan->tlb_one = true;
+		plan->tlb_addr = first << 12;
+		plan->tlb_bits = static_cast<alist_u16>(PageQw1(0, order, req.leaf));
+		plan->atc_hull = true;
+		plan->hull_order = static_cast<alist_u8>(order);
+		plan->hull_base = first;
+		plan->SetAllOne();
+		return true;
 	}
-	static void MakePlanGeneral(const Params &p, const InvRequest &req, InvPlan *plan);
 
 	static bool KindValid(alist_u8 kind)
 	{
@@ -283,36 +305,6 @@ public:
 	}
 
 private:
-	/*
-	 * One aligned block: one descriptor per tag and one per device TLB,
-	 * both the block itself. False (and @plan untouched) otherwise.
-	 */
-	static ALIST_ALWAYS_INLINE bool PlanOneBlock(const Params &p, const InvRequest &req,
-						     InvPlan *plan)
-	{
-		const RangeSet &rs = req.ranges;
-
-		if (rs.size() != 1 || !p.psi || !p.max_iotlb_cmds || !p.max_devtlb_cmds)
-			return false;
-
-		alist_u64 first = rs[0].first, last = rs[0].last;
-		unsigned order = BlockCover::HullOrder(first, last);
-
-		if (last - first != LowMask(order) || (first & LowMask(order)) ||
-		    order > MaxAm(p))
-			return false;
-		*plan = InvPlan{};
-		plan->leaf = req.leaf;
-		plan->tlb_one = true;
-		plan->tlb_addr = first << 12;
-		plan->tlb_bits = static_cast<alist_u16>(PageQw1(0, order, req.leaf));
-		plan->atc_hull = true;
-		plan->hull_order = static_cast<alist_u8>(order);
-		plan->hull_base = first;
-		plan->SetAllOne();
-		return true;
-	}
-
 	static alist_u64 Drain(const Params &p)
 	{
 		return (p.drain_write ? 1ull << 6 : 0) | (p.drain_read ? 1ull << 7 : 0);
