@@ -81,10 +81,15 @@ public:
 	 */
 	static void Plan(const Params &p, const InvRequest &req, InvPlan *plan)
 	{
-		if (!PlanFast(p, req, plan)) {
-			Emitter::MakePlan(p, req, plan);
-			PlanAtcWords(plan);
-		}
+		if (!PlanFast(p, req, plan))
+			PlanGeneral(p, req, plan);
+	}
+
+	/* Plan() for a request PlanFast() turned down. */
+	static void PlanGeneral(const Params &p, const InvRequest &req, InvPlan *plan)
+	{
+		Emitter::MakePlan(p, req, plan);
+		PlanAtcWords(plan);
 	}
 
 	/*
@@ -106,15 +111,15 @@ public:
 	/*
 	 * @kAllOne: the caller checked plan.all_one; every target is then one
 	 * command and the walk never hands the sink to the general
-	 * EmitTarget() (so a sink object can live in registers).
+	 * EmitTarget() (so a sink object can live in registers). Not called
+	 * again once it returned true (the C API answers a fill after the
+	 * end from the cursor, InvCursor::Resume()).
 	 */
 	template <bool kAllOne = false, class Sink>
 	static ALIST_ALWAYS_INLINE bool Run(const Params &p, const InvPlan &plan,
 					    const RangeSet &rs, const alist_target *t,
 					    alist_u32 n, WalkState &ws, Sink &sink)
 	{
-		if (ws.done)
-			return true;
 		if (rs.empty())
 			n = 0;	/* nothing requested: no commands, no syncs */
 		return Walk<kAllOne>(p, plan, rs, t, n, ws, sink);

@@ -95,7 +95,7 @@ private:
 			}
 			return sink.Finish(b, done);
 		}
-		Batcher<E>::Plan(*p, req_, &plan_);
+		Batcher<E>::PlanGeneral(*p, req_, &plan_);
 		return Resume<E>(p, t, n, b);
 	}
 
@@ -105,7 +105,7 @@ private:
 				       alist_u32 n, alist_inv_batch *b)
 	{
 		if (walk_.done) {
-			/* All First() leaves when its walk finished: no plan_. */
+			/* The walk ended (First() then leaves no plan_): nothing more. */
 			b->done = true;
 			return 0;
 		}
