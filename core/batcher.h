@@ -151,7 +151,6 @@ private:
 		alist_u32 &idx = w.idx, &prev = w.prev, &run_begin = w.run_begin;
 		alist_u32 &atc_begin = w.atc_begin, &atc_end = w.atc_end;
 		alist_u32 &instance = w.instance;
-		bool &have_instance = w.have_instance;
 		InstanceFlags &flags = w.flags;
 
 		for (; idx < n; idx++) {
@@ -173,8 +172,12 @@ private:
 			} else {
 				if (!Live(e))
 					continue;
-				if (ALIST_UNLIKELY(!have_instance || e.instance != instance)) {
-					bool sync = have_instance && flags.pending();
+				/*
+				 * The state starts as a fresh instance's, so the first
+				 * target needs no switch, whatever its instance.
+				 */
+				if (ALIST_UNLIKELY(e.instance != instance)) {
+					bool sync = flags.pending();
 					alist_u32 done_instance = instance;
 
 					/*
@@ -182,7 +185,6 @@ private:
 					 * paused by the sync resumes already switched.
 					 */
 					instance = e.instance;
-					have_instance = true;
 					flags.Clear();
 					prev = WalkState::kNone;
 					run_begin = WalkState::kNone;
@@ -206,7 +208,8 @@ private:
 				if (prev == WalkState::kNone || t[prev].kind != e.kind)
 					run_begin = idx;
 				prev = idx;
-				if (e.kind == ALIST_KIND_ATC) {
+				/* Only a full flush collapses ATC_FULL into ATC (Duplicate()). */
+				if (plan.atc_full && e.kind == ALIST_KIND_ATC) {
 					if (atc_begin == WalkState::kNone)
 						atc_begin = idx;
 					atc_end = idx + 1;
@@ -267,7 +270,8 @@ private:
 					pasid = f.pasid;
 				}
 				prev = last;
-				atc_end = last + 1;
+				if (plan.atc_full)
+					atc_end = last + 1;
 				if (ALIST_UNLIKELY(paused)) {
 					idx = last;
 					w.pos = EmitPos{RangeWalk::kUnset, 0, true};
@@ -304,7 +308,7 @@ private:
 			}
 		}
 		w.done = true;
-		if (have_instance && flags.pending()) {
+		if (flags.pending()) {
 			flags.Clear();
 			sink.Sync(instance);
 		}

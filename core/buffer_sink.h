@@ -19,8 +19,8 @@ namespace alist {
 class BufferSink {
 public:
 	explicit BufferSink(alist_inv_batch *b)
-		: cmds_(b->cmds), chunks_(b->chunks), cap_(b->cap), max_chunks_(b->max_chunks),
-		  n_(0), first_(0), nr_chunks_(0), instance_(0)
+		: batch_(b), out_(b->cmds), end_(b->cmds + b->cap), first_(b->cmds),
+		  chunk_(b->chunks), instance_(0)
 	{
 	}
 
@@ -35,28 +35,22 @@ public:
 
 	bool Emit(alist_u32 instance, const alist_cmd &cmd)
 	{
-		alist_u32 n = n_;
-
-		if (n == cap_)
+		if (out_ == end_)
 			return false;
 		/* The walk syncs every instance it leaves; this is the safe net. */
-		if (ALIST_UNLIKELY(n != first_ && instance != instance_) && !Close(false))
+		if (ALIST_UNLIKELY(out_ != first_ && instance != instance_) && !Close(false))
 			return false;
 		instance_ = instance;
-		cmds_[n] = cmd;
-		n_ = n + 1;
+		*out_++ = cmd;
 		return true;
 	}
 
 	/* Emit() when the open chunk already has a command for this instance. */
 	bool EmitSame(const alist_cmd &cmd)
 	{
-		alist_u32 n = n_;
-
-		if (n == cap_)
+		if (out_ == end_)
 			return false;
-		cmds_[n] = cmd;
-		n_ = n + 1;
+		*out_++ = cmd;
 		return true;
 	}
 
@@ -67,19 +61,19 @@ public:
 	 */
 	alist_cmd *Reserve(alist_u32 instance, alist_u32 *room)
 	{
-		if (n_ != first_ && instance != instance_) {
+		if (out_ != first_ && instance != instance_) {
 			*room = 0;
-			return cmds_;
+			return out_;
 		}
-		*room = cap_ - n_;
-		return cmds_ + n_;
+		*room = static_cast<alist_u32>(end_ - out_);
+		return out_;
 	}
 
 	void Commit(alist_u32 instance, alist_u32 k)
 	{
 		if (k)
 			instance_ = instance;
-		n_ += k;
+		out_ += k;
 	}
 
 	/*
@@ -98,28 +92,34 @@ public:
 	 */
 	int Finish(alist_inv_batch *b, bool done)
 	{
-		if (n_ != first_)
+		if (out_ != first_)
 			Close(false);
 		b->done = done;
-		return static_cast<int>(nr_chunks_);
+		return static_cast<int>(chunk_ - b->chunks);
 	}
 
 private:
-	/* Write the open chunk; false when no slot is left for another. */
+	/*
+	 * Write the open chunk; false when no slot is left for another. The
+	 * batch's base and table size are read here, once per chunk, so that
+	 * the walk keeps fewer values live.
+	 */
 	bool Close(bool sync)
 	{
-		chunks_[nr_chunks_++] = alist_inv_chunk{first_, n_ - first_, instance_, sync, {0, 0, 0}};
-		first_ = n_;
-		return nr_chunks_ != max_chunks_;
+		const alist_cmd *base = batch_->cmds;
+
+		*chunk_++ = alist_inv_chunk{static_cast<alist_u32>(first_ - base),
+					    static_cast<alist_u32>(out_ - first_), instance_, sync,
+					    {0, 0, 0}};
+		first_ = out_;
+		return chunk_ != batch_->chunks + batch_->max_chunks;
 	}
 
-	alist_cmd *cmds_;
-	alist_inv_chunk *chunks_;
-	alist_u32 cap_;
-	alist_u32 max_chunks_;
-	alist_u32 n_;		/* commands written */
-	alist_u32 first_;	/* first command of the open chunk */
-	alist_u32 nr_chunks_;	/* chunks closed */
+	alist_inv_batch *batch_;
+	alist_cmd *out_;	/* where the next command goes */
+	alist_cmd *end_;	/* past the buffer */
+	alist_cmd *first_;	/* first command of the open chunk */
+	alist_inv_chunk *chunk_;	/* where the next chunk goes */
 	alist_u32 instance_;	/* the open chunk's instance */
 };
 

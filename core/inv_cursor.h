@@ -33,9 +33,9 @@ public:
 
 	void Init(unsigned flags, unsigned granule_lg2)
 	{
+		/* walk_ is set by the first fill (First()). */
 		req_.Init(flags & ALIST_INV_LEAF, granule_lg2);
 		format_ = kNone;
-		walk_.Reset();
 	}
 
 	InvRequest &request() { return req_; }
@@ -96,6 +96,7 @@ private:
 			return sink.Finish(b, done);
 		}
 		Batcher<E>::PlanGeneral(*p, req_, &plan_);
+		walk_.Reset();
 		return Resume<E>(p, t, n, b);
 	}
 

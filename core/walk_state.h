@@ -45,8 +45,7 @@ struct WalkState {
 	alist_u32 run_begin;	/* first emitting target of prev's kind */
 	alist_u32 atc_begin;	/* first and last + 1 emitting ALIST_KIND_ATC */
 	alist_u32 atc_end;	/* targets of this instance */
-	alist_u32 instance;
-	bool have_instance;
+	alist_u32 instance;	/* flags' instance (any value before the first) */
 	bool done;
 	InstanceFlags flags;
 	EmitPos pos;
@@ -59,7 +58,6 @@ struct WalkState {
 		atc_begin = kNone;
 		atc_end = kNone;
 		instance = 0;
-		have_instance = false;
 		done = false;
 		flags.Clear();
 		pos = EmitPos{0, 0, false};
