@@ -244,41 +244,43 @@ private:
 				/*
 				 * Locals: with -fno-strict-aliasing each command stored
 				 * could alias the cursor, and fields read through it
-				 * would be reloaded per device.
+				 * would be reloaded per device. (tag, vmid) and (pasid,
+				 * sid) are compared as pairs (TagPair(), DevicePair()).
 				 */
-				const alist_u32 inst = instance, tag = t[run_begin].tag;
-				const alist_u32 vmid = t[run_begin].vmid;
+				const alist_u32 inst = instance;
+				const alist_u64 tag = TagPair(t[run_begin]);
 				const alist_u64 w0 = plan.atc_word[0], w1 = plan.atc_word[1];
-				alist_u32 last = idx, sid = e.sid, pasid = e.pasid, j;
+				const alist_target *f = &e + 1, *last = &e, *end = t + n;
+				alist_u64 dev = DevicePair(e);
 				bool paused = false;
 
-				for (j = idx + 1; j < n; j++) {
-					const alist_target &f = t[j];
-
-					if (f.instance != inst || f.kind != ALIST_KIND_ATC ||
-					    f.tag != tag || f.vmid != vmid)
+				for (; f != end; f++) {
+					if (f->instance != inst || f->kind != ALIST_KIND_ATC ||
+					    TagPair(*f) != tag)
 						break;
-					if (!Live(f) || (f.sid == sid && f.pasid == pasid))
+
+					alist_u64 d = DevicePair(*f);
+
+					if (!Live(*f) || d == dev)
 						continue;
-					last = j;
+					last = f;
 					if (ALIST_UNLIKELY(!EmitSame(sink, inst,
-								     Emitter::AtcCmd(f, w0, w1)))) {
+								     Emitter::AtcCmd(*f, w0, w1)))) {
 						paused = true;
 						break;
 					}
-					sid = f.sid;
-					pasid = f.pasid;
+					dev = d;
 				}
-				prev = last;
+				prev = static_cast<alist_u32>(last - t);
 				if (plan.atc_full)
-					atc_end = last + 1;
+					atc_end = prev + 1;
 				if (ALIST_UNLIKELY(paused)) {
-					idx = last;
+					idx = prev;
 					w.pos = EmitPos{RangeWalk::kUnset, 0, true};
 					return false;
 				}
 				/* Resume at the first target past the run (read once). */
-				idx = j - 1;
+				idx = static_cast<alist_u32>(f - t) - 1;
 				continue;
 			}
 
@@ -331,6 +333,34 @@ private:
 	static ALIST_NOINLINE void WarnKind()
 	{
 		alist_env_warn(__FILE__, __LINE__, "target kind of another format");
+	}
+
+	/*
+	 * Two adjacent 32-bit fields of a target, (tag, vmid) and (pasid, sid),
+	 * read as one value to compare both at once (equality only, so byte
+	 * order does not matter).
+	 */
+	template <unsigned kOffset>
+	static alist_u64 FieldPair(const alist_target &t)
+	{
+		alist_u64 v;
+
+		__builtin_memcpy(&v, reinterpret_cast<const char *>(&t) + kOffset, sizeof(v));
+		return v;
+	}
+
+	static alist_u64 TagPair(const alist_target &t)
+	{
+		static_assert(__builtin_offsetof(alist_target, vmid) ==
+			      __builtin_offsetof(alist_target, tag) + 4);
+		return FieldPair<__builtin_offsetof(alist_target, tag)>(t);
+	}
+
+	static alist_u64 DevicePair(const alist_target &t)
+	{
+		static_assert(__builtin_offsetof(alist_target, sid) ==
+			      __builtin_offsetof(alist_target, pasid) + 4);
+		return FieldPair<__builtin_offsetof(alist_target, pasid)>(t);
 	}
 
 	static bool SameDevice(const alist_target &a, const alist_target &b)

@@ -205,7 +205,8 @@ public:
 	static ALIST_ALWAYS_INLINE alist_cmd AtcCmd(const alist_target &t, alist_u64 w0,
 						    alist_u64 w1)
 	{
-		alist_u64 qdep = t.atc_qdep >= 32 ? 0 : t.atc_qdep;
+		/* A 5-bit field: a depth of 32, also given as 0, encodes as 0. */
+		alist_u64 qdep = t.atc_qdep;
 		alist_u64 pfsid = Field(t.pfsid, 3, 0) << 12 |
 				  Field(t.pfsid >> 4, 11, 0) << 52;
 
