@@ -6,6 +6,10 @@
  * one instance, then maybe a sync". The walk pauses when the buffer or the
  * chunk table is full. The open chunk and the counts stay in the sink
  * (registers, when it does not escape) until Finish().
+ *
+ * Every member is forced inline: that is what keeps the sink in registers,
+ * and it leaves no out-of-line copy in several objects (the kernel's
+ * patchable function entries cannot refer to a discarded COMDAT copy).
  */
 #ifndef ALIST_CORE_BUFFER_SINK_H
 #define ALIST_CORE_BUFFER_SINK_H
@@ -33,7 +37,7 @@ public:
 		return b && b->cmds && b->chunks && b->cap && b->max_chunks;
 	}
 
-	bool Emit(alist_u32 instance, const alist_cmd &cmd)
+	ALIST_ALWAYS_INLINE bool Emit(alist_u32 instance, const alist_cmd &cmd)
 	{
 		if (out_ == end_)
 			return false;
@@ -46,7 +50,7 @@ public:
 	}
 
 	/* Emit() when the open chunk already has a command for this instance. */
-	bool EmitSame(const alist_cmd &cmd)
+	ALIST_ALWAYS_INLINE bool EmitSame(const alist_cmd &cmd)
 	{
 		if (out_ == end_)
 			return false;
@@ -59,7 +63,7 @@ public:
 	 * for @instance goes and, in @room, how many fit (0 when the open
 	 * chunk holds another instance). Commit() then takes the first @k.
 	 */
-	alist_cmd *Reserve(alist_u32 instance, alist_u32 *room)
+	ALIST_ALWAYS_INLINE alist_cmd *Reserve(alist_u32 instance, alist_u32 *room)
 	{
 		if (out_ != first_ && instance != instance_) {
 			*room = 0;
@@ -69,7 +73,7 @@ public:
 		return out_;
 	}
 
-	void Commit(alist_u32 instance, alist_u32 k)
+	ALIST_ALWAYS_INLINE void Commit(alist_u32 instance, alist_u32 k)
 	{
 		if (k)
 			instance_ = instance;
@@ -80,7 +84,7 @@ public:
 	 * Close the open chunk with a sync (always taken: the table keeps a
 	 * slot for it). False, a pause, when the table is now full.
 	 */
-	bool Sync(alist_u32 instance)
+	ALIST_ALWAYS_INLINE bool Sync(alist_u32 instance)
 	{
 		instance_ = instance;
 		return Close(true);
@@ -90,7 +94,7 @@ public:
 	 * Close an unsynced open chunk and report the fill to the caller.
 	 * Return: the number of chunks written.
 	 */
-	int Finish(alist_inv_batch *b, bool done)
+	ALIST_ALWAYS_INLINE int Finish(alist_inv_batch *b, bool done)
 	{
 		if (out_ != first_)
 			Close(false);
@@ -104,7 +108,7 @@ private:
 	 * batch's base and table size are read here, once per chunk, so that
 	 * the walk keeps fewer values live.
 	 */
-	bool Close(bool sync)
+	ALIST_ALWAYS_INLINE bool Close(bool sync)
 	{
 		const alist_cmd *base = batch_->cmds;
 

@@ -76,8 +76,8 @@ public:
 	ALIST_ALWAYS_INLINE bool Run(Sink &sink)
 	{
 		/*
-		 * 16 commands (256 bytes) of stack, refilled per call with one
-		 * bulk copy; the window bounds are locals so they stay in
+		 * 32 commands (512 bytes) of stack, refilled with one bulk copy
+		 * (the vSMMU driver's batch takes two windows per fill); the window bounds are locals so they stay in
 		 * registers (ChunkedReader's would be reloaded per command).
 		 */
 		alist_smmuv3_user_cmd win[kWindow];
@@ -212,12 +212,28 @@ paused:
 			out[1] = d1;
 			return 0;
 		}
-		return CheckOther(in, pol, tr, out, atc, err);
+
+		/*
+		 * Through temporaries: the out-of-line call would otherwise take
+		 * the caller's outputs' addresses, keeping them in memory on the
+		 * fast path above too.
+		 */
+		alist_u64 o[2];
+		bool a;
+		int r = CheckOther(in, pol, tr, o, &a, err);
+
+		if (!r) {
+			out[0] = o[0];
+			out[1] = o[1];
+			*atc = a;
+		}
+		return r;
 	}
 
 private:
 	/* Every opcode but TLBI_NH_VA. */
-	static int CheckOther(const alist_smmuv3_user_cmd &in, const Policy &pol,
+	/* @pol by value: its address taken here would keep Run()'s copy in memory. */
+	static int CheckOther(const alist_smmuv3_user_cmd &in, const Policy pol,
 			      const Translator &tr, alist_u64 out[2], bool *atc, alist_u32 *err)
 	{
 		alist_u64 d0 = in.cmd[0], d1 = in.cmd[1];
@@ -289,7 +305,7 @@ private:
 		return 0;
 	}
 
-	static constexpr alist_u32 kWindow = 16;
+	static constexpr alist_u32 kWindow = 32;
 
 	static int Fail(alist_u32 *err, alist_u32 code)
 	{
@@ -304,10 +320,13 @@ private:
 				  (d1 & C::kTtlMask);
 		bool tg = d1 & C::kTgMask;
 
-		if (!pol.ril && (range || tg))
+		/* No range fields (TG=0, NUM=SCALE=TTL=0): valid with or without RIL. */
+		if (ALIST_LIKELY(!(range | tg)))
+			return 0;
+		if (!pol.ril)
 			return Fail(err, ALIST_UARRAY_ERR_FEATURE);
-		/* TG=0: no range fields; TG!=0: NUM=SCALE=TTL=0 is reserved. */
-		if (tg != (range != 0))
+		/* TG=0 with range fields, or TG!=0 with NUM=SCALE=TTL=0: reserved. */
+		if (!tg || !range)
 			return Fail(err, ALIST_UARRAY_ERR_FIELD);
 		return 0;
 	}

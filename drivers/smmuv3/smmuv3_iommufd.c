@@ -16,8 +16,13 @@
 
 #include "smmuv3.h"
 
-/* Commands and chunks per fill of a vSMMU command array (one SMMU) */
-#define SMMUV3_UINV_BATCH	32
+/*
+ * Commands and chunks per fill of a vSMMU command array (one SMMU). The
+ * buffer is allocated per call, so it can hold more than the range path's
+ * on-stack one: 64 commands (2 KiB), upstream's CMDQ_BATCH_ENTRIES; fewer
+ * fills per array, and the queue lock is held for at most 64 commands.
+ */
+#define SMMUV3_UINV_BATCH	64
 #define SMMUV3_UINV_CHUNKS	8
 
 /**

@@ -56,8 +56,9 @@ constexpr alist_u64 kStart = 0x40000000ull, kLast = kStart + 0x10000 - 1;
  * lock). The range paths issue it before building the cursor, as
  * vtd_domain_flush_range() and smmuv3_inv_range() do.
  */
-constexpr unsigned kBufVtd = 16;
-constexpr unsigned kBufSmmu = 32;
+constexpr unsigned kBufVtd = 16;	/* VTD_FLUSH_BATCH */
+constexpr unsigned kBufSmmu = 32;	/* SMMUV3_INV_BATCH */
+constexpr unsigned kBufSmmuUser = 64;	/* SMMUV3_UINV_BATCH */
 constexpr unsigned kChunks = 8;	/* VTD_FLUSH_CHUNKS, SMMUV3_INV_CHUNKS */
 
 /* A driver's batch: its command buffer and chunk table. */
@@ -356,7 +357,7 @@ std::unique_ptr<CaseBase> MakeUArrayVtd(unsigned e)
 
 struct UArraySmmu {
 	SmmuQueue q;
-	Batch<kBufSmmu> batch;
+	Batch<kBufSmmuUser> batch;
 	std::vector<alist_smmuv3_user_cmd> v;
 	smmu::Device dev{0, smmu::kFeatRangeInv, 0, smmu::Cmdq{nullptr}};
 	Vsmmu vsmmu{3, true, true, nullptr};
