@@ -80,15 +80,20 @@ public:
 	/* True when the target needs exactly one command (full or hull). */
 	static bool Single(const InvPlan &plan, bool full_kind, Block *b)
 	{
-		if (full_kind || plan.atc_full) {
+		if (full_kind) {
 			*b = Block{0, kFullOrder};
 			return true;
 		}
-		if (plan.atc_hull) {
-			*b = Block{plan.hull_base, plan.hull_order};
-			return true;
-		}
-		return false;
+		if (!plan.atc_full && !plan.atc_hull)
+			return false;
+		*b = PlanSpan(plan);
+		return true;
+	}
+
+	/* The one block of a plan with atc_full or atc_hull. */
+	static Block PlanSpan(const InvPlan &plan)
+	{
+		return plan.atc_full ? Block{0, kFullOrder} : Block{plan.hull_base, plan.hull_order};
 	}
 
 	/* Exact mode: the block at @pos, or false when the target is done. */

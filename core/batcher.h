@@ -89,7 +89,6 @@ public:
 	static void PlanGeneral(const Params &p, const InvRequest &req, InvPlan *plan)
 	{
 		Emitter::MakePlan(p, req, plan);
-		PlanAtcWords(plan);
 	}
 
 	/*
@@ -100,10 +99,8 @@ public:
 						 InvPlan *plan)
 	{
 		if constexpr (requires { Emitter::PlanOneBlock(p, req, plan); }) {
-			if (Emitter::PlanOneBlock(p, req, plan)) {
-				PlanAtcWords(plan);
+			if (Emitter::PlanOneBlock(p, req, plan))
 				return true;
-			}
 		}
 		return false;
 	}
@@ -126,15 +123,6 @@ public:
 	}
 
 private:
-	/* The device TLBs' one command, when the plan gives them one. */
-	static ALIST_ALWAYS_INLINE void PlanAtcWords(InvPlan *plan)
-	{
-		AtcCover::Block b;
-
-		if (AtcCover::Single(*plan, false, &b))
-			Emitter::PlanAtc(b, plan);
-	}
-
 	/*
 	 * The walk works on the WalkState it is given, in place (the names
 	 * below are references to its fields): a resumed fill of the C API
@@ -234,9 +222,17 @@ private:
 			 * its first target); one command from the plan's words.
 			 */
 			if (e.kind == ALIST_KIND_ATC && (plan.atc_full || plan.atc_hull)) {
-				if (ALIST_UNLIKELY(!sink.Emit(e.instance,
-							    Emitter::AtcCmd(e, plan.atc_word[0],
-									    plan.atc_word[1])))) {
+				/*
+				 * The span's address word(s), once per run: a plan
+				 * for a domain without ATS does not pay for them.
+				 */
+				alist_u64 words[2];
+
+				Emitter::AtcWords(AtcCover::PlanSpan(plan), words);
+
+				const alist_u64 w0 = words[0], w1 = words[1];
+
+				if (ALIST_UNLIKELY(!sink.Emit(e.instance, Emitter::AtcCmd(e, w0, w1)))) {
 					w.pos = EmitPos{RangeWalk::kUnset, 0, true};
 					return false;
 				}
@@ -249,7 +245,6 @@ private:
 				 */
 				const alist_u32 inst = instance;
 				const alist_u64 tag = TagPair(t[run_begin]);
-				const alist_u64 w0 = plan.atc_word[0], w1 = plan.atc_word[1];
 				const alist_target *f = &e + 1, *last = &e, *end = t + n;
 				alist_u64 dev = DevicePair(e);
 				bool paused = false;

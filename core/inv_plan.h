@@ -13,7 +13,10 @@
  *
  * The plan also precomputes the common shape -- one command per IOTLB tag
  * and one per device TLB, what a single gathered range usually needs -- so
- * that the walk only ORs each target's tag into a ready command.
+ * that the walk only ORs each target's tag into a ready command. The
+ * device TLBs' address words are made from the span once per run of
+ * devices (Emitter::AtcWords()), so a domain without ATS never pays for
+ * them.
  */
 #ifndef ALIST_CORE_INV_PLAN_H
 #define ALIST_CORE_INV_PLAN_H
@@ -46,11 +49,6 @@ struct InvPlan {
 				 * tlb_one, and atc_full or atc_hull): the walk
 				 * needs no in-target position */
 	alist_u8 reserved;
-	/*
-	 * atc_full or atc_hull: the address word(s) of the one command each
-	 * device TLB gets (Emitter::PlanAtc()); a device only adds its IDs.
-	 */
-	alist_u64 atc_word[2];
 
 	void SetAllOne()
 	{

@@ -163,13 +163,14 @@ public:
 		return S2Precedes(t, idx);
 	}
 
-	/* AtcInv() split for devices sharing the plan's one span: dword 1. */
-	static void PlanAtc(const AtcCover::Block &b, InvPlan *plan)
+	/* AtcInv() split for devices sharing one span: dword 1 in @w[0]. */
+	static void AtcWords(const AtcCover::Block &b, alist_u64 w[2])
 	{
-		plan->atc_word[0] = AtcInv(0, ALIST_NO_PASID, b.base, b.order).w[1];
+		w[0] = AtcInv(0, ALIST_NO_PASID, b.base, b.order).w[1];
+		w[1] = 0;
 	}
 
-	/* The plan's atc_word[0] is dword 1; @w1 is unused. */
+	/* @w0 is AtcWords()' dword 1; @w1 is unused. */
 	static ALIST_ALWAYS_INLINE alist_cmd AtcCmd(const alist_target &t, alist_u64 w0,
 						    alist_u64)
 	{

@@ -193,12 +193,12 @@ public:
 	}
 
 	/*
-	 * DevTlb() split for devices sharing the plan's one span: the address
-	 * quadword of both descriptor types, computed once per request.
+	 * DevTlb() split for devices sharing one span: the address quadword of
+	 * both descriptor types, computed once per run of devices.
 	 */
-	static void PlanAtc(const AtcCover::Block &b, InvPlan *plan)
+	static void AtcWords(const AtcCover::Block &b, alist_u64 w[2])
 	{
-		DevTlbQw1(b.base, b.order, plan->atc_word);
+		DevTlbQw1(b.base, b.order, w);
 	}
 
 	/* A device-TLB descriptor for @t with quadword 1 from DevTlbQw1(). */
