@@ -94,12 +94,12 @@ public:
 	 * Close an unsynced open chunk and report the fill to the caller.
 	 * Return: the number of chunks written.
 	 */
-	ALIST_ALWAYS_INLINE int Finish(alist_inv_batch *b, bool done)
+	ALIST_ALWAYS_INLINE int Finish(bool done)
 	{
 		if (out_ != first_)
 			Close(false);
-		b->done = done;
-		return static_cast<int>(chunk_ - b->chunks);
+		batch_->done = done;
+		return static_cast<int>(chunk_ - batch_->chunks);
 	}
 
 private:

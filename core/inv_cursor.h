@@ -93,7 +93,7 @@ private:
 			} else {
 				walk_.done = true;
 			}
-			return sink.Finish(b, done);
+			return sink.Finish(done);
 		}
 		Batcher<E>::PlanGeneral(*p, req_, &plan_);
 		walk_.Reset();
@@ -114,8 +114,10 @@ private:
 			/* Its own sink: this one never escapes, so it is registers. */
 			BufferSink sink(b);
 
-			return sink.Finish(b, Batcher<E>::template Run<true>(*p, plan_, req_.ranges,
-									    t, n, walk_, sink));
+			bool done = Batcher<E>::template Run<true>(*p, plan_, req_.ranges, t, n,
+								   walk_, sink);
+
+			return sink.Finish(done);
 		}
 		return FillGeneral<E>(p, t, n, b);
 	}
@@ -127,7 +129,7 @@ private:
 	{
 		BufferSink sink(b);
 
-		return sink.Finish(b, Batcher<E>::Run(*p, plan_, req_.ranges, t, n, walk_, sink));
+		return sink.Finish(Batcher<E>::Run(*p, plan_, req_.ranges, t, n, walk_, sink));
 	}
 
 	InvRequest req_;

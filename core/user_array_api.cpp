@@ -55,7 +55,7 @@ extern "C" int alist_smmuv3_user_inv_fill(struct alist_smmuv3_uinv *st,
 
 	alist::BufferSink sink(b);
 
-	return sink.Finish(b, Decoder(st)->Run(sink));
+	return sink.Finish(Decoder(st)->Run(sink));
 }
 
 extern "C" int alist_smmuv3_user_inv_finish(struct alist_smmuv3_uinv *st)

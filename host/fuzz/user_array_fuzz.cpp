@@ -72,7 +72,7 @@ void FuzzSmmu(const uint8_t *data, size_t size, alist_u32 type, alist_u32 len,
 		e.Init(&c, p, 0, 9, Translator{});
 		do {
 			alist::BufferSink sink(&b);
-			int nr = sink.Finish(&b, e.Run(sink));
+			int nr = sink.Finish(e.Run(sink));
 
 			CHECK(nr > 0 || b.done);
 			for (int j = 0; j < nr; j++) {

@@ -256,7 +256,7 @@ TEST(UserArraySmmuv3, BufferedRunsMatchPerCommandPath)
 				[&](alist_inv_batch *b) {
 					alist::BufferSink sink(b);
 
-					return sink.Finish(b, d.Run(sink));
+					return sink.Finish(d.Run(sink));
 				},
 				cap, 1 + cap % 3);
 			EXPECT_EQ(d.Finish(), ref.ret) << "round " << round << " cap " << cap;
