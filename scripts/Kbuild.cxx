@@ -15,7 +15,13 @@
 
 # g++ must be the very compiler that built the kernel's C: Kbuild probes
 # options (cc-option) with $(CC), and g++ of another version may reject them.
-CXX := $(CROSS_COMPILE)g++
+# So the C++ compiler is named after $(CC), whatever prefix and version
+# suffix it carries (gcc-14 -> g++-14, aarch64-linux-gnu-gcc ->
+# aarch64-linux-gnu-g++, as a distribution's headers set CC); CXX= on the
+# command line or in the environment overrides that.
+ifeq ($(filter command line environment,$(origin CXX)),)
+CXX := $(shell echo '$(CC)' | sed -e 's/gcc\([^/ ]*\)$$/g++\1/')
+endif
 ifneq ($(shell $(CC) -dumpfullversion),$(shell $(CXX) -dumpfullversion))
 $(error $(CXX) $(shell $(CXX) -dumpfullversion) differs from $(CC) $(shell $(CC) -dumpfullversion))
 endif
@@ -31,6 +37,12 @@ cxx-drop := -std=gnu11 -std=gnu99 -std=gnu89 -Wstrict-prototypes \
 cxx-sanitize := $(if $(CONFIG_KASAN_GENERIC),$(CFLAGS_KASAN)) \
 	$(if $(CONFIG_UBSAN),$(CFLAGS_UBSAN)) $(if $(CONFIG_KCSAN),$(CFLAGS_KCSAN))
 
+# pahole cannot encode C++ types in BTF (reference types, for one), and a
+# module whose BTF step fails is deleted. With module BTF the C++ objects
+# therefore carry no DWARF (the last -g option wins): BTF describes the C
+# shims and drivers; the core is debugged in its host build (host/).
+cxx-debug := $(if $(CONFIG_DEBUG_INFO_BTF_MODULES),-g0)
+
 cxx_flags = $(filter-out $(cxx-drop),$(KBUILD_CFLAGS) $(KBUILD_CFLAGS_MODULE)) \
 	$(if $(filter arm64,$(SRCARCH)),-mlittle-endian) \
 	-std=gnu++20 -ffreestanding -fno-exceptions -fno-rtti \
@@ -39,7 +51,7 @@ cxx_flags = $(filter-out $(cxx-drop),$(KBUILD_CFLAGS) $(KBUILD_CFLAGS_MODULE)) \
 	-nostdinc -nostdinc++ -isystem $(shell $(CC) -print-file-name=include) \
 	-I$(alist-top)/include -I$(alist-top)/core \
 	-Wall -Werror -Wno-unused-parameter \
-	$(cxx-sanitize) -Wp,-MMD,$(depfile)
+	$(cxx-sanitize) $(cxx-debug) -Wp,-MMD,$(depfile)
 
 quiet_cmd_cxx_o_cpp = CXX [M]  $@
       cmd_cxx_o_cpp = $(CXX) $(cxx_flags) -c -o $@ $< $(cmd_objtool)
