@@ -27,7 +27,8 @@ static struct vtd_unit *vtd_dev_unit(struct device *dev)
 }
 
 /**
- * vtd_hw_info() - IOMMU_GET_HW_INFO data: the unit's CAP and ECAP
+ * vtd_hw_info() - IOMMU_GET_HW_INFO data: the unit's CAP and ECAP, and
+ *	the erratum flag
  * @dev: a probed device
  * @length: out: size of the returned struct
  * @type: in: requested type (DEFAULT or INTEL_VTD); out: INTEL_VTD
@@ -49,6 +50,14 @@ void *vtd_hw_info(struct device *dev, u32 *length,
 	info = kzalloc_obj(*info);
 	if (!info)
 		return ERR_PTR(-ENOMEM);
+	/*
+	 * Erratum 772415 (SPR17): a read-only second-stage mapping of a nest
+	 * parent may break the stage-1 A/D update. No register of the unit
+	 * tells an affected part, and a unit seen by a guest is whatever the
+	 * host emulates: reported for every unit, as Linux does, and nest
+	 * parents are always mapped writable (vtd_ss_init()).
+	 */
+	info->flags = IOMMU_HW_INFO_VTD_ERRATA_772415_SPR17;
 	info->cap_reg = unit->cap;
 	info->ecap_reg = unit->ecap;
 	*length = sizeof(*info);
