@@ -9,6 +9,7 @@
 #include <linux/debugfs.h>
 #include <linux/fault-inject.h>
 #include <linux/seq_file.h>
+#include <kunit/visibility.h>
 
 #include "vtd.h"
 
@@ -16,6 +17,8 @@ atomic64_t vtd_stat_iotlb_syncs;
 atomic64_t vtd_stat_flush_all;
 atomic64_t vtd_stat_skipped_flushes;
 atomic64_t vtd_stat_user_inv;
+atomic64_t vtd_stat_leaked_pages;
+EXPORT_SYMBOL_IF_KUNIT(vtd_stat_leaked_pages);
 
 static struct dentry *vtd_dbg_root;
 
@@ -127,6 +130,8 @@ void vtd_debugfs_init(void)
 			&vtd_stat_skipped_flushes);
 	vtd_dbg_counter("user_invalidations", vtd_dbg_root,
 			&vtd_stat_user_inv);
+	vtd_dbg_counter("leaked_table_pages", vtd_dbg_root,
+			&vtd_stat_leaked_pages);
 }
 
 /**

@@ -164,6 +164,7 @@ struct vtd_domain *vtd_nested_alloc(struct vtd_unit *unit,
 		kfree(d);
 		return ERR_PTR(-ENOMEM);
 	}
+	INIT_LIST_HEAD(&d->devices);
 	d->kind = VTD_DOM_NESTED;
 	d->parent = p;
 	d->s1 = s1;
@@ -207,7 +208,8 @@ struct iommu_domain *vtd_domain_alloc_nested(struct device *dev,
  * The device TLBs of attached ATS devices are included.
  *
  * Context: process; may fault on user memory. No lock held.
- * Return: 0 or the errno of the entry at @array->entry_num.
+ * Return: 0 or the errno of the entry at @array->entry_num; else the
+ * queue's error when the invalidation did not complete (-ETIMEDOUT, -EIO).
  */
 int vtd_nested_invalidate_user(struct iommu_domain *domain,
 			       struct iommu_user_data_array *array)
@@ -220,15 +222,15 @@ int vtd_nested_invalidate_user(struct iommu_domain *domain,
 		.uptr = (const void __force *)array->uptr,
 	};
 	struct alist_inv_cursor cur;
-	int ret;
+	int ret, err;
 
 	if (d->kind != VTD_DOM_NESTED)
 		return -EINVAL;
 	atomic64_inc(&vtd_stat_user_inv);
 	ret = alist_vtd_user_inv_decode(&ua, &cur);
-	if (!alist_inv_cursor_empty(&cur))
-		vtd_domain_flush(d, &cur);
+	err = vtd_domain_flush(d, &cur);
 	array->entry_num = ua.entry_num;
-	return ret;
+	/* A bad entry is reported first; else a failed invalidation */
+	return ret ?: err;
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_nested_invalidate_user);
