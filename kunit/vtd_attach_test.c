@@ -8,13 +8,16 @@
  * attach functions, the PASID-entry switch, enforce_cache_coherency(),
  * iotlb_sync() through iommu_map()/iommu_unmap(), the device release, and
  * the queue's resubmission after an invalidation time-out (QEMU never
- * raises ITE; the recorder stands in for it).
+ * raises ITE; the recorder stands in for it), and the wait for queue
+ * space against registers in plain memory.
  */
 #include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/bitfield.h>
 #include <linux/completion.h>
+#include <linux/cpumask.h>
 #include <linux/delay.h>
+#include <linux/io.h>
 #include <linux/kthread.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
@@ -159,6 +162,17 @@ static void fake_dev(struct kunit *test, struct vtd_unit *unit, u16 sid,
 static int attach(struct iommu_domain *domain, struct fake *f)
 {
 	return domain->ops->attach_dev(domain, f->dev, NULL);
+}
+
+/* An attach expected to be refused; undone should it succeed */
+static void expect_refused(struct kunit *test, struct iommu_domain *domain,
+			   struct fake *f, int err)
+{
+	int ret = attach(domain, f);
+
+	KUNIT_EXPECT_EQ(test, ret, err);
+	if (!ret)
+		attach(&vtd_blocked_domain, f);
 }
 
 static void fake_release(struct fake *f)
@@ -314,13 +328,13 @@ static void vtd_attach_compat_test(struct kunit *test)
 	d = vtd_paging_alloc(a, NULL, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
 	KUNIT_EXPECT_EQ(test, vtd_domain_compatible(d, a), 0);
-	KUNIT_EXPECT_EQ(test, attach(&d->domain, &fb), -EINVAL);
+	expect_refused(test, &d->domain, &fb, -EINVAL);
 	KUNIT_EXPECT_NULL(test, fb.vdev->domain);
 	KUNIT_EXPECT_EQ(test, b->recorder->n, 0U);
 	/* Snoop forced on A's domain: C has no snoop control */
 	KUNIT_EXPECT_TRUE(test, d->domain.ops->enforce_cache_coherency(
 					&d->domain));
-	KUNIT_EXPECT_EQ(test, attach(&d->domain, &fc), -EINVAL);
+	expect_refused(test, &d->domain, &fc, -EINVAL);
 	KUNIT_EXPECT_EQ(test, c->recorder->n, 0U);
 	vtd_domain_free(&d->domain);
 
@@ -329,7 +343,7 @@ static void vtd_attach_compat_test(struct kunit *test)
 				IOMMU_HWPT_ALLOC_NEST_PARENT)), -EOPNOTSUPP);
 	np = vtd_paging_alloc(a, NULL, IOMMU_HWPT_ALLOC_NEST_PARENT);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(np));
-	KUNIT_EXPECT_EQ(test, attach(&np->domain, &fc), -EINVAL);
+	expect_refused(test, &np->domain, &fc, -EINVAL);
 	KUNIT_EXPECT_NULL(test, fc.vdev->domain);
 	vtd_domain_free(&np->domain);
 
@@ -593,6 +607,80 @@ static void vtd_release_grace_test(struct kunit *test)
 	rec_unit_free(unit);
 }
 
+struct drain_ctx {
+	void __iomem *reg;
+	u64 iqh;
+};
+
+static int drain_thread(void *arg)
+{
+	struct drain_ctx *c = arg;
+
+	/* Busy: a sleeping timer may be moved to the CPU spinning irqs-off */
+	mdelay(20);
+	writeq(c->iqh, c->reg + VTD_REG_IQH);
+	return 0;
+}
+
+/*
+ * Item: an error seen while waiting for queue space belongs to other
+ * submissions: the waiter's descriptors are still queued. The registers
+ * are plain memory here: the queue is full (IQH one past the tail) with
+ * ITE set in FSTS, and a thread moves IQH after 20 ms as a draining unit
+ * would.
+ */
+static void vtd_qi_space_ite_test(struct kunit *test)
+{
+	struct vtd_unit *unit = kunit_kzalloc(test, sizeof(*unit), GFP_KERNEL);
+	void *regs = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct drain_ctx dc;
+	struct task_struct *t;
+	struct alist_cmd d;
+	unsigned int other;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, unit);
+	KUNIT_ASSERT_NOT_NULL(test, regs);
+	snprintf(unit->name, sizeof(unit->name), "kfake");
+	unit->reg = (void __iomem *)regs;
+	unit->coherent = true;
+	raw_spin_lock_init(&unit->qi_lock);
+	unit->qi = (struct alist_cmd *)get_zeroed_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, unit->qi);
+	unit->qi_status = kunit_kzalloc(test, 2 * sizeof(u32), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, unit->qi_status);
+	unit->qi_dummy = unit->qi_status + 1;
+
+	unit->qi_tail = 5;
+	writeq(6 << 5, unit->reg + VTD_REG_IQH);
+	writel(VTD_FSTS_ITE, unit->reg + VTD_REG_FSTS);
+	dc.reg = unit->reg;
+	dc.iqh = 5 << 5;
+	t = kthread_create(drain_thread, &dc, "alist-vtd-drain");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	/* The submitter spins with interrupts off: the drain runs elsewhere */
+	migrate_disable();
+	other = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	if (other >= nr_cpu_ids) {
+		migrate_enable();
+		kthread_stop(t);
+		free_page((unsigned long)unit->qi);
+		kunit_skip(test, "needs a second CPU");
+	}
+	kthread_bind(t, other);
+	wake_up_process(t);
+
+	vtd_desc_iotlb_dsi(&d, A_CAP, 0x55);
+	ret = vtd_qi_submit(unit, &d, 1, false);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, unit->qi[5].w[0], d.w[0]);
+	KUNIT_EXPECT_EQ(test, readq(unit->reg + VTD_REG_IQT), 6ULL << 5);
+	/* Joined before the registers go: the thread is done after 20 ms */
+	msleep(50);
+	free_page((unsigned long)unit->qi);
+}
+
 static struct kunit_case vtd_attach_cases[] = {
 	KUNIT_CASE(vtd_pe_flush_type_test),
 	KUNIT_CASE(vtd_pe_flush_nested_test),
@@ -601,6 +689,7 @@ static struct kunit_case vtd_attach_cases[] = {
 	KUNIT_CASE(vtd_enforce_cc_test),
 	KUNIT_CASE(vtd_unit_start_order_test),
 	KUNIT_CASE(vtd_qi_ite_resubmit_test),
+	KUNIT_CASE(vtd_qi_space_ite_test),
 	KUNIT_CASE(vtd_iotlb_sync_leak_test),
 	KUNIT_CASE(vtd_release_grace_test),
 	{}
