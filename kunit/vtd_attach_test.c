@@ -561,6 +561,64 @@ static void vtd_iotlb_sync_leak_test(struct kunit *test)
 	__free_page(pg);
 }
 
+/* The last-level second-stage entry of @iova, walked from the table top */
+static u64 ss_leaf(struct vtd_domain *d, u64 iova)
+{
+	struct pt_iommu_vtdss_hw_info ss;
+	u64 *table, e = 0;
+	int lvl;
+
+	pt_iommu_vtdss_hw_info(&d->sspt, &ss);
+	table = phys_to_virt(ss.ssptptr);
+	for (lvl = ss.aw + 1; lvl >= 0; lvl--) {
+		e = READ_ONCE(table[(iova >> (12 + 9 * lvl)) & 511]);
+		if (!lvl || !(e & 3))
+			break;
+		table = phys_to_virt(e & GENMASK_ULL(51, 12));
+	}
+	return e;
+}
+
+/*
+ * Item: erratum 772415 (reported for every unit): a nest parent never
+ * holds a read-only mapping (-EINVAL, nothing mapped, as in Linux); a
+ * plain second-stage domain does.
+ */
+static void vtd_nest_parent_no_readonly_test(struct kunit *test)
+{
+	struct vtd_unit *unit = rec_unit(test, A_CAP, A_ECAP);
+	struct page *pg = alloc_page(GFP_KERNEL);
+	struct vtd_domain *np, *ss;
+
+	KUNIT_ASSERT_NOT_NULL(test, pg);
+	np = vtd_paging_alloc(unit, NULL, IOMMU_HWPT_ALLOC_NEST_PARENT);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(np));
+	ss = vtd_paging_alloc(unit, NULL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ss));
+	np->domain.type = IOMMU_DOMAIN_UNMANAGED;
+	ss->domain.type = IOMMU_DOMAIN_UNMANAGED;
+	KUNIT_EXPECT_EQ(test, iommu_map(&np->domain, SZ_4M, page_to_phys(pg),
+					PAGE_SIZE, IOMMU_READ, GFP_KERNEL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ss_leaf(np, SZ_4M) & 3, 0ULL);
+	KUNIT_ASSERT_EQ(test, iommu_map(&np->domain, SZ_4M, page_to_phys(pg),
+					PAGE_SIZE, IOMMU_READ | IOMMU_WRITE,
+					GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, iommu_map(&ss->domain, SZ_4M, page_to_phys(pg),
+					PAGE_SIZE, IOMMU_READ, GFP_KERNEL), 0);
+	/* R is bit 0, W bit 1 */
+	KUNIT_EXPECT_EQ(test, ss_leaf(np, SZ_4M) & 3, 3ULL);
+	KUNIT_EXPECT_EQ(test, ss_leaf(np, SZ_4M) & GENMASK_ULL(51, 12),
+			(u64)page_to_phys(pg));
+	KUNIT_EXPECT_EQ(test, ss_leaf(ss, SZ_4M) & 3, 1ULL);
+	iommu_unmap(&np->domain, SZ_4M, PAGE_SIZE);
+	iommu_unmap(&ss->domain, SZ_4M, PAGE_SIZE);
+	vtd_domain_free(&np->domain);
+	vtd_domain_free(&ss->domain);
+	rec_unit_free(unit);
+	__free_page(pg);
+}
+
 struct release_ctx {
 	struct fake *f;
 	struct completion done;
@@ -692,6 +750,7 @@ static struct kunit_case vtd_attach_cases[] = {
 	KUNIT_CASE(vtd_qi_space_ite_test),
 	KUNIT_CASE(vtd_iotlb_sync_leak_test),
 	KUNIT_CASE(vtd_release_grace_test),
+	KUNIT_CASE(vtd_nest_parent_no_readonly_test),
 	{}
 };
 

@@ -347,6 +347,7 @@ static int vtd_ss_init(struct vtd_domain *d, struct vtd_unit *unit, u32 flags)
 	cfg.common.hw_max_vasz_lg2 = min(mgaw, 30U + 9 * unit->agaw);
 	cfg.common.hw_max_oasz_lg2 = 52;
 	cfg.common.features = BIT(PT_FEAT_FLUSH_RANGE);
+	/* Erratum 772415: a nest parent refuses read-only mappings */
 	if (flags & IOMMU_HWPT_ALLOC_NEST_PARENT)
 		cfg.common.features |= BIT(PT_FEAT_VTDSS_FORCE_WRITEABLE);
 	if (!(unit->ecap & VTD_ECAP_SMPWC))

@@ -54,8 +54,8 @@ void *vtd_hw_info(struct device *dev, u32 *length,
 	 * Erratum 772415 (SPR17): a read-only second-stage mapping of a nest
 	 * parent may break the stage-1 A/D update. No register of the unit
 	 * tells an affected part, and a unit seen by a guest is whatever the
-	 * host emulates: reported for every unit, as Linux does, and nest
-	 * parents are always mapped writable (vtd_ss_init()).
+	 * host emulates: reported for every unit, as Linux does, and a
+	 * read-only mapping of a nest parent is refused (vtd_ss_init()).
 	 */
 	info->flags = IOMMU_HW_INFO_VTD_ERRATA_772415_SPR17;
 	info->cap_reg = unit->cap;
