@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: the DMAR parser of alist_vtd on crafted tables, good and bad.
- * A bad table must be rejected as a whole and never read past its end
- * (KASAN watches: every table sits at the end of its own allocation).
+ * A malformed table must be rejected as a whole and never read past its
+ * end (KASAN watches: every table sits at the end of its own allocation);
+ * firmware mistakes Linux tolerates (RMRR bounds, more RMRRs or scopes
+ * than the driver keeps) are warned about and the parse goes on.
  */
 #include <kunit/test.h>
+#include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 
@@ -185,19 +188,83 @@ static void vtd_dmar_bad_struct_test(struct kunit *test)
 	t_finish(&t);
 	KUNIT_EXPECT_EQ(test, t_parse(test, &t, t.len, info), -EINVAL);
 
-	/* RMRR shorter than its fixed part; limit below base */
+	/* RMRR shorter than its fixed part */
 	t_init(&t);
 	t_drhd(&t, 1, 0xfed90000, 0);
 	t_sub(&t, 1, 16);
 	t_finish(&t);
 	KUNIT_EXPECT_EQ(test, t_parse(test, &t, t.len, info), -EINVAL);
+	/* RMRR ending below its start: skipped with a warning, table kept */
 	t_init(&t);
 	t_drhd(&t, 1, 0xfed90000, 0);
 	p = t_sub(&t, 1, 24);
 	put_unaligned_le64(0x200000, p + 8);
 	put_unaligned_le64(0x100fff, p + 16);
 	t_finish(&t);
-	KUNIT_EXPECT_EQ(test, t_parse(test, &t, t.len, info), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t_parse(test, &t, t.len, info), 0);
+	KUNIT_EXPECT_EQ(test, info->ndrhd, 1);
+	KUNIT_EXPECT_EQ(test, info->nrmrr, 0);
+}
+
+/* Firmware RMRR bounds that are not page-aligned: widened, like Linux */
+static void vtd_dmar_rmrr_unaligned_test(struct kunit *test)
+{
+	struct vtd_dmar_info *info = kunit_kzalloc(test, sizeof(*info),
+						   GFP_KERNEL);
+	struct dmar_buf t;
+	u8 *p;
+
+	t_init(&t);
+	t_drhd(&t, 1, 0xfed90000, 0);
+	p = t_sub(&t, 1, 24 + 8);
+	put_unaligned_le64(0x100000, p + 8);
+	put_unaligned_le64(0x1ff000, p + 16);	/* end not at a page's end */
+	t_scope(p + 24, 1, 0, 2, 0);
+	p = t_sub(&t, 1, 24);
+	put_unaligned_le64(0x300800, p + 8);	/* start inside a page */
+	put_unaligned_le64(0x300fff, p + 16);
+	t_finish(&t);
+	KUNIT_ASSERT_EQ(test, t_parse(test, &t, t.len, info), 0);
+	KUNIT_ASSERT_EQ(test, info->nrmrr, 2);
+	KUNIT_EXPECT_EQ(test, info->rmrr[0].base, 0x100000ULL);
+	KUNIT_EXPECT_EQ(test, info->rmrr[0].last, 0x1fffffULL);
+	KUNIT_EXPECT_EQ(test, info->rmrr[0].nscopes, 1);
+	KUNIT_EXPECT_EQ(test, info->rmrr[1].base, 0x300000ULL);
+	KUNIT_EXPECT_EQ(test, info->rmrr[1].last, 0x300fffULL);
+}
+
+/* More RMRRs or scopes than the driver keeps: the rest ignored */
+static void vtd_dmar_over_limits_test(struct kunit *test)
+{
+	struct vtd_dmar_info *info = kunit_kzalloc(test, sizeof(*info),
+						   GFP_KERNEL);
+	struct dmar_buf t;
+	u8 *p;
+	int i;
+
+	t_init(&t);
+	t_drhd(&t, 1, 0xfed90000, 0);
+	for (i = 0; i < VTD_MAX_RMRRS + 2; i++) {
+		p = t_sub(&t, 1, 24);
+		put_unaligned_le64(0x100000 * (i + 1), p + 8);
+		put_unaligned_le64(0x100000 * (i + 1) + 0xfff, p + 16);
+	}
+	t_finish(&t);
+	KUNIT_ASSERT_EQ(test, t_parse(test, &t, t.len, info), 0);
+	KUNIT_EXPECT_EQ(test, info->nrmrr, VTD_MAX_RMRRS);
+	KUNIT_EXPECT_EQ(test, info->rmrr[VTD_MAX_RMRRS - 1].base,
+			0x100000ULL * VTD_MAX_RMRRS);
+
+	t_init(&t);
+	p = t_drhd(&t, 0, 0xfed90000, 8 * (VTD_MAX_SCOPES + 2));
+	for (i = 0; i < VTD_MAX_SCOPES + 2; i++)
+		t_scope(p + 8 * i, 1, 0, i, 0);
+	t_finish(&t);
+	KUNIT_ASSERT_EQ(test, t_parse(test, &t, t.len, info), 0);
+	KUNIT_EXPECT_EQ(test, info->ndrhd, 1);
+	KUNIT_EXPECT_EQ(test, info->drhd[0].nscopes, VTD_MAX_SCOPES);
+	KUNIT_EXPECT_EQ(test, info->drhd[0].scopes[VTD_MAX_SCOPES - 1].path[0],
+			PCI_DEVFN(VTD_MAX_SCOPES - 1, 0));
 }
 
 static void vtd_dmar_bad_scope_test(struct kunit *test)
@@ -253,6 +320,8 @@ static struct kunit_case vtd_dmar_cases[] = {
 	KUNIT_CASE(vtd_dmar_bad_struct_test),
 	KUNIT_CASE(vtd_dmar_bad_scope_test),
 	KUNIT_CASE(vtd_dmar_too_many_test),
+	KUNIT_CASE(vtd_dmar_rmrr_unaligned_test),
+	KUNIT_CASE(vtd_dmar_over_limits_test),
 	{}
 };
 

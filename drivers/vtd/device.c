@@ -25,6 +25,7 @@
 #define VTD_PE_P		BIT_ULL(0)
 #define VTD_PE_PGTT		GENMASK_ULL(8, 6)
 #define VTD_PE_DID		GENMASK_ULL(15, 0)
+#define VTD_PE_PGSNP		BIT_ULL(24)
 #define VTD_IOAPIC_START	0xfee00000UL
 #define VTD_IOAPIC_SIZE		0x100000UL
 
@@ -71,6 +72,7 @@ static struct vtd_dev *vtd_dev_alloc(struct vtd_unit *unit,
 	if (unit->ecap & VTD_ECAP_DIT)
 		vdev->pfsid = pci_dev_id(pci_physfn(pdev));
 	INIT_LIST_HEAD(&vdev->node);
+	INIT_LIST_HEAD(&vdev->dom_node);
 	if ((unit->ecap & VTD_ECAP_DT) && pdev->ats_cap &&
 	    pci_ats_supported(pdev)) {
 		u16 cap;
@@ -112,10 +114,14 @@ static void vtd_dev_free(struct vtd_dev *vdev)
 /*
  * Replace the RID2PASID (PASID 0) entry: @pe or non-present when NULL.
  * A present entry is first made non-present and its caches invalidated:
- * PASID cache, IOTLB of its DID (by PASID for first-stage and nested
- * entries), device TLB.
+ * PASID cache, then the IOTLB as the VT-d specification's guidance for a
+ * torn-down entry asks (Linux's intel/pasid.c applies it the same way):
+ * PASID-selective PASID-based IOTLB for first-stage and pass-through
+ * entries, domain-selective IOTLB for second-stage and nested ones (their
+ * second-stage translations are tagged by DID alone); then the device
+ * TLB.
  */
-static int vtd_pe_install(struct vtd_dev *vdev, const u64 *pe)
+VISIBLE_IF_KUNIT int vtd_pe_install(struct vtd_dev *vdev, const u64 *pe)
 {
 	struct vtd_unit *unit = vdev->unit;
 	u64 *slot = vdev->pasid_table;
@@ -132,7 +138,7 @@ static int vtd_pe_install(struct vtd_dev *vdev, const u64 *pe)
 		WRITE_ONCE(slot[0], old0 & ~VTD_PE_P);
 		vtd_flush_cache(unit, slot, 64);
 		vtd_desc_pc_pasid(&d[n++], did, 0);
-		if (pgtt == VTD_PGTT_FS || pgtt == VTD_PGTT_NESTED)
+		if (pgtt == VTD_PGTT_FS || pgtt == VTD_PGTT_PT)
 			vtd_desc_piotlb_all(&d[n++], did, 0);
 		else
 			vtd_desc_iotlb_dsi(&d[n++], unit->cap, did);
@@ -155,6 +161,56 @@ static int vtd_pe_install(struct vtd_dev *vdev, const u64 *pe)
 	vtd_flush_cache(unit, slot, 64);
 	vtd_desc_pc_pasid(&d[0], FIELD_GET(VTD_PE_DID, pe[1]), 0);
 	return vtd_qi_submit(unit, d, 1, true) ?: ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtd_pe_install);
+
+/*
+ * vtd_pe_install() once the switch is committed: the new entry is in
+ * place whatever the invalidations reported, so a failure is a WARN and
+ * the attach goes on (the IOMMU core is told the domain is attached, as
+ * it is). Before commit every error unwinds instead.
+ */
+static void vtd_pe_switch(struct vtd_dev *vdev, const u64 *pe)
+{
+	int ret = vtd_pe_install(vdev, pe);
+
+	WARN(ret, "alist_vtd %s: PASID entry of %04x switched, invalidation reported %d\n",
+	     vdev->unit->name, vdev->sid, ret);
+}
+
+/**
+ * vtd_domain_snoop_devices() - set PGSNP in the entries of attached devices
+ * @d: a first-stage domain whose force_snoop was just set
+ *
+ * Only the page-snoop bit changes in each present entry; the PASID cache,
+ * the PASID's IOTLB and the device TLB are invalidated after it.
+ *
+ * Context: process. Caller holds the core's update lock (alist_lock()).
+ * Return: nothing; a failed invalidation is logged.
+ */
+void vtd_domain_snoop_devices(struct vtd_domain *d)
+{
+	struct vtd_dev *vdev;
+
+	alist_assert_locked();
+	list_for_each_entry(vdev, &d->devices, dom_node) {
+		struct vtd_unit *unit = vdev->unit;
+		u64 *slot = vdev->pasid_table;
+		u16 did = FIELD_GET(VTD_PE_DID, READ_ONCE(slot[1]));
+		struct alist_cmd c[3];
+		unsigned int n = 0;
+
+		WRITE_ONCE(slot[1], READ_ONCE(slot[1]) | VTD_PE_PGSNP);
+		vtd_flush_cache(unit, slot, 64);
+		vtd_desc_pc_pasid(&c[n++], did, 0);
+		vtd_desc_piotlb_all(&c[n++], did, 0);
+		if (vdev->ats_enabled)
+			vtd_desc_devtlb_all(&c[n++], vdev->sid, vdev->pfsid,
+					    vdev->ats_qdep);
+		if (vtd_qi_submit(unit, c, n, true))
+			pr_err("alist_vtd %s: page-snoop switch of %04x not invalidated\n",
+			       unit->name, vdev->sid);
+	}
 }
 
 static void vtd_pe_identity(struct vtd_dev *vdev, u64 pe[8])
@@ -253,6 +309,7 @@ static void vtd_dev_leave(struct vtd_dev *vdev)
 	}
 	vtd_flush_targets(vdev->targets, vdev->ntargets);
 	vtd_domain_did_put(old, vdev->unit);
+	list_del_init(&vdev->dom_node);
 	vdev->domain = NULL;
 	vdev->ntargets = 0;
 }
@@ -263,9 +320,13 @@ static void vtd_dev_leave(struct vtd_dev *vdev)
  * @dev: the device
  * @old: the domain it had (unused: the driver tracks its own)
  *
+ * Every error comes before the commit and leaves the device on its old
+ * domain; after the commit a failed invalidation is a WARN and the attach
+ * still succeeds (the entry is switched).
+ *
  * Context: process; the group mutex is held. Takes the core's update lock.
- * Return: 0; -EINVAL when the domain's format does not fit the unit;
- * -ENOSPC without a free domain ID; -ENOMEM.
+ * Return: 0; -EINVAL when the domain does not fit the unit (see
+ * vtd_domain_compatible()); -ENOSPC without a free domain ID; -ENOMEM.
  */
 int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
 		      struct iommu_domain *old)
@@ -279,8 +340,9 @@ int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
 	u64 pe[8];
 	int ret;
 
-	if ((d->kind == VTD_DOM_FS) != unit->first_stage)
-		return -EINVAL;
+	ret = vtd_domain_compatible(d, unit);
+	if (ret)
+		return ret;
 	if (vdev->domain == d)
 		return 0;
 	alist_lock();
@@ -297,12 +359,12 @@ int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
 		goto err_put_did;
 	alist_list_commit_attach(txn);
 
+	/* Committed: nothing below fails */
 	vtd_pe_domain(vdev, d, pe);
-	ret = vtd_pe_install(vdev, pe);
-	if (ret)
-		dev_err(dev, "alist_vtd: PASID entry switch reported %d\n", ret);
+	vtd_pe_switch(vdev, pe);
 	vtd_dev_leave(vdev);
 	vdev->domain = d;
+	list_add_tail(&vdev->dom_node, &d->devices);
 	vdev->identity = false;
 	memcpy(vdev->targets, t, sizeof(t));
 	vdev->ntargets = n;
@@ -315,6 +377,7 @@ out_unlock:
 	alist_unlock();
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(vtd_attach_paging);
 
 static int vtd_attach_identity(struct iommu_domain *domain, struct device *dev,
 			       struct iommu_domain *old)
@@ -322,11 +385,12 @@ static int vtd_attach_identity(struct iommu_domain *domain, struct device *dev,
 	struct vtd_dev *vdev = dev_iommu_priv_get(dev);
 	u64 pe[8];
 
+	/* Refused before anything changes; def_domain_type avoids it */
 	if (!(vdev->unit->ecap & VTD_ECAP_PT))
 		return -EINVAL;
 	alist_lock();
 	vtd_pe_identity(vdev, pe);
-	vtd_pe_install(vdev, pe);
+	vtd_pe_switch(vdev, pe);
 	vtd_dev_leave(vdev);
 	vdev->identity = true;
 	alist_unlock();
@@ -339,19 +403,21 @@ static int vtd_attach_blocked(struct iommu_domain *domain, struct device *dev,
 	struct vtd_dev *vdev = dev_iommu_priv_get(dev);
 
 	alist_lock();
-	vtd_pe_install(vdev, NULL);
+	vtd_pe_switch(vdev, NULL);
 	vtd_dev_leave(vdev);
 	vdev->identity = false;
 	alist_unlock();
 	return 0;
 }
 
+/* Blocked and identity attach allocate nothing and do not fail */
 struct iommu_domain vtd_blocked_domain = {
 	.type = IOMMU_DOMAIN_BLOCKED,
 	.ops = &(const struct iommu_domain_ops) {
 		.attach_dev = vtd_attach_blocked,
 	},
 };
+EXPORT_SYMBOL_IF_KUNIT(vtd_blocked_domain);
 
 struct iommu_domain vtd_identity_domain = {
 	.type = IOMMU_DOMAIN_IDENTITY,
@@ -359,6 +425,24 @@ struct iommu_domain vtd_identity_domain = {
 		.attach_dev = vtd_attach_identity,
 	},
 };
+EXPORT_SYMBOL_IF_KUNIT(vtd_identity_domain);
+
+/**
+ * vtd_def_domain_type() - the default domain a device needs
+ * @dev: the device
+ *
+ * Context: process; called by the IOMMU core.
+ * Return: IOMMU_DOMAIN_DMA on a unit without pass-through (ECAP.PT), so
+ * the core never asks for identity there; else 0 (the core decides).
+ */
+int vtd_def_domain_type(struct device *dev)
+{
+	struct vtd_dev *vdev = dev_iommu_priv_get(dev);
+
+	if (vdev && !(vdev->unit->ecap & VTD_ECAP_PT))
+		return IOMMU_DOMAIN_DMA;
+	return 0;
+}
 
 /**
  * vtd_probe_device() - take a PCI device in a unit's scope
@@ -394,21 +478,34 @@ struct iommu_device *vtd_probe_device(struct device *dev)
 	return &unit->iommu;
 }
 
+/*
+ * The device's targets left its domain's list, but a flush that read the
+ * list before may still be sending it device-TLB invalidations (RCU
+ * readers): a grace period passes before ATS goes off and the device's
+ * memory goes.
+ */
+VISIBLE_IF_KUNIT void vtd_dev_release(struct vtd_dev *vdev)
+{
+	synchronize_rcu();
+	if (vdev->ats_enabled)
+		pci_disable_ats(vdev->pdev);
+	vtd_dev_free(vdev);
+}
+EXPORT_SYMBOL_IF_KUNIT(vtd_dev_release);
+
 /**
  * vtd_release_device() - forget a device
  * @dev: the device, already attached to the blocked (release) domain
  *
- * Context: process; called by the IOMMU core.
+ * Context: process; called by the IOMMU core. Sleeps (a grace period).
  * Return: nothing.
  */
 void vtd_release_device(struct device *dev)
 {
 	struct vtd_dev *vdev = dev_iommu_priv_get(dev);
 
-	if (vdev->ats_enabled)
-		pci_disable_ats(vdev->pdev);
 	dev_iommu_priv_set(dev, NULL);
-	vtd_dev_free(vdev);
+	vtd_dev_release(vdev);
 }
 
 /**
@@ -457,38 +554,76 @@ void vtd_get_resv_regions(struct device *dev, struct list_head *head)
 		list_add_tail(&r->list, head);
 }
 
+/* Give @pdev, which has a driver, its identity entry on @unit. */
+static int vtd_unit_keep_dev(struct vtd_unit *unit, struct pci_dev *pdev)
+{
+	struct vtd_dev *vdev;
+	u64 pe[8];
+	int ret;
+
+	vdev = vtd_dev_alloc(unit, pdev);
+	if (IS_ERR(vdev))
+		return PTR_ERR(vdev);
+	list_add_tail(&vdev->node, &unit->bound);
+	alist_lock();
+	vtd_pe_identity(vdev, pe);
+	ret = vtd_pe_install(vdev, pe);
+	alist_unlock();
+	if (ret)
+		return ret;
+	pci_info(pdev, "alist_vtd: has driver %s, kept in identity on %s\n",
+		 pdev->dev.driver ? pdev->dev.driver->name : "(test)",
+		 unit->name);
+	return 0;
+}
+
 /**
  * vtd_unit_keep_bound() - identity for devices that have a driver at load
  * @unit: the unit, translation still off
  *
  * Their drivers keep DMAing with physical addresses once translation is
- * on; the IOMMU core does not give them to us (probe refuses them).
+ * on; the IOMMU core does not give them to us (probe refuses them). A
+ * unit without pass-through (ECAP.PT) cannot keep them: it is not
+ * started (an identity-mapped second stage of all memory is not built),
+ * so their DMA is never blocked. A recording unit (KUnit) takes the
+ * devices its recorder names instead of walking PCI.
  *
  * Context: process, module init.
- * Return: 0 or -ENOMEM.
+ * Return: 0; -EOPNOTSUPP when a device must be kept and the unit has no
+ * pass-through; -ENOMEM or an invalidation's error. Devices kept before
+ * an error are on @unit->bound for vtd_unit_free_bound().
  */
 int vtd_unit_keep_bound(struct vtd_unit *unit)
 {
 	struct pci_dev *pdev = NULL;
-	u64 pe[8];
+	unsigned int i;
+	int ret;
 
+	if (unit->recorder) {
+		for (i = 0; i < unit->recorder->nbound; i++) {
+			pdev = unit->recorder->bound[i];
+			if (!(unit->ecap & VTD_ECAP_PT))
+				return -EOPNOTSUPP;
+			ret = vtd_unit_keep_dev(unit, pdev);
+			if (ret)
+				return ret;
+		}
+		return 0;
+	}
 	for_each_pci_dev(pdev) {
-		struct vtd_dev *vdev;
-
 		if (!pdev->dev.driver || vtd_unit_for_pci(pdev) != unit)
 			continue;
-		vdev = vtd_dev_alloc(unit, pdev);
-		if (IS_ERR(vdev)) {
+		if (!(unit->ecap & VTD_ECAP_PT)) {
+			pci_err(pdev, "alist_vtd: has driver %s and %s has no pass-through: unit not started (load alist_vtd before drivers bind)\n",
+				pdev->dev.driver->name, unit->name);
 			pci_dev_put(pdev);
-			return PTR_ERR(vdev);
+			return -EOPNOTSUPP;
 		}
-		alist_lock();
-		vtd_pe_identity(vdev, pe);
-		vtd_pe_install(vdev, pe);
-		alist_unlock();
-		list_add_tail(&vdev->node, &unit->bound);
-		pci_info(pdev, "alist_vtd: has driver %s, kept in identity on %s\n",
-			 pdev->dev.driver->name, unit->name);
+		ret = vtd_unit_keep_dev(unit, pdev);
+		if (ret) {
+			pci_dev_put(pdev);
+			return ret;
+		}
 	}
 	return 0;
 }

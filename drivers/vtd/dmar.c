@@ -3,7 +3,9 @@
  * alist_vtd: the ACPI DMAR table. vtd_dmar_parse() is a pure parser of a
  * table in memory (KUnit feeds it crafted tables): every structure is
  * bounds-checked against the table length before it is read, and a
- * malformed or truncated table is rejected as a whole.
+ * malformed or truncated table is rejected as a whole; content the
+ * driver cannot keep (more RMRRs or scopes than its limits) and RMRR
+ * bounds firmware got wrong are warned about and the parse goes on.
  */
 #include <linux/acpi.h>
 #include <linux/pci.h>
@@ -56,11 +58,14 @@ static int vtd_dmar_scopes(const u8 *p, size_t len, struct vtd_scope *scopes,
 			       slen, what);
 			return -EINVAL;
 		}
+		/* Like Linux: what the driver cannot keep is skipped, not fatal */
 		if (*nscopes >= VTD_MAX_SCOPES ||
 		    (slen - SCOPE_HDR_LEN) / 2 > VTD_MAX_PATH) {
-			pr_err("alist_vtd: DMAR: too many or too deep device scopes in %s\n",
-			       what);
-			return -E2BIG;
+			pr_warn("alist_vtd: DMAR: device scope %s in %s ignored: more than %d scopes or %d hops\n",
+				*nscopes >= VTD_MAX_SCOPES ? "beyond the limit" : "too deep",
+				what, VTD_MAX_SCOPES, VTD_MAX_PATH);
+			off += slen;
+			continue;
 		}
 		s = &scopes[(*nscopes)++];
 		s->type = p[off];
@@ -124,19 +129,31 @@ static int vtd_dmar_rmrr(const u8 *p, unsigned int len,
 		pr_err("alist_vtd: DMAR: RMRR of %u bytes is too short\n", len);
 		return -EINVAL;
 	}
+	/*
+	 * Firmware gets RMRRs wrong; Linux warns and goes on. Regions beyond
+	 * what the driver keeps and regions ending below their start are
+	 * skipped; unaligned bounds are widened to whole pages.
+	 */
 	if (info->nrmrr >= VTD_MAX_RMRRS) {
-		pr_err("alist_vtd: DMAR: more than %d RMRRs\n", VTD_MAX_RMRRS);
-		return -E2BIG;
+		pr_warn("alist_vtd: DMAR: more than %d RMRRs, the others ignored\n",
+			VTD_MAX_RMRRS);
+		return 0;
 	}
 	r = &info->rmrr[info->nrmrr];
 	memset(r, 0, sizeof(*r));
 	r->segment = get_unaligned_le16(p + RMRR_SEG_OFF);
 	r->base = get_unaligned_le64(p + RMRR_BASE_OFF);
 	r->last = get_unaligned_le64(p + RMRR_LIMIT_OFF);
-	if (r->base & 0xfff || (r->last & 0xfff) != 0xfff || r->last < r->base) {
-		pr_err("alist_vtd: DMAR: bad RMRR [%#llx, %#llx]\n", r->base,
-		       r->last);
-		return -EINVAL;
+	if (r->last < r->base) {
+		pr_warn(FW_BUG "alist_vtd: DMAR: RMRR [%#llx, %#llx] ends below its start, ignored\n",
+			r->base, r->last);
+		return 0;
+	}
+	if (r->base & 0xfff || (r->last & 0xfff) != 0xfff) {
+		pr_warn(FW_BUG "alist_vtd: DMAR: RMRR [%#llx, %#llx] not page-aligned, widened to whole pages\n",
+			r->base, r->last);
+		r->base &= ~0xfffULL;
+		r->last |= 0xfff;
 	}
 	if (vtd_dmar_scopes(p + RMRR_LEN, len - RMRR_LEN, r->scopes,
 			    &r->nscopes, "RMRR"))
@@ -158,8 +175,10 @@ static int vtd_dmar_rmrr(const u8 *p, unsigned int len,
  *
  * Context: any; no locks.
  * Return: 0, -EINVAL for a malformed or truncated
- * table, -E2BIG for more units, regions or scopes than the driver keeps,
- * -ENODEV when the table has no DRHD.
+ * table, -E2BIG for more units than the driver keeps, -ENODEV when the
+ * table has no DRHD. RMRRs and scopes beyond the driver's limits, and
+ * RMRRs with bad bounds, are warned about and skipped or widened (as
+ * Linux goes on with them), not fatal.
  */
 int vtd_dmar_parse(const void *table, size_t len, struct vtd_dmar_info *info)
 {

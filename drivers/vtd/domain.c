@@ -24,39 +24,49 @@ void iommu_put_pages_list(struct iommu_pages_list *list);
 /*
  * Issue what the core makes of @cur over @t: each chunk goes to its unit's
  * queue, with the wait the chunk asks for. Caller keeps @t alive (RCU).
+ * Every chunk is issued even after one failed (other units are not left
+ * stale); the first error is returned.
  */
-static void vtd_inv_walk(struct alist_inv_cursor *cur,
-			 const struct alist_target *t, unsigned int n)
+static int vtd_inv_walk(struct alist_inv_cursor *cur,
+			const struct alist_target *t, unsigned int n)
 {
 	struct alist_cmd cmds[VTD_FLUSH_BATCH];
 	struct alist_inv_chunk chunks[VTD_FLUSH_CHUNKS];
 	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(cmds, chunks);
 	struct vtd_unit *unit;
-	int i, nr;
+	int i, nr, err, ret = 0;
 
 	do {
 		nr = alist_vtd_inv_fill(cur, &vtd_params, t, n, &b);
+		if (nr < 0 && !ret)
+			ret = nr;
 		for (i = 0; i < nr; i++) {
 			unit = vtd_unit_from_instance(chunks[i].instance);
-			if (unit)
-				vtd_qi_submit(unit, &cmds[chunks[i].first],
-					      chunks[i].nr_cmds, chunks[i].sync);
+			if (!unit)
+				continue;
+			err = vtd_qi_submit(unit, &cmds[chunks[i].first],
+					    chunks[i].nr_cmds, chunks[i].sync);
+			if (err && !ret)
+				ret = err;
 		}
 	} while (nr >= 0 && !b.done);
+	return ret;
 }
 
 /* Walk @d's attach list under RCU with a prepared cursor. */
-static void vtd_domain_walk(struct vtd_domain *d, struct alist_inv_cursor *cur)
+static int vtd_domain_walk(struct vtd_domain *d, struct alist_inv_cursor *cur)
 {
 	const struct alist_target *t;
 	const struct alist_view *view;
 	unsigned int n;
+	int ret = 0;
 
 	view = alist_list_read_begin(d->list);
 	t = alist_view_entries(view, &n);
 	if (n)
-		vtd_inv_walk(cur, t, n);
+		ret = vtd_inv_walk(cur, t, n);
 	alist_list_read_end();
+	return ret;
 }
 
 /**
@@ -69,15 +79,16 @@ static void vtd_domain_walk(struct vtd_domain *d, struct alist_inv_cursor *cur)
  * the walk (the smp_mb() here).
  *
  * Context: any; does not sleep. No lock needed.
- * Return: nothing; queue errors are counted and logged by the queue.
+ * Return: 0, or the first error of a unit's queue (vtd_qi_submit()); the
+ * other units were invalidated all the same.
  */
-void vtd_domain_flush(struct vtd_domain *d, struct alist_inv_cursor *cur)
+int vtd_domain_flush(struct vtd_domain *d, struct alist_inv_cursor *cur)
 {
 	if (alist_inv_cursor_empty(cur))
-		return;
+		return 0;
 	/* Cleared PTEs are visible before the target array is read */
 	smp_mb();
-	vtd_domain_walk(d, cur);
+	return vtd_domain_walk(d, cur);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_domain_flush);
 
@@ -87,8 +98,8 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_domain_flush);
  * before the list read all the same, and does not wait for the cursor's
  * stores to drain.
  */
-static void vtd_domain_flush_range(struct vtd_domain *d, unsigned long start,
-				   unsigned long last, unsigned int flags)
+static int vtd_domain_flush_range(struct vtd_domain *d, unsigned long start,
+				  unsigned long last, unsigned int flags)
 {
 	struct alist_inv_cursor cur;
 
@@ -96,7 +107,7 @@ static void vtd_domain_flush_range(struct vtd_domain *d, unsigned long start,
 	smp_mb();
 	alist_inv_cursor_init(&cur, flags, PAGE_SHIFT);
 	alist_inv_cursor_add_range(&cur, start, last);
-	vtd_domain_walk(d, &cur);
+	return vtd_domain_walk(d, &cur);
 }
 
 /**
@@ -121,23 +132,42 @@ void vtd_flush_targets(const struct alist_target *t, unsigned int n)
 		return;
 	alist_inv_cursor_init(&cur, 0, PAGE_SHIFT);
 	alist_inv_cursor_add_all(&cur);
-	vtd_inv_walk(&cur, left, nl);
+	if (vtd_inv_walk(&cur, left, nl))
+		pr_err_ratelimited("alist_vtd: invalidation of detached targets failed\n");
 }
 
+/*
+ * Page-table pages unlinked by an unmap are freed only once the IOTLB
+ * and the paging-structure caches are known clean. When the invalidation
+ * did not complete (a queue error, a time-out) the unit may still hold
+ * them: they are leaked, never reused, and counted (debugfs
+ * leaked_table_pages), as a page the unit might still walk must not go
+ * back to the allocator.
+ */
 static void vtd_iotlb_sync(struct iommu_domain *domain,
 			   struct iommu_iotlb_gather *gather)
 {
 	struct vtd_domain *d = to_vtd_domain(domain);
 	bool leaf = list_empty(&gather->freelist.pages);
+	int ret = 0;
 
 	if (gather->start <= gather->end) {
 		atomic64_inc(&vtd_stat_iotlb_syncs);
 		if (vtd_should_skip_flush()) {
 			atomic64_inc(&vtd_stat_skipped_flushes);
 		} else {
-			vtd_domain_flush_range(d, gather->start, gather->end,
-					       leaf ? ALIST_INV_LEAF : 0);
+			ret = vtd_domain_flush_range(d, gather->start,
+						     gather->end,
+						     leaf ? ALIST_INV_LEAF : 0);
 		}
+	}
+	if (ret && !leaf) {
+		atomic64_add(list_count_nodes(&gather->freelist.pages),
+			     &vtd_stat_leaked_pages);
+		pr_err_ratelimited("alist_vtd: unmap invalidation failed (%d): page-table pages leaked\n",
+				   ret);
+		INIT_LIST_HEAD(&gather->freelist.pages);
+		return;
 	}
 	/* Table pages go only after the waits above completed */
 	iommu_put_pages_list(&gather->freelist);
@@ -159,27 +189,98 @@ static int vtd_iotlb_sync_map(struct iommu_domain *domain, unsigned long iova,
 	/* Only caching mode caches non-present entries */
 	if (!vtd_caching_mode || !size)
 		return 0;
-	vtd_domain_flush_range(to_vtd_domain(domain), iova, iova + size - 1, 0);
-	return 0;
+	return vtd_domain_flush_range(to_vtd_domain(domain), iova,
+				      iova + size - 1, 0);
 }
 
+/*
+ * Snooping can be forced when every unit the domain is attached on has
+ * snoop control (ECAP.SC), the test capable(ENFORCE_CACHE_COHERENCY)
+ * makes per device; an attach to a unit without it is refused later
+ * (vtd_domain_compatible()). Second stage: the SNP bit of every PTE
+ * mapped from now on. First stage: PGSNP in the PASID entries, those of
+ * devices already attached included (VFIO may attach first).
+ */
 static bool vtd_enforce_cache_coherency(struct iommu_domain *domain)
 {
 	struct vtd_domain *d = to_vtd_domain(domain);
 	unsigned int i;
+	bool ok = true;
 
+	alist_lock();
 	for (i = 0; i < VTD_MAX_UNITS; i++) {
 		struct vtd_unit *unit = vtd_unit_from_instance(i);
 
-		if (unit && !unit->recorder && !(unit->ecap & VTD_ECAP_SC))
-			return false;
+		if (unit && d->did_users[i] && !(unit->ecap & VTD_ECAP_SC))
+			ok = false;
 	}
-	if (d->kind == VTD_DOM_SS)
-		d->sspt.vtdss_pt.common.features |=
-			BIT(PT_FEAT_VTDSS_FORCE_COHERENCE);
-	d->force_snoop = true;
-	return true;
+	if (ok && !d->force_snoop) {
+		if (d->kind == VTD_DOM_SS)
+			d->sspt.vtdss_pt.common.features |=
+				BIT(PT_FEAT_VTDSS_FORCE_COHERENCE);
+		d->force_snoop = true;
+		if (d->kind == VTD_DOM_FS)
+			vtd_domain_snoop_devices(d);
+	}
+	alist_unlock();
+	return ok;
 }
+
+/**
+ * vtd_domain_compatible() - can a domain be attached on a unit?
+ * @d: a paging or nested domain
+ * @unit: the unit of the device
+ *
+ * The domain was allocated for one unit; another may differ: translation
+ * stage, address widths and levels (SAGAW), large pages, nesting, snoop
+ * control once forced, coherency of table walks.
+ *
+ * Context: process. No lock needed (what is read does not change once
+ * devices are attached, but @d->force_snoop, read under the update lock
+ * by the attach path).
+ * Return: 0 or -EINVAL.
+ */
+int vtd_domain_compatible(struct vtd_domain *d, struct vtd_unit *unit)
+{
+	unsigned int sllps = FIELD_GET(VTD_CAP_SLLPS, unit->cap);
+	unsigned int mgaw = FIELD_GET(VTD_CAP_MGAW, unit->cap) + 1;
+	const struct pt_common *common;
+	struct pt_iommu_vtdss_hw_info ss;
+
+	if (d->kind == VTD_DOM_NESTED) {
+		if (!(unit->ecap & VTD_ECAP_NEST))
+			return -EINVAL;
+		return vtd_domain_compatible(d->parent, unit);
+	}
+	if ((d->kind == VTD_DOM_FS) != unit->first_stage)
+		return -EINVAL;
+	if (d->force_snoop && !(unit->ecap & VTD_ECAP_SC))
+		return -EINVAL;
+	if (d->kind == VTD_DOM_FS) {
+		common = &d->fspt.x86_64_pt.common;
+		if ((d->domain.pgsize_bitmap & SZ_1G) &&
+		    !(unit->cap & VTD_CAP_FS1GP))
+			return -EINVAL;
+	} else {
+		common = &d->sspt.vtdss_pt.common;
+		pt_iommu_vtdss_hw_info(&d->sspt, &ss);
+		if (!(FIELD_GET(VTD_CAP_SAGAW, unit->cap) & BIT(ss.aw)))
+			return -EINVAL;
+		if (common->max_vasz_lg2 > mgaw)
+			return -EINVAL;
+		if ((d->domain.pgsize_bitmap & SZ_2M) && !(sllps & BIT(0)))
+			return -EINVAL;
+		if ((d->domain.pgsize_bitmap & SZ_1G) && !(sllps & BIT(1)))
+			return -EINVAL;
+		if (d->nest_parent && !(unit->ecap & VTD_ECAP_NEST))
+			return -EINVAL;
+	}
+	if (!(unit->ecap & VTD_ECAP_SMPWC) &&
+	    !(common->features & BIT(PT_FEAT_DMA_INCOHERENT)))
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtd_domain_compatible);
 
 /**
  * vtd_domain_free() - free a paging or nested domain
@@ -246,6 +347,7 @@ static int vtd_ss_init(struct vtd_domain *d, struct vtd_unit *unit, u32 flags)
 	cfg.common.hw_max_vasz_lg2 = min(mgaw, 30U + 9 * unit->agaw);
 	cfg.common.hw_max_oasz_lg2 = 52;
 	cfg.common.features = BIT(PT_FEAT_FLUSH_RANGE);
+	/* Erratum 772415: a nest parent refuses read-only mappings */
 	if (flags & IOMMU_HWPT_ALLOC_NEST_PARENT)
 		cfg.common.features |= BIT(PT_FEAT_VTDSS_FORCE_WRITEABLE);
 	if (!(unit->ecap & VTD_ECAP_SMPWC))
@@ -292,7 +394,7 @@ static int vtd_fs_init(struct vtd_domain *d, struct vtd_unit *unit)
  *
  * Context: process; may sleep. No lock needed.
  * Return: the domain or an ERR_PTR: -EOPNOTSUPP for flags the unit cannot
- * honour, -EINVAL without @dev on a unit with incoherent walks, -ENOMEM.
+ * honour (NEST_PARENT on a first-stage unit or one without ECAP.NEST), -EINVAL without @dev on a unit with incoherent walks, -ENOMEM.
  */
 struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit, struct device *dev,
 				    u32 flags)
@@ -302,7 +404,9 @@ struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit, struct device *dev,
 
 	if (flags & ~IOMMU_HWPT_ALLOC_NEST_PARENT)
 		return ERR_PTR(-EOPNOTSUPP);
-	if ((flags & IOMMU_HWPT_ALLOC_NEST_PARENT) && unit->first_stage)
+	/* Like Linux: no nest parent where nothing can nest on it */
+	if ((flags & IOMMU_HWPT_ALLOC_NEST_PARENT) &&
+	    (unit->first_stage || !(unit->ecap & VTD_ECAP_NEST)))
 		return ERR_PTR(-EOPNOTSUPP);
 	/* Incoherent table walks need a device for cache maintenance */
 	if (!dev && !(unit->ecap & VTD_ECAP_SMPWC))
@@ -310,6 +414,7 @@ struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit, struct device *dev,
 	d = kzalloc_obj(*d);
 	if (!d)
 		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&d->devices);
 	d->list = alist_list_alloc();
 	if (!d->list) {
 		ret = -ENOMEM;

@@ -27,7 +27,8 @@ static struct vtd_unit *vtd_dev_unit(struct device *dev)
 }
 
 /**
- * vtd_hw_info() - IOMMU_GET_HW_INFO data: the unit's CAP and ECAP
+ * vtd_hw_info() - IOMMU_GET_HW_INFO data: the unit's CAP and ECAP, and
+ *	the erratum flag
  * @dev: a probed device
  * @length: out: size of the returned struct
  * @type: in: requested type (DEFAULT or INTEL_VTD); out: INTEL_VTD
@@ -49,6 +50,14 @@ void *vtd_hw_info(struct device *dev, u32 *length,
 	info = kzalloc_obj(*info);
 	if (!info)
 		return ERR_PTR(-ENOMEM);
+	/*
+	 * Erratum 772415 (SPR17): a read-only second-stage mapping of a nest
+	 * parent may break the stage-1 A/D update. No register of the unit
+	 * tells an affected part, and a unit seen by a guest is whatever the
+	 * host emulates: reported for every unit, as Linux does, and a
+	 * read-only mapping of a nest parent is refused (vtd_ss_init()).
+	 */
+	info->flags = IOMMU_HW_INFO_VTD_ERRATA_772415_SPR17;
 	info->cap_reg = unit->cap;
 	info->ecap_reg = unit->ecap;
 	*length = sizeof(*info);
@@ -155,6 +164,7 @@ struct vtd_domain *vtd_nested_alloc(struct vtd_unit *unit,
 		kfree(d);
 		return ERR_PTR(-ENOMEM);
 	}
+	INIT_LIST_HEAD(&d->devices);
 	d->kind = VTD_DOM_NESTED;
 	d->parent = p;
 	d->s1 = s1;
@@ -198,7 +208,8 @@ struct iommu_domain *vtd_domain_alloc_nested(struct device *dev,
  * The device TLBs of attached ATS devices are included.
  *
  * Context: process; may fault on user memory. No lock held.
- * Return: 0 or the errno of the entry at @array->entry_num.
+ * Return: 0 or the errno of the entry at @array->entry_num; else the
+ * queue's error when the invalidation did not complete (-ETIMEDOUT, -EIO).
  */
 int vtd_nested_invalidate_user(struct iommu_domain *domain,
 			       struct iommu_user_data_array *array)
@@ -211,15 +222,15 @@ int vtd_nested_invalidate_user(struct iommu_domain *domain,
 		.uptr = (const void __force *)array->uptr,
 	};
 	struct alist_inv_cursor cur;
-	int ret;
+	int ret, err;
 
 	if (d->kind != VTD_DOM_NESTED)
 		return -EINVAL;
 	atomic64_inc(&vtd_stat_user_inv);
 	ret = alist_vtd_user_inv_decode(&ua, &cur);
-	if (!alist_inv_cursor_empty(&cur))
-		vtd_domain_flush(d, &cur);
+	err = vtd_domain_flush(d, &cur);
 	array->entry_num = ua.entry_num;
-	return ret;
+	/* A bad entry is reported first; else a failed invalidation */
+	return ret ?: err;
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_nested_invalidate_user);

@@ -40,6 +40,7 @@ const struct iommu_ops vtd_iommu_ops = {
 	.hw_info = vtd_hw_info,
 	.domain_alloc_paging_flags = vtd_domain_alloc_paging_flags,
 	.domain_alloc_nested = vtd_domain_alloc_nested,
+	.def_domain_type = vtd_def_domain_type,
 	.probe_device = vtd_probe_device,
 	.release_device = vtd_release_device,
 	.device_group = vtd_device_group,
@@ -56,16 +57,11 @@ static void vtd_unit_unregister(struct vtd_unit *unit)
 	}
 }
 
-static int vtd_unit_start(struct vtd_unit *unit)
+/* Make a started unit known: debugfs, sysfs, the IOMMU core. */
+static int vtd_unit_register(struct vtd_unit *unit)
 {
 	int ret;
 
-	ret = vtd_unit_enable(unit);
-	if (ret)
-		return ret;
-	ret = vtd_unit_keep_bound(unit);
-	if (ret)
-		return ret;
 	vtd_debugfs_unit(unit);
 	ret = iommu_device_sysfs_add(&unit->iommu, NULL, NULL, "%s",
 				     unit->name);
@@ -81,6 +77,14 @@ static int vtd_unit_start(struct vtd_unit *unit)
 	return ret;
 }
 
+/* The reverse of vtd_unit_start() and vtd_unit_register(), in order */
+static void vtd_unit_teardown(struct vtd_unit *unit)
+{
+	vtd_unit_unregister(unit);
+	vtd_unit_stop(unit);
+	vtd_unit_remove(unit);
+}
+
 static void vtd_teardown(void)
 {
 	unsigned int i;
@@ -90,9 +94,7 @@ static void vtd_teardown(void)
 
 		if (!unit || unit->recorder)
 			continue;
-		vtd_unit_unregister(unit);
-		vtd_unit_free_bound(unit);
-		vtd_unit_remove(unit);
+		vtd_unit_teardown(unit);
 	}
 }
 
@@ -124,12 +126,12 @@ static int __init vtd_init(void)
 		if (!unit)
 			continue;
 		ret = vtd_unit_start(unit);
+		if (!ret)
+			ret = vtd_unit_register(unit);
 		if (ret) {
 			pr_err("alist_vtd %s: not started: %d\n", unit->name,
 			       ret);
-			vtd_unit_unregister(unit);
-			vtd_unit_free_bound(unit);
-			vtd_unit_remove(unit);
+			vtd_unit_teardown(unit);
 			continue;
 		}
 		started++;

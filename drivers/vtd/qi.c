@@ -25,6 +25,8 @@
 #define VTD_QI_SHIFT		5
 #define VTD_QI_TIMEOUT_US	1000000U
 #define VTD_QI_TIMEOUT_MS	(VTD_QI_TIMEOUT_US / 1000)
+/* Submissions of one request whose wait an ITE aborted, before giving up */
+#define VTD_QI_ATTEMPTS		4
 
 static unsigned int vtd_qi_head(struct vtd_unit *unit)
 {
@@ -36,11 +38,22 @@ static void vtd_qi_set_tail(struct vtd_unit *unit)
 	writeq((u64)unit->qi_tail << VTD_QI_SHIFT, unit->reg + VTD_REG_IQT);
 }
 
-/* Recover from a queue error; returns the errno the submitter reports. */
+/*
+ * Recover from a queue error, the queue lock held; returns the errno of
+ * the error (-EIO for IQE and ICE, -ETIMEDOUT for ITE), which belongs to
+ * the submitters whose waits it concerns, not necessarily to the caller.
+ *
+ * ITE: the unit stops fetching and aborts every wait still pending, so
+ * those waits never write their status; a later wait that completes
+ * writes a larger value. The status value at this moment (every wait up
+ * to it completed) and a new ITE generation tell each waiter whether its
+ * own wait was aborted (vtd_qi_poll()), and it resubmits.
+ */
 static int vtd_qi_error(struct vtd_unit *unit, u32 fsts)
 {
 	int ret = 0;
 
+	lockdep_assert_held(&unit->qi_lock);
 	if (fsts & VTD_FSTS_IQE) {
 		unsigned int head = vtd_qi_head(unit);
 		struct alist_cmd bad = unit->qi[head];
@@ -50,6 +63,8 @@ static int vtd_qi_error(struct vtd_unit *unit, u32 fsts)
 				   unit->name, head, bad.w[0], bad.w[1]);
 		alist_vtd_wait_desc(&unit->qi[head], virt_to_phys(unit->qi_dummy),
 				    0);
+		/* A unit without ECAP.C reads the replacement from memory */
+		vtd_flush_cache(unit, &unit->qi[head], sizeof(unit->qi[head]));
 		/* The replacement is in memory before the queue restarts */
 		wmb();
 		writel(VTD_FSTS_IQE, unit->reg + VTD_REG_FSTS);
@@ -61,6 +76,10 @@ static int vtd_qi_error(struct vtd_unit *unit, u32 fsts)
 		atomic64_inc(&unit->cnt.ite);
 		pr_err_ratelimited("alist_vtd %s: device-TLB invalidation timed out\n",
 				   unit->name);
+		WRITE_ONCE(unit->qi_ite_done, READ_ONCE(*unit->qi_status));
+		/* Waiters read the status word, then the generation */
+		smp_wmb();
+		WRITE_ONCE(unit->qi_ite_gen, unit->qi_ite_gen + 1);
 		writel(VTD_FSTS_ITE, unit->reg + VTD_REG_FSTS);
 		vtd_qi_set_tail(unit);
 		ret = -ETIMEDOUT;
@@ -75,11 +94,14 @@ static int vtd_qi_error(struct vtd_unit *unit, u32 fsts)
 	return ret;
 }
 
-/* Wait until @need slots are free; the queue lock is held. */
+/*
+ * Wait until @need slots are free; the queue lock is held. Errors seen
+ * meanwhile are recovered so the queue drains, but they belong to other
+ * submissions: the caller's descriptors are queued all the same.
+ */
 static int vtd_qi_space(struct vtd_unit *unit, unsigned int need)
 {
 	unsigned int us;
-	int ret = 0;
 
 	lockdep_assert_held(&unit->qi_lock);
 	for (us = 0; us < VTD_QI_TIMEOUT_US; us++) {
@@ -88,10 +110,10 @@ static int vtd_qi_space(struct vtd_unit *unit, unsigned int need)
 		u32 fsts;
 
 		if (VTD_QI_ENTRIES - 1 - used >= need)
-			return ret;
+			return 0;
 		fsts = readl(unit->reg + VTD_REG_FSTS);
 		if (fsts & (VTD_FSTS_IQE | VTD_FSTS_ITE | VTD_FSTS_ICE))
-			ret = vtd_qi_error(unit, fsts) ?: ret;
+			vtd_qi_error(unit, fsts);
 		udelay(1);
 	}
 	atomic64_inc(&unit->cnt.timeouts);
@@ -110,11 +132,37 @@ static bool vtd_qi_seq_done(u32 status, u32 seq)
 	return (s32)(status - seq) >= 0;
 }
 
+/**
+ * vtd_qi_wait_aborted() - was a wait aborted by an invalidation time-out?
+ * @seq: the wait's status value
+ * @gen0: the unit's ITE generation when the wait was queued
+ * @gen: the generation now
+ * @ite_done: the status value when the last ITE was handled
+ *
+ * One ITE since the wait was queued aborted it unless it had completed
+ * by then. After two or more the first one's status value is gone:
+ * count the wait aborted, resubmitting is harmless.
+ *
+ * Context: any.
+ * Return: true when the wait must be resubmitted.
+ */
+VISIBLE_IF_KUNIT bool vtd_qi_wait_aborted(u32 seq, u32 gen0, u32 gen,
+					  u32 ite_done)
+{
+	if (gen == gen0)
+		return false;
+	if (gen - gen0 > 1)
+		return true;
+	return !vtd_qi_seq_done(ite_done, seq);
+}
+EXPORT_SYMBOL_IF_KUNIT(vtd_qi_wait_aborted);
+
 /*
  * Poll the status word for @seq, the queue lock NOT held: interrupts stay
  * on for the hardware round trip. Queue errors are handled under the lock.
+ * -EAGAIN: an ITE aborted the wait (@gen0: the ITE generation at queuing).
  */
-static int vtd_qi_poll(struct vtd_unit *unit, u32 seq)
+static int vtd_qi_poll(struct vtd_unit *unit, u32 seq, u32 gen0)
 {
 	unsigned long flags;
 	unsigned int us;
@@ -122,16 +170,35 @@ static int vtd_qi_poll(struct vtd_unit *unit, u32 seq)
 
 	lockdep_assert_not_held(&unit->qi_lock);
 	for (us = 0; us < VTD_QI_TIMEOUT_US; us++) {
-		u32 fsts;
+		u32 status = READ_ONCE(*unit->qi_status);
+		u32 gen, fsts;
+		int err;
 
-		if (vtd_qi_seq_done(READ_ONCE(*unit->qi_status), seq))
+		/*
+		 * A status written after an ITE (the unit resumes only once
+		 * the handler bumped the generation) comes with the new
+		 * generation: read the status first.
+		 */
+		dma_rmb();
+		gen = READ_ONCE(unit->qi_ite_gen);
+		if (gen != gen0) {
+			/* Pairs with the smp_wmb() of vtd_qi_error() */
+			smp_rmb();
+			if (vtd_qi_wait_aborted(seq, gen0, gen,
+						READ_ONCE(unit->qi_ite_done)))
+				return -EAGAIN;
+		}
+		if (vtd_qi_seq_done(status, seq))
 			return ret;
 		fsts = readl(unit->reg + VTD_REG_FSTS);
 		if (fsts & (VTD_FSTS_IQE | VTD_FSTS_ITE | VTD_FSTS_ICE)) {
 			raw_spin_lock_irqsave(&unit->qi_lock, flags);
 			/* Another waiter may have handled it meanwhile */
 			fsts = readl(unit->reg + VTD_REG_FSTS);
-			ret = vtd_qi_error(unit, fsts) ?: ret;
+			err = vtd_qi_error(unit, fsts);
+			/* An ITE is answered by the generation check above */
+			if (err && err != -ETIMEDOUT)
+				ret = err;
 			raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
 		}
 		udelay(1);
@@ -193,6 +260,11 @@ static void vtd_qi_keep_last(struct vtd_unit *unit, const struct alist_cmd *cmds
 	unit->qi_last_n = n + !!wait;
 }
 
+/*
+ * The recording queue: descriptors and wait go to the recorder. A wait
+ * the recorder is told to abort (@rec->ite_waits, KUnit's stand-in for an
+ * ITE, which QEMU never raises) is recorded and answered with -EAGAIN.
+ */
 static int vtd_qi_record(struct vtd_unit *unit, const struct alist_cmd *cmds,
 			 unsigned int n, bool wait)
 {
@@ -211,6 +283,10 @@ static int vtd_qi_record(struct vtd_unit *unit, const struct alist_cmd *cmds,
 		alist_vtd_wait_desc(&rec->cmds[rec->n++],
 				    virt_to_phys(unit->qi_status), ++unit->qi_seq);
 		rec->waits++;
+		if (rec->ite_waits) {
+			rec->ite_waits--;
+			ret = -EAGAIN;
+		}
 	}
 	vtd_qi_keep_last(unit, cmds, n, wait ? &rec->cmds[rec->n - 1] : NULL);
 	rec->submits++;
@@ -220,51 +296,51 @@ out_unlock:
 }
 
 /**
- * vtd_qi_submit() - queue invalidation descriptors, optionally wait
- * @unit: the unit
- * @cmds: @n descriptors
- * @n: number of descriptors (may be 0 with @wait)
- * @wait: append a wait descriptor and poll until everything queued so far
- *	completed
+ * vtd_qi_record_mark() - put a marker in a recording queue
+ * @unit: a unit with a recorder
+ * @what: VTD_REC_MARK_*
+ * @val: the marker's value (the GCMD value written)
  *
- * The descriptors are counted by type, and the submission is kept as the
- * unit's last one, for debugfs.
+ * A marker is an entry of descriptor type 0 (none exists): KUnit checks
+ * the order of register commands against the descriptors around them.
  *
- * Context: any. The queue lock (a raw spinlock: the DMA API may unmap from
- * interrupt context) is held with interrupts off only while descriptors
- * are placed and the tail moves; the wait is a bounded busy poll with
- * interrupts on and no lock held, so no caller, and no user ioctl, keeps
- * interrupts off across the hardware round trip.
- * Return: 0; -ETIMEDOUT when the queue did not drain or the wait did not
- * complete in time; -EIO when the hardware reported a queue error (the bad
- * descriptor was skipped and the queue restarted); -ENOSPC when a
- * recording queue is full.
+ * Context: any; takes the queue lock.
+ * Return: nothing; a full recorder drops the marker.
  */
-int vtd_qi_submit(struct vtd_unit *unit, const struct alist_cmd *cmds,
-		  unsigned int n, bool wait)
+void vtd_qi_record_mark(struct vtd_unit *unit, u64 what, u64 val)
+{
+	struct vtd_qi_recorder *rec = unit->recorder;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&unit->qi_lock, flags);
+	if (rec->n < rec->cap) {
+		memset(&rec->cmds[rec->n], 0, sizeof(rec->cmds[0]));
+		rec->cmds[rec->n].w[1] = what;
+		rec->cmds[rec->n++].w[2] = val;
+	}
+	raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
+}
+
+/* Place @n descriptors and, with @wait, a wait; then poll for it. */
+static int vtd_qi_issue(struct vtd_unit *unit, const struct alist_cmd *cmds,
+			unsigned int n, bool wait)
 {
 	unsigned long flags;
 	unsigned int i;
-	u32 seq = 0;
+	u32 seq = 0, gen0;
 	int ret;
-
-	if (!n && !wait)
-		return 0;
-	atomic64_add(n, &unit->cnt.descs);
-	atomic64_add(wait, &unit->cnt.waits);
-	atomic64_inc(&unit->cnt.submits);
-	vtd_qi_count(unit, cmds, n);
-	if (unit->recorder)
-		return vtd_qi_record(unit, cmds, n, wait);
 
 	raw_spin_lock_irqsave(&unit->qi_lock, flags);
 	ret = vtd_qi_space(unit, n + wait);
-	if (ret == -ETIMEDOUT)
-		goto out_unlock;
+	if (ret) {
+		raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
+		return ret;
+	}
 	for (i = 0; i < n; i++) {
 		unit->qi[unit->qi_tail] = cmds[i];
 		unit->qi_tail = (unit->qi_tail + 1) & VTD_QI_MASK;
 	}
+	gen0 = unit->qi_ite_gen;
 	if (wait) {
 		seq = ++unit->qi_seq;
 		alist_vtd_wait_desc(&unit->qi[unit->qi_tail],
@@ -280,13 +356,58 @@ int vtd_qi_submit(struct vtd_unit *unit, const struct alist_cmd *cmds,
 	wmb();
 	vtd_qi_set_tail(unit);
 	raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
-	if (wait)
-		ret = vtd_qi_poll(unit, seq) ?: ret;
-	return ret;
+	return wait ? vtd_qi_poll(unit, seq, gen0) : 0;
+}
 
-out_unlock:
-	raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
-	return ret;
+/**
+ * vtd_qi_submit() - queue invalidation descriptors, optionally wait
+ * @unit: the unit
+ * @cmds: @n descriptors
+ * @n: number of descriptors (may be 0 with @wait)
+ * @wait: append a wait descriptor and poll until everything queued so far
+ *	completed
+ *
+ * The descriptors are counted by type, and the submission is kept as the
+ * unit's last one, for debugfs. A wait aborted by an invalidation
+ * time-out (ITE: some device did not answer a device-TLB invalidation) is
+ * submitted again with its descriptors, as Linux does, up to
+ * VTD_QI_ATTEMPTS times: the submitter whose device hangs gets
+ * -ETIMEDOUT, the others whose waits were caught in the abort complete.
+ *
+ * Context: any. The queue lock (a raw spinlock: the DMA API may unmap from
+ * interrupt context) is held with interrupts off only while descriptors
+ * are placed and the tail moves; the wait is a bounded busy poll with
+ * interrupts on and no lock held, so no caller, and no user ioctl, keeps
+ * interrupts off across the hardware round trip.
+ * Return: 0; -ETIMEDOUT when the queue did not drain, the wait did not
+ * complete in time, or it was aborted by ITE every time; -EIO when the
+ * hardware reported a queue error (the bad descriptor was skipped and the
+ * queue restarted); -ENOSPC when a recording queue is full.
+ */
+int vtd_qi_submit(struct vtd_unit *unit, const struct alist_cmd *cmds,
+		  unsigned int n, bool wait)
+{
+	unsigned int attempt;
+	int ret = 0;
+
+	if (!n && !wait)
+		return 0;
+	for (attempt = 0; attempt < VTD_QI_ATTEMPTS; attempt++) {
+		atomic64_add(n, &unit->cnt.descs);
+		atomic64_add(wait, &unit->cnt.waits);
+		atomic64_inc(&unit->cnt.submits);
+		vtd_qi_count(unit, cmds, n);
+		if (unit->recorder)
+			ret = vtd_qi_record(unit, cmds, n, wait);
+		else
+			ret = vtd_qi_issue(unit, cmds, n, wait);
+		if (ret != -EAGAIN)
+			return ret;
+	}
+	atomic64_inc(&unit->cnt.timeouts);
+	pr_err_ratelimited("alist_vtd %s: invalidation aborted by time-outs %u times, given up\n",
+			   unit->name, VTD_QI_ATTEMPTS);
+	return -ETIMEDOUT;
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_qi_submit);
 

@@ -144,6 +144,10 @@ static int vtd_gcmd_sync(struct vtd_unit *unit, u32 cmd, u32 sts_bit, bool on)
 {
 	u32 sts;
 
+	if (unit->recorder) {
+		vtd_qi_record_mark(unit, VTD_REC_MARK_GCMD, cmd);
+		return 0;
+	}
 	writel(cmd, unit->reg + VTD_REG_GCMD);
 	return readl_poll_timeout(unit->reg + VTD_REG_GSTS, sts,
 				  !!(sts & sts_bit) == on, 1, 100000);
@@ -242,16 +246,16 @@ err_free_unit:
 }
 
 /**
- * vtd_unit_enable() - bring a probed unit up with translation on
+ * vtd_unit_enable() - bring a probed unit up, translation still off
  * @unit: the unit
  *
- * Every context entry starts non-present, so DMA is blocked until a
- * device is attached (devices that keep their driver get identity first,
- * see vtd_main.c).
+ * Root table (every context entry non-present), queued invalidation,
+ * global invalidation of the caches, fault polling. Translation goes on
+ * only in vtd_unit_start(), once devices that keep their driver have
+ * their entries.
  *
  * Context: process, module init.
- * Return: 0 or a negative errno; on error
- * the unit is left disabled.
+ * Return: 0 or a negative errno; on error the unit is left disabled.
  */
 int vtd_unit_enable(struct vtd_unit *unit)
 {
@@ -261,8 +265,9 @@ int vtd_unit_enable(struct vtd_unit *unit)
 	if (!unit->root)
 		return -ENOMEM;
 	vtd_flush_cache(unit, unit->root, PAGE_SIZE);
-	writeq(virt_to_phys(unit->root) | VTD_RTADDR_SMT,
-	       unit->reg + VTD_REG_RTADDR);
+	if (unit->reg)
+		writeq(virt_to_phys(unit->root) | VTD_RTADDR_SMT,
+		       unit->reg + VTD_REG_RTADDR);
 	ret = vtd_gcmd_sync(unit, unit->gcmd | VTD_GCMD_SRTP, VTD_GCMD_SRTP,
 			    true);
 	if (ret) {
@@ -280,19 +285,8 @@ int vtd_unit_enable(struct vtd_unit *unit)
 		goto err_disable_qi;
 	}
 	vtd_fault_init(unit);
-	unit->gcmd |= VTD_GCMD_TE;
-	ret = vtd_gcmd_sync(unit, unit->gcmd, VTD_GCMD_TE, true);
-	if (ret) {
-		pr_err("alist_vtd %s: translation did not enable\n", unit->name);
-		unit->gcmd &= ~VTD_GCMD_TE;
-		goto err_stop_faults;
-	}
-	pr_info("alist_vtd %s: scalable mode, %s-stage paging, %u domain IDs, translation on\n",
-		unit->name, unit->first_stage ? "first" : "second", unit->ndids);
 	return 0;
 
-err_stop_faults:
-	vtd_fault_stop(unit);
 err_disable_qi:
 	vtd_qi_disable(unit);
 err_free_root:
@@ -302,8 +296,86 @@ err_free_root:
 }
 
 /**
+ * vtd_unit_translate() - turn DMA remapping on or off
+ * @unit: an enabled unit
+ * @on: the state wanted
+ *
+ * Context: process; caller serializes bring-up and tear-down of @unit.
+ * Return: 0, or -ETIMEDOUT when the status did not follow (the shadow
+ * copy keeps the old state).
+ */
+int vtd_unit_translate(struct vtd_unit *unit, bool on)
+{
+	u32 gcmd = on ? unit->gcmd | VTD_GCMD_TE : unit->gcmd & ~VTD_GCMD_TE;
+	int ret;
+
+	if (gcmd == unit->gcmd)
+		return 0;
+	ret = vtd_gcmd_sync(unit, gcmd, VTD_GCMD_TE, on);
+	if (ret) {
+		pr_err("alist_vtd %s: translation did not turn %s\n",
+		       unit->name, on ? "on" : "off");
+		return ret;
+	}
+	unit->gcmd = gcmd;
+	return 0;
+}
+
+/**
+ * vtd_unit_start() - enable a unit and turn translation on
+ * @unit: a probed unit
+ *
+ * Devices that already have a driver get their identity entries while
+ * translation is still off, so their DMA is never blocked: translation
+ * goes on last.
+ *
+ * Context: process, module init.
+ * Return: 0 or a negative errno; on error the caller undoes what was
+ * done with vtd_unit_stop() and vtd_unit_remove().
+ */
+int vtd_unit_start(struct vtd_unit *unit)
+{
+	int ret;
+
+	ret = vtd_unit_enable(unit);
+	if (ret)
+		return ret;
+	ret = vtd_unit_keep_bound(unit);
+	if (ret)
+		return ret;
+	ret = vtd_unit_translate(unit, true);
+	if (ret)
+		return ret;
+	pr_info("alist_vtd %s: scalable mode, %s-stage paging, %u domain IDs, translation on\n",
+		unit->name, unit->first_stage ? "first" : "second", unit->ndids);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtd_unit_start);
+
+/**
+ * vtd_unit_stop() - turn translation off, then drop the bound devices'
+ *	entries
+ * @unit: the unit, unregistered from the IOMMU core
+ *
+ * The reverse of vtd_unit_start(): devices that keep their driver DMA
+ * untranslated from the moment translation is off, before their entries
+ * go; their DMA is never blocked on the way out either.
+ *
+ * Context: process, module init failure or exit.
+ * Return: nothing.
+ */
+void vtd_unit_stop(struct vtd_unit *unit)
+{
+	/* Should the unit not follow, the entries stay: they are still used */
+	if (vtd_unit_translate(unit, false))
+		return;
+	vtd_unit_free_bound(unit);
+}
+EXPORT_SYMBOL_IF_KUNIT(vtd_unit_stop);
+
+/**
  * vtd_unit_remove() - disable a unit and free it
- * @unit: the unit (no device probed on it any more)
+ * @unit: the unit (no device probed on it any more; vtd_unit_stop() done)
  *
  * Context: process, module init failure or exit.
  * Return: nothing.
@@ -312,26 +384,30 @@ void vtd_unit_remove(struct vtd_unit *unit)
 {
 	unsigned int bus;
 
-	if (unit->gcmd & VTD_GCMD_TE) {
-		unit->gcmd &= ~VTD_GCMD_TE;
-		if (vtd_gcmd_sync(unit, unit->gcmd, VTD_GCMD_TE, false))
-			pr_err("alist_vtd %s: translation did not disable\n",
-			       unit->name);
-	}
 	debugfs_remove_recursive(unit->dbg);
+	unit->dbg = NULL;
 	vtd_fault_stop(unit);
+	if (vtd_unit_translate(unit, false) || !list_empty(&unit->bound)) {
+		/* The unit may still walk these tables: leak them */
+		pr_err("alist_vtd %s: still translating, its tables are leaked\n",
+		       unit->name);
+		return;
+	}
 	vtd_qi_disable(unit);
 	for (bus = 0; bus < 256; bus++) {
 		free_page((unsigned long)unit->ctx[bus].lo);
 		free_page((unsigned long)unit->ctx[bus].hi);
 	}
 	free_page((unsigned long)unit->root);
-	iounmap(unit->reg);
-	release_mem_region(unit->reg_phys, unit->reg_size);
+	if (unit->reg) {
+		iounmap(unit->reg);
+		release_mem_region(unit->reg_phys, unit->reg_size);
+	}
 	ida_destroy(&unit->did_ida);
 	vtd_unit_slot_put(unit);
 	kfree(unit);
 }
+EXPORT_SYMBOL_IF_KUNIT(vtd_unit_remove);
 
 static u64 *vtd_ctx_slot(struct vtd_unit *unit, unsigned int bus, u8 devfn,
 			 bool alloc)

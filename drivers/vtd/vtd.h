@@ -188,6 +188,11 @@ bool vtd_scope_match_pci(const struct vtd_scope *scopes, unsigned int n,
  * @n: descriptors recorded (waits included)
  * @waits: wait descriptors recorded
  * @submits: submissions
+ * @ite_waits: the next waits to answer as aborted by an invalidation
+ *	time-out (QEMU never raises ITE)
+ * @bound: devices vtd_unit_keep_bound() treats as bound at start (a
+ *	recording unit matches no real device)
+ * @nbound: number of @bound
  */
 struct vtd_qi_recorder {
 	struct alist_cmd *cmds;
@@ -195,7 +200,13 @@ struct vtd_qi_recorder {
 	unsigned int n;
 	unsigned int waits;
 	unsigned int submits;
+	unsigned int ite_waits;
+	struct pci_dev **bound;
+	unsigned int nbound;
 };
+
+/* Recorder markers (descriptor type 0, w[1]): a GCMD write, value in w[2] */
+#define VTD_REC_MARK_GCMD	1
 
 /* Descriptor types (bits 3:0, and 6:4 in bits 11:9, of the first quadword) */
 #define VTD_DESC_TYPE_CC	0x1
@@ -296,6 +307,8 @@ struct vtd_bus_ctx {
  * @qi_status: the wait descriptors' status word
  * @qi_dummy: status word of a wait put in place of a bad descriptor
  * @qi_seq: last status value used
+ * @qi_ite_gen: invalidation time-outs handled; written under @qi_lock
+ * @qi_ite_done: the status value when the last one was handled
  * @qi_last: the last submission as queued, its wait included (debugfs);
  *	protected by @qi_lock
  * @qi_last_n: descriptors of the last submission (may exceed the
@@ -335,6 +348,8 @@ struct vtd_unit {
 	u32 *qi_status;
 	u32 *qi_dummy;
 	u32 qi_seq;
+	u32 qi_ite_gen;
+	u32 qi_ite_done;
 	struct alist_cmd qi_last[VTD_QI_LAST];
 	unsigned int qi_last_n;
 	struct vtd_qi_recorder *recorder;
@@ -367,6 +382,8 @@ enum vtd_domain_kind {
  * @kind: enum vtd_domain_kind
  * @nest_parent: allocated with IOMMU_HWPT_ALLOC_NEST_PARENT
  * @force_snoop: enforce_cache_coherency() was called
+ * @devices: the devices attached (struct vtd_dev.dom_node); under the
+ *	core's update lock (alist_lock())
  * @list: the attach list of invalidation targets
  * @did: per unit, the domain ID (0: none)
  * @did_users: per unit, devices attached with @did
@@ -383,6 +400,7 @@ struct vtd_domain {
 	enum vtd_domain_kind kind;
 	bool nest_parent;
 	bool force_snoop;
+	struct list_head devices;
 	struct alist_list *list;
 	u16 did[VTD_MAX_UNITS];
 	unsigned int did_users[VTD_MAX_UNITS];
@@ -414,6 +432,7 @@ static inline struct vtd_domain *to_vtd_domain(struct iommu_domain *d)
  * @targets: the targets given to @domain's list
  * @ntargets: number of @targets
  * @node: on the list of bound devices kept in identity (not probed)
+ * @dom_node: on @domain's device list
  */
 struct vtd_dev {
 	struct vtd_unit *unit;
@@ -430,6 +449,7 @@ struct vtd_dev {
 	struct alist_target targets[VTD_DEV_TARGETS];
 	unsigned int ntargets;
 	struct list_head node;
+	struct list_head dom_node;
 };
 
 /* ------------------------------------------------------------------ */
@@ -490,6 +510,10 @@ int vtd_qi_enable(struct vtd_unit *unit);
 void vtd_qi_disable(struct vtd_unit *unit);
 int vtd_qi_submit(struct vtd_unit *unit, const struct alist_cmd *cmds,
 		  unsigned int n, bool wait);
+void vtd_qi_record_mark(struct vtd_unit *unit, u64 what, u64 val);
+#if IS_ENABLED(CONFIG_KUNIT)
+bool vtd_qi_wait_aborted(u32 seq, u32 gen0, u32 gen, u32 ite_done);
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Units (unit.c), faults (fault.c), debugfs (debugfs.c) */
@@ -504,6 +528,9 @@ void vtd_unit_slot_put(struct vtd_unit *unit);
 void vtd_unit_init_caps(struct vtd_unit *unit);
 int vtd_unit_probe(const struct vtd_drhd *drhd);
 int vtd_unit_enable(struct vtd_unit *unit);
+int vtd_unit_translate(struct vtd_unit *unit, bool on);
+int vtd_unit_start(struct vtd_unit *unit);
+void vtd_unit_stop(struct vtd_unit *unit);
 void vtd_unit_remove(struct vtd_unit *unit);
 int vtd_unit_ctx_install(struct vtd_unit *unit, struct vtd_dev *vdev);
 void vtd_unit_ctx_clear(struct vtd_unit *unit, struct vtd_dev *vdev);
@@ -522,6 +549,7 @@ extern atomic64_t vtd_stat_iotlb_syncs;
 extern atomic64_t vtd_stat_flush_all;
 extern atomic64_t vtd_stat_skipped_flushes;
 extern atomic64_t vtd_stat_user_inv;
+extern atomic64_t vtd_stat_leaked_pages;
 
 /* ------------------------------------------------------------------ */
 /* Domains (domain.c), devices (device.c), iommufd (iommufd.c) */
@@ -533,7 +561,9 @@ extern const struct iommu_ops vtd_iommu_ops;
 struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit,
 						     struct device *dev,
 						     u32 flags);
-void vtd_domain_flush(struct vtd_domain *d, struct alist_inv_cursor *cur);
+int vtd_domain_flush(struct vtd_domain *d, struct alist_inv_cursor *cur);
+int vtd_domain_compatible(struct vtd_domain *d, struct vtd_unit *unit);
+void vtd_domain_snoop_devices(struct vtd_domain *d);
 void vtd_domain_free(struct iommu_domain *domain);
 bool vtd_domain_is_ss(struct iommu_domain *domain);
 int vtd_domain_did_get(struct vtd_domain *d, struct vtd_unit *unit);
@@ -543,6 +573,11 @@ void vtd_flush_targets(const struct alist_target *t, unsigned int n);
 int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
 		      struct iommu_domain *old);
 struct iommu_device *vtd_probe_device(struct device *dev);
+int vtd_def_domain_type(struct device *dev);
+#if IS_ENABLED(CONFIG_KUNIT)
+int vtd_pe_install(struct vtd_dev *vdev, const u64 *pe);
+void vtd_dev_release(struct vtd_dev *vdev);
+#endif
 void vtd_release_device(struct device *dev);
 struct iommu_group *vtd_device_group(struct device *dev);
 void vtd_get_resv_regions(struct device *dev, struct list_head *head);
