@@ -4,7 +4,9 @@
 #
 # Stages: install what is missing; build both guest kernels (cached under
 # ALIST_CACHE); host tests of the core (plain, ASan+UBSan, TSan, fuzz);
-# the runner's own tests; KUnit + selftests in the x86_64 and arm64 guests.
+# the runner's own tests; the modules built against Debian's own 7.3
+# kernel headers with its compiler (distro-build.sh); KUnit + selftests in
+# the x86_64 and arm64 guests.
 # A failing stage does not stop the others: every result is counted. Prints
 # each stage's wall time, then the total line "N passed, N failed, N skipped"
 # as the very last line. Exit status 0 only when nothing failed.
@@ -69,6 +71,9 @@ stage host-fuzz make -s -C "$ALIST_TOP/host" fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-
 stage runner-tests runner_selftests
 stage runner-guest-canary "$ALIST_TOP/scripts/test-runner-canary.sh" "$res"
 sources+=("$res/canary.json")
+
+stage distro-build "$ALIST_TOP/scripts/distro-build.sh" "$res"
+sources+=("$res/distro.json")
 
 for arch in x86_64 arm64; do
 	stage "guest-build-$arch" "$ALIST_TOP/scripts/guest-build.sh" "$arch"

@@ -6,6 +6,7 @@
 #                     [--kunit s1,s2] [--selftests p1,p2] [--run SCRIPT]
 #                     [--vtd-mode fs|ss] [--timeout SEC] [--append ARGS]
 #                     [--initrd FILE] [--no-parse] [--trace EVENTS]
+#                     [--kernel FILE] [--nvme IMG] [--allow-taint MASK]
 #
 # x86_64: q35 + intel-iommu (scalable mode; first stage with --vtd-mode fs,
 #         the default, second stage with ss) + edu + a virtio-rng with ATS
@@ -16,13 +17,16 @@
 # The log is build/ARCH/logs/NAME.log, results build/ARCH/results/NAME.json.
 # --trace EVENTS (QEMU trace patterns, comma separated) writes QEMU's trace
 # to build/ARCH/logs/NAME.trace.
+# --kernel boots another kernel image than the cached guest kernel (a
+# distribution's, scripts/distro-build.sh); --nvme adds an NVMe disk backed
+# by IMG; --allow-taint is the taint mask the parser accepts (ktap.py).
 # Exit status: the parser's (0 only when nothing failed), or the runner's
 # own failure.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 arch=x86_64 name= modules= kunit= selftests= run= vtd_mode=fs timeout=300
-append= parse=1 initrd= trace=
+append= parse=1 initrd= trace= kernel= nvme= taint=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--arch) arch=$2; shift ;;
@@ -37,6 +41,9 @@ while [ $# -gt 0 ]; do
 	--initrd) initrd=$2; shift ;;
 	--no-parse) parse=0 ;;
 	--trace) trace=$2; shift ;;
+	--kernel) kernel=$2; shift ;;
+	--nvme) nvme=$2; shift ;;
+	--allow-taint) taint=$2; shift ;;
 	*) alist_die "run-guest.sh: unknown option $1" ;;
 	esac
 	shift
@@ -44,8 +51,7 @@ done
 [ -n "$name" ] || alist_die "run-guest.sh: --name is required"
 alist_arch_vars "$arch"
 
-kbuild=$(alist_kbuild "$arch")
-kernel=$kbuild/$KIMAGE
+kernel=${kernel:-$(alist_kbuild "$arch")/$KIMAGE}
 initrd=${initrd:-$ALIST_BUILD/$arch/initramfs.cpio.gz}
 [ -f "$kernel" ] || alist_die "no $arch kernel at $kernel (make kernel ARCH=$arch)"
 [ -f "$initrd" ] || alist_die "no initramfs at $initrd (make initramfs ARCH=$arch)"
@@ -85,6 +91,11 @@ arm64)
 	;;
 esac
 
+if [ -n "$nvme" ]; then
+	qemu+=(-drive "file=$nvme,if=none,id=nvme0,format=raw"
+	       -device nvme,serial=alist0,drive=nvme0)
+fi
+
 if [ -n "$trace" ]; then
 	rm -f "$logdir/$name.trace"
 	qemu+=(-d "trace:${trace//,/,trace:}" -D "$logdir/$name.trace")
@@ -104,5 +115,6 @@ echo "ALIST-HOST qemu exit $rc after $(( $(date +%s) - start ))s" >> "$log"
 expect=()
 for s in $(echo "$kunit" | tr ',' ' '); do expect+=(--expect "kunit:$s"); done
 for p in $(echo "$selftests" | tr ',' ' '); do expect+=(--expect "selftest:$p"); done
+[ -n "$taint" ] && expect+=(--allow-taint-mask "$taint")
 python3 "$ALIST_TOP/scripts/ktap.py" "$log" "${expect[@]}" --label "$arch/$name" \
 	--json "$resdir/$name.json"

@@ -83,17 +83,6 @@ expect canary_fail_detected $(( r0 == 0 && r1 == 0 ))
 expect canary_warn_detected $(( r0 == 0 && r2 == 0 ))
 [ "$ok" = 1 ] && grep -v '^PASS\|^SKIP' "$mo/run.out" | tail -n 25
 
-python3 - "$res/canary.json" "${names[@]}" -- "${oks[@]}" <<'PY'
-import json, sys
-args = sys.argv[2:]
-i = args.index("--")
-names, oks = args[:i], args[i + 1:]
-results = [{"name": "canary/" + n, "status": "PASS" if o == "1" else "FAIL"}
-           for n, o in zip(names, oks)]
-passed = sum(r["status"] == "PASS" for r in results)
-json.dump({"label": "runner-canary", "passed": passed,
-           "failed": len(results) - passed, "skipped": 0,
-           "results": results, "splats": []}, open(sys.argv[1], "w"), indent=1)
-PY
+"$ALIST_TOP/scripts/checks-json.py" "$res/canary.json" canary "${names[@]}" -- "${oks[@]}"
 for o in "${oks[@]}"; do [ "$o" = 1 ] || exit 1; done
 exit 0
