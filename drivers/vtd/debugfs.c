@@ -30,8 +30,7 @@ static DECLARE_FAULT_ATTR(vtd_skip_flush_attr);
  * vtd_should_skip_flush() - does the skip_flush fault attribute fire?
  *
  * Context: any. No lock needed.
- * Return: true when this IOTLB invalidation is to be skipped; always
- * false without CONFIG_IOMMU_ALIST_TEST_HOOKS.
+ * Return: true when this IOTLB invalidation is to be skipped.
  */
 bool vtd_should_skip_flush(void)
 {
@@ -45,11 +44,6 @@ static void vtd_debugfs_test_hooks(struct dentry *root)
 	fault_create_debugfs_attr("skip_flush", root, &vtd_skip_flush_attr);
 }
 #else
-bool vtd_should_skip_flush(void)
-{
-	return false;
-}
-
 static void vtd_debugfs_test_hooks(struct dentry *root)
 {
 }

@@ -543,7 +543,15 @@ void vtd_fault_scan(struct vtd_unit *unit);
 void vtd_debugfs_init(void);
 void vtd_debugfs_unit(struct vtd_unit *unit);
 void vtd_debugfs_exit(void);
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
 bool vtd_should_skip_flush(void);
+#else
+/* Production builds have no test hook: the flush is never skipped */
+static inline bool vtd_should_skip_flush(void)
+{
+	return false;
+}
+#endif
 
 extern atomic64_t vtd_stat_iotlb_syncs;
 extern atomic64_t vtd_stat_flush_all;
