@@ -23,8 +23,13 @@
 # in every guest run; the taints allowed are O, N and E (the modules are
 # not signed).
 #
+# On amd64 a second boot loads our modules while the NVMe disk, bound to
+# its driver before, does DMA in a loop (scripts/guest/distro_bound.sh):
+# the data stays intact and no fault is raised.
+#
 # Writes RESDIR/distro.json (the format scripts/results.py reads); the boots
-# write build/ARCH/results/distro.json like every guest run.
+# write build/ARCH/results/distro_dma.json (and distro_bound.json) like
+# every guest run.
 # usage: distro-build.sh RESDIR
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -134,26 +139,30 @@ fetch_kernel() {
 	echo "$dir"
 }
 
-# boot DEBARCH ARCH DRIVER [KERNEL ARGS]: Debian's kernel with our modules.
+nvme_mods=nvme-keyring,nvme-auth,nvme-core,nvme
+
+# boot DEBARCH ARCH DRIVER NAME MODULES [KERNEL ARGS]: Debian's kernel with
+# our modules and Debian's NVMe driver in the initramfs; /init loads
+# MODULES in order and runs scripts/guest/NAME.sh.
 boot() {
-	local debarch=$1 arch=$2 drv=$3 append=${4:-} kdir out
+	local debarch=$1 arch=$2 drv=$3 name=$4 mods=$5 append=${6:-} kdir out
 	local src=$root/work/$debarch
-	kdir=$(fetch_kernel "$debarch") || { expect "$debarch/boot" 0; return; }
-	out=$ALIST_BUILD/distro/$debarch
+	kdir=$(fetch_kernel "$debarch") || { expect "$debarch/$name" 0; return; }
+	out=$ALIST_BUILD/distro/$debarch-$name
 	rm -rf "$out"
 	mkdir -p "$out/modules" "$out/selftests"
 	cp "$src/iommu_alist.ko" "$src/$drv.ko" "$kdir"/modules/*.ko "$out/modules/"
-	install -m 0755 "$ALIST_TOP/scripts/guest/distro_dma.sh" "$out/selftests/distro_dma"
+	install -m 0755 "$ALIST_TOP/scripts/guest/$name.sh" "$out/selftests/$name"
 	"$ALIST_TOP/scripts/mkinitramfs.sh" "$arch" "$(alist_kbuild x86_64)" \
 		"$out/modules" "$out/selftests" "$out/initramfs.cpio.gz" || return 1
 	truncate -s 64M "$out/disk.img"
 	# Taints allowed: O (out of tree), E (unsigned module), N (test).
-	"$ALIST_TOP/scripts/run-guest.sh" --arch "$arch" --name distro \
+	"$ALIST_TOP/scripts/run-guest.sh" --arch "$arch" --name "$name" \
 		--kernel "$kdir/vmlinuz" --initrd "$out/initramfs.cpio.gz" \
 		--nvme "$out/disk.img" --allow-taint $(( 1 << 12 | 1 << 13 | 1 << 18 )) \
-		--modules "iommu_alist,$drv,nvme-keyring,nvme-auth,nvme-core,nvme" \
-		--selftests distro_dma --append "$append"
-	expect "$debarch/boot" $(( $? == 0 ))
+		--modules "$mods" --selftests "$name" --append "$append"
+	expect "$debarch/$name" $(( $? == 0 ))
+	[ "$name" = distro_dma ] || return
 	# What the guest wrote through our translation is on the disk.
 	lines=$(sed -n 's/^PATTERN_LINES=//p' "$ALIST_TOP/scripts/guest/distro_dma.sh")
 	size=$(seq 1 "$lines" | wc -c)
@@ -164,9 +173,14 @@ boot() {
 if [ -d "$root" ]; then
 	build amd64 alist_vtd
 	build arm64 alist_smmuv3
-	[ -f "$root/work/amd64/alist_vtd.ko" ] && boot amd64 x86_64 alist_vtd
+	if [ -f "$root/work/amd64/alist_vtd.ko" ]; then
+		boot amd64 x86_64 alist_vtd distro_dma "iommu_alist,alist_vtd,$nvme_mods"
+		# The disk is bound before our driver loads, under DMA.
+		boot amd64 x86_64 alist_vtd distro_bound "$nvme_mods"
+	fi
 	[ -f "$root/work/arm64/alist_smmuv3.ko" ] &&
-		boot arm64 arm64 alist_smmuv3 initcall_blacklist=arm_smmu_driver_init
+		boot arm64 arm64 alist_smmuv3 distro_dma "iommu_alist,alist_smmuv3,$nvme_mods" \
+			initcall_blacklist=arm_smmu_driver_init
 fi
 
 "$ALIST_TOP/scripts/checks-json.py" "$res/distro.json" distro "${names[@]}" -- "${oks[@]}"
