@@ -521,9 +521,6 @@ void *smmuv3_hw_info(struct device *dev, u32 *length, enum iommu_hw_info_type *t
 size_t smmuv3_get_viommu_size(struct device *dev, enum iommu_viommu_type type);
 int smmuv3_viommu_init(struct iommufd_viommu *viommu, struct iommu_domain *parent,
 		       const struct iommu_user_data *user_data);
-int smmuv3_vste_validate(const u64 *vste, unsigned int ipa_bits, u32 features);
-int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,
-			     struct iommu_user_data_array *array);
 
 /* smmuv3_domain.c: tags */
 int smmuv3_asid_alloc(struct smmuv3_device *smmu, u32 *asid);
@@ -536,5 +533,17 @@ struct dentry *smmuv3_debugfs_root(void);
 void smmuv3_debugfs_add(struct smmuv3_device *smmu);
 void smmuv3_debugfs_remove(struct smmuv3_device *smmu);
 void smmuv3_debugfs_exit(void);
+
+/*
+ * Used only inside their own file, and by the KUnit suites: static
+ * (VISIBLE_IF_KUNIT) in a kernel without KUnit, so declared only with it.
+ * Anything called from another file of the driver is declared above and
+ * is never VISIBLE_IF_KUNIT.
+ */
+#if IS_ENABLED(CONFIG_KUNIT)
+int smmuv3_vste_validate(const u64 *vste, unsigned int ipa_bits, u32 features);
+int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,
+			     struct iommu_user_data_array *array);
+#endif
 
 #endif /* ALIST_SMMUV3_H */

@@ -246,9 +246,8 @@ static int smmuv3_cmdq_record(struct smmuv3_recorder *rec, const struct alist_cm
  * Return: 0; -ETIMEDOUT when the SMMU did not consume the queue in time;
  * -EIO when it refused a command (the command was skipped).
  */
-VISIBLE_IF_KUNIT int smmuv3_cmdq_submit(struct smmuv3_device *smmu,
-					const struct alist_cmd *cmds,
-					unsigned int n, bool sync)
+int smmuv3_cmdq_submit(struct smmuv3_device *smmu, const struct alist_cmd *cmds,
+		       unsigned int n, bool sync)
 {
 	struct smmuv3_queue *q = &smmu->cmdq;
 	struct alist_cmd sync_cmd;
@@ -301,7 +300,7 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_cmdq_submit);
  * Leaf=0: the STE and every context descriptor cached through it.
  * No lock needed.
  */
-VISIBLE_IF_KUNIT void smmuv3_cmd_cfgi_ste(struct alist_cmd *cmd, u32 sid)
+void smmuv3_cmd_cfgi_ste(struct alist_cmd *cmd, u32 sid)
 {
 	memset(cmd, 0, sizeof(*cmd));
 	cmd->w[0] = FIELD_PREP(SMMUV3_CMD_OP, SMMUV3_OP_CFGI_STE) |
@@ -349,7 +348,7 @@ int smmuv3_cmdq_submit_batch(struct smmuv3_device *smmu,
  *
  * No lock needed.
  */
-VISIBLE_IF_KUNIT void smmuv3_cmd_cfgi_all(struct alist_cmd *cmd)
+void smmuv3_cmd_cfgi_all(struct alist_cmd *cmd)
 {
 	memset(cmd, 0, sizeof(*cmd));
 	cmd->w[0] = FIELD_PREP(SMMUV3_CMD_OP, SMMUV3_OP_CFGI_ALL);
@@ -368,7 +367,7 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_cmd_cfgi_all);
  * Context: any; does not sleep.
  * Return: as smmuv3_cmdq_submit().
  */
-VISIBLE_IF_KUNIT int smmuv3_sync_ste(struct smmuv3_device *smmu, u32 sid)
+int smmuv3_sync_ste(struct smmuv3_device *smmu, u32 sid)
 {
 	struct alist_cmd cmd;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * debugfs: /sys/kernel/debug/alist_smmuv3/
- *	skip_flush/		fault attribute: iotlb_sync skips its TLBI
+ *	skip_flush/		fault attribute: iotlb_sync skips its TLBI (test builds)
  *	<smmu>/info		ID registers and features
  *	<smmu>/stats		every counter, "name value" per line
  *	<smmu>/faults		fault count (the event queue is drained first)

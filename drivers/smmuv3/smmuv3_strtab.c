@@ -150,7 +150,7 @@ __le64 *smmuv3_ste_ptr(struct smmuv3_device *smmu, u32 sid)
  *
  * No lock needed.
  */
-VISIBLE_IF_KUNIT void smmuv3_ste_abort(u64 *ste)
+void smmuv3_ste_abort(u64 *ste)
 {
 	memset(ste, 0, SMMUV3_STE_DWORDS * sizeof(u64));
 	ste[0] = SMMUV3_STE0_V | FIELD_PREP(SMMUV3_STE0_CFG, SMMUV3_STE_CFG_ABORT);
@@ -163,7 +163,7 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_ste_abort);
  *
  * Shareability is taken from the incoming transaction. No lock needed.
  */
-VISIBLE_IF_KUNIT void smmuv3_ste_bypass(u64 *ste)
+void smmuv3_ste_bypass(u64 *ste)
 {
 	memset(ste, 0, SMMUV3_STE_DWORDS * sizeof(u64));
 	ste[0] = SMMUV3_STE0_V | FIELD_PREP(SMMUV3_STE0_CFG, SMMUV3_STE_CFG_BYPASS);
@@ -185,7 +185,7 @@ static void smmuv3_ste_s1_attrs(u64 *ste)
  *
  * No lock needed.
  */
-VISIBLE_IF_KUNIT void smmuv3_ste_s1(u64 *ste, dma_addr_t cd_dma)
+void smmuv3_ste_s1(u64 *ste, dma_addr_t cd_dma)
 {
 	memset(ste, 0, SMMUV3_STE_DWORDS * sizeof(u64));
 	ste[0] = SMMUV3_STE0_V | FIELD_PREP(SMMUV3_STE0_CFG, SMMUV3_STE_CFG_S1) |
@@ -220,7 +220,7 @@ static void smmuv3_ste_s2_words(u64 *ste, const struct smmuv3_domain *d, u32 vmi
  *
  * Faults are recorded (S2R). No lock needed.
  */
-VISIBLE_IF_KUNIT void smmuv3_ste_s2(u64 *ste, const struct smmuv3_domain *d, u32 vmid)
+void smmuv3_ste_s2(u64 *ste, const struct smmuv3_domain *d, u32 vmid)
 {
 	memset(ste, 0, SMMUV3_STE_DWORDS * sizeof(u64));
 	ste[0] = SMMUV3_STE0_V | FIELD_PREP(SMMUV3_STE0_CFG, SMMUV3_STE_CFG_S2);
@@ -239,8 +239,8 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_ste_s2);
  * alone; stage-1 translate gives nested S1+S2 with the user's CD table
  * pointer (an IPA) and its stage-1 attributes. No lock needed.
  */
-VISIBLE_IF_KUNIT void smmuv3_ste_nested(u64 *ste, const u64 *vste,
-					const struct smmuv3_domain *parent, u32 vmid)
+void smmuv3_ste_nested(u64 *ste, const u64 *vste, const struct smmuv3_domain *parent,
+		       u32 vmid)
 {
 	u64 cfg = FIELD_GET(SMMUV3_STE0_CFG, vste[0]);
 
@@ -269,7 +269,7 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_ste_nested);
  * No lock needed.
  * Return: 0, or -EINVAL if @d is not a stage-1 domain.
  */
-VISIBLE_IF_KUNIT int smmuv3_cd_s1(u64 *cd, const struct smmuv3_domain *d)
+int smmuv3_cd_s1(u64 *cd, const struct smmuv3_domain *d)
 {
 	const typeof(d->cfg.arm_lpae_s1_cfg) *s1;
 
@@ -369,8 +369,7 @@ static int smmuv3_ste_sync(void *arg)
  * every STE and CD writer.
  * Return: 0 or the error of a CMD_SYNC.
  */
-VISIBLE_IF_KUNIT int smmuv3_ste_write(struct smmuv3_device *smmu, u32 sid,
-				      __le64 *slot, const u64 *target)
+int smmuv3_ste_write(struct smmuv3_device *smmu, u32 sid, __le64 *slot, const u64 *target)
 {
 	struct smmuv3_ste_ref ref = { .smmu = smmu, .sid = sid };
 	u64 abort[SMMUV3_STE_DWORDS];
