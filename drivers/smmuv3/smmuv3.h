@@ -102,6 +102,10 @@ struct dentry;
 #define SMMUV3_CMDQ_PROD		0x98
 #define SMMUV3_CMDQ_CONS		0x9c
 #define  SMMUV3_CMDQ_CONS_ERR		GENMASK(30, 24)
+#define   SMMUV3_CERROR_NONE		0
+#define   SMMUV3_CERROR_ILL		1
+#define   SMMUV3_CERROR_ABT		2
+#define   SMMUV3_CERROR_ATC_INV_SYNC	3
 #define SMMUV3_EVTQ_BASE		0xa0
 #define SMMUV3_EVTQ_PROD		0x100a8	/* page 1 */
 #define SMMUV3_EVTQ_CONS		0x100ac	/* page 1 */
@@ -189,6 +193,12 @@ struct dentry;
 #define SMMUV3_EVT0_SID			GENMASK_ULL(63, 32)
 #define SMMUV3_EVT_F_TRANSLATION	0x10
 #define SMMUV3_EVT_F_PERMISSION		0x13
+
+/*
+ * Command failures remembered for their submitters: a waiter that sees
+ * this many other failures before it looks may miss its own.
+ */
+#define SMMUV3_CMDQ_FAILED_LOG		16
 
 /* Queue sizes (log2 entries), capped by IDR1 */
 #define SMMUV3_CMDQ_LOG2		8
@@ -303,6 +313,9 @@ struct smmuv3_recorder {
  * @cmdq_issued: commands ever placed in @cmdq (free-running)
  * @cmdq_consumed: commands the SMMU ever consumed from @cmdq, as last
  *	sampled from CONS
+ * @cmdq_failed: positions (in @cmdq_issued terms) of the last commands
+ *	that failed (skipped, or a CMD_SYNC that saw an ATC timeout)
+ * @cmdq_nfailed: failures ever noted in @cmdq_failed
  * @evtq: the event queue
  * @evtq_lock: serializes the consumer of @evtq
  * @strtab: level-1 descriptors (2-level) or STEs (linear)
@@ -312,6 +325,7 @@ struct smmuv3_recorder {
  * @num_l1: level-1 entries (2-level only)
  * @strtab_lock: serializes level-2 table allocation
  * @stats: counters
+ * @irq_ctrl: the IRQ_CTRL bits of the interrupts requested
  * @debugfs: this SMMU's debugfs directory
  * @rec: non-NULL in KUnit: commands are recorded, not issued
  */
@@ -335,6 +349,8 @@ struct smmuv3_device {
 	spinlock_t cmdq_lock;
 	u64 cmdq_issued;
 	u64 cmdq_consumed;
+	u64 cmdq_failed[SMMUV3_CMDQ_FAILED_LOG];
+	u64 cmdq_nfailed;
 	struct smmuv3_queue evtq;
 	struct mutex evtq_lock;
 	__le64 *strtab;
@@ -344,6 +360,7 @@ struct smmuv3_device {
 	unsigned int num_l1;
 	struct mutex strtab_lock;
 	struct smmuv3_stats stats;
+	u32 irq_ctrl;
 	struct dentry *debugfs;
 	struct smmuv3_recorder *rec;
 };
@@ -464,8 +481,12 @@ static inline struct smmuv3_nested *to_smmuv3_nested(struct iommu_domain *d)
 
 /* smmuv3_cmdq.c */
 int smmuv3_cmdq_init(struct smmuv3_device *smmu);
+#define SMMUV3_SPAN_NONE	U64_MAX
+int smmuv3_cmdq_submit_span(struct smmuv3_device *smmu, const struct alist_cmd *cmds,
+			    unsigned int n, bool sync, u64 *span);
 int smmuv3_cmdq_submit(struct smmuv3_device *smmu, const struct alist_cmd *cmds,
 		       unsigned int n, bool sync);
+void smmuv3_cmdq_fix_error(struct smmuv3_device *smmu);
 int smmuv3_cmdq_submit_batch(struct smmuv3_device *smmu,
 			     const struct alist_inv_batch *b, int nr);
 void smmuv3_cmd_cfgi_ste(struct alist_cmd *cmd, u32 sid);
@@ -475,7 +496,8 @@ int smmuv3_sync_ste(struct smmuv3_device *smmu, u32 sid);
 /* smmuv3_evtq.c */
 int smmuv3_evtq_init(struct smmuv3_device *smmu);
 void smmuv3_evtq_drain(struct smmuv3_device *smmu);
-int smmuv3_irqs_setup(struct smmuv3_device *smmu);
+int smmuv3_irqs_request(struct smmuv3_device *smmu);
+int smmuv3_irqs_enable(struct smmuv3_device *smmu);
 void smmuv3_gerror_handle(struct smmuv3_device *smmu);
 
 /* smmuv3_strtab.c */
@@ -544,6 +566,7 @@ void smmuv3_debugfs_exit(void);
 int smmuv3_vste_validate(const u64 *vste, unsigned int ipa_bits, u32 features);
 int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,
 			     struct iommu_user_data_array *array);
+int smmuv3_reset(struct smmuv3_device *smmu);
 #endif
 
 #endif /* ALIST_SMMUV3_H */

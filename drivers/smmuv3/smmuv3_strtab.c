@@ -385,6 +385,7 @@ static int smmuv3_cd_sync(void *arg)
 {
 	struct smmuv3_master *master = arg;
 	struct alist_cmd cmd[4];
+	u64 span = SMMUV3_SPAN_NONE;
 	unsigned int i, n = 0;
 	int ret = 0, err;
 
@@ -392,8 +393,8 @@ static int smmuv3_cd_sync(void *arg)
 		smmuv3_cmd_cfgi_ste(&cmd[n++], master->sids[i]);
 		atomic64_inc(&master->smmu->stats.cfgi);
 		if (n == ARRAY_SIZE(cmd) || i + 1 == master->num_sids) {
-			err = smmuv3_cmdq_submit(master->smmu, cmd, n,
-						 i + 1 == master->num_sids);
+			err = smmuv3_cmdq_submit_span(master->smmu, cmd, n,
+						      i + 1 == master->num_sids, &span);
 			if (err && !ret)
 				ret = err;
 			n = 0;
