@@ -102,9 +102,11 @@ static void ste_s2(struct kunit *test)
 	/* VMID, T0SZ, SL0, IR0, OR0, SH0, TG, PS, AA64, S2R */
 	KUNIT_EXPECT_EQ(test, ste[2], 0x040c355400000012ULL);
 	KUNIT_EXPECT_EQ(test, ste[3], 0x40001000ULL);
-	d.fwb = true;
+	/* A table built for S2FWB: S2FWB is word 1 bit 25 (STE bit 89) */
+	d.cfg.quirks = IO_PGTABLE_QUIRK_ARM_S2FWB;
 	smmuv3_ste_s2(ste, &d, 0x12);
-	KUNIT_EXPECT_EQ(test, ste[2], 0x040c355402000012ULL);	/* S2FWB bit 25 */
+	KUNIT_EXPECT_EQ(test, ste[1], 0x2000000ULL);
+	KUNIT_EXPECT_EQ(test, ste[2], 0x040c355400000012ULL);
 }
 
 static void ste_nested(struct kunit *test)
@@ -250,9 +252,17 @@ static void ste_write_sync_error(struct kunit *test)
 	alist_lock();
 	ret = smmuv3_ste_write(smmu, 0x8, w->slot, s1);
 	alist_unlock();
-	/* Stops at the abort step: the entry aborts, it is never torn */
+	/*
+	 * The abort step's sync fails: the sequence goes on (the attach is
+	 * committed), the entry is never torn, the error is reported.
+	 */
 	KUNIT_EXPECT_EQ(test, ret, -ETIMEDOUT);
-	KUNIT_EXPECT_EQ(test, le64_to_cpu(w->slot[0]), 0x1ULL);
+	KUNIT_ASSERT_EQ(test, w->n, 2U);
+	KUNIT_EXPECT_EQ(test, w->snap[0][0], 0x1ULL);
+	for (i = 0; i < SMMUV3_STE_DWORDS; i++) {
+		KUNIT_EXPECT_EQ(test, w->snap[1][i], s1[i]);
+		KUNIT_EXPECT_EQ(test, le64_to_cpu(w->slot[i]), s1[i]);
+	}
 }
 
 static struct kunit_case smmuv3_ste_cases[] = {

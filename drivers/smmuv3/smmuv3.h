@@ -136,6 +136,7 @@ struct dentry;
 #define SMMUV3_STE1_S1CIR		GENMASK_ULL(3, 2)
 #define SMMUV3_STE1_S1COR		GENMASK_ULL(5, 4)
 #define SMMUV3_STE1_S1CSH		GENMASK_ULL(7, 6)
+#define SMMUV3_STE1_S2FWB		BIT_ULL(25)
 #define SMMUV3_STE1_S1STALLD		BIT_ULL(27)
 #define SMMUV3_STE1_EATS		GENMASK_ULL(29, 28)
 #define SMMUV3_STE1_SHCFG		GENMASK_ULL(45, 44)
@@ -150,7 +151,6 @@ struct dentry;
 #define SMMUV3_STE2_S2PS		GENMASK_ULL(50, 48)
 #define SMMUV3_STE2_S2AA64		BIT_ULL(51)
 #define SMMUV3_STE2_S2PTW		BIT_ULL(54)
-#define SMMUV3_STE2_S2FWB		BIT_ULL(25)
 #define SMMUV3_STE2_S2R			BIT_ULL(58)
 #define SMMUV3_STE3_S2TTB		GENMASK_ULL(51, 4)
 
@@ -377,7 +377,10 @@ enum smmuv3_stage {
  * @stage: stage 1 (ASID) or stage 2 (VMID)
  * @tag: the ASID or VMID
  * @nest_parent: allocated with IOMMU_HWPT_ALLOC_NEST_PARENT
- * @fwb: S2FWB is set in its STEs (enforce_cache_coherency)
+ * @enforce_cc: enforce_cache_coherency() succeeded: only CANWBS masters
+ *	may attach from then on
+ * @non_canwbs: masters attached (directly or through a nested domain)
+ *	that are not CANWBS
  * @params: the core's invalidation parameters for its tables
  * @pgtbl: the io-pgtable
  * @cfg: the io-pgtable configuration (TTBR/TCR/VTCR)
@@ -389,7 +392,8 @@ struct smmuv3_domain {
 	enum smmuv3_stage stage;
 	u32 tag;
 	bool nest_parent;
-	bool fwb;
+	bool enforce_cc;
+	unsigned int non_canwbs;
 	struct alist_smmuv3_params params;
 	struct io_pgtable_ops *pgtbl;
 	struct io_pgtable_cfg cfg;
@@ -438,6 +442,8 @@ struct smmuv3_nested {
 
 #define SMMUV3_MAX_TARGETS	2
 
+struct smmuv3_attach;
+
 /**
  * struct smmuv3_master - a device behind an SMMU
  * @smmu: its SMMU
@@ -451,9 +457,16 @@ struct smmuv3_nested {
  * @num_targets: entries of @targets
  * @list: the list @targets are on
  * @parent_list: for a nested @domain, its parent's list
+ * @cc_domain: the paging domain whose @non_canwbs counts this master (the
+ *	attached paging domain, or the parent of a nested one), or NULL
+ * @canwbs: the root complex says the device's traffic is always
+ *	write-back cacheable (IOMMU_FWSPEC_PCI_RC_CANWBS)
+ * @attach: scratch for attach_dev, allocated at probe so that an attach
+ *	to the blocked or identity domain needs no memory; attaches of one
+ *	device are serialized by its group mutex
  *
- * @domain, @targets, @list and @parent_list change under the core's update
- * lock (alist_lock()).
+ * @domain, @targets, @list, @parent_list and @cc_domain change under the
+ * core's update lock (alist_lock()).
  */
 struct smmuv3_master {
 	struct smmuv3_device *smmu;
@@ -465,6 +478,34 @@ struct smmuv3_master {
 	struct iommu_domain *domain;
 	struct alist_target targets[SMMUV3_MAX_TARGETS];
 	unsigned int num_targets;
+	struct alist_list *list;
+	struct alist_list *parent_list;
+	struct smmuv3_domain *cc_domain;
+	bool canwbs;
+	struct smmuv3_attach *attach;
+};
+
+/**
+ * struct smmuv3_attach - one attach, as smmuv3_master_install() needs it
+ * @domain: the new domain
+ * @cc_domain: the paging domain the master joins for cache-coherency
+ *	accounting (the domain, or a nested domain's parent), or NULL
+ * @ste: its STE (8 words)
+ * @cd: its CD (8 words), when @has_cd
+ * @has_cd: the domain is stage 1: @cd goes into the master's CD table
+ * @t: its targets
+ * @n: number of @t
+ * @list: the attach list @t go on (NULL when @n is 0)
+ * @parent_list: for a nested domain, its parent's list
+ */
+struct smmuv3_attach {
+	struct iommu_domain *domain;
+	struct smmuv3_domain *cc_domain;
+	u64 ste[SMMUV3_STE_DWORDS];
+	u64 cd[SMMUV3_CD_DWORDS];
+	bool has_cd;
+	struct alist_target t[SMMUV3_MAX_TARGETS];
+	unsigned int n;
 	struct alist_list *list;
 	struct alist_list *parent_list;
 };
@@ -563,6 +604,7 @@ void smmuv3_debugfs_exit(void);
  * is never VISIBLE_IF_KUNIT.
  */
 #if IS_ENABLED(CONFIG_KUNIT)
+int smmuv3_master_install(struct smmuv3_master *master, struct smmuv3_attach *a);
 int smmuv3_vste_validate(const u64 *vste, unsigned int ipa_bits, u32 features);
 int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,
 			     struct iommu_user_data_array *array);

@@ -294,15 +294,23 @@ static phys_addr_t smmuv3_iova_to_phys(struct iommu_domain *domain, dma_addr_t i
 	return d->pgtbl->iova_to_phys(d->pgtbl, iova);
 }
 
+/*
+ * Cache coherency can be enforced only for CANWBS devices (the rule of
+ * smmuv3_capable()): S2FWB does not stop PCIe No-Snoop. Succeeds when
+ * every device attached is CANWBS; from then on only CANWBS devices may
+ * attach (smmuv3_master_install()).
+ */
 static bool smmuv3_enforce_cache_coherency(struct iommu_domain *domain)
 {
 	struct smmuv3_domain *d = to_smmuv3_domain(domain);
+	bool ret;
 
-	/* Only a table built for S2FWB can force write-back attributes. */
-	if (!(d->cfg.quirks & IO_PGTABLE_QUIRK_ARM_S2FWB))
-		return false;
-	d->fwb = true;
-	return true;
+	alist_lock();
+	ret = !d->non_canwbs;
+	if (ret)
+		d->enforce_cc = true;
+	alist_unlock();
+	return ret;
 }
 
 static void smmuv3_domain_free(struct iommu_domain *domain)
@@ -329,6 +337,7 @@ const struct iommu_domain_ops smmuv3_paging_ops = {
 	.enforce_cache_coherency = smmuv3_enforce_cache_coherency,
 	.free = smmuv3_domain_free,
 };
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_paging_ops);
 
 static int smmuv3_domain_init_pgtbl(struct smmuv3_domain *d)
 {

@@ -143,6 +143,7 @@ __le64 *smmuv3_ste_ptr(struct smmuv3_device *smmu, u32 sid)
 	return smmu->l2[sid >> SMMUV3_L1_SPLIT] +
 	       (size_t)(sid & (smmuv3_l2_entries() - 1)) * SMMUV3_STE_DWORDS;
 }
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_ste_ptr);
 
 /**
  * smmuv3_ste_abort() - build an STE that aborts every transaction
@@ -207,8 +208,9 @@ static void smmuv3_ste_s2_words(u64 *ste, const struct smmuv3_domain *d, u32 vmi
 		 FIELD_PREP(SMMUV3_STE2_S2TG, vtcr->tg) |
 		 FIELD_PREP(SMMUV3_STE2_S2PS, vtcr->ps) |
 		 SMMUV3_STE2_S2AA64 | SMMUV3_STE2_S2R;
-	if (d->fwb)
-		ste[2] |= SMMUV3_STE2_S2FWB;
+	/* A table built for S2FWB: its attributes override stage 1's. */
+	if (d->cfg.quirks & IO_PGTABLE_QUIRK_ARM_S2FWB)
+		ste[1] |= SMMUV3_STE1_S2FWB;
 	ste[3] = d->cfg.arm_lpae_s2_cfg.vttbr & SMMUV3_STE3_S2TTB;
 }
 
@@ -307,11 +309,16 @@ static void smmuv3_entry_set(__le64 *slot, const u64 *val, unsigned int from,
  */
 typedef int (*smmuv3_entry_sync_fn)(void *arg);
 
+/*
+ * A failed sync does not stop the sequence: the caller has committed to
+ * the new entry (the attach cannot be undone), each step is safe on its
+ * own whatever the SMMU cached, and the first error is returned.
+ */
 static int smmuv3_entry_update(__le64 *slot, const u64 *target, u64 breaking_word0,
 			       smmuv3_entry_sync_fn sync, void *arg)
 {
 	unsigned int i, diff = 0, last = 0;
-	int ret;
+	int ret = 0;
 
 	for (i = 0; i < SMMUV3_STE_DWORDS; i++) {
 		if (le64_to_cpu(READ_ONCE(slot[i])) != target[i]) {
@@ -331,15 +338,13 @@ static int smmuv3_entry_update(__le64 *slot, const u64 *target, u64 breaking_wor
 		WRITE_ONCE(slot[0], cpu_to_le64(breaking_word0));
 		dma_wmb();
 		ret = sync(arg);
-		if (ret)
-			return ret;
 	}
 	/* Step 2: the other words, then word 0. */
 	smmuv3_entry_set(slot, target, 1, SMMUV3_STE_DWORDS);
 	dma_wmb();
 	WRITE_ONCE(slot[0], cpu_to_le64(target[0]));
 	dma_wmb();
-	return sync(arg);
+	return sync(arg) ?: ret;
 }
 
 struct smmuv3_ste_ref {
@@ -367,7 +372,8 @@ static int smmuv3_ste_sync(void *arg)
  *
  * Caller holds the core's update lock (alist_lock()), which serializes
  * every STE and CD writer.
- * Return: 0 or the error of a CMD_SYNC.
+ * Return: 0 or the first error of a CMD_SYNC; the new entry is in memory
+ * either way.
  */
 int smmuv3_ste_write(struct smmuv3_device *smmu, u32 sid, __le64 *slot, const u64 *target)
 {
@@ -413,7 +419,8 @@ static int smmuv3_cd_sync(void *arg)
  * its CDs), with one CMD_SYNC.
  *
  * Caller holds the core's update lock (alist_lock()).
- * Return: 0 or the error of a CMD_SYNC.
+ * Return: 0 or the first error of a CMD_SYNC; the new CD is in memory
+ * either way.
  */
 int smmuv3_cd_write(struct smmuv3_master *master, const u64 *cd)
 {
