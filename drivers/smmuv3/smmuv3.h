@@ -119,6 +119,7 @@ struct dentry;
 #define SMMUV3_STE_DWORDS		8
 #define SMMUV3_CD_DWORDS		8
 #define SMMUV3_L1_SPLIT			8	/* 256 STEs per level-2 table */
+#define SMMUV3_L1_MAX_LOG2		17	/* level-1 entries, at most (1 MiB) */
 #define  SMMUV3_L1_SPAN			GENMASK_ULL(4, 0)
 #define  SMMUV3_L1_L2PTR		GENMASK_ULL(51, 6)
 
@@ -609,6 +610,7 @@ int smmuv3_vste_validate(const u64 *vste, unsigned int ipa_bits, u32 features);
 int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,
 			     struct iommu_user_data_array *array);
 int smmuv3_reset(struct smmuv3_device *smmu);
+unsigned int smmuv3_strtab_l1_bits(unsigned int sid_bits);
 #endif
 
 #endif /* ALIST_SMMUV3_H */

@@ -26,6 +26,27 @@ static unsigned int smmuv3_l2_entries(void)
 }
 
 /**
+ * smmuv3_strtab_l1_bits() - log2 of the level-1 entries of a 2-level table
+ * @sid_bits: the StreamID width the SMMU reports
+ *
+ * One entry per level-2 table of 256 STEs, at most 2^17 of them (1 MiB of
+ * descriptors, as Linux): a 32-bit StreamID space would otherwise ask for
+ * 128 MiB of contiguous coherent memory. StreamIDs beyond what this covers
+ * are refused when a device is probed.
+ *
+ * No lock needed.
+ * Return: the number of StreamID bits above the split that level 1 covers.
+ */
+VISIBLE_IF_KUNIT unsigned int smmuv3_strtab_l1_bits(unsigned int sid_bits)
+{
+	if (sid_bits <= SMMUV3_L1_SPLIT)
+		return 0;
+	return min_t(unsigned int, sid_bits - SMMUV3_L1_SPLIT, SMMUV3_L1_MAX_LOG2);
+}
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_strtab_l1_bits);
+
+
+/**
  * smmuv3_strtab_init() - allocate the stream table and program its base
  * @smmu: the SMMU, disabled
  *
@@ -43,8 +64,15 @@ int smmuv3_strtab_init(struct smmuv3_device *smmu)
 
 	mutex_init(&smmu->strtab_lock);
 	if (smmu->features & SMMUV3_FEAT_2LVL_STRTAB) {
-		smmu->sid_bits = max_t(unsigned int, smmu->sid_bits, SMMUV3_L1_SPLIT);
-		smmu->num_l1 = 1U << (smmu->sid_bits - SMMUV3_L1_SPLIT);
+		unsigned int l1_bits = smmuv3_strtab_l1_bits(smmu->sid_bits);
+
+		if (l1_bits + SMMUV3_L1_SPLIT < smmu->sid_bits)
+			dev_warn(smmu->dev,
+				 "stream table covers %u of %u StreamID bits\n",
+				 l1_bits + SMMUV3_L1_SPLIT, smmu->sid_bits);
+		/* From here on the StreamIDs the table covers */
+		smmu->sid_bits = l1_bits + SMMUV3_L1_SPLIT;
+		smmu->num_l1 = 1U << l1_bits;
 		size = (size_t)smmu->num_l1 * sizeof(u64);
 		smmu->strtab = dmam_alloc_coherent(smmu->dev, size, &smmu->strtab_dma,
 						   GFP_KERNEL);
