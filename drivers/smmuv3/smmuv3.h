@@ -607,6 +607,8 @@ void smmuv3_debugfs_exit(void);
 #if IS_ENABLED(CONFIG_KUNIT)
 int smmuv3_master_install(struct smmuv3_master *master, struct smmuv3_attach *a);
 int smmuv3_vste_validate(const u64 *vste, unsigned int ipa_bits, u32 features);
+bool smmuv3_viommu_allowed(u32 features, bool canwbs, bool allow_noncoherent,
+			   bool *tainted);
 int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,
 			     struct iommu_user_data_array *array);
 int smmuv3_reset(struct smmuv3_device *smmu);

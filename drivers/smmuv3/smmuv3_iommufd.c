@@ -10,6 +10,8 @@
  * nest parent's attach list gains SMMU_S2 and SMMU_S1_CLEAR entries for it,
  * so unmapping the parent invalidates every vSMMU's combined translations.
  */
+#include <linux/moduleparam.h>
+#include <linux/panic.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 #include <uapi/linux/iommufd.h>
@@ -293,24 +295,67 @@ static const struct iommufd_viommu_ops smmuv3_viommu_ops = {
 	.vdevice_init = smmuv3_vdevice_init,
 };
 
+static bool allow_noncoherent_viommu;
+module_param(allow_noncoherent_viommu, bool, 0444);
+MODULE_PARM_DESC(allow_noncoherent_viommu,
+		 "Offer a vSMMU on an SMMU without S2FWB for devices that are not CANWBS (unsafe: a guest can make its DMA non-cacheable; taints the kernel when used). For emulated SMMUs in tests only. Default: off");
+
+/**
+ * smmuv3_viommu_allowed() - may a vSMMU be offered for this device?
+ * @features: the SMMU's SMMUV3_FEAT_*
+ * @canwbs: the device is CANWBS
+ * @allow_noncoherent: the allow_noncoherent_viommu parameter
+ * @tainted: out: true when only @allow_noncoherent made it possible
+ *
+ * A vSMMU needs both stages. As Linux, it also needs the guest to be
+ * unable to make DMA non-cacheable: VFIO does no cache maintenance, so
+ * a device reading through a guest's non-cacheable stage-1 mapping could
+ * see stale memory. S2FWB (stage 2 forces write-back) or a CANWBS device
+ * rule that out. @allow_noncoherent overrides that on a coherent SMMU.
+ *
+ * No lock needed.
+ * Return: true when a vSMMU may be allocated.
+ */
+VISIBLE_IF_KUNIT bool smmuv3_viommu_allowed(u32 features, bool canwbs,
+					    bool allow_noncoherent, bool *tainted)
+{
+	*tainted = false;
+	if ((features & SMMUV3_FEAT_NESTING) != SMMUV3_FEAT_NESTING)
+		return false;
+	if (canwbs || (features & SMMUV3_FEAT_FWB))
+		return true;
+	if (!allow_noncoherent || !(features & SMMUV3_FEAT_COHERENT))
+		return false;
+	*tainted = true;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_viommu_allowed);
+
 /**
  * smmuv3_get_viommu_size() - size of our vSMMU object
  * @dev: a device behind the SMMU
  * @type: the requested vIOMMU type
  *
- * A vSMMU needs stage 1 and stage 2 and a coherent SMMU (QEMU has neither
- * S2FWB nor CANWBS; the nest parent is coherent with the CPU caches).
+ * See smmuv3_viommu_allowed(). A vSMMU that exists only because of the
+ * allow_noncoherent_viommu parameter taints the kernel (TAINT_USER: the
+ * administrator chose an unsafe configuration) and warns once.
  *
  * No lock needed.
- * Return: the size, or 0 when unsupported.
+ * Return: the size, or 0 when unsupported (iommufd: -EOPNOTSUPP).
  */
 size_t smmuv3_get_viommu_size(struct device *dev, enum iommu_viommu_type type)
 {
 	struct smmuv3_master *master = dev_iommu_priv_get(dev);
-	u32 need = SMMUV3_FEAT_NESTING | SMMUV3_FEAT_COHERENT;
+	bool tainted;
 
-	if (type != IOMMU_VIOMMU_TYPE_ARM_SMMUV3 || (master->smmu->features & need) != need)
+	if (type != IOMMU_VIOMMU_TYPE_ARM_SMMUV3 ||
+	    !smmuv3_viommu_allowed(master->smmu->features, master->canwbs,
+				   allow_noncoherent_viommu, &tainted))
 		return 0;
+	if (tainted) {
+		pr_warn_once("alist_smmuv3: allow_noncoherent_viommu: vSMMU without S2FWB or CANWBS, guest DMA may be non-coherent; tainting the kernel\n");
+		add_taint(TAINT_USER, LOCKDEP_STILL_OK);
+	}
 	return VIOMMU_STRUCT_SIZE(struct smmuv3_viommu, core);
 }
 

@@ -388,6 +388,56 @@ static int nest_setup(struct edu *edu, struct nest *n, void *src)
 	return 0;
 }
 
+/*
+ * QEMU's SMMU has neither S2FWB nor CANWBS devices: a vSMMU exists only
+ * with alist_smmuv3.allow_noncoherent_viommu=1, which taints (U).
+ */
+#define PARAM_NONCOHERENT "/sys/module/alist_smmuv3/parameters/allow_noncoherent_viommu"
+#define TAINT_USER_BIT	6
+
+static int noncoherent_allowed(void)
+{
+	char buf[8] = "";
+
+	if (vd_get_str(PARAM_NONCOHERENT, buf, sizeof(buf)) < 0)
+		return -1;
+	return buf[0] == 'Y';
+}
+
+static long long kernel_tainted(void)
+{
+	char buf[32] = "";
+
+	if (vd_get_str("/proc/sys/kernel/tainted", buf, sizeof(buf)) < 0)
+		return -1;
+	return strtoll(buf, NULL, 10);
+}
+
+/* Without the parameter: Linux's errno; with it: a vSMMU and taint U */
+TEST_F(edu, smmu_viommu_coherency_rule)
+{
+	struct iommu_viommu_alloc va = {
+		.size = sizeof(va),
+		.type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
+		.dev_id = self->edu.dev.dev_id,
+	};
+	int allowed = noncoherent_allowed();
+	__u32 parent;
+
+	ASSERT_LE(0, allowed);
+	ASSERT_EQ(0, edu_hwpt_alloc(&self->edu, self->edu.ioas_id,
+				    IOMMU_HWPT_ALLOC_NEST_PARENT, IOMMU_HWPT_DATA_NONE,
+				    NULL, 0, &parent));
+	va.hwpt_id = parent;
+	if (!allowed) {
+		ASSERT_EQ(-1, ioctl(self->edu.iommufd, IOMMU_VIOMMU_ALLOC, &va));
+		ASSERT_EQ(EOPNOTSUPP, errno);
+		return;
+	}
+	ASSERT_EQ(0, ioctl(self->edu.iommufd, IOMMU_VIOMMU_ALLOC, &va));
+	ASSERT_TRUE(kernel_tainted() >> TAINT_USER_BIT & 1);
+}
+
 FIXTURE(vsmmu) {
 	struct edu edu;
 	struct nest n;
@@ -404,6 +454,8 @@ FIXTURE_SETUP(vsmmu)
 			SKIP(return, "%s", why);
 		ASSERT_EQ(NULL, why);
 	}
+	if (noncoherent_allowed() == 0)
+		SKIP(return, "no vSMMU: no S2FWB, no CANWBS, allow_noncoherent_viommu off");
 	self->src = edu_pages(SZ_4K);
 	ASSERT_NE(NULL, self->src);
 	fill_pattern(self->src, SZ_4K, 0x5c);
