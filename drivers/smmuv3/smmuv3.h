@@ -40,6 +40,10 @@ struct dentry;
 #define  SMMUV3_IDR0_PRI		BIT(16)
 #define  SMMUV3_IDR0_VMID16		BIT(18)
 #define  SMMUV3_IDR0_TTENDIAN		GENMASK(22, 21)
+#define  SMMUV3_IDR0_STALL_MODEL	GENMASK(25, 24)
+#define   SMMUV3_STALL_MODEL_BOTH	0	/* stall or terminate, per STE */
+#define   SMMUV3_STALL_MODEL_NONE	1
+#define   SMMUV3_STALL_MODEL_FORCE	2
 #define  SMMUV3_IDR0_ST_LEVEL		GENMASK(28, 27)
 #define SMMUV3_IDR1			0x04
 #define  SMMUV3_IDR1_SIDSIZE		GENMASK(5, 0)
@@ -137,6 +141,7 @@ struct dentry;
 #define SMMUV3_STE1_S1CIR		GENMASK_ULL(3, 2)
 #define SMMUV3_STE1_S1COR		GENMASK_ULL(5, 4)
 #define SMMUV3_STE1_S1CSH		GENMASK_ULL(7, 6)
+#define SMMUV3_STE1_MEV			BIT_ULL(19)
 #define SMMUV3_STE1_S2FWB		BIT_ULL(25)
 #define SMMUV3_STE1_S1STALLD		BIT_ULL(27)
 #define SMMUV3_STE1_EATS		GENMASK_ULL(29, 28)
@@ -218,6 +223,7 @@ struct dentry;
 #define SMMUV3_FEAT_ATS			BIT(6)
 #define SMMUV3_FEAT_MSI			BIT(7)
 #define SMMUV3_FEAT_SEV			BIT(8)
+#define SMMUV3_FEAT_STALLS		BIT(9)	/* STALL_MODEL 0b00: S1STALLD legal */
 #define SMMUV3_FEAT_NESTING		(SMMUV3_FEAT_S1 | SMMUV3_FEAT_S2)
 
 /**
@@ -548,10 +554,10 @@ int smmuv3_strtab_prepare_sid(struct smmuv3_device *smmu, u32 sid);
 __le64 *smmuv3_ste_ptr(struct smmuv3_device *smmu, u32 sid);
 void smmuv3_ste_abort(u64 *ste);
 void smmuv3_ste_bypass(u64 *ste);
-void smmuv3_ste_s1(u64 *ste, dma_addr_t cd_dma);
+void smmuv3_ste_s1(u64 *ste, dma_addr_t cd_dma, u32 features);
 void smmuv3_ste_s2(u64 *ste, const struct smmuv3_domain *d, u32 vmid);
 void smmuv3_ste_nested(u64 *ste, const u64 *vste, const struct smmuv3_domain *parent,
-		       u32 vmid);
+		       u32 vmid, u32 features);
 int smmuv3_cd_s1(u64 *cd, const struct smmuv3_domain *d);
 int smmuv3_ste_write(struct smmuv3_device *smmu, u32 sid, __le64 *slot,
 		     const u64 *target);
@@ -606,7 +612,8 @@ void smmuv3_debugfs_exit(void);
  */
 #if IS_ENABLED(CONFIG_KUNIT)
 int smmuv3_master_install(struct smmuv3_master *master, struct smmuv3_attach *a);
-int smmuv3_vste_validate(const u64 *vste, unsigned int ipa_bits, u32 features);
+int smmuv3_vste_validate(const u64 *vste, unsigned int ipa_bits, unsigned int ssid_bits,
+			 u32 features);
 bool smmuv3_viommu_allowed(u32 features, bool canwbs, bool allow_noncoherent,
 			   bool *tainted);
 int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,

@@ -33,6 +33,7 @@ static int smmuv3_info_show(struct seq_file *s, void *unused)
 	struct smmuv3_device *smmu = s->private;
 	static const char * const names[] = {
 		"s1", "s2", "coherent", "2lvl-strtab", "ril", "fwb", "ats", "msi", "sev",
+		"stalls",
 	};
 	unsigned int i;
 

@@ -174,7 +174,7 @@ int smmuv3_attach_paging(struct iommu_domain *domain, struct device *dev,
 	if (d->stage == SMMUV3_STAGE_S1) {
 		smmuv3_cd_s1(a->cd, d);
 		a->has_cd = true;
-		smmuv3_ste_s1(a->ste, master->cd_dma);
+		smmuv3_ste_s1(a->ste, master->cd_dma, d->smmu->features);
 		smmuv3_target_init(&a->t[0], d->smmu, ALIST_KIND_SMMU_S1, d->tag, 0);
 	} else {
 		smmuv3_ste_s2(a->ste, d, d->tag);
@@ -210,7 +210,8 @@ int smmuv3_attach_nested(struct iommu_domain *domain, struct device *dev,
 	memset(a, 0, sizeof(*a));
 	a->domain = domain;
 	a->cc_domain = vsmmu->parent;
-	smmuv3_ste_nested(a->ste, nd->ste, vsmmu->parent, vsmmu->vmid);
+	smmuv3_ste_nested(a->ste, nd->ste, vsmmu->parent, vsmmu->vmid,
+			  vsmmu->smmu->features);
 	a->list = nd->list;
 	a->parent_list = vsmmu->parent->list;
 	a->n = 1;

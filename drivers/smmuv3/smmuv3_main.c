@@ -90,6 +90,17 @@ static int smmuv3_read_idrs(struct smmuv3_device *smmu)
 		smmu->features |= SMMUV3_FEAT_RIL;
 	if (smmu->idr[3] & SMMUV3_IDR3_FWB)
 		smmu->features |= SMMUV3_FEAT_FWB;
+	switch (FIELD_GET(SMMUV3_IDR0_STALL_MODEL, smmu->idr[0])) {
+	case SMMUV3_STALL_MODEL_BOTH:
+		smmu->features |= SMMUV3_FEAT_STALLS;
+		break;
+	case SMMUV3_STALL_MODEL_FORCE:
+		/* Every CD would need S=1, and nothing here resumes a stall. */
+		dev_err(smmu->dev, "stall-only SMMU: stall faults are not handled\n");
+		return -ENXIO;
+	default:
+		break;
+	}
 
 	if (smmu->idr[1] & (SMMUV3_IDR1_QUEUES_PRESET | SMMUV3_IDR1_TABLES_PRESET)) {
 		dev_err(smmu->dev, "preset queues or tables are not supported\n");

@@ -45,7 +45,6 @@ VISIBLE_IF_KUNIT unsigned int smmuv3_strtab_l1_bits(unsigned int sid_bits)
 }
 EXPORT_SYMBOL_IF_KUNIT(smmuv3_strtab_l1_bits);
 
-
 /**
  * smmuv3_strtab_init() - allocate the stream table and program its base
  * @smmu: the SMMU, disabled
@@ -211,15 +210,20 @@ static void smmuv3_ste_s1_attrs(u64 *ste)
  * smmuv3_ste_s1() - build a stage-1 STE over a one-entry CD table
  * @ste: 8 words, written whole
  * @cd_dma: bus address of the CD table (S1Fmt linear, S1CDMax 0)
+ * @features: the SMMU's SMMUV3_FEAT_*
  *
- * No lock needed.
+ * Where stalling is configurable per stream (SMMUV3_FEAT_STALLS), S1STALLD
+ * turns it off: this driver never resumes a stalled transaction, so a
+ * stall fault would hang the device. No lock needed.
  */
-void smmuv3_ste_s1(u64 *ste, dma_addr_t cd_dma)
+void smmuv3_ste_s1(u64 *ste, dma_addr_t cd_dma, u32 features)
 {
 	memset(ste, 0, SMMUV3_STE_DWORDS * sizeof(u64));
 	ste[0] = SMMUV3_STE0_V | FIELD_PREP(SMMUV3_STE0_CFG, SMMUV3_STE_CFG_S1) |
 		 (cd_dma & SMMUV3_STE0_S1CTXPTR);
 	smmuv3_ste_s1_attrs(ste);
+	if (features & SMMUV3_FEAT_STALLS)
+		ste[1] |= SMMUV3_STE1_S1STALLD;
 }
 EXPORT_SYMBOL_IF_KUNIT(smmuv3_ste_s1);
 
@@ -235,7 +239,7 @@ static void smmuv3_ste_s2_words(u64 *ste, const struct smmuv3_domain *d, u32 vmi
 		 FIELD_PREP(SMMUV3_STE2_S2SH0, vtcr->sh) |
 		 FIELD_PREP(SMMUV3_STE2_S2TG, vtcr->tg) |
 		 FIELD_PREP(SMMUV3_STE2_S2PS, vtcr->ps) |
-		 SMMUV3_STE2_S2AA64 | SMMUV3_STE2_S2R;
+		 SMMUV3_STE2_S2AA64 | SMMUV3_STE2_S2PTW | SMMUV3_STE2_S2R;
 	/* A table built for S2FWB: its attributes override stage 1's. */
 	if (d->cfg.quirks & IO_PGTABLE_QUIRK_ARM_S2FWB)
 		ste[1] |= SMMUV3_STE1_S2FWB;
@@ -248,7 +252,8 @@ static void smmuv3_ste_s2_words(u64 *ste, const struct smmuv3_domain *d, u32 vmi
  * @d: a stage-2 domain
  * @vmid: the VMID to tag its translations with
  *
- * Faults are recorded (S2R). No lock needed.
+ * Faults are recorded (S2R); a stage-1 table walk that stage 2 maps to
+ * Device memory faults (S2PTW) instead of reaching MMIO. No lock needed.
  */
 void smmuv3_ste_s2(u64 *ste, const struct smmuv3_domain *d, u32 vmid)
 {
@@ -264,15 +269,24 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_ste_s2);
  * @vste: the validated user STE words 0 and 1 (smmuv3_vste_validate())
  * @parent: the stage-2 nest parent
  * @vmid: the vSMMU's VMID
+ * @features: the SMMU's SMMUV3_FEAT_*
  *
  * Abort (or V=0) gives an abort STE; bypass gives the parent's stage 2
- * alone; stage-1 translate gives nested S1+S2 with the user's CD table
- * pointer (an IPA) and its stage-1 attributes. No lock needed.
+ * alone (stage-1 fields, ignored there, are dropped); stage-1 translate
+ * gives nested S1+S2 with the user's CD table pointer (an IPA) and its
+ * stage-1 attributes. Without substreams (S1CDMax 0) S1Fmt and S1DSS are
+ * ignored by the SMMU and written as 0. Nested STEs merge their events
+ * (MEV: a guest cannot flood the event queue with one stream) and, where
+ * stalling is configurable, disable it (S1STALLD): nothing here resumes a
+ * stalled transaction. No lock needed.
  */
 void smmuv3_ste_nested(u64 *ste, const u64 *vste, const struct smmuv3_domain *parent,
-		       u32 vmid)
+		       u32 vmid, u32 features)
 {
 	u64 cfg = FIELD_GET(SMMUV3_STE0_CFG, vste[0]);
+	u64 s1_0 = SMMUV3_STE0_S1CTXPTR;
+	u64 s1_1 = SMMUV3_STE1_S1CIR | SMMUV3_STE1_S1COR | SMMUV3_STE1_S1CSH |
+		   SMMUV3_STE1_S1STALLD | SMMUV3_STE1_EATS;
 
 	if (!(vste[0] & SMMUV3_STE0_V) || cfg == SMMUV3_STE_CFG_ABORT) {
 		smmuv3_ste_abort(ste);
@@ -281,11 +295,15 @@ void smmuv3_ste_nested(u64 *ste, const u64 *vste, const struct smmuv3_domain *pa
 	smmuv3_ste_s2(ste, parent, vmid);
 	if (cfg == SMMUV3_STE_CFG_BYPASS)
 		return;
+	if (FIELD_GET(SMMUV3_STE0_S1CDMAX, vste[0])) {
+		s1_0 |= SMMUV3_STE0_S1FMT | SMMUV3_STE0_S1CDMAX;
+		s1_1 |= SMMUV3_STE1_S1DSS;
+	}
 	ste[0] = SMMUV3_STE0_V | FIELD_PREP(SMMUV3_STE0_CFG, SMMUV3_STE_CFG_NESTED) |
-		 (vste[0] & (SMMUV3_STE0_S1FMT | SMMUV3_STE0_S1CTXPTR |
-			     SMMUV3_STE0_S1CDMAX));
-	ste[1] = vste[1] & (SMMUV3_STE1_S1DSS | SMMUV3_STE1_S1CIR | SMMUV3_STE1_S1COR |
-			    SMMUV3_STE1_S1CSH | SMMUV3_STE1_S1STALLD | SMMUV3_STE1_EATS);
+		 (vste[0] & s1_0);
+	ste[1] |= (vste[1] & s1_1) | SMMUV3_STE1_MEV;
+	if (features & SMMUV3_FEAT_STALLS)
+		ste[1] |= SMMUV3_STE1_S1STALLD;
 }
 EXPORT_SYMBOL_IF_KUNIT(smmuv3_ste_nested);
 
@@ -403,7 +421,8 @@ static int smmuv3_ste_sync(void *arg)
  * Return: 0 or the first error of a CMD_SYNC; the new entry is in memory
  * either way.
  */
-int smmuv3_ste_write(struct smmuv3_device *smmu, u32 sid, __le64 *slot, const u64 *target)
+int smmuv3_ste_write(struct smmuv3_device *smmu, u32 sid, __le64 *slot,
+		     const u64 *target)
 {
 	struct smmuv3_ste_ref ref = { .smmu = smmu, .sid = sid };
 	u64 abort[SMMUV3_STE_DWORDS];

@@ -551,8 +551,18 @@ TEST_F(vsmmu, smmu_viommu_bad_cmds)
 		{ STE0_V | STE0_CFG(STE_CFG_S1) | (IPA_G + G_CD), 1ULL << 28, "EATS w/o ATS" },
 		{ STE0_V | STE0_CFG(STE_CFG_S1) | (IPA_G + G_CD), 1ULL << 27, "S1STALLD" },
 		{ STE0_V | STE0_CFG(STE_CFG_S1) | (1ULL << 50), 0, "CD beyond the IPA space" },
-		{ STE0_V | STE0_CFG(STE_CFG_BYPASS) | (IPA_G + G_CD), 0, "CD ptr on bypass" },
 		{ STE0_V | STE0_CFG(STE_CFG_S2) | (2ULL << 4), 0, "S1Fmt with S2" },
+		{ STE0_V | STE0_CFG(STE_CFG_BYPASS), 3ULL << 28, "EATS 3 on bypass" },
+	};
+	/* What the architecture ignores is accepted (Documentation/smmuv3.rst) */
+	static const struct {
+		__u64 s0, s1;
+		const char *what;
+	} ignored_vste[] = {
+		{ STE0_V | STE0_CFG(STE_CFG_BYPASS) | (IPA_G + G_CD), 0xd4, "stage 1 on bypass" },
+		{ STE0_V | (IPA_G + G_CD) | (1ULL << 59), 0xd4, "stage 1 on abort" },
+		{ STE0_V | STE0_CFG(STE_CFG_S1) | (IPA_G + G_CD) | (1ULL << 4), 2,
+		  "S1Fmt, S1DSS with S1CDMax 0" },
 	};
 	struct iommu_viommu_arm_smmuv3_invalidate cmds[4];
 	struct {
@@ -573,6 +583,11 @@ TEST_F(vsmmu, smmu_viommu_bad_cmds)
 	ASSERT_EQ(-1, edu_hwpt_alloc(&self->edu, self->n.viommu_id, 0,
 				     IOMMU_HWPT_DATA_ARM_SMMUV3, &le, sizeof(le), &id));
 	ASSERT_EQ(EINVAL, errno);
+	for (i = 0; i < ARRAY_SIZE(ignored_vste); i++) {
+		TH_LOG("vSTE: %s", ignored_vste[i].what);
+		ASSERT_EQ(0, vste_alloc(&self->edu, &self->n, ignored_vste[i].s0,
+					ignored_vste[i].s1, &id));
+	}
 	/* Good ones: abort, bypass, V=0 */
 	ASSERT_EQ(0, vste_alloc(&self->edu, &self->n, STE0_V, 0, &id));
 	ASSERT_EQ(0, vste_alloc(&self->edu, &self->n, STE0_V | STE0_CFG(STE_CFG_BYPASS), 0,
