@@ -91,7 +91,24 @@ static void cmd_sync_error(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smmuv3_sync_ste(smmu, 0x42), 0);
 }
 
+/*
+ * Two-level stream table sizing: 8 bytes per level-1 entry, at most 2^17
+ * entries (1 MiB), never 128 MiB for a 32-bit StreamID space.
+ */
+static void cmd_strtab_l1_bits(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, smmuv3_strtab_l1_bits(32), 17U);
+	KUNIT_EXPECT_EQ(test, smmuv3_strtab_l1_bits(26), 17U);
+	KUNIT_EXPECT_EQ(test, smmuv3_strtab_l1_bits(25), 17U);
+	KUNIT_EXPECT_EQ(test, smmuv3_strtab_l1_bits(24), 16U);
+	KUNIT_EXPECT_EQ(test, smmuv3_strtab_l1_bits(16), 8U);	/* QEMU */
+	KUNIT_EXPECT_EQ(test, smmuv3_strtab_l1_bits(8), 0U);
+	KUNIT_EXPECT_EQ(test, smmuv3_strtab_l1_bits(5), 0U);
+	KUNIT_EXPECT_LE(test, (8UL << smmuv3_strtab_l1_bits(32)), (unsigned long)SZ_1M);
+}
+
 static struct kunit_case smmuv3_cmd_cases[] = {
+	KUNIT_CASE(cmd_strtab_l1_bits),
 	KUNIT_CASE(cmd_cfgi_ste),
 	KUNIT_CASE(cmd_cfgi_all),
 	KUNIT_CASE(cmd_submit_sync),

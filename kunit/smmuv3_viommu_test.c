@@ -283,7 +283,37 @@ static void vi_sync_timeout(struct kunit *test)
 				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), -ETIMEDOUT);
 }
 
+/*
+ * Which SMMUs may offer a vSMMU: both stages, and S2FWB or a CANWBS device;
+ * the allow_noncoherent_viommu parameter relaxes the last rule on a
+ * coherent SMMU only, and says so (the caller taints).
+ */
+static void vi_allowed(struct kunit *test)
+{
+	const u32 nest = SMMUV3_FEAT_NESTING | SMMUV3_FEAT_COHERENT;
+	bool taint;
+
+	/* QEMU's SMMU: neither S2FWB nor CANWBS */
+	KUNIT_EXPECT_FALSE(test, smmuv3_viommu_allowed(nest, false, false, &taint));
+	KUNIT_EXPECT_FALSE(test, taint);
+	KUNIT_EXPECT_TRUE(test, smmuv3_viommu_allowed(nest, false, true, &taint));
+	KUNIT_EXPECT_TRUE(test, taint);
+	/* S2FWB or CANWBS: allowed, no taint, parameter or not */
+	KUNIT_EXPECT_TRUE(test, smmuv3_viommu_allowed(nest | SMMUV3_FEAT_FWB, false, false,
+						      &taint));
+	KUNIT_EXPECT_FALSE(test, taint);
+	KUNIT_EXPECT_TRUE(test, smmuv3_viommu_allowed(nest, true, true, &taint));
+	KUNIT_EXPECT_FALSE(test, taint);
+	/* No nesting, or a non-coherent SMMU with the parameter: never */
+	KUNIT_EXPECT_FALSE(test, smmuv3_viommu_allowed(SMMUV3_FEAT_S2 | SMMUV3_FEAT_FWB,
+						       true, true, &taint));
+	KUNIT_EXPECT_FALSE(test, smmuv3_viommu_allowed(SMMUV3_FEAT_NESTING, false, true,
+						       &taint));
+	KUNIT_EXPECT_FALSE(test, taint);
+}
+
 static struct kunit_case smmuv3_viommu_cases[] = {
+	KUNIT_CASE(vi_allowed),
 	KUNIT_CASE(vi_translate),
 	KUNIT_CASE(vi_one_sync),
 	KUNIT_CASE_PARAM(vi_bad_entry, vi_bad_gen_params),

@@ -40,6 +40,18 @@ DEFAULT_TAINT_MASK = (1 << TAINT_OOT_MODULE) | (1 << TAINT_TEST)
 # kernel/panic.c taint_flags[], indexed by bit number.
 TAINT_LETTERS = 'PFSRMBUDAWCIOELKXTNJ'
 
+# Taints a test guest may show because it asked for them with a module
+# parameter (Documentation/smmuv3.rst): (bit, the parameter on the kernel
+# command line, the message the module prints when it taints). The bit is
+# allowed only when the log has both; any other taint still fails.
+TAINT_USER = 6
+PARAM_TAINTS = [
+    (TAINT_USER,
+     re.compile(r'Kernel command line:.*(?:^|\s)'
+                r'alist_smmuv3\.allow_noncoherent_viommu=(?:1|y|Y)(?:\s|$)'),
+     re.compile(r'alist_smmuv3: allow_noncoherent_viommu: .*tainting the kernel')),
+]
+
 # A kernel console line: "[    1.234567] msg", optionally with the
 # CONFIG_PRINTK_CALLER field "[    1.234567][    T1] msg".
 KERNEL_PREFIX = re.compile(r'^\s*\[\s*\d+\.\d+\](?:\[\s*[TC]\d+\])?\s?')
@@ -552,6 +564,17 @@ def taint_letters(value):
                    for b in range(value.bit_length()) if value >> b & 1)
 
 
+def param_taint_mask(lines):
+    """Taint bits the guest asked for with a module parameter (PARAM_TAINTS)."""
+    msgs = [kernel_message(line) for line in lines]
+    mask = 0
+    for bit, param_re, msg_re in PARAM_TAINTS:
+        if any(param_re.search(m) for m in msgs) and \
+           any(msg_re.search(m) for m in msgs):
+            mask |= 1 << bit
+    return mask
+
+
 def guest_results(log, label, allowed_taint):
     """Failures about the guest as a whole: incomplete run, bad taint."""
     out = []
@@ -604,7 +627,8 @@ def analyze(text, label='guest', expects=(),
     results = evaluate_blocks(log, label, list(expects))
     splats = find_splats(log.lines)
     results += [(FAIL, splat_name(label, sp)) for sp in splats]
-    results += guest_results(log, label, allowed_taint)
+    results += guest_results(log, label,
+                             allowed_taint | param_taint_mask(log.lines))
     return Report(label=label, results=results, splats=splats)
 
 

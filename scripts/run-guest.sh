@@ -13,6 +13,9 @@
 #         behind a root port. The in-tree VT-d driver stands aside:
 #         intel_iommu=off intremap=off.
 # arm64:  virt, GICv3 (ITS: isolated MSI), SMMUv3 with nested stages + edu.
+#         QEMU's SMMU has neither S2FWB nor CANWBS devices, so the vSMMU
+#         tests need alist_smmuv3.allow_noncoherent_viommu=1, which taints
+#         (U); ktap.py accepts that taint only with the parameter set.
 #
 # The log is build/ARCH/logs/NAME.log, results build/ARCH/results/NAME.json.
 # --trace EVENTS (QEMU trace patterns, comma separated) writes QEMU's trace
@@ -87,7 +90,7 @@ x86_64)
 arm64)
 	qemu+=(-M virt,gic-version=3,iommu=smmuv3 -cpu max,pauth-impdef=on
 	       -global arm-smmuv3.stage=nested -device edu)
-	cmdline="console=ttyAMA0 $cmdline"
+	cmdline="console=ttyAMA0 alist_smmuv3.allow_noncoherent_viommu=1 $cmdline"
 	;;
 esac
 

@@ -40,6 +40,10 @@ struct dentry;
 #define  SMMUV3_IDR0_PRI		BIT(16)
 #define  SMMUV3_IDR0_VMID16		BIT(18)
 #define  SMMUV3_IDR0_TTENDIAN		GENMASK(22, 21)
+#define  SMMUV3_IDR0_STALL_MODEL	GENMASK(25, 24)
+#define   SMMUV3_STALL_MODEL_BOTH	0	/* stall or terminate, per STE */
+#define   SMMUV3_STALL_MODEL_NONE	1
+#define   SMMUV3_STALL_MODEL_FORCE	2
 #define  SMMUV3_IDR0_ST_LEVEL		GENMASK(28, 27)
 #define SMMUV3_IDR1			0x04
 #define  SMMUV3_IDR1_SIDSIZE		GENMASK(5, 0)
@@ -102,6 +106,10 @@ struct dentry;
 #define SMMUV3_CMDQ_PROD		0x98
 #define SMMUV3_CMDQ_CONS		0x9c
 #define  SMMUV3_CMDQ_CONS_ERR		GENMASK(30, 24)
+#define   SMMUV3_CERROR_NONE		0
+#define   SMMUV3_CERROR_ILL		1
+#define   SMMUV3_CERROR_ABT		2
+#define   SMMUV3_CERROR_ATC_INV_SYNC	3
 #define SMMUV3_EVTQ_BASE		0xa0
 #define SMMUV3_EVTQ_PROD		0x100a8	/* page 1 */
 #define SMMUV3_EVTQ_CONS		0x100ac	/* page 1 */
@@ -115,6 +123,7 @@ struct dentry;
 #define SMMUV3_STE_DWORDS		8
 #define SMMUV3_CD_DWORDS		8
 #define SMMUV3_L1_SPLIT			8	/* 256 STEs per level-2 table */
+#define SMMUV3_L1_MAX_LOG2		17	/* level-1 entries, at most (1 MiB) */
 #define  SMMUV3_L1_SPAN			GENMASK_ULL(4, 0)
 #define  SMMUV3_L1_L2PTR		GENMASK_ULL(51, 6)
 
@@ -132,6 +141,8 @@ struct dentry;
 #define SMMUV3_STE1_S1CIR		GENMASK_ULL(3, 2)
 #define SMMUV3_STE1_S1COR		GENMASK_ULL(5, 4)
 #define SMMUV3_STE1_S1CSH		GENMASK_ULL(7, 6)
+#define SMMUV3_STE1_MEV			BIT_ULL(19)
+#define SMMUV3_STE1_S2FWB		BIT_ULL(25)
 #define SMMUV3_STE1_S1STALLD		BIT_ULL(27)
 #define SMMUV3_STE1_EATS		GENMASK_ULL(29, 28)
 #define SMMUV3_STE1_SHCFG		GENMASK_ULL(45, 44)
@@ -146,7 +157,6 @@ struct dentry;
 #define SMMUV3_STE2_S2PS		GENMASK_ULL(50, 48)
 #define SMMUV3_STE2_S2AA64		BIT_ULL(51)
 #define SMMUV3_STE2_S2PTW		BIT_ULL(54)
-#define SMMUV3_STE2_S2FWB		BIT_ULL(25)
 #define SMMUV3_STE2_S2R			BIT_ULL(58)
 #define SMMUV3_STE3_S2TTB		GENMASK_ULL(51, 4)
 
@@ -190,6 +200,12 @@ struct dentry;
 #define SMMUV3_EVT_F_TRANSLATION	0x10
 #define SMMUV3_EVT_F_PERMISSION		0x13
 
+/*
+ * Command failures remembered for their submitters: a waiter that sees
+ * this many other failures before it looks may miss its own.
+ */
+#define SMMUV3_CMDQ_FAILED_LOG		16
+
 /* Queue sizes (log2 entries), capped by IDR1 */
 #define SMMUV3_CMDQ_LOG2		8
 #define SMMUV3_EVTQ_LOG2		11	/* two 1024-event fault storms */
@@ -207,6 +223,7 @@ struct dentry;
 #define SMMUV3_FEAT_ATS			BIT(6)
 #define SMMUV3_FEAT_MSI			BIT(7)
 #define SMMUV3_FEAT_SEV			BIT(8)
+#define SMMUV3_FEAT_STALLS		BIT(9)	/* STALL_MODEL 0b00: S1STALLD legal */
 #define SMMUV3_FEAT_NESTING		(SMMUV3_FEAT_S1 | SMMUV3_FEAT_S2)
 
 /**
@@ -303,6 +320,9 @@ struct smmuv3_recorder {
  * @cmdq_issued: commands ever placed in @cmdq (free-running)
  * @cmdq_consumed: commands the SMMU ever consumed from @cmdq, as last
  *	sampled from CONS
+ * @cmdq_failed: positions (in @cmdq_issued terms) of the last commands
+ *	that failed (skipped, or a CMD_SYNC that saw an ATC timeout)
+ * @cmdq_nfailed: failures ever noted in @cmdq_failed
  * @evtq: the event queue
  * @evtq_lock: serializes the consumer of @evtq
  * @strtab: level-1 descriptors (2-level) or STEs (linear)
@@ -312,6 +332,7 @@ struct smmuv3_recorder {
  * @num_l1: level-1 entries (2-level only)
  * @strtab_lock: serializes level-2 table allocation
  * @stats: counters
+ * @irq_ctrl: the IRQ_CTRL bits of the interrupts requested
  * @debugfs: this SMMU's debugfs directory
  * @rec: non-NULL in KUnit: commands are recorded, not issued
  */
@@ -335,6 +356,8 @@ struct smmuv3_device {
 	spinlock_t cmdq_lock;
 	u64 cmdq_issued;
 	u64 cmdq_consumed;
+	u64 cmdq_failed[SMMUV3_CMDQ_FAILED_LOG];
+	u64 cmdq_nfailed;
 	struct smmuv3_queue evtq;
 	struct mutex evtq_lock;
 	__le64 *strtab;
@@ -344,6 +367,7 @@ struct smmuv3_device {
 	unsigned int num_l1;
 	struct mutex strtab_lock;
 	struct smmuv3_stats stats;
+	u32 irq_ctrl;
 	struct dentry *debugfs;
 	struct smmuv3_recorder *rec;
 };
@@ -360,7 +384,10 @@ enum smmuv3_stage {
  * @stage: stage 1 (ASID) or stage 2 (VMID)
  * @tag: the ASID or VMID
  * @nest_parent: allocated with IOMMU_HWPT_ALLOC_NEST_PARENT
- * @fwb: S2FWB is set in its STEs (enforce_cache_coherency)
+ * @enforce_cc: enforce_cache_coherency() succeeded: only CANWBS masters
+ *	may attach from then on
+ * @non_canwbs: masters attached (directly or through a nested domain)
+ *	that are not CANWBS
  * @params: the core's invalidation parameters for its tables
  * @pgtbl: the io-pgtable
  * @cfg: the io-pgtable configuration (TTBR/TCR/VTCR)
@@ -372,7 +399,8 @@ struct smmuv3_domain {
 	enum smmuv3_stage stage;
 	u32 tag;
 	bool nest_parent;
-	bool fwb;
+	bool enforce_cc;
+	unsigned int non_canwbs;
 	struct alist_smmuv3_params params;
 	struct io_pgtable_ops *pgtbl;
 	struct io_pgtable_cfg cfg;
@@ -421,6 +449,8 @@ struct smmuv3_nested {
 
 #define SMMUV3_MAX_TARGETS	2
 
+struct smmuv3_attach;
+
 /**
  * struct smmuv3_master - a device behind an SMMU
  * @smmu: its SMMU
@@ -434,9 +464,16 @@ struct smmuv3_nested {
  * @num_targets: entries of @targets
  * @list: the list @targets are on
  * @parent_list: for a nested @domain, its parent's list
+ * @cc_domain: the paging domain whose @non_canwbs counts this master (the
+ *	attached paging domain, or the parent of a nested one), or NULL
+ * @canwbs: the root complex says the device's traffic is always
+ *	write-back cacheable (IOMMU_FWSPEC_PCI_RC_CANWBS)
+ * @attach: scratch for attach_dev, allocated at probe so that an attach
+ *	to the blocked or identity domain needs no memory; attaches of one
+ *	device are serialized by its group mutex
  *
- * @domain, @targets, @list and @parent_list change under the core's update
- * lock (alist_lock()).
+ * @domain, @targets, @list, @parent_list and @cc_domain change under the
+ * core's update lock (alist_lock()).
  */
 struct smmuv3_master {
 	struct smmuv3_device *smmu;
@@ -448,6 +485,34 @@ struct smmuv3_master {
 	struct iommu_domain *domain;
 	struct alist_target targets[SMMUV3_MAX_TARGETS];
 	unsigned int num_targets;
+	struct alist_list *list;
+	struct alist_list *parent_list;
+	struct smmuv3_domain *cc_domain;
+	bool canwbs;
+	struct smmuv3_attach *attach;
+};
+
+/**
+ * struct smmuv3_attach - one attach, as smmuv3_master_install() needs it
+ * @domain: the new domain
+ * @cc_domain: the paging domain the master joins for cache-coherency
+ *	accounting (the domain, or a nested domain's parent), or NULL
+ * @ste: its STE (8 words)
+ * @cd: its CD (8 words), when @has_cd
+ * @has_cd: the domain is stage 1: @cd goes into the master's CD table
+ * @t: its targets
+ * @n: number of @t
+ * @list: the attach list @t go on (NULL when @n is 0)
+ * @parent_list: for a nested domain, its parent's list
+ */
+struct smmuv3_attach {
+	struct iommu_domain *domain;
+	struct smmuv3_domain *cc_domain;
+	u64 ste[SMMUV3_STE_DWORDS];
+	u64 cd[SMMUV3_CD_DWORDS];
+	bool has_cd;
+	struct alist_target t[SMMUV3_MAX_TARGETS];
+	unsigned int n;
 	struct alist_list *list;
 	struct alist_list *parent_list;
 };
@@ -464,8 +529,12 @@ static inline struct smmuv3_nested *to_smmuv3_nested(struct iommu_domain *d)
 
 /* smmuv3_cmdq.c */
 int smmuv3_cmdq_init(struct smmuv3_device *smmu);
+#define SMMUV3_SPAN_NONE	U64_MAX
+int smmuv3_cmdq_submit_span(struct smmuv3_device *smmu, const struct alist_cmd *cmds,
+			    unsigned int n, bool sync, u64 *span);
 int smmuv3_cmdq_submit(struct smmuv3_device *smmu, const struct alist_cmd *cmds,
 		       unsigned int n, bool sync);
+void smmuv3_cmdq_fix_error(struct smmuv3_device *smmu);
 int smmuv3_cmdq_submit_batch(struct smmuv3_device *smmu,
 			     const struct alist_inv_batch *b, int nr);
 void smmuv3_cmd_cfgi_ste(struct alist_cmd *cmd, u32 sid);
@@ -475,7 +544,8 @@ int smmuv3_sync_ste(struct smmuv3_device *smmu, u32 sid);
 /* smmuv3_evtq.c */
 int smmuv3_evtq_init(struct smmuv3_device *smmu);
 void smmuv3_evtq_drain(struct smmuv3_device *smmu);
-int smmuv3_irqs_setup(struct smmuv3_device *smmu);
+int smmuv3_irqs_request(struct smmuv3_device *smmu);
+int smmuv3_irqs_enable(struct smmuv3_device *smmu);
 void smmuv3_gerror_handle(struct smmuv3_device *smmu);
 
 /* smmuv3_strtab.c */
@@ -484,10 +554,10 @@ int smmuv3_strtab_prepare_sid(struct smmuv3_device *smmu, u32 sid);
 __le64 *smmuv3_ste_ptr(struct smmuv3_device *smmu, u32 sid);
 void smmuv3_ste_abort(u64 *ste);
 void smmuv3_ste_bypass(u64 *ste);
-void smmuv3_ste_s1(u64 *ste, dma_addr_t cd_dma);
+void smmuv3_ste_s1(u64 *ste, dma_addr_t cd_dma, u32 features);
 void smmuv3_ste_s2(u64 *ste, const struct smmuv3_domain *d, u32 vmid);
 void smmuv3_ste_nested(u64 *ste, const u64 *vste, const struct smmuv3_domain *parent,
-		       u32 vmid);
+		       u32 vmid, u32 features);
 int smmuv3_cd_s1(u64 *cd, const struct smmuv3_domain *d);
 int smmuv3_ste_write(struct smmuv3_device *smmu, u32 sid, __le64 *slot,
 		     const u64 *target);
@@ -521,9 +591,6 @@ void *smmuv3_hw_info(struct device *dev, u32 *length, enum iommu_hw_info_type *t
 size_t smmuv3_get_viommu_size(struct device *dev, enum iommu_viommu_type type);
 int smmuv3_viommu_init(struct iommufd_viommu *viommu, struct iommu_domain *parent,
 		       const struct iommu_user_data *user_data);
-int smmuv3_vste_validate(const u64 *vste, unsigned int ipa_bits, u32 features);
-int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,
-			     struct iommu_user_data_array *array);
 
 /* smmuv3_domain.c: tags */
 int smmuv3_asid_alloc(struct smmuv3_device *smmu, u32 *asid);
@@ -536,5 +603,23 @@ struct dentry *smmuv3_debugfs_root(void);
 void smmuv3_debugfs_add(struct smmuv3_device *smmu);
 void smmuv3_debugfs_remove(struct smmuv3_device *smmu);
 void smmuv3_debugfs_exit(void);
+
+/*
+ * Used only inside their own file, and by the KUnit suites: static
+ * (VISIBLE_IF_KUNIT) in a kernel without KUnit, so declared only with it.
+ * Anything called from another file of the driver is declared above and
+ * is never VISIBLE_IF_KUNIT.
+ */
+#if IS_ENABLED(CONFIG_KUNIT)
+int smmuv3_master_install(struct smmuv3_master *master, struct smmuv3_attach *a);
+int smmuv3_vste_validate(const u64 *vste, unsigned int ipa_bits, unsigned int ssid_bits,
+			 u32 features);
+bool smmuv3_viommu_allowed(u32 features, bool canwbs, bool allow_noncoherent,
+			   bool *tainted);
+int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,
+			     struct iommu_user_data_array *array);
+int smmuv3_reset(struct smmuv3_device *smmu);
+unsigned int smmuv3_strtab_l1_bits(unsigned int sid_bits);
+#endif
 
 #endif /* ALIST_SMMUV3_H */

@@ -69,37 +69,6 @@ int smmuv3_cmdq_init(struct smmuv3_device *smmu)
 }
 
 /*
- * A command the SMMU refused (GERROR.CMDQ_ERR): CONS points at it. Replace
- * it by a CMD_SYNC so the queue can move on, then acknowledge the error.
- */
-static void smmuv3_cmdq_skip_bad(struct smmuv3_device *smmu)
-{
-	struct smmuv3_queue *q = &smmu->cmdq;
-	u32 cons = readl_relaxed(q->cons_reg);
-	__le64 *slot = q->base + (size_t)q_idx(q, cons) * q->dwords;
-
-	lockdep_assert_held(&smmu->cmdq_lock);
-	dev_err_ratelimited(smmu->dev,
-			    "command 0x%016llx 0x%016llx refused (CONS.ERR %lu)\n",
-			    le64_to_cpu(slot[0]), le64_to_cpu(slot[1]),
-			    FIELD_GET(SMMUV3_CMDQ_CONS_ERR, cons));
-	slot[0] = cpu_to_le64(FIELD_PREP(SMMUV3_CMD_OP, SMMUV3_OP_SYNC));
-	slot[1] = 0;
-	dma_wmb();
-	smmuv3_gerror_handle(smmu);
-	/* Restart the consumer. */
-	writel(q->prod, q->prod_reg);
-}
-
-static bool smmuv3_cmdq_err_pending(struct smmuv3_device *smmu)
-{
-	u32 pending = readl_relaxed(smmu->base + SMMUV3_GERROR) ^
-		      readl_relaxed(smmu->base + SMMUV3_GERRORN);
-
-	return pending & SMMUV3_GERROR_CMDQ_ERR;
-}
-
-/*
  * Sample CONS into the free-running @cmdq_consumed. Producers never get
  * more than a queue ahead of the cached CONS (they wait when it is full),
  * so CONS has moved by at most a queue size since the last sample and the
@@ -116,20 +85,102 @@ static void smmuv3_cmdq_sample_cons(struct smmuv3_device *smmu)
 	q->cons = cons;
 }
 
-/*
- * One poll step: sample CONS, and skip a refused command. Returns true
- * when the first @target commands ever issued have been consumed.
+static void smmuv3_cmdq_note_failed(struct smmuv3_device *smmu, u64 pos)
+{
+	smmu->cmdq_failed[smmu->cmdq_nfailed++ % SMMUV3_CMDQ_FAILED_LOG] = pos;
+}
+
+/* Did a command in [@first, @end) fail? */
+static bool smmuv3_cmdq_span_failed(struct smmuv3_device *smmu, u64 first, u64 end)
+{
+	unsigned int i, n = min_t(u64, smmu->cmdq_nfailed, SMMUV3_CMDQ_FAILED_LOG);
+
+	lockdep_assert_held(&smmu->cmdq_lock);
+	for (i = 0; i < n; i++)
+		if (smmu->cmdq_failed[i] >= first && smmu->cmdq_failed[i] < end)
+			return true;
+	return false;
+}
+
+/**
+ * smmuv3_cmdq_fix_error() - make the command queue able to resume
+ * @smmu: the SMMU, GERROR.CMDQ_ERR active (not yet acknowledged)
+ *
+ * CONS points at the command that stopped the queue; CONS.ERR says why:
+ *  - CERROR_ILL (and any value this driver does not know): the command is
+ *    overwritten with a CMD_SYNC, so the queue goes on without it, and its
+ *    position is noted as failed;
+ *  - CERROR_ABT (abort on command fetch): the command is intact in
+ *    memory; the SMMU fetches it again when it resumes (never dropped);
+ *  - CERROR_ATC_INV_SYNC: CONS is at the CMD_SYNC that found an ATC
+ *    invalidation timed out; it stays to be run again, and its position
+ *    is noted as failed: the device's ATC may be stale.
+ * A submitter whose batch holds a failed position gets -EIO
+ * (smmuv3_cmdq_submit()); no other does. The caller acknowledges CMDQ_ERR
+ * afterwards (with a writel(), ordered after the overwrite).
+ *
+ * Context: any; does not sleep. Caller holds cmdq_lock.
  */
-static bool smmuv3_cmdq_poll_step(struct smmuv3_device *smmu, u64 target, int *ret)
+void smmuv3_cmdq_fix_error(struct smmuv3_device *smmu)
+{
+	struct smmuv3_queue *q = &smmu->cmdq;
+	u32 cons, err;
+	__le64 *slot;
+
+	lockdep_assert_held(&smmu->cmdq_lock);
+	smmuv3_cmdq_sample_cons(smmu);
+	cons = readl_relaxed(q->cons_reg);
+	err = FIELD_GET(SMMUV3_CMDQ_CONS_ERR, cons);
+	slot = q->base + (size_t)q_idx(q, cons) * q->dwords;
+	switch (err) {
+	case SMMUV3_CERROR_NONE:
+		return;
+	case SMMUV3_CERROR_ABT:
+		dev_err_ratelimited(smmu->dev, "command fetch aborted at 0x%x: retried\n",
+				    cons);
+		return;
+	case SMMUV3_CERROR_ATC_INV_SYNC:
+		dev_err_ratelimited(smmu->dev, "ATC invalidation timed out (CMD_SYNC at 0x%x)\n",
+				    cons);
+		smmuv3_cmdq_note_failed(smmu, smmu->cmdq_consumed);
+		return;
+	default:
+		break;
+	}
+	dev_err_ratelimited(smmu->dev,
+			    "command 0x%016llx 0x%016llx refused (CONS.ERR %u): skipped\n",
+			    le64_to_cpu(slot[0]), le64_to_cpu(slot[1]), err);
+	smmuv3_cmdq_note_failed(smmu, smmu->cmdq_consumed);
+	WRITE_ONCE(slot[0], cpu_to_le64(FIELD_PREP(SMMUV3_CMD_OP, SMMUV3_OP_SYNC)));
+	WRITE_ONCE(slot[1], 0);
+}
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_cmdq_fix_error);
+
+static bool smmuv3_cmdq_err_pending(struct smmuv3_device *smmu)
+{
+	u32 pending = readl_relaxed(smmu->base + SMMUV3_GERROR) ^
+		      readl_relaxed(smmu->base + SMMUV3_GERRORN);
+
+	return pending & SMMUV3_GERROR_CMDQ_ERR;
+}
+
+/*
+ * One poll step: sample CONS, and handle a command error (whoever polls
+ * first; the gerror interrupt may have done it already). Returns true when
+ * the first @end commands ever issued have been consumed; *ret is then
+ * -EIO if one of [@first, @end) failed.
+ */
+static bool smmuv3_cmdq_poll_step(struct smmuv3_device *smmu, u64 first, u64 end,
+				  int *ret)
 {
 	lockdep_assert_held(&smmu->cmdq_lock);
 	smmuv3_cmdq_sample_cons(smmu);
-	if (smmu->cmdq_consumed >= target)
+	if (smmu->cmdq_consumed >= end) {
+		*ret = smmuv3_cmdq_span_failed(smmu, first, end) ? -EIO : 0;
 		return true;
-	if (smmuv3_cmdq_err_pending(smmu)) {
-		smmuv3_cmdq_skip_bad(smmu);
-		*ret = -EIO;
 	}
+	if (smmuv3_cmdq_err_pending(smmu))
+		smmuv3_gerror_handle(smmu);
 	return false;
 }
 
@@ -143,28 +194,30 @@ static int smmuv3_cmdq_timeout(struct smmuv3_device *smmu)
 
 /*
  * Wait, holding cmdq_lock, until everything issued was consumed: used only
- * to make room when a batch finds the queue full.
+ * to make room when a batch finds the queue full. Errors of the commands
+ * consumed meanwhile are their submitters' to report.
  */
 static int smmuv3_cmdq_drain_locked(struct smmuv3_device *smmu)
 {
+	u64 end = smmu->cmdq_issued;
 	unsigned int us;
-	int ret = 0;
+	int ret;
 
 	lockdep_assert_held(&smmu->cmdq_lock);
 	for (us = 0; us < SMMUV3_POLL_TIMEOUT_US; us++) {
-		if (smmuv3_cmdq_poll_step(smmu, smmu->cmdq_issued, &ret))
-			return ret;
+		if (smmuv3_cmdq_poll_step(smmu, end, end, &ret))
+			return 0;
 		udelay(1);
 	}
 	return smmuv3_cmdq_timeout(smmu);
 }
 
 /*
- * Wait until the first @target commands ever issued were consumed, the
- * lock NOT held: interrupts stay on for the hardware round trip; the lock
- * is taken only for each sample of CONS.
+ * Wait until the first @end commands ever issued were consumed, the lock
+ * NOT held: interrupts stay on for the hardware round trip; the lock is
+ * taken only for each sample of CONS.
  */
-static int smmuv3_cmdq_wait(struct smmuv3_device *smmu, u64 target)
+static int smmuv3_cmdq_wait(struct smmuv3_device *smmu, u64 first, u64 end)
 {
 	unsigned long flags;
 	unsigned int us;
@@ -174,7 +227,7 @@ static int smmuv3_cmdq_wait(struct smmuv3_device *smmu, u64 target)
 	lockdep_assert_not_held(&smmu->cmdq_lock);
 	for (us = 0; us < SMMUV3_POLL_TIMEOUT_US; us++) {
 		spin_lock_irqsave(&smmu->cmdq_lock, flags);
-		done = smmuv3_cmdq_poll_step(smmu, target, &ret);
+		done = smmuv3_cmdq_poll_step(smmu, first, end, &ret);
 		spin_unlock_irqrestore(&smmu->cmdq_lock, flags);
 		if (done)
 			return ret;
@@ -228,15 +281,19 @@ static int smmuv3_cmdq_record(struct smmuv3_recorder *rec, const struct alist_cm
 }
 
 /**
- * smmuv3_cmdq_submit() - issue commands, optionally followed by a CMD_SYNC
+ * smmuv3_cmdq_submit_span() - issue commands as part of a larger batch
  * @smmu: the SMMU
  * @cmds: @n commands (struct alist_cmd, w[0..1] used)
  * @n: number of commands, may be 0
  * @sync: append a CMD_SYNC and wait until it completed
+ * @span: the caller's batch: SMMUV3_SPAN_NONE before its first command;
+ *	holds the position of that command until a CMD_SYNC ends the batch
  *
  * Commands are copied into the queue, waiting for room when it is full;
- * PROD is written once for the whole batch. With @sync the queue is polled
- * until CONS passes the CMD_SYNC, bounded by one second.
+ * PROD is written once per call. With @sync the queue is polled until CONS
+ * passes the CMD_SYNC, bounded by one second, and the result covers every
+ * command of the batch since *@span (then reset): -EIO when one of them
+ * failed, whoever else was waiting at the time.
  *
  * Context: any; does not sleep. cmdq_lock (a spinlock with interrupts off:
  * the DMA API may unmap from interrupt context) is held while commands are
@@ -244,17 +301,16 @@ static int smmuv3_cmdq_record(struct smmuv3_recorder *rec, const struct alist_cm
  * wait for the CMD_SYNC: no caller, and no user ioctl, keeps interrupts
  * off for the hardware round trip.
  * Return: 0; -ETIMEDOUT when the SMMU did not consume the queue in time;
- * -EIO when it refused a command (the command was skipped).
+ * -EIO when it refused a command of the batch (the command was skipped).
  */
-VISIBLE_IF_KUNIT int smmuv3_cmdq_submit(struct smmuv3_device *smmu,
-					const struct alist_cmd *cmds,
-					unsigned int n, bool sync)
+int smmuv3_cmdq_submit_span(struct smmuv3_device *smmu, const struct alist_cmd *cmds,
+			    unsigned int n, bool sync, u64 *span)
 {
 	struct smmuv3_queue *q = &smmu->cmdq;
 	struct alist_cmd sync_cmd;
 	unsigned long flags;
 	unsigned int i;
-	u64 target;
+	u64 first, end;
 	int ret = 0;
 
 	atomic64_add(n, &smmu->stats.cmds);
@@ -267,12 +323,15 @@ VISIBLE_IF_KUNIT int smmuv3_cmdq_submit(struct smmuv3_device *smmu,
 
 	alist_smmuv3_cmd_sync(&sync_cmd, ALIST_SMMUV3_SYNC_CS_NONE);
 	spin_lock_irqsave(&smmu->cmdq_lock, flags);
+	if (*span == SMMUV3_SPAN_NONE)
+		*span = smmu->cmdq_issued;
+	first = *span;
 	for (i = 0; i < n + sync; i++) {
 		if (q_full(q)) {
 			dma_wmb();
 			writel(q->prod, q->prod_reg);
 			ret = smmuv3_cmdq_drain_locked(smmu);
-			if (ret == -ETIMEDOUT)
+			if (ret)
 				goto out_unlock;
 		}
 		smmuv3_cmdq_put(smmu, i < n ? &cmds[i] : &sync_cmd);
@@ -280,16 +339,39 @@ VISIBLE_IF_KUNIT int smmuv3_cmdq_submit(struct smmuv3_device *smmu,
 	/* Commands visible before PROD moves. */
 	dma_wmb();
 	writel(q->prod, q->prod_reg);
-	target = smmu->cmdq_issued;
+	end = smmu->cmdq_issued;
 	spin_unlock_irqrestore(&smmu->cmdq_lock, flags);
 
-	if (sync)
-		ret = smmuv3_cmdq_wait(smmu, target) ?: ret;
-	return ret;
+	if (!sync)
+		return 0;
+	*span = SMMUV3_SPAN_NONE;
+	return smmuv3_cmdq_wait(smmu, first, end);
 
 out_unlock:
+	*span = SMMUV3_SPAN_NONE;
 	spin_unlock_irqrestore(&smmu->cmdq_lock, flags);
 	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_cmdq_submit_span);
+
+/**
+ * smmuv3_cmdq_submit() - issue commands, optionally followed by a CMD_SYNC
+ * @smmu: the SMMU
+ * @cmds: @n commands (struct alist_cmd, w[0..1] used)
+ * @n: number of commands, may be 0
+ * @sync: append a CMD_SYNC and wait until it completed
+ *
+ * A batch of its own: see smmuv3_cmdq_submit_span().
+ *
+ * Context: as smmuv3_cmdq_submit_span().
+ * Return: as smmuv3_cmdq_submit_span().
+ */
+int smmuv3_cmdq_submit(struct smmuv3_device *smmu, const struct alist_cmd *cmds,
+		       unsigned int n, bool sync)
+{
+	u64 span = SMMUV3_SPAN_NONE;
+
+	return smmuv3_cmdq_submit_span(smmu, cmds, n, sync, &span);
 }
 EXPORT_SYMBOL_IF_KUNIT(smmuv3_cmdq_submit);
 
@@ -301,7 +383,7 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_cmdq_submit);
  * Leaf=0: the STE and every context descriptor cached through it.
  * No lock needed.
  */
-VISIBLE_IF_KUNIT void smmuv3_cmd_cfgi_ste(struct alist_cmd *cmd, u32 sid)
+void smmuv3_cmd_cfgi_ste(struct alist_cmd *cmd, u32 sid)
 {
 	memset(cmd, 0, sizeof(*cmd));
 	cmd->w[0] = FIELD_PREP(SMMUV3_CMD_OP, SMMUV3_OP_CFGI_STE) |
@@ -326,6 +408,7 @@ int smmuv3_cmdq_submit_batch(struct smmuv3_device *smmu,
 			     const struct alist_inv_batch *b, int nr)
 {
 	const struct alist_inv_chunk *ch;
+	u64 span = SMMUV3_SPAN_NONE;
 	int i, err, ret = 0;
 
 	if (WARN_ON_ONCE(nr < 0))
@@ -335,8 +418,8 @@ int smmuv3_cmdq_submit_batch(struct smmuv3_device *smmu,
 			return -EINVAL;
 	for (i = 0; i < nr; i++) {
 		ch = &b->chunks[i];
-		err = smmuv3_cmdq_submit(smmu, &b->cmds[ch->first], ch->nr_cmds,
-					 ch->sync);
+		err = smmuv3_cmdq_submit_span(smmu, &b->cmds[ch->first], ch->nr_cmds,
+					      ch->sync, &span);
 		if (err && !ret)
 			ret = err;
 	}
@@ -349,7 +432,7 @@ int smmuv3_cmdq_submit_batch(struct smmuv3_device *smmu,
  *
  * No lock needed.
  */
-VISIBLE_IF_KUNIT void smmuv3_cmd_cfgi_all(struct alist_cmd *cmd)
+void smmuv3_cmd_cfgi_all(struct alist_cmd *cmd)
 {
 	memset(cmd, 0, sizeof(*cmd));
 	cmd->w[0] = FIELD_PREP(SMMUV3_CMD_OP, SMMUV3_OP_CFGI_ALL);
@@ -368,7 +451,7 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_cmd_cfgi_all);
  * Context: any; does not sleep.
  * Return: as smmuv3_cmdq_submit().
  */
-VISIBLE_IF_KUNIT int smmuv3_sync_ste(struct smmuv3_device *smmu, u32 sid)
+int smmuv3_sync_ste(struct smmuv3_device *smmu, u32 sid)
 {
 	struct alist_cmd cmd;
 

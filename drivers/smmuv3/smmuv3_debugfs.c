@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * debugfs: /sys/kernel/debug/alist_smmuv3/
- *	skip_flush/		fault attribute: iotlb_sync skips its TLBI
+ *	skip_flush/		fault attribute: iotlb_sync skips its TLBI (test builds)
  *	<smmu>/info		ID registers and features
  *	<smmu>/stats		every counter, "name value" per line
  *	<smmu>/faults		fault count (the event queue is drained first)
@@ -33,6 +33,7 @@ static int smmuv3_info_show(struct seq_file *s, void *unused)
 	struct smmuv3_device *smmu = s->private;
 	static const char * const names[] = {
 		"s1", "s2", "coherent", "2lvl-strtab", "ril", "fwb", "ats", "msi", "sev",
+		"stalls",
 	};
 	unsigned int i;
 

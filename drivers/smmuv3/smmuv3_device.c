@@ -14,30 +14,9 @@
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <kunit/visibility.h>
 
 #include "smmuv3.h"
-
-/**
- * struct smmuv3_attach - one attach, as the install step needs it
- * @domain: the new domain
- * @ste: its STE (8 words)
- * @cd: its CD (8 words), when @has_cd
- * @has_cd: the domain is stage 1: @cd goes into the master's CD table
- * @t: its targets
- * @n: number of @t
- * @list: the attach list @t go on (NULL when @n is 0)
- * @parent_list: for a nested domain, its parent's list
- */
-struct smmuv3_attach {
-	struct iommu_domain *domain;
-	u64 ste[SMMUV3_STE_DWORDS];
-	u64 cd[SMMUV3_CD_DWORDS];
-	bool has_cd;
-	struct alist_target t[SMMUV3_MAX_TARGETS];
-	unsigned int n;
-	struct alist_list *list;
-	struct alist_list *parent_list;
-};
 
 /* Drop the master from the lists of its current domain. */
 static void smmuv3_master_leave(struct smmuv3_master *master)
@@ -46,6 +25,9 @@ static void smmuv3_master_leave(struct smmuv3_master *master)
 	unsigned int nr;
 
 	alist_assert_locked();
+	if (master->cc_domain && !master->canwbs)
+		master->cc_domain->non_canwbs--;
+	master->cc_domain = NULL;
 	if (!master->num_targets)
 		return;
 	if (master->parent_list) {
@@ -61,14 +43,61 @@ static void smmuv3_master_leave(struct smmuv3_master *master)
 	master->parent_list = NULL;
 }
 
-static int smmuv3_master_install(struct smmuv3_master *master, struct smmuv3_attach *a)
+/*
+ * Write the CD and STEs of @a. Nothing may fail here: the new domain is
+ * already committed, so a CMD_SYNC error is reported and the switch goes
+ * on (the entries are in memory; the SMMU reads them at the latest when
+ * the queue moves again).
+ */
+static void smmuv3_master_switch(struct smmuv3_master *master,
+				 const struct smmuv3_attach *a)
 {
 	struct smmuv3_device *smmu = master->smmu;
-	struct alist_txn *txn;
 	unsigned int i;
 	int ret = 0, err;
 
+	if (a->has_cd)
+		ret = smmuv3_cd_write(master, a->cd);
+	for (i = 0; i < master->num_sids; i++) {
+		err = smmuv3_ste_write(smmu, master->sids[i],
+				       smmuv3_ste_ptr(smmu, master->sids[i]), a->ste);
+		if (err && !ret)
+			ret = err;
+	}
+	WARN(ret, "alist_smmuv3: %s: STE/CD invalidation failed after commit: %d\n",
+	     dev_name(master->dev), ret);
+}
+
+/**
+ * smmuv3_master_install() - switch a master to a new domain
+ * @master: the master
+ * @a: the new domain's entries and targets
+ *
+ * The order is what keeps unmaps on either domain reaching the device:
+ * prepare (may fail, nothing changed) -> publish the new domain's targets
+ * -> full barrier -> write the CD/STEs and invalidate their cached copies
+ * -> take the master off the old domain's lists and leave the old tags
+ * clean. After the publish nothing fails: an invalidation error warns and
+ * the switch completes, so the IOMMU core's idea of the attached domain is
+ * always right.
+ *
+ * Context: may sleep. Takes the core's update lock; the caller holds the
+ * group mutex, which serializes the attaches of @master.
+ * Return: 0; -EINVAL when @a's domain enforces cache coherency and the
+ * master is not CANWBS; an error of the core's prepare (-ENOMEM, ...). On
+ * error nothing changed.
+ */
+VISIBLE_IF_KUNIT int smmuv3_master_install(struct smmuv3_master *master,
+					   struct smmuv3_attach *a)
+{
+	struct alist_txn *txn;
+	int ret = 0;
+
 	alist_lock();
+	if (a->cc_domain && a->cc_domain->enforce_cc && !master->canwbs) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
 	if (a->n) {
 		if (a->parent_list)
 			ret = alist_nest_prepare_attach(a->list, a->parent_list, a->t, a->n,
@@ -80,14 +109,14 @@ static int smmuv3_master_install(struct smmuv3_master *master, struct smmuv3_att
 		/* The new domain's invalidations reach the device from here on. */
 		alist_list_commit_attach(txn);
 	}
-	if (a->has_cd)
-		ret = smmuv3_cd_write(master, a->cd);
-	for (i = 0; i < master->num_sids; i++) {
-		err = smmuv3_ste_write(smmu, master->sids[i],
-				       smmuv3_ste_ptr(smmu, master->sids[i]), a->ste);
-		if (err && !ret)
-			ret = err;
-	}
+	/*
+	 * The publish is visible before any STE/CD store: pairs with the
+	 * smp_mb() of smmuv3_inv_range(), so an unmap that the new entry's
+	 * translations could serve reads the new list. A release store
+	 * alone would let a later one-word STE store pass it.
+	 */
+	smp_mb();
+	smmuv3_master_switch(master, a);
 	/* The hardware uses the new domain only: leave the old one clean. */
 	smmuv3_master_leave(master);
 	memcpy(master->targets, a->t, sizeof(a->t[0]) * a->n);
@@ -95,12 +124,14 @@ static int smmuv3_master_install(struct smmuv3_master *master, struct smmuv3_att
 	master->list = a->list;
 	master->parent_list = a->parent_list;
 	master->domain = a->domain;
-	if (ret)
-		dev_err(master->dev, "STE update incomplete: %d\n", ret);
+	master->cc_domain = a->cc_domain;
+	if (a->cc_domain && !master->canwbs)
+		a->cc_domain->non_canwbs++;
 out_unlock:
 	alist_unlock();
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_master_install);
 
 static void smmuv3_target_init(struct alist_target *t, struct smmuv3_device *smmu,
 			       enum alist_kind kind, u32 tag, u32 vmid)
@@ -121,37 +152,35 @@ static void smmuv3_target_init(struct alist_target *t, struct smmuv3_device *smm
  *
  * Context: may sleep. Called with the group mutex held; takes the core's
  * update lock.
- * Return: 0; -EINVAL for a domain of another SMMU; -ENOMEM; or the error
- * of a CMD_SYNC (the lists are consistent either way).
+ * Return: 0; -EINVAL for a domain of another SMMU, or for a non-CANWBS
+ * device on a domain that enforces cache coherency; -ENOMEM. On error the
+ * device stays on its old domain. Once the new domain is published the
+ * attach succeeds (see smmuv3_master_install()).
  */
 int smmuv3_attach_paging(struct iommu_domain *domain, struct device *dev,
 			 struct iommu_domain *old)
 {
 	struct smmuv3_master *master = dev_iommu_priv_get(dev);
 	struct smmuv3_domain *d = to_smmuv3_domain(domain);
-	struct smmuv3_attach *a;
-	int ret;
+	struct smmuv3_attach *a = master->attach;
 
 	if (d->smmu != master->smmu)
 		return -EINVAL;
-	a = kzalloc_obj(*a);
-	if (!a)
-		return -ENOMEM;
+	memset(a, 0, sizeof(*a));
 	a->domain = domain;
+	a->cc_domain = d;
 	a->list = d->list;
 	a->n = 1;
 	if (d->stage == SMMUV3_STAGE_S1) {
 		smmuv3_cd_s1(a->cd, d);
 		a->has_cd = true;
-		smmuv3_ste_s1(a->ste, master->cd_dma);
+		smmuv3_ste_s1(a->ste, master->cd_dma, d->smmu->features);
 		smmuv3_target_init(&a->t[0], d->smmu, ALIST_KIND_SMMU_S1, d->tag, 0);
 	} else {
 		smmuv3_ste_s2(a->ste, d, d->tag);
 		smmuv3_target_init(&a->t[0], d->smmu, ALIST_KIND_SMMU_S2, d->tag, 0);
 	}
-	ret = smmuv3_master_install(master, a);
-	kfree(a);
-	return ret;
+	return smmuv3_master_install(master, a);
 }
 
 /**
@@ -166,8 +195,7 @@ int smmuv3_attach_paging(struct iommu_domain *domain, struct device *dev,
  *
  * Context: may sleep. Called with the group mutex held; takes the core's
  * update lock.
- * Return: 0, -EINVAL for a domain of another SMMU, -ENOMEM, or the error
- * of a CMD_SYNC.
+ * Return: as smmuv3_attach_paging().
  */
 int smmuv3_attach_nested(struct iommu_domain *domain, struct device *dev,
 			 struct iommu_domain *old)
@@ -175,40 +203,36 @@ int smmuv3_attach_nested(struct iommu_domain *domain, struct device *dev,
 	struct smmuv3_master *master = dev_iommu_priv_get(dev);
 	struct smmuv3_nested *nd = to_smmuv3_nested(domain);
 	struct smmuv3_viommu *vsmmu = nd->viommu;
-	struct smmuv3_attach *a;
-	int ret;
+	struct smmuv3_attach *a = master->attach;
 
 	if (vsmmu->smmu != master->smmu)
 		return -EINVAL;
-	a = kzalloc_obj(*a);
-	if (!a)
-		return -ENOMEM;
+	memset(a, 0, sizeof(*a));
 	a->domain = domain;
-	smmuv3_ste_nested(a->ste, nd->ste, vsmmu->parent, vsmmu->vmid);
+	a->cc_domain = vsmmu->parent;
+	smmuv3_ste_nested(a->ste, nd->ste, vsmmu->parent, vsmmu->vmid,
+			  vsmmu->smmu->features);
 	a->list = nd->list;
 	a->parent_list = vsmmu->parent->list;
 	a->n = 1;
 	smmuv3_target_init(&a->t[0], vsmmu->smmu, ALIST_KIND_SMMU_S1, 0, vsmmu->vmid);
-	ret = smmuv3_master_install(master, a);
-	kfree(a);
-	return ret;
+	return smmuv3_master_install(master, a);
 }
 
+/*
+ * Identity and blocked: no allocation (the scratch is the master's), no
+ * targets to prepare, so nothing can fail.
+ */
 static int smmuv3_attach_fixed(struct iommu_domain *domain, struct device *dev,
 			       void (*build)(u64 *ste))
 {
 	struct smmuv3_master *master = dev_iommu_priv_get(dev);
-	struct smmuv3_attach *a;
-	int ret;
+	struct smmuv3_attach *a = master->attach;
 
-	a = kzalloc_obj(*a);
-	if (!a)
-		return -ENOMEM;
+	memset(a, 0, sizeof(*a));
 	a->domain = domain;
 	build(a->ste);
-	ret = smmuv3_master_install(master, a);
-	kfree(a);
-	return ret;
+	return smmuv3_master_install(master, a);
 }
 
 static int smmuv3_attach_identity(struct iommu_domain *domain, struct device *dev,
@@ -240,6 +264,7 @@ struct iommu_domain smmuv3_blocked_domain = {
 	.type = IOMMU_DOMAIN_BLOCKED,
 	.ops = &smmuv3_blocked_ops,
 };
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_blocked_domain);
 
 static int smmuv3_cmp_sid(const void *a, const void *b)
 {
@@ -267,6 +292,12 @@ static struct iommu_device *smmuv3_probe_device(struct device *dev)
 		return ERR_PTR(-ENOMEM);
 	master->smmu = smmu;
 	master->dev = dev;
+	master->canwbs = !!(fwspec->flags & IOMMU_FWSPEC_PCI_RC_CANWBS);
+	master->attach = kzalloc_obj(*master->attach);
+	if (!master->attach) {
+		ret = -ENOMEM;
+		goto err_free_master;
+	}
 	master->sids = kmemdup_array(fwspec->ids, fwspec->num_ids, sizeof(u32),
 				     GFP_KERNEL);
 	if (!master->sids) {
@@ -295,6 +326,7 @@ static struct iommu_device *smmuv3_probe_device(struct device *dev)
 err_free_sids:
 	kfree(master->sids);
 err_free_master:
+	kfree(master->attach);
 	kfree(master);
 	return ERR_PTR(ret);
 }
@@ -308,6 +340,7 @@ static void smmuv3_release_device(struct device *dev)
 	dma_free_coherent(master->smmu->dev, SMMUV3_CD_DWORDS * sizeof(u64),
 			  master->cd, master->cd_dma);
 	kfree(master->sids);
+	kfree(master->attach);
 	kfree(master);
 }
 
@@ -345,7 +378,12 @@ static bool smmuv3_capable(struct device *dev, enum iommu_cap cap)
 	case IOMMU_CAP_CACHE_COHERENCY:
 		return master->smmu->features & SMMUV3_FEAT_COHERENT;
 	case IOMMU_CAP_ENFORCE_CACHE_COHERENCY:
-		return master->smmu->features & SMMUV3_FEAT_FWB;
+		/*
+		 * Only a device whose traffic is always write-back cacheable:
+		 * S2FWB overrides the memory type of stage 1, not PCIe
+		 * No-Snoop. Same rule as smmuv3_enforce_cache_coherency().
+		 */
+		return master->canwbs;
 	case IOMMU_CAP_NOEXEC:
 		return true;
 	default:
@@ -370,3 +408,4 @@ const struct iommu_ops smmuv3_iommu_ops = {
 	.default_domain_ops = &smmuv3_paging_ops,
 	.owner = THIS_MODULE,
 };
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_iommu_ops);

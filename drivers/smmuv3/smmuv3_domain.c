@@ -12,9 +12,10 @@
  * CMD_SYNC before returning, so no walk can reach a freed table. Leaf
  * unmaps only record the range in the gather; iotlb_sync() issues them.
  *
- * The skip_flush fault attribute (debugfs alist_smmuv3/skip_flush) makes
- * iotlb_sync() drop its invalidation: the negative control of the
- * stale-translation selftest.
+ * In test builds only (CONFIG_IOMMU_ALIST_TEST_HOOKS), the skip_flush
+ * fault attribute (debugfs alist_smmuv3/skip_flush) makes iotlb_sync()
+ * drop its invalidation: the negative control of the stale-translation
+ * selftest.
  */
 #include <linux/fault-inject.h>
 #include <linux/idr.h>
@@ -33,7 +34,23 @@
 
 static DEFINE_IDA(smmuv3_asids);
 static DEFINE_IDA(smmuv3_vmids);
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
 static DECLARE_FAULT_ATTR(smmuv3_skip_flush);
+
+/* The test hook: true when this iotlb_sync must drop its invalidation. */
+static bool smmuv3_skip_flush_now(struct smmuv3_domain *d)
+{
+	if (!should_fail(&smmuv3_skip_flush, 1))
+		return false;
+	atomic64_inc(&d->smmu->stats.skip_flush);
+	return true;
+}
+#else
+static bool smmuv3_skip_flush_now(struct smmuv3_domain *d)
+{
+	return false;
+}
+#endif
 
 /**
  * smmuv3_asid_alloc() - allocate an ASID
@@ -147,9 +164,8 @@ static int smmuv3_inv_list(struct smmuv3_domain *d, struct alist_inv_cursor *cur
  * Context: any; does not sleep. No lock needed (RCU walk of the list).
  * Return: 0, or the first error of a CMD_SYNC.
  */
-VISIBLE_IF_KUNIT int smmuv3_inv_range(struct smmuv3_domain *d, unsigned long start,
-				      unsigned long last, unsigned int granule_lg2,
-				      bool leaf)
+int smmuv3_inv_range(struct smmuv3_domain *d, unsigned long start, unsigned long last,
+		     unsigned int granule_lg2, bool leaf)
 {
 	struct alist_inv_cursor cur;
 
@@ -191,8 +207,8 @@ int smmuv3_inv_all(struct smmuv3_domain *d)
  *
  * Context: any; does not sleep.
  */
-VISIBLE_IF_KUNIT void smmuv3_flush_targets(struct smmuv3_device *smmu,
-					   const struct alist_target *t, unsigned int n)
+void smmuv3_flush_targets(struct smmuv3_device *smmu, const struct alist_target *t,
+			  unsigned int n)
 {
 	struct alist_target left[2 * SMMUV3_MAX_TARGETS];
 	struct alist_inv_cursor cur;
@@ -265,10 +281,8 @@ static void smmuv3_iotlb_sync(struct iommu_domain *domain,
 
 	if (!gather->pgsize || gather->start > gather->end)
 		return;
-	if (should_fail(&smmuv3_skip_flush, 1)) {
-		atomic64_inc(&d->smmu->stats.skip_flush);
+	if (smmuv3_skip_flush_now(d))
 		return;
-	}
 	atomic64_inc(&d->smmu->stats.iotlb_syncs);
 	smmuv3_inv_range(d, gather->start, gather->end, ilog2(gather->pgsize), true);
 }
@@ -280,15 +294,23 @@ static phys_addr_t smmuv3_iova_to_phys(struct iommu_domain *domain, dma_addr_t i
 	return d->pgtbl->iova_to_phys(d->pgtbl, iova);
 }
 
+/*
+ * Cache coherency can be enforced only for CANWBS devices (the rule of
+ * smmuv3_capable()): S2FWB does not stop PCIe No-Snoop. Succeeds when
+ * every device attached is CANWBS; from then on only CANWBS devices may
+ * attach (smmuv3_master_install()).
+ */
 static bool smmuv3_enforce_cache_coherency(struct iommu_domain *domain)
 {
 	struct smmuv3_domain *d = to_smmuv3_domain(domain);
+	bool ret;
 
-	/* Only a table built for S2FWB can force write-back attributes. */
-	if (!(d->cfg.quirks & IO_PGTABLE_QUIRK_ARM_S2FWB))
-		return false;
-	d->fwb = true;
-	return true;
+	alist_lock();
+	ret = !d->non_canwbs;
+	if (ret)
+		d->enforce_cc = true;
+	alist_unlock();
+	return ret;
 }
 
 static void smmuv3_domain_free(struct iommu_domain *domain)
@@ -315,6 +337,7 @@ const struct iommu_domain_ops smmuv3_paging_ops = {
 	.enforce_cache_coherency = smmuv3_enforce_cache_coherency,
 	.free = smmuv3_domain_free,
 };
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_paging_ops);
 
 static int smmuv3_domain_init_pgtbl(struct smmuv3_domain *d)
 {
@@ -415,17 +438,22 @@ err_free_domain:
  * smmuv3_fault_init() - create the skip_flush fault attribute in debugfs
  * @root: the driver's debugfs directory
  *
- * Verbose output is off (a forced failure prints no stack trace).
+ * Only in test builds (CONFIG_IOMMU_ALIST_TEST_HOOKS, which the build
+ * allows only with fault-injection debugfs); otherwise there is no such
+ * attribute and iotlb_sync never skips. Verbose output is off (a forced
+ * failure prints no stack trace).
  * Context: module init; no lock needed.
- * Return: 0, or a negative errno (-ENODEV without fault-injection debugfs).
+ * Return: 0, or a negative errno (-ENODEV in a build without test hooks).
  */
 int smmuv3_fault_init(struct dentry *root)
 {
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
 	struct dentry *dir;
 
-#ifdef CONFIG_FAULT_INJECTION
 	smmuv3_skip_flush.verbose = 0;
-#endif
 	dir = fault_create_debugfs_attr("skip_flush", root, &smmuv3_skip_flush);
 	return PTR_ERR_OR_ZERO(dir);
+#else
+	return -ENODEV;
+#endif
 }

@@ -12,6 +12,8 @@
 #include <linux/io.h>
 #include <linux/iopoll.h>
 #include <linux/platform_device.h>
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
 
 #include "smmuv3.h"
 
@@ -112,23 +114,32 @@ void smmuv3_evtq_drain(struct smmuv3_device *smmu)
  * smmuv3_gerror_handle() - handle and acknowledge active global errors
  * @smmu: the SMMU
  *
- * A command queue error is first fixed up by the command queue (it owns
- * the bad command), which then calls this.
+ * A command queue error is fixed up first (smmuv3_cmdq_fix_error(): the
+ * bad command is skipped or left to be retried), and only then
+ * acknowledged: the SMMU resumes at CONS as soon as CMDQ_ERR is
+ * acknowledged.
  *
- * Context: any; does not sleep.
+ * Context: any; does not sleep. Caller holds cmdq_lock.
  */
 void smmuv3_gerror_handle(struct smmuv3_device *smmu)
 {
-	u32 gerror = readl_relaxed(smmu->base + SMMUV3_GERROR);
-	u32 gerrorn = readl_relaxed(smmu->base + SMMUV3_GERRORN);
-	u32 active = (gerror ^ gerrorn) & SMMUV3_GERROR_ALL;
+	u32 gerror, gerrorn, active;
 
+	lockdep_assert_held(&smmu->cmdq_lock);
+	gerror = readl_relaxed(smmu->base + SMMUV3_GERROR);
+	gerrorn = readl_relaxed(smmu->base + SMMUV3_GERRORN);
+	active = (gerror ^ gerrorn) & SMMUV3_GERROR_ALL;
 	if (!active)
 		return;
 	atomic64_inc(&smmu->stats.gerrors);
-	dev_err_ratelimited(smmu->dev, "global error 0x%x\n", active);
+	if (active & ~SMMUV3_GERROR_CMDQ_ERR)
+		dev_err_ratelimited(smmu->dev, "global error 0x%x\n", active);
+	if (active & SMMUV3_GERROR_CMDQ_ERR)
+		smmuv3_cmdq_fix_error(smmu);
+	/* The queue fix-up is visible before the SMMU may resume. */
 	writel(gerror, smmu->base + SMMUV3_GERRORN);
 }
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_gerror_handle);
 
 static irqreturn_t smmuv3_evtq_thread(int irq, void *data)
 {
@@ -141,7 +152,6 @@ static irqreturn_t smmuv3_gerror_thread(int irq, void *data)
 	struct smmuv3_device *smmu = data;
 	unsigned long flags;
 
-	/* A CMDQ error is fixed up by the command queue's waiter. */
 	spin_lock_irqsave(&smmu->cmdq_lock, flags);
 	smmuv3_gerror_handle(smmu);
 	spin_unlock_irqrestore(&smmu->cmdq_lock, flags);
@@ -149,29 +159,31 @@ static irqreturn_t smmuv3_gerror_thread(int irq, void *data)
 }
 
 /**
- * smmuv3_irqs_setup() - request the wired interrupts and enable them
- * @smmu: the SMMU, event queue initialized
+ * smmuv3_irqs_request() - request the wired interrupts
+ * @smmu: the SMMU, queues initialized and disabled
  *
  * Uses the "eventq" and "gerror" SPIs; without them (no interrupt in the
  * firmware description) events are still counted whenever the fault
- * counters are read.
+ * counters are read, and command errors are handled by the waiters. The
+ * SMMU raises nothing until smmuv3_irqs_enable().
  *
  * Context: probe; no lock needed.
  * Return: 0 or a negative errno.
  */
-int smmuv3_irqs_setup(struct smmuv3_device *smmu)
+int smmuv3_irqs_request(struct smmuv3_device *smmu)
 {
 	struct platform_device *pdev = to_platform_device(smmu->dev);
-	u32 ctrl = 0, ack;
 	int irq, ret;
 
+	KUNIT_STATIC_STUB_REDIRECT(smmuv3_irqs_request, smmu);
+	smmu->irq_ctrl = 0;
 	irq = platform_get_irq_byname_optional(pdev, "eventq");
 	if (irq > 0) {
 		ret = devm_request_threaded_irq(smmu->dev, irq, NULL, smmuv3_evtq_thread,
 						IRQF_ONESHOT, "alist-smmuv3-evtq", smmu);
 		if (ret)
 			return ret;
-		ctrl |= SMMUV3_IRQ_CTRL_EVTQ;
+		smmu->irq_ctrl |= SMMUV3_IRQ_CTRL_EVTQ;
 	}
 	irq = platform_get_irq_byname_optional(pdev, "gerror");
 	if (irq > 0) {
@@ -179,9 +191,24 @@ int smmuv3_irqs_setup(struct smmuv3_device *smmu)
 						IRQF_ONESHOT, "alist-smmuv3-gerror", smmu);
 		if (ret)
 			return ret;
-		ctrl |= SMMUV3_IRQ_CTRL_GERROR;
+		smmu->irq_ctrl |= SMMUV3_IRQ_CTRL_GERROR;
 	}
-	writel(ctrl, smmu->base + SMMUV3_IRQ_CTRL);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_irqs_request);
+
+/**
+ * smmuv3_irqs_enable() - let the SMMU raise the interrupts requested
+ * @smmu: the SMMU, after smmuv3_irqs_request()
+ *
+ * Context: probe; no lock needed.
+ * Return: 0, or -ETIMEDOUT when IRQ_CTRLACK does not follow.
+ */
+int smmuv3_irqs_enable(struct smmuv3_device *smmu)
+{
+	u32 ack;
+
+	writel(smmu->irq_ctrl, smmu->base + SMMUV3_IRQ_CTRL);
 	return readl_relaxed_poll_timeout(smmu->base + SMMUV3_IRQ_CTRLACK, ack,
-					  ack == ctrl, 1, 100000);
+					  ack == smmu->irq_ctrl, 1, 100000);
 }

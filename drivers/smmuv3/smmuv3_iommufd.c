@@ -10,6 +10,8 @@
  * nest parent's attach list gains SMMU_S2 and SMMU_S1_CLEAR entries for it,
  * so unmapping the parent invalidates every vSMMU's combined translations.
  */
+#include <linux/moduleparam.h>
+#include <linux/panic.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 #include <uapi/linux/iommufd.h>
@@ -62,26 +64,52 @@ void *smmuv3_hw_info(struct device *dev, u32 *length, enum iommu_hw_info_type *t
 				 SMMUV3_STE1_S1COR | SMMUV3_STE1_S1CSH | \
 				 SMMUV3_STE1_S1STALLD | SMMUV3_STE1_EATS)
 
+/* EATS: 0 (no ATS) or 1 (full ATS) when the SMMU has ATS; 2 and 3 never. */
+static bool smmuv3_vste_eats_ok(const u64 *vste, u32 features)
+{
+	switch (FIELD_GET(SMMUV3_STE1_EATS, vste[1])) {
+	case 0:
+		return true;
+	case 1:
+		return features & SMMUV3_FEAT_ATS;
+	default:
+		return false;
+	}
+}
+
 /**
  * smmuv3_vste_validate() - check a user STE fragment
  * @vste: words 0 and 1, CPU order
  * @ipa_bits: the nest parent's input (IPA) size
+ * @ssid_bits: SMMU_IDR1.SSIDSIZE, as IOMMU_GET_HW_INFO reports it
  * @features: the SMMU's SMMUV3_FEAT_*
  *
- * Accepted: V=0 (treated as abort); Cfg abort, bypass or stage-1 translate
- * with only the fields a guest owns (S1Fmt, S1ContextPtr, S1CDMax, S1DSS,
- * S1CIR/COR/CSH, S1STALLD, EATS). Stage 1 needs S1CDMax = 0 and S1Fmt = 0
- * (no substreams), a CD pointer inside the IPA space, S1STALLD = 0 (no
- * stall model), S1DSS and S1CSH not reserved, EATS = 0 unless the SMMU has
- * ATS (then 0 or 1).
+ * The guest owns V, Config, S1Fmt, S1ContextPtr, S1CDMax, S1DSS,
+ * S1CIR/COR/CSH, S1STALLD and EATS; any other bit is refused. Within
+ * those, what the architecture ignores is accepted (and not passed on,
+ * see smmuv3_ste_nested()); what it calls ILLEGAL is refused:
+ *  - V=0: everything else is ignored;
+ *  - Config abort: every other field is ignored;
+ *  - Config bypass: the stage-1 fields are ignored; EATS is checked;
+ *  - Config stage-1 translate: S1CDMax above SSIDSIZE is ILLEGAL; with
+ *    S1CDMax 0, S1Fmt and S1DSS are ignored, else their reserved values
+ *    (3) are ILLEGAL; S1STALLD is ILLEGAL unless stalling is configurable
+ *    (SMMU_IDR0.STALL_MODEL 0b00);
+ *  - Config 1-3 (reserved) is ILLEGAL; stage 2 and nested (6, 7) belong
+ *    to the host;
+ *  - EATS: 0, or 1 on an SMMU with ATS.
+ * Two policies of this driver go further: S1CSH 1 (reserved, the walk's
+ * shareability would be unpredictable) and a CD pointer outside the IPA
+ * space (every CD fetch would fault) are refused.
  *
  * No lock needed.
- * Return: 0, or -EIO for any illegal content (the uAPI's errno).
+ * Return: 0, or -EIO for any refused content (the uAPI's errno).
  */
 VISIBLE_IF_KUNIT int smmuv3_vste_validate(const u64 *vste, unsigned int ipa_bits,
-					  u32 features)
+					  unsigned int ssid_bits, u32 features)
 {
 	u64 cfg = FIELD_GET(SMMUV3_STE0_CFG, vste[0]);
+	u64 cdmax = FIELD_GET(SMMUV3_STE0_S1CDMAX, vste[0]);
 
 	if ((vste[0] & ~SMMUV3_VSTE0_ALLOWED) || (vste[1] & ~SMMUV3_VSTE1_ALLOWED))
 		return -EIO;
@@ -89,36 +117,26 @@ VISIBLE_IF_KUNIT int smmuv3_vste_validate(const u64 *vste, unsigned int ipa_bits
 		return 0;
 	switch (cfg) {
 	case SMMUV3_STE_CFG_ABORT:
-	case SMMUV3_STE_CFG_BYPASS:
-		/* Nothing of stage 1 may be set without stage 1. */
-		if ((vste[0] & ~(SMMUV3_STE0_V | SMMUV3_STE0_CFG)) || vste[1])
-			return -EIO;
 		return 0;
+	case SMMUV3_STE_CFG_BYPASS:
+		return smmuv3_vste_eats_ok(vste, features) ? 0 : -EIO;
 	case SMMUV3_STE_CFG_S1:
 		break;
 	default:
 		return -EIO;
 	}
-	if (FIELD_GET(SMMUV3_STE0_S1CDMAX, vste[0]) || FIELD_GET(SMMUV3_STE0_S1FMT, vste[0]))
+	if (cdmax > ssid_bits)
+		return -EIO;
+	if (cdmax && (FIELD_GET(SMMUV3_STE0_S1FMT, vste[0]) == 3 ||
+		      FIELD_GET(SMMUV3_STE1_S1DSS, vste[1]) == 3))
+		return -EIO;
+	if ((vste[1] & SMMUV3_STE1_S1STALLD) && !(features & SMMUV3_FEAT_STALLS))
+		return -EIO;
+	if (FIELD_GET(SMMUV3_STE1_S1CSH, vste[1]) == 1)
 		return -EIO;
 	if (ipa_bits < 64 && (vste[0] & SMMUV3_STE0_S1CTXPTR) >> ipa_bits)
 		return -EIO;
-	if (vste[1] & SMMUV3_STE1_S1STALLD)
-		return -EIO;
-	if (FIELD_GET(SMMUV3_STE1_S1DSS, vste[1]) == 3 ||
-	    FIELD_GET(SMMUV3_STE1_S1CSH, vste[1]) == 1)
-		return -EIO;
-	switch (FIELD_GET(SMMUV3_STE1_EATS, vste[1])) {
-	case 0:
-		break;
-	case 1:
-		if (features & SMMUV3_FEAT_ATS)
-			break;
-		fallthrough;
-	default:
-		return -EIO;
-	}
-	return 0;
+	return smmuv3_vste_eats_ok(vste, features) ? 0 : -EIO;
 }
 EXPORT_SYMBOL_IF_KUNIT(smmuv3_vste_validate);
 
@@ -158,7 +176,9 @@ smmuv3_alloc_domain_nested(struct iommufd_viommu *viommu, u32 flags,
 		return ERR_PTR(ret);
 	vste[0] = le64_to_cpu(arg.ste[0]);
 	vste[1] = le64_to_cpu(arg.ste[1]);
-	ret = smmuv3_vste_validate(vste, vsmmu->parent->cfg.ias, vsmmu->smmu->features);
+	ret = smmuv3_vste_validate(vste, vsmmu->parent->cfg.ias,
+				   FIELD_GET(SMMUV3_IDR1_SSIDSIZE, vsmmu->smmu->idr[1]),
+				   vsmmu->smmu->features);
 	if (ret)
 		return ERR_PTR(ret);
 
@@ -293,24 +313,67 @@ static const struct iommufd_viommu_ops smmuv3_viommu_ops = {
 	.vdevice_init = smmuv3_vdevice_init,
 };
 
+static bool allow_noncoherent_viommu;
+module_param(allow_noncoherent_viommu, bool, 0444);
+MODULE_PARM_DESC(allow_noncoherent_viommu,
+		 "Offer a vSMMU on an SMMU without S2FWB for devices that are not CANWBS (unsafe: a guest can make its DMA non-cacheable; taints the kernel when used). For emulated SMMUs in tests only. Default: off");
+
+/**
+ * smmuv3_viommu_allowed() - may a vSMMU be offered for this device?
+ * @features: the SMMU's SMMUV3_FEAT_*
+ * @canwbs: the device is CANWBS
+ * @allow_noncoherent: the allow_noncoherent_viommu parameter
+ * @tainted: out: true when only @allow_noncoherent made it possible
+ *
+ * A vSMMU needs both stages. As Linux, it also needs the guest to be
+ * unable to make DMA non-cacheable: VFIO does no cache maintenance, so
+ * a device reading through a guest's non-cacheable stage-1 mapping could
+ * see stale memory. S2FWB (stage 2 forces write-back) or a CANWBS device
+ * rule that out. @allow_noncoherent overrides that on a coherent SMMU.
+ *
+ * No lock needed.
+ * Return: true when a vSMMU may be allocated.
+ */
+VISIBLE_IF_KUNIT bool smmuv3_viommu_allowed(u32 features, bool canwbs,
+					    bool allow_noncoherent, bool *tainted)
+{
+	*tainted = false;
+	if ((features & SMMUV3_FEAT_NESTING) != SMMUV3_FEAT_NESTING)
+		return false;
+	if (canwbs || (features & SMMUV3_FEAT_FWB))
+		return true;
+	if (!allow_noncoherent || !(features & SMMUV3_FEAT_COHERENT))
+		return false;
+	*tainted = true;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_viommu_allowed);
+
 /**
  * smmuv3_get_viommu_size() - size of our vSMMU object
  * @dev: a device behind the SMMU
  * @type: the requested vIOMMU type
  *
- * A vSMMU needs stage 1 and stage 2 and a coherent SMMU (QEMU has neither
- * S2FWB nor CANWBS; the nest parent is coherent with the CPU caches).
+ * See smmuv3_viommu_allowed(). A vSMMU that exists only because of the
+ * allow_noncoherent_viommu parameter taints the kernel (TAINT_USER: the
+ * administrator chose an unsafe configuration) and warns once.
  *
  * No lock needed.
- * Return: the size, or 0 when unsupported.
+ * Return: the size, or 0 when unsupported (iommufd: -EOPNOTSUPP).
  */
 size_t smmuv3_get_viommu_size(struct device *dev, enum iommu_viommu_type type)
 {
 	struct smmuv3_master *master = dev_iommu_priv_get(dev);
-	u32 need = SMMUV3_FEAT_NESTING | SMMUV3_FEAT_COHERENT;
+	bool tainted;
 
-	if (type != IOMMU_VIOMMU_TYPE_ARM_SMMUV3 || (master->smmu->features & need) != need)
+	if (type != IOMMU_VIOMMU_TYPE_ARM_SMMUV3 ||
+	    !smmuv3_viommu_allowed(master->smmu->features, master->canwbs,
+				   allow_noncoherent_viommu, &tainted))
 		return 0;
+	if (tainted) {
+		pr_warn_once("alist_smmuv3: allow_noncoherent_viommu: vSMMU without S2FWB or CANWBS, guest DMA may be non-coherent; tainting the kernel\n");
+		add_taint(TAINT_USER, LOCKDEP_STILL_OK);
+	}
 	return VIOMMU_STRUCT_SIZE(struct smmuv3_viommu, core);
 }
 

@@ -18,6 +18,7 @@
 #include <linux/of.h>
 #include <linux/platform_device.h>
 #include <linux/property.h>
+#include <kunit/visibility.h>
 
 #include "smmuv3.h"
 
@@ -89,6 +90,17 @@ static int smmuv3_read_idrs(struct smmuv3_device *smmu)
 		smmu->features |= SMMUV3_FEAT_RIL;
 	if (smmu->idr[3] & SMMUV3_IDR3_FWB)
 		smmu->features |= SMMUV3_FEAT_FWB;
+	switch (FIELD_GET(SMMUV3_IDR0_STALL_MODEL, smmu->idr[0])) {
+	case SMMUV3_STALL_MODEL_BOTH:
+		smmu->features |= SMMUV3_FEAT_STALLS;
+		break;
+	case SMMUV3_STALL_MODEL_FORCE:
+		/* Every CD would need S=1, and nothing here resumes a stall. */
+		dev_err(smmu->dev, "stall-only SMMU: stall faults are not handled\n");
+		return -ENXIO;
+	default:
+		break;
+	}
 
 	if (smmu->idr[1] & (SMMUV3_IDR1_QUEUES_PRESET | SMMUV3_IDR1_TABLES_PRESET)) {
 		dev_err(smmu->dev, "preset queues or tables are not supported\n");
@@ -140,7 +152,39 @@ static int smmuv3_write_cr0(struct smmuv3_device *smmu, u32 val)
 					  1, SMMUV3_ACK_TIMEOUT_US);
 }
 
-static int smmuv3_reset(struct smmuv3_device *smmu)
+/*
+ * Stop the SMMU using memory: interrupts off, then SMMUEN and the queues
+ * off, waiting for each acknowledgement. Called before the queues and the
+ * stream table are freed (probe failure, remove).
+ */
+static int smmuv3_disable(struct smmuv3_device *smmu)
+{
+	u32 ack;
+	int ret;
+
+	writel_relaxed(0, smmu->base + SMMUV3_IRQ_CTRL);
+	ret = readl_relaxed_poll_timeout(smmu->base + SMMUV3_IRQ_CTRLACK, ack, !ack,
+					 1, SMMUV3_ACK_TIMEOUT_US);
+	ret = smmuv3_write_cr0(smmu, 0) ?: ret;
+	if (ret)
+		dev_err(smmu->dev, "cannot disable the SMMU: %d\n", ret);
+	return ret;
+}
+
+/**
+ * smmuv3_reset() - program and enable an SMMU
+ * @smmu: the SMMU, ID registers read
+ *
+ * Everything that can fail for lack of memory or interrupts happens while
+ * the SMMU is disabled; only then are the command queue, the event queue,
+ * the interrupts and finally translation turned on. A failure after that
+ * disables the SMMU again (waiting for CR0ACK) before returning, so the
+ * memory freed after a failed probe is never used by the SMMU.
+ *
+ * Context: probe; may sleep.
+ * Return: 0 or a negative errno; on error the SMMU is disabled.
+ */
+VISIBLE_IF_KUNIT int smmuv3_reset(struct smmuv3_device *smmu)
 {
 	struct alist_cmd cmd[2] = {};
 	u32 cr0 = 0;
@@ -169,28 +213,40 @@ static int smmuv3_reset(struct smmuv3_device *smmu)
 	ret = smmuv3_evtq_init(smmu);
 	if (ret)
 		return ret;
+	/* Interrupt lines before anything is enabled: this may fail. */
+	ret = smmuv3_irqs_request(smmu);
+	if (ret)
+		return ret;
 
 	cr0 |= SMMUV3_CR0_CMDQEN;
 	ret = smmuv3_write_cr0(smmu, cr0);
 	if (ret)
-		return ret;
+		goto err_disable;
 	/* Nothing cached survives from before: configuration, then TLBs. */
 	smmuv3_cmd_cfgi_all(&cmd[0]);
 	cmd[1].w[0] = FIELD_PREP(SMMUV3_CMD_OP, SMMUV3_OP_TLBI_NSNH_ALL);
 	ret = smmuv3_cmdq_submit(smmu, cmd, 2, true);
 	if (ret)
-		return ret;
+		goto err_disable;
 
 	cr0 |= SMMUV3_CR0_EVTQEN;
 	ret = smmuv3_write_cr0(smmu, cr0);
 	if (ret)
-		return ret;
-	ret = smmuv3_irqs_setup(smmu);
+		goto err_disable;
+	ret = smmuv3_irqs_enable(smmu);
 	if (ret)
-		return ret;
+		goto err_disable;
 	cr0 |= SMMUV3_CR0_SMMUEN;
-	return smmuv3_write_cr0(smmu, cr0);
+	ret = smmuv3_write_cr0(smmu, cr0);
+	if (ret)
+		goto err_disable;
+	return 0;
+
+err_disable:
+	smmuv3_disable(smmu);
+	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_reset);
 
 static int smmuv3_probe(struct platform_device *pdev)
 {
@@ -252,7 +308,7 @@ err_list_del:
 	iommu_device_sysfs_remove(&smmu->iommu);
 err_disable:
 	smmuv3_debugfs_remove(smmu);
-	smmuv3_write_cr0(smmu, 0);
+	smmuv3_disable(smmu);
 err_free_instance:
 	ida_free(&smmuv3_instances, smmu->instance);
 	return ret;
@@ -268,7 +324,7 @@ static void smmuv3_remove(struct platform_device *pdev)
 	mutex_unlock(&smmuv3_list_lock);
 	iommu_device_sysfs_remove(&smmu->iommu);
 	smmuv3_debugfs_remove(smmu);
-	smmuv3_write_cr0(smmu, 0);
+	smmuv3_disable(smmu);
 	ida_free(&smmuv3_instances, smmu->instance);
 }
 
@@ -294,7 +350,7 @@ static int __init smmuv3_init(void)
 	int ret;
 
 	ret = smmuv3_fault_init(smmuv3_debugfs_root());
-	if (ret)
+	if (ret && IS_ENABLED(CONFIG_IOMMU_ALIST_TEST_HOOKS))
 		pr_warn("skip_flush fault attribute unavailable: %d\n", ret);
 	ret = platform_driver_register(&smmuv3_driver);
 	if (ret)

@@ -26,6 +26,26 @@ static unsigned int smmuv3_l2_entries(void)
 }
 
 /**
+ * smmuv3_strtab_l1_bits() - log2 of the level-1 entries of a 2-level table
+ * @sid_bits: the StreamID width the SMMU reports
+ *
+ * One entry per level-2 table of 256 STEs, at most 2^17 of them (1 MiB of
+ * descriptors, as Linux): a 32-bit StreamID space would otherwise ask for
+ * 128 MiB of contiguous coherent memory. StreamIDs beyond what this covers
+ * are refused when a device is probed.
+ *
+ * No lock needed.
+ * Return: the number of StreamID bits above the split that level 1 covers.
+ */
+VISIBLE_IF_KUNIT unsigned int smmuv3_strtab_l1_bits(unsigned int sid_bits)
+{
+	if (sid_bits <= SMMUV3_L1_SPLIT)
+		return 0;
+	return min_t(unsigned int, sid_bits - SMMUV3_L1_SPLIT, SMMUV3_L1_MAX_LOG2);
+}
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_strtab_l1_bits);
+
+/**
  * smmuv3_strtab_init() - allocate the stream table and program its base
  * @smmu: the SMMU, disabled
  *
@@ -43,8 +63,15 @@ int smmuv3_strtab_init(struct smmuv3_device *smmu)
 
 	mutex_init(&smmu->strtab_lock);
 	if (smmu->features & SMMUV3_FEAT_2LVL_STRTAB) {
-		smmu->sid_bits = max_t(unsigned int, smmu->sid_bits, SMMUV3_L1_SPLIT);
-		smmu->num_l1 = 1U << (smmu->sid_bits - SMMUV3_L1_SPLIT);
+		unsigned int l1_bits = smmuv3_strtab_l1_bits(smmu->sid_bits);
+
+		if (l1_bits + SMMUV3_L1_SPLIT < smmu->sid_bits)
+			dev_warn(smmu->dev,
+				 "stream table covers %u of %u StreamID bits\n",
+				 l1_bits + SMMUV3_L1_SPLIT, smmu->sid_bits);
+		/* From here on the StreamIDs the table covers */
+		smmu->sid_bits = l1_bits + SMMUV3_L1_SPLIT;
+		smmu->num_l1 = 1U << l1_bits;
 		size = (size_t)smmu->num_l1 * sizeof(u64);
 		smmu->strtab = dmam_alloc_coherent(smmu->dev, size, &smmu->strtab_dma,
 						   GFP_KERNEL);
@@ -143,6 +170,7 @@ __le64 *smmuv3_ste_ptr(struct smmuv3_device *smmu, u32 sid)
 	return smmu->l2[sid >> SMMUV3_L1_SPLIT] +
 	       (size_t)(sid & (smmuv3_l2_entries() - 1)) * SMMUV3_STE_DWORDS;
 }
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_ste_ptr);
 
 /**
  * smmuv3_ste_abort() - build an STE that aborts every transaction
@@ -150,7 +178,7 @@ __le64 *smmuv3_ste_ptr(struct smmuv3_device *smmu, u32 sid)
  *
  * No lock needed.
  */
-VISIBLE_IF_KUNIT void smmuv3_ste_abort(u64 *ste)
+void smmuv3_ste_abort(u64 *ste)
 {
 	memset(ste, 0, SMMUV3_STE_DWORDS * sizeof(u64));
 	ste[0] = SMMUV3_STE0_V | FIELD_PREP(SMMUV3_STE0_CFG, SMMUV3_STE_CFG_ABORT);
@@ -163,7 +191,7 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_ste_abort);
  *
  * Shareability is taken from the incoming transaction. No lock needed.
  */
-VISIBLE_IF_KUNIT void smmuv3_ste_bypass(u64 *ste)
+void smmuv3_ste_bypass(u64 *ste)
 {
 	memset(ste, 0, SMMUV3_STE_DWORDS * sizeof(u64));
 	ste[0] = SMMUV3_STE0_V | FIELD_PREP(SMMUV3_STE0_CFG, SMMUV3_STE_CFG_BYPASS);
@@ -182,15 +210,20 @@ static void smmuv3_ste_s1_attrs(u64 *ste)
  * smmuv3_ste_s1() - build a stage-1 STE over a one-entry CD table
  * @ste: 8 words, written whole
  * @cd_dma: bus address of the CD table (S1Fmt linear, S1CDMax 0)
+ * @features: the SMMU's SMMUV3_FEAT_*
  *
- * No lock needed.
+ * Where stalling is configurable per stream (SMMUV3_FEAT_STALLS), S1STALLD
+ * turns it off: this driver never resumes a stalled transaction, so a
+ * stall fault would hang the device. No lock needed.
  */
-VISIBLE_IF_KUNIT void smmuv3_ste_s1(u64 *ste, dma_addr_t cd_dma)
+void smmuv3_ste_s1(u64 *ste, dma_addr_t cd_dma, u32 features)
 {
 	memset(ste, 0, SMMUV3_STE_DWORDS * sizeof(u64));
 	ste[0] = SMMUV3_STE0_V | FIELD_PREP(SMMUV3_STE0_CFG, SMMUV3_STE_CFG_S1) |
 		 (cd_dma & SMMUV3_STE0_S1CTXPTR);
 	smmuv3_ste_s1_attrs(ste);
+	if (features & SMMUV3_FEAT_STALLS)
+		ste[1] |= SMMUV3_STE1_S1STALLD;
 }
 EXPORT_SYMBOL_IF_KUNIT(smmuv3_ste_s1);
 
@@ -206,9 +239,10 @@ static void smmuv3_ste_s2_words(u64 *ste, const struct smmuv3_domain *d, u32 vmi
 		 FIELD_PREP(SMMUV3_STE2_S2SH0, vtcr->sh) |
 		 FIELD_PREP(SMMUV3_STE2_S2TG, vtcr->tg) |
 		 FIELD_PREP(SMMUV3_STE2_S2PS, vtcr->ps) |
-		 SMMUV3_STE2_S2AA64 | SMMUV3_STE2_S2R;
-	if (d->fwb)
-		ste[2] |= SMMUV3_STE2_S2FWB;
+		 SMMUV3_STE2_S2AA64 | SMMUV3_STE2_S2PTW | SMMUV3_STE2_S2R;
+	/* A table built for S2FWB: its attributes override stage 1's. */
+	if (d->cfg.quirks & IO_PGTABLE_QUIRK_ARM_S2FWB)
+		ste[1] |= SMMUV3_STE1_S2FWB;
 	ste[3] = d->cfg.arm_lpae_s2_cfg.vttbr & SMMUV3_STE3_S2TTB;
 }
 
@@ -218,9 +252,10 @@ static void smmuv3_ste_s2_words(u64 *ste, const struct smmuv3_domain *d, u32 vmi
  * @d: a stage-2 domain
  * @vmid: the VMID to tag its translations with
  *
- * Faults are recorded (S2R). No lock needed.
+ * Faults are recorded (S2R); a stage-1 table walk that stage 2 maps to
+ * Device memory faults (S2PTW) instead of reaching MMIO. No lock needed.
  */
-VISIBLE_IF_KUNIT void smmuv3_ste_s2(u64 *ste, const struct smmuv3_domain *d, u32 vmid)
+void smmuv3_ste_s2(u64 *ste, const struct smmuv3_domain *d, u32 vmid)
 {
 	memset(ste, 0, SMMUV3_STE_DWORDS * sizeof(u64));
 	ste[0] = SMMUV3_STE0_V | FIELD_PREP(SMMUV3_STE0_CFG, SMMUV3_STE_CFG_S2);
@@ -234,15 +269,24 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_ste_s2);
  * @vste: the validated user STE words 0 and 1 (smmuv3_vste_validate())
  * @parent: the stage-2 nest parent
  * @vmid: the vSMMU's VMID
+ * @features: the SMMU's SMMUV3_FEAT_*
  *
  * Abort (or V=0) gives an abort STE; bypass gives the parent's stage 2
- * alone; stage-1 translate gives nested S1+S2 with the user's CD table
- * pointer (an IPA) and its stage-1 attributes. No lock needed.
+ * alone (stage-1 fields, ignored there, are dropped); stage-1 translate
+ * gives nested S1+S2 with the user's CD table pointer (an IPA) and its
+ * stage-1 attributes. Without substreams (S1CDMax 0) S1Fmt and S1DSS are
+ * ignored by the SMMU and written as 0. Nested STEs merge their events
+ * (MEV: a guest cannot flood the event queue with one stream) and, where
+ * stalling is configurable, disable it (S1STALLD): nothing here resumes a
+ * stalled transaction. No lock needed.
  */
-VISIBLE_IF_KUNIT void smmuv3_ste_nested(u64 *ste, const u64 *vste,
-					const struct smmuv3_domain *parent, u32 vmid)
+void smmuv3_ste_nested(u64 *ste, const u64 *vste, const struct smmuv3_domain *parent,
+		       u32 vmid, u32 features)
 {
 	u64 cfg = FIELD_GET(SMMUV3_STE0_CFG, vste[0]);
+	u64 s1_0 = SMMUV3_STE0_S1CTXPTR;
+	u64 s1_1 = SMMUV3_STE1_S1CIR | SMMUV3_STE1_S1COR | SMMUV3_STE1_S1CSH |
+		   SMMUV3_STE1_S1STALLD | SMMUV3_STE1_EATS;
 
 	if (!(vste[0] & SMMUV3_STE0_V) || cfg == SMMUV3_STE_CFG_ABORT) {
 		smmuv3_ste_abort(ste);
@@ -251,11 +295,15 @@ VISIBLE_IF_KUNIT void smmuv3_ste_nested(u64 *ste, const u64 *vste,
 	smmuv3_ste_s2(ste, parent, vmid);
 	if (cfg == SMMUV3_STE_CFG_BYPASS)
 		return;
+	if (FIELD_GET(SMMUV3_STE0_S1CDMAX, vste[0])) {
+		s1_0 |= SMMUV3_STE0_S1FMT | SMMUV3_STE0_S1CDMAX;
+		s1_1 |= SMMUV3_STE1_S1DSS;
+	}
 	ste[0] = SMMUV3_STE0_V | FIELD_PREP(SMMUV3_STE0_CFG, SMMUV3_STE_CFG_NESTED) |
-		 (vste[0] & (SMMUV3_STE0_S1FMT | SMMUV3_STE0_S1CTXPTR |
-			     SMMUV3_STE0_S1CDMAX));
-	ste[1] = vste[1] & (SMMUV3_STE1_S1DSS | SMMUV3_STE1_S1CIR | SMMUV3_STE1_S1COR |
-			    SMMUV3_STE1_S1CSH | SMMUV3_STE1_S1STALLD | SMMUV3_STE1_EATS);
+		 (vste[0] & s1_0);
+	ste[1] |= (vste[1] & s1_1) | SMMUV3_STE1_MEV;
+	if (features & SMMUV3_FEAT_STALLS)
+		ste[1] |= SMMUV3_STE1_S1STALLD;
 }
 EXPORT_SYMBOL_IF_KUNIT(smmuv3_ste_nested);
 
@@ -269,7 +317,7 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_ste_nested);
  * No lock needed.
  * Return: 0, or -EINVAL if @d is not a stage-1 domain.
  */
-VISIBLE_IF_KUNIT int smmuv3_cd_s1(u64 *cd, const struct smmuv3_domain *d)
+int smmuv3_cd_s1(u64 *cd, const struct smmuv3_domain *d)
 {
 	const typeof(d->cfg.arm_lpae_s1_cfg) *s1;
 
@@ -307,11 +355,16 @@ static void smmuv3_entry_set(__le64 *slot, const u64 *val, unsigned int from,
  */
 typedef int (*smmuv3_entry_sync_fn)(void *arg);
 
+/*
+ * A failed sync does not stop the sequence: the caller has committed to
+ * the new entry (the attach cannot be undone), each step is safe on its
+ * own whatever the SMMU cached, and the first error is returned.
+ */
 static int smmuv3_entry_update(__le64 *slot, const u64 *target, u64 breaking_word0,
 			       smmuv3_entry_sync_fn sync, void *arg)
 {
 	unsigned int i, diff = 0, last = 0;
-	int ret;
+	int ret = 0;
 
 	for (i = 0; i < SMMUV3_STE_DWORDS; i++) {
 		if (le64_to_cpu(READ_ONCE(slot[i])) != target[i]) {
@@ -331,15 +384,13 @@ static int smmuv3_entry_update(__le64 *slot, const u64 *target, u64 breaking_wor
 		WRITE_ONCE(slot[0], cpu_to_le64(breaking_word0));
 		dma_wmb();
 		ret = sync(arg);
-		if (ret)
-			return ret;
 	}
 	/* Step 2: the other words, then word 0. */
 	smmuv3_entry_set(slot, target, 1, SMMUV3_STE_DWORDS);
 	dma_wmb();
 	WRITE_ONCE(slot[0], cpu_to_le64(target[0]));
 	dma_wmb();
-	return sync(arg);
+	return sync(arg) ?: ret;
 }
 
 struct smmuv3_ste_ref {
@@ -367,10 +418,11 @@ static int smmuv3_ste_sync(void *arg)
  *
  * Caller holds the core's update lock (alist_lock()), which serializes
  * every STE and CD writer.
- * Return: 0 or the error of a CMD_SYNC.
+ * Return: 0 or the first error of a CMD_SYNC; the new entry is in memory
+ * either way.
  */
-VISIBLE_IF_KUNIT int smmuv3_ste_write(struct smmuv3_device *smmu, u32 sid,
-				      __le64 *slot, const u64 *target)
+int smmuv3_ste_write(struct smmuv3_device *smmu, u32 sid, __le64 *slot,
+		     const u64 *target)
 {
 	struct smmuv3_ste_ref ref = { .smmu = smmu, .sid = sid };
 	u64 abort[SMMUV3_STE_DWORDS];
@@ -386,6 +438,7 @@ static int smmuv3_cd_sync(void *arg)
 {
 	struct smmuv3_master *master = arg;
 	struct alist_cmd cmd[4];
+	u64 span = SMMUV3_SPAN_NONE;
 	unsigned int i, n = 0;
 	int ret = 0, err;
 
@@ -393,8 +446,8 @@ static int smmuv3_cd_sync(void *arg)
 		smmuv3_cmd_cfgi_ste(&cmd[n++], master->sids[i]);
 		atomic64_inc(&master->smmu->stats.cfgi);
 		if (n == ARRAY_SIZE(cmd) || i + 1 == master->num_sids) {
-			err = smmuv3_cmdq_submit(master->smmu, cmd, n,
-						 i + 1 == master->num_sids);
+			err = smmuv3_cmdq_submit_span(master->smmu, cmd, n,
+						      i + 1 == master->num_sids, &span);
 			if (err && !ret)
 				ret = err;
 			n = 0;
@@ -413,7 +466,8 @@ static int smmuv3_cd_sync(void *arg)
  * its CDs), with one CMD_SYNC.
  *
  * Caller holds the core's update lock (alist_lock()).
- * Return: 0 or the error of a CMD_SYNC.
+ * Return: 0 or the first error of a CMD_SYNC; the new CD is in memory
+ * either way.
  */
 int smmuv3_cd_write(struct smmuv3_master *master, const u64 *cd)
 {

@@ -244,6 +244,24 @@ class Taint(KtapTestCase):
         self.assertEqual(ktap.taint_letters(ktap.DEFAULT_TAINT_MASK), 'ON')
 
 
+class ParamTaint(KtapTestCase):
+    """U from alist_smmuv3.allow_noncoherent_viommu: only when asked for."""
+
+    def test_param_and_message(self):
+        self.assertCounts(run_log('param_taint.log', label='arm64'), 1, 0, 0)
+
+    def test_without_param(self):
+        r = run_log('param_taint_noparam.log', label='arm64')
+        self.assertEqual(self.failures(r), ['arm64/taint/4160:U'])
+
+    def test_other_taint_still_fails(self):
+        r = run_log('param_taint_other.log', label='arm64')
+        self.assertEqual(self.failures(r), ['arm64/taint/4672:W'])
+
+    def test_user_is_bit_6(self):
+        self.assertEqual(ktap.taint_letters(1 << ktap.TAINT_USER), 'U')
+
+
 class BareCallTrace(KtapTestCase):
     """A Call Trace without a header, list corruption, arm64 oops, panic."""
 

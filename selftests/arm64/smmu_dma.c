@@ -388,6 +388,56 @@ static int nest_setup(struct edu *edu, struct nest *n, void *src)
 	return 0;
 }
 
+/*
+ * QEMU's SMMU has neither S2FWB nor CANWBS devices: a vSMMU exists only
+ * with alist_smmuv3.allow_noncoherent_viommu=1, which taints (U).
+ */
+#define PARAM_NONCOHERENT "/sys/module/alist_smmuv3/parameters/allow_noncoherent_viommu"
+#define TAINT_USER_BIT	6
+
+static int noncoherent_allowed(void)
+{
+	char buf[8] = "";
+
+	if (vd_get_str(PARAM_NONCOHERENT, buf, sizeof(buf)) < 0)
+		return -1;
+	return buf[0] == 'Y';
+}
+
+static long long kernel_tainted(void)
+{
+	char buf[32] = "";
+
+	if (vd_get_str("/proc/sys/kernel/tainted", buf, sizeof(buf)) < 0)
+		return -1;
+	return strtoll(buf, NULL, 10);
+}
+
+/* Without the parameter: Linux's errno; with it: a vSMMU and taint U */
+TEST_F(edu, smmu_viommu_coherency_rule)
+{
+	struct iommu_viommu_alloc va = {
+		.size = sizeof(va),
+		.type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
+		.dev_id = self->edu.dev.dev_id,
+	};
+	int allowed = noncoherent_allowed();
+	__u32 parent;
+
+	ASSERT_LE(0, allowed);
+	ASSERT_EQ(0, edu_hwpt_alloc(&self->edu, self->edu.ioas_id,
+				    IOMMU_HWPT_ALLOC_NEST_PARENT, IOMMU_HWPT_DATA_NONE,
+				    NULL, 0, &parent));
+	va.hwpt_id = parent;
+	if (!allowed) {
+		ASSERT_EQ(-1, ioctl(self->edu.iommufd, IOMMU_VIOMMU_ALLOC, &va));
+		ASSERT_EQ(EOPNOTSUPP, errno);
+		return;
+	}
+	ASSERT_EQ(0, ioctl(self->edu.iommufd, IOMMU_VIOMMU_ALLOC, &va));
+	ASSERT_TRUE(kernel_tainted() >> TAINT_USER_BIT & 1);
+}
+
 FIXTURE(vsmmu) {
 	struct edu edu;
 	struct nest n;
@@ -404,6 +454,8 @@ FIXTURE_SETUP(vsmmu)
 			SKIP(return, "%s", why);
 		ASSERT_EQ(NULL, why);
 	}
+	if (noncoherent_allowed() == 0)
+		SKIP(return, "no vSMMU: no S2FWB, no CANWBS, allow_noncoherent_viommu off");
 	self->src = edu_pages(SZ_4K);
 	ASSERT_NE(NULL, self->src);
 	fill_pattern(self->src, SZ_4K, 0x5c);
@@ -499,8 +551,18 @@ TEST_F(vsmmu, smmu_viommu_bad_cmds)
 		{ STE0_V | STE0_CFG(STE_CFG_S1) | (IPA_G + G_CD), 1ULL << 28, "EATS w/o ATS" },
 		{ STE0_V | STE0_CFG(STE_CFG_S1) | (IPA_G + G_CD), 1ULL << 27, "S1STALLD" },
 		{ STE0_V | STE0_CFG(STE_CFG_S1) | (1ULL << 50), 0, "CD beyond the IPA space" },
-		{ STE0_V | STE0_CFG(STE_CFG_BYPASS) | (IPA_G + G_CD), 0, "CD ptr on bypass" },
 		{ STE0_V | STE0_CFG(STE_CFG_S2) | (2ULL << 4), 0, "S1Fmt with S2" },
+		{ STE0_V | STE0_CFG(STE_CFG_BYPASS), 3ULL << 28, "EATS 3 on bypass" },
+	};
+	/* What the architecture ignores is accepted (Documentation/smmuv3.rst) */
+	static const struct {
+		__u64 s0, s1;
+		const char *what;
+	} ignored_vste[] = {
+		{ STE0_V | STE0_CFG(STE_CFG_BYPASS) | (IPA_G + G_CD), 0xd4, "stage 1 on bypass" },
+		{ STE0_V | (IPA_G + G_CD) | (1ULL << 59), 0xd4, "stage 1 on abort" },
+		{ STE0_V | STE0_CFG(STE_CFG_S1) | (IPA_G + G_CD) | (1ULL << 4), 2,
+		  "S1Fmt, S1DSS with S1CDMax 0" },
 	};
 	struct iommu_viommu_arm_smmuv3_invalidate cmds[4];
 	struct {
@@ -521,6 +583,11 @@ TEST_F(vsmmu, smmu_viommu_bad_cmds)
 	ASSERT_EQ(-1, edu_hwpt_alloc(&self->edu, self->n.viommu_id, 0,
 				     IOMMU_HWPT_DATA_ARM_SMMUV3, &le, sizeof(le), &id));
 	ASSERT_EQ(EINVAL, errno);
+	for (i = 0; i < ARRAY_SIZE(ignored_vste); i++) {
+		TH_LOG("vSTE: %s", ignored_vste[i].what);
+		ASSERT_EQ(0, vste_alloc(&self->edu, &self->n, ignored_vste[i].s0,
+					ignored_vste[i].s1, &id));
+	}
 	/* Good ones: abort, bypass, V=0 */
 	ASSERT_EQ(0, vste_alloc(&self->edu, &self->n, STE0_V, 0, &id));
 	ASSERT_EQ(0, vste_alloc(&self->edu, &self->n, STE0_V | STE0_CFG(STE_CFG_BYPASS), 0,

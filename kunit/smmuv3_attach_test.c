@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: attach against the recording queue. The order of one switch
+ * (the new domain's list published before the STE changes, the old one
+ * left and its tag flushed after), a failed invalidation after the publish
+ * (the attach still completes and returns 0, with a warning), the blocked
+ * domain (never fails), and the cache-coherency rule (CANWBS only).
+ */
+#include <kunit/device.h>
+#include <kunit/test.h>
+#include <linux/slab.h>
+
+#include "../drivers/smmuv3/smmuv3.h"
+
+#define AT_SID		2
+#define AT_CD_DMA	0x12345640ULL
+#define AT_SNAPS	8
+#define OP_S12_VMALL	0x28ULL
+#define OP_CFGI_STE	0x03ULL
+#define OP_SYNC		0x46ULL
+
+struct at_snap {
+	unsigned int on_new;	/* entries on the new domain's list */
+	unsigned int on_old;	/* entries on the old domain's list */
+	u64 ste2;		/* STE word 2 (the VMID) */
+};
+
+struct at_ctx {
+	struct smmuv3_device *smmu;
+	struct smmuv3_master *master;
+	struct device *dev;
+	struct smmuv3_domain *d[2];
+	struct alist_list *watch_new;
+	struct alist_list *watch_old;
+	struct at_snap snap[AT_SNAPS];
+	unsigned int nsnap;
+};
+
+static unsigned int at_count(struct alist_list *list)
+{
+	const struct alist_view *view;
+	unsigned int n = 0;
+
+	if (!list)
+		return 0;
+	view = alist_list_read_begin(list);
+	alist_view_entries(view, &n);
+	alist_list_read_end();
+	return n;
+}
+
+static void at_on_sync(struct smmuv3_recorder *rec)
+{
+	struct at_ctx *ctx = rec->priv;
+	struct at_snap *s;
+
+	if (ctx->nsnap >= AT_SNAPS)
+		return;
+	s = &ctx->snap[ctx->nsnap++];
+	s->on_new = at_count(ctx->watch_new);
+	s->on_old = at_count(ctx->watch_old);
+	s->ste2 = le64_to_cpu(smmuv3_ste_ptr(ctx->smmu, AT_SID)[2]);
+}
+
+static struct smmuv3_domain *at_domain(struct kunit *test, struct at_ctx *ctx, u32 vmid)
+{
+	struct smmuv3_domain *d = kunit_kzalloc(test, sizeof(*d), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	d->smmu = ctx->smmu;
+	d->stage = SMMUV3_STAGE_S2;
+	d->tag = vmid;
+	d->params = ctx->smmu->params;
+	d->domain.type = IOMMU_DOMAIN_UNMANAGED;
+	d->domain.ops = &smmuv3_paging_ops;
+	d->cfg.arm_lpae_s2_cfg.vttbr = 0x40001000;
+	d->cfg.arm_lpae_s2_cfg.vtcr.tsz = 20;
+	d->list = alist_list_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, d->list);
+	return d;
+}
+
+static void at_exit(struct kunit *test)
+{
+	struct at_ctx *ctx = test->priv;
+	unsigned int i;
+
+	if (!ctx)
+		return;
+	if (ctx->master && ctx->master->num_targets) {
+		/* Leave the lists empty before they are freed. */
+		memset(ctx->master->attach, 0, sizeof(*ctx->master->attach));
+		ctx->master->attach->domain = &smmuv3_blocked_domain;
+		smmuv3_ste_abort(ctx->master->attach->ste);
+		ctx->smmu->rec->fail_sync = 0;
+		smmuv3_master_install(ctx->master, ctx->master->attach);
+	}
+	for (i = 0; i < ARRAY_SIZE(ctx->d); i++)
+		if (ctx->d[i])
+			alist_list_free(ctx->d[i]->list);
+	if (ctx->dev)
+		ctx->dev->iommu = NULL;
+}
+
+static int at_init(struct kunit *test)
+{
+	struct at_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	struct smmuv3_recorder *rec;
+	struct smmuv3_master *master;
+	struct smmuv3_device *smmu;
+	struct dev_iommu *di;
+	unsigned int i;
+
+	if (!ctx)
+		return -ENOMEM;
+	test->priv = ctx;
+	ctx->smmu = smmu = kunit_kzalloc(test, sizeof(*smmu), GFP_KERNEL);
+	rec = kunit_kzalloc(test, sizeof(*rec), GFP_KERNEL);
+	ctx->master = master = kunit_kzalloc(test, sizeof(*master), GFP_KERNEL);
+	di = kunit_kzalloc(test, sizeof(*di), GFP_KERNEL);
+	if (!smmu || !rec || !master || !di)
+		return -ENOMEM;
+	rec->cap = 32;
+	rec->cmds = kunit_kcalloc(test, rec->cap, sizeof(*rec->cmds), GFP_KERNEL);
+	if (!rec->cmds)
+		return -ENOMEM;
+	rec->on_sync = at_on_sync;
+	rec->priv = ctx;
+	smmu->rec = rec;
+	smmu->instance = 3;
+	smmu->features = SMMUV3_FEAT_NESTING | SMMUV3_FEAT_COHERENT | SMMUV3_FEAT_FWB;
+	smmu->params.tg_lg2 = 12;
+	smmu->params.max_tlbi_cmds = 512;
+	smmu->params.max_atc_cmds = 16;
+	smmu->sid_bits = 3;
+	smmu->strtab = kunit_kcalloc(test, 8 * SMMUV3_STE_DWORDS, sizeof(__le64), GFP_KERNEL);
+	if (!smmu->strtab)
+		return -ENOMEM;
+	for (i = 0; i < 8; i++)
+		smmu->strtab[i * SMMUV3_STE_DWORDS] = cpu_to_le64(SMMUV3_STE0_V);
+
+	ctx->dev = kunit_device_register(test, "alist-smmuv3-attach");
+	if (IS_ERR(ctx->dev))
+		return PTR_ERR(ctx->dev);
+	master->smmu = smmu;
+	master->dev = ctx->dev;
+	master->sids = kunit_kzalloc(test, sizeof(u32), GFP_KERNEL);
+	master->cd = kunit_kzalloc(test, SMMUV3_CD_DWORDS * sizeof(u64), GFP_KERNEL);
+	master->attach = kunit_kzalloc(test, sizeof(*master->attach), GFP_KERNEL);
+	if (!master->sids || !master->cd || !master->attach)
+		return -ENOMEM;
+	master->sids[0] = AT_SID;
+	master->num_sids = 1;
+	master->cd_dma = AT_CD_DMA;
+	master->domain = &smmuv3_blocked_domain;
+	di->priv = master;
+	ctx->dev->iommu = di;
+	ctx->d[0] = at_domain(test, ctx, 5);
+	ctx->d[1] = at_domain(test, ctx, 6);
+	return 0;
+}
+
+static void at_reset_rec(struct at_ctx *ctx)
+{
+	ctx->smmu->rec->n = 0;
+	ctx->smmu->rec->syncs = 0;
+	ctx->nsnap = 0;
+}
+
+/* Attach to @d through the domain's own attach_dev. */
+static int at_attach(struct at_ctx *ctx, struct smmuv3_domain *d)
+{
+	return d->domain.ops->attach_dev(&d->domain, ctx->dev, ctx->master->domain);
+}
+
+static void attach_order(struct kunit *test)
+{
+	struct at_ctx *ctx = test->priv;
+	const struct alist_cmd *c = ctx->smmu->rec->cmds;
+
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[0]), 0);
+	at_reset_rec(ctx);
+	ctx->watch_old = ctx->d[0]->list;
+	ctx->watch_new = ctx->d[1]->list;
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[1]), 0);
+
+	/* One STE word (the VMID): CFGI_STE + sync; then VMID 5 flushed */
+	KUNIT_ASSERT_EQ(test, ctx->smmu->rec->n, 4U);
+	KUNIT_EXPECT_EQ(test, c[0].w[0], OP_CFGI_STE | ((u64)AT_SID << 32));
+	KUNIT_EXPECT_EQ(test, c[1].w[0], OP_SYNC);
+	KUNIT_EXPECT_EQ(test, c[2].w[0] & 0xff, OP_S12_VMALL);
+	KUNIT_EXPECT_EQ(test, (c[2].w[0] >> 32) & 0xffff, 5ULL);
+	KUNIT_EXPECT_EQ(test, c[3].w[0], OP_SYNC);
+	KUNIT_ASSERT_EQ(test, ctx->nsnap, 2U);
+	/* The STE switch: already on the new list, still on the old one */
+	KUNIT_EXPECT_EQ(test, ctx->snap[0].ste2 & 0xffff, 6ULL);
+	KUNIT_EXPECT_EQ(test, ctx->snap[0].on_new, 1U);
+	KUNIT_EXPECT_EQ(test, ctx->snap[0].on_old, 1U);
+	/* The flush of the old tag: the old list no longer has the device */
+	KUNIT_EXPECT_EQ(test, ctx->snap[1].on_new, 1U);
+	KUNIT_EXPECT_EQ(test, ctx->snap[1].on_old, 0U);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->master->domain, &ctx->d[1]->domain);
+}
+
+/* A CMD_SYNC fails after the publish: the attach completes all the same. */
+static void attach_fail_after_commit(struct kunit *test)
+{
+	struct at_ctx *ctx = test->priv;
+	int ret;
+
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[0]), 0);
+	at_reset_rec(ctx);
+	ctx->smmu->rec->fail_sync = -ETIMEDOUT;
+	kunit_warning_suppress(test) {
+		ret = at_attach(ctx, ctx->d[1]);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->master->domain, &ctx->d[1]->domain);
+	KUNIT_EXPECT_EQ(test, at_count(ctx->d[0]->list), 0U);
+	KUNIT_EXPECT_EQ(test, at_count(ctx->d[1]->list), 1U);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(smmuv3_ste_ptr(ctx->smmu, AT_SID)[2]) & 0xffff, 6ULL);
+	/* The old tag is still left clean */
+	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 4U);
+}
+
+/* Blocked: no allocation, no targets, nothing that can fail. */
+static void attach_blocked(struct kunit *test)
+{
+	struct at_ctx *ctx = test->priv;
+	struct iommu_domain *blocked = &smmuv3_blocked_domain;
+	int ret;
+
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[0]), 0);
+	at_reset_rec(ctx);
+	ctx->smmu->rec->fail_sync = -ETIMEDOUT;
+	kunit_warning_suppress(test) {
+		ret = blocked->ops->attach_dev(blocked, ctx->dev, &ctx->d[0]->domain);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->master->domain, blocked);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(smmuv3_ste_ptr(ctx->smmu, AT_SID)[0]), 0x1ULL);
+	KUNIT_EXPECT_EQ(test, at_count(ctx->d[0]->list), 0U);
+	KUNIT_EXPECT_EQ(test, ctx->master->num_targets, 0U);
+}
+
+/*
+ * ENFORCE_CACHE_COHERENCY: only for CANWBS devices, FWB or not, and
+ * enforce_cache_coherency() agrees with it.
+ */
+static void attach_cache_coherency(struct kunit *test)
+{
+	struct at_ctx *ctx = test->priv;
+	struct smmuv3_domain *d = ctx->d[0];
+	const struct iommu_domain_ops *ops = d->domain.ops;
+
+	/* An FWB table: the old rule said yes here */
+	d->cfg.quirks = IO_PGTABLE_QUIRK_ARM_S2FWB;
+	KUNIT_EXPECT_FALSE(test, smmuv3_iommu_ops.capable(ctx->dev,
+							 IOMMU_CAP_ENFORCE_CACHE_COHERENCY));
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, d), 0);
+	KUNIT_EXPECT_FALSE(test, ops->enforce_cache_coherency(&d->domain));
+	KUNIT_EXPECT_FALSE(test, d->enforce_cc);
+
+	/* A CANWBS device: capable, and the domain can enforce */
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[1]), 0);
+	ctx->master->canwbs = true;
+	KUNIT_EXPECT_TRUE(test, smmuv3_iommu_ops.capable(ctx->dev,
+							IOMMU_CAP_ENFORCE_CACHE_COHERENCY));
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, d), 0);
+	KUNIT_EXPECT_TRUE(test, ops->enforce_cache_coherency(&d->domain));
+
+	/* Then a device that is not CANWBS is refused; nothing changes */
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[1]), 0);
+	ctx->master->canwbs = false;
+	at_reset_rec(ctx);
+	KUNIT_EXPECT_EQ(test, at_attach(ctx, d), -EINVAL);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->master->domain, &ctx->d[1]->domain);
+	KUNIT_EXPECT_EQ(test, at_count(d->list), 0U);
+	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 0U);
+}
+
+static struct kunit_case smmuv3_attach_cases[] = {
+	KUNIT_CASE(attach_order),
+	KUNIT_CASE(attach_fail_after_commit),
+	KUNIT_CASE(attach_blocked),
+	KUNIT_CASE(attach_cache_coherency),
+	{}
+};
+
+static struct kunit_suite smmuv3_attach_suite = {
+	.name = "alist_smmuv3_attach",
+	.init = at_init,
+	.exit = at_exit,
+	.test_cases = smmuv3_attach_cases,
+};
+
+kunit_test_suite(smmuv3_attach_suite);
