@@ -73,9 +73,10 @@ stage runner-guest-canary "$ALIST_TOP/scripts/test-runner-canary.sh" "$res"
 sources+=("$res/canary.json")
 
 stage distro-build "$ALIST_TOP/scripts/distro-build.sh" "$res"
-sources+=("$res/distro.json" "$ALIST_BUILD/x86_64/results/distro_dma.json"
-	  "$ALIST_BUILD/x86_64/results/distro_bound.json"
-	  "$ALIST_BUILD/arm64/results/distro_dma.json")
+sources+=("$res/distro.json"
+	  "x86_64/distro_dma=$ALIST_BUILD/x86_64/results/distro_dma.json"
+	  "x86_64/distro_bound=$ALIST_BUILD/x86_64/results/distro_bound.json"
+	  "arm64/distro_dma=$ALIST_BUILD/arm64/results/distro_dma.json")
 
 for arch in x86_64 arm64; do
 	stage "guest-build-$arch" "$ALIST_TOP/scripts/guest-build.sh" "$arch"
