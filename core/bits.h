@@ -43,6 +43,12 @@ constexpr alist_u64 Field(alist_u64 v, unsigned hi, unsigned lo)
 	return (v & LowMask(hi - lo + 1)) << lo;
 }
 
+/* Place @v into the field that @mask (contiguous, not 0) selects. */
+constexpr alist_u64 Put(alist_u64 mask, alist_u64 v)
+{
+	return (v << LowBit(mask)) & mask;
+}
+
 /* Read the field [hi:lo] of @w. */
 constexpr alist_u64 GetField(alist_u64 w, unsigned hi, unsigned lo)
 {

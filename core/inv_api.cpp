@@ -39,8 +39,7 @@ extern "C" int alist_vtd_inv_fill(struct alist_inv_cursor *c,
 				  const struct alist_target *targets, unsigned int n,
 				  struct alist_inv_batch *b)
 {
-	return InvCursor::From(c)->Fill<alist::VtdEmitter, InvCursor::kVtd>(
-		p, targets, n, b);
+	return InvCursor::From(c)->Fill<alist::VtdEmitter>(p, targets, n, b);
 }
 
 extern "C" int alist_smmuv3_inv_fill(struct alist_inv_cursor *c,
@@ -48,8 +47,7 @@ extern "C" int alist_smmuv3_inv_fill(struct alist_inv_cursor *c,
 				     const struct alist_target *targets, unsigned int n,
 				     struct alist_inv_batch *b)
 {
-	return InvCursor::From(c)->Fill<alist::Smmuv3Emitter, InvCursor::kSmmuv3>(
-		p, targets, n, b);
+	return InvCursor::From(c)->Fill<alist::Smmuv3Emitter>(p, targets, n, b);
 }
 
 extern "C" void alist_vtd_wait_desc(struct alist_cmd *cmd, alist_u64 status_addr,

@@ -1,59 +1,41 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * InvPlan: the per-call encoding decisions, made once from the request and
- * the unit parameters before the walk (they are the same for every tag of
- * a kind, so no target pays for them).
+ * InvPlan: the encoding decisions of one request, made once before the
+ * walk from the request and the unit parameters (they are the same for
+ * every tag of a kind).
  *
- * The degrade policy is shared by both formats: a kind is flushed whole
- * when the request is "all" (or overflowed the RangeSet) or when its exact
- * ranged encoding would cost more commands per tag than the emitter's
- * threshold. Device TLBs have a middle step (one aligned span covering all
- * ranges) because their format can name any aligned power-of-two span in
- * one command.
- *
- * The plan also precomputes the common shape -- one command per IOTLB tag
- * and one per device TLB, what a single gathered range usually needs -- so
- * that the walk only ORs each target's tag into a ready command. The
- * device TLBs' address words are made from the span once per run of
- * devices (Emitter::AtcWords()), so a domain without ATS never pays for
- * them.
+ * IOTLB kinds are flushed whole when the request is "all" or when the
+ * exact ranged encoding would cost more commands per tag than the
+ * emitter's threshold. Device TLBs (PCIe ATS: one command names one
+ * naturally aligned power-of-two span of 4 KiB pages, up to the whole
+ * 2^52-page space) have a middle step, PlanAtc():
+ *  - exact: the fewest aligned blocks covering every range, when that is
+ *    at most @max_cmds commands per device;
+ *  - hull: otherwise the smallest aligned block containing all ranges, one
+ *    command per device, over-invalidating the gaps;
+ *  - full: for "all", or when the hull is the whole space anyway.
  */
 #ifndef ALIST_CORE_INV_PLAN_H
 #define ALIST_CORE_INV_PLAN_H
 
-#include <alist/types.h>
+#include "range_set.h"
 
 namespace alist {
 
 struct InvPlan {
+	static constexpr unsigned kFullOrder = 52;	/* a device TLB's whole space */
+
 	bool tlb_whole;		/* IOTLB kinds: one whole-tag command */
 	bool atc_full;		/* device TLBs: invalidate everything */
-	bool atc_hull;		/* device TLBs: one span (also the exact
-				 * cover when that is a single block) */
+	bool atc_hull;		/* device TLBs: one span, hull_base/hull_order */
 	bool leaf;		/* IH (VT-d) / Leaf (SMMUv3) */
 	alist_u8 ttl;		/* SMMUv3 RIL TTL hint, 0 = none */
 	alist_u8 step_lg2;	/* SMMUv3 TLBI unit: granule (RIL) or step */
-	alist_u8 hull_order;	/* atc_hull: the span's order (4 KiB pages) */
-	bool tlb_one;		/* IOTLB kinds: the ranged encoding is one
-				 * command, precomputed below */
-	alist_u64 hull_base;	/* atc_hull: the span's first page */
-	/*
-	 * tlb_one: the per-call fields of that command; a target only adds
-	 * its tag. Dword/quadword 1 is tlb_bits | (tlb_addr & the kind's
-	 * address mask); SMMUv3 dword 0 also gets tlb_dw0 (NUM, SCALE).
-	 */
-	alist_u64 tlb_addr;
-	alist_u32 tlb_dw0;
-	alist_u16 tlb_bits;
-	bool all_one;		/* every target is one command (tlb_whole or
-				 * tlb_one, and atc_full or atc_hull): the walk
-				 * needs no in-target position */
-	alist_u8 reserved;
+	alist_u8 hull_order;	/* log2 pages */
+	alist_u64 hull_base;	/* first page, aligned to 2^hull_order */
 
-	void SetAllOne()
-	{
-		all_one = (tlb_whole || tlb_one) && (atc_full || atc_hull);
-	}
+	/* Decide atc_full, atc_hull and the hull from @rs. */
+	void PlanAtc(const RangeSet &rs, alist_u32 max_cmds);
 };
 
 } // namespace alist

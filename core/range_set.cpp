@@ -3,7 +3,13 @@
 
 namespace alist {
 
-void RangeSet::Merge(alist_u64 first, alist_u64 last)
+void RangeSet::AddBytes(alist_u64 start, alist_u64 last)
+{
+	if (start <= last)
+		AddPages(start >> kPageShift, last >> kPageShift);
+}
+
+void RangeSet::AddPages(alist_u64 first, alist_u64 last)
 {
 	if (all_ || first > last)
 		return;
@@ -43,6 +49,21 @@ void RangeSet::Merge(alist_u64 first, alist_u64 last)
 	}
 	ranges_[i].first = first;
 	ranges_[i].last = last;
+}
+
+RangeSet::Span RangeSet::SpanAt(alist_u32 idx, unsigned shift) const
+{
+	Span s{ranges_[idx].first >> shift, ranges_[idx].last >> shift, idx + 1};
+
+	/* Scaling can make neighbouring ranges meet: coalesce them on the fly. */
+	while (s.next < count_ && (ranges_[s.next].first >> shift) <= s.last + 1) {
+		alist_u64 l = ranges_[s.next].last >> shift;
+
+		if (l > s.last)
+			s.last = l;
+		s.next++;
+	}
+	return s;
 }
 
 } // namespace alist

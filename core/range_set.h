@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * RangeSet: the pages a request invalidates, as a minimal sorted set of
- * disjoint, non-adjacent inclusive page ranges in a fixed-size buffer.
+ * RangeSet: the pages a request invalidates, as a sorted set of disjoint,
+ * non-adjacent inclusive page ranges in a fixed buffer (no allocation on
+ * the invalidation path).
  *
- * Kept in 4 KiB page frames because that is the smallest unit any encoder
- * uses (VT-d PSI and device-TLB, SMMUv3 ATC); an encoder with a larger
- * granule rescales and re-coalesces on the fly. A request that would need
- * more than kCapacity disjoint ranges degrades to "all": by then a
- * whole-tag flush is cheaper than the commands, and the buffer stays fixed
- * (no allocation on the invalidation path).
+ * Kept in 4 KiB pages, the smallest unit of any encoder; SMMUv3 TLBIs
+ * count larger units and read the set through Span(). More than kCapacity
+ * disjoint ranges degrade to "all": a whole-tag flush is cheaper by then.
  */
 #ifndef ALIST_CORE_RANGE_SET_H
 #define ALIST_CORE_RANGE_SET_H
@@ -29,31 +27,17 @@ public:
 		alist_u64 last;
 	};
 
+	/* Ranges scaled down by 2^shift pages and coalesced where they meet. */
+	struct Span {
+		alist_u64 first; /* in units of 2^shift pages, inclusive */
+		alist_u64 last;
+		alist_u32 next;	 /* index of the first range after it */
+	};
+
 	void Clear()
 	{
 		count_ = 0;
 		all_ = false;
-	}
-
-	/* Add the inclusive byte range [start, last]; ignored if start > last. */
-	void AddBytes(alist_u64 start, alist_u64 last)
-	{
-		if (start > last)
-			return;
-		AddPages(start >> kPageShift, last >> kPageShift);
-	}
-
-	/* Add the inclusive page range [first, last], both <= kMaxPage. */
-	void AddPages(alist_u64 first, alist_u64 last)
-	{
-		if (!all_ && !count_ && first <= last && last <= kMaxPage) {
-			/* The first range of a request (an unmap adds just one). */
-			ranges_[0].first = first;
-			ranges_[0].last = last;
-			count_ = 1;
-			return;
-		}
-		Merge(first, last);
 	}
 
 	void SetAll()
@@ -62,15 +46,19 @@ public:
 		all_ = true;
 	}
 
+	/* Add the inclusive byte range [start, last]; ignored if start > last. */
+	void AddBytes(alist_u64 start, alist_u64 last);
+	/* Add the inclusive page range [first, last]: merge, insert or degrade. */
+	void AddPages(alist_u64 first, alist_u64 last);
+	/* The span that starts with range @idx (< size()) in 2^@shift pages. */
+	Span SpanAt(alist_u32 idx, unsigned shift) const;
+
 	bool all() const { return all_; }
 	bool empty() const { return !all_ && count_ == 0; }
 	unsigned size() const { return count_; }
 	const Range &operator[](unsigned i) const { return ranges_[i]; }
 
 private:
-	/* AddPages() into a non-empty set: merge, insert, or degrade. */
-	void Merge(alist_u64 first, alist_u64 last);
-
 	Range ranges_[kCapacity];
 	alist_u32 count_;
 	bool all_;

@@ -176,7 +176,7 @@ paused:
 		bool ats;
 	};
 
-	Policy policy() const { return Policy{Field(vmid_, 47, 32), ril_, ats_}; }
+	Policy policy() const { return Policy{alist::Put(C::kVmidMask, vmid_), ril_, ats_}; }
 
 	/*
 	 * Validate one guest command and build the physical one.
@@ -298,7 +298,7 @@ private:
 
 			if (tr.Lookup(GetField(d0, 63, 32), &psid))
 				return Fail(err, ALIST_UARRAY_ERR_VSID);
-			d0 = (d0 & ~C::kSidMask) | Field(psid, 63, 32);
+			d0 = (d0 & ~C::kSidMask) | alist::Put(C::kSidMask, psid);
 		}
 		out[0] = d0;
 		out[1] = d1;

@@ -10,7 +10,6 @@
 #include <type_traits>
 #include <vector>
 
-#include "batcher.h"
 #include "block_cover.h"
 #include "range_set.h"
 #include "ril_cover.h"
@@ -159,7 +158,7 @@ std::vector<inv_test::Decoded> RunDecoded(const typename Emitter::Params &p,
 				   const std::vector<alist_target> &t, unsigned unit_lg2)
 {
 	inv_test::Recorder rec;
-	alist::Invalidate<Emitter>(p, req, t.data(), t.size(), rec);
+	inv_test::Invalidate<Emitter>(p, req, t.data(), t.size(), rec);
 	std::vector<inv_test::Decoded> out;
 	for (auto &e : rec.events) {
 		if (e.sync)
