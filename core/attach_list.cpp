@@ -64,6 +64,13 @@ const TargetArray *AttachList::CurrentLocked() const
 	return __atomic_load_n(&current_, __ATOMIC_RELAXED);
 }
 
+const TargetArray *AttachList::Read() const
+{
+	/* Acquire (rcu_dereference): the entries are those published. */
+	return static_cast<const TargetArray *>(
+		alist_env_rcu_load(reinterpret_cast<void *const *>(&current_)));
+}
+
 alist_u32 AttachList::LiveCountLocked() const
 {
 	const TargetArray *cur = CurrentLocked();

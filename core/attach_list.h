@@ -4,7 +4,7 @@
  * a sorted TargetArray (NULL when empty).
  *
  * Locking: every method named ...Locked() needs the env's global update
- * lock (alist_env_lock()); readers take none (ListView, in an RCU read
+ * lock (alist_env_lock()); readers take none (Read(), in an RCU read
  * section). The lock is held from PrepareAttachLocked() to
  * CommitAttachLocked()/AbortAttach() when the list must not change in
  * between; AbortAttach() itself only frees and needs no lock.
@@ -75,11 +75,11 @@ public:
 	void Destroy();
 
 	const TargetArray *CurrentLocked() const;
+	/* The published array (NULL when empty); caller is in an RCU read section. */
+	const TargetArray *Read() const;
 	alist_u32 LiveCountLocked() const;
 
 private:
-	friend class ListView;
-
 	void PublishLocked(TargetArray *array);
 
 	TargetArray *current_ = nullptr;	/* RCU-published */

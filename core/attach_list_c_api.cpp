@@ -9,7 +9,6 @@
 
 #include "attach_list.h"
 #include "target_order.h"
-#include "list_view.h"
 #include "nest_link.h"
 #include "nest_rules.h"
 #include "placement_new.h"
@@ -184,36 +183,38 @@ unsigned int alist_list_count(struct alist_list *list)
 const struct alist_view *alist_list_read_begin(const struct alist_list *list)
 {
 	alist_env_rcu_read_lock();
-	alist::ListView v = alist::ListView::Load(*ToList(list));
-	return reinterpret_cast<const struct alist_view *>(v.array());
+	return reinterpret_cast<const struct alist_view *>(ToList(list)->Read());
 }
 
 int alist_view_next(const struct alist_view *view, unsigned int *pos,
 		    struct alist_target *out)
 {
-	alist::ListView v(reinterpret_cast<const alist::TargetArray *>(view));
-
+	const alist::TargetArray *a = reinterpret_cast<const alist::TargetArray *>(view);
 	/* The count may have been trimmed below @pos since the last call. */
-	if (*pos >= v.Count())
-		return 0;
-	alist::LiveRange live(v.array()->entries(), *pos, v.Count());
-	auto it = live.begin();
+	alist_u32 n = a ? a->Count() : 0;
 
-	if (!(it != live.end()))
-		return 0;
-	*out = *it;
-	out->users = alist::TargetArray::Users(*it);
-	*pos = it.index() + 1;
-	return 1;
+	for (alist_u32 i = *pos; i < n; i++) {
+		const alist_target &e = a->entries()[i];
+		alist_u32 users = alist::TargetArray::Users(e);
+
+		if (!users)
+			continue;
+		/* Every field but users is stable; users is read once, above. */
+		__builtin_memcpy(out, &e, __builtin_offsetof(alist_target, users));
+		out->users = users;
+		*pos = i + 1;
+		return 1;
+	}
+	return 0;
 }
 
 const struct alist_target *alist_view_entries(const struct alist_view *view,
 					      unsigned int *n)
 {
-	alist::ListView v(reinterpret_cast<const alist::TargetArray *>(view));
+	const alist::TargetArray *a = reinterpret_cast<const alist::TargetArray *>(view);
 
-	*n = v.Count();
-	return v.array() ? v.array()->entries() : nullptr;
+	*n = a ? a->Count() : 0;
+	return a ? a->entries() : nullptr;
 }
 
 void alist_list_read_end(void)
