@@ -20,11 +20,11 @@
 #include <alist/inv.h>
 #include <alist/user_array.h>
 
-#include "buffer_sink.h"
-#include "smmuv3_user_decoder.h"
+#include "inv/buffer_sink.h"
+#include "nest/smmuv3_user_decoder.h"
 #include "tests/inv_test_util.h"
-#include "vtd_emitter.h"
-#include "vtd_user_decoder.h"
+#include "hw/vtd_emitter.h"
+#include "nest/vtd_user_decoder.h"
 
 namespace {
 

@@ -18,10 +18,10 @@
 #include <alist/inv.h>
 
 #include "env/host_env.h"
-#include "smmuv3_emitter.h"
+#include "hw/smmuv3_emitter.h"
 #include "tests/inv_drain.h"
 #include "tests/inv_test_util.h"
-#include "vtd_emitter.h"
+#include "hw/vtd_emitter.h"
 
 using inv_test::Decoded;
 using inv_test::Drain;

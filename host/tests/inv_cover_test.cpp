@@ -10,12 +10,12 @@
 #include <type_traits>
 #include <vector>
 
-#include "block_cover.h"
-#include "range_set.h"
-#include "ril_cover.h"
-#include "smmuv3_emitter.h"
+#include "inv/block_cover.h"
+#include "inv/range_set.h"
+#include "inv/ril_cover.h"
+#include "hw/smmuv3_emitter.h"
 #include "tests/inv_test_util.h"
-#include "vtd_emitter.h"
+#include "hw/vtd_emitter.h"
 
 using alist::RangeSet;
 using inv_test::Intervals;

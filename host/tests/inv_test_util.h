@@ -16,7 +16,7 @@
 #include <alist/inv.h>
 #include <alist/target.h>
 
-#include "inv_request.h"
+#include "inv/inv_request.h"
 
 namespace inv_test {
 
