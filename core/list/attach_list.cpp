@@ -59,15 +59,13 @@ alist_u32 CopyLive(const TargetArray *cur, alist_target *e)
 
 const TargetArray *AttachList::CurrentLocked() const
 {
-	alist_env_assert_locked();
-	return __atomic_load_n(&current_, __ATOMIC_RELAXED);
+	return current_.Locked();
 }
 
 const TargetArray *AttachList::Read() const
 {
 	/* Acquire (rcu_dereference): the entries are those published. */
-	return static_cast<const TargetArray *>(
-		alist_env_rcu_load(reinterpret_cast<void *const *>(&current_)));
+	return current_.Read();
 }
 
 alist_u32 AttachList::LiveCountLocked() const
@@ -133,11 +131,11 @@ Result<void> AttachList::PrepareAttachLocked(const TargetSource &src, AttachTxn 
 
 void AttachList::PublishLocked(TargetArray *array)
 {
-	TargetArray *old = __atomic_load_n(&current_, __ATOMIC_RELAXED);
+	TargetArray *old = current_.Locked();
 
 	/* Release: a reader that loads @array sees its entries (pairs with
-	 * the acquire/dependency in alist_env_rcu_load()). */
-	alist_env_rcu_publish(reinterpret_cast<void **>(&current_), array);
+	 * the acquire/dependency of Read()). */
+	current_.Publish(array);
 	generation_++;
 	if (old)
 		old->Retire();
@@ -192,13 +190,12 @@ void AttachList::CompactLocked()
 
 void AttachList::Destroy()
 {
-	TargetArray *cur = __atomic_load_n(&current_, __ATOMIC_RELAXED);
+	TargetArray *cur = current_.Take();
 
 	if (!cur)
 		return;
 	if (cur->LiveCount())
 		alist_env_warn(__FILE__, __LINE__, "attach list freed with live targets");
-	__atomic_store_n(&current_, nullptr, __ATOMIC_RELAXED);
 	/* A late reader of the domain may still hold the array. */
 	cur->Retire();
 }
@@ -256,7 +253,7 @@ alist_u32 AttachList::ReportLocked(const TargetSource &src, alist_target *report
 alist_u32 AttachList::ApplyDetachLocked(const TargetSource &src, alist_target *report)
 {
 	/* Only ever called after CanDetachLocked(): every target is here. */
-	TargetArray *cur = __atomic_load_n(&current_, __ATOMIC_RELAXED);
+	TargetArray *cur = current_.Locked();
 	alist_target t;
 
 	alist_env_assert_locked();

@@ -20,6 +20,7 @@
 #include <alist/target.h>
 
 #include "list/attach_txn.h"
+#include "base/rcu_ptr.h"
 #include "base/result.h"
 #include "list/target_source.h"
 
@@ -82,7 +83,7 @@ public:
 private:
 	void PublishLocked(TargetArray *array);
 
-	TargetArray *current_ = nullptr;	/* RCU-published */
+	RcuPtr<TargetArray> current_;	/* RCU-published */
 	alist_u64 generation_ = 0;		/* bumped by every change */
 };
 

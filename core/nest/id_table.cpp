@@ -28,24 +28,22 @@ alist_u32 CopyLive(const IdArray *cur, IdEntry *dst)
 
 IdArray *IdTable::CurrentLocked() const
 {
-	alist_env_assert_locked();
-	return __atomic_load_n(&current_, __ATOMIC_RELAXED);
+	return current_.Locked();
 }
 
 void IdTable::PublishLocked(IdArray *array)
 {
 	IdArray *old = CurrentLocked();
 
-	/* Release: pairs with the acquire in Lookup()'s rcu_load. */
-	alist_env_rcu_publish(reinterpret_cast<void **>(&current_), array);
+	/* Release: pairs with the acquire of Lookup()'s Read(). */
+	current_.Publish(array);
 	if (old)
 		old->Retire();
 }
 
 int IdTable::Lookup(alist_u64 vid, alist_u32 *pid, alist_u32 *probes) const
 {
-	const IdArray *a = static_cast<const IdArray *>(
-		alist_env_rcu_load(reinterpret_cast<void *const *>(&current_)));
+	const IdArray *a = current_.Read();
 
 	if (!a)
 		return -ALIST_ENOENT;
@@ -123,11 +121,10 @@ alist_u32 IdTable::CountLocked() const
 
 void IdTable::Destroy()
 {
-	IdArray *cur = __atomic_load_n(&current_, __ATOMIC_RELAXED);
+	IdArray *cur = current_.Take();
 
 	if (!cur)
 		return;
-	__atomic_store_n(&current_, nullptr, __ATOMIC_RELAXED);
 	cur->Retire();
 }
 

@@ -16,6 +16,7 @@
 
 #include <alist/types.h>
 
+#include "base/rcu_ptr.h"
 #include "nest/id_array.h"
 
 namespace alist {
@@ -42,7 +43,7 @@ private:
 	void PublishLocked(IdArray *array);
 	void CompactLocked();
 
-	IdArray *current_ = nullptr;	/* RCU-published */
+	RcuPtr<IdArray> current_;	/* RCU-published */
 };
 
 } // namespace alist
