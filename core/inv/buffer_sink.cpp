@@ -20,19 +20,6 @@ bool BufferSink::Emit(alist_u32 instance, const alist_cmd &cmd)
 	return true;
 }
 
-alist_cmd *BufferSink::Reserve(alist_u32 instance, alist_u32 *room)
-{
-	*room = out_ != first_ && instance != instance_ ? 0 : batch_->cap - out_;
-	return batch_->cmds + out_;
-}
-
-void BufferSink::Commit(alist_u32 instance, alist_u32 k)
-{
-	if (k)
-		instance_ = instance;
-	out_ += k;
-}
-
 bool BufferSink::Sync(alist_u32 instance)
 {
 	instance_ = instance;

@@ -33,14 +33,6 @@ public:
 	bool Emit(alist_u32 instance, const alist_cmd &cmd);
 
 	/*
-	 * For a producer that writes commands itself: where the next command
-	 * for @instance goes and, in @room, how many fit (0 when the open
-	 * chunk holds another instance). Commit() then takes the first @k.
-	 */
-	alist_cmd *Reserve(alist_u32 instance, alist_u32 *room);
-	void Commit(alist_u32 instance, alist_u32 k);
-
-	/*
 	 * Close the open chunk with a sync for @instance (always taken: the
 	 * table keeps a slot for it). False, a pause, when the table is full.
 	 */

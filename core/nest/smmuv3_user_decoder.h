@@ -36,6 +36,7 @@
 
 #include "base/bits.h"
 #include "hw/smmuv3_cmd.h"
+#include "nest/chunked_reader.h"
 #include "nest/user_array_reader.h"
 
 namespace alist {
@@ -66,94 +67,43 @@ public:
 						      &err_code_);
 	}
 
-	/*
-	 * Emit the valid prefix; false when the sink paused, true when done.
-	 * The walk state is copied into locals for the loop and written back
-	 * once on the way out: the members live in the caller's opaque buffer,
-	 * which the compiler must otherwise reload and store per command.
-	 */
+	/* Emit the valid prefix; false when the sink paused, true when done. */
 	template <class Sink>
-	ALIST_ALWAYS_INLINE bool Run(Sink &sink)
+	bool Run(Sink &sink)
 	{
-		/*
-		 * 32 commands (512 bytes) of stack, refilled with one bulk copy
-		 * (the vSMMU driver's batch takes two windows per fill); the window bounds are locals so they stay in
-		 * registers (ChunkedReader's would be reloaded per command).
-		 */
-		alist_smmuv3_user_cmd win[kWindow];
-		alist_u32 base = 0, avail = 0;
+		/* 32 commands (512 bytes) of stack, refilled with one bulk copy. */
+		ChunkedReader<alist_smmuv3_user_cmd, kWindow> reader;
 		const alist_user_array &a = *array_;
-		const alist_u32 num = a.entry_num, instance = instance_;
-		const Policy pol = policy();
-		const Translator tr = tr_;
-		alist_u32 index = index_;
-		alist_u64 cmd[2] = {pending_[0], pending_[1]};
-		bool have = has_pending_, atc = pending_atc_;
-		bool ordered = ordered_, queued = pending_sync_;
-		int error = error_;
 
 		if (done_)
 			return true;
 		/* A command a paused call translated but could not queue. */
-		if (have) {
-			if (!Put(sink, instance, cmd, atc, &ordered, &queued))
-				goto paused;
-			have = false;
-			index++;
+		if (has_pending_) {
+			if (!Put(sink, pending_, pending_atc_))
+				return false;
+			has_pending_ = false;
+			index_++;
 		}
-		while (!error && index < num) {
-			if (index - base >= avail) {
-				alist_u32 left = num - index;
+		while (!error_ && index_ < a.entry_num) {
+			alist_smmuv3_user_cmd in;
 
-				base = index;
-				avail = UserArrayReader::ReadBulk(a, index, win, sizeof(win[0]),
-								  left < kWindow ? left : kWindow);
-			}
-			if constexpr (requires(alist_u32 r) { sink.Reserve(instance, &r); }) {
-				if (ALIST_LIKELY(index - base < avail)) {
-					alist_u32 took = Direct(sink, instance, pol, tr,
-								&win[index - base],
-								base + avail - index, &ordered);
-
-					if (took) {
-						index += took;
-						queued = true;
-						continue;
-					}
-				}
-			}
-
-			/* One command with every rule: errors, syncs, a full sink. */
-			const alist_smmuv3_user_cmd *in = &win[index - base];
-			alist_smmuv3_user_cmd one;
-
-			if (ALIST_UNLIKELY(index - base >= avail)) {
-				/* Another layout or a fault: entry by entry. */
-				error = UserArrayReader::Read(a, index, &one, sizeof(one),
-							      &err_code_);
-				if (error)
-					break;
-				in = &one;
-			}
-			error = Check(*in, pol, tr, cmd, &atc, &err_code_);
-			if (error)
+			error_ = reader.Get(a, index_, &in, &err_code_);
+			if (!error_)
+				error_ = Translate(in, pending_, &pending_atc_, &err_code_);
+			if (error_)
 				break;
-			if (!Put(sink, instance, cmd, atc, &ordered, &queued)) {
-				have = true;
-				goto paused;
+			if (!Put(sink, pending_, pending_atc_)) {
+				has_pending_ = true;
+				return false;
 			}
-			index++;
+			index_++;
 		}
 		done_ = true;
-		if (queued) {
-			queued = false;
-			sink.Sync(instance);
+		if (pending_sync_) {
+			pending_sync_ = false;
+			sink.Sync(instance_);
 		}
-		Save(index, cmd, have, atc, ordered, queued, error);
 		return true;
-paused:
-		Save(index, cmd, have, atc, ordered, queued, error);
-		return false;
 	}
 
 	/* Report entries handled and the error code; return the errno. */
@@ -164,12 +114,7 @@ paused:
 		return error_;
 	}
 
-	/*
-	 * What Translate() needs besides the command, copied into locals by
-	 * Run(): the walk's stores into the command buffer may alias the
-	 * members (the kernel builds with -fno-strict-aliasing), so members
-	 * would be reloaded per command.
-	 */
+	/* What Translate() needs besides the command. */
 	struct Policy {
 		alist_u64 vmid;		/* the VMID, already in dword 0 position */
 		bool ril;
@@ -213,27 +158,12 @@ paused:
 			return 0;
 		}
 
-		/*
-		 * Through temporaries: the out-of-line call would otherwise take
-		 * the caller's outputs' addresses, keeping them in memory on the
-		 * fast path above too.
-		 */
-		alist_u64 o[2];
-		bool a;
-		int r = CheckOther(in, pol, tr, o, &a, err);
-
-		if (!r) {
-			out[0] = o[0];
-			out[1] = o[1];
-			*atc = a;
-		}
-		return r;
+		return CheckOther(in, pol, tr, out, atc, err);
 	}
 
 private:
 	/* Every opcode but TLBI_NH_VA. */
-	/* @pol by value: its address taken here would keep Run()'s copy in memory. */
-	static int CheckOther(const alist_smmuv3_user_cmd &in, const Policy pol,
+	static int CheckOther(const alist_smmuv3_user_cmd &in, const Policy &pol,
 			      const Translator &tr, alist_u64 out[2], bool *atc, alist_u32 *err)
 	{
 		alist_u64 d0 = in.cmd[0], d1 = in.cmd[1];
@@ -336,68 +266,19 @@ private:
 	 * a TLBI/CFGI. False when the sink paused (the sync, if any, is done).
 	 */
 	template <class Sink>
-	static ALIST_ALWAYS_INLINE bool Put(Sink &sink, alist_u32 instance,
-					    const alist_u64 cmd[2], bool atc,
-					    bool *ordered, bool *queued)
+	bool Put(Sink &sink, const alist_u64 cmd[2], bool atc)
 	{
-		if (atc && *ordered) {
-			*ordered = false;
-			*queued = false;
-			if (!sink.Sync(instance))
+		if (atc && ordered_) {
+			ordered_ = false;
+			pending_sync_ = false;
+			if (!sink.Sync(instance_))
 				return false;
 		}
-		if (!sink.Emit(instance, alist_cmd{{cmd[0], cmd[1], 0, 0}}))
+		if (!sink.Emit(instance_, alist_cmd{{cmd[0], cmd[1], 0, 0}}))
 			return false;
-		*queued = true;
-		*ordered = *ordered || !atc;
+		pending_sync_ = true;
+		ordered_ = ordered_ || !atc;
 		return true;
-	}
-
-	/*
-	 * The common case without per-command sink calls: translate up to @n
-	 * window entries straight into the sink's buffer. Stops before the
-	 * first entry that needs the rules of the slow path -- an invalid one
-	 * (its error is recorded there), an ATC_INV that needs a sync first --
-	 * and when the buffer is full. Return: the entries queued.
-	 */
-	template <class Sink>
-	static ALIST_ALWAYS_INLINE alist_u32 Direct(Sink &sink, alist_u32 instance,
-						    const Policy &pol, const Translator &tr,
-						    const alist_smmuv3_user_cmd *in, alist_u32 n,
-						    bool *ordered)
-	{
-		alist_u32 room, i;
-		alist_cmd *out = sink.Reserve(instance, &room);
-		bool ord = *ordered;
-
-		if (n > room)
-			n = room;
-		for (i = 0; i < n; i++) {
-			alist_u64 c[2];
-			alist_u32 err;
-			bool atc;
-
-			if (Check(in[i], pol, tr, c, &atc, &err) || (atc && ord))
-				break;
-			out[i] = alist_cmd{{c[0], c[1], 0, 0}};
-			ord = ord || !atc;
-		}
-		sink.Commit(instance, i);
-		*ordered = ord;
-		return i;
-	}
-
-	void Save(alist_u32 index, const alist_u64 cmd[2], bool have, bool atc,
-		  bool ordered, bool queued, int error)
-	{
-		index_ = index;
-		pending_[0] = cmd[0];
-		pending_[1] = cmd[1];
-		has_pending_ = have;
-		pending_atc_ = atc;
-		ordered_ = ordered;
-		pending_sync_ = queued;
-		error_ = error;
 	}
 
 	alist_user_array *array_;
