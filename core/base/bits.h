@@ -49,10 +49,10 @@ constexpr alist_u64 Put(alist_u64 mask, alist_u64 v)
 	return (v << LowBit(mask)) & mask;
 }
 
-/* Read the field [hi:lo] of @w. */
-constexpr alist_u64 GetField(alist_u64 w, unsigned hi, unsigned lo)
+/* Read the field of @w that @mask (contiguous, not 0) selects. */
+constexpr alist_u64 Get(alist_u64 mask, alist_u64 w)
 {
-	return (w >> lo) & LowMask(hi - lo + 1);
+	return (w & mask) >> LowBit(mask);
 }
 
 constexpr unsigned Min(unsigned a, unsigned b)

@@ -226,7 +226,7 @@ private:
 		if (sid) {
 			alist_u32 psid;
 
-			if (tr.Lookup(GetField(d0, 63, 32), &psid))
+			if (tr.Lookup(alist::Get(C::kSidMask, d0), &psid))
 				return Fail(err, ALIST_UARRAY_ERR_VSID);
 			d0 = (d0 & ~C::kSidMask) | alist::Put(C::kSidMask, psid);
 		}
