@@ -20,12 +20,11 @@
 #include <alist/inv.h>
 #include <alist/user_array.h>
 
-#include "batcher.h"
-#include "buffer_sink.h"
-#include "smmuv3_user_decoder.h"
+#include "inv/buffer_sink.h"
+#include "nest/smmuv3_user_decoder.h"
 #include "tests/inv_test_util.h"
-#include "vtd_emitter.h"
-#include "vtd_user_decoder.h"
+#include "hw/vtd_emitter.h"
+#include "nest/vtd_user_decoder.h"
 
 namespace {
 
@@ -147,7 +146,7 @@ void FuzzVtd(const uint8_t *data, size_t size, alist_u32 type, alist_u32 len,
 			     inv_test::Target(1, ALIST_KIND_VTD_PIOTLB, 1, 2)};
 	alist_vtd_params p{1, static_cast<alist_u8>(knobs % 19), 0, 0, 16, 2};
 	inv_test::Recorder rec;
-	alist::Invalidate<alist::VtdEmitter>(p, req, t, 3, rec);
+	inv_test::Invalidate<alist::VtdEmitter>(p, req, t, 3, rec);
 	if (req.ranges.empty())
 		CHECK(rec.events.empty());
 	else

@@ -16,11 +16,11 @@
 #include <random>
 #include <tuple>
 
-#include "attach_list.h"
+#include "list/attach_list.h"
 #include "env/host_env.h"
 #include "list_test_util.h"
-#include "target_array.h"
-#include "target_order.h"
+#include "list/target_array.h"
+#include "list/target_order.h"
 
 using namespace alist_test;
 

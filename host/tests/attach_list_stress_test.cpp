@@ -20,11 +20,10 @@
 #include <random>
 #include <thread>
 
-#include "attach_list.h"
 #include "env/host_env.h"
 #include "list_test_util.h"
-#include "list_view.h"
-#include "target_order.h"
+#include "list/target_array.h"
+#include "list/target_order.h"
 
 using namespace alist_test;
 
@@ -63,29 +62,29 @@ void Reader(Shared *s, int id)
 	while (!s->stop.load(std::memory_order_relaxed)) {
 		alist_env_rcu_read_lock();
 		for (int l = 0; l < kLists; l++) {
-			alist::ListView v = alist::ListView::Load(
-				*reinterpret_cast<alist::AttachList *>(s->lists[l]));
-			if (!v.Intact()) {
+			const alist_view *v = alist_list_read_begin(s->lists[l]);
+			const alist::TargetArray *a = reinterpret_cast<const alist::TargetArray *>(v);
+			if (a && !a->Intact()) {
 				s->bad++;
+				alist_list_read_end();
 				continue;
 			}
-			const alist_target *prev = nullptr;
-			for (const alist_target &t : v.Live()) {
-				if (!Consistent(t) || (prev && !alist::TargetOrder::Less(*prev, t)))
+			alist_target prev{}, t;
+			unsigned int pos = 0;
+			bool first = true;
+			while (alist_view_next(v, &pos, &t)) {
+				if (!Consistent(t) || (!first && !alist::TargetOrder::Less(prev, t)))
 					s->bad++;
-				prev = &t;
-			}
-			/* Grouped walk: instances strictly increase. */
-			long last = -1;
-			for (const alist::InstanceGroup &g : v.Instances()) {
-				if ((long)g.instance() <= last)
+				/* Grouped: instances increase, ATC users after IOTLB kinds. */
+				if (!first && (t.instance < prev.instance ||
+					       (t.instance == prev.instance &&
+						alist::TargetOrder::IsAtc(prev.kind) &&
+						!alist::TargetOrder::IsAtc(t.kind))))
 					s->bad++;
-				last = g.instance();
-				for (const alist_target &t : g.Tags())
-					s->bad += alist::TargetOrder::IsAtc(t.kind);
-				for (const alist_target &t : g.AtcUsers())
-					s->bad += !alist::TargetOrder::IsAtc(t.kind);
+				prev = t;
+				first = false;
 			}
+			alist_list_read_end();
 		}
 		/* IDs 0..63 map to vid * 3 whenever mapped. */
 		alist_u32 pid;

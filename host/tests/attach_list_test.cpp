@@ -9,12 +9,12 @@
 #include <alist/attach_list.h>
 #include <alist/errno.h>
 
-#include "attach_list.h"
+#include "list/attach_list.h"
 #include "env/host_env.h"
 #include "list_test_util.h"
-#include "placement_new.h"
-#include "target_array.h"
-#include "target_order.h"
+#include "base/placement_new.h"
+#include "list/target_array.h"
+#include "list/target_order.h"
 
 using namespace alist_test;
 

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "env/host_env.h"
-#include "id_table.h"
+#include "nest/id_table.h"
 #include "list_test_util.h"
-#include "placement_new.h"
+#include "base/placement_new.h"
 
 using alist_test::Locked;
 

@@ -17,12 +17,11 @@
 #include <alist/errno.h>
 #include <alist/inv.h>
 
-#include "batcher.h"
 #include "env/host_env.h"
-#include "smmuv3_emitter.h"
+#include "hw/smmuv3_emitter.h"
 #include "tests/inv_drain.h"
 #include "tests/inv_test_util.h"
-#include "vtd_emitter.h"
+#include "hw/vtd_emitter.h"
 
 using inv_test::Decoded;
 using inv_test::Drain;
@@ -58,7 +57,7 @@ TEST(InvBatch, VtdOneWaitPerInstance)
 		Target(2, ALIST_KIND_ATC, 7, 3, 0x20),
 	};
 	Recorder rec;
-	alist::Invalidate<alist::VtdEmitter>(kVtd, Range(0, 0xfff), t.data(), t.size(), rec);
+	inv_test::Invalidate<alist::VtdEmitter>(kVtd, Range(0, 0xfff), t.data(), t.size(), rec);
 	/* Instance 0: IOTLB, P_IOTLB, devTLB, wait. Instance 1: nothing.
 	 * Instance 2: IOTLB, PASID devTLB, wait. */
 	ASSERT_EQ(rec.events.size(), 7u);
@@ -96,7 +95,7 @@ TEST(InvBatch, Smmuv3SyncsOnlyWhereRequired)
 	for (auto &c : cases) {
 		SCOPED_TRACE(c.what);
 		Recorder rec;
-		alist::Invalidate<alist::Smmuv3Emitter>(kSmmu, Range(0, 0xfff), c.t.data(),
+		inv_test::Invalidate<alist::Smmuv3Emitter>(kSmmu, Range(0, 0xfff), c.t.data(),
 						       c.t.size(), rec);
 		EXPECT_EQ(rec.Cmds(), c.cmds);
 		EXPECT_EQ(rec.Syncs(), c.syncs);
@@ -113,7 +112,7 @@ TEST(InvBatch, Smmuv3WholeS2CoversS1Clear)
 	all.Init(false, 12);
 	all.ranges.SetAll();
 	Recorder rec;
-	alist::Invalidate<alist::Smmuv3Emitter>(kSmmu, all, t.data(), t.size(), rec);
+	inv_test::Invalidate<alist::Smmuv3Emitter>(kSmmu, all, t.data(), t.size(), rec);
 	/* S12_VMALL(3) covers NH_ALL(3); NH_ALL(4) still needed, after a sync. */
 	ASSERT_EQ(rec.events.size(), 4u);
 	EXPECT_EQ(rec.events[0].cmd.w[0], alist::Smmuv3Emitter::S12Vmall(3).w[0]);
@@ -128,7 +127,7 @@ TEST(InvBatch, EmptyRequestEmitsNothing)
 	alist::InvRequest none;
 	none.Init(false, 12);
 	Recorder rec;
-	alist::Invalidate<alist::VtdEmitter>(kVtd, none, t.data(), t.size(), rec);
+	inv_test::Invalidate<alist::VtdEmitter>(kVtd, none, t.data(), t.size(), rec);
 	EXPECT_TRUE(rec.events.empty());
 }
 
@@ -140,7 +139,7 @@ TEST(InvBatch, DeviceNamedUnderTwoTagsOnce)
 		Target(0, ALIST_KIND_ATC_FULL, 2, 0, 5), Target(0, ALIST_KIND_ATC_FULL, 2, 0, 7),
 	};
 	Recorder rec;
-	alist::Invalidate<alist::VtdEmitter>(kVtd, Range(0, 0xfff), t.data(), t.size(), rec);
+	inv_test::Invalidate<alist::VtdEmitter>(kVtd, Range(0, 0xfff), t.data(), t.size(), rec);
 	EXPECT_EQ(rec.Cmds(), 3u);
 	EXPECT_EQ(rec.Syncs(), 1u);
 }
@@ -462,7 +461,7 @@ void CheckOne(std::mt19937_64 &rng, int iter)
 
 	unsigned long allocs = alist_host::AllocCalls();
 	Recorder rec;
-	alist::Invalidate<Emitter>(p, q, t.data(), t.size(), rec);
+	inv_test::Invalidate<Emitter>(p, q, t.data(), t.size(), rec);
 	EXPECT_EQ(alist_host::AllocCalls(), allocs) << "allocation on the invalidation path";
 
 	/* The C API, random buffer sizes, must produce the same stream. */

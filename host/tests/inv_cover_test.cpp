@@ -10,13 +10,12 @@
 #include <type_traits>
 #include <vector>
 
-#include "batcher.h"
-#include "block_cover.h"
-#include "range_set.h"
-#include "ril_cover.h"
-#include "smmuv3_emitter.h"
+#include "inv/block_cover.h"
+#include "inv/range_set.h"
+#include "inv/ril_cover.h"
+#include "hw/smmuv3_emitter.h"
 #include "tests/inv_test_util.h"
-#include "vtd_emitter.h"
+#include "hw/vtd_emitter.h"
 
 using alist::RangeSet;
 using inv_test::Intervals;
@@ -159,7 +158,7 @@ std::vector<inv_test::Decoded> RunDecoded(const typename Emitter::Params &p,
 				   const std::vector<alist_target> &t, unsigned unit_lg2)
 {
 	inv_test::Recorder rec;
-	alist::Invalidate<Emitter>(p, req, t.data(), t.size(), rec);
+	inv_test::Invalidate<Emitter>(p, req, t.data(), t.size(), rec);
 	std::vector<inv_test::Decoded> out;
 	for (auto &e : rec.events) {
 		if (e.sync)

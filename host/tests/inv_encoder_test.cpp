@@ -8,11 +8,11 @@
 
 #include <alist/inv.h>
 
-#include "block_cover.h"
-#include "ril_cover.h"
-#include "smmuv3_emitter.h"
+#include "inv/block_cover.h"
+#include "inv/ril_cover.h"
+#include "hw/smmuv3_emitter.h"
 #include "tests/inv_test_util.h"
-#include "vtd_emitter.h"
+#include "hw/vtd_emitter.h"
 
 using alist::Smmuv3Emitter;
 using alist::VtdEmitter;

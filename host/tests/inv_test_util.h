@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers for the invalidation tests: a recording sink, and decoders that
- * read commands back from their bit layouts (written from the specs, not
- * from the encoders, so a wrong field shows up as a wrong decode).
+ * Helpers for the invalidation tests: a recorder, a one-shot walk through
+ * the C API, and decoders that read commands back from their bit layouts
+ * (written from the specs, not from the encoders, so a wrong field shows up
+ * as a wrong decode).
  */
 #ifndef ALIST_INV_TEST_UTIL_H
 #define ALIST_INV_TEST_UTIL_H
@@ -14,6 +15,8 @@
 
 #include <alist/inv.h>
 #include <alist/target.h>
+
+#include "inv/inv_request.h"
 
 namespace inv_test {
 
@@ -48,6 +51,53 @@ public:
 
 	std::vector<Event> events;
 };
+
+inline int FillFor(alist_inv_cursor *c, const alist_vtd_params &p, const alist_target *t,
+		   size_t n, alist_inv_batch *b)
+{
+	return alist_vtd_inv_fill(c, &p, t, static_cast<unsigned>(n), b);
+}
+
+inline int FillFor(alist_inv_cursor *c, const alist_smmuv3_params &p, const alist_target *t,
+		   size_t n, alist_inv_batch *b)
+{
+	return alist_smmuv3_inv_fill(c, &p, t, static_cast<unsigned>(n), b);
+}
+
+/*
+ * The one-shot walk of the tests: @req replayed into a cursor of the C API
+ * (its merged ranges, "all", the leaf hint, the leaf size), filled to the
+ * end through one batch, every command and sync recorded in @rec.
+ * @Emitter names the format (alist::VtdEmitter or alist::Smmuv3Emitter).
+ */
+template <class Emitter>
+void Invalidate(const typename Emitter::Params &p, const alist::InvRequest &req,
+		const alist_target *t, size_t n, Recorder &rec)
+{
+	alist_cmd cmds[64];
+	alist_inv_chunk chunks[16];
+	alist_inv_batch b = ALIST_INV_BATCH_INIT(cmds, chunks);
+	alist_inv_cursor cur;
+
+	alist_inv_cursor_init(&cur, req.leaf ? ALIST_INV_LEAF : 0, req.granule_lg2);
+	if (req.ranges.all())
+		alist_inv_cursor_add_all(&cur);
+	for (unsigned i = 0; i < req.ranges.size(); i++)
+		alist_inv_cursor_add_range(&cur, req.ranges[i].first << 12,
+					   (req.ranges[i].last << 12) | 0xfff);
+	do {
+		int nr = FillFor(&cur, p, t, n, &b);
+
+		if (nr < 0)
+			return;
+		for (int i = 0; i < nr; i++) {
+			for (unsigned k = 0; k < chunks[i].nr_cmds; k++)
+				rec.Emit(chunks[i].instance, cmds[chunks[i].first + k]);
+			if (chunks[i].sync)
+				rec.Sync(chunks[i].instance);
+		}
+	} while (!b.done);
+}
 
 inline u64 Bits(u64 w, unsigned hi, unsigned lo)
 {

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The read side: live iteration, grouping per instance, per distinct tag,
- * per ATC user; dead entries skipped at every level; the C view calls.
+ * The read side through the C view: live iteration in key order, grouped
+ * per instance, per distinct tag, per ATC user; dead entries skipped at
+ * every level.
  */
 #include <gtest/gtest.h>
 
 #include <alist/attach_list.h>
 
-#include "attach_list.h"
 #include "list_test_util.h"
-#include "list_view.h"
 
 using namespace alist_test;
 
@@ -24,23 +23,42 @@ struct Walk {
 	std::vector<std::string> atcs;	/* "i:sid:pasid" */
 };
 
+bool IsAtc(alist_u8 kind)
+{
+	return kind == ALIST_KIND_ATC || kind == ALIST_KIND_ATC_FULL;
+}
+
+/*
+ * Group a walk of the C view: per instance, the first live entry of each
+ * run of one IOTLB tag (kind, tag, vmid, pasid), and every live ATC user.
+ */
 Walk WalkList(alist_list *l)
 {
 	Walk w;
+	const alist_view *v = alist_list_read_begin(l);
+	unsigned int pos = 0;
+	alist_target t, last{};
+	bool have_last = false;
 
-	alist_env_rcu_read_lock();
-	alist::ListView v = alist::ListView::Load(*reinterpret_cast<alist::AttachList *>(l));
-	for (const alist::InstanceGroup &g : v.Instances()) {
-		w.instances.push_back(g.instance());
-		for (const alist_target &t : g.Tags())
-			w.tags.push_back(std::to_string(t.instance) + ":" + std::to_string(t.kind) +
-					 ":" + std::to_string(t.tag) + ":" +
-					 std::to_string(t.pasid));
-		for (const alist_target &t : g.AtcUsers())
+	while (alist_view_next(v, &pos, &t)) {
+		if (w.instances.empty() || w.instances.back() != t.instance) {
+			w.instances.push_back(t.instance);
+			have_last = false;
+		}
+		if (IsAtc(t.kind)) {
 			w.atcs.push_back(std::to_string(t.instance) + ":" + std::to_string(t.sid) +
 					 ":" + std::to_string(t.pasid));
+			continue;
+		}
+		if (have_last && last.kind == t.kind && last.tag == t.tag && last.vmid == t.vmid &&
+		    last.pasid == t.pasid)
+			continue;
+		last = t;
+		have_last = true;
+		w.tags.push_back(std::to_string(t.instance) + ":" + std::to_string(t.kind) + ":" +
+				 std::to_string(t.tag) + ":" + std::to_string(t.pasid));
 	}
-	alist_env_rcu_read_unlock();
+	alist_list_read_end();
 	return w;
 }
 

@@ -17,8 +17,8 @@
 #include <alist/user_array.h>
 
 #include "env/host_env.h"
-#include "buffer_sink.h"
-#include "smmuv3_user_decoder.h"
+#include "inv/buffer_sink.h"
+#include "nest/smmuv3_user_decoder.h"
 #include "tests/inv_drain.h"
 #include "tests/inv_test_util.h"
 

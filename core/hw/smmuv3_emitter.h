@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Smmuv3Emitter: ARM SMMUv3 invalidation commands: TLBI_NH_VA / NH_ASID
+ * (stage 1 by ASID and VMID), TLBI_S2_IPA / S12_VMALL (stage 2 by VMID),
+ * TLBI_NH_ALL (a VMID's nested stage 1), ATC_INV (SIZE: log2 4 KiB pages,
+ * 52 = all) and CMD_SYNC; every field is defined in smmuv3_cmd.h.
+ *
+ * Range invalidation (IDR3.RIL): TG = (granule_lg2 - 10) / 2 selects the
+ * unit, one command covers (NUM + 1) << SCALE units from VA (RilCover).
+ * TTL names the leaf level when the request knows it. NUM = SCALE = TTL = 0
+ * with TG != 0 is reserved: a single unit without a TTL is sent in the
+ * non-range form (TG = 0), which names exactly that unit.
+ * Without RIL each command names one unit; the unit is the larger of the
+ * granule and the unmapped leaf size.
+ *
+ * Sync rules: TLBIs complete before ATC_INV (else the device may refetch a
+ * stale translation from the SMMU TLB), and a stage-2 TLBI completes before
+ * the nested stage-1 clear. Those syncs are emitted only when both sides are
+ * present in the instance; TLBI_NH_ALL for a VMID is skipped when the same
+ * call already sent TLBI_S12_VMALL for it (that clears stage 1 too).
+ */
+#ifndef ALIST_CORE_SMMUV3_EMITTER_H
+#define ALIST_CORE_SMMUV3_EMITTER_H
+
+#include <alist/inv.h>
+#include <alist/target.h>
+
+#include "inv/inv_plan.h"
+#include "inv/inv_request.h"
+#include "inv/walk_state.h"
+
+namespace alist {
+
+class Smmuv3Emitter {
+public:
+	using Params = alist_smmuv3_params;
+	static constexpr alist_u8 kFormat = 2;
+
+	/* --- command encoders ---------------------------------------------- */
+
+	static alist_cmd NhAll(alist_u32 vmid);
+	static alist_cmd NhAsid(alist_u32 asid, alist_u32 vmid);
+	static alist_cmd S12Vmall(alist_u32 vmid);
+	/*
+	 * A TLBI by address. @dw0 carries the opcode and tag fields; @tg is the
+	 * TG field (0: non-range form), @num the granule count - 1.
+	 */
+	static alist_cmd TlbiVa(alist_u64 dw0, alist_u64 addr, alist_u64 addr_mask, unsigned tg,
+				unsigned num, unsigned scale, unsigned ttl, bool leaf);
+	static alist_cmd AtcInv(alist_u32 sid, alist_u32 pasid, alist_u64 pfn, unsigned order);
+	static alist_cmd Sync(unsigned cs);
+	/* TG field value for a granule, 0 if not a granule. */
+	static unsigned TgField(unsigned granule_lg2);
+	/* RIL TTL for a leaf of 2^granule_lg2 bytes with a 2^tg_lg2 granule. */
+	static unsigned Ttl(unsigned tg_lg2, unsigned granule_lg2);
+
+	/* --- batcher interface (Batcher<Smmuv3Emitter>) --------------------- */
+
+	static bool ParamsValid(const Params &p)
+	{
+		return TgField(p.tg_lg2) != 0 && p.reserved == 0;
+	}
+	static void MakePlan(const Params &p, const InvRequest &req, InvPlan *plan);
+
+	static bool KindValid(alist_u8 kind)
+	{
+		return kind == ALIST_KIND_SMMU_S1 || kind == ALIST_KIND_SMMU_S2 ||
+		       kind == ALIST_KIND_SMMU_S1_CLEAR || kind == ALIST_KIND_ATC ||
+		       kind == ALIST_KIND_ATC_FULL;
+	}
+
+	/* Same command: S1 by ASID and VMID; S2 and S1 clear by VMID. */
+	static bool SameTag(const alist_target &a, const alist_target &b)
+	{
+		return a.tag == b.tag && (a.kind != ALIST_KIND_SMMU_S1 || a.vmid == b.vmid);
+	}
+
+	static bool NeedSyncBefore(alist_u8 kind, const WalkState &w)
+	{
+		if (kind == ALIST_KIND_ATC || kind == ALIST_KIND_ATC_FULL)
+			return w.tlbi;
+		return kind == ALIST_KIND_SMMU_S1_CLEAR && w.s2;
+	}
+
+	/*
+	 * A nested-S1 clear this call already did: the plan flushes stage 2
+	 * whole and a live S2 target of the same VMID on the same instance
+	 * precedes t[idx] (S2 sorts just before S1_CLEAR).
+	 */
+	static bool Covered(const InvPlan &plan, const alist_target *t, alist_u32 idx);
+
+	/* A target as one whole-tag command: S1 clear always, others if planned. */
+	static bool Whole(const Params &p, const InvPlan &plan, const alist_target &t,
+			  alist_cmd *c);
+	/* TLBI units are 2^step_lg2 bytes. */
+	static unsigned UnitShift(const InvPlan &plan) { return plan.step_lg2 - 12; }
+	/* The TLBI at unit @cur for [cur, last]: units covered. */
+	static alist_u64 Tlb(const Params &p, const InvPlan &plan, const alist_target &t,
+			     alist_u64 cur, alist_u64 last, alist_cmd *c);
+	static alist_cmd Atc(const alist_target &t, alist_u64 pfn, unsigned order)
+	{
+		return AtcInv(t.sid, t.pasid, pfn, order);
+	}
+};
+
+} // namespace alist
+
+#endif /* ALIST_CORE_SMMUV3_EMITTER_H */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * BlockCover: covering page ranges with naturally aligned power-of-two
+ * blocks, the shape of a VT-d address mask (AM), a device-TLB / PCIe ATS
+ * invalidation size, and an SMMUv3 ATC_INV SIZE.
+ *
+ * Exact cover: at each position take the largest aligned block that fits
+ * in what is left (bounded by the format's largest order). Greedy is
+ * optimal here: any block starting at @first can be no larger than the
+ * alignment of @first and no larger than what is left, so a cover with
+ * fewer blocks would have to skip a page.
+ */
+#ifndef ALIST_CORE_BLOCK_COVER_H
+#define ALIST_CORE_BLOCK_COVER_H
+
+#include <alist/types.h>
+
+#include "base/bits.h"
+
+namespace alist {
+
+class BlockCover {
+public:
+	/*
+	 * Order (log2 pages) of the block to emit at @first for [first, last].
+	 * Inline: the walk calls it per command.
+	 */
+	static unsigned NextOrder(alist_u64 first, alist_u64 last,
+				  unsigned max_order)
+	{
+		unsigned align = first ? LowBit(first) : 63;
+		/* floor(log2(pages left)); last - first + 1 cannot wrap for pages. */
+		unsigned fit = Fls(last - first + 1) - 1;
+
+		return Min(Min(align, fit), max_order);
+	}
+	/*
+	 * Blocks of the exact cover of [first, last], or @limit + 1 as soon as
+	 * it is known to exceed @limit (the cost check never runs long).
+	 */
+	static alist_u64 Count(alist_u64 first, alist_u64 last,
+			       unsigned max_order, alist_u64 limit);
+	/* Order of the smallest aligned block containing [first, last]. */
+	static unsigned HullOrder(alist_u64 first, alist_u64 last)
+	{
+		return Fls(first ^ last);
+	}
+};
+
+} // namespace alist
+
+#endif /* ALIST_CORE_BLOCK_COVER_H */

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * BufferSink: fills the caller's batch (struct alist_inv_batch). Commands
+ * go to its buffer; a chunk is closed at each sync and at an instance
+ * change, so every chunk is "n commands for one instance, then maybe a
+ * sync". The walk pauses when the buffer or the chunk table is full.
+ *
+ * The members are out of line (buffer_sink.cpp): an inline copy left in
+ * two objects is a COMDAT the module link may discard under the kernel's
+ * patchable function entries.
+ */
+#ifndef ALIST_CORE_BUFFER_SINK_H
+#define ALIST_CORE_BUFFER_SINK_H
+
+#include <alist/inv.h>
+
+namespace alist {
+
+class BufferSink {
+public:
+	explicit BufferSink(alist_inv_batch *b)
+		: batch_(b), out_(0), first_(0), chunks_(0), instance_(0)
+	{
+	}
+
+	BufferSink(const BufferSink &) = delete;
+	BufferSink &operator=(const BufferSink &) = delete;
+
+	/* A batch the sink can fill: both arrays present, both capacities >= 1. */
+	static bool Valid(const alist_inv_batch *b);
+
+	/* Queue @cmd for @instance; false, not taken, when the buffer is full. */
+	bool Emit(alist_u32 instance, const alist_cmd &cmd);
+
+	/*
+	 * Close the open chunk with a sync for @instance (always taken: the
+	 * table keeps a slot for it). False, a pause, when the table is full.
+	 */
+	bool Sync(alist_u32 instance);
+
+	/* Close an unsynced open chunk, set @done. Return: chunks written. */
+	int Finish(bool done);
+
+private:
+	bool Close(bool sync);
+
+	alist_inv_batch *batch_;
+	alist_u32 out_;		/* where the next command goes */
+	alist_u32 first_;	/* first command of the open chunk */
+	alist_u32 chunks_;	/* chunks written */
+	alist_u32 instance_;	/* the open chunk's instance */
+};
+
+} // namespace alist
+
+#endif /* ALIST_CORE_BUFFER_SINK_H */

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * RangeSet: the pages a request invalidates, as a sorted set of disjoint,
+ * non-adjacent inclusive page ranges in a fixed buffer (no allocation on
+ * the invalidation path).
+ *
+ * Kept in 4 KiB pages, the smallest unit of any encoder; SMMUv3 TLBIs
+ * count larger units and read the set through Span(). More than kCapacity
+ * disjoint ranges degrade to "all": a whole-tag flush is cheaper by then.
+ */
+#ifndef ALIST_CORE_RANGE_SET_H
+#define ALIST_CORE_RANGE_SET_H
+
+#include <alist/inv.h>
+
+namespace alist {
+
+class RangeSet {
+public:
+	static constexpr unsigned kCapacity = ALIST_INV_MAX_RANGES;
+	static constexpr unsigned kPageShift = 12;
+	/* Page frames of a 64-bit address space: 2^52, so last + 1 never wraps. */
+	static constexpr alist_u64 kMaxPage = (~0ull) >> kPageShift;
+
+	struct Range {
+		alist_u64 first; /* page frame numbers, inclusive */
+		alist_u64 last;
+	};
+
+	/* Ranges scaled down by 2^shift pages and coalesced where they meet. */
+	struct Span {
+		alist_u64 first; /* in units of 2^shift pages, inclusive */
+		alist_u64 last;
+		alist_u32 next;	 /* index of the first range after it */
+	};
+
+	void Clear()
+	{
+		count_ = 0;
+		all_ = false;
+	}
+
+	void SetAll()
+	{
+		count_ = 0;
+		all_ = true;
+	}
+
+	/* Add the inclusive byte range [start, last]; ignored if start > last. */
+	void AddBytes(alist_u64 start, alist_u64 last);
+	/* Add the inclusive page range [first, last]: merge, insert or degrade. */
+	void AddPages(alist_u64 first, alist_u64 last);
+	/* The span that starts with range @idx (< size()) in 2^@shift pages. */
+	Span SpanAt(alist_u32 idx, unsigned shift) const;
+
+	bool all() const { return all_; }
+	bool empty() const { return !all_ && count_ == 0; }
+	unsigned size() const { return count_; }
+	const Range &operator[](unsigned i) const { return ranges_[i]; }
+
+private:
+	Range ranges_[kCapacity];
+	alist_u32 count_;
+	bool all_;
+};
+
+} // namespace alist
+
+#endif /* ALIST_CORE_RANGE_SET_H */

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AttachList: prepare/commit/abort, detach, compaction and teardown.
+ */
+#include "list/attach_list.h"
+
+#include <alist/errno.h>
+
+#include "list/target_array.h"
+#include "list/target_order.h"
+
+namespace alist {
+
+namespace {
+
+/* Add one user of @t to the unpublished sorted array e[0, *n). */
+int InsertTarget(alist_target *e, alist_u32 *n, const alist_target &t)
+{
+	alist_u32 pos = TargetArray::LowerBound(e, *n, t);
+
+	if (pos < *n && TargetOrder::SameKey(e[pos], t)) {
+		/* One key names one cache: its attributes cannot differ. */
+		if (!TargetOrder::SameAttributes(e[pos], t))
+			return -ALIST_EINVAL;
+		if (e[pos].users == ~0u)
+			return -ALIST_EOVERFLOW;
+		e[pos].users++;
+		return 0;
+	}
+	for (alist_u32 j = *n; j > pos; j--)
+		e[j] = e[j - 1];
+	e[pos] = t;
+	e[pos].users = 1;
+	(*n)++;
+	return 0;
+}
+
+/* Copy the live entries of @cur (may be NULL) to the start of @e. */
+alist_u32 CopyLive(const TargetArray *cur, alist_target *e)
+{
+	alist_u32 n = 0;
+
+	if (!cur)
+		return 0;
+	for (alist_u32 i = 0; i < cur->Count(); i++) {
+		const alist_target &src = cur->entries()[i];
+		alist_u32 users = TargetArray::Users(src);
+
+		if (!users)
+			continue;
+		e[n] = src;
+		e[n].users = users;
+		n++;
+	}
+	return n;
+}
+
+} // namespace
+
+const TargetArray *AttachList::CurrentLocked() const
+{
+	return current_.Locked();
+}
+
+const TargetArray *AttachList::Read() const
+{
+	/* Acquire (rcu_dereference): the entries are those published. */
+	return current_.Read();
+}
+
+alist_u32 AttachList::LiveCountLocked() const
+{
+	const TargetArray *cur = CurrentLocked();
+
+	return cur ? cur->LiveCount() : 0;
+}
+
+Result<void> AttachList::PrepareAttachLocked(const alist_target *targets,
+					     alist_u32 n, AttachTxn &txn)
+{
+	if (n > TargetArray::kMaxEntries)
+		return Result<void>::Error(-ALIST_ENOMEM);
+	return PrepareAttachLocked(TargetSource::Plain(targets, n), txn);
+}
+
+Result<void> AttachList::PrepareAttachLocked(const TargetSource &src, AttachTxn &txn)
+{
+	alist_env_assert_locked();
+
+	for (alist_u32 i = 0; i < txn.count_; i++) {
+		if (txn.stage_[i].list == this) {
+			/* A second copy would lose the first one's changes. */
+			alist_env_warn(__FILE__, __LINE__, "list prepared twice in one txn");
+			return Result<void>::Error(-ALIST_EBUSY);
+		}
+	}
+	if (txn.count_ == AttachTxn::kMaxStages)
+		return Result<void>::Error(-ALIST_EBUSY);
+	int err = src.Validate();
+	if (err)
+		return Result<void>::Error(err);
+
+	const TargetArray *cur = CurrentLocked();
+	alist_u32 live = cur ? cur->LiveCount() : 0;
+	alist_u32 adds = src.Count();
+	if (adds > TargetArray::kMaxEntries - live)
+		return Result<void>::Error(-ALIST_ENOMEM);
+
+	TargetArray *next = nullptr;
+	if (live + adds) {
+		next = TargetArray::Create(live + adds);
+		if (!next)
+			return Result<void>::Error(-ALIST_ENOMEM);
+		alist_target *e = next->entries();
+		alist_u32 count = CopyLive(cur, e);
+		alist_target t;
+		for (alist_u32 i = 0; i < src.Slots(); i++) {
+			if (!src.Get(i, &t))
+				continue;
+			err = InsertTarget(e, &count, t);
+			if (err) {
+				TargetArray::Destroy(next);
+				return Result<void>::Error(err);
+			}
+		}
+		next->SetCount(count);
+	}
+	txn.stage_[txn.count_++] = AttachTxn::Stage{this, next, generation_};
+	return Result<void>::Ok();
+}
+
+void AttachList::PublishLocked(TargetArray *array)
+{
+	TargetArray *old = current_.Locked();
+
+	/* Release: a reader that loads @array sees its entries (pairs with
+	 * the acquire/dependency of Read()). */
+	current_.Publish(array);
+	generation_++;
+	if (old)
+		old->Retire();
+}
+
+void AttachList::CommitAttachLocked(AttachTxn &txn)
+{
+	alist_env_assert_locked();
+	for (alist_u32 i = 0; i < txn.count_; i++) {
+		AttachTxn::Stage &s = txn.stage_[i];
+
+		if (s.list->generation_ != s.generation)
+			alist_env_warn(__FILE__, __LINE__,
+				       "list changed between prepare and commit");
+		s.list->PublishLocked(s.array);
+		s = AttachTxn::Stage{};
+	}
+	txn.count_ = 0;
+}
+
+void AttachList::AbortStagesFrom(AttachTxn &txn, alist_u32 keep)
+{
+	while (txn.count_ > keep) {
+		AttachTxn::Stage &s = txn.stage_[--txn.count_];
+
+		TargetArray::Destroy(s.array);
+		s = AttachTxn::Stage{};
+	}
+}
+
+void AttachList::AbortAttach(AttachTxn &txn)
+{
+	AbortStagesFrom(txn, 0);
+}
+
+void AttachList::CompactLocked()
+{
+	const TargetArray *cur = CurrentLocked();
+
+	if (!cur || !cur->dead())
+		return;
+	alist_u32 live = cur->LiveCount();
+	TargetArray *next = nullptr;
+	if (live) {
+		next = TargetArray::Create(live);
+		if (!next)
+			return; /* the dead entries stay until the next prepare */
+		next->SetCount(CopyLive(cur, next->entries()));
+	}
+	PublishLocked(next);
+}
+
+void AttachList::Destroy()
+{
+	TargetArray *cur = current_.Take();
+
+	if (!cur)
+		return;
+	if (cur->LiveCount())
+		alist_env_warn(__FILE__, __LINE__, "attach list freed with live targets");
+	/* A late reader of the domain may still hold the array. */
+	cur->Retire();
+}
+
+/*
+ * Detach: in place, no allocation, cannot fail.
+ *
+ * Each matched entry loses a user with a relaxed atomic store; an entry at
+ * 0 is dead and readers skip it. A reader that still sees the old count
+ * invalidates a cache the device no longer uses: harmless. Dead entries at
+ * the end are trimmed by lowering the published count; dead entries in the
+ * middle stay until the next prepare or CompactLocked().
+ */
+bool AttachList::CanDetachLocked(const TargetSource &src) const
+{
+	const TargetArray *cur = CurrentLocked();
+	alist_target t, u;
+
+	if (src.Validate())
+		return false;
+	for (alist_u32 i = 0; i < src.Slots(); i++) {
+		if (!src.Get(i, &t))
+			continue;
+		long idx = cur ? cur->Find(t) : -1;
+		if (idx < 0)
+			return false;
+		/* A target given k times needs k users. */
+		alist_u32 need = 1;
+		for (alist_u32 j = 0; j < i; j++)
+			need += src.Get(j, &u) && TargetOrder::SameKey(t, u);
+		if (TargetArray::Users(cur->entries()[idx]) < need)
+			return false;
+	}
+	return true;
+}
+
+alist_u32 AttachList::ReportLocked(const TargetSource &src, alist_target *report) const
+{
+	const TargetArray *cur = CurrentLocked();
+	alist_u32 k = 0;
+	alist_target t;
+
+	for (alist_u32 i = 0; i < src.Slots(); i++) {
+		if (!src.Get(i, &t))
+			continue;
+		long idx = cur && !TargetOrder::Validate(t) ? cur->Find(t) : -1;
+		t.users = idx < 0 ? 0 : TargetArray::Users(cur->entries()[idx]);
+		if (report)
+			report[k] = t;
+		k++;
+	}
+	return k;
+}
+
+alist_u32 AttachList::ApplyDetachLocked(const TargetSource &src, alist_target *report)
+{
+	/* Only ever called after CanDetachLocked(): every target is here. */
+	TargetArray *cur = current_.Locked();
+	alist_target t;
+
+	alist_env_assert_locked();
+	if (!cur)
+		return ReportLocked(src, report);
+	alist_target *e = cur->entries();
+	for (alist_u32 i = 0; i < src.Slots(); i++) {
+		if (!src.Get(i, &t))
+			continue;
+		long idx = cur->Find(t);
+		if (idx < 0)
+			continue;
+		alist_u32 users = TargetArray::Users(e[idx]) - 1;
+		TargetArray::SetUsers(e[idx], users);
+		if (!users)
+			cur->set_dead(cur->dead() + 1);
+	}
+	/* Trim the dead tail: readers that loaded the old count still find
+	 * users == 0 there, the memory stays until the array retires. */
+	alist_u32 n = cur->Count();
+	while (n && !TargetArray::Users(e[n - 1])) {
+		n--;
+		cur->set_dead(cur->dead() - 1);
+	}
+	cur->SetCount(n);
+	generation_++;
+	return ReportLocked(src, report);
+}
+
+void AttachList::DetachLocked(alist_target *targets, alist_u32 n)
+{
+	TargetSource src = TargetSource::Plain(targets, n);
+
+	if (n > TargetArray::kMaxEntries || !CanDetachLocked(src)) {
+		alist_env_warn(__FILE__, __LINE__, "detach of a target not on the list");
+		if (n <= TargetArray::kMaxEntries)
+			ReportLocked(src, targets);
+		return;
+	}
+	ApplyDetachLocked(src, targets);
+}
+
+} // namespace alist

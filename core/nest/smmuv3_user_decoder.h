@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Smmuv3UserDecoder<Translator>: a vSMMU's IOMMU_VIOMMU_INVALIDATE_DATA_
+ * ARM_SMMUV3 array, validated and translated in order into commands for the
+ * physical SMMU's queue, as one batch with one CMD_SYNC.
+ *
+ * Accepted (anything else is -EIO, the uAPI's errno for a bad command):
+ *   TLBI_NH_VA, TLBI_NH_VAA   range fields only with RIL; VMID forced
+ *   TLBI_NH_ASID, TLBI_NH_ALL VMID forced
+ *   TLBI_NSNH_ALL             becomes TLBI_NH_ALL of the vSMMU's VMID
+ *   CFGI_CD, CFGI_CD_ALL      vSID -> pSID
+ *   ATC_INV                   only with ATS; SIZE <= 52; vSID -> pSID
+ * Each opcode has an allow-list of fields; any other bit set is refused, so
+ * a guest can never make the shared queue raise CERROR_ILL, and reserved
+ * encodings (TG=0 with range fields, TG!=0 with NUM=SCALE=TTL=0) are
+ * refused too.
+ *
+ * Syncs: the guest's own CMD_SYNCs never reach us (the VMM cuts batches
+ * there), so within one array the only sync the architecture needs is
+ * before an ATC_INV that follows a TLBI or CFGI (the device must not refetch
+ * through a stale SMMU TLB or configuration), plus one at the end. Not one
+ * per N commands: the driver's queue takes chunks without syncs.
+ *
+ * The walk is resumable like Batcher (a sink may pause it); the state is
+ * plain data so the C API keeps it in an opaque buffer.
+ *
+ * Translator: any type with
+ *	int Lookup(alist_u64 vsid, alist_u32 *psid) const;	// 0 or -ENOENT
+ */
+#ifndef ALIST_CORE_SMMUV3_USER_DECODER_H
+#define ALIST_CORE_SMMUV3_USER_DECODER_H
+
+#include <alist/errno.h>
+#include <alist/inv.h>
+#include <alist/user_array.h>
+
+#include "base/bits.h"
+#include "hw/smmuv3_cmd.h"
+#include "nest/chunked_reader.h"
+#include "nest/user_array_reader.h"
+
+namespace alist {
+
+template <class Translator>
+class Smmuv3UserDecoder {
+public:
+	using C = Smmuv3Cmd;
+
+	void Init(alist_user_array *a, const alist_smmuv3_params &p,
+		  alist_u32 instance, alist_u32 vmid, Translator tr)
+	{
+		array_ = a;
+		tr_ = tr;
+		instance_ = instance;
+		vmid_ = vmid;
+		index_ = 0;
+		err_code_ = ALIST_UARRAY_OK;
+		ril_ = p.ril;
+		ats_ = p.ats;
+		has_pending_ = false;
+		pending_atc_ = false;
+		ordered_ = false;
+		pending_sync_ = false;
+		done_ = false;
+		error_ = UserArrayReader::CheckHeader(*a, ALIST_UARRAY_TYPE_SMMUV3,
+						      sizeof(alist_smmuv3_user_cmd),
+						      &err_code_);
+	}
+
+	/* Emit the valid prefix; false when the sink paused, true when done. */
+	template <class Sink>
+	bool Run(Sink &sink)
+	{
+		/* 32 commands (512 bytes) of stack, refilled with one bulk copy. */
+		ChunkedReader<alist_smmuv3_user_cmd, kWindow> reader;
+		const alist_user_array &a = *array_;
+
+		if (done_)
+			return true;
+		/* A command a paused call translated but could not queue. */
+		if (has_pending_) {
+			if (!Put(sink, pending_, pending_atc_))
+				return false;
+			has_pending_ = false;
+			index_++;
+		}
+		while (!error_ && index_ < a.entry_num) {
+			alist_smmuv3_user_cmd in;
+
+			error_ = reader.Get(a, index_, &in, &err_code_);
+			if (!error_)
+				error_ = Translate(in, pending_, &pending_atc_, &err_code_);
+			if (error_)
+				break;
+			if (!Put(sink, pending_, pending_atc_)) {
+				has_pending_ = true;
+				return false;
+			}
+			index_++;
+		}
+		done_ = true;
+		if (pending_sync_) {
+			pending_sync_ = false;
+			sink.Sync(instance_);
+		}
+		return true;
+	}
+
+	/* Report entries handled and the error code; return the errno. */
+	int Finish()
+	{
+		array_->entry_num = index_;
+		array_->err_code = error_ ? err_code_ : static_cast<alist_u32>(ALIST_UARRAY_OK);
+		return error_;
+	}
+
+	/* What Translate() needs besides the command. */
+	struct Policy {
+		alist_u64 vmid;		/* the VMID, already in dword 0 position */
+		bool ril;
+		bool ats;
+	};
+
+	Policy policy() const { return Policy{alist::Put(C::kVmidMask, vmid_), ril_, ats_}; }
+
+	/*
+	 * Validate one guest command and build the physical one.
+	 * Return: 0, or -EIO with @err set.
+	 */
+	int Translate(const alist_smmuv3_user_cmd &in, alist_u64 out[2], bool *atc,
+		      alist_u32 *err) const
+	{
+		return Check(in, policy(), tr_, out, atc, err);
+	}
+
+	static ALIST_ALWAYS_INLINE int Check(const alist_smmuv3_user_cmd &in, const Policy &pol,
+					     const Translator &tr, alist_u64 out[2], bool *atc,
+					     alist_u32 *err)
+	{
+		/* The uAPI is little-endian; both supported kernels are too. */
+		alist_u64 d0 = in.cmd[0], d1 = in.cmd[1];
+		alist_u64 op = d0 & C::kOpMask;
+
+		/* What a guest unmap sends: one test instead of the switch. */
+		if (ALIST_LIKELY(op == C::kTlbiNhVa)) {
+			constexpr alist_u64 ok0 = C::kOpMask | C::kNumMask | C::kScaleMask |
+						  C::kVmidMask | C::kAsidMask;
+			constexpr alist_u64 ok1 = C::kLeaf | C::kTtlMask | C::kTgMask |
+						  C::kVaMask;
+
+			if (ALIST_UNLIKELY((d0 & ~ok0) | (d1 & ~ok1)))
+				return Fail(err, ALIST_UARRAY_ERR_FIELD);
+			if (int r = CheckRange(pol, d0, d1, err))
+				return r;
+			*atc = false;
+			out[0] = (d0 & ~C::kVmidMask) | pol.vmid;
+			out[1] = d1;
+			return 0;
+		}
+
+		return CheckOther(in, pol, tr, out, atc, err);
+	}
+
+private:
+	/* Every opcode but TLBI_NH_VA. */
+	static int CheckOther(const alist_smmuv3_user_cmd &in, const Policy &pol,
+			      const Translator &tr, alist_u64 out[2], bool *atc, alist_u32 *err)
+	{
+		alist_u64 d0 = in.cmd[0], d1 = in.cmd[1];
+		alist_u64 op = d0 & C::kOpMask;
+		alist_u64 ok0 = C::kOpMask, ok1 = 0;
+		bool sid = false, vmid = false;
+
+		*atc = false;
+		switch (op) {
+		case C::kTlbiNhAll:
+			ok0 |= C::kVmidMask;
+			vmid = true;
+			break;
+		case C::kTlbiNsnhAll:
+			/* No VMID field: becomes NH_ALL of this vSMMU's VMID. */
+			vmid = true;
+			break;
+		case C::kTlbiNhAsid:
+			ok0 |= C::kVmidMask | C::kAsidMask;
+			vmid = true;
+			break;
+		case C::kTlbiNhVaa:
+			/* TLBI_NH_VA's fields less the ASID (Check() has NH_VA). */
+			ok0 |= C::kNumMask | C::kScaleMask | C::kVmidMask;
+			ok1 = C::kLeaf | C::kTtlMask | C::kTgMask | C::kVaMask;
+			if (int r = CheckRange(pol, d0, d1, err))
+				return r;
+			vmid = true;
+			break;
+		case C::kCfgiCd:
+			ok0 |= C::kSsidMask | C::kSidMask;
+			ok1 = C::kLeaf;
+			sid = true;
+			break;
+		case C::kCfgiCdAll:
+			ok0 |= C::kSidMask;
+			sid = true;
+			break;
+		case C::kAtcInv:
+			if (!pol.ats)
+				return Fail(err, ALIST_UARRAY_ERR_FEATURE);
+			ok0 |= C::kAtcGlobal | C::kAtcSsv | C::kSsidMask | C::kSidMask;
+			ok1 = C::kAtcSizeMask | C::kAtcAddrMask;
+			if ((d1 & C::kAtcSizeMask) > C::kAtcSizeAll ||
+			    (!(d0 & C::kAtcSsv) && (d0 & C::kSsidMask)))
+				return Fail(err, ALIST_UARRAY_ERR_FIELD);
+			sid = true;
+			*atc = true;
+			break;
+		default:
+			return Fail(err, ALIST_UARRAY_ERR_OPCODE);
+		}
+		if ((d0 & ~ok0) || (d1 & ~ok1))
+			return Fail(err, ALIST_UARRAY_ERR_FIELD);
+
+		if (op == C::kTlbiNsnhAll)
+			d0 = C::kTlbiNhAll;
+		if (vmid)
+			d0 = (d0 & ~C::kVmidMask) | pol.vmid;
+		if (sid) {
+			alist_u32 psid;
+
+			if (tr.Lookup(alist::Get(C::kSidMask, d0), &psid))
+				return Fail(err, ALIST_UARRAY_ERR_VSID);
+			d0 = (d0 & ~C::kSidMask) | alist::Put(C::kSidMask, psid);
+		}
+		out[0] = d0;
+		out[1] = d1;
+		return 0;
+	}
+
+	static constexpr alist_u32 kWindow = 32;
+
+	static int Fail(alist_u32 *err, alist_u32 code)
+	{
+		*err = code;
+		return -ALIST_EIO;
+	}
+
+	static ALIST_ALWAYS_INLINE int CheckRange(const Policy &pol, alist_u64 d0, alist_u64 d1,
+						  alist_u32 *err)
+	{
+		alist_u64 range = (d0 & (C::kNumMask | C::kScaleMask)) |
+				  (d1 & C::kTtlMask);
+		bool tg = d1 & C::kTgMask;
+
+		/* No range fields (TG=0, NUM=SCALE=TTL=0): valid with or without RIL. */
+		if (ALIST_LIKELY(!(range | tg)))
+			return 0;
+		if (!pol.ril)
+			return Fail(err, ALIST_UARRAY_ERR_FEATURE);
+		/* TG=0 with range fields, or TG!=0 with NUM=SCALE=TTL=0: reserved. */
+		if (!tg || !range)
+			return Fail(err, ALIST_UARRAY_ERR_FIELD);
+		return 0;
+	}
+
+	/*
+	 * Queue one translated command, after the sync an ATC_INV needs behind
+	 * a TLBI/CFGI. False when the sink paused (the sync, if any, is done).
+	 */
+	template <class Sink>
+	bool Put(Sink &sink, const alist_u64 cmd[2], bool atc)
+	{
+		if (atc && ordered_) {
+			ordered_ = false;
+			pending_sync_ = false;
+			if (!sink.Sync(instance_))
+				return false;
+		}
+		if (!sink.Emit(instance_, alist_cmd{{cmd[0], cmd[1], 0, 0}}))
+			return false;
+		pending_sync_ = true;
+		ordered_ = ordered_ || !atc;
+		return true;
+	}
+
+	alist_user_array *array_;
+	Translator tr_;
+	alist_u64 pending_[2];
+	alist_u32 instance_;
+	alist_u32 vmid_;
+	alist_u32 index_;
+	alist_u32 err_code_;
+	int error_;
+	bool ril_;
+	bool ats_;
+	bool has_pending_;
+	bool pending_atc_;
+	bool ordered_;		/* a TLBI/CFGI was queued since the last sync */
+	bool pending_sync_;	/* anything was queued since the last sync */
+	bool done_;
+};
+
+} // namespace alist
+
+#endif /* ALIST_CORE_SMMUV3_USER_DECODER_H */
