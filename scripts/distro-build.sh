@@ -90,7 +90,7 @@ fi
 
 # build ARCH MODULE: build in the chroot from a copy of the working tree.
 build() {
-	local arch=$1 drv=$2 src=/work/$1 kos ko
+	local arch=$1 drv=$2 src=$work/$1 kos ko
 	local kdir=/usr/src/linux-headers-$kver-$arch
 	rm -rf "${root:?}$src"
 	mkdir -p "$root$src"
@@ -146,7 +146,7 @@ nvme_mods=nvme-keyring,nvme-auth,nvme-core,nvme
 # MODULES in order and runs scripts/guest/NAME.sh.
 boot() {
 	local debarch=$1 arch=$2 drv=$3 name=$4 mods=$5 append=${6:-} kdir out
-	local src=$root/work/$debarch
+	local src=$root$work/$debarch
 	kdir=$(fetch_kernel "$debarch") || { expect "$debarch/$name" 0; return; }
 	out=$ALIST_BUILD/distro/$debarch-$name
 	rm -rf "$out"
@@ -171,14 +171,18 @@ boot() {
 }
 
 if [ -d "$root" ]; then
+	# A build directory of this run's own: two runs may share the chroot.
+	mkdir -p "$root/work"
+	work=/work/$(basename "$(mktemp -d "$root/work/run.XXXXXX")")
+	trap 'rm -rf "${root:?}$work"' EXIT
 	build amd64 alist_vtd
 	build arm64 alist_smmuv3
-	if [ -f "$root/work/amd64/alist_vtd.ko" ]; then
+	if [ -f "$root$work/amd64/alist_vtd.ko" ]; then
 		boot amd64 x86_64 alist_vtd distro_dma "iommu_alist,alist_vtd,$nvme_mods"
 		# The disk is bound before our driver loads, under DMA.
 		boot amd64 x86_64 alist_vtd distro_bound "$nvme_mods"
 	fi
-	[ -f "$root/work/arm64/alist_smmuv3.ko" ] &&
+	[ -f "$root$work/arm64/alist_smmuv3.ko" ] &&
 		boot arm64 arm64 alist_smmuv3 distro_dma "iommu_alist,alist_smmuv3,$nvme_mods" \
 			initcall_blacklist=arm_smmu_driver_init
 fi
