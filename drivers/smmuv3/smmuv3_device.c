@@ -111,7 +111,7 @@ VISIBLE_IF_KUNIT int smmuv3_master_install(struct smmuv3_master *master,
 	}
 	/*
 	 * The publish is visible before any STE/CD store: pairs with the
-	 * smp_mb() of smmuv3_inv_range(), so an unmap that the new entry's
+	 * smp_mb() of alist_flush(), so an unmap that the new entry's
 	 * translations could serve reads the new list. A release store
 	 * alone would let a later one-word STE store pass it.
 	 */

@@ -303,11 +303,11 @@ static void vtd_dev_leave(struct vtd_dev *vdev)
 	if (old->kind == VTD_DOM_NESTED) {
 		m = alist_nest_detach(old->list, old->parent->list,
 				      vdev->targets, vdev->ntargets, report);
-		vtd_flush_targets(report, m);
+		alist_flush_left(&vtd_queue, report, m);
 	} else {
 		alist_list_detach(old->list, vdev->targets, vdev->ntargets);
 	}
-	vtd_flush_targets(vdev->targets, vdev->ntargets);
+	alist_flush_left(&vtd_queue, vdev->targets, vdev->ntargets);
 	vtd_domain_did_put(old, vdev->unit);
 	list_del_init(&vdev->dom_node);
 	vdev->domain = NULL;
@@ -358,6 +358,11 @@ int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
 	if (ret)
 		goto err_put_did;
 	alist_list_commit_attach(txn);
+	/*
+	 * The publish is visible before the PASID entry is written: pairs
+	 * with the smp_mb() of alist_flush(), as on SMMUv3.
+	 */
+	smp_mb();
 
 	/* Committed: nothing below fails */
 	vtd_pe_domain(vdev, d, pe);
