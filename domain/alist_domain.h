@@ -13,6 +13,9 @@
  * of the core's batcher to the driver's queue in one call: one indirect
  * call per fill (a chunk table), none per command.
  *
+ * The attach protocol (domain/attach.c): prepare, commit and the full
+ * barrier, the driver's hardware switch, leave-clean of the old domain.
+ *
  * User invalidation (domain/user.c): IOMMU_HWPT_INVALIDATE arrays through
  * the core's user-array walker to the queue, with the error index; nothing
  * allocated per call.
@@ -131,6 +134,15 @@ void alist_iotlb_sync(const struct alist_queue *q, struct alist_list *list,
 		      struct iommu_iotlb_gather *gather,
 		      struct alist_sync_stats *st, struct alist_test_hooks *h);
 
+int alist_attach_prepare(struct alist_list *list, struct alist_list *parent,
+			 const struct alist_target *t, unsigned int n,
+			 struct alist_txn **txn);
+void alist_attach_abort(struct alist_txn *txn);
+void alist_attach_commit(struct alist_txn *txn);
+void alist_attach_leave(const struct alist_queue *q, struct alist_list *list,
+			struct alist_list *parent, struct alist_target *t,
+			unsigned int n);
+
 /* Commands of one vIOMMU invalidation batch. */
 #define ALIST_USER_BATCH	64
 
@@ -143,7 +155,7 @@ void alist_iotlb_sync(const struct alist_queue *q, struct alist_list *list,
  * alist_user_batch_init() when the vIOMMU is set up.
  */
 struct alist_user_batch {
-	struct mutex lock;
+	struct mutex lock;	/* one invalidation of the vIOMMU at a time */
 	struct alist_cmd cmds[ALIST_USER_BATCH];
 };
 
