@@ -530,7 +530,7 @@ static inline struct smmuv3_nested *to_smmuv3_nested(struct iommu_domain *d)
 	return container_of(d, struct smmuv3_nested, domain);
 }
 
-/* smmuv3_cmdq.c */
+/* queue.c */
 int smmuv3_cmdq_init(struct smmuv3_device *smmu);
 #define SMMUV3_SPAN_NONE	U64_MAX
 int smmuv3_cmdq_submit_span(struct smmuv3_device *smmu, const struct alist_cmd *cmds,
@@ -545,14 +545,14 @@ void smmuv3_cmd_cfgi_ste(struct alist_cmd *cmd, u32 sid);
 void smmuv3_cmd_cfgi_all(struct alist_cmd *cmd);
 int smmuv3_sync_ste(struct smmuv3_device *smmu, u32 sid);
 
-/* smmuv3_evtq.c */
+/* fault.c */
 int smmuv3_evtq_init(struct smmuv3_device *smmu);
 void smmuv3_evtq_drain(struct smmuv3_device *smmu);
 int smmuv3_irqs_request(struct smmuv3_device *smmu);
 int smmuv3_irqs_enable(struct smmuv3_device *smmu);
 void smmuv3_gerror_handle(struct smmuv3_device *smmu);
 
-/* smmuv3_strtab.c */
+/* entries.c */
 int smmuv3_strtab_init(struct smmuv3_device *smmu);
 int smmuv3_strtab_prepare_sid(struct smmuv3_device *smmu, u32 sid);
 __le64 *smmuv3_ste_ptr(struct smmuv3_device *smmu, u32 sid);
@@ -567,7 +567,7 @@ int smmuv3_ste_write(struct smmuv3_device *smmu, u32 sid, __le64 *slot,
 		     const u64 *target);
 int smmuv3_cd_write(struct smmuv3_master *master, const u64 *cd);
 
-/* smmuv3_domain.c */
+/* domain.c */
 extern const struct iommu_domain_ops smmuv3_paging_ops;
 struct iommu_domain *smmuv3_domain_alloc_paging_flags(struct device *dev, u32 flags,
 						      const struct iommu_user_data *user_data);
@@ -603,7 +603,7 @@ static inline void smmuv3_flush_targets(struct smmuv3_device *smmu,
 	alist_flush_left(&SMMUV3_QUEUE(smmu, &smmu->params), t, n);
 }
 
-/* smmuv3_device.c */
+/* device.c */
 extern const struct iommu_ops smmuv3_iommu_ops;
 extern struct iommu_domain smmuv3_identity_domain;
 extern struct iommu_domain smmuv3_blocked_domain;
@@ -612,22 +612,22 @@ int smmuv3_attach_paging(struct iommu_domain *domain, struct device *dev,
 int smmuv3_attach_nested(struct iommu_domain *domain, struct device *dev,
 			 struct iommu_domain *old);
 
-/* smmuv3_main.c */
+/* main.c */
 struct smmuv3_device *smmuv3_find_by_fwnode(struct fwnode_handle *fwnode);
 
-/* smmuv3_iommufd.c */
+/* iommufd.c */
 void *smmuv3_hw_info(struct device *dev, u32 *length, enum iommu_hw_info_type *type);
 size_t smmuv3_get_viommu_size(struct device *dev, enum iommu_viommu_type type);
 int smmuv3_viommu_init(struct iommufd_viommu *viommu, struct iommu_domain *parent,
 		       const struct iommu_user_data *user_data);
 
-/* smmuv3_domain.c: tags */
+/* domain.c: tags */
 int smmuv3_asid_alloc(struct smmuv3_device *smmu, u32 *asid);
 void smmuv3_asid_free(u32 asid);
 int smmuv3_vmid_alloc(struct smmuv3_device *smmu, u32 *vmid);
 void smmuv3_vmid_free(u32 vmid);
 
-/* smmuv3_debugfs.c */
+/* debugfs.c */
 struct dentry *smmuv3_debugfs_root(void);
 void smmuv3_debugfs_add(struct smmuv3_device *smmu);
 void smmuv3_debugfs_remove(struct smmuv3_device *smmu);

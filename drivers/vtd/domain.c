@@ -3,7 +3,7 @@
  * alist_vtd: domains. Blocked and identity are static; paging domains are
  * generic_pt tables (vtdss on second-stage units, x86_64 on first-stage
  * units) whose invalidation goes through the shared layer
- * (domain/flush.c) to the queue of qi.c: the core emits the fewest
+ * (domain/flush.c) to the queue of queue.c: the core emits the fewest
  * descriptors and says where the one wait per unit goes.
  */
 #include <linux/bitfield.h>

@@ -505,7 +505,7 @@ void vtd_pasid_entry_build(u64 pe[8],
 					    const struct vtd_pe_cfg *cfg);
 
 /* ------------------------------------------------------------------ */
-/* Queued invalidation (qi.c) */
+/* Queued invalidation (queue.c) */
 
 int vtd_qi_enable(struct vtd_unit *unit);
 void vtd_qi_disable(struct vtd_unit *unit);

@@ -13,7 +13,7 @@
  * unmaps only record the range in the gather; iotlb_sync() issues them.
  *
  * The flushes themselves are the shared layer's (domain/flush.c), issued
- * to the queue of smmuv3_cmdq.c.
+ * to the queue of queue.c.
  */
 #include <linux/idr.h>
 #include <linux/slab.h>
