@@ -70,7 +70,10 @@ static const struct {
 	SMMUV3_STAT(evtq_overflows),
 	SMMUV3_STAT(gerrors),
 	SMMUV3_STAT(sync_timeouts),
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
+	/* Test builds only: no production module names the test hook */
 	SMMUV3_STAT_AS("skip_flush", sync.skipped),
+#endif
 };
 
 static int smmuv3_stats_show(struct seq_file *s, void *unused)
