@@ -71,6 +71,7 @@ static int vi_init(struct kunit *test)
 	ctx->smmu->params.max_atc_cmds = 16;
 	ctx->vsmmu->smmu = ctx->smmu;
 	ctx->vsmmu->vmid = VI_VMID;
+	alist_user_batch_init(&ctx->vsmmu->batch);
 	ctx->vsmmu->vsids = alist_id_table_alloc();
 	if (!ctx->vsmmu->vsids)
 		return -ENOMEM;

@@ -540,20 +540,20 @@ static void vtd_iotlb_sync_leak_test(struct kunit *test)
 
 	/* 2 MiB of 4 KiB pages: a last-level table the unmap frees */
 	map_2m_of_4k(test, ss, pg);
-	leaked = atomic64_read(&vtd_stat_leaked_pages);
+	leaked = atomic64_read(&vtd_sync_stats.leaked_pages);
 	unit->recorder->ite_waits = 1000;
 	KUNIT_EXPECT_EQ(test, iommu_unmap(&ss->domain, SZ_2M, SZ_2M),
 			(size_t)SZ_2M);
 	unit->recorder->ite_waits = 0;
-	KUNIT_EXPECT_GE(test, atomic64_read(&vtd_stat_leaked_pages),
+	KUNIT_EXPECT_GE(test, atomic64_read(&vtd_sync_stats.leaked_pages),
 			leaked + 1);
 
 	/* A completed invalidation frees them */
 	map_2m_of_4k(test, ss, pg);
-	leaked = atomic64_read(&vtd_stat_leaked_pages);
+	leaked = atomic64_read(&vtd_sync_stats.leaked_pages);
 	KUNIT_EXPECT_EQ(test, iommu_unmap(&ss->domain, SZ_2M, SZ_2M),
 			(size_t)SZ_2M);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&vtd_stat_leaked_pages), leaked);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&vtd_sync_stats.leaked_pages), leaked);
 
 	fake_release(&f);
 	vtd_domain_free(&ss->domain);

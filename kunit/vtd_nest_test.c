@@ -342,7 +342,7 @@ static void vtd_nest_user_inv_test(struct kunit *test)
 		rec_reset(c);
 		alist_inv_cursor_init(&cur, ALIST_INV_LEAF, PAGE_SHIFT);
 		alist_inv_cursor_add_range(&cur, 0x200000, 0x200fff);
-		vtd_domain_flush(c->parent, &cur);
+		alist_flush(&vtd_queue, c->parent->list, &cur);
 		KUNIT_EXPECT_EQ(test, c->rec.waits, 1U);
 		KUNIT_ASSERT_EQ(test, c->rec.n, 2U);
 		KUNIT_EXPECT_EQ(test, c->rec.cmds[0].w[0] & 0xf, 2ULL);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Check that iommufd/alist_exports.c exports exactly the functions that the
+"""Check that env/alist_exports.c exports exactly the functions that the
 core's public C API headers declare (include/alist/*.h, less the environment
 contract, which only KUnit sees), so a driver can never meet an API function
 it cannot link to, and nothing is exported that is not documented API."""
@@ -22,7 +22,7 @@ def main():
         if name.endswith(".h") and name not in PRIVATE:
             with open(os.path.join(inc, name)) as f:
                 declared |= set(DECL.findall(f.read()))
-    with open(os.path.join(TOP, "iommufd", "alist_exports.c")) as f:
+    with open(os.path.join(TOP, "env", "alist_exports.c")) as f:
         exported = set(EXPORT.findall(f.read()))
     bad = 0
     for fn in sorted(declared - exported):

@@ -24,6 +24,7 @@
 #include <alist/id_table.h>
 #include <alist/inv.h>
 #include <alist/user_array.h>
+#include <alist_domain.h>
 
 struct dentry;
 
@@ -253,27 +254,26 @@ struct smmuv3_queue {
  * @cmds: commands issued, CMD_SYNC not included
  * @syncs: CMD_SYNCs issued
  * @cfgi: configuration invalidations (part of @cmds)
- * @iotlb_syncs: iotlb_sync calls that reached the hardware
+ * @sync: iotlb_sync counters (shared layer): calls with a range, those the
+ *	skip_flush fault attribute dropped
  * @user_inv: vIOMMU invalidation arrays handled
  * @events: event records consumed
  * @faults: translation and permission faults among them
  * @evtq_overflows: times the event queue overflowed
  * @gerrors: global errors handled
  * @sync_timeouts: CMD_SYNCs that did not complete in time
- * @skip_flush: invalidations skipped by the skip_flush fault attribute
  */
 struct smmuv3_stats {
 	atomic64_t cmds;
 	atomic64_t syncs;
 	atomic64_t cfgi;
-	atomic64_t iotlb_syncs;
+	struct alist_sync_stats sync;
 	atomic64_t user_inv;
 	atomic64_t events;
 	atomic64_t faults;
 	atomic64_t evtq_overflows;
 	atomic64_t gerrors;
 	atomic64_t sync_timeouts;
-	atomic64_t skip_flush;
 };
 
 /**
@@ -414,6 +414,8 @@ struct smmuv3_domain {
  * @parent: the nest parent (stage 2)
  * @vmid: the vSMMU's own VMID
  * @vsids: vSID -> pSID
+ * @batch: the commands of one invalidation array fill (64: upstream's
+ *	CMDQ_BATCH_ENTRIES; the queue lock is held for at most that many)
  */
 struct smmuv3_viommu {
 	struct iommufd_viommu core;
@@ -421,6 +423,7 @@ struct smmuv3_viommu {
 	struct smmuv3_domain *parent;
 	u32 vmid;
 	struct alist_id_table *vsids;
+	struct alist_user_batch batch;
 };
 
 /**
@@ -527,7 +530,7 @@ static inline struct smmuv3_nested *to_smmuv3_nested(struct iommu_domain *d)
 	return container_of(d, struct smmuv3_nested, domain);
 }
 
-/* smmuv3_cmdq.c */
+/* queue.c */
 int smmuv3_cmdq_init(struct smmuv3_device *smmu);
 #define SMMUV3_SPAN_NONE	U64_MAX
 int smmuv3_cmdq_submit_span(struct smmuv3_device *smmu, const struct alist_cmd *cmds,
@@ -535,20 +538,21 @@ int smmuv3_cmdq_submit_span(struct smmuv3_device *smmu, const struct alist_cmd *
 int smmuv3_cmdq_submit(struct smmuv3_device *smmu, const struct alist_cmd *cmds,
 		       unsigned int n, bool sync);
 void smmuv3_cmdq_fix_error(struct smmuv3_device *smmu);
-int smmuv3_cmdq_submit_batch(struct smmuv3_device *smmu,
-			     const struct alist_inv_batch *b, int nr);
+int smmuv3_cmdq_submit_batch(void *owner, const struct alist_inv_batch *b,
+			     int nr);
+extern const struct alist_queue_ops smmuv3_queue_ops;
 void smmuv3_cmd_cfgi_ste(struct alist_cmd *cmd, u32 sid);
 void smmuv3_cmd_cfgi_all(struct alist_cmd *cmd);
 int smmuv3_sync_ste(struct smmuv3_device *smmu, u32 sid);
 
-/* smmuv3_evtq.c */
+/* fault.c */
 int smmuv3_evtq_init(struct smmuv3_device *smmu);
 void smmuv3_evtq_drain(struct smmuv3_device *smmu);
 int smmuv3_irqs_request(struct smmuv3_device *smmu);
 int smmuv3_irqs_enable(struct smmuv3_device *smmu);
 void smmuv3_gerror_handle(struct smmuv3_device *smmu);
 
-/* smmuv3_strtab.c */
+/* entries.c */
 int smmuv3_strtab_init(struct smmuv3_device *smmu);
 int smmuv3_strtab_prepare_sid(struct smmuv3_device *smmu, u32 sid);
 __le64 *smmuv3_ste_ptr(struct smmuv3_device *smmu, u32 sid);
@@ -563,18 +567,43 @@ int smmuv3_ste_write(struct smmuv3_device *smmu, u32 sid, __le64 *slot,
 		     const u64 *target);
 int smmuv3_cd_write(struct smmuv3_master *master, const u64 *cd);
 
-/* smmuv3_domain.c */
+/* domain.c */
 extern const struct iommu_domain_ops smmuv3_paging_ops;
 struct iommu_domain *smmuv3_domain_alloc_paging_flags(struct device *dev, u32 flags,
 						      const struct iommu_user_data *user_data);
-void smmuv3_flush_targets(struct smmuv3_device *smmu, const struct alist_target *t,
-			  unsigned int n);
-int smmuv3_inv_range(struct smmuv3_domain *d, unsigned long start, unsigned long last,
-		     unsigned int granule_lg2, bool leaf);
-int smmuv3_inv_all(struct smmuv3_domain *d);
-int smmuv3_fault_init(struct dentry *root);
+extern struct alist_test_hooks smmuv3_test_hooks;
 
-/* smmuv3_device.c */
+/* The queue of a flush on SMMU @dev with the parameters @par. */
+#define SMMUV3_QUEUE(dev, par)						\
+	((const struct alist_queue){ .ops = &smmuv3_queue_ops,		\
+				     .owner = (dev), .params = (par) })
+
+/*
+ * smmuv3_inv_range() - invalidate a range of a domain on every SMMU using
+ * it: alist_flush_range() with the domain's parameters. Context and
+ * return as alist_flush_range().
+ */
+static inline int smmuv3_inv_range(struct smmuv3_domain *d, unsigned long start,
+				   unsigned long last, unsigned int granule_lg2,
+				   bool leaf)
+{
+	return alist_flush_range(&SMMUV3_QUEUE(d->smmu, &d->params), d->list,
+				 start, last, leaf ? ALIST_INV_LEAF : 0,
+				 granule_lg2);
+}
+
+/*
+ * smmuv3_flush_targets() - leave clean the targets that left a list, all
+ * on @smmu: alist_flush_left() with the SMMU's parameters.
+ */
+static inline void smmuv3_flush_targets(struct smmuv3_device *smmu,
+					const struct alist_target *t,
+					unsigned int n)
+{
+	alist_flush_left(&SMMUV3_QUEUE(smmu, &smmu->params), t, n);
+}
+
+/* device.c */
 extern const struct iommu_ops smmuv3_iommu_ops;
 extern struct iommu_domain smmuv3_identity_domain;
 extern struct iommu_domain smmuv3_blocked_domain;
@@ -583,22 +612,22 @@ int smmuv3_attach_paging(struct iommu_domain *domain, struct device *dev,
 int smmuv3_attach_nested(struct iommu_domain *domain, struct device *dev,
 			 struct iommu_domain *old);
 
-/* smmuv3_main.c */
+/* main.c */
 struct smmuv3_device *smmuv3_find_by_fwnode(struct fwnode_handle *fwnode);
 
-/* smmuv3_iommufd.c */
+/* iommufd.c */
 void *smmuv3_hw_info(struct device *dev, u32 *length, enum iommu_hw_info_type *type);
 size_t smmuv3_get_viommu_size(struct device *dev, enum iommu_viommu_type type);
 int smmuv3_viommu_init(struct iommufd_viommu *viommu, struct iommu_domain *parent,
 		       const struct iommu_user_data *user_data);
 
-/* smmuv3_domain.c: tags */
+/* domain.c: tags */
 int smmuv3_asid_alloc(struct smmuv3_device *smmu, u32 *asid);
 void smmuv3_asid_free(u32 asid);
 int smmuv3_vmid_alloc(struct smmuv3_device *smmu, u32 *vmid);
 void smmuv3_vmid_free(u32 vmid);
 
-/* smmuv3_debugfs.c */
+/* debugfs.c */
 struct dentry *smmuv3_debugfs_root(void);
 void smmuv3_debugfs_add(struct smmuv3_device *smmu);
 void smmuv3_debugfs_remove(struct smmuv3_device *smmu);

@@ -7,47 +7,19 @@
  * and counters. Tests read these.
  */
 #include <linux/debugfs.h>
-#include <linux/fault-inject.h>
 #include <linux/seq_file.h>
 #include <kunit/visibility.h>
 
 #include "vtd.h"
 
-atomic64_t vtd_stat_iotlb_syncs;
 atomic64_t vtd_stat_flush_all;
-atomic64_t vtd_stat_skipped_flushes;
 atomic64_t vtd_stat_user_inv;
-atomic64_t vtd_stat_leaked_pages;
-EXPORT_SYMBOL_IF_KUNIT(vtd_stat_leaked_pages);
+struct alist_sync_stats vtd_sync_stats;
+EXPORT_SYMBOL_IF_KUNIT(vtd_sync_stats);
+/* Test builds only: the skip_flush fault attribute */
+struct alist_test_hooks vtd_test_hooks = ALIST_TEST_HOOKS_INIT;
 
 static struct dentry *vtd_dbg_root;
-
-#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
-/* Test builds only: makes iotlb_sync skip its invalidation */
-static DECLARE_FAULT_ATTR(vtd_skip_flush_attr);
-
-/**
- * vtd_should_skip_flush() - does the skip_flush fault attribute fire?
- *
- * Context: any. No lock needed.
- * Return: true when this IOTLB invalidation is to be skipped.
- */
-bool vtd_should_skip_flush(void)
-{
-	return should_fail(&vtd_skip_flush_attr, 1);
-}
-
-static void vtd_debugfs_test_hooks(struct dentry *root)
-{
-	/* A fired injection is counted, not reported with a stack dump */
-	vtd_skip_flush_attr.verbose = 0;
-	fault_create_debugfs_attr("skip_flush", root, &vtd_skip_flush_attr);
-}
-#else
-static void vtd_debugfs_test_hooks(struct dentry *root)
-{
-}
-#endif
 
 static int vtd_dbg_atomic_get(void *data, u64 *val)
 {
@@ -117,15 +89,16 @@ static void vtd_dbg_counter(const char *name, struct dentry *dir,
 void vtd_debugfs_init(void)
 {
 	vtd_dbg_root = debugfs_create_dir("alist_vtd", NULL);
-	vtd_debugfs_test_hooks(vtd_dbg_root);
-	vtd_dbg_counter("iotlb_syncs", vtd_dbg_root, &vtd_stat_iotlb_syncs);
+	alist_test_hooks_init(&vtd_test_hooks, vtd_dbg_root);
+	vtd_dbg_counter("iotlb_syncs", vtd_dbg_root,
+			&vtd_sync_stats.iotlb_syncs);
 	vtd_dbg_counter("flush_all", vtd_dbg_root, &vtd_stat_flush_all);
 	vtd_dbg_counter("skipped_flushes", vtd_dbg_root,
-			&vtd_stat_skipped_flushes);
+			&vtd_sync_stats.skipped);
 	vtd_dbg_counter("user_invalidations", vtd_dbg_root,
 			&vtd_stat_user_inv);
 	vtd_dbg_counter("leaked_table_pages", vtd_dbg_root,
-			&vtd_stat_leaked_pages);
+			&vtd_sync_stats.leaked_pages);
 }
 
 /**

@@ -293,21 +293,14 @@ static unsigned int vtd_dev_targets(struct vtd_dev *vdev, struct vtd_domain *d,
 /* Take @vdev off its domain's lists and leave what left clean. */
 static void vtd_dev_leave(struct vtd_dev *vdev)
 {
-	struct alist_target report[2 * VTD_DEV_TARGETS];
 	struct vtd_domain *old = vdev->domain;
-	unsigned int m;
 
 	alist_assert_locked();
 	if (!old)
 		return;
-	if (old->kind == VTD_DOM_NESTED) {
-		m = alist_nest_detach(old->list, old->parent->list,
-				      vdev->targets, vdev->ntargets, report);
-		vtd_flush_targets(report, m);
-	} else {
-		alist_list_detach(old->list, vdev->targets, vdev->ntargets);
-	}
-	vtd_flush_targets(vdev->targets, vdev->ntargets);
+	alist_attach_leave(&vtd_queue, old->list,
+			   old->kind == VTD_DOM_NESTED ? old->parent->list : NULL,
+			   vdev->targets, vdev->ntargets);
 	vtd_domain_did_put(old, vdev->unit);
 	list_del_init(&vdev->dom_node);
 	vdev->domain = NULL;
@@ -350,16 +343,12 @@ int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
 	if (ret)
 		goto out_unlock;
 	n = vtd_dev_targets(vdev, d, t);
-	if (d->kind == VTD_DOM_NESTED)
-		ret = alist_nest_prepare_attach(d->list, d->parent->list, t, n,
-						&txn);
-	else
-		ret = alist_list_prepare_attach(d->list, t, n, &txn);
+	ret = alist_attach_prepare(d->list, d->kind == VTD_DOM_NESTED ?
+				   d->parent->list : NULL, t, n, &txn);
 	if (ret)
 		goto err_put_did;
-	alist_list_commit_attach(txn);
-
-	/* Committed: nothing below fails */
+	/* Published, then the barrier: nothing below fails */
+	alist_attach_commit(txn);
 	vtd_pe_domain(vdev, d, pe);
 	vtd_pe_switch(vdev, pe);
 	vtd_dev_leave(vdev);

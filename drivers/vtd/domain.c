@@ -2,9 +2,9 @@
 /*
  * alist_vtd: domains. Blocked and identity are static; paging domains are
  * generic_pt tables (vtdss on second-stage units, x86_64 on first-stage
- * units) whose invalidation goes through the core: the gathered range
- * and the domain's sorted attach list go to alist_vtd_inv_fill(), which
- * emits the fewest descriptors and says where the one wait per unit goes.
+ * units) whose invalidation goes through the shared layer
+ * (domain/flush.c) to the queue of queue.c: the core emits the fewest
+ * descriptors and says where the one wait per unit goes.
  */
 #include <linux/bitfield.h>
 #include <linux/slab.h>
@@ -14,173 +14,17 @@
 
 #include "vtd.h"
 
-/* Exported by the IOMMU core; its header is private to drivers/iommu/ */
-void iommu_put_pages_list(struct iommu_pages_list *list);
-
-/* A flush's batch: descriptors, and chunks (one per unit and wait) */
-#define VTD_FLUSH_BATCH		16
-#define VTD_FLUSH_CHUNKS	8
-
-/*
- * Issue what the core makes of @cur over @t: each chunk goes to its unit's
- * queue, with the wait the chunk asks for. Caller keeps @t alive (RCU).
- * Every chunk is issued even after one failed (other units are not left
- * stale); the first error is returned.
- */
-static int vtd_inv_walk(struct alist_inv_cursor *cur,
-			const struct alist_target *t, unsigned int n)
-{
-	struct alist_cmd cmds[VTD_FLUSH_BATCH];
-	struct alist_inv_chunk chunks[VTD_FLUSH_CHUNKS];
-	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(cmds, chunks);
-	struct vtd_unit *unit;
-	int i, nr, err, ret = 0;
-
-	do {
-		nr = alist_vtd_inv_fill(cur, &vtd_params, t, n, &b);
-		if (nr < 0 && !ret)
-			ret = nr;
-		for (i = 0; i < nr; i++) {
-			unit = vtd_unit_from_instance(chunks[i].instance);
-			if (!unit)
-				continue;
-			err = vtd_qi_submit(unit, &cmds[chunks[i].first],
-					    chunks[i].nr_cmds, chunks[i].sync);
-			if (err && !ret)
-				ret = err;
-		}
-	} while (nr >= 0 && !b.done);
-	return ret;
-}
-
-/* Walk @d's attach list under RCU with a prepared cursor. */
-static int vtd_domain_walk(struct vtd_domain *d, struct alist_inv_cursor *cur)
-{
-	const struct alist_target *t;
-	const struct alist_view *view;
-	unsigned int n;
-	int ret = 0;
-
-	view = alist_list_read_begin(d->list);
-	t = alist_view_entries(view, &n);
-	if (n)
-		ret = vtd_inv_walk(cur, t, n);
-	alist_list_read_end();
-	return ret;
-}
-
-/**
- * vtd_domain_flush() - invalidate what a cursor describes on every target
- * @d: the domain
- * @cur: the request (ranges or everything), consumed
- *
- * Walks @d's attach list under RCU; each unit gets its descriptors and one
- * wait. Callers that cleared page-table entries order those stores before
- * the walk (the smp_mb() here).
- *
- * Context: any; does not sleep. No lock needed.
- * Return: 0, or the first error of a unit's queue (vtd_qi_submit()); the
- * other units were invalidated all the same.
- */
-int vtd_domain_flush(struct vtd_domain *d, struct alist_inv_cursor *cur)
-{
-	if (alist_inv_cursor_empty(cur))
-		return 0;
-	/* Cleared PTEs are visible before the target array is read */
-	smp_mb();
-	return vtd_domain_walk(d, cur);
-}
-EXPORT_SYMBOL_IF_KUNIT(vtd_domain_flush);
-
-/*
- * vtd_domain_flush() of one byte range, the unmap and map paths. The
- * barrier comes before the cursor is built: it orders the PTE stores
- * before the list read all the same, and does not wait for the cursor's
- * stores to drain.
- */
-static int vtd_domain_flush_range(struct vtd_domain *d, unsigned long start,
-				  unsigned long last, unsigned int flags)
-{
-	struct alist_inv_cursor cur;
-
-	/* Cleared PTEs are visible before the target array is read */
-	smp_mb();
-	alist_inv_cursor_init(&cur, flags, PAGE_SHIFT);
-	alist_inv_cursor_add_range(&cur, start, last);
-	return vtd_domain_walk(d, &cur);
-}
-
-/**
- * vtd_flush_targets() - leave some targets clean (they left a list)
- * @t: targets as alist_list_detach() reports them; those with users == 0
- *	are flushed whole
- * @n: number of targets
- *
- * Context: any; does not sleep. No lock needed.
- * Return: nothing.
- */
-void vtd_flush_targets(const struct alist_target *t, unsigned int n)
-{
-	struct alist_target left[2 * VTD_DEV_TARGETS];
-	struct alist_inv_cursor cur;
-	unsigned int nl;
-
-	if (WARN_ON_ONCE(n > ARRAY_SIZE(left)))
-		n = ARRAY_SIZE(left);
-	nl = alist_targets_left(t, n, left);
-	if (!nl)
-		return;
-	alist_inv_cursor_init(&cur, 0, PAGE_SHIFT);
-	alist_inv_cursor_add_all(&cur);
-	if (vtd_inv_walk(&cur, left, nl))
-		pr_err_ratelimited("alist_vtd: invalidation of detached targets failed\n");
-}
-
-/*
- * Page-table pages unlinked by an unmap are freed only once the IOTLB
- * and the paging-structure caches are known clean. When the invalidation
- * did not complete (a queue error, a time-out) the unit may still hold
- * them: they are leaked, never reused, and counted (debugfs
- * leaked_table_pages), as a page the unit might still walk must not go
- * back to the allocator.
- */
 static void vtd_iotlb_sync(struct iommu_domain *domain,
 			   struct iommu_iotlb_gather *gather)
 {
-	struct vtd_domain *d = to_vtd_domain(domain);
-	bool leaf = list_empty(&gather->freelist.pages);
-	int ret = 0;
-
-	if (gather->start <= gather->end) {
-		atomic64_inc(&vtd_stat_iotlb_syncs);
-		if (vtd_should_skip_flush()) {
-			atomic64_inc(&vtd_stat_skipped_flushes);
-		} else {
-			ret = vtd_domain_flush_range(d, gather->start,
-						     gather->end,
-						     leaf ? ALIST_INV_LEAF : 0);
-		}
-	}
-	if (ret && !leaf) {
-		atomic64_add(list_count_nodes(&gather->freelist.pages),
-			     &vtd_stat_leaked_pages);
-		pr_err_ratelimited("alist_vtd: unmap invalidation failed (%d): page-table pages leaked\n",
-				   ret);
-		INIT_LIST_HEAD(&gather->freelist.pages);
-		return;
-	}
-	/* Table pages go only after the waits above completed */
-	iommu_put_pages_list(&gather->freelist);
+	alist_iotlb_sync(&vtd_queue, to_vtd_domain(domain)->list, gather,
+			 &vtd_sync_stats, &vtd_test_hooks);
 }
 
 static void vtd_flush_iotlb_all(struct iommu_domain *domain)
 {
-	struct alist_inv_cursor cur;
-
 	atomic64_inc(&vtd_stat_flush_all);
-	alist_inv_cursor_init(&cur, 0, PAGE_SHIFT);
-	alist_inv_cursor_add_all(&cur);
-	vtd_domain_flush(to_vtd_domain(domain), &cur);
+	alist_flush_all(&vtd_queue, to_vtd_domain(domain)->list);
 }
 
 static int vtd_iotlb_sync_map(struct iommu_domain *domain, unsigned long iova,
@@ -189,8 +33,8 @@ static int vtd_iotlb_sync_map(struct iommu_domain *domain, unsigned long iova,
 	/* Only caching mode caches non-present entries */
 	if (!vtd_caching_mode || !size)
 		return 0;
-	return vtd_domain_flush_range(to_vtd_domain(domain), iova,
-				      iova + size - 1, 0);
+	return alist_flush_range(&vtd_queue, to_vtd_domain(domain)->list,
+				 iova, iova + size - 1, 0, PAGE_SHIFT);
 }
 
 /*

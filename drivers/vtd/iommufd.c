@@ -215,22 +215,10 @@ int vtd_nested_invalidate_user(struct iommu_domain *domain,
 			       struct iommu_user_data_array *array)
 {
 	struct vtd_domain *d = to_vtd_domain(domain);
-	struct alist_user_array ua = {
-		.type = array->type,
-		.entry_len = array->entry_len,
-		.entry_num = array->entry_num,
-		.uptr = (const void __force *)array->uptr,
-	};
-	struct alist_inv_cursor cur;
-	int ret, err;
 
 	if (d->kind != VTD_DOM_NESTED)
 		return -EINVAL;
 	atomic64_inc(&vtd_stat_user_inv);
-	ret = alist_vtd_user_inv_decode(&ua, &cur);
-	err = vtd_domain_flush(d, &cur);
-	array->entry_num = ua.entry_num;
-	/* A bad entry is reported first; else a failed invalidation */
-	return ret ?: err;
+	return alist_user_inv_vtd(&vtd_queue, d->list, array);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_nested_invalidate_user);

@@ -20,6 +20,7 @@
 #include <alist/attach_list.h>
 #include <alist/inv.h>
 #include <alist/user_array.h>
+#include <alist_domain.h>
 
 #define VTD_MAX_UNITS		8
 #define VTD_MAX_SCOPES		16
@@ -504,7 +505,7 @@ void vtd_pasid_entry_build(u64 pe[8],
 					    const struct vtd_pe_cfg *cfg);
 
 /* ------------------------------------------------------------------ */
-/* Queued invalidation (qi.c) */
+/* Queued invalidation (queue.c) */
 
 int vtd_qi_enable(struct vtd_unit *unit);
 void vtd_qi_disable(struct vtd_unit *unit);
@@ -520,6 +521,7 @@ bool vtd_qi_wait_aborted(u32 seq, u32 gen0, u32 gen, u32 ite_done);
 
 extern struct vtd_unit *vtd_units[VTD_MAX_UNITS];
 extern struct alist_vtd_params vtd_params;
+extern const struct alist_queue vtd_queue;
 extern bool vtd_caching_mode;
 
 struct vtd_unit *vtd_unit_from_instance(unsigned int instance);
@@ -543,21 +545,10 @@ void vtd_fault_scan(struct vtd_unit *unit);
 void vtd_debugfs_init(void);
 void vtd_debugfs_unit(struct vtd_unit *unit);
 void vtd_debugfs_exit(void);
-#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
-bool vtd_should_skip_flush(void);
-#else
-/* Production builds have no test hook: the flush is never skipped */
-static inline bool vtd_should_skip_flush(void)
-{
-	return false;
-}
-#endif
-
-extern atomic64_t vtd_stat_iotlb_syncs;
 extern atomic64_t vtd_stat_flush_all;
-extern atomic64_t vtd_stat_skipped_flushes;
 extern atomic64_t vtd_stat_user_inv;
-extern atomic64_t vtd_stat_leaked_pages;
+extern struct alist_sync_stats vtd_sync_stats;
+extern struct alist_test_hooks vtd_test_hooks;
 
 /* ------------------------------------------------------------------ */
 /* Domains (domain.c), devices (device.c), iommufd (iommufd.c) */
@@ -569,14 +560,12 @@ extern const struct iommu_ops vtd_iommu_ops;
 struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit,
 						     struct device *dev,
 						     u32 flags);
-int vtd_domain_flush(struct vtd_domain *d, struct alist_inv_cursor *cur);
 int vtd_domain_compatible(struct vtd_domain *d, struct vtd_unit *unit);
 void vtd_domain_snoop_devices(struct vtd_domain *d);
 void vtd_domain_free(struct iommu_domain *domain);
 bool vtd_domain_is_ss(struct iommu_domain *domain);
 int vtd_domain_did_get(struct vtd_domain *d, struct vtd_unit *unit);
 void vtd_domain_did_put(struct vtd_domain *d, struct vtd_unit *unit);
-void vtd_flush_targets(const struct alist_target *t, unsigned int n);
 
 int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
 		      struct iommu_domain *old);

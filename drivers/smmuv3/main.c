@@ -349,7 +349,7 @@ static int __init smmuv3_init(void)
 {
 	int ret;
 
-	ret = smmuv3_fault_init(smmuv3_debugfs_root());
+	ret = alist_test_hooks_init(&smmuv3_test_hooks, smmuv3_debugfs_root());
 	if (ret && IS_ENABLED(CONFIG_IOMMU_ALIST_TEST_HOOKS))
 		pr_warn("skip_flush fault attribute unavailable: %d\n", ret);
 	ret = platform_driver_register(&smmuv3_driver);

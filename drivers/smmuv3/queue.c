@@ -393,7 +393,7 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_cmd_cfgi_ste);
 
 /**
  * smmuv3_cmdq_submit_batch() - issue the chunks one core fill wrote
- * @smmu: the SMMU every chunk must be for
+ * @owner: the SMMU every chunk must be for
  * @b: the batch the fill wrote
  * @nr: what the fill returned: the number of chunks, or a negative errno
  *
@@ -404,9 +404,10 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_cmd_cfgi_ste);
  * Return: 0; the fill's errno; -EINVAL for a chunk of another SMMU (none
  * issued); else the first error of smmuv3_cmdq_submit().
  */
-int smmuv3_cmdq_submit_batch(struct smmuv3_device *smmu,
-			     const struct alist_inv_batch *b, int nr)
+int smmuv3_cmdq_submit_batch(void *owner, const struct alist_inv_batch *b,
+			     int nr)
 {
+	struct smmuv3_device *smmu = owner;
 	const struct alist_inv_chunk *ch;
 	u64 span = SMMUV3_SPAN_NONE;
 	int i, err, ret = 0;
@@ -425,6 +426,14 @@ int smmuv3_cmdq_submit_batch(struct smmuv3_device *smmu,
 	}
 	return ret;
 }
+
+/* The queue of the shared layer's flushes: one SMMU per flush. */
+const struct alist_queue_ops smmuv3_queue_ops = {
+	.format = ALIST_HW_SMMUV3,
+	.batch_cmds = 32,
+	.submit = smmuv3_cmdq_submit_batch,
+};
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_queue_ops);
 
 /**
  * smmuv3_cmd_cfgi_all() - encode CFGI_ALL (CFGI_STE_RANGE, Range = 31)

@@ -12,45 +12,20 @@
  * CMD_SYNC before returning, so no walk can reach a freed table. Leaf
  * unmaps only record the range in the gather; iotlb_sync() issues them.
  *
- * In test builds only (CONFIG_IOMMU_ALIST_TEST_HOOKS), the skip_flush
- * fault attribute (debugfs alist_smmuv3/skip_flush) makes iotlb_sync()
- * drop its invalidation: the negative control of the stale-translation
- * selftest.
+ * The flushes themselves are the shared layer's (domain/flush.c), issued
+ * to the queue of queue.c.
  */
-#include <linux/fault-inject.h>
 #include <linux/idr.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
 #include "smmuv3.h"
 
-/*
- * Commands and chunks per fill. A flush on one SMMU is at most three
- * chunks (stage 2, then the nested stage-1 clear, then ATC_INV, each
- * ending in a CMD_SYNC), so it usually takes one fill.
- */
-#define SMMUV3_INV_BATCH	32
-#define SMMUV3_INV_CHUNKS	8
-
 static DEFINE_IDA(smmuv3_asids);
 static DEFINE_IDA(smmuv3_vmids);
-#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
-static DECLARE_FAULT_ATTR(smmuv3_skip_flush);
 
-/* The test hook: true when this iotlb_sync must drop its invalidation. */
-static bool smmuv3_skip_flush_now(struct smmuv3_domain *d)
-{
-	if (!should_fail(&smmuv3_skip_flush, 1))
-		return false;
-	atomic64_inc(&d->smmu->stats.skip_flush);
-	return true;
-}
-#else
-static bool smmuv3_skip_flush_now(struct smmuv3_domain *d)
-{
-	return false;
-}
-#endif
+/* Test builds only: the skip_flush fault attribute */
+struct alist_test_hooks smmuv3_test_hooks = ALIST_TEST_HOOKS_INIT;
 
 /**
  * smmuv3_asid_alloc() - allocate an ASID
@@ -112,121 +87,11 @@ void smmuv3_vmid_free(u32 vmid)
 	ida_free(&smmuv3_vmids, vmid);
 }
 
-/* Walk @targets with a prepared cursor and issue every chunk. */
-static int smmuv3_inv_walk(struct smmuv3_device *smmu,
-			   const struct alist_smmuv3_params *params,
-			   struct alist_inv_cursor *cur,
-			   const struct alist_target *targets, unsigned int n)
-{
-	struct alist_cmd cmds[SMMUV3_INV_BATCH];
-	struct alist_inv_chunk chunks[SMMUV3_INV_CHUNKS];
-	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(cmds, chunks);
-	int ret = 0, err, nr;
-
-	do {
-		nr = alist_smmuv3_inv_fill(cur, params, targets, n, &b);
-		err = smmuv3_cmdq_submit_batch(smmu, &b, nr);
-		if (nr < 0 || err == -EINVAL)
-			return err;
-		if (err && !ret)
-			ret = err;
-	} while (!b.done);
-	return ret;
-}
-
-/*
- * Walk @d's attach list with a cursor built after the caller's smp_mb():
- * page-table updates are visible before the list is read, and the barrier
- * does not wait for the cursor's stores to drain.
- */
-static int smmuv3_inv_list(struct smmuv3_domain *d, struct alist_inv_cursor *cur)
-{
-	const struct alist_view *view;
-	const struct alist_target *t;
-	unsigned int n;
-	int ret;
-
-	view = alist_list_read_begin(d->list);
-	t = alist_view_entries(view, &n);
-	ret = smmuv3_inv_walk(d->smmu, &d->params, cur, t, n);
-	alist_list_read_end();
-	return ret;
-}
-
-/**
- * smmuv3_inv_range() - invalidate a range of a domain on every SMMU using it
- * @d: the domain
- * @start: first byte
- * @last: last byte (inclusive)
- * @granule_lg2: log2 of the leaf size unmapped, 0 if unknown
- * @leaf: only leaf entries changed
- *
- * Context: any; does not sleep. No lock needed (RCU walk of the list).
- * Return: 0, or the first error of a CMD_SYNC.
- */
-int smmuv3_inv_range(struct smmuv3_domain *d, unsigned long start, unsigned long last,
-		     unsigned int granule_lg2, bool leaf)
-{
-	struct alist_inv_cursor cur;
-
-	/* Page-table updates are visible before the list is read */
-	smp_mb();
-	alist_inv_cursor_init(&cur, leaf ? ALIST_INV_LEAF : 0, granule_lg2);
-	alist_inv_cursor_add_range(&cur, start, last);
-	return smmuv3_inv_list(d, &cur);
-}
-EXPORT_SYMBOL_IF_KUNIT(smmuv3_inv_range);
-
-/**
- * smmuv3_inv_all() - invalidate everything of a domain on every SMMU using it
- * @d: the domain
- *
- * Context: any; does not sleep. No lock needed (RCU walk of the list).
- * Return: 0, or the first error of a CMD_SYNC.
- */
-int smmuv3_inv_all(struct smmuv3_domain *d)
-{
-	struct alist_inv_cursor cur;
-
-	/* Page-table updates are visible before the list is read */
-	smp_mb();
-	alist_inv_cursor_init(&cur, 0, 0);
-	alist_inv_cursor_add_all(&cur);
-	return smmuv3_inv_list(d, &cur);
-}
-
-/**
- * smmuv3_flush_targets() - leave the caches of some targets clean
- * @smmu: the SMMU of every target
- * @t: targets as a detach reported them: those with users == 0 left their
- *	attach list and are flushed, the others are still in use and are not
- * @n: number of targets
- *
- * Every tag is invalidated whole (TLBI_NH_ASID, TLBI_S12_VMALL,
- * TLBI_NH_ALL, ATC_INV of everything), followed by a CMD_SYNC.
- *
- * Context: any; does not sleep.
- */
-void smmuv3_flush_targets(struct smmuv3_device *smmu, const struct alist_target *t,
-			  unsigned int n)
-{
-	struct alist_target left[2 * SMMUV3_MAX_TARGETS];
-	struct alist_inv_cursor cur;
-
-	if (WARN_ON_ONCE(n > ARRAY_SIZE(left)))
-		n = ARRAY_SIZE(left);
-	n = alist_targets_left(t, n, left);
-	if (!n)
-		return;
-	alist_inv_cursor_init(&cur, 0, 0);
-	alist_inv_cursor_add_all(&cur);
-	smmuv3_inv_walk(smmu, &smmu->params, &cur, left, n);
-}
-EXPORT_SYMBOL_IF_KUNIT(smmuv3_flush_targets);
-
 static void smmuv3_tlb_flush_all(void *cookie)
 {
-	smmuv3_inv_all(cookie);
+	struct smmuv3_domain *d = cookie;
+
+	alist_flush_all(&SMMUV3_QUEUE(d->smmu, &d->params), d->list);
 }
 
 static void smmuv3_tlb_flush_walk(unsigned long iova, size_t size, size_t granule,
@@ -271,7 +136,7 @@ static size_t smmuv3_unmap_pages(struct iommu_domain *domain, unsigned long iova
 
 static void smmuv3_flush_iotlb_all(struct iommu_domain *domain)
 {
-	smmuv3_inv_all(to_smmuv3_domain(domain));
+	smmuv3_tlb_flush_all(to_smmuv3_domain(domain));
 }
 
 static void smmuv3_iotlb_sync(struct iommu_domain *domain,
@@ -279,12 +144,8 @@ static void smmuv3_iotlb_sync(struct iommu_domain *domain,
 {
 	struct smmuv3_domain *d = to_smmuv3_domain(domain);
 
-	if (!gather->pgsize || gather->start > gather->end)
-		return;
-	if (smmuv3_skip_flush_now(d))
-		return;
-	atomic64_inc(&d->smmu->stats.iotlb_syncs);
-	smmuv3_inv_range(d, gather->start, gather->end, ilog2(gather->pgsize), true);
+	alist_iotlb_sync(&SMMUV3_QUEUE(d->smmu, &d->params), d->list, gather,
+			 &d->smmu->stats.sync, &smmuv3_test_hooks);
 }
 
 static phys_addr_t smmuv3_iova_to_phys(struct iommu_domain *domain, dma_addr_t iova)
@@ -432,28 +293,4 @@ err_free_list:
 err_free_domain:
 	kfree(d);
 	return ERR_PTR(ret);
-}
-
-/**
- * smmuv3_fault_init() - create the skip_flush fault attribute in debugfs
- * @root: the driver's debugfs directory
- *
- * Only in test builds (CONFIG_IOMMU_ALIST_TEST_HOOKS, which the build
- * allows only with fault-injection debugfs); otherwise there is no such
- * attribute and iotlb_sync never skips. Verbose output is off (a forced
- * failure prints no stack trace).
- * Context: module init; no lock needed.
- * Return: 0, or a negative errno (-ENODEV in a build without test hooks).
- */
-int smmuv3_fault_init(struct dentry *root)
-{
-#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
-	struct dentry *dir;
-
-	smmuv3_skip_flush.verbose = 0;
-	dir = fault_create_debugfs_attr("skip_flush", root, &smmuv3_skip_flush);
-	return PTR_ERR_OR_ZERO(dir);
-#else
-	return -ENODEV;
-#endif
 }

@@ -21,23 +21,15 @@
 /* Drop the master from the lists of its current domain. */
 static void smmuv3_master_leave(struct smmuv3_master *master)
 {
-	struct alist_target report[2 * SMMUV3_MAX_TARGETS];
-	unsigned int nr;
+	struct smmuv3_device *smmu = master->smmu;
 
 	alist_assert_locked();
 	if (master->cc_domain && !master->canwbs)
 		master->cc_domain->non_canwbs--;
 	master->cc_domain = NULL;
-	if (!master->num_targets)
-		return;
-	if (master->parent_list) {
-		nr = alist_nest_detach(master->list, master->parent_list, master->targets,
-				       master->num_targets, report);
-		smmuv3_flush_targets(master->smmu, report, nr);
-	} else {
-		alist_list_detach(master->list, master->targets, master->num_targets);
-	}
-	smmuv3_flush_targets(master->smmu, master->targets, master->num_targets);
+	alist_attach_leave(&SMMUV3_QUEUE(smmu, &smmu->params), master->list,
+			   master->parent_list, master->targets,
+			   master->num_targets);
 	master->num_targets = 0;
 	master->list = NULL;
 	master->parent_list = NULL;
@@ -98,24 +90,11 @@ VISIBLE_IF_KUNIT int smmuv3_master_install(struct smmuv3_master *master,
 		ret = -EINVAL;
 		goto out_unlock;
 	}
-	if (a->n) {
-		if (a->parent_list)
-			ret = alist_nest_prepare_attach(a->list, a->parent_list, a->t, a->n,
-							&txn);
-		else
-			ret = alist_list_prepare_attach(a->list, a->t, a->n, &txn);
-		if (ret)
-			goto out_unlock;
-		/* The new domain's invalidations reach the device from here on. */
-		alist_list_commit_attach(txn);
-	}
-	/*
-	 * The publish is visible before any STE/CD store: pairs with the
-	 * smp_mb() of smmuv3_inv_range(), so an unmap that the new entry's
-	 * translations could serve reads the new list. A release store
-	 * alone would let a later one-word STE store pass it.
-	 */
-	smp_mb();
+	ret = alist_attach_prepare(a->list, a->parent_list, a->t, a->n, &txn);
+	if (ret)
+		goto out_unlock;
+	/* Published, then the barrier: nothing fails from here on. */
+	alist_attach_commit(txn);
 	smmuv3_master_switch(master, a);
 	/* The hardware uses the new domain only: leave the old one clean. */
 	smmuv3_master_leave(master);

@@ -18,15 +18,6 @@
 
 #include "smmuv3.h"
 
-/*
- * Commands and chunks per fill of a vSMMU command array (one SMMU). The
- * buffer is allocated per call, so it can hold more than the range path's
- * on-stack one: 64 commands (2 KiB), upstream's CMDQ_BATCH_ENTRIES; fewer
- * fills per array, and the queue lock is held for at most 64 commands.
- */
-#define SMMUV3_UINV_BATCH	64
-#define SMMUV3_UINV_CHUNKS	8
-
 /**
  * smmuv3_hw_info() - IOMMU_GET_HW_INFO: the ID registers
  * @dev: a device behind the SMMU
@@ -216,41 +207,12 @@ VISIBLE_IF_KUNIT int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,
 					      struct iommu_user_data_array *array)
 {
 	struct smmuv3_device *smmu = vsmmu->smmu;
-	struct alist_user_array ua = {
-		.type = array->type,
-		.entry_len = array->entry_len,
-		.entry_num = array->entry_num,
-		.uptr = (const void __force *)array->uptr,
-	};
-	struct alist_cmd *buf;
-	struct alist_inv_chunk chunks[SMMUV3_UINV_CHUNKS];
-	struct alist_smmuv3_uinv st;
-	struct alist_inv_batch b;
-	int ret = 0, err, nr;
+	int ret;
 
-	if (array->entry_len > U32_MAX)
-		return -EINVAL;
-	buf = kmalloc_array(SMMUV3_UINV_BATCH, sizeof(*buf), GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	b = (struct alist_inv_batch){ .cmds = buf, .chunks = chunks,
-		.cap = SMMUV3_UINV_BATCH, .max_chunks = SMMUV3_UINV_CHUNKS };
-	alist_smmuv3_user_inv_init(&st, &ua, &smmu->params, smmu->instance, vsmmu->vmid,
-				   vsmmu->vsids);
-	do {
-		nr = alist_smmuv3_user_inv_fill(&st, &b);
-		err = smmuv3_cmdq_submit_batch(smmu, &b, nr);
-		if (err && !ret)
-			ret = err;
-		if (nr < 0 || err == -EINVAL)
-			break;
-	} while (!b.done);
-	err = alist_smmuv3_user_inv_finish(&st);
-	if (err)
-		ret = err;
-	array->entry_num = ua.entry_num;
+	ret = alist_user_inv_smmuv3(&SMMUV3_QUEUE(smmu, &smmu->params),
+				    &vsmmu->batch, smmu->instance, vsmmu->vmid,
+				    vsmmu->vsids, array);
 	atomic64_inc(&smmu->stats.user_inv);
-	kfree(buf);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(smmuv3_viommu_invalidate);
@@ -303,6 +265,7 @@ static void smmuv3_viommu_destroy(struct iommufd_viommu *viommu)
 	smmuv3_flush_targets(vsmmu->smmu, &t, 1);
 	smmuv3_vmid_free(vsmmu->vmid);
 	alist_id_table_free(vsmmu->vsids);
+	alist_user_batch_destroy(&vsmmu->batch);
 }
 
 static const struct iommufd_viommu_ops smmuv3_viommu_ops = {
@@ -413,6 +376,7 @@ int smmuv3_viommu_init(struct iommufd_viommu *viommu, struct iommu_domain *paren
 		alist_id_table_free(vsmmu->vsids);
 		return ret;
 	}
+	alist_user_batch_init(&vsmmu->batch);
 	vsmmu->smmu = smmu;
 	vsmmu->parent = d;
 	viommu->ops = &smmuv3_viommu_ops;

@@ -411,6 +411,44 @@ int vtd_qi_submit(struct vtd_unit *unit, const struct alist_cmd *cmds,
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_qi_submit);
 
+/*
+ * The queue of the shared layer's flushes: each chunk goes to its unit's
+ * queue, with the wait the chunk asks for. Every chunk is issued even
+ * after one failed (other units are not left stale).
+ */
+static int vtd_queue_submit(void *owner, const struct alist_inv_batch *b,
+			    int nr)
+{
+	const struct alist_inv_chunk *ch;
+	struct vtd_unit *unit;
+	int i, err, ret = 0;
+
+	for (i = 0; i < nr; i++) {
+		ch = &b->chunks[i];
+		unit = vtd_unit_from_instance(ch->instance);
+		if (!unit)
+			continue;
+		err = vtd_qi_submit(unit, &b->cmds[ch->first], ch->nr_cmds,
+				    ch->sync);
+		if (err && !ret)
+			ret = err;
+	}
+	return ret;
+}
+
+static const struct alist_queue_ops vtd_queue_ops = {
+	.format = ALIST_HW_VTD,
+	.batch_cmds = 16,
+	.submit = vtd_queue_submit,
+};
+
+/* Every VT-d flush: chunks name their unit, the parameters are global. */
+const struct alist_queue vtd_queue = {
+	.ops = &vtd_queue_ops,
+	.params = &vtd_params,
+};
+EXPORT_SYMBOL_IF_KUNIT(vtd_queue);
+
 /**
  * vtd_qi_enable() - allocate and enable the invalidation queue
  * @unit: the unit, QI off

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The shared driver layer of iommu_alist.ko: what every driver of the
+ * project does the same way, written once. A driver describes its
+ * hardware queue once (struct alist_queue_ops, static const) and calls
+ * these helpers from its iommu_domain_ops; it never walks an attach list
+ * or drains a core batch itself.
+ *
+ * Flushes (domain/flush.c): a gathered range (alist_iotlb_sync()), a range
+ * or everything of a domain, the targets that left a list. Each walks the
+ * domain's attach list under RCU after the one smp_mb() that orders the
+ * caller's page-table stores before the list read, and hands every fill
+ * of the core's batcher to the driver's queue in one call: one indirect
+ * call per fill (a chunk table), none per command.
+ *
+ * The attach protocol (domain/attach.c): prepare, commit and the full
+ * barrier, the driver's hardware switch, leave-clean of the old domain.
+ *
+ * User invalidation (domain/user.c): IOMMU_HWPT_INVALIDATE arrays through
+ * the core's user-array walker to the queue, with the error index; nothing
+ * allocated per call.
+ *
+ * Documentation/architecture.rst draws where this sits.
+ */
+#ifndef ALIST_DOMAIN_H
+#define ALIST_DOMAIN_H
+
+#include <linux/atomic.h>
+#include <linux/fault-inject.h>
+#include <linux/iommu.h>
+
+struct dentry;
+
+#include <linux/mutex.h>
+
+#include <alist/attach_list.h>
+#include <alist/inv.h>
+#include <alist/user_array.h>
+
+/* Commands and chunks a driver's queue receives per fill, at most. */
+#define ALIST_FLUSH_BATCH	32
+#define ALIST_FLUSH_CHUNKS	8
+
+/* Targets a detach reports, at most (old and new list of one device). */
+#define ALIST_FLUSH_LEFT_MAX	8
+
+/**
+ * enum alist_hw_format - the command format of a driver's queue
+ * @ALIST_HW_VTD: VT-d queued-invalidation descriptors (alist_vtd_inv_fill())
+ * @ALIST_HW_SMMUV3: SMMUv3 commands (alist_smmuv3_inv_fill())
+ */
+enum alist_hw_format {
+	ALIST_HW_VTD,
+	ALIST_HW_SMMUV3,
+};
+
+/**
+ * struct alist_queue_ops - a driver's invalidation queue, described once
+ * @format: the command format, which selects the core's fill
+ * @batch_cmds: commands per fill, at most %ALIST_FLUSH_BATCH (how many a
+ *	driver hands its queue at once decides its doorbell writes)
+ * @submit: issue the @nr chunks one fill wrote to @b, in order, each with
+ *	the sync it asks for; a queue error does not stop the chunks after it.
+ *	Returns 0 or the first error; -EINVAL refuses the whole batch (a chunk
+ *	for a queue this owner does not have) and ends the walk. Called from
+ *	any context, in an RCU read section; must not sleep.
+ */
+struct alist_queue_ops {
+	enum alist_hw_format format;
+	unsigned int batch_cmds;
+	int (*submit)(void *owner, const struct alist_inv_batch *b, int nr);
+};
+
+/**
+ * struct alist_queue - where one flush's commands go
+ * @ops: the driver's queue description
+ * @owner: the first argument of @ops->submit (the SMMU; NULL for VT-d,
+ *	whose chunks name their unit)
+ * @params: the format's parameters: struct alist_vtd_params or struct
+ *	alist_smmuv3_params, the same for the whole flush
+ */
+struct alist_queue {
+	const struct alist_queue_ops *ops;
+	void *owner;
+	const void *params;
+};
+
+/**
+ * struct alist_sync_stats - counters of iotlb_sync, shown in debugfs
+ * @iotlb_syncs: iotlb_sync calls with a range to invalidate
+ * @skipped: of them, invalidations dropped by the skip_flush test hook
+ * @leaked_pages: page-table pages never freed because their invalidation
+ *	failed (the unit may still walk them)
+ */
+struct alist_sync_stats {
+	atomic64_t iotlb_syncs;
+	atomic64_t skipped;
+	atomic64_t leaked_pages;
+};
+
+/**
+ * struct alist_test_hooks - a driver's test hooks
+ * @skip_flush: fault attribute (debugfs <driver>/skip_flush): when it
+ *	fires, alist_iotlb_sync() drops its invalidation, the negative
+ *	control of the stale-translation selftests
+ *
+ * Only in test builds (CONFIG_IOMMU_ALIST_TEST_HOOKS); production builds
+ * have an empty struct and never skip. Initialize with
+ * ALIST_TEST_HOOKS_INIT.
+ */
+struct alist_test_hooks {
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
+	struct fault_attr skip_flush;
+#endif
+};
+
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
+#define ALIST_TEST_HOOKS_INIT	{ .skip_flush = FAULT_ATTR_INITIALIZER }
+#else
+#define ALIST_TEST_HOOKS_INIT	{ }
+#endif
+
+int alist_flush(const struct alist_queue *q, struct alist_list *list,
+		struct alist_inv_cursor *cur);
+int alist_flush_range(const struct alist_queue *q, struct alist_list *list,
+		      unsigned long start, unsigned long last,
+		      unsigned int flags, unsigned int granule_lg2);
+int alist_flush_all(const struct alist_queue *q, struct alist_list *list);
+int alist_flush_left(const struct alist_queue *q,
+		     const struct alist_target *t, unsigned int n);
+int alist_flush_walk(const struct alist_queue *q, struct alist_inv_cursor *cur,
+		     const struct alist_target *t, unsigned int n);
+void alist_iotlb_sync(const struct alist_queue *q, struct alist_list *list,
+		      struct iommu_iotlb_gather *gather,
+		      struct alist_sync_stats *st, struct alist_test_hooks *h);
+
+int alist_attach_prepare(struct alist_list *list, struct alist_list *parent,
+			 const struct alist_target *t, unsigned int n,
+			 struct alist_txn **txn);
+void alist_attach_abort(struct alist_txn *txn);
+void alist_attach_commit(struct alist_txn *txn);
+void alist_attach_leave(const struct alist_queue *q, struct alist_list *list,
+			struct alist_list *parent, struct alist_target *t,
+			unsigned int n);
+
+/* Commands of one vIOMMU invalidation batch. */
+#define ALIST_USER_BATCH	64
+
+/**
+ * struct alist_user_batch - a vIOMMU's preallocated invalidation batch
+ * @lock: serializes the invalidations of one vIOMMU
+ * @cmds: the translated commands of one fill
+ *
+ * Part of the vIOMMU object, so IOMMU_HWPT_INVALIDATE allocates nothing.
+ * alist_user_batch_init() when the vIOMMU is set up.
+ */
+struct alist_user_batch {
+	struct mutex lock;	/* one invalidation of the vIOMMU at a time */
+	struct alist_cmd cmds[ALIST_USER_BATCH];
+};
+
+int alist_user_inv_vtd(const struct alist_queue *q, struct alist_list *list,
+		       struct iommu_user_data_array *array);
+void alist_user_batch_init(struct alist_user_batch *ub);
+void alist_user_batch_destroy(struct alist_user_batch *ub);
+int alist_user_inv_smmuv3(const struct alist_queue *q,
+			  struct alist_user_batch *ub, u32 instance, u32 vmid,
+			  const struct alist_id_table *vsids,
+			  struct iommu_user_data_array *array);
+
+int alist_test_hooks_init(struct alist_test_hooks *h, struct dentry *root);
+
+#endif /* ALIST_DOMAIN_H */

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The shared layer's attach protocol. A driver switches a device from one
+ * domain to another in this order, under the core's update lock:
+ *
+ *	ret = alist_attach_prepare(list, parent, t, n, &txn);	may fail
+ *	... the driver's other fallible steps; on error
+ *	    alist_attach_abort(txn) and unwind
+ *	alist_attach_commit(txn);	publish, then the full barrier
+ *	... the driver's hardware switch (entry writer, config-cache
+ *	    invalidation): nothing fails from here, an error WARNs
+ *	alist_attach_leave(q, old_list, old_parent, old_t, old_n);
+ *
+ * Blocked and identity attach have no targets: prepare does nothing, so
+ * they never allocate and never fail.
+ */
+#include <linux/export.h>
+
+#include <alist/lock.h>
+#include <alist_domain.h>
+
+/**
+ * alist_attach_prepare() - prepare a device's targets on a new domain
+ * @list: the new domain's attach list
+ * @parent: its nest parent's list for a nested domain, else NULL
+ * @t: the device's targets on the new domain
+ * @n: number of @t; 0 (blocked, identity) prepares nothing
+ * @txn: out: the prepared attach, NULL when @n is 0
+ *
+ * Nothing is published: on error, or on a later error of the caller
+ * (alist_attach_abort()), the lists are as they were.
+ *
+ * Context: process; may sleep (allocates). Caller holds the core's update
+ * lock (alist_lock()) until the commit.
+ * Return: 0, or the core's error (-ENOMEM, -EINVAL, ...); never an error
+ * when @n is 0.
+ */
+int alist_attach_prepare(struct alist_list *list, struct alist_list *parent,
+			 const struct alist_target *t, unsigned int n,
+			 struct alist_txn **txn)
+{
+	alist_assert_locked();
+	*txn = NULL;
+	if (!n)
+		return 0;
+	if (parent)
+		return alist_nest_prepare_attach(list, parent, t, n, txn);
+	return alist_list_prepare_attach(list, t, n, txn);
+}
+EXPORT_SYMBOL_NS_GPL(alist_attach_prepare, "IOMMU_ALIST");
+
+/**
+ * alist_attach_abort() - drop a prepared attach
+ * @txn: from alist_attach_prepare(), or NULL
+ *
+ * Context: process. Caller holds the core's update lock (alist_lock()).
+ * Return: nothing.
+ */
+void alist_attach_abort(struct alist_txn *txn)
+{
+	alist_assert_locked();
+	if (txn)
+		alist_list_abort_attach(txn);
+}
+EXPORT_SYMBOL_NS_GPL(alist_attach_abort, "IOMMU_ALIST");
+
+/**
+ * alist_attach_commit() - publish a prepared attach, then the full barrier
+ * @txn: from alist_attach_prepare(), or NULL (nothing to publish)
+ *
+ * From here the new domain's invalidations reach the device. The
+ * smp_mb() makes the publish visible before any store of the driver's
+ * hardware switch: it pairs with the smp_mb() of alist_flush(), so an
+ * unmap whose translations the new entry could serve reads the new list.
+ * A release store alone would let a later one-word entry store pass it.
+ *
+ * Context: process. Caller holds the core's update lock (alist_lock()),
+ * held since the prepare.
+ * Return: nothing; it cannot fail.
+ */
+void alist_attach_commit(struct alist_txn *txn)
+{
+	alist_assert_locked();
+	if (txn)
+		alist_list_commit_attach(txn);
+	/* The publish before the hardware switch; pairs with alist_flush() */
+	smp_mb();
+}
+EXPORT_SYMBOL_NS_GPL(alist_attach_commit, "IOMMU_ALIST");
+
+/**
+ * alist_attach_leave() - take a device off its old domain, leave it clean
+ * @q: the queue the flush goes to
+ * @list: the old domain's attach list
+ * @parent: its nest parent's list for a nested domain, else NULL
+ * @t: the device's targets on the old domain; each one's users field is
+ *	written with the users its entry has left
+ * @n: number of @t, at most %ALIST_FLUSH_LEFT_MAX / 2; 0 does nothing
+ *
+ * Called once the hardware uses the new domain only. Every tag and device
+ * TLB that left a list (the nest parent's included) is invalidated whole
+ * (alist_flush_left()); a failed flush is logged, nothing else fails.
+ *
+ * Context: process. Caller holds the core's update lock (alist_lock()).
+ * Return: nothing.
+ */
+void alist_attach_leave(const struct alist_queue *q, struct alist_list *list,
+			struct alist_list *parent, struct alist_target *t,
+			unsigned int n)
+{
+	struct alist_target report[ALIST_FLUSH_LEFT_MAX];
+	unsigned int nr;
+
+	alist_assert_locked();
+	if (!n)
+		return;
+	if (WARN_ON_ONCE(2 * n > ARRAY_SIZE(report)))
+		n = ARRAY_SIZE(report) / 2;
+	if (parent) {
+		nr = alist_nest_detach(list, parent, t, n, report);
+		alist_flush_left(q, report, nr);
+	} else {
+		alist_list_detach(list, t, n);
+	}
+	alist_flush_left(q, t, n);
+}
+EXPORT_SYMBOL_NS_GPL(alist_attach_leave, "IOMMU_ALIST");

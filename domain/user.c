@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The shared layer's IOMMU_HWPT_INVALIDATE adapter: an
+ * iommu_user_data_array goes to the core's user-array walker, whose
+ * commands go to the driver's queue; the number of entries handled (the
+ * index of a failing one) goes back to iommufd. Nothing is allocated per
+ * call: VT-d entries merge into an on-stack cursor, SMMUv3 commands are
+ * translated into the vIOMMU's preallocated batch.
+ */
+#include <linux/export.h>
+#include <linux/limits.h>
+#include <linux/mutex.h>
+
+#include <alist_domain.h>
+
+/* The core's view of the array; entry_num is written back at the end. */
+static int alist_user_array_of(const struct iommu_user_data_array *array,
+			       struct alist_user_array *ua)
+{
+	if (array->entry_len > U32_MAX)
+		return -EINVAL;
+	*ua = (struct alist_user_array){
+		.type = array->type,
+		.entry_len = array->entry_len,
+		.entry_num = array->entry_num,
+		.uptr = (const void __force *)array->uptr,
+	};
+	return 0;
+}
+
+/**
+ * alist_user_inv_vtd() - run a VT-d stage-1 invalidation array
+ * @q: the queue the commands go to (VT-d format)
+ * @list: the nested domain's attach list
+ * @array: IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 entries; entry_num is written
+ *	back with the number handled (the index of a failing entry)
+ *
+ * Every valid entry before a failing one is executed: all of them are
+ * merged into one request (alist_vtd_user_inv_decode()) and flushed with
+ * one batch and one wait per unit (alist_flush()).
+ *
+ * Context: process; may fault on user memory. No lock held.
+ * Return: 0 or the errno of the entry at @array->entry_num; else the
+ * queue's error when the invalidation did not complete.
+ */
+int alist_user_inv_vtd(const struct alist_queue *q, struct alist_list *list,
+		       struct iommu_user_data_array *array)
+{
+	struct alist_inv_cursor cur;
+	struct alist_user_array ua;
+	int ret, err;
+
+	ret = alist_user_array_of(array, &ua);
+	if (ret)
+		return ret;
+	ret = alist_vtd_user_inv_decode(&ua, &cur);
+	err = alist_flush(q, list, &cur);
+	array->entry_num = ua.entry_num;
+	/* A bad entry is reported first; else a failed invalidation */
+	return ret ?: err;
+}
+EXPORT_SYMBOL_NS_GPL(alist_user_inv_vtd, "IOMMU_ALIST");
+
+/**
+ * alist_user_batch_init() - prepare a vIOMMU's invalidation batch
+ * @ub: the batch, part of the vIOMMU object
+ *
+ * Context: process. No lock needed (the vIOMMU is not published yet).
+ * Return: nothing.
+ */
+void alist_user_batch_init(struct alist_user_batch *ub)
+{
+	mutex_init(&ub->lock);
+}
+EXPORT_SYMBOL_NS_GPL(alist_user_batch_init, "IOMMU_ALIST");
+
+/**
+ * alist_user_batch_destroy() - the vIOMMU's batch is no longer used
+ * @ub: the batch
+ *
+ * Context: process. No lock needed (no invalidation can run).
+ * Return: nothing.
+ */
+void alist_user_batch_destroy(struct alist_user_batch *ub)
+{
+	mutex_destroy(&ub->lock);
+}
+EXPORT_SYMBOL_NS_GPL(alist_user_batch_destroy, "IOMMU_ALIST");
+
+/**
+ * alist_user_inv_smmuv3() - run a vSMMU command array
+ * @q: the queue the commands go to (SMMUv3 format, the physical SMMU)
+ * @ub: the vSMMU's batch
+ * @instance: the physical SMMU's instance number
+ * @vmid: the vSMMU's VMID, forced into every command that has the field
+ * @vsids: the vSMMU's vSID -> pSID table
+ * @array: IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3 entries; entry_num is
+ *	written back with the number handled (the index of a failing entry)
+ *
+ * The core validates and translates every command in order; the valid
+ * prefix is issued in batches of %ALIST_USER_BATCH commands, each ending
+ * with the CMD_SYNCs the core asks for.
+ *
+ * Context: process; may fault on user memory. Takes @ub->lock: calls on
+ * one vSMMU run one at a time.
+ * Return: 0, the errno of the entry at @array->entry_num, -EINVAL for a
+ * bad array, or the first error of the queue.
+ */
+int alist_user_inv_smmuv3(const struct alist_queue *q,
+			  struct alist_user_batch *ub, u32 instance, u32 vmid,
+			  const struct alist_id_table *vsids,
+			  struct iommu_user_data_array *array)
+{
+	struct alist_inv_chunk chunks[ALIST_FLUSH_CHUNKS];
+	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(ub->cmds, chunks);
+	struct alist_smmuv3_uinv st;
+	struct alist_user_array ua;
+	int ret, err, nr;
+
+	ret = alist_user_array_of(array, &ua);
+	if (ret)
+		return ret;
+	mutex_lock(&ub->lock);
+	alist_smmuv3_user_inv_init(&st, &ua, q->params, instance, vmid, vsids);
+	do {
+		nr = alist_smmuv3_user_inv_fill(&st, &b);
+		if (nr < 0) {
+			ret = ret ?: nr;
+			break;
+		}
+		err = q->ops->submit(q->owner, &b, nr);
+		if (err && !ret)
+			ret = err;
+		if (err == -EINVAL)
+			break;
+	} while (!b.done);
+	mutex_unlock(&ub->lock);
+	err = alist_smmuv3_user_inv_finish(&st);
+	if (err)
+		ret = err;
+	array->entry_num = ua.entry_num;
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(alist_user_inv_smmuv3, "IOMMU_ALIST");
