@@ -12,22 +12,7 @@
 # it did not), so the KUnit test vtd_unit_start_order_test, on a recording
 # unit, is what pins the order. TAP output.
 
-n=0
-failed=0
-
-check() {
-	n=$((n + 1))
-	if eval "$2"; then
-		echo "ok $n $1"
-	else
-		echo "not ok $n $1"
-		failed=1
-	fi
-}
-
-nvme=$(for d in /sys/bus/pci/devices/*; do
-	[ "$(cat "$d/class")" = 0x010802 ] && echo "$d" && break
-done)
+. /opt/alist/run/tap.sh
 
 # One write and read-back of a 1 MiB block per round, at offset $1 MiB.
 round() {

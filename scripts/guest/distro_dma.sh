@@ -12,24 +12,10 @@
 # The pattern is `seq 1 $PATTERN_LINES`; distro-build.sh regenerates it.
 
 PATTERN_LINES=300000
-n=0
-failed=0
-
-check() {
-	n=$((n + 1))
-	if eval "$2"; then
-		echo "ok $n $1"
-	else
-		echo "not ok $n $1"
-		failed=1
-	fi
-}
+. /opt/alist/run/tap.sh
 
 # The driver is whichever of ours this arch has.
 drv=$(sed -n 's/^\(alist_vtd\|alist_smmuv3\) .*/\1/p' /proc/modules)
-nvme=$(for d in /sys/bus/pci/devices/*; do
-	[ "$(cat "$d/class")" = 0x010802 ] && echo "$d" && break
-done)
 group_type() {
 	cat "$nvme/iommu_group/type" 2>/dev/null
 }
