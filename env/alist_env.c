@@ -83,17 +83,15 @@ void alist_env_rcu_read_unlock(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(alist_env_rcu_read_unlock);
 
-void *alist_env_rcu_load(void *const *slot)
+void *alist_env_rcu_load(void __rcu *const *slot)
 {
-	void __rcu *const *rslot = (void __rcu *const __force *)slot;
-
-	return rcu_dereference_check(*rslot, lockdep_is_held(&alist_update_lock));
+	return rcu_dereference_check(*slot, lockdep_is_held(&alist_update_lock));
 }
 EXPORT_SYMBOL_IF_KUNIT(alist_env_rcu_load);
 
-void alist_env_rcu_publish(void **slot, void *p)
+void alist_env_rcu_publish(void __rcu **slot, void *p)
 {
-	rcu_assign_pointer(*(void __rcu **)(void __force *)slot, p);
+	rcu_assign_pointer(*slot, p);
 }
 EXPORT_SYMBOL_IF_KUNIT(alist_env_rcu_publish);
 

@@ -6,9 +6,11 @@
  * versions only for C objects, from the prototypes a C file sees, so the
  * exports live here, next to the prototypes, and nothing is exported from
  * C++. scripts/check-exports.py keeps this list equal to the functions the
- * public headers declare.
+ * public headers declare: those of a header's test interface section with
+ * EXPORT_SYMBOL_IF_KUNIT, every other one in the IOMMU_ALIST namespace.
  */
 #include <linux/export.h>
+#include <kunit/visibility.h>
 
 #include <alist/attach_list.h>
 #include <alist/id_table.h>
@@ -25,23 +27,16 @@ EXPORT_SYMBOL_NS_GPL(alist_list_commit_attach, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_list_abort_attach, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_list_detach, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_nest_detach, "IOMMU_ALIST");
-EXPORT_SYMBOL_NS_GPL(alist_nest_derive, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_targets_left, "IOMMU_ALIST");
-EXPORT_SYMBOL_NS_GPL(alist_list_compact, "IOMMU_ALIST");
-EXPORT_SYMBOL_NS_GPL(alist_list_count, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_list_read_begin, "IOMMU_ALIST");
-EXPORT_SYMBOL_NS_GPL(alist_view_next, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_view_entries, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_list_read_end, "IOMMU_ALIST");
-EXPORT_SYMBOL_NS_GPL(alist_list_snapshot, "IOMMU_ALIST");
 
 /* id_table.h */
 EXPORT_SYMBOL_NS_GPL(alist_id_table_alloc, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_id_table_free, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_id_table_insert, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_id_table_remove, "IOMMU_ALIST");
-EXPORT_SYMBOL_NS_GPL(alist_id_table_lookup, "IOMMU_ALIST");
-EXPORT_SYMBOL_NS_GPL(alist_id_table_count, "IOMMU_ALIST");
 
 /* inv.h */
 EXPORT_SYMBOL_NS_GPL(alist_inv_cursor_init, "IOMMU_ALIST");
@@ -58,6 +53,13 @@ EXPORT_SYMBOL_NS_GPL(alist_vtd_user_inv_decode, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_smmuv3_user_inv_init, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_smmuv3_user_inv_fill, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_smmuv3_user_inv_finish, "IOMMU_ALIST");
+
+/* The test interface of attach_list.h and id_table.h: KUnit only */
+EXPORT_SYMBOL_IF_KUNIT(alist_nest_derive);
+EXPORT_SYMBOL_IF_KUNIT(alist_list_compact);
+EXPORT_SYMBOL_IF_KUNIT(alist_list_snapshot);
+EXPORT_SYMBOL_IF_KUNIT(alist_id_table_lookup);
+EXPORT_SYMBOL_IF_KUNIT(alist_id_table_count);
 
 /* lock.h */
 EXPORT_SYMBOL_NS_GPL(alist_lock, "IOMMU_ALIST");

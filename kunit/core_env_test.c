@@ -42,7 +42,7 @@ struct alist_env_test_obj {
 static void alist_env_test_rcu_publish_retire(struct kunit *test)
 {
 	struct alist_env_test_obj *a, *b, *seen;
-	void *slot = NULL;
+	void __rcu *slot = NULL;
 
 	a = alist_env_alloc(sizeof(*a));
 	b = alist_env_alloc(sizeof(*b));

@@ -36,7 +36,7 @@
 
 struct fake_smmu {
 	struct smmuv3_device *smmu;
-	void *regs;
+	void __iomem *regs;	/* RAM that plays the register page */
 	struct hrtimer timer;
 	bool running;
 	u8 ill_op;		/* raise CERROR_ILL for this opcode (0: none) */
@@ -144,7 +144,8 @@ static int hw_init(struct kunit *test)
 
 	if (!f)
 		return -ENOMEM;
-	f->regs = kunit_kzalloc(test, HW_REGS_SIZE, GFP_KERNEL);
+	f->regs = (void __force __iomem *)kunit_kzalloc(test, HW_REGS_SIZE,
+							GFP_KERNEL);
 	f->smmu = smmu = kunit_kzalloc(test, sizeof(*smmu), GFP_KERNEL);
 	if (!f->regs || !smmu)
 		return -ENOMEM;
@@ -154,7 +155,7 @@ static int hw_init(struct kunit *test)
 	dev->coherent_dma_mask = DMA_BIT_MASK(44);
 	dev->dma_mask = &dev->coherent_dma_mask;
 	smmu->dev = dev;
-	smmu->base = (void __iomem *)f->regs;
+	smmu->base = f->regs;
 	/* 16 StreamIDs, linear table; 2^4-entry queues (CMDQS, EVTQS) */
 	smmu->features = SMMUV3_FEAT_S1 | SMMUV3_FEAT_S2 | SMMUV3_FEAT_COHERENT;
 	smmu->sid_bits = 4;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "hw/vtd_emitter.h"
 
+#include <alist/hw/vtd_desc.h>
+
 #include "base/bits.h"
 #include "inv/block_cover.h"
 
@@ -8,24 +10,21 @@ namespace alist {
 
 namespace {
 
-constexpr alist_u64 kTypeIotlb = 2;
-constexpr alist_u64 kTypeDevTlb = 3;
-constexpr alist_u64 kTypeWait = 5;
-constexpr alist_u64 kTypePasidIotlb = 6;
-constexpr alist_u64 kTypePasidDevTlb = 8;
-constexpr alist_u64 kGranDomain = 2;	/* also all-in-PASID */
-constexpr alist_u64 kGranPage = 3;
-constexpr alist_u64 kWaitSW = 1ull << 5;
-
 alist_u64 Drain(const alist_vtd_params &p)
 {
-	return (p.drain_write ? 1ull << 6 : 0) | (p.drain_read ? 1ull << 7 : 0);
+	return (p.drain_write ? VTD_DESC_DW : 0) | (p.drain_read ? VTD_DESC_DR : 0);
+}
+
+/* Quadword 0 of an IOTLB or PASID-IOTLB form: type, granularity, DID. */
+alist_u64 TlbQw0(alist_u64 type, alist_u64 gran, alist_u32 did)
+{
+	return type | Put(VTD_DESC_GRAN, gran) | Put(VTD_DESC_DID, did);
 }
 
 /* Quadword 1 of both page-selective IOTLB forms. */
 alist_u64 PageQw1(alist_u64 pfn, unsigned am, bool ih)
 {
-	return Field(am, 5, 0) | Field(ih, 6, 6) | (pfn << 12);
+	return Put(VTD_DESC1_AM, am) | (ih ? VTD_DESC1_IH : 0) | Put(VTD_DESC1_ADDR, pfn);
 }
 
 unsigned MaxAm(const alist_vtd_params &p)
@@ -37,50 +36,53 @@ unsigned MaxAm(const alist_vtd_params &p)
 
 alist_cmd VtdEmitter::IotlbDomain(const Params &p, alist_u32 did)
 {
-	return alist_cmd{{kTypeIotlb | Field(kGranDomain, 5, 4) | Drain(p) | Field(did, 31, 16),
-			  0, 0, 0}};
+	return alist_cmd{{TlbQw0(VTD_DESC_TYPE_IOTLB, VTD_IOTLB_DSI, did) | Drain(p), 0, 0, 0}};
 }
 
 alist_cmd VtdEmitter::IotlbPage(const Params &p, alist_u32 did, alist_u64 pfn, unsigned am,
 				bool ih)
 {
-	return alist_cmd{{kTypeIotlb | Field(kGranPage, 5, 4) | Drain(p) | Field(did, 31, 16),
+	return alist_cmd{{TlbQw0(VTD_DESC_TYPE_IOTLB, VTD_IOTLB_PSI, did) | Drain(p),
 			  PageQw1(pfn, am, ih), 0, 0}};
 }
 
 alist_cmd VtdEmitter::PasidIotlbAll(alist_u32 did, alist_u32 pasid)
 {
-	return alist_cmd{{kTypePasidIotlb | Field(kGranDomain, 5, 4) | Field(did, 31, 16) |
-			  Field(pasid, 51, 32), 0, 0, 0}};
+	return alist_cmd{{TlbQw0(VTD_DESC_TYPE_PIOTLB, VTD_PIOTLB_ALL, did) |
+			  Put(VTD_DESC_PASID, pasid), 0, 0, 0}};
 }
 
 alist_cmd VtdEmitter::PasidIotlbPage(alist_u32 did, alist_u32 pasid, alist_u64 pfn,
 				     unsigned am, bool ih)
 {
-	return alist_cmd{{kTypePasidIotlb | Field(kGranPage, 5, 4) | Field(did, 31, 16) |
-			  Field(pasid, 51, 32), PageQw1(pfn, am, ih), 0, 0}};
+	return alist_cmd{{TlbQw0(VTD_DESC_TYPE_PIOTLB, VTD_PIOTLB_PSI, did) |
+			  Put(VTD_DESC_PASID, pasid), PageQw1(pfn, am, ih), 0, 0}};
 }
 
 alist_cmd VtdEmitter::DevTlb(const alist_target &t, alist_u64 pfn, unsigned order)
 {
 	/* A 5-bit field: a depth of 32, also given as 0, encodes as 0. */
 	alist_u64 qdep = t.atc_qdep;
-	alist_u64 pfsid = Field(t.pfsid, 3, 0) << 12 | Field(t.pfsid >> 4, 11, 0) << 52;
+	alist_u64 pfsid = Put(VTD_DEVTLB_PFSID_LO, t.pfsid) |
+			  Put(VTD_DEVTLB_PFSID_HI, t.pfsid >> 4);
 	alist_u64 addr = pfn;
 
 	if (order)
 		addr |= (1ull << (order - 1)) - 1;
-	addr <<= 12;
+	addr = Put(VTD_DESC1_ADDR, addr);
 	if (t.pasid == ALIST_NO_PASID)
-		return alist_cmd{{kTypeDevTlb | pfsid | Field(qdep, 20, 16) | Field(t.sid, 47, 32),
-				  addr | (order ? 1ull : 0), 0, 0}};
-	return alist_cmd{{kTypePasidDevTlb | Field(qdep, 8, 4) | pfsid | Field(t.sid, 31, 16) |
-			  Field(t.pasid, 51, 32), addr | (order ? 1ull << 11 : 0), 0, 0}};
+		return alist_cmd{{VTD_DESC_TYPE_DEVTLB | pfsid | Put(VTD_DEVTLB_QDEP, qdep) |
+				  Put(VTD_DEVTLB_SID, t.sid),
+				  addr | (order ? VTD_DEVTLB_SIZE : 0), 0, 0}};
+	return alist_cmd{{VTD_DESC_TYPE_PDEVTLB | Put(VTD_PDEVTLB_QDEP, qdep) | pfsid |
+			  Put(VTD_PDEVTLB_SID, t.sid) | Put(VTD_DESC_PASID, t.pasid),
+			  addr | (order ? VTD_PDEVTLB_SIZE : 0), 0, 0}};
 }
 
 alist_cmd VtdEmitter::Wait(alist_u64 status_addr, alist_u32 data)
 {
-	return alist_cmd{{kTypeWait | kWaitSW | Field(data, 63, 32), status_addr & ~3ull, 0, 0}};
+	return alist_cmd{{VTD_DESC_TYPE_WAIT | VTD_WAIT_SW | Put(VTD_WAIT_DATA, data),
+			  status_addr & VTD_WAIT_ADDR, 0, 0}};
 }
 
 void VtdEmitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *plan)

@@ -175,18 +175,14 @@ void alist_list_compact(struct alist_list *list)
 	ToList(list)->CompactLocked();
 }
 
-unsigned int alist_list_count(struct alist_list *list)
-{
-	return ToList(list)->LiveCountLocked();
-}
-
 const struct alist_view *alist_list_read_begin(const struct alist_list *list)
 {
 	alist_env_rcu_read_lock();
 	return reinterpret_cast<const struct alist_view *>(ToList(list)->Read());
 }
 
-int alist_view_next(const struct alist_view *view, unsigned int *pos,
+/* The next live target of @view from *@pos on, users loaded once. */
+static int ViewNext(const struct alist_view *view, unsigned int *pos,
 		    struct alist_target *out)
 {
 	const alist::TargetArray *a = reinterpret_cast<const alist::TargetArray *>(view);
@@ -229,7 +225,7 @@ int alist_list_snapshot(const struct alist_list *list, struct alist_target *out,
 	unsigned int pos = 0, n = 0;
 	struct alist_target t;
 
-	while (alist_view_next(view, &pos, &t)) {
+	while (ViewNext(view, &pos, &t)) {
 		if (n < max)
 			out[n] = t;
 		n++;

@@ -21,6 +21,7 @@
 #include <linux/types.h>
 
 #include <alist/attach_list.h>
+#include <alist/hw/smmuv3_cmd.h>
 #include <alist/id_table.h>
 #include <alist/inv.h>
 #include <alist/user_array.h>
@@ -178,21 +179,6 @@ struct dentry;
 #define SMMUV3_CD0_ASID			GENMASK_ULL(63, 48)
 #define SMMUV3_CD1_TTB0			GENMASK_ULL(51, 4)
 #define SMMUV3_CD3_MAIR			GENMASK_ULL(63, 0)
-
-/* Commands this driver encodes (the core encodes TLBI, ATC_INV, SYNC) */
-#define SMMUV3_CMD_OP			GENMASK_ULL(7, 0)
-#define SMMUV3_OP_CFGI_STE		0x03
-#define SMMUV3_OP_CFGI_ALL		0x04	/* CFGI_STE_RANGE, Range 31 */
-#define SMMUV3_OP_CFGI_CD		0x05
-#define SMMUV3_OP_CFGI_CD_ALL		0x06
-#define SMMUV3_OP_TLBI_NH_ASID		0x11
-#define SMMUV3_OP_TLBI_S12_VMALL	0x28
-#define SMMUV3_OP_TLBI_NSNH_ALL		0x30
-#define SMMUV3_OP_SYNC			0x46
-#define SMMUV3_CMD0_SID			GENMASK_ULL(63, 32)
-#define SMMUV3_CMD0_SSID		GENMASK_ULL(31, 12)
-#define SMMUV3_CMD1_LEAF		BIT_ULL(0)
-#define SMMUV3_CMD1_RANGE		GENMASK_ULL(4, 0)
 
 /* Event queue records */
 #define SMMUV3_EVT_DWORDS		4

@@ -14,39 +14,6 @@
 
 #include "vtd.h"
 
-/* Descriptor types (bits 3:0 of the first quadword) */
-#define VTD_DESC_CC		0x1
-#define VTD_DESC_IOTLB		0x2
-#define VTD_DESC_DEVTLB		0x3
-#define VTD_DESC_PIOTLB		0x6
-#define VTD_DESC_PC		0x7
-
-#define VTD_DESC_GRAN		GENMASK_ULL(5, 4)
-#define VTD_DESC_DID		GENMASK_ULL(31, 16)
-#define VTD_DESC_PASID		GENMASK_ULL(51, 32)
-#define VTD_DESC_DW		BIT_ULL(6)
-#define VTD_DESC_DR		BIT_ULL(7)
-
-/* Context-cache granularity: global */
-#define VTD_CC_GLOBAL		1
-/* PASID-cache granularity */
-#define VTD_PC_PASID_SEL	1
-#define VTD_PC_GLOBAL		3
-/* IOTLB granularity */
-#define VTD_IOTLB_GLOBAL	1
-#define VTD_IOTLB_DSI		2
-/* PASID-IOTLB granularity: all non-global entries of a PASID */
-#define VTD_PIOTLB_ALL		2
-
-/* Device-TLB descriptor fields */
-#define VTD_DEVTLB_PFSID_LO	GENMASK_ULL(15, 12)
-#define VTD_DEVTLB_QDEP		GENMASK_ULL(20, 16)
-#define VTD_DEVTLB_SID		GENMASK_ULL(47, 32)
-#define VTD_DEVTLB_PFSID_HI	GENMASK_ULL(63, 52)
-#define VTD_DEVTLB_SIZE		BIT_ULL(0)
-/* Address with bits 62:12 set and 63 clear: the whole address space */
-#define VTD_DEVTLB_ALL_ADDR	GENMASK_ULL(62, 12)
-
 static void vtd_desc_clear(struct alist_cmd *d)
 {
 	memset(d, 0, sizeof(*d));
@@ -73,7 +40,7 @@ static u64 vtd_desc_drain(u64 cap)
 void vtd_desc_cc_global(struct alist_cmd *d)
 {
 	vtd_desc_clear(d);
-	d->w[0] = VTD_DESC_CC | FIELD_PREP(VTD_DESC_GRAN, VTD_CC_GLOBAL);
+	d->w[0] = VTD_DESC_TYPE_CC | FIELD_PREP(VTD_DESC_GRAN, VTD_CC_GLOBAL);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_desc_cc_global);
 
@@ -89,7 +56,7 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_desc_cc_global);
 void vtd_desc_pc_pasid(struct alist_cmd *d, u16 did, u32 pasid)
 {
 	vtd_desc_clear(d);
-	d->w[0] = VTD_DESC_PC | FIELD_PREP(VTD_DESC_GRAN, VTD_PC_PASID_SEL) |
+	d->w[0] = VTD_DESC_TYPE_PC | FIELD_PREP(VTD_DESC_GRAN, VTD_PC_PASID_SEL) |
 		  FIELD_PREP(VTD_DESC_DID, did) |
 		  FIELD_PREP(VTD_DESC_PASID, pasid);
 }
@@ -105,7 +72,7 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_desc_pc_pasid);
 void vtd_desc_pc_global(struct alist_cmd *d)
 {
 	vtd_desc_clear(d);
-	d->w[0] = VTD_DESC_PC | FIELD_PREP(VTD_DESC_GRAN, VTD_PC_GLOBAL);
+	d->w[0] = VTD_DESC_TYPE_PC | FIELD_PREP(VTD_DESC_GRAN, VTD_PC_GLOBAL);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_desc_pc_global);
 
@@ -120,7 +87,7 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_desc_pc_global);
 void vtd_desc_iotlb_global(struct alist_cmd *d, u64 cap)
 {
 	vtd_desc_clear(d);
-	d->w[0] = VTD_DESC_IOTLB |
+	d->w[0] = VTD_DESC_TYPE_IOTLB |
 		  FIELD_PREP(VTD_DESC_GRAN, VTD_IOTLB_GLOBAL) |
 		  vtd_desc_drain(cap);
 }
@@ -138,7 +105,7 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_desc_iotlb_global);
 void vtd_desc_iotlb_dsi(struct alist_cmd *d, u64 cap, u16 did)
 {
 	vtd_desc_clear(d);
-	d->w[0] = VTD_DESC_IOTLB | FIELD_PREP(VTD_DESC_GRAN, VTD_IOTLB_DSI) |
+	d->w[0] = VTD_DESC_TYPE_IOTLB | FIELD_PREP(VTD_DESC_GRAN, VTD_IOTLB_DSI) |
 		  vtd_desc_drain(cap) | FIELD_PREP(VTD_DESC_DID, did);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_desc_iotlb_dsi);
@@ -155,7 +122,7 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_desc_iotlb_dsi);
 void vtd_desc_piotlb_all(struct alist_cmd *d, u16 did, u32 pasid)
 {
 	vtd_desc_clear(d);
-	d->w[0] = VTD_DESC_PIOTLB | FIELD_PREP(VTD_DESC_GRAN, VTD_PIOTLB_ALL) |
+	d->w[0] = VTD_DESC_TYPE_PIOTLB | FIELD_PREP(VTD_DESC_GRAN, VTD_PIOTLB_ALL) |
 		  FIELD_PREP(VTD_DESC_DID, did) |
 		  FIELD_PREP(VTD_DESC_PASID, pasid);
 }
@@ -176,7 +143,7 @@ void vtd_desc_devtlb_all(struct alist_cmd *d, u16 sid, u16 pfsid, u8 qdep)
 	vtd_desc_clear(d);
 	if (qdep >= 32)
 		qdep = 0;
-	d->w[0] = VTD_DESC_DEVTLB |
+	d->w[0] = VTD_DESC_TYPE_DEVTLB |
 		  FIELD_PREP(VTD_DEVTLB_PFSID_LO, pfsid & 0xf) |
 		  FIELD_PREP(VTD_DEVTLB_QDEP, qdep) |
 		  FIELD_PREP(VTD_DEVTLB_SID, sid) |

@@ -6,6 +6,7 @@
 #ifndef ALIST_VTD_H
 #define ALIST_VTD_H
 
+#include <linux/bitfield.h>
 #include <linux/bits.h>
 #include <linux/debugfs.h>
 #include <linux/generic_pt/iommu.h>
@@ -18,6 +19,7 @@
 #include <kunit/visibility.h>
 
 #include <alist/attach_list.h>
+#include <alist/hw/vtd_desc.h>
 #include <alist/inv.h>
 #include <alist/user_array.h>
 #include <alist_domain.h>
@@ -209,14 +211,6 @@ struct vtd_qi_recorder {
 /* Recorder markers (descriptor type 0, w[1]): a GCMD write, value in w[2] */
 #define VTD_REC_MARK_GCMD	1
 
-/* Descriptor types (bits 3:0, and 6:4 in bits 11:9, of the first quadword) */
-#define VTD_DESC_TYPE_CC	0x1
-#define VTD_DESC_TYPE_IOTLB	0x2
-#define VTD_DESC_TYPE_DEVTLB	0x3
-#define VTD_DESC_TYPE_WAIT	0x5
-#define VTD_DESC_TYPE_PIOTLB	0x6
-#define VTD_DESC_TYPE_PC	0x7
-#define VTD_DESC_TYPE_PDEVTLB	0x8
 
 /**
  * vtd_desc_type() - the type of a queued-invalidation descriptor
@@ -227,7 +221,8 @@ struct vtd_qi_recorder {
  */
 static inline unsigned int vtd_desc_type(const struct alist_cmd *d)
 {
-	return (d->w[0] & 0xf) | ((d->w[0] >> 5) & 0x70);
+	return FIELD_GET(VTD_DESC_TYPE_LO, d->w[0]) |
+	       FIELD_GET(VTD_DESC_TYPE_HI, d->w[0]) << 4;
 }
 
 /**

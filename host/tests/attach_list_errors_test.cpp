@@ -184,7 +184,7 @@ TEST(AttachList, LockedMethodsWarnWithoutTheLock)
 	alist_list *l = alist_list_alloc();
 	alist_host::ExpectWarnings(2);
 	alist_list_compact(l);
-	EXPECT_EQ(alist_list_count(l), 0u);
+	EXPECT_EQ(reinterpret_cast<alist::AttachList *>(l)->LiveCountLocked(), 0u);
 	alist_list_free(l);
 }
 

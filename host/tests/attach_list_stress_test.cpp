@@ -72,7 +72,7 @@ void Reader(Shared *s, int id)
 			alist_target prev{}, t;
 			unsigned int pos = 0;
 			bool first = true;
-			while (alist_view_next(v, &pos, &t)) {
+			while (alist_test::ViewNext(v, &pos, &t)) {
 				if (!Consistent(t) || (!first && !alist::TargetOrder::Less(prev, t)))
 					s->bad++;
 				/* Grouped: instances increase, ATC users after IOTLB kinds. */
@@ -171,7 +171,7 @@ TEST(AttachListStress, ReadersNeverSeeBrokenArrays)
 	{
 		Locked g;
 		for (auto &l : s.lists)
-			EXPECT_EQ(alist_list_count(l), 0u);
+			EXPECT_EQ(alist_test::LiveCount(l), 0u);
 	}
 	for (auto &l : s.lists)
 		alist_list_free(l);

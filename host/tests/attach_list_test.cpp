@@ -155,7 +155,7 @@ TEST(AttachList, EmptyListReads)
 	unsigned int pos = 0, n = 7;
 	alist_target t;
 	EXPECT_EQ(v, nullptr);
-	EXPECT_EQ(alist_view_next(v, &pos, &t), 0);
+	EXPECT_EQ(alist_test::ViewNext(v, &pos, &t), 0);
 	EXPECT_EQ(alist_view_entries(v, &n), nullptr);
 	EXPECT_EQ(n, 0u);
 	alist_list_read_end();

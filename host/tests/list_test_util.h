@@ -15,6 +15,43 @@
 
 namespace alist_test {
 
+/*
+ * The next live target of a view from *@pos on, users loaded once: the walk
+ * a reader does over alist_view_entries(). Returns 1 with *@out filled and
+ * @pos advanced, 0 at the end.
+ */
+inline int ViewNext(const alist_view *view, unsigned int *pos, alist_target *out)
+{
+	unsigned int n;
+	const alist_target *e = alist_view_entries(view, &n);
+
+	for (unsigned int i = *pos; i < n; i++) {
+		alist_u32 users = __atomic_load_n(&e[i].users, __ATOMIC_RELAXED);
+
+		if (!users)
+			continue;
+		/* Every field but users is stable; users is read once, above. */
+		__builtin_memcpy(out, &e[i], __builtin_offsetof(alist_target, users));
+		out->users = users;
+		*pos = i + 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Number of live targets of @l (entries with users > 0). */
+inline unsigned int LiveCount(const alist_list *l)
+{
+	const alist_view *v = alist_list_read_begin(l);
+	unsigned int pos = 0, n = 0;
+	alist_target t;
+
+	while (ViewNext(v, &pos, &t))
+		n++;
+	alist_list_read_end();
+	return n;
+}
+
 inline alist_target T(alist_u32 instance, alist_u8 kind, alist_u32 tag,
 		      alist_u32 vmid = 0, alist_u32 pasid = 0, alist_u32 sid = 0,
 		      alist_u32 users = 0)

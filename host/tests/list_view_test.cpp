@@ -40,7 +40,7 @@ Walk WalkList(alist_list *l)
 	alist_target t, last{};
 	bool have_last = false;
 
-	while (alist_view_next(v, &pos, &t)) {
+	while (alist_test::ViewNext(v, &pos, &t)) {
 		if (w.instances.empty() || w.instances.back() != t.instance) {
 			w.instances.push_back(t.instance);
 			have_last = false;
@@ -110,7 +110,7 @@ TEST(ListView, CViewSkipsDeadAndExposesRawEntries)
 	unsigned int pos = 0, n;
 	alist_target t;
 	std::vector<alist_u32> tags;
-	while (alist_view_next(v, &pos, &t)) {
+	while (alist_test::ViewNext(v, &pos, &t)) {
 		tags.push_back(t.tag);
 		EXPECT_EQ(t.users, 1u);
 	}
@@ -131,11 +131,11 @@ TEST(ListView, CViewCursorPastTrimmedCount)
 	const alist_view *v = alist_list_read_begin(l);
 	unsigned int pos = 0;
 	alist_target t;
-	ASSERT_EQ(alist_view_next(v, &pos, &t), 1);
-	ASSERT_EQ(alist_view_next(v, &pos, &t), 1);
+	ASSERT_EQ(alist_test::ViewNext(v, &pos, &t), 1);
+	ASSERT_EQ(alist_test::ViewNext(v, &pos, &t), 1);
 	EXPECT_EQ(pos, 2u);
 	Detach(l, {T(0, IOTLB, 2), T(0, IOTLB, 3)});	/* count 3 -> 1 */
-	EXPECT_EQ(alist_view_next(v, &pos, &t), 0);
+	EXPECT_EQ(alist_test::ViewNext(v, &pos, &t), 0);
 	alist_list_read_end();
 	Detach(l, {T(0, IOTLB, 1)});
 	alist_list_free(l);

@@ -161,19 +161,6 @@ unsigned int alist_nest_detach(struct alist_list *nested, struct alist_list *par
 			       struct alist_target *parent_report);
 
 /**
- * alist_nest_derive() - the parent targets of some nested targets
- * @nested: @n nested targets
- * @n: number of targets
- * @parent: room for 2 * @n targets
- *
- * No lock needed.
- * Return: the number of targets written, or -EINVAL if a target does not
- * belong on a nested domain.
- */
-int alist_nest_derive(const struct alist_target *nested, unsigned int n,
-		      struct alist_target *parent);
-
-/**
  * alist_targets_left() - the targets a detach took off a list, ready to flush
  * @reported: targets as alist_list_detach() or alist_nest_detach() reported
  *	them (users = what each entry has left)
@@ -193,26 +180,6 @@ unsigned int alist_targets_left(const struct alist_target *reported, unsigned in
 				struct alist_target *out);
 
 /**
- * alist_list_compact() - drop dead entries now
- * @list: the domain's list
- *
- * Publishes a compacted array; if that cannot be allocated the dead
- * entries stay (readers skip them) until the next prepare.
- * Caller holds the update lock (alist_lock()).
- * Return: nothing; it cannot fail.
- */
-void alist_list_compact(struct alist_list *list);
-
-/**
- * alist_list_count() - number of live targets
- * @list: the domain's list
- *
- * Caller holds the update lock (alist_lock()).
- * Return: the number of entries with users > 0.
- */
-unsigned int alist_list_count(struct alist_list *list);
-
-/**
  * alist_list_read_begin() - start a lock-free walk of a list
  * @list: the domain's list
  *
@@ -222,23 +189,10 @@ unsigned int alist_list_count(struct alist_list *list);
  *
  * Context: any; does not sleep. Takes no lock (RCU read side). End with
  * alist_list_read_end().
- * Return: the view to walk with alist_view_next(); NULL for an empty list
- * (alist_view_next() accepts it).
+ * Return: the view to walk with alist_view_entries(); NULL for an empty
+ * list (alist_view_entries() accepts it).
  */
 const struct alist_view *alist_list_read_begin(const struct alist_list *list);
-
-/**
- * alist_view_next() - next live target of a view
- * @view: from alist_list_read_begin(), or NULL
- * @pos: cursor, 0 to start
- * @out: the target, users loaded once
- *
- * Targets come in key order: grouped per instance, IOTLB kinds before
- * device-TLB kinds. Caller is inside alist_list_read_begin()/_end().
- * Return: 1 with *@out filled and @pos advanced, 0 at the end.
- */
-int alist_view_next(const struct alist_view *view, unsigned int *pos,
-		    struct alist_target *out);
 
 /**
  * alist_view_entries() - the raw sorted array of a view, for walkers
@@ -260,6 +214,36 @@ const struct alist_target *alist_view_entries(const struct alist_view *view,
  * Return: nothing.
  */
 void alist_list_read_end(void);
+
+/*
+ * Test interface: KUnit only. Exported with EXPORT_SYMBOL_IF_KUNIT (in the
+ * EXPORTED_FOR_KUNIT_TESTING namespace) and absent from kernels without
+ * KUnit; drivers and the shared layer do not call these.
+ */
+
+/**
+ * alist_nest_derive() - the parent targets of some nested targets
+ * @nested: @n nested targets
+ * @n: number of targets
+ * @parent: room for 2 * @n targets
+ *
+ * No lock needed.
+ * Return: the number of targets written, or -EINVAL if a target does not
+ * belong on a nested domain.
+ */
+int alist_nest_derive(const struct alist_target *nested, unsigned int n,
+		      struct alist_target *parent);
+
+/**
+ * alist_list_compact() - drop dead entries now
+ * @list: the domain's list
+ *
+ * Publishes a compacted array; if that cannot be allocated the dead
+ * entries stay (readers skip them) until the next prepare.
+ * Caller holds the update lock (alist_lock()).
+ * Return: nothing; it cannot fail.
+ */
+void alist_list_compact(struct alist_list *list);
 
 /**
  * alist_list_snapshot() - copy the live targets of a list

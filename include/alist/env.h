@@ -38,13 +38,27 @@ struct alist_rcu_head {
 	void *opaque[2]; /* struct rcu_head / liburcu's struct rcu_head */
 };
 
+/*
+ * A slot that holds an RCU-published pointer is __rcu where kernel C sees
+ * it (compiler_types.h), so sparse checks that every access goes through
+ * the calls below. C++ (the core wraps its slots in RcuPtr) and the host
+ * build see a plain pointer.
+ */
+#if !defined(__KERNEL__) || defined(__cplusplus)
+#ifndef __rcu
+#define __rcu
+#endif
+#endif
+
 void alist_env_rcu_read_lock(void);
 void alist_env_rcu_read_unlock(void);
-/* Load an RCU-published pointer: rcu_dereference_check(*slot, RCU reader
- * or update lock held). */
-void *alist_env_rcu_load(void *const *slot);
+/*
+ * Load an RCU-published pointer: rcu_dereference_check(*slot, RCU reader
+ * or update lock held).
+ */
+void *alist_env_rcu_load(void __rcu *const *slot);
 /* Publish @p at @slot with release semantics (rcu_assign_pointer). */
-void alist_env_rcu_publish(void **slot, void *p);
+void alist_env_rcu_publish(void __rcu **slot, void *p);
 void alist_env_rcu_retire(struct alist_rcu_head *head);
 /* Wait for all pre-existing readers (teardown and tests only). */
 void alist_env_synchronize_rcu(void);

@@ -56,6 +56,12 @@ int alist_id_table_insert(struct alist_id_table *t, alist_u64 vid, alist_u32 pid
  */
 int alist_id_table_remove(struct alist_id_table *t, alist_u64 vid);
 
+/*
+ * Test interface: KUnit only. Exported with EXPORT_SYMBOL_IF_KUNIT (in the
+ * EXPORTED_FOR_KUNIT_TESTING namespace) and absent from kernels without
+ * KUnit; drivers and the shared layer do not call these.
+ */
+
 /**
  * alist_id_table_lookup() - translate a virtual ID
  * @t: the table
