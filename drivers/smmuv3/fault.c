@@ -158,6 +158,23 @@ static irqreturn_t smmuv3_gerror_thread(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+/* One wired SPI by its firmware name, if present; @ctrl enables it */
+static int smmuv3_irq_request(struct smmuv3_device *smmu, const char *name,
+			      irq_handler_t thread, const char *devname, u32 ctrl)
+{
+	int irq = platform_get_irq_byname_optional(to_platform_device(smmu->dev),
+						   name);
+	int ret;
+
+	if (irq <= 0)
+		return 0;
+	ret = devm_request_threaded_irq(smmu->dev, irq, NULL, thread,
+					IRQF_ONESHOT, devname, smmu);
+	if (!ret)
+		smmu->irq_ctrl |= ctrl;
+	return ret;
+}
+
 /**
  * smmuv3_irqs_request() - request the wired interrupts
  * @smmu: the SMMU, queues initialized and disabled
@@ -172,28 +189,15 @@ static irqreturn_t smmuv3_gerror_thread(int irq, void *data)
  */
 int smmuv3_irqs_request(struct smmuv3_device *smmu)
 {
-	struct platform_device *pdev = to_platform_device(smmu->dev);
-	int irq, ret;
+	int ret;
 
 	KUNIT_STATIC_STUB_REDIRECT(smmuv3_irqs_request, smmu);
 	smmu->irq_ctrl = 0;
-	irq = platform_get_irq_byname_optional(pdev, "eventq");
-	if (irq > 0) {
-		ret = devm_request_threaded_irq(smmu->dev, irq, NULL, smmuv3_evtq_thread,
-						IRQF_ONESHOT, "alist-smmuv3-evtq", smmu);
-		if (ret)
-			return ret;
-		smmu->irq_ctrl |= SMMUV3_IRQ_CTRL_EVTQ;
-	}
-	irq = platform_get_irq_byname_optional(pdev, "gerror");
-	if (irq > 0) {
-		ret = devm_request_threaded_irq(smmu->dev, irq, NULL, smmuv3_gerror_thread,
-						IRQF_ONESHOT, "alist-smmuv3-gerror", smmu);
-		if (ret)
-			return ret;
-		smmu->irq_ctrl |= SMMUV3_IRQ_CTRL_GERROR;
-	}
-	return 0;
+	ret = smmuv3_irq_request(smmu, "eventq", smmuv3_evtq_thread,
+				 "alist-smmuv3-evtq", SMMUV3_IRQ_CTRL_EVTQ);
+	return ret ?: smmuv3_irq_request(smmu, "gerror", smmuv3_gerror_thread,
+					 "alist-smmuv3-gerror",
+					 SMMUV3_IRQ_CTRL_GERROR);
 }
 EXPORT_SYMBOL_IF_KUNIT(smmuv3_irqs_request);
 
