@@ -8,8 +8,13 @@ The guest's init script frames everything it runs with marker lines::
     ALIST-END kunit <suite>
     ALIST-BEGIN selftest <name>      (the kselftest harness TAP output)
     ALIST-END selftest <name> rc=<exit status>
+    ALIST-BEGIN kmemleak scan        (/sys/kernel/debug/kmemleak after a
+    ALIST-END kmemleak scan           scan at the end of the run)
     ALIST-TAINT <decimal /proc/sys/kernel/tainted>
     ALIST-DONE
+
+A kmemleak block is a pass when empty; every object it reports is a
+failure, and so is any other text in it (a scan that did not run).
 
 Kernel messages (``[    1.234567] ...``) may be interleaved anywhere, even
 inside a block: they are taken out of the blocks before the KTAP/TAP text is
@@ -99,6 +104,12 @@ SPLAT_HEADERS = [
 ]
 SPLAT_END_RE = re.compile(r'---\[ end (trace|Kernel panic)')
 KASAN_END_RE = re.compile(r'^={20,}\s*$')
+
+# /sys/kernel/debug/kmemleak: one paragraph per suspect, opened by this line
+KMEMLEAK_OBJECT_RE = re.compile(
+    r'^unreferenced object(?: \(\w+\))? (0x[0-9a-f]+) \(size (\d+)\):')
+# A backtrace frame: "func+0x1/0x2 [module]" (the module is optional)
+KMEMLEAK_FRAME_RE = re.compile(r'^(\S+\+0x[0-9a-f]+/0x[0-9a-f]+)(\s+\[\S+\])?$')
 
 SPLAT_CONTEXT = 40          # lines printed after a splat header
 SPLAT_ABSORB = 40           # a different header this close joins the splat
@@ -451,12 +462,78 @@ def qualify(label, block, results):
     return [(s, prefix + n) for s, n in results]
 
 
-def evaluate_blocks(log, label, expects):
-    """All results coming from the marker blocks and the expect list."""
+def kmemleak_summary(lines):
+    """One line naming a kmemleak suspect: its size and where it came from.
+
+    The first backtrace frame in a module is the likeliest culprit; without
+    one, the first frame that is not the allocator's own.
+    """
+    m = KMEMLEAK_OBJECT_RE.match(lines[0])
+    frames = [f for f in (KMEMLEAK_FRAME_RE.match(l.strip())
+                          for l in lines[1:]) if f]
+    ours = [f for f in frames if f.group(2)]
+    alloc = re.compile(r'^(kmemleak_|__?kmalloc|kmalloc|kmem_cache_|kvmalloc|'
+                       r'__?vmalloc|slab_|__alloc_|alloc_pages|__kvmalloc|'
+                       r'pcpu_alloc)')
+    other = [f for f in frames if not alloc.match(f.group(1))]
+    frame = (ours or other or frames or [None])[0]
+    where = ' in %s%s' % (frame.group(1), frame.group(2) or '') if frame else ''
+    return 'unreferenced object (size %s)%s' % (m.group(2), where)
+
+
+def kmemleak_results(block, texts):
+    """Results of a kmemleak block: a pass if empty, a failure per suspect.
+
+    Text that is no suspect (the init script's note of a failed scan) is a
+    failure of its own. @texts gets the lines of each failure, by its name
+    relative to the block.
+    """
+    groups = []
+    for line in block.lines:
+        text = line.strip()
+        if not text:
+            continue
+        if KMEMLEAK_OBJECT_RE.match(text):
+            groups.append([text])
+        elif groups and KMEMLEAK_OBJECT_RE.match(groups[-1][0]):
+            groups[-1].append(line.rstrip())
+        else:
+            groups.append([text])
+    if not groups:
+        return [(PASS, '')]
+    out = []
+    for lines in groups:
+        if KMEMLEAK_OBJECT_RE.match(lines[0]):
+            name = '/' + kmemleak_summary(lines)
+        else:
+            name = '/error: ' + summarize(lines[0])
+        texts.setdefault(name, []).append(lines)
+        out.append((FAIL, name))
+    return out
+
+
+def evaluate_blocks(log, label, expects, texts=None):
+    """All results coming from the marker blocks and the expect list.
+
+    @texts (a dict) gets the lines behind a failure, by result name, for
+    the failures that have some (kmemleak suspects).
+    """
     results = []
     seen = set()
+    texts = {} if texts is None else texts
     for block in log.blocks:
         seen.add('%s:%s' % (block.kind, block.name))
+        if block.kind == 'kmemleak':
+            block_texts = {}
+            rel = kmemleak_results(block, block_texts)
+            prefix = '%s/%s/%s' % (label, block.kind, block.name)
+            for name, groups in block_texts.items():
+                texts.setdefault(prefix + name, []).extend(groups)
+            results += qualify(label, block, rel)
+            if not block.ended:
+                results.append((FAIL, '%s/truncated/%s:%s'
+                                % (label, block.kind, block.name)))
+            continue
         rel = block_results(block)
         rel += rc_results(block, rel)
         results += qualify(label, block, rel)
@@ -596,6 +673,7 @@ class Report:
     label: str
     results: List[tuple]
     splats: List[Splat]
+    texts: dict = field(default_factory=dict)
 
     def count(self, status):
         """How many results have @status."""
@@ -617,6 +695,8 @@ class Report:
             'splats': [{'kind': sp.kind, 'summary': sp.summary,
                         'line': sp.line, 'text': sp.text}
                        for sp in self.splats],
+            'leaks': [{'name': n, 'text': t} for n, groups in
+                      self.texts.items() for t in groups],
         }
 
 
@@ -624,12 +704,13 @@ def analyze(text, label='guest', expects=(),
             allowed_taint=DEFAULT_TAINT_MASK):
     """Parse a whole console log and return its Report."""
     log = split_log(text)
-    results = evaluate_blocks(log, label, list(expects))
+    texts = {}
+    results = evaluate_blocks(log, label, list(expects), texts)
     splats = find_splats(log.lines)
     results += [(FAIL, splat_name(label, sp)) for sp in splats]
     results += guest_results(log, label,
                              allowed_taint | param_taint_mask(log.lines))
-    return Report(label=label, results=results, splats=splats)
+    return Report(label=label, results=results, splats=splats, texts=texts)
 
 
 def print_report(report, out):
@@ -637,12 +718,16 @@ def print_report(report, out):
     splat_text = {}
     for sp in report.splats:
         splat_text.setdefault(splat_name(report.label, sp), []).append(sp)
+    other_text = {n: list(g) for n, g in report.texts.items()}
     for status, name in report.results:
         print('%s %s' % (status, name), file=out)
         if splat_text.get(name):
             splat = splat_text[name].pop(0)
             print('    (console line %d)' % splat.line, file=out)
             for line in splat.text:
+                print('    | %s' % line, file=out)
+        elif other_text.get(name):
+            for line in other_text[name].pop(0):
                 print('    | %s' % line, file=out)
     print(report.summary(), file=out)
 

@@ -275,6 +275,41 @@ class BareCallTrace(KtapTestCase):
                          'alist_smmuv3: unexpected event 0x10 on queue 1')
 
 
+class Kmemleak(KtapTestCase):
+    """The kmemleak report at the end of a run: each suspect fails it."""
+
+    def test_leaks_fail(self):
+        r = run_log('kmemleak.log', ['selftest:iommufd_fail_nth'])
+        self.assertCounts(r, 1, 2, 0)
+        self.assertResult(r, ktap.FAIL, 'x86_64/kmemleak/scan/unreferenced '
+                          'object (size 192) in vtd_domain_alloc_paging_flags'
+                          '+0x8a/0x2d0 [alist_vtd]')
+        self.assertResult(r, ktap.FAIL, 'x86_64/kmemleak/scan/unreferenced '
+                          'object (size 8) in alist_leaky_init+0x21/0x60')
+        self.assertEqual(r.splats, [])
+
+    def test_leak_text_shown(self):
+        r = run_log('kmemleak.log')
+        out = io.StringIO()
+        ktap.print_report(r, out)
+        self.assertIn('    |   comm "iommufd_fail_nt", pid 97, jiffies '
+                      '4294721334\n', out.getvalue())
+        self.assertIn('    |     iommufd_hwpt_alloc+0x2a7/0x6d0\n',
+                      out.getvalue())
+        self.assertEqual(len(r.to_json()['leaks']), 2)
+
+    def test_empty_report_passes(self):
+        r = run_log('kmemleak_clean.log', label='arm64')
+        self.assertCounts(r, 1, 0, 0)
+        self.assertResult(r, ktap.PASS, 'arm64/kmemleak/scan')
+
+    def test_failed_scan_fails(self):
+        r = run_log('kmemleak_noscan.log', label='arm64')
+        self.assertCounts(r, 0, 2, 0)
+        self.assertResult(r, ktap.FAIL, 'arm64/kmemleak/scan/error: sh: '
+                          'write error: Operation not permitted')
+
+
 class SplatHeaders(KtapTestCase):
     """Each listed splat header is recognized; ordinary lines are not."""
 
