@@ -457,11 +457,137 @@ static void vtd_nest_user_inv_bad_test(struct kunit *test)
 	nest_detach(c, d, &t);
 }
 
+/*
+ * The nested sequence of the fail-nth sweep: allocate a nested domain from
+ * user data at the start of the user page, take its DID, attach one target
+ * under the parent, invalidate the user array at offset 512, detach, free.
+ * *@step is the step a failure came from; everything before it is undone.
+ */
+static int nest_fnth_seq(struct nest_ctx *c, unsigned int nent, int *step)
+{
+	struct iommu_user_data data = {
+		.type = IOMMU_HWPT_DATA_VTD_S1,
+		.uptr = (void __user *)(c->ubuf),
+		.len = sizeof(good_s1),
+	};
+	struct iommu_user_data_array a = {
+		.type = IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
+		.uptr = (void __user *)(c->ubuf + 512),
+		.entry_len = sizeof(struct iommu_hwpt_vtd_s1_invalidate),
+		.entry_num = nent,
+	};
+	struct alist_target t = {};
+	struct alist_txn *txn;
+	struct vtd_domain *d;
+	int ret;
+
+	*step = 1;
+	d = vtd_nested_alloc(c->unit, &c->parent->domain, 0, &data);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	alist_lock();
+	*step = 2;
+	ret = vtd_domain_did_get(d, c->unit);
+	if (ret)
+		goto out_free;
+	t.instance = c->unit->index;
+	t.kind = ALIST_KIND_VTD_PIOTLB;
+	t.tag = d->did[c->unit->index];
+	t.pasid = ALIST_NO_PASID;
+	*step = 3;
+	ret = alist_nest_prepare_attach(d->list, c->parent->list, &t, 1, &txn);
+	if (ret) {
+		vtd_domain_did_put(d, c->unit);
+		goto out_free;
+	}
+	alist_list_commit_attach(txn);
+	alist_unlock();
+	*step = 4;
+	ret = vtd_nested_invalidate_user(&d->domain, &a);
+	nest_detach(c, d, &t);
+	return ret;
+
+out_free:
+	alist_unlock();
+	vtd_domain_free(&d->domain);
+	return ret;
+}
+
+/* The lowest free DID of the unit: the same as long as none leaked */
+static int nest_free_did(struct nest_ctx *c)
+{
+	int did = ida_alloc(&c->unit->did_ida, GFP_KERNEL);
+
+	if (did >= 0)
+		ida_free(&c->unit->did_ida, did);
+	return did;
+}
+
+/*
+ * fail-nth over the nested VT-d path, which QEMU's unit cannot run: for
+ * N = 1, 2, ... the N-th injection point of this thread fails
+ * (current->fail_nth, what /proc/thread-self/fail-nth sets; the guest's
+ * selftest sets failslab and fail_page_alloc to count GFP_KERNEL), until
+ * the sequence meets none. A failing step returns -ENOMEM, -ENOSPC or
+ * -EFAULT, and only because of the fault; what it built is undone (no
+ * DID left taken; kmemleak at the end of the run for the rest); a
+ * successful invalidation reached the queue with its wait.
+ */
+static void vtd_nest_fail_nth_test(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	struct iommu_hwpt_vtd_s1_invalidate e[2] = {
+		{ .addr = 0x100000, .npages = 1 },
+		{ .addr = 0x400000, .npages = 16 },
+	};
+	struct nest_ctx *c = test->priv;
+	unsigned int n, left = 0, failed = 0, absorbed = 0;
+	int did0, ret, step;
+
+	KUNIT_ASSERT_EQ(test, copy_to_user((void __user *)c->ubuf, &good_s1,
+					   sizeof(good_s1)), 0);
+	KUNIT_ASSERT_EQ(test, copy_to_user((void __user *)(c->ubuf + 512), e,
+					   sizeof(e)), 0);
+	did0 = nest_free_did(c);
+	KUNIT_ASSERT_GE(test, did0, 0);
+	for (n = 1; n <= 5000; n++) {
+		rec_reset(c);
+		WRITE_ONCE(current->fail_nth, n);
+		ret = nest_fnth_seq(c, ARRAY_SIZE(e), &step);
+		left = READ_ONCE(current->fail_nth);
+		WRITE_ONCE(current->fail_nth, 0);
+		if (ret) {
+			KUNIT_ASSERT_EQ_MSG(test, left, 0U,
+					    "N=%u step %d: %d with no fault", n,
+					    step, ret);
+			KUNIT_ASSERT_TRUE_MSG(test, ret == -ENOMEM ||
+					      ret == -ENOSPC || ret == -EFAULT,
+					      "N=%u step %d: %d", n, step, ret);
+			failed++;
+		} else {
+			KUNIT_ASSERT_EQ_MSG(test, c->rec.waits, 1U, "N=%u", n);
+			absorbed += !left;
+		}
+		KUNIT_ASSERT_EQ_MSG(test, nest_free_did(c), did0,
+				    "N=%u step %d: a DID was left taken", n,
+				    step);
+		if (left)
+			break;
+	}
+	KUNIT_ASSERT_NE(test, left, 0U);
+	kunit_info(test, "fail-nth nested VT-d: %u points (%u failed with an errno, %u absorbed)\n",
+		   n - left, failed, absorbed);
+#else
+	kunit_skip(test, "no CONFIG_FAULT_INJECTION");
+#endif
+}
+
 static struct kunit_case vtd_nest_cases[] = {
 	KUNIT_CASE(vtd_nest_alloc_good_test),
 	KUNIT_CASE(vtd_nest_alloc_bad_test),
 	KUNIT_CASE(vtd_nest_user_inv_test),
 	KUNIT_CASE(vtd_nest_user_inv_bad_test),
+	KUNIT_CASE(vtd_nest_fail_nth_test),
 	{}
 };
 
