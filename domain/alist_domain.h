@@ -32,6 +32,7 @@
 struct dentry;
 
 #include <linux/mutex.h>
+#include <linux/sched.h>
 
 #include <alist/attach_list.h>
 #include <alist/inv.h>
@@ -119,6 +120,109 @@ struct alist_test_hooks {
 #else
 #define ALIST_TEST_HOOKS_INIT	{ }
 #endif
+
+/**
+ * alist_test_fail_nth_hold() - keep fail-nth off what may fail unnoticed
+ *
+ * Test builds only (returns 0 otherwise). debugfs files are made without
+ * checking, as debugfs wants: a fault injected there is absorbed by
+ * design, and each of those points would cost the sweep of a driver's
+ * init (alist_test_fail_nth_sweep()) a whole init and undo. The caller
+ * holds the thread's fail-nth back around them.
+ *
+ * Context: process. No lock needed.
+ * Return: the thread's fail-nth, for alist_test_fail_nth_release().
+ */
+static inline unsigned int alist_test_fail_nth_hold(void)
+{
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
+	unsigned int n = READ_ONCE(current->fail_nth);
+
+	WRITE_ONCE(current->fail_nth, 0);
+	return n;
+#else
+	return 0;
+#endif
+}
+
+/**
+ * alist_test_fail_nth_release() - give fail-nth back
+ * @n: from alist_test_fail_nth_hold()
+ *
+ * Context: process. No lock needed.
+ * Return: nothing.
+ */
+static inline void alist_test_fail_nth_release(unsigned int n)
+{
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
+	WRITE_ONCE(current->fail_nth, n);
+#endif
+}
+
+/**
+ * alist_test_fail_nth_sweep() - sweep a driver's init with fail-nth
+ * @init: brings the driver up (probes included); 0 or an errno
+ * @undo: takes back an @init that returned 0
+ * @name: the driver, for the log
+ * @stride: try every @stride-th point only (1: every one), for an @init
+ *	too slow to try each of its points in a test run
+ * @points: on return, the injection points @init met
+ *
+ * Test builds only (returns @init() otherwise). The probe paths of a
+ * driver, swept as the ioctls are: for N = 1, 2, ... the N-th injection
+ * point the loading thread meets in @init fails (current->fail_nth), until
+ * @init meets none; that last @init is the one the driver keeps. An @init
+ * that failed must have met the fault and returned -ENOMEM, -ENOSPC or
+ * -ENODEV (a driver that reports a unit that would not start as no unit);
+ * an @init that met the fault and still succeeded (a probe failure the
+ * driver core swallows, an allocator that falls back) is undone and the
+ * sweep goes on. Unloading cannot do that: probed devices hold the
+ * module. Leaks are left to kmemleak.
+ *
+ * Context: the module init, process context. No lock held.
+ * Return: what the last @init returned; -EBADE for a failure that came
+ * without the fault or with another errno (logged); -ELOOP past 5000
+ * points.
+ */
+static inline int alist_test_fail_nth_sweep(int (*init)(void),
+					    void (*undo)(void),
+					    const char *name,
+					    unsigned int stride,
+					    unsigned int *points)
+{
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
+	unsigned int n, left, failed = 0, absorbed = 0;
+	int ret;
+
+	for (n = 1; n <= 5000; n += stride) {
+		WRITE_ONCE(current->fail_nth, n);
+		ret = init();
+		left = READ_ONCE(current->fail_nth);
+		WRITE_ONCE(current->fail_nth, 0);
+		if (left) {
+			*points = n - left;
+			pr_info("%s: fail-nth sweep of the init: %u points, every %u: %u failed, %u absorbed\n",
+				name, *points, stride, failed, absorbed);
+			return ret;
+		}
+		if (!ret) {
+			absorbed++;
+			undo();
+			continue;
+		}
+		failed++;
+		if (ret != -ENOMEM && ret != -ENOSPC && ret != -ENODEV) {
+			pr_err("%s: fail-nth %u: init failed with %d\n", name,
+			       n, ret);
+			return -EBADE;
+		}
+	}
+	return -ELOOP;
+#else
+	*points = 0;
+	return init();
+#endif
+}
 
 int alist_flush(const struct alist_queue *q, struct alist_list *list,
 		struct alist_inv_cursor *cur);

@@ -119,6 +119,7 @@ DEFINE_SHOW_ATTRIBUTE(smmuv3_events);
  */
 void smmuv3_debugfs_add(struct smmuv3_device *smmu)
 {
+	unsigned int held = alist_test_fail_nth_hold();
 	struct dentry *dir = debugfs_create_dir(dev_name(smmu->dev), smmuv3_debugfs_root());
 
 	smmu->debugfs = dir;
@@ -126,6 +127,7 @@ void smmuv3_debugfs_add(struct smmuv3_device *smmu)
 	debugfs_create_file("stats", 0444, dir, smmu, &smmuv3_stats_fops);
 	debugfs_create_file("faults", 0444, dir, smmu, &smmuv3_faults_fops);
 	debugfs_create_file("events", 0444, dir, smmu, &smmuv3_events_fops);
+	alist_test_fail_nth_release(held);
 }
 
 /**

@@ -88,6 +88,8 @@ static void vtd_dbg_counter(const char *name, struct dentry *dir,
  */
 void vtd_debugfs_init(void)
 {
+	unsigned int held = alist_test_fail_nth_hold();
+
 	vtd_dbg_root = debugfs_create_dir("alist_vtd", NULL);
 	alist_test_hooks_init(&vtd_test_hooks, vtd_dbg_root);
 	vtd_dbg_counter("iotlb_syncs", vtd_dbg_root,
@@ -99,6 +101,7 @@ void vtd_debugfs_init(void)
 			&vtd_stat_user_inv);
 	vtd_dbg_counter("leaked_table_pages", vtd_dbg_root,
 			&vtd_sync_stats.leaked_pages);
+	alist_test_fail_nth_release(held);
 }
 
 /**
@@ -110,6 +113,7 @@ void vtd_debugfs_init(void)
  */
 void vtd_debugfs_unit(struct vtd_unit *unit)
 {
+	unsigned int held = alist_test_fail_nth_hold();
 	struct dentry *dir = debugfs_create_dir(unit->name, vtd_dbg_root);
 
 	unit->dbg = dir;
@@ -138,6 +142,7 @@ void vtd_debugfs_unit(struct vtd_unit *unit)
 	vtd_dbg_counter("ite", dir, &unit->cnt.ite);
 	vtd_dbg_counter("ice", dir, &unit->cnt.ice);
 	vtd_dbg_counter("timeouts", dir, &unit->cnt.timeouts);
+	alist_test_fail_nth_release(held);
 }
 
 /**

@@ -98,7 +98,14 @@ static void vtd_teardown(void)
 	}
 }
 
-static int __init vtd_init(void)
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
+static unsigned int init_fail_nth;
+module_param(init_fail_nth, uint, 0444);
+MODULE_PARM_DESC(init_fail_nth,
+		 "Test builds: S sweeps the init with fail-nth, every S-th point; then the points it met");
+#endif
+
+static int __init vtd_init_units(void)
 {
 	struct acpi_table_header *tbl;
 	unsigned int i, started = 0;
@@ -141,6 +148,26 @@ static int __init vtd_init(void)
 		return -ENODEV;
 	}
 	return 0;
+}
+
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
+/* Take back a vtd_init_units() that succeeded: what the exit does */
+static void __init vtd_init_undo(void)
+{
+	vtd_teardown();
+	vtd_debugfs_exit();
+}
+#endif
+
+static int __init vtd_init(void)
+{
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
+	if (init_fail_nth)
+		return alist_test_fail_nth_sweep(vtd_init_units, vtd_init_undo,
+						 "alist_vtd", init_fail_nth,
+						 &init_fail_nth);
+#endif
+	return vtd_init_units();
 }
 
 static void __exit vtd_exit(void)
