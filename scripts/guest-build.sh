@@ -25,6 +25,13 @@ alist_log "$arch: selftests"
 make -s -C "$ALIST_TOP/selftests" KSRC="$ksrc" UAPI="$kbuild/uapi/include" ARCH="$arch" \
 	CC="${CROSS}gcc" O="$out/selftests"
 
+# The guest's own tools (/opt/alist/bin): load_nth, the module loader of
+# the fail-nth sweep of a driver's probe paths (scripts/guest/init).
+alist_log "$arch: guest tools"
+mkdir -p "$out/bin"
+"${CROSS}gcc" -O2 -Wall -Werror -D_GNU_SOURCE -static -I"$ALIST_TOP/selftests" \
+	-o "$out/bin/load_nth" "$ALIST_TOP/scripts/guest/load_nth.c"
+
 alist_log "$arch: initramfs"
 "$ALIST_TOP/scripts/mkinitramfs.sh" "$arch" "$kbuild" "$out/modules" \
-	"$out/selftests" "$out/initramfs.cpio.gz"
+	"$out/selftests" "$out/initramfs.cpio.gz" "$out/bin"

@@ -56,15 +56,26 @@ esac
 runs=("$mode")
 [ "$arch" = x86_64 ] && [ "$mode" = check ] && runs=(check-fs check-ss)
 
+# The first check run loads the driver through the fail-nth sweep of its
+# init (run-guest.sh --load-nth); the fail-nth sweeps and the kmemleak
+# scans need more than the default 300 s under TCG.
 rc=0
+first=1
 for name in "${runs[@]}"; do
-	vtd=()
+	vtd=() extra=()
 	case "$name" in
 	*-fs) vtd=(--vtd-mode fs) ;;
 	*-ss) vtd=(--vtd-mode ss) ;;
 	esac
+	case "$name" in
+	check*)
+		extra=(--timeout 1200)
+		[ "$first" = 1 ] && extra+=(--load-nth "$drv")
+		;;
+	esac
+	first=0
 	"$ALIST_TOP/scripts/run-guest.sh" --arch "$arch" --name "$name" "${vtd[@]}" \
-		--modules "$(join "${mods[@]}")" "${args[@]}" "$@" || rc=1
+		--modules "$(join "${mods[@]}")" "${args[@]}" "${extra[@]}" "$@" || rc=1
 done
 if [ "$mode" = run ]; then
 	# The demo is for reading: show the console without the boot chatter.

@@ -5,11 +5,12 @@
 # own gen_init_cpio (from the guest build tree), so no root is needed for
 # the device node.
 #
-# usage: mkinitramfs.sh ARCH KBUILD MODDIR SELFTESTDIR OUT
+# usage: mkinitramfs.sh ARCH KBUILD MODDIR SELFTESTDIR OUT [BINDIR]
+# BINDIR: the guest's own tools, for /opt/alist/bin (on init's PATH).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-arch=$1 kbuild=$2 moddir=$3 stdir=$4 out=$5
+arch=$1 kbuild=$2 moddir=$3 stdir=$4 out=$5 bindir=${6:-}
 case "$arch" in
 x86_64) busybox=$(command -v busybox) ;;
 arm64) busybox=$ALIST_CACHE/busybox/arm64/busybox ;;
@@ -36,6 +37,11 @@ trap 'rm -f "$list"' EXIT
 	for p in "$stdir"/*; do
 		[ -f "$p" ] && [ -x "$p" ] && echo "file /opt/alist/selftests/$(basename "$p") $p 0755 0 0"
 	done
+	if [ -n "$bindir" ]; then
+		for p in "$bindir"/*; do
+			[ -f "$p" ] && [ -x "$p" ] && echo "file /opt/alist/bin/$(basename "$p") $p 0755 0 0"
+		done
+	fi
 	for s in "$ALIST_TOP"/scripts/guest/run/*.sh; do
 		[ -e "$s" ] && echo "file /opt/alist/run/$(basename "$s") $s 0644 0 0"
 	done
