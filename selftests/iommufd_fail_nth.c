@@ -285,6 +285,35 @@ static int fn_probe_id(struct fn_ctx *c, __u32 *id)
 	return iommufd_destroy(c->edu.iommufd, *id);
 }
 
+/*
+ * The ID iommufd must hand out next when nothing leaked: the lowest one
+ * not held by what is alive, the home IOAS and, with the device bound,
+ * the device and the automatic HWPT it is attached to (which a run may
+ * have replaced by a new one, with another ID).
+ */
+static int fn_expected_id(struct fn_ctx *c, __u32 *id)
+{
+	__u32 live[3] = { c->home }, n = 1, k, i;
+
+	if (c->edu.dev.fd >= 0) {
+		__u32 hwpt = c->home;
+
+		/* Attaching to where it is: no change, its HWPT's ID back */
+		if (vd_attach(&c->edu.dev, &hwpt))
+			return -1;
+		live[n++] = c->edu.dev.dev_id;
+		live[n++] = hwpt;
+	}
+	for (k = 1;; k++) {
+		for (i = 0; i < n && live[i] != k; i++)
+			;
+		if (i == n)
+			break;
+	}
+	*id = k;
+	return 0;
+}
+
 /* Open edu's cdev, bind it, enable DMA, map BAR0 */
 static int fn_bind(struct fn_ctx *c)
 {
@@ -676,13 +705,20 @@ static int fn_bound_dma_ok(struct fn_ctx *c)
 	int rc = 0;
 
 	if (c->bound) {
+		c->step = "check: config space";
 		rc = vd_enable_dma(&c->edu.dev);
-		if (!rc)
+		if (!rc) {
+			c->step = "check: attach";
 			rc = edu_attach(&c->edu, c->home);
-		if (!rc)
+		}
+		if (!rc) {
+			c->step = "check: mmap BAR0";
 			rc = edu_map_bar(&c->edu);
-		if (!rc)
+		}
+		if (!rc) {
+			c->step = "check: DMA";
 			rc = edu_dma(&c->edu, IOVA_SRC, SZ_4K, 0);
+		}
 		if (!rc)
 			rc = fn_dma_ok(c);
 	}
@@ -757,11 +793,17 @@ static void fn_sweep(struct __test_metadata *_metadata, struct fn_ctx *c,
 			ASSERT_TRUE(0);
 		}
 		if (seq->own_device && fn_bound_dma_ok(c)) {
+			int e = errno;
+
+			TH_LOG("%s: N=%u: run %s, fault %sinjected", seq->name, n,
+			       rc ? strerror(err) : "ok", injected ? "" : "not ");
+			errno = e;
 			TH_LOG("%s: N=%u (%s): DMA after the undo: %s",
 			       seq->name, n, c->step, strerror(errno));
 			ASSERT_TRUE(0);
 		}
-		/* Nothing left behind: the same next ID as before the sweep */
+		/* Nothing left behind in iommufd's object table */
+		ASSERT_EQ(0, fn_expected_id(c, &c->next_id));
 		ASSERT_EQ(0, fn_probe_id(c, &id));
 		if (id != c->next_id)
 			TH_LOG("%s: N=%u (%s): an object was left behind (next ID %u, not %u)",

@@ -280,13 +280,19 @@ class Kmemleak(KtapTestCase):
 
     def test_leaks_fail(self):
         r = run_log('kmemleak.log', ['selftest:iommufd_fail_nth'])
-        self.assertCounts(r, 1, 2, 0)
+        self.assertCounts(r, 1, 2, 1)
         self.assertResult(r, ktap.FAIL, 'x86_64/kmemleak/scan/unreferenced '
                           'object (size 192) in vtd_domain_alloc_paging_flags'
                           '+0x8a/0x2d0 [alist_vtd]')
         self.assertResult(r, ktap.FAIL, 'x86_64/kmemleak/scan/unreferenced '
                           'object (size 8) in alist_leaky_init+0x21/0x60')
         self.assertEqual(r.splats, [])
+
+    def test_kunit_mm_is_known(self):
+        r = run_log('kmemleak.log')
+        self.assertResult(r, ktap.SKIP, 'x86_64/kmemleak/scan/known/'
+                          'unreferenced object (size 1928) in vi_init'
+                          '+0x410/0x448 [alist_smmuv3_kunit]')
 
     def test_leak_text_shown(self):
         r = run_log('kmemleak.log')
@@ -296,7 +302,7 @@ class Kmemleak(KtapTestCase):
                       '4294721334\n', out.getvalue())
         self.assertIn('    |     iommufd_hwpt_alloc+0x2a7/0x6d0\n',
                       out.getvalue())
-        self.assertEqual(len(r.to_json()['leaks']), 2)
+        self.assertEqual(len(r.to_json()['leaks']), 3)
 
     def test_empty_report_passes(self):
         r = run_log('kmemleak_clean.log', label='arm64')
