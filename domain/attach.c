@@ -12,7 +12,9 @@
  *	alist_attach_leave(q, old_list, old_parent, old_t, old_n);
  *
  * Blocked and identity attach have no targets: prepare does nothing, so
- * they never allocate and never fail.
+ * they never allocate and never fail. A paging attach onto an empty list
+ * with its reserve (alist_list_reserve()) does not allocate either: the
+ * first domain of a device, the way back to its default domain.
  */
 #include <linux/export.h>
 

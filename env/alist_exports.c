@@ -20,6 +20,7 @@
 
 /* attach_list.h */
 EXPORT_SYMBOL_NS_GPL(alist_list_alloc, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_list_reserve, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_list_free, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_list_prepare_attach, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_nest_prepare_attach, "IOMMU_ALIST");

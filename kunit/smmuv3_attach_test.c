@@ -4,7 +4,8 @@
  * (the new domain's list published before the STE changes, the old one
  * left and its tag flushed after), a failed invalidation after the publish
  * (the attach still completes and returns 0, with a warning), the blocked
- * domain (never fails), and the cache-coherency rule (CANWBS only).
+ * domain (never fails), the cache-coherency rule (CANWBS only), and the
+ * first attach and the way back to it, which allocate nothing.
  */
 #include <kunit/device.h>
 #include <kunit/test.h>
@@ -75,7 +76,7 @@ static struct smmuv3_domain *at_domain(struct kunit *test, struct at_ctx *ctx, u
 	d->domain.ops = &smmuv3_paging_ops;
 	d->cfg.arm_lpae_s2_cfg.vttbr = 0x40001000;
 	d->cfg.arm_lpae_s2_cfg.vtcr.tsz = 20;
-	d->list = alist_list_alloc();
+	d->list = smmuv3_paging_list_alloc();
 	KUNIT_ASSERT_NOT_NULL(test, d->list);
 	return d;
 }
@@ -281,11 +282,70 @@ static void attach_cache_coherency(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 0U);
 }
 
+#ifdef CONFIG_FAULT_INJECTION
+/* Attach to @d with the thread's first injection point failing. */
+static int at_attach_nth1(struct at_ctx *ctx, struct smmuv3_domain *d,
+			  unsigned int *left)
+{
+	int ret;
+
+	WRITE_ONCE(current->fail_nth, 1);
+	ret = at_attach(ctx, d);
+	*left = READ_ONCE(current->fail_nth);
+	WRITE_ONCE(current->fail_nth, 0);
+	return ret;
+}
+#endif
+
+/*
+ * The IOMMU core lets neither a device's first attach fail nor its return
+ * to the default domain (IOMMU_SET_DOMAIN_MUST_SUCCEED): with the first
+ * allocation of the thread failing (current->fail_nth), both succeed and
+ * meet no injection point, and the way back is kept on the way out.
+ */
+static void attach_first_no_alloc(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	struct at_ctx *ctx = test->priv;
+	unsigned int left;
+	void *p;
+
+	/* Meaningful only where a GFP_KERNEL allocation is a point */
+	WRITE_ONCE(current->fail_nth, 1);
+	p = kmalloc(16, GFP_KERNEL);
+	WRITE_ONCE(current->fail_nth, 0);
+	kfree(p);
+	if (p)
+		kunit_skip(test, "failslab ignores GFP_KERNEL (ignore-gfp-wait)");
+
+	KUNIT_EXPECT_EQ(test, at_attach_nth1(ctx, ctx->d[0], &left), 0);
+	KUNIT_EXPECT_EQ_MSG(test, left, 1U, "the first attach allocated");
+	KUNIT_EXPECT_PTR_EQ(test, ctx->master->domain, &ctx->d[0]->domain);
+	KUNIT_EXPECT_EQ(test, at_count(ctx->d[0]->list), 1U);
+
+	/*
+	 * d[0] as the default (DMA API) domain: away to d[1] (may allocate),
+	 * then back onto the empty list (no allocation)
+	 */
+	ctx->d[0]->domain.type = IOMMU_DOMAIN_DMA;
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[1]), 0);
+	KUNIT_EXPECT_EQ(test, at_count(ctx->d[0]->list), 0U);
+	KUNIT_EXPECT_EQ(test, at_attach_nth1(ctx, ctx->d[0], &left), 0);
+	KUNIT_EXPECT_EQ_MSG(test, left, 1U, "the way back allocated");
+	KUNIT_EXPECT_PTR_EQ(test, ctx->master->domain, &ctx->d[0]->domain);
+	KUNIT_EXPECT_EQ(test, at_count(ctx->d[0]->list), 1U);
+	KUNIT_EXPECT_EQ(test, at_count(ctx->d[1]->list), 0U);
+#else
+	kunit_skip(test, "no CONFIG_FAULT_INJECTION");
+#endif
+}
+
 static struct kunit_case smmuv3_attach_cases[] = {
 	KUNIT_CASE(attach_order),
 	KUNIT_CASE(attach_fail_after_commit),
 	KUNIT_CASE(attach_blocked),
 	KUNIT_CASE(attach_cache_coherency),
+	KUNIT_CASE(attach_first_no_alloc),
 	{}
 };
 

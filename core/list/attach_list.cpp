@@ -6,6 +6,7 @@
 
 #include <alist/errno.h>
 
+#include "base/placement_new.h"
 #include "list/target_array.h"
 #include "list/target_order.h"
 
@@ -107,10 +108,18 @@ Result<void> AttachList::PrepareAttachLocked(const TargetSource &src, AttachTxn 
 		return Result<void>::Error(-ALIST_ENOMEM);
 
 	TargetArray *next = nullptr;
+	bool reserved = false;
 	if (live + adds) {
-		next = TargetArray::Create(live + adds);
-		if (!next)
-			return Result<void>::Error(-ALIST_ENOMEM);
+		if (!live && reserve_ && reserve_->capacity() >= adds) {
+			/* The attach that must not fail: no allocation. */
+			next = reserve_;
+			reserve_ = nullptr;
+			reserved = true;
+		} else {
+			next = TargetArray::Create(live + adds);
+			if (!next)
+				return Result<void>::Error(-ALIST_ENOMEM);
+		}
 		alist_target *e = next->entries();
 		alist_u32 count = CopyLive(cur, e);
 		alist_target t;
@@ -119,13 +128,16 @@ Result<void> AttachList::PrepareAttachLocked(const TargetSource &src, AttachTxn 
 				continue;
 			err = InsertTarget(e, &count, t);
 			if (err) {
-				TargetArray::Destroy(next);
+				if (reserved)
+					reserve_ = next;
+				else
+					TargetArray::Destroy(next);
 				return Result<void>::Error(err);
 			}
 		}
 		next->SetCount(count);
 	}
-	txn.stage_[txn.count_++] = AttachTxn::Stage{this, next, generation_};
+	txn.stage_[txn.count_++] = AttachTxn::Stage{this, next, generation_, reserved};
 	return Result<void>::Ok();
 }
 
@@ -161,7 +173,11 @@ void AttachList::AbortStagesFrom(AttachTxn &txn, alist_u32 keep)
 	while (txn.count_ > keep) {
 		AttachTxn::Stage &s = txn.stage_[--txn.count_];
 
-		TargetArray::Destroy(s.array);
+		/* A reserve goes back for the next attach that must not fail. */
+		if (s.reserved && !s.list->reserve_)
+			s.list->reserve_ = s.array;
+		else
+			TargetArray::Destroy(s.array);
 		s = AttachTxn::Stage{};
 	}
 }
@@ -169,6 +185,51 @@ void AttachList::AbortStagesFrom(AttachTxn &txn, alist_u32 keep)
 void AttachList::AbortAttach(AttachTxn &txn)
 {
 	AbortStagesFrom(txn, 0);
+}
+
+Result<void> AttachList::ReserveLocked(alist_u32 n)
+{
+	alist_env_assert_locked();
+	if (!n)
+		return Result<void>::Ok();
+	if (n > TargetArray::kMaxEntries)
+		return Result<void>::Error(-ALIST_ENOMEM);
+	if (!spare_txn_) {
+		spare_txn_ = EnvNew<AttachTxn>();
+		if (!spare_txn_)
+			return Result<void>::Error(-ALIST_ENOMEM);
+		spare_txn_->home_ = this;
+	}
+	if (reserve_ && reserve_->capacity() >= n)
+		return Result<void>::Ok();
+	TargetArray *a = TargetArray::Create(n);
+	if (!a)
+		return Result<void>::Error(-ALIST_ENOMEM);
+	TargetArray::Destroy(reserve_);
+	reserve_ = a;
+	return Result<void>::Ok();
+}
+
+AttachTxn *AttachList::TakeReservedTxnLocked(alist_u32 n)
+{
+	alist_env_assert_locked();
+	if (!spare_txn_ || !reserve_ || !n || reserve_->capacity() < n ||
+	    LiveCountLocked())
+		return nullptr;
+	AttachTxn *txn = spare_txn_;
+
+	spare_txn_ = nullptr;
+	return txn;
+}
+
+void AttachList::PutTxn(AttachTxn *txn)
+{
+	AttachList *home = txn->home_;
+
+	if (home && !home->spare_txn_)
+		home->spare_txn_ = txn;
+	else
+		EnvDelete(txn);
 }
 
 void AttachList::CompactLocked()
@@ -192,6 +253,11 @@ void AttachList::Destroy()
 {
 	TargetArray *cur = current_.Take();
 
+	TargetArray::Destroy(reserve_);
+	reserve_ = nullptr;
+	if (spare_txn_)
+		EnvDelete(spare_txn_);
+	spare_txn_ = nullptr;
 	if (!cur)
 		return;
 	if (cur->LiveCount())

@@ -35,18 +35,21 @@ AttachTxn *ToTxn(struct alist_txn *t)
 	return reinterpret_cast<AttachTxn *>(t);
 }
 
-/* The txn is allocated first so a prepared txn always has its holder. */
+/*
+ * The txn is allocated first so a prepared txn always has its holder;
+ * @spare is a list's reserved one (no allocation), or NULL.
+ */
 template <typename Prepare>
-int PrepareWithTxn(struct alist_txn **out, Prepare prepare)
+int PrepareWithTxn(struct alist_txn **out, AttachTxn *spare, Prepare prepare)
 {
-	AttachTxn *txn = alist::EnvNew<AttachTxn>();
+	AttachTxn *txn = spare ? spare : alist::EnvNew<AttachTxn>();
 
 	*out = nullptr;
 	if (!txn)
 		return -ALIST_ENOMEM;
 	Result<void> r = prepare(*txn);
 	if (!r.ok()) {
-		alist::EnvDelete(txn);
+		AttachList::PutTxn(txn);
 		return r.error();
 	}
 	*out = reinterpret_cast<struct alist_txn *>(txn);
@@ -89,7 +92,9 @@ int alist_list_prepare_attach(struct alist_list *list,
 			      const struct alist_target *targets,
 			      unsigned int n, struct alist_txn **txn)
 {
-	return PrepareWithTxn(txn, [&](AttachTxn &t) {
+	AttachTxn *spare = ToList(list)->TakeReservedTxnLocked(n);
+
+	return PrepareWithTxn(txn, spare, [&](AttachTxn &t) {
 		return ToList(list)->PrepareAttachLocked(targets, n, t);
 	});
 }
@@ -98,7 +103,7 @@ int alist_nest_prepare_attach(struct alist_list *nested, struct alist_list *pare
 			      const struct alist_target *targets, unsigned int n,
 			      struct alist_txn **txn)
 {
-	return PrepareWithTxn(txn, [&](AttachTxn &t) {
+	return PrepareWithTxn(txn, nullptr, [&](AttachTxn &t) {
 		return alist::NestLink::PrepareAttachLocked(*ToList(nested),
 							    *ToList(parent),
 							    targets, n, t);
@@ -108,7 +113,7 @@ int alist_nest_prepare_attach(struct alist_list *nested, struct alist_list *pare
 void alist_list_commit_attach(struct alist_txn *txn)
 {
 	AttachList::CommitAttachLocked(*ToTxn(txn));
-	alist::EnvDelete(ToTxn(txn));
+	AttachList::PutTxn(ToTxn(txn));
 }
 
 void alist_list_abort_attach(struct alist_txn *txn)
@@ -116,7 +121,7 @@ void alist_list_abort_attach(struct alist_txn *txn)
 	if (!txn)
 		return;
 	AttachList::AbortAttach(*ToTxn(txn));
-	alist::EnvDelete(ToTxn(txn));
+	AttachList::PutTxn(ToTxn(txn));
 }
 
 void alist_list_detach(struct alist_list *list, struct alist_target *targets,
@@ -168,6 +173,13 @@ unsigned int alist_targets_left(const struct alist_target *reported, unsigned in
 		out[j].users = 1;
 	}
 	return m;
+}
+
+int alist_list_reserve(struct alist_list *list, unsigned int n)
+{
+	Result<void> r = ToList(list)->ReserveLocked(n);
+
+	return r.ok() ? 0 : r.error();
 }
 
 void alist_list_compact(struct alist_list *list)

@@ -37,10 +37,12 @@ private:
 		AttachList *list;
 		TargetArray *array;	/* NULL: the list becomes empty */
 		alist_u64 generation;	/* the list's, at prepare */
+		bool reserved;		/* @array is @list's reserve */
 	};
 
 	Stage stage_[kMaxStages] = {};
 	alist_u32 count_ = 0;
+	AttachList *home_ = nullptr;	/* the list whose reserve this is */
 };
 
 } // namespace alist

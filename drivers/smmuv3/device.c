@@ -73,11 +73,16 @@ static void smmuv3_master_switch(struct smmuv3_master *master,
  * the switch completes, so the IOMMU core's idea of the attached domain is
  * always right.
  *
+ * Allocates nothing when the new domain's list is empty and holds its
+ * reserve (smmuv3_paging_list_alloc()): a device's first domain. Leaving
+ * a DMA API (default) domain, keeps that list's reserve, so the way back
+ * allocates nothing either.
+ *
  * Context: may sleep. Takes the core's update lock; the caller holds the
  * group mutex, which serializes the attaches of @master.
  * Return: 0; -EINVAL when @a's domain enforces cache coherency and the
- * master is not CANWBS; an error of the core's prepare (-ENOMEM, ...). On
- * error nothing changed.
+ * master is not CANWBS; -ENOMEM keeping the old list's reserve; an error
+ * of the core's prepare (-ENOMEM, ...). On error nothing changed.
  */
 VISIBLE_IF_KUNIT int smmuv3_master_install(struct smmuv3_master *master,
 					   struct smmuv3_attach *a)
@@ -89,6 +94,18 @@ VISIBLE_IF_KUNIT int smmuv3_master_install(struct smmuv3_master *master,
 	if (a->cc_domain && a->cc_domain->enforce_cc && !master->canwbs) {
 		ret = -EINVAL;
 		goto out_unlock;
+	}
+	/*
+	 * The return to the default (DMA API) domain, when VFIO lets the
+	 * device go, must not fail: leaving it, keep its list's reserve now,
+	 * while failing is still allowed. Not on the way back itself, which
+	 * must allocate nothing.
+	 */
+	if (master->list && !master->parent_list && master->list != a->list &&
+	    iommu_is_dma_domain(master->domain)) {
+		ret = alist_list_reserve(master->list, master->num_targets);
+		if (ret)
+			goto out_unlock;
 	}
 	ret = alist_attach_prepare(a->list, a->parent_list, a->t, a->n, &txn);
 	if (ret)

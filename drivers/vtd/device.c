@@ -317,6 +317,11 @@ static void vtd_dev_leave(struct vtd_dev *vdev)
  * domain; after the commit a failed invalidation is a WARN and the attach
  * still succeeds (the entry is switched).
  *
+ * The list's prepare allocates nothing on a domain's empty list (the
+ * reserve of vtd_paging_alloc()), and a DMA API (default) domain the
+ * device leaves keeps its list's reserve for the way back. The domain ID
+ * of a unit's first device is still allocated here (vtd_domain_did_get()).
+ *
  * Context: process; the group mutex is held. Takes the core's update lock.
  * Return: 0; -EINVAL when the domain does not fit the unit (see
  * vtd_domain_compatible()); -ENOSPC without a free domain ID; -ENOMEM.
@@ -342,6 +347,17 @@ int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
 	ret = vtd_domain_did_get(d, unit);
 	if (ret)
 		goto out_unlock;
+	/*
+	 * The way back to the default (DMA API) domain must not fail: leaving
+	 * it, keep its list's reserve (not on the way back, which must
+	 * allocate nothing)
+	 */
+	if (vdev->domain && vdev->domain->kind != VTD_DOM_NESTED &&
+	    iommu_is_dma_domain(&vdev->domain->domain)) {
+		ret = alist_list_reserve(vdev->domain->list, vdev->ntargets);
+		if (ret)
+			goto err_put_did;
+	}
 	n = vtd_dev_targets(vdev, d, t);
 	ret = alist_attach_prepare(d->list, d->kind == VTD_DOM_NESTED ?
 				   d->parent->list : NULL, t, n, &txn);

@@ -264,6 +264,17 @@ struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit, struct device *dev,
 		ret = -ENOMEM;
 		goto err_free_domain;
 	}
+	/*
+	 * A device's first attach must not fail: its prepare takes this
+	 * reserve instead of allocating, the allocation fails here.
+	 */
+	alist_lock();
+	ret = alist_list_reserve(d->list, VTD_DEV_TARGETS);
+	alist_unlock();
+	if (ret) {
+		alist_list_free(d->list);
+		goto err_free_domain;
+	}
 	d->iommu.iommu_device = dev;
 	d->iommu.nid = dev ? dev_to_node(dev) : NUMA_NO_NODE;
 	d->nest_parent = flags & IOMMU_HWPT_ALLOC_NEST_PARENT;

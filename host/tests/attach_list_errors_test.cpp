@@ -90,6 +90,87 @@ TEST(AttachList, PrepareEnomemAtEveryAllocationChangesNothing)
 	alist_list_free(l);
 }
 
+/* Prepare @t on @l with the first allocation failing; 0 or the error. */
+int PrepareCommitNth1(alist_list *l, std::vector<alist_target> t, unsigned long *injected)
+{
+	Locked g;
+	alist_txn *txn;
+	unsigned long before = alist_host::InjectedFailures();
+
+	alist_host::FailNthAlloc(1);
+	int err = alist_list_prepare_attach(l, t.data(), t.size(), &txn);
+	alist_host::FailNthAlloc(0);
+	*injected = alist_host::InjectedFailures() - before;
+	if (!err)
+		alist_list_commit_attach(txn);
+	return err;
+}
+
+/*
+ * The reserve: a prepare on the empty list takes it and allocates nothing
+ * (the attach the IOMMU core does not let fail); an abort gives it back, a
+ * commit uses it up; making it fails cleanly at every allocation.
+ */
+TEST(AttachList, ReservedPrepareOnEmptyListNeedsNoMemory)
+{
+	alist_list *l = alist_list_alloc();
+	const std::vector<alist_target> dev = {T(0, IOTLB, 1), Atc(0, 4)};
+	unsigned long injected;
+	int points = 0;
+
+	for (unsigned long nth = 1;; nth++) {
+		Locked g;
+		unsigned long before = alist_host::InjectedFailures();
+
+		alist_host::FailNthAlloc(nth);
+		int err = alist_list_reserve(l, dev.size());
+		alist_host::FailNthAlloc(0);
+		if (alist_host::InjectedFailures() == before) {
+			ASSERT_EQ(err, 0);
+			break;
+		}
+		points++;
+		EXPECT_EQ(err, -ALIST_ENOMEM);
+	}
+	EXPECT_EQ(points, 2) << "txn + array";
+	{
+		/* Again with the reserve in place: nothing to allocate */
+		Locked g;
+		unsigned long before = alist_host::InjectedFailures();
+
+		alist_host::FailNthAlloc(1);
+		EXPECT_EQ(alist_list_reserve(l, dev.size()), 0);
+		alist_host::FailNthAlloc(0);
+		EXPECT_EQ(alist_host::InjectedFailures(), before);
+	}
+	{
+		/* Abort gives the reserve back */
+		Locked g;
+		alist_txn *txn;
+
+		ASSERT_EQ(alist_list_prepare_attach(l, dev.data(), dev.size(), &txn), 0);
+		alist_list_abort_attach(txn);
+	}
+	ASSERT_EQ(PrepareCommitNth1(l, dev, &injected), 0);
+	EXPECT_EQ(injected, 0u);
+	EXPECT_EQ(Snapshot(l).size(), dev.size());
+	/* Used up: back on the empty list the prepare allocates again */
+	Detach(l, dev);
+	EXPECT_EQ(PrepareCommitNth1(l, dev, &injected), -ALIST_ENOMEM);
+	EXPECT_EQ(injected, 1u);
+	{
+		Locked g;
+		ASSERT_EQ(alist_list_reserve(l, dev.size()), 0);
+	}
+	/* A bigger attach than the reserve, or a non-empty list, allocates */
+	EXPECT_EQ(PrepareCommitNth1(l, {T(0, IOTLB, 1), Atc(0, 4), T(0, IOTLB, 2)},
+				    &injected), -ALIST_ENOMEM);
+	EXPECT_EQ(PrepareCommitNth1(l, dev, &injected), 0);
+	EXPECT_EQ(injected, 0u);
+	Detach(l, dev);
+	alist_list_free(l);	/* frees the reserve it may hold */
+}
+
 TEST(AttachList, AbortLeavesListAsItWas)
 {
 	alist_list *l = alist_list_alloc();

@@ -61,6 +61,24 @@ struct alist_list *alist_list_alloc(void);
 void alist_list_free(struct alist_list *list);
 
 /**
+ * alist_list_reserve() - keep what the list's next attach from empty needs
+ * @list: the domain's list
+ * @n: the targets of one device on this domain (0 reserves nothing)
+ *
+ * The IOMMU core does not let an attach fail when it gives a device its
+ * first domain or returns it to its default domain. A driver calls this
+ * where failing is allowed (allocating the domain, attaching the device
+ * elsewhere) so that a later alist_list_prepare_attach() of at most @n
+ * targets on the empty @list allocates nothing: it takes the reserved
+ * array and txn. A commit uses the array up; an abort gives it back.
+ * Calling it again with the reserve in place allocates nothing.
+ *
+ * Caller holds the update lock (alist_lock()).
+ * Return: 0, or -ENOMEM with @list as it was.
+ */
+int alist_list_reserve(struct alist_list *list, unsigned int n);
+
+/**
  * alist_list_prepare_attach() - prepare adding targets to a list
  * @list: the domain's list
  * @targets: @n targets in any order; users is ignored
@@ -69,7 +87,8 @@ void alist_list_free(struct alist_list *list);
  *
  * Builds the new array: the live entries merged with @targets; a target
  * already present gains a user, a new one enters with one user. Nothing is
- * published until alist_list_commit_attach().
+ * published until alist_list_commit_attach(). On an empty list with a
+ * reserve for @n targets (alist_list_reserve()) it allocates nothing.
  *
  * Caller holds the update lock (alist_lock()), and keeps holding it until
  * the commit or abort, changing @list in no other way in between.
@@ -121,7 +140,9 @@ void alist_list_commit_attach(struct alist_txn *txn);
  * alist_list_abort_attach() - drop a prepared attach
  * @txn: as for alist_list_commit_attach(); freed here
  *
- * The lists stay exactly as they were. No lock needed.
+ * The lists stay exactly as they were, their reserves included. Caller
+ * holds the update lock (alist_lock()), held since the prepare, when the
+ * prepare may have taken a reserve (see alist_list_reserve()).
  * Return: nothing.
  */
 void alist_list_abort_attach(struct alist_txn *txn);
