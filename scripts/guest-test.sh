@@ -4,13 +4,18 @@
 #   kunit      every KUnit suite of our modules
 #   selftests  every selftest program
 #   check      both in one boot (what make check runs; on x86_64 one boot
-#              per VT-d mode: check-fs and check-ss)
+#              per VT-d mode: check-fs and check-ss), the fail-nth sweeps
+#              strided (every FNTH_CHECK_STRIDE-th point of the ioctl
+#              sequences, every LOAD_NTH_CHECK_STRIDE-th of the init)
+#   fail-nth   the full fail-nth sweeps: every point of every ioctl
+#              sequence and of the driver's init (on x86_64 fail-nth-fs
+#              and fail-nth-ss); slow, not part of make check
 #   run        the demo: modules loaded, what they do, shown on the terminal
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-arch=${1:?usage: guest-test.sh ARCH kunit|selftests|check|run}
-mode=${2:?usage: guest-test.sh ARCH kunit|selftests|check|run}
+arch=${1:?usage: guest-test.sh ARCH kunit|selftests|check|fail-nth|run}
+mode=${2:?usage: guest-test.sh ARCH kunit|selftests|check|fail-nth|run}
 shift 2
 out=$ALIST_BUILD/$arch
 
@@ -40,10 +45,20 @@ mapfile -t suites < <(sed -n 's/^[[:space:]]*\.name = "\(alist_[a-z0-9_]*\)",$/\
 	"${ksrc[@]}" 2>/dev/null | sort -u)
 mapfile -t progs < <(find "$out/selftests" -maxdepth 1 -type f -perm -u+x -printf '%f\n' | sort)
 
+# The sweeps in check: x86_64's init meets some 2600 points, 2.5 s a try
+# under TCG (every 263rd: 10 tries); the ioctl sequences every 3rd point
+# (the bind sequence every 24th). guest-test.sh ARCH fail-nth tries all.
+FNTH_CHECK_STRIDE=3
+case "$arch" in
+x86_64) LOAD_NTH_CHECK_STRIDE=263 ;;
+*) LOAD_NTH_CHECK_STRIDE=61 ;;
+esac
+
 case "$mode" in
 kunit) args=(--kunit "$(join "${suites[@]}")") ;;
 selftests) args=(--selftests "$(join "${progs[@]}")") ;;
 check) args=(--kunit "$(join "${suites[@]}")" --selftests "$(join "${progs[@]}")") ;;
+fail-nth) args=(--selftests iommufd_fail_nth) ;;
 # The demo is read by a person: console warnings and worse only (a splat
 # still shows), the demo prints what it wants from dmesg itself.
 run) args=(--run demo.sh --no-parse --append loglevel=5) ;;
@@ -55,6 +70,7 @@ esac
 # serve each. The results are check-fs and check-ss.
 runs=("$mode")
 [ "$arch" = x86_64 ] && [ "$mode" = check ] && runs=(check-fs check-ss)
+[ "$arch" = x86_64 ] && [ "$mode" = fail-nth ] && runs=(fail-nth-fs fail-nth-ss)
 
 # The first check run loads the driver through the fail-nth sweep of its
 # init (run-guest.sh --load-nth); the fail-nth sweeps and the kmemleak
@@ -69,8 +85,14 @@ for name in "${runs[@]}"; do
 	esac
 	case "$name" in
 	check*)
-		extra=(--timeout 1200)
-		[ "$first" = 1 ] && extra+=(--load-nth "$drv")
+		extra=(--timeout 1200 --append "alist_fnth_stride=$FNTH_CHECK_STRIDE")
+		[ "$first" = 1 ] && extra+=(--load-nth "$drv" \
+			--load-nth-stride "$LOAD_NTH_CHECK_STRIDE")
+		;;
+	fail-nth*)
+		# x86_64's whole init sweep alone is some 2600 tries of 2.5 s
+		extra=(--timeout 10800 --append alist_fnth_full=1)
+		[ "$first" = 1 ] && extra+=(--load-nth "$drv" --load-nth-stride 1)
 		;;
 	esac
 	first=0

@@ -15,7 +15,9 @@ The guest's init script frames everything it runs with marker lines::
 
 A kmemleak block is a pass when empty; every object it reports is a
 failure, and so is any other text in it (a scan that did not run). The
-one exception is KMEMLEAK_KNOWN (KUnit's own mm), reported as a skip.
+exceptions, reported as skips: KMEMLEAK_KNOWN (KUnit's own mm), and
+objects allocated before the jiffies of ``ALIST-KMEMLEAK-SINCE <jiffies>``
+(printed by init before it loads anything: boot's, not ours).
 
 Kernel messages (``[    1.234567] ...``) may be interleaved anywhere, even
 inside a block: they are taken out of the blocks before the KTAP/TAP text is
@@ -67,6 +69,7 @@ KERNEL_SPLICE = re.compile(r'\[\s*\d+\.\d{6}\](?:\[\s*[TC]\d+\])?')
 BEGIN_RE = re.compile(r'^\s*ALIST-BEGIN\s+(\S+)\s+(\S+)\s*$')
 END_RE = re.compile(r'^\s*ALIST-END\s+(\S+)\s+(\S+)(?:\s+rc=(-?\d+))?\s*$')
 TAINT_RE = re.compile(r'^\s*ALIST-TAINT\s+(\d+)\s*$')
+SINCE_RE = re.compile(r'^\s*ALIST-KMEMLEAK-SINCE\s+(\d+)\s*$')
 DONE_RE = re.compile(r'^\s*ALIST-DONE\s*$')
 
 VERSION_RE = re.compile(r'^K?TAP version \d+\s*$')
@@ -112,6 +115,8 @@ KMEMLEAK_OBJECT_RE = re.compile(
 # Suspects that are not ours: KUnit's own mm for kunit_vm_mmap(), which
 # kmemleak reports on the arm64 guest once the test thread is gone
 KMEMLEAK_KNOWN = [re.compile(r'^kunit_attach_mm\+')]
+# The suspect's allocation time: '  comm "insmod", pid 81, jiffies 4294905561'
+KMEMLEAK_JIFFIES_RE = re.compile(r'^comm ".*", pid \d+, jiffies (\d+)$')
 # A backtrace frame: "func+0x1/0x2 [module]" (the module is optional)
 KMEMLEAK_FRAME_RE = re.compile(r'^(\S+\+0x[0-9a-f]+/0x[0-9a-f]+)(\s+\[\S+\])?$')
 
@@ -170,6 +175,7 @@ class Log:
     """What the marker lines of a console log say."""
     blocks: List[Block] = field(default_factory=list)
     taint: Optional[int] = None
+    kmemleak_since: Optional[int] = None
     done: bool = False
     lines: List[str] = field(default_factory=list)
 
@@ -245,6 +251,10 @@ def split_log(text):
         if m:
             log.taint = int(m.group(1))
             block = None
+            continue
+        m = SINCE_RE.match(line)
+        if m and block is None:
+            log.kmemleak_since = int(m.group(1))
             continue
         if DONE_RE.match(line):
             log.done = True
@@ -485,12 +495,26 @@ def kmemleak_summary(lines):
     return 'unreferenced object (size %s)%s' % (m.group(2), where)
 
 
-def kmemleak_results(block, texts):
+def kmemleak_before(lines, since):
+    """Whether a suspect was allocated before jiffies @since (None: no)."""
+    if since is None:
+        return False
+    for l in lines[1:]:
+        m = KMEMLEAK_JIFFIES_RE.match(l.strip())
+        if m:
+            # 64-bit guests: jiffies do not wrap within a run
+            return int(m.group(1)) < since
+    return False
+
+
+def kmemleak_results(block, texts, since=None):
     """Results of a kmemleak block: a pass if empty, a failure per suspect.
 
     Text that is no suspect (the init script's note of a failed scan) is a
-    failure of its own. @texts gets the lines of each failure, by its name
-    relative to the block.
+    failure of its own. A suspect allocated before jiffies @since (boot's,
+    before any of ours ran: ALIST-KMEMLEAK-SINCE) is a skip under /boot.
+    @texts gets the lines of each failure, by its name relative to the
+    block.
     """
     groups = []
     for line in block.lines:
@@ -513,6 +537,8 @@ def kmemleak_results(block, texts):
             if any(k.match(l.strip()) for k in KMEMLEAK_KNOWN
                    for l in lines[1:]):
                 name, status = '/known' + name, SKIP
+            elif kmemleak_before(lines, since):
+                name, status = '/boot' + name, SKIP
         else:
             name = '/error: ' + summarize(lines[0])
         texts.setdefault(name, []).append(lines)
@@ -533,7 +559,7 @@ def evaluate_blocks(log, label, expects, texts=None):
         seen.add('%s:%s' % (block.kind, block.name))
         if block.kind == 'kmemleak':
             block_texts = {}
-            rel = kmemleak_results(block, block_texts)
+            rel = kmemleak_results(block, block_texts, log.kmemleak_since)
             prefix = '%s/%s/%s' % (label, block.kind, block.name)
             for name, groups in block_texts.items():
                 texts.setdefault(prefix + name, []).extend(groups)

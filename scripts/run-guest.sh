@@ -7,7 +7,7 @@
 #                     [--vtd-mode fs|ss] [--timeout SEC] [--append ARGS]
 #                     [--initrd FILE] [--no-parse] [--trace EVENTS]
 #                     [--kernel FILE] [--nvme IMG] [--allow-taint MASK]
-#                     [--load-nth MODULE]
+#                     [--load-nth MODULE [--load-nth-stride S]]
 #
 # x86_64: q35 + intel-iommu (scalable mode; first stage with --vtd-mode fs,
 #         the default, second stage with ss) + edu + a virtio-rng with ATS
@@ -26,14 +26,16 @@
 # by IMG; --allow-taint is the taint mask the parser accepts (ktap.py).
 # --load-nth loads MODULE (one of --modules) with fault injection at each
 # point of its load in turn (scripts/guest/load_nth.c), edu then behind the
-# IOMMU; its result is the selftest load_nth_MODULE.
+# IOMMU; its result is the selftest load_nth_MODULE. The driver sweeps its
+# init trying every S-th point (--load-nth-stride, default 61; 1: every
+# point).
 # Exit status: the parser's (0 only when nothing failed), or the runner's
 # own failure.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 arch=x86_64 name= modules= kunit= selftests= run= vtd_mode=fs timeout=300
-append= parse=1 initrd= trace= kernel= nvme= taint= load_nth=
+append= parse=1 initrd= trace= kernel= nvme= taint= load_nth= load_nth_stride=61
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--arch) arch=$2; shift ;;
@@ -52,6 +54,7 @@ while [ $# -gt 0 ]; do
 	--nvme) nvme=$2; shift ;;
 	--allow-taint) taint=$2; shift ;;
 	--load-nth) load_nth=$2; shift ;;
+	--load-nth-stride) load_nth_stride=$2; shift ;;
 	*) alist_die "run-guest.sh: unknown option $1" ;;
 	esac
 	shift
@@ -72,10 +75,10 @@ log=$logdir/$name.log
 cmdline="panic=-1 kunit.autorun=0 alist_modules=$modules alist_kunit=$kunit"
 cmdline="$cmdline alist_selftests=$selftests alist_run=$run $append"
 # edu (1234:11e8) is on both machines; our drivers' test builds sweep
-# their own init (init_fail_nth), every 61st point: an init with its
+# their own init (init_fail_nth), every S-th point: an init with its
 # undo costs seconds under TCG and the VT-d one has thousands of points,
 # most of them the IOMMU core's for each PCI device (Documentation/testing.rst)
-[ -n "$load_nth" ] && cmdline="$cmdline alist_load_nth=$load_nth alist_load_nth_pci=1234:11e8 alist_load_nth_param=init_fail_nth alist_load_nth_stride=61"
+[ -n "$load_nth" ] && cmdline="$cmdline alist_load_nth=$load_nth alist_load_nth_pci=1234:11e8 alist_load_nth_param=init_fail_nth alist_load_nth_stride=$load_nth_stride"
 qemu=(-nodefaults -display none -monitor none -serial stdio -no-reboot
       -accel tcg -m 2048 -smp 2 -kernel "$kernel" -initrd "$initrd")
 case "$arch" in

@@ -304,6 +304,16 @@ class Kmemleak(KtapTestCase):
                       out.getvalue())
         self.assertEqual(len(r.to_json()['leaks']), 3)
 
+    def test_boot_objects_set_aside(self):
+        # Allocated before ALIST-KMEMLEAK-SINCE: boot's, a skip; after: ours
+        r = run_log('kmemleak_since.log', ['selftest:iommufd_fail_nth'])
+        self.assertCounts(r, 1, 1, 2)
+        self.assertResult(r, ktap.SKIP, 'x86_64/kmemleak/scan/boot/unreferenced '
+                          'object (size 8) in alist_leaky_init+0x21/0x60')
+        self.assertResult(r, ktap.FAIL, 'x86_64/kmemleak/scan/unreferenced '
+                          'object (size 192) in vtd_domain_alloc_paging_flags'
+                          '+0x8a/0x2d0 [alist_vtd]')
+
     def test_empty_report_passes(self):
         r = run_log('kmemleak_clean.log', label='arm64')
         self.assertCounts(r, 1, 0, 0)
