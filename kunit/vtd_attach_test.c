@@ -798,8 +798,8 @@ static void vtd_attach_locks_test(struct kunit *test)
 		KUNIT_FAIL(test, "no thread: %ld", PTR_ERR(t));
 		return;
 	}
-	for (i = 0; i < 500 && !list_entries(ss->list); i++)
-		msleep(10);
+	for (i = 0; i < 250 && !list_entries(ss->list); i++)
+		msleep(20);
 	/* Time enough to write the entry, would the attach not wait */
 	msleep(100);
 	published = list_entries(ss->list);

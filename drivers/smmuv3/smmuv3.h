@@ -357,7 +357,7 @@ struct smmuv3_device {
 	dma_addr_t *l2_dma;
 	unsigned int num_l1;
 	struct mutex strtab_lock;
-	struct mutex entry_lock;
+	struct mutex entry_lock;	/* every STE and CD write */
 	struct smmuv3_stats stats;
 	u32 irq_ctrl;
 	struct dentry *debugfs;
@@ -398,7 +398,7 @@ struct smmuv3_domain {
 	enum smmuv3_stage stage;
 	u32 tag;
 	bool nest_parent;
-	struct mutex lock;
+	struct mutex lock;	/* enforce_cc, non_canwbs */
 	bool enforce_cc;
 	unsigned int non_canwbs;
 	struct alist_smmuv3_params params;

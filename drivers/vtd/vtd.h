@@ -409,7 +409,7 @@ struct vtd_domain {
 	};
 	enum vtd_domain_kind kind;
 	bool nest_parent;
-	struct mutex lock;
+	struct mutex lock;	/* devices, DIDs, force_snoop: see above */
 	bool force_snoop;
 	struct list_head devices;
 	struct alist_list *list;
