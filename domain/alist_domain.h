@@ -20,6 +20,22 @@
  * the core's user-array walker to the queue, with the error index; nothing
  * allocated per call.
  *
+ * Locking. The core's update lock (include/alist/lock.h) serializes the
+ * writers of attach lists and ID tables, and nothing else; only this layer
+ * takes it, for exactly the list-writing steps: alist_attach_prepare()
+ * to alist_attach_commit() or alist_attach_abort(), the detach inside
+ * alist_attach_leave(), alist_vid_map() and alist_vid_unmap(). A driver's
+ * own state (domain IDs, context and PASID entries, STEs and CDs,
+ * coherency accounting) is under locks the driver owns, each asserted
+ * with lockdep_assert_held() where it is needed. The order is
+ *
+ *	driver locks  ->  the core's update lock  ->  queue locks
+ *
+ * never the reverse: a driver may call these helpers holding its own
+ * locks, and never takes one of them between a prepare and its commit or
+ * abort (the only span where this layer returns holding the update lock).
+ * Flushes and user invalidation take no lock of the core at all (RCU).
+ *
  * Documentation/architecture.rst draws where this sits.
  */
 #ifndef ALIST_DOMAIN_H
@@ -142,6 +158,8 @@ void alist_attach_commit(struct alist_txn *txn);
 void alist_attach_leave(const struct alist_queue *q, struct alist_list *list,
 			struct alist_list *parent, struct alist_target *t,
 			unsigned int n);
+int alist_vid_map(struct alist_id_table *t, u64 vid, u32 pid);
+int alist_vid_unmap(struct alist_id_table *t, u64 vid);
 
 /* Commands of one vIOMMU invalidation batch. */
 #define ALIST_USER_BATCH	64

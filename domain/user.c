@@ -11,6 +11,7 @@
 #include <linux/limits.h>
 #include <linux/mutex.h>
 
+#include <alist/id_table.h>
 #include <alist_domain.h>
 
 /* The core's view of the array; entry_num is written back at the end. */
@@ -142,3 +143,50 @@ int alist_user_inv_smmuv3(const struct alist_queue *q,
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(alist_user_inv_smmuv3, "IOMMU_ALIST");
+
+/**
+ * alist_vid_map() - map a vIOMMU's virtual ID to a physical one
+ * @t: the vIOMMU's ID table (vSID -> pSID, vRID -> pRID)
+ * @vid: the virtual ID
+ * @pid: the physical ID
+ *
+ * The table is the core's, an RCU-published array like an attach list:
+ * its writers are serialized by the core's update lock, taken here for
+ * the insert only. Lookups (alist_user_inv_smmuv3()) take no lock.
+ *
+ * Context: process; may sleep (allocates). The caller must not hold the
+ * update lock.
+ * Return: 0, -EEXIST if @vid is already mapped, -ENOMEM.
+ */
+int alist_vid_map(struct alist_id_table *t, u64 vid, u32 pid)
+{
+	int ret;
+
+	alist_lock();
+	ret = alist_id_table_insert(t, vid, pid);
+	alist_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(alist_vid_map, "IOMMU_ALIST");
+
+/**
+ * alist_vid_unmap() - unmap a vIOMMU's virtual ID
+ * @t: the vIOMMU's ID table
+ * @vid: the virtual ID
+ *
+ * Lookups stop finding @vid at once; it never fails for want of memory.
+ *
+ * Context: process; may sleep. Takes the core's update lock for the
+ * removal only; the caller must not hold it.
+ * Return: 0, or -ENOENT if @vid was not mapped.
+ */
+int alist_vid_unmap(struct alist_id_table *t, u64 vid)
+{
+	int ret;
+
+	alist_lock();
+	ret = alist_id_table_remove(t, vid);
+	alist_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(alist_vid_unmap, "IOMMU_ALIST");

@@ -4,10 +4,12 @@
  * (the new domain's list published before the STE changes, the old one
  * left and its tag flushed after), a failed invalidation after the publish
  * (the attach still completes and returns 0, with a warning), the blocked
- * domain (never fails), and the cache-coherency rule (CANWBS only).
+ * domain (never fails), the cache-coherency rule (CANWBS only), and the
+ * locks each step holds (the SMMU's entry_lock for the STE switch only).
  */
 #include <kunit/device.h>
 #include <kunit/test.h>
+#include <linux/lockdep.h>
 #include <linux/slab.h>
 
 #include "../drivers/smmuv3/smmuv3.h"
@@ -23,6 +25,9 @@ struct at_snap {
 	unsigned int on_new;	/* entries on the new domain's list */
 	unsigned int on_old;	/* entries on the old domain's list */
 	u64 ste2;		/* STE word 2 (the VMID) */
+	bool entry_locked;	/* this thread holds the SMMU's entry_lock */
+	bool old_locked;	/* the old domain's lock is taken */
+	bool new_locked;	/* the new domain's lock is taken */
 };
 
 struct at_ctx {
@@ -32,6 +37,8 @@ struct at_ctx {
 	struct smmuv3_domain *d[2];
 	struct alist_list *watch_new;
 	struct alist_list *watch_old;
+	struct smmuv3_domain *dom_new;
+	struct smmuv3_domain *dom_old;
 	struct at_snap snap[AT_SNAPS];
 	unsigned int nsnap;
 };
@@ -49,6 +56,14 @@ static unsigned int at_count(struct alist_list *list)
 	return n;
 }
 
+/* Held by this thread (lockdep), or by anyone without lockdep. */
+static bool at_held(struct mutex *m)
+{
+	if (IS_ENABLED(CONFIG_LOCKDEP))
+		return lockdep_is_held_type(m, -1);
+	return mutex_is_locked(m);
+}
+
 static void at_on_sync(struct smmuv3_recorder *rec)
 {
 	struct at_ctx *ctx = rec->priv;
@@ -60,6 +75,9 @@ static void at_on_sync(struct smmuv3_recorder *rec)
 	s->on_new = at_count(ctx->watch_new);
 	s->on_old = at_count(ctx->watch_old);
 	s->ste2 = le64_to_cpu(smmuv3_ste_ptr(ctx->smmu, AT_SID)[2]);
+	s->entry_locked = at_held(&ctx->smmu->entry_lock);
+	s->old_locked = ctx->dom_old && mutex_is_locked(&ctx->dom_old->lock);
+	s->new_locked = ctx->dom_new && mutex_is_locked(&ctx->dom_new->lock);
 }
 
 static struct smmuv3_domain *at_domain(struct kunit *test, struct at_ctx *ctx, u32 vmid)
@@ -77,6 +95,7 @@ static struct smmuv3_domain *at_domain(struct kunit *test, struct at_ctx *ctx, u
 	d->cfg.arm_lpae_s2_cfg.vtcr.tsz = 20;
 	d->list = alist_list_alloc();
 	KUNIT_ASSERT_NOT_NULL(test, d->list);
+	mutex_init(&d->lock);
 	return d;
 }
 
@@ -133,6 +152,7 @@ static int at_init(struct kunit *test)
 	smmu->params.max_tlbi_cmds = 512;
 	smmu->params.max_atc_cmds = 16;
 	smmu->sid_bits = 3;
+	mutex_init(&smmu->entry_lock);
 	smmu->strtab = kunit_kcalloc(test, 8 * SMMUV3_STE_DWORDS, sizeof(__le64), GFP_KERNEL);
 	if (!smmu->strtab)
 		return -ENOMEM;
@@ -281,8 +301,41 @@ static void attach_cache_coherency(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 0U);
 }
 
+/*
+ * The locks of a replace, seen at each CMD_SYNC: the STE switch runs under
+ * the SMMU's entry_lock (smmuv3_ste_write() asserts it; an unlocked writer
+ * fails here too) and under no domain's lock; the flush of the old tag
+ * runs under none of them. A non-CANWBS master is counted on the domain
+ * it joins and uncounted on the one it left, under their locks.
+ */
+static void attach_locks(struct kunit *test)
+{
+	struct at_ctx *ctx = test->priv;
+
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[0]), 0);
+	KUNIT_EXPECT_EQ(test, ctx->d[0]->non_canwbs, 1U);
+	at_reset_rec(ctx);
+	ctx->dom_old = ctx->d[0];
+	ctx->dom_new = ctx->d[1];
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[1]), 0);
+
+	KUNIT_ASSERT_EQ(test, ctx->nsnap, 2U);
+	/* Sync of the STE switch */
+	KUNIT_EXPECT_TRUE(test, ctx->snap[0].entry_locked);
+	KUNIT_EXPECT_FALSE(test, ctx->snap[0].old_locked);
+	KUNIT_EXPECT_FALSE(test, ctx->snap[0].new_locked);
+	/* Sync of the old tag's flush, after the switch */
+	KUNIT_EXPECT_FALSE(test, ctx->snap[1].entry_locked);
+	KUNIT_EXPECT_FALSE(test, ctx->snap[1].old_locked);
+	KUNIT_EXPECT_FALSE(test, ctx->snap[1].new_locked);
+	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&ctx->smmu->entry_lock));
+	KUNIT_EXPECT_EQ(test, ctx->d[0]->non_canwbs, 0U);
+	KUNIT_EXPECT_EQ(test, ctx->d[1]->non_canwbs, 1U);
+}
+
 static struct kunit_case smmuv3_attach_cases[] = {
 	KUNIT_CASE(attach_order),
+	KUNIT_CASE(attach_locks),
 	KUNIT_CASE(attach_fail_after_commit),
 	KUNIT_CASE(attach_blocked),
 	KUNIT_CASE(attach_cache_coherency),

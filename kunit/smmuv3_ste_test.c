@@ -44,6 +44,7 @@ static struct smmuv3_device *ste_fake_smmu(struct kunit *test, struct ste_watch 
 	rec->priv = w;
 	smmu->rec = rec;
 	smmu->features = SMMUV3_FEAT_NESTING | SMMUV3_FEAT_COHERENT;
+	mutex_init(&smmu->entry_lock);
 	return smmu;
 }
 
@@ -226,9 +227,9 @@ static void ste_switch(struct kunit *test, const u64 *old, const u64 *new,
 		w->slot[i] = cpu_to_le64(old[i]);
 	smmuv3_ste_abort(abort);
 
-	alist_lock();
+	mutex_lock(&smmu->entry_lock);
 	ret = smmuv3_ste_write(smmu, 0x8, w->slot, new);
-	alist_unlock();
+	mutex_unlock(&smmu->entry_lock);
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, w->n, want_syncs);
 	for (i = 0; i < w->n; i++) {
@@ -291,9 +292,9 @@ static void ste_write_sync_error(struct kunit *test)
 	for (i = 0; i < SMMUV3_STE_DWORDS; i++)
 		w->slot[i] = cpu_to_le64(s2[i]);
 	smmu->rec->fail_sync = -ETIMEDOUT;
-	alist_lock();
+	mutex_lock(&smmu->entry_lock);
 	ret = smmuv3_ste_write(smmu, 0x8, w->slot, s1);
-	alist_unlock();
+	mutex_unlock(&smmu->entry_lock);
 	/*
 	 * The abort step's sync fails: the sequence goes on (the attach is
 	 * committed), the entry is never torn, the error is reported.

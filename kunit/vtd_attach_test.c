@@ -252,11 +252,11 @@ static void vtd_pe_flush_nested_test(struct kunit *test)
 	rec_unit_enable(test, unit);
 	fake_dev(test, unit, 0x0011, &f);
 	vtd_pasid_entry_build(pe, &cfg);
-	alist_lock();
+	mutex_lock(&unit->ctx_lock);
 	KUNIT_EXPECT_EQ(test, vtd_pe_install(f.vdev, pe), 0);
 	rec_reset(unit);
 	KUNIT_EXPECT_EQ(test, vtd_pe_install(f.vdev, NULL), 0);
-	alist_unlock();
+	mutex_unlock(&unit->ctx_lock);
 	i = rec_find(unit, VTD_DESC_TYPE_PC, 0);
 	KUNIT_ASSERT_GE(test, i, 0);
 	KUNIT_EXPECT_EQ(test, rec_type(unit, i + 1), VTD_DESC_TYPE_IOTLB);
@@ -739,10 +739,94 @@ static void vtd_qi_space_ite_test(struct kunit *test)
 	free_page((unsigned long)unit->qi);
 }
 
+struct locked_attach {
+	struct fake *f;
+	struct vtd_domain *d;
+	int ret;
+	struct completion done;
+};
+
+static int locked_attach_thread(void *arg)
+{
+	struct locked_attach *a = arg;
+
+	a->ret = attach(&a->d->domain, a->f);
+	complete(&a->done);
+	return 0;
+}
+
+static unsigned int list_entries(struct alist_list *list)
+{
+	const struct alist_view *view;
+	unsigned int n = 0;
+
+	view = alist_list_read_begin(list);
+	alist_view_entries(view, &n);
+	alist_list_read_end();
+	return n;
+}
+
+/*
+ * Item: the locks of an attach. The PASID entry is written under the
+ * unit's ctx_lock (vtd_pe_install() asserts it): with the lock held here,
+ * an attach in a thread commits its list (the shared layer's update lock
+ * is not the entry's) and then waits, holding its domain's lock, with the
+ * entry untouched; released, it completes.
+ */
+static void vtd_attach_locks_test(struct kunit *test)
+{
+	struct vtd_unit *unit = rec_unit(test, A_CAP, A_ECAP);
+	bool pe_early, done_early, dom_locked;
+	struct locked_attach a = { .ret = -1 };
+	unsigned int published, i;
+	struct task_struct *t;
+	struct vtd_domain *ss;
+	struct fake f;
+
+	rec_unit_enable(test, unit);
+	fake_dev(test, unit, 0x0060, &f);
+	ss = vtd_paging_alloc(unit, NULL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ss));
+	a.f = &f;
+	a.d = ss;
+	init_completion(&a.done);
+
+	mutex_lock(&unit->ctx_lock);
+	t = kthread_run(locked_attach_thread, &a, "alist-vtd-attach");
+	if (IS_ERR(t)) {
+		mutex_unlock(&unit->ctx_lock);
+		KUNIT_FAIL(test, "no thread: %ld", PTR_ERR(t));
+		return;
+	}
+	for (i = 0; i < 250 && !list_entries(ss->list); i++)
+		msleep(20);
+	/* Time enough to write the entry, would the attach not wait */
+	msleep(100);
+	published = list_entries(ss->list);
+	pe_early = READ_ONCE(f.vdev->pasid_table[0]) & PE0_P;
+	done_early = completion_done(&a.done);
+	dom_locked = mutex_is_locked(&ss->lock);
+	mutex_unlock(&unit->ctx_lock);
+	wait_for_completion(&a.done);
+
+	KUNIT_EXPECT_EQ(test, published, 1U);
+	KUNIT_EXPECT_FALSE(test, pe_early);
+	KUNIT_EXPECT_FALSE(test, done_early);
+	KUNIT_EXPECT_TRUE(test, dom_locked);
+	KUNIT_EXPECT_EQ(test, a.ret, 0);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(f.vdev->pasid_table[0]) & PE0_P);
+	KUNIT_EXPECT_PTR_EQ(test, f.vdev->domain, ss);
+	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&ss->lock));
+	fake_release(&f);
+	vtd_domain_free(&ss->domain);
+	rec_unit_free(unit);
+}
+
 static struct kunit_case vtd_attach_cases[] = {
 	KUNIT_CASE(vtd_pe_flush_type_test),
 	KUNIT_CASE(vtd_pe_flush_nested_test),
 	KUNIT_CASE(vtd_attach_after_commit_test),
+	KUNIT_CASE(vtd_attach_locks_test),
 	KUNIT_CASE(vtd_attach_compat_test),
 	KUNIT_CASE(vtd_enforce_cc_test),
 	KUNIT_CASE(vtd_unit_start_order_test),

@@ -226,22 +226,24 @@ static struct vtd_domain *nest_attached(struct kunit *test, struct nest_ctx *c,
 {
 	struct vtd_domain *d;
 	struct alist_txn *txn;
+	int ret;
 
 	d = nest_alloc(test, c, &good_s1, sizeof(good_s1), 0,
 		       IOMMU_HWPT_DATA_VTD_S1);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
-	alist_lock();
-	KUNIT_ASSERT_EQ(test, vtd_domain_did_get(d, c->unit), 0);
+	mutex_lock(&d->lock);
+	ret = vtd_domain_did_get(d, c->unit);
+	mutex_unlock(&d->lock);
+	KUNIT_ASSERT_EQ(test, ret, 0);
 	memset(t, 0, sizeof(*t));
 	t->instance = c->unit->index;
 	t->kind = ALIST_KIND_VTD_PIOTLB;
 	t->tag = d->did[c->unit->index];
 	t->pasid = ALIST_NO_PASID;
-	KUNIT_ASSERT_EQ(test, alist_nest_prepare_attach(d->list,
-							c->parent->list, t, 1,
-							&txn), 0);
-	alist_list_commit_attach(txn);
-	alist_unlock();
+	/* The shared layer takes the core's update lock itself */
+	ret = alist_attach_prepare(d->list, c->parent->list, t, 1, &txn);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	alist_attach_commit(txn);
 	return d;
 }
 
@@ -252,8 +254,10 @@ static void nest_detach(struct nest_ctx *c, struct vtd_domain *d,
 
 	alist_lock();
 	alist_nest_detach(d->list, c->parent->list, t, 1, rep);
-	vtd_domain_did_put(d, c->unit);
 	alist_unlock();
+	mutex_lock(&d->lock);
+	vtd_domain_did_put(d, c->unit);
+	mutex_unlock(&d->lock);
 	vtd_domain_free(&d->domain);
 }
 

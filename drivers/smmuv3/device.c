@@ -3,10 +3,16 @@
  * Devices behind the SMMU: fwspec StreamIDs, probe/release, groups,
  * reserved regions, and attach/replace through the core's attach list.
  *
- * Every attach follows the core's replace sequence under its update lock:
- * prepare + commit the new domain's targets (from here on an unmap on the
- * new domain reaches the device), switch the STEs (and CD) without tearing,
- * then detach from the old domain's list and flush every tag that left it.
+ * Every attach follows the shared layer's replace sequence: prepare +
+ * commit the new domain's targets (from here on an unmap on the new domain
+ * reaches the device), switch the STEs (and CD) without tearing, then
+ * detach from the old domain's list and flush every tag that left it.
+ *
+ * Locks: the group mutex (IOMMU core) serializes the attaches of one
+ * master; the joined domain's lock covers its CANWBS check and count up
+ * to the commit, the left domain's lock its count; the SMMU's entry_lock
+ * covers the STE/CD switch. The core's update lock is taken only inside
+ * the shared layer, for the list writes, after a domain's lock.
  */
 #include <linux/dma-mapping.h>
 #include <linux/of_iommu.h>
@@ -21,11 +27,14 @@
 /* Drop the master from the lists of its current domain. */
 static void smmuv3_master_leave(struct smmuv3_master *master)
 {
+	struct smmuv3_domain *cc = master->cc_domain;
 	struct smmuv3_device *smmu = master->smmu;
 
-	alist_assert_locked();
-	if (master->cc_domain && !master->canwbs)
-		master->cc_domain->non_canwbs--;
+	if (cc && !master->canwbs) {
+		mutex_lock(&cc->lock);
+		cc->non_canwbs--;
+		mutex_unlock(&cc->lock);
+	}
 	master->cc_domain = NULL;
 	alist_attach_leave(&SMMUV3_QUEUE(smmu, &smmu->params), master->list,
 			   master->parent_list, master->targets,
@@ -48,6 +57,7 @@ static void smmuv3_master_switch(struct smmuv3_master *master,
 	unsigned int i;
 	int ret = 0, err;
 
+	mutex_lock(&smmu->entry_lock);
 	if (a->has_cd)
 		ret = smmuv3_cd_write(master, a->cd);
 	for (i = 0; i < master->num_sids; i++) {
@@ -56,6 +66,7 @@ static void smmuv3_master_switch(struct smmuv3_master *master,
 		if (err && !ret)
 			ret = err;
 	}
+	mutex_unlock(&smmu->entry_lock);
 	WARN(ret, "alist_smmuv3: %s: STE/CD invalidation failed after commit: %d\n",
 	     dev_name(master->dev), ret);
 }
@@ -73,8 +84,10 @@ static void smmuv3_master_switch(struct smmuv3_master *master,
  * the switch completes, so the IOMMU core's idea of the attached domain is
  * always right.
  *
- * Context: may sleep. Takes the core's update lock; the caller holds the
- * group mutex, which serializes the attaches of @master.
+ * Context: may sleep. The caller holds the group mutex, which serializes
+ * the attaches of @master. Takes the lock of @a's cc_domain up to the
+ * commit, the SMMU's entry_lock for the switch, the old cc_domain's lock
+ * for its count; the shared layer takes the core's update lock.
  * Return: 0; -EINVAL when @a's domain enforces cache coherency and the
  * master is not CANWBS; an error of the core's prepare (-ENOMEM, ...). On
  * error nothing changed.
@@ -82,19 +95,26 @@ static void smmuv3_master_switch(struct smmuv3_master *master,
 VISIBLE_IF_KUNIT int smmuv3_master_install(struct smmuv3_master *master,
 					   struct smmuv3_attach *a)
 {
+	struct smmuv3_domain *cc = a->cc_domain;
 	struct alist_txn *txn;
 	int ret = 0;
 
-	alist_lock();
-	if (a->cc_domain && a->cc_domain->enforce_cc && !master->canwbs) {
+	/* The check and the count under one hold: enforce_cc cannot slip in */
+	if (cc)
+		mutex_lock(&cc->lock);
+	if (cc && cc->enforce_cc && !master->canwbs) {
 		ret = -EINVAL;
 		goto out_unlock;
 	}
 	ret = alist_attach_prepare(a->list, a->parent_list, a->t, a->n, &txn);
 	if (ret)
 		goto out_unlock;
+	if (cc && !master->canwbs)
+		cc->non_canwbs++;
 	/* Published, then the barrier: nothing fails from here on. */
 	alist_attach_commit(txn);
+	if (cc)
+		mutex_unlock(&cc->lock);
 	smmuv3_master_switch(master, a);
 	/* The hardware uses the new domain only: leave the old one clean. */
 	smmuv3_master_leave(master);
@@ -103,11 +123,12 @@ VISIBLE_IF_KUNIT int smmuv3_master_install(struct smmuv3_master *master,
 	master->list = a->list;
 	master->parent_list = a->parent_list;
 	master->domain = a->domain;
-	master->cc_domain = a->cc_domain;
-	if (a->cc_domain && !master->canwbs)
-		a->cc_domain->non_canwbs++;
+	master->cc_domain = cc;
+	return 0;
+
 out_unlock:
-	alist_unlock();
+	if (cc)
+		mutex_unlock(&cc->lock);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(smmuv3_master_install);
@@ -129,8 +150,8 @@ static void smmuv3_target_init(struct alist_target *t, struct smmuv3_device *smm
  * @dev: the device
  * @old: the domain it leaves (unused: the master records it)
  *
- * Context: may sleep. Called with the group mutex held; takes the core's
- * update lock.
+ * Context: may sleep. Called with the group mutex held; takes the locks
+ * of smmuv3_master_install().
  * Return: 0; -EINVAL for a domain of another SMMU, or for a non-CANWBS
  * device on a domain that enforces cache coherency; -ENOMEM. On error the
  * device stays on its old domain. Once the new domain is published the
@@ -172,8 +193,8 @@ int smmuv3_attach_paging(struct iommu_domain *domain, struct device *dev,
  * the vSMMU's VMID; the parent's list gains SMMU_S2 and SMMU_S1_CLEAR for
  * that VMID, so unmaps on the parent reach the nested translations.
  *
- * Context: may sleep. Called with the group mutex held; takes the core's
- * update lock.
+ * Context: may sleep. Called with the group mutex held; takes the locks
+ * of smmuv3_master_install().
  * Return: as smmuv3_attach_paging().
  */
 int smmuv3_attach_nested(struct iommu_domain *domain, struct device *dev,

@@ -227,9 +227,7 @@ static void smmuv3_vdevice_destroy(struct iommufd_vdevice *vdev)
 {
 	struct smmuv3_viommu *vsmmu = to_vsmmu(vdev->viommu);
 
-	alist_lock();
-	WARN_ON(alist_id_table_remove(vsmmu->vsids, vdev->virt_id));
-	alist_unlock();
+	WARN_ON(alist_vid_unmap(vsmmu->vsids, vdev->virt_id));
 }
 
 static int smmuv3_vdevice_init(struct iommufd_vdevice *vdev)
@@ -242,9 +240,7 @@ static int smmuv3_vdevice_init(struct iommufd_vdevice *vdev)
 		return -EINVAL;
 	if (master->num_sids != 1)
 		return -EOPNOTSUPP;
-	alist_lock();
-	ret = alist_id_table_insert(vsmmu->vsids, vdev->virt_id, master->sids[0]);
-	alist_unlock();
+	ret = alist_vid_map(vsmmu->vsids, vdev->virt_id, master->sids[0]);
 	if (ret)
 		return ret;
 	vdev->destroy = smmuv3_vdevice_destroy;

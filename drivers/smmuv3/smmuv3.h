@@ -317,6 +317,11 @@ struct smmuv3_recorder {
  * @l2_dma: their bus addresses
  * @num_l1: level-1 entries (2-level only)
  * @strtab_lock: serializes level-2 table allocation
+ * @entry_lock: serializes every write of an STE of @strtab and of a CD of
+ *	one of the SMMU's masters (smmuv3_ste_write(), smmuv3_cd_write():
+ *	multi-step sequences with CMD_SYNCs that must not interleave). Held
+ *	only around an attach's hardware switch, never with the core's update
+ *	lock or a domain's lock; @cmdq_lock nests inside it
  * @stats: counters
  * @irq_ctrl: the IRQ_CTRL bits of the interrupts requested
  * @debugfs: this SMMU's debugfs directory
@@ -352,6 +357,7 @@ struct smmuv3_device {
 	dma_addr_t *l2_dma;
 	unsigned int num_l1;
 	struct mutex strtab_lock;
+	struct mutex entry_lock;	/* every STE and CD write */
 	struct smmuv3_stats stats;
 	u32 irq_ctrl;
 	struct dentry *debugfs;
@@ -370,14 +376,21 @@ enum smmuv3_stage {
  * @stage: stage 1 (ASID) or stage 2 (VMID)
  * @tag: the ASID or VMID
  * @nest_parent: allocated with IOMMU_HWPT_ALLOC_NEST_PARENT
+ * @lock: protects @enforce_cc and @non_canwbs (as Linux's devices_lock
+ *	guards its coherency check): taken on its own by
+ *	enforce_cache_coherency(), and by an attach around the check and the
+ *	count of the domain it joins (up to the commit), then briefly for the
+ *	count of the domain it left. Before the core's update lock in the
+ *	lock order; never two domains' at once
  * @enforce_cc: enforce_cache_coherency() succeeded: only CANWBS masters
- *	may attach from then on
+ *	may attach from then on; under @lock
  * @non_canwbs: masters attached (directly or through a nested domain)
- *	that are not CANWBS
+ *	that are not CANWBS; under @lock
  * @params: the core's invalidation parameters for its tables
  * @pgtbl: the io-pgtable
  * @cfg: the io-pgtable configuration (TTBR/TCR/VTCR)
- * @list: the core's attach list
+ * @list: the core's attach list (its writers are serialized by the shared
+ *	layer, under the core's update lock)
  */
 struct smmuv3_domain {
 	struct iommu_domain domain;
@@ -385,6 +398,7 @@ struct smmuv3_domain {
 	enum smmuv3_stage stage;
 	u32 tag;
 	bool nest_parent;
+	struct mutex lock;	/* enforce_cc, non_canwbs */
 	bool enforce_cc;
 	unsigned int non_canwbs;
 	struct alist_smmuv3_params params;
@@ -461,8 +475,9 @@ struct smmuv3_attach;
  *	to the blocked or identity domain needs no memory; attaches of one
  *	device are serialized by its group mutex
  *
- * @domain, @targets, @list, @parent_list and @cc_domain change under the
- * core's update lock (alist_lock()).
+ * @domain, @targets, @num_targets, @list, @parent_list and @cc_domain
+ * change only in an attach of the device, which the IOMMU core's group
+ * mutex serializes; @cd is written under the SMMU's entry_lock.
  */
 struct smmuv3_master {
 	struct smmuv3_device *smmu;

@@ -51,7 +51,7 @@ static bool vtd_enforce_cache_coherency(struct iommu_domain *domain)
 	unsigned int i;
 	bool ok = true;
 
-	alist_lock();
+	mutex_lock(&d->lock);
 	for (i = 0; i < VTD_MAX_UNITS; i++) {
 		struct vtd_unit *unit = vtd_unit_from_instance(i);
 
@@ -62,11 +62,11 @@ static bool vtd_enforce_cache_coherency(struct iommu_domain *domain)
 		if (d->kind == VTD_DOM_SS)
 			d->sspt.vtdss_pt.common.features |=
 				BIT(PT_FEAT_VTDSS_FORCE_COHERENCE);
-		d->force_snoop = true;
+		WRITE_ONCE(d->force_snoop, true);
 		if (d->kind == VTD_DOM_FS)
 			vtd_domain_snoop_devices(d);
 	}
-	alist_unlock();
+	mutex_unlock(&d->lock);
 	return ok;
 }
 
@@ -79,9 +79,10 @@ static bool vtd_enforce_cache_coherency(struct iommu_domain *domain)
  * stage, address widths and levels (SAGAW), large pages, nesting, snoop
  * control once forced, coherency of table walks.
  *
- * Context: process. No lock needed (what is read does not change once
- * devices are attached, but @d->force_snoop, read under the update lock
- * by the attach path).
+ * Context: process. No lock needed: what is read does not change once
+ * devices are attached, but @d->force_snoop, which the attach path reads
+ * again holding @d->lock (a nested domain's parent is read unlocked: its
+ * page-snoop rule is taken as the attach finds it).
  * Return: 0 or -EINVAL.
  */
 int vtd_domain_compatible(struct vtd_domain *d, struct vtd_unit *unit)
@@ -98,7 +99,7 @@ int vtd_domain_compatible(struct vtd_domain *d, struct vtd_unit *unit)
 	}
 	if ((d->kind == VTD_DOM_FS) != unit->first_stage)
 		return -EINVAL;
-	if (d->force_snoop && !(unit->ecap & VTD_ECAP_SC))
+	if (READ_ONCE(d->force_snoop) && !(unit->ecap & VTD_ECAP_SC))
 		return -EINVAL;
 	if (d->kind == VTD_DOM_FS) {
 		common = &d->fspt.x86_64_pt.common;
@@ -140,6 +141,7 @@ void vtd_domain_free(struct iommu_domain *domain)
 	alist_list_free(d->list);
 	if (d->kind != VTD_DOM_NESTED)
 		pt_iommu_deinit(&d->iommu);
+	mutex_destroy(&d->lock);
 	kfree(d);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_domain_free);
@@ -259,6 +261,7 @@ struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit, struct device *dev,
 	if (!d)
 		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&d->devices);
+	mutex_init(&d->lock);
 	d->list = alist_list_alloc();
 	if (!d->list) {
 		ret = -ENOMEM;
@@ -289,14 +292,14 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_paging_alloc);
  * @d: the domain
  * @unit: the unit
  *
- * Context: process. Caller holds the core's update lock (alist_lock()).
+ * Context: process; may sleep. Caller holds @d->lock.
  * Return: 0 or -ENOSPC when the unit has no free domain ID.
  */
 int vtd_domain_did_get(struct vtd_domain *d, struct vtd_unit *unit)
 {
 	int did;
 
-	alist_assert_locked();
+	lockdep_assert_held(&d->lock);
 	if (d->did_users[unit->index]++)
 		return 0;
 	did = ida_alloc_range(&unit->did_ida, VTD_DID_FIRST,
@@ -316,12 +319,12 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_domain_did_get);
  * @unit: the unit
  *
  * The ID is freed with its last user; the caller already flushed it.
- * Context: process. Caller holds the core's update lock (alist_lock()).
+ * Context: process. Caller holds @d->lock.
  * Return: nothing.
  */
 void vtd_domain_did_put(struct vtd_domain *d, struct vtd_unit *unit)
 {
-	alist_assert_locked();
+	lockdep_assert_held(&d->lock);
 	if (WARN_ON(!d->did_users[unit->index]))
 		return;
 	if (--d->did_users[unit->index])

@@ -165,6 +165,7 @@ struct vtd_domain *vtd_nested_alloc(struct vtd_unit *unit,
 		return ERR_PTR(-ENOMEM);
 	}
 	INIT_LIST_HEAD(&d->devices);
+	mutex_init(&d->lock);
 	d->kind = VTD_DOM_NESTED;
 	d->parent = p;
 	d->s1 = s1;

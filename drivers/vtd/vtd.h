@@ -293,8 +293,12 @@ struct vtd_bus_ctx {
  * @ndids: number of domain IDs
  * @coherent: table walks snoop CPU caches (ECAP.C)
  * @first_stage: paging domains use the first-stage (x86_64) format
- * @did_ida: domain IDs
- * @ctx_lock: protects @ctx and the context tables
+ * @did_ida: domain IDs (the IDA locks itself; which domain holds which ID
+ *	on this unit is the domain's, under its @lock)
+ * @ctx_lock: protects @root, @ctx and the context tables, and every write
+ *	of a PASID entry of the unit's devices (vtd_pe_install(), the
+ *	page-snoop switch): the unit's translation tables, as Linux's
+ *	iommu->lock. Taken after a domain's lock, never before it
  * @root: the root table
  * @ctx: per-bus context tables
  * @qi_lock: protects the invalidation queue
@@ -377,14 +381,24 @@ enum vtd_domain_kind {
  * @sspt: generic_pt vtdss (second stage)
  * @kind: enum vtd_domain_kind
  * @nest_parent: allocated with IOMMU_HWPT_ALLOC_NEST_PARENT
- * @force_snoop: enforce_cache_coherency() was called
- * @devices: the devices attached (struct vtd_dev.dom_node); under the
- *	core's update lock (alist_lock())
- * @list: the attach list of invalidation targets
- * @did: per unit, the domain ID (0: none)
- * @did_users: per unit, devices attached with @did
+ * @lock: protects @devices, @did and @did_users, and serializes writers
+ *	of @force_snoop; held across an attach to or from this domain
+ *	(vtd_attach_paging()), so a coherency check and the set of units the
+ *	domain is on agree
+ * @force_snoop: enforce_cache_coherency() was called; written under
+ *	@lock, read without it only with READ_ONCE() (a nested domain's view
+ *	of its parent)
+ * @devices: the devices attached (struct vtd_dev.dom_node); under @lock
+ * @list: the attach list of invalidation targets (the core's: its writers
+ *	are serialized by the shared layer, under the core's update lock)
+ * @did: per unit, the domain ID (0: none); under @lock
+ * @did_users: per unit, devices attached with @did; under @lock
  * @parent: nested: the stage-2 parent
  * @s1: nested: the user's stage-1 configuration
+ *
+ * Lock order: a domain's @lock (two at most, the lower address first:
+ * vtd_domain_lock_pair()), then a unit's ctx_lock or the core's update
+ * lock (taken inside the shared layer), then the queue lock.
  */
 struct vtd_domain {
 	union {
@@ -395,6 +409,7 @@ struct vtd_domain {
 	};
 	enum vtd_domain_kind kind;
 	bool nest_parent;
+	struct mutex lock;	/* devices, DIDs, force_snoop: see above */
 	bool force_snoop;
 	struct list_head devices;
 	struct alist_list *list;
@@ -429,6 +444,11 @@ static inline struct vtd_domain *to_vtd_domain(struct iommu_domain *d)
  * @ntargets: number of @targets
  * @node: on the list of bound devices kept in identity (not probed)
  * @dom_node: on @domain's device list
+ *
+ * @domain, @identity, @targets, @ntargets and @dom_node change only in an
+ * attach of the device, which the IOMMU core's group mutex serializes,
+ * with the lock of the domain left and of the domain joined held. The
+ * entries of @pasid_table are written under the unit's ctx_lock.
  */
 struct vtd_dev {
 	struct vtd_unit *unit;
