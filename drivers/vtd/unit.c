@@ -144,8 +144,8 @@ static int vtd_gcmd_sync(struct vtd_unit *unit, u32 cmd, u32 sts_bit, bool on)
 {
 	u32 sts;
 
-	if (unit->recorder) {
-		vtd_qi_record_mark(unit, VTD_REC_MARK_GCMD, cmd);
+	if (alist_recording(unit->recorder)) {
+		alist_rec_put_mark(unit->recorder, VTD_REC_MARK_GCMD, cmd);
 		return 0;
 	}
 	writel(cmd, unit->reg + VTD_REG_GCMD);
