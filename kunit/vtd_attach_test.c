@@ -50,6 +50,7 @@ static struct vtd_unit *rec_unit(struct kunit *test, u64 cap, u64 ecap)
 	alist_rec_init(rec, e, A_REC, vtd_desc_type);
 	unit->cap = cap;
 	unit->ecap = ecap;
+	vtd_unit_init_params(unit);
 	unit->agaw = 2;
 	unit->ndids = 65536;
 	unit->coherent = true;
@@ -557,6 +558,120 @@ static void vtd_iotlb_sync_leak_test(struct kunit *test)
 	__free_page(pg);
 }
 
+/* The granularity of the first IOTLB descriptor on @unit, or -1 */
+static int rec_iotlb_gran(struct vtd_unit *unit)
+{
+	int i = rec_find(unit, VTD_DESC_TYPE_IOTLB, 0);
+
+	if (i < 0)
+		return -1;
+	return FIELD_GET(VTD_DESC_GRAN, alist_rec_at(unit->recorder, i)->w[0]);
+}
+
+/*
+ * Item: each unit's invalidation parameters come from its own CAP, and a
+ * domain attached on two units uses what is valid on both: no
+ * page-selective invalidation when one unit lacks PSI, the smaller MAMV,
+ * draining and caching mode when one unit has them. They stay narrowed
+ * when the unit leaves.
+ */
+static void vtd_unit_params_test(struct kunit *test)
+{
+	u64 cap_b = (A_CAP & ~(VTD_CAP_PSI | VTD_CAP_MAMV | VTD_CAP_DRD |
+			       VTD_CAP_DWD)) |
+		    FIELD_PREP(VTD_CAP_MAMV, 5) | VTD_CAP_CM;
+	struct vtd_unit *a = rec_unit(test, A_CAP, A_ECAP);
+	struct vtd_unit *b = rec_unit(test, cap_b, A_ECAP);
+	struct page *pg = alloc_page(GFP_KERNEL);
+	struct vtd_domain *ss;
+	struct fake fa, fb;
+	u64 dr_dw = VTD_DESC_DR | VTD_DESC_DW;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, pg);
+	/* Per unit, from its CAP (A: QEMU's, PSI with MAMV 18, DRD, DWD) */
+	KUNIT_EXPECT_EQ(test, a->params.psi, 1);
+	KUNIT_EXPECT_EQ(test, a->params.mamv, 18);
+	KUNIT_EXPECT_EQ(test, a->params.drain_read, 1);
+	KUNIT_EXPECT_EQ(test, a->params.drain_write, 1);
+	KUNIT_EXPECT_FALSE(test, a->caching_mode);
+	KUNIT_EXPECT_EQ(test, b->params.psi, 0);
+	KUNIT_EXPECT_EQ(test, b->params.mamv, 5);
+	KUNIT_EXPECT_EQ(test, b->params.drain_read, 0);
+	KUNIT_EXPECT_EQ(test, b->params.drain_write, 0);
+	KUNIT_EXPECT_TRUE(test, b->caching_mode);
+	KUNIT_EXPECT_EQ(test, b->params.max_iotlb_cmds,
+			vtd_params_default.max_iotlb_cmds);
+
+	rec_unit_enable(test, a);
+	rec_unit_enable(test, b);
+	fake_dev(test, a, 0x0050, &fa);
+	fake_dev(test, b, 0x0051, &fb);
+	ss = vtd_paging_alloc(a, NULL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ss));
+	ss->domain.type = IOMMU_DOMAIN_UNMANAGED;
+
+	/* On A alone: A's parameters; no flush on map, page-selective unmap */
+	KUNIT_ASSERT_EQ(test, attach(&ss->domain, &fa), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&ss->params, &a->params,
+				     sizeof(ss->params)), 0);
+	KUNIT_EXPECT_FALSE(test, ss->caching_mode);
+	rec_reset(a);
+	KUNIT_ASSERT_EQ(test, iommu_map(&ss->domain, SZ_4M, page_to_phys(pg),
+					PAGE_SIZE, IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(a->recorder), 0U);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(&ss->domain, SZ_4M, PAGE_SIZE),
+			(size_t)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, rec_iotlb_gran(a), VTD_IOTLB_PSI);
+	i = rec_find(a, VTD_DESC_TYPE_IOTLB, 0);
+	KUNIT_ASSERT_GE(test, i, 0);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(a->recorder, i)->w[0] & dr_dw, dr_dw);
+
+	/* On A and B: what both take */
+	KUNIT_ASSERT_EQ(test, attach(&ss->domain, &fb), 0);
+	KUNIT_EXPECT_EQ(test, ss->params.psi, 0);
+	KUNIT_EXPECT_EQ(test, ss->params.mamv, 5);
+	KUNIT_EXPECT_EQ(test, ss->params.drain_read, 1);
+	KUNIT_EXPECT_EQ(test, ss->params.drain_write, 1);
+	KUNIT_EXPECT_EQ(test, ss->params.max_iotlb_cmds,
+			vtd_params_default.max_iotlb_cmds);
+	KUNIT_EXPECT_EQ(test, ss->params.max_devtlb_cmds,
+			vtd_params_default.max_devtlb_cmds);
+	KUNIT_EXPECT_TRUE(test, ss->caching_mode);
+	/* B caches non-present entries: a map is invalidated, on both units */
+	rec_reset(a);
+	rec_reset(b);
+	KUNIT_ASSERT_EQ(test, iommu_map(&ss->domain, SZ_4M, page_to_phys(pg),
+					PAGE_SIZE, IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, rec_iotlb_gran(a), VTD_IOTLB_DSI);
+	KUNIT_EXPECT_EQ(test, rec_iotlb_gran(b), VTD_IOTLB_DSI);
+	/* B has no PSI: domain-selective on A too */
+	rec_reset(a);
+	rec_reset(b);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(&ss->domain, SZ_4M, PAGE_SIZE),
+			(size_t)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, rec_iotlb_gran(a), VTD_IOTLB_DSI);
+	KUNIT_EXPECT_EQ(test, rec_iotlb_gran(b), VTD_IOTLB_DSI);
+	KUNIT_EXPECT_EQ(test, alist_rec_count_op(a->recorder,
+						 VTD_DESC_TYPE_IOTLB), 1U);
+	KUNIT_EXPECT_EQ(test, alist_rec_count_op(b->recorder,
+						 VTD_DESC_TYPE_IOTLB), 1U);
+
+	/* B leaves: the parameters stay what both take */
+	KUNIT_EXPECT_EQ(test, attach(&vtd_blocked_domain, &fb), 0);
+	KUNIT_EXPECT_EQ(test, ss->params.psi, 0);
+	KUNIT_EXPECT_EQ(test, ss->params.mamv, 5);
+	KUNIT_EXPECT_TRUE(test, ss->caching_mode);
+
+	KUNIT_EXPECT_EQ(test, attach(&vtd_blocked_domain, &fa), 0);
+	vtd_domain_free(&ss->domain);
+	fake_release(&fa);
+	fake_release(&fb);
+	rec_unit_free(b);
+	rec_unit_free(a);
+	__free_page(pg);
+}
+
 /* The last-level second-stage entry of @iova, walked from the table top */
 static u64 ss_leaf(struct vtd_domain *d, u64 iova)
 {
@@ -745,6 +860,7 @@ static struct kunit_case vtd_attach_cases[] = {
 	KUNIT_CASE(vtd_qi_ite_resubmit_test),
 	KUNIT_CASE(vtd_qi_space_ite_test),
 	KUNIT_CASE(vtd_iotlb_sync_leak_test),
+	KUNIT_CASE(vtd_unit_params_test),
 	KUNIT_CASE(vtd_release_grace_test),
 	KUNIT_CASE(vtd_nest_parent_no_readonly_test),
 	{}

@@ -47,6 +47,7 @@ static int nest_init(struct kunit *test)
 	snprintf(unit->name, sizeof(unit->name), "kunit");
 	unit->cap = T_CAP;
 	unit->ecap = T_ECAP;
+	vtd_unit_init_params(unit);
 	unit->agaw = 2;
 	unit->ndids = 65536;
 	unit->recorder = &c->rec;
@@ -340,7 +341,7 @@ static void vtd_nest_user_inv_test(struct kunit *test)
 		rec_reset(c);
 		alist_inv_cursor_init(&cur, ALIST_INV_LEAF, PAGE_SHIFT);
 		alist_inv_cursor_add_range(&cur, 0x200000, 0x200fff);
-		alist_flush(&vtd_queue, c->parent->list, &cur);
+		alist_flush(&VTD_QUEUE(c->parent), c->parent->list, &cur);
 		KUNIT_EXPECT_EQ(test, alist_rec_syncs(&c->rec), 1U);
 		KUNIT_ASSERT_EQ(test, alist_rec_len(&c->rec), 2U);
 		KUNIT_EXPECT_EQ(test, alist_rec_at(&c->rec, 0)->w[0] & 0xf, 2ULL);

@@ -298,7 +298,7 @@ static void vtd_dev_leave(struct vtd_dev *vdev)
 	alist_assert_locked();
 	if (!old)
 		return;
-	alist_attach_leave(&vtd_queue, old->list,
+	alist_attach_leave(&VTD_QUEUE(old), old->list,
 			   old->kind == VTD_DOM_NESTED ? old->parent->list : NULL,
 			   vdev->targets, vdev->ntargets);
 	vtd_domain_did_put(old, vdev->unit);

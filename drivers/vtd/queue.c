@@ -401,18 +401,13 @@ static int vtd_queue_submit(void *owner, const struct alist_inv_batch *b,
 	return ret;
 }
 
-static const struct alist_queue_ops vtd_queue_ops = {
+/* Every VT-d flush: chunks name their unit (VTD_QUEUE() adds the params). */
+const struct alist_queue_ops vtd_queue_ops = {
 	.format = ALIST_HW_VTD,
 	.batch_cmds = 16,
 	.submit = vtd_queue_submit,
 };
-
-/* Every VT-d flush: chunks name their unit, the parameters are global. */
-const struct alist_queue vtd_queue = {
-	.ops = &vtd_queue_ops,
-	.params = &vtd_params,
-};
-EXPORT_SYMBOL_IF_KUNIT(vtd_queue);
+EXPORT_SYMBOL_IF_KUNIT(vtd_queue_ops);
 
 /**
  * vtd_qi_enable() - allocate and enable the invalidation queue

@@ -284,6 +284,9 @@ struct vtd_bus_ctx {
  *	protected by @qi_lock
  * @qi_last_n: descriptors of the last submission (may exceed the
  *	VTD_QI_LAST kept in @qi_last); protected by @qi_lock
+ * @params: the core's invalidation parameters of this unit (from CAP)
+ * @caching_mode: the unit caches non-present entries (CAP.CM): a map
+ *	needs an invalidation too
  * @recorder: KUnit recording queue, or NULL
  * @test_bound: KUnit: the devices vtd_unit_keep_bound() treats as bound
  *	on a recording unit (it matches no real device)
@@ -326,6 +329,8 @@ struct vtd_unit {
 	u32 qi_ite_done;
 	struct alist_cmd qi_last[VTD_QI_LAST];
 	unsigned int qi_last_n;
+	struct alist_vtd_params params;
+	bool caching_mode;
 	struct alist_recorder *recorder;
 	struct pci_dev **test_bound;
 	unsigned int test_nbound;
@@ -363,6 +368,9 @@ enum vtd_domain_kind {
  * @list: the attach list of invalidation targets
  * @did: per unit, the domain ID (0: none)
  * @did_users: per unit, devices attached with @did
+ * @params: the core's invalidation parameters of @list: valid on every
+ *	unit the domain has had targets on (vtd_domain_did_get())
+ * @caching_mode: one of those units has CAP.CM
  * @parent: nested: the stage-2 parent
  * @s1: nested: the user's stage-1 configuration
  */
@@ -380,6 +388,8 @@ struct vtd_domain {
 	struct alist_list *list;
 	u16 did[VTD_MAX_UNITS];
 	unsigned int did_users[VTD_MAX_UNITS];
+	struct alist_vtd_params params;
+	bool caching_mode;
 	struct vtd_domain *parent;
 	struct iommu_hwpt_vtd_s1 s1;
 };
@@ -494,14 +504,18 @@ bool vtd_qi_wait_aborted(u32 seq, u32 gen0, u32 gen, u32 ite_done);
 /* Units (unit.c), faults (fault.c), debugfs (debugfs.c) */
 
 extern struct vtd_unit *vtd_units[VTD_MAX_UNITS];
-extern struct alist_vtd_params vtd_params;
-extern const struct alist_queue vtd_queue;
-extern bool vtd_caching_mode;
+extern const struct alist_vtd_params vtd_params_default;
+extern const struct alist_queue_ops vtd_queue_ops;
+
+/* The queue of @d's flushes: chunks name their unit, @d's parameters. */
+#define VTD_QUEUE(d)	((const struct alist_queue){ .ops = &vtd_queue_ops, \
+						     .params = &(d)->params })
 
 struct vtd_unit *vtd_unit_from_instance(unsigned int instance);
 int vtd_unit_slot_get(struct vtd_unit *unit);
 void vtd_unit_slot_put(struct vtd_unit *unit);
 void vtd_unit_init_caps(struct vtd_unit *unit);
+void vtd_unit_init_params(struct vtd_unit *unit);
 int vtd_unit_probe(const struct vtd_drhd *drhd);
 int vtd_unit_enable(struct vtd_unit *unit);
 int vtd_unit_translate(struct vtd_unit *unit, bool on);
