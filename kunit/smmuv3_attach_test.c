@@ -64,9 +64,9 @@ static bool at_held(struct mutex *m)
 	return mutex_is_locked(m);
 }
 
-static void at_on_sync(struct smmuv3_recorder *rec)
+static void at_on_sync(void *priv)
 {
-	struct at_ctx *ctx = rec->priv;
+	struct at_ctx *ctx = priv;
 	struct at_snap *s;
 
 	if (ctx->nsnap >= AT_SNAPS)
@@ -111,7 +111,7 @@ static void at_exit(struct kunit *test)
 		memset(ctx->master->attach, 0, sizeof(*ctx->master->attach));
 		ctx->master->attach->domain = &smmuv3_blocked_domain;
 		smmuv3_ste_abort(ctx->master->attach->ste);
-		ctx->smmu->rec->fail_sync = 0;
+		alist_rec_fail_syncs(ctx->smmu->rec, 0, 0);
 		smmuv3_master_install(ctx->master, ctx->master->attach);
 	}
 	for (i = 0; i < ARRAY_SIZE(ctx->d); i++)
@@ -124,7 +124,8 @@ static void at_exit(struct kunit *test)
 static int at_init(struct kunit *test)
 {
 	struct at_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
-	struct smmuv3_recorder *rec;
+	struct alist_recorder *rec;
+	struct alist_rec_entry *e;
 	struct smmuv3_master *master;
 	struct smmuv3_device *smmu;
 	struct dev_iommu *di;
@@ -139,12 +140,11 @@ static int at_init(struct kunit *test)
 	di = kunit_kzalloc(test, sizeof(*di), GFP_KERNEL);
 	if (!smmu || !rec || !master || !di)
 		return -ENOMEM;
-	rec->cap = 32;
-	rec->cmds = kunit_kcalloc(test, rec->cap, sizeof(*rec->cmds), GFP_KERNEL);
-	if (!rec->cmds)
+	e = kunit_kcalloc(test, 32, sizeof(*e), GFP_KERNEL);
+	if (!e)
 		return -ENOMEM;
-	rec->on_sync = at_on_sync;
-	rec->priv = ctx;
+	alist_rec_init(rec, e, 32, smmuv3_cmd_opcode);
+	alist_rec_on_sync(rec, at_on_sync, ctx);
 	smmu->rec = rec;
 	smmu->instance = 3;
 	smmu->features = SMMUV3_FEAT_NESTING | SMMUV3_FEAT_COHERENT | SMMUV3_FEAT_FWB;
@@ -182,8 +182,7 @@ static int at_init(struct kunit *test)
 
 static void at_reset_rec(struct at_ctx *ctx)
 {
-	ctx->smmu->rec->n = 0;
-	ctx->smmu->rec->syncs = 0;
+	alist_rec_reset(ctx->smmu->rec);
 	ctx->nsnap = 0;
 }
 
@@ -196,7 +195,7 @@ static int at_attach(struct at_ctx *ctx, struct smmuv3_domain *d)
 static void attach_order(struct kunit *test)
 {
 	struct at_ctx *ctx = test->priv;
-	const struct alist_cmd *c = ctx->smmu->rec->cmds;
+	struct alist_recorder *rec = ctx->smmu->rec;
 
 	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[0]), 0);
 	at_reset_rec(ctx);
@@ -205,12 +204,12 @@ static void attach_order(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[1]), 0);
 
 	/* One STE word (the VMID): CFGI_STE + sync; then VMID 5 flushed */
-	KUNIT_ASSERT_EQ(test, ctx->smmu->rec->n, 4U);
-	KUNIT_EXPECT_EQ(test, c[0].w[0], OP_CFGI_STE | ((u64)AT_SID << 32));
-	KUNIT_EXPECT_EQ(test, c[1].w[0], OP_SYNC);
-	KUNIT_EXPECT_EQ(test, c[2].w[0] & 0xff, OP_S12_VMALL);
-	KUNIT_EXPECT_EQ(test, (c[2].w[0] >> 32) & 0xffff, 5ULL);
-	KUNIT_EXPECT_EQ(test, c[3].w[0], OP_SYNC);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(rec), 4U);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(rec, 0)->w[0], OP_CFGI_STE | ((u64)AT_SID << 32));
+	KUNIT_EXPECT_EQ(test, alist_rec_at(rec, 1)->w[0], OP_SYNC);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(rec, 2)->w[0] & 0xff, OP_S12_VMALL);
+	KUNIT_EXPECT_EQ(test, (alist_rec_at(rec, 2)->w[0] >> 32) & 0xffff, 5ULL);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(rec, 3)->w[0], OP_SYNC);
 	KUNIT_ASSERT_EQ(test, ctx->nsnap, 2U);
 	/* The STE switch: already on the new list, still on the old one */
 	KUNIT_EXPECT_EQ(test, ctx->snap[0].ste2 & 0xffff, 6ULL);
@@ -230,7 +229,7 @@ static void attach_fail_after_commit(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[0]), 0);
 	at_reset_rec(ctx);
-	ctx->smmu->rec->fail_sync = -ETIMEDOUT;
+	alist_rec_fail_syncs(ctx->smmu->rec, 1, -ETIMEDOUT);
 	kunit_warning_suppress(test) {
 		ret = at_attach(ctx, ctx->d[1]);
 		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
@@ -241,7 +240,7 @@ static void attach_fail_after_commit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, at_count(ctx->d[1]->list), 1U);
 	KUNIT_EXPECT_EQ(test, le64_to_cpu(smmuv3_ste_ptr(ctx->smmu, AT_SID)[2]) & 0xffff, 6ULL);
 	/* The old tag is still left clean */
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 4U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 4U);
 }
 
 /* Blocked: no allocation, no targets, nothing that can fail. */
@@ -253,7 +252,7 @@ static void attach_blocked(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[0]), 0);
 	at_reset_rec(ctx);
-	ctx->smmu->rec->fail_sync = -ETIMEDOUT;
+	alist_rec_fail_syncs(ctx->smmu->rec, 1, -ETIMEDOUT);
 	kunit_warning_suppress(test) {
 		ret = blocked->ops->attach_dev(blocked, ctx->dev, &ctx->d[0]->domain);
 		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
@@ -298,7 +297,7 @@ static void attach_cache_coherency(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, at_attach(ctx, d), -EINVAL);
 	KUNIT_EXPECT_PTR_EQ(test, ctx->master->domain, &ctx->d[1]->domain);
 	KUNIT_EXPECT_EQ(test, at_count(d->list), 0U);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 0U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 0U);
 }
 
 /*

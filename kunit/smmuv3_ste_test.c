@@ -18,9 +18,9 @@ struct ste_watch {
 	unsigned int n;
 };
 
-static void ste_on_sync(struct smmuv3_recorder *rec)
+static void ste_on_sync(void *priv)
 {
-	struct ste_watch *w = rec->priv;
+	struct ste_watch *w = priv;
 	unsigned int i;
 
 	if (w->n >= STE_SNAPS)
@@ -33,15 +33,14 @@ static void ste_on_sync(struct smmuv3_recorder *rec)
 static struct smmuv3_device *ste_fake_smmu(struct kunit *test, struct ste_watch *w)
 {
 	struct smmuv3_device *smmu = kunit_kzalloc(test, sizeof(*smmu), GFP_KERNEL);
-	struct smmuv3_recorder *rec = kunit_kzalloc(test, sizeof(*rec), GFP_KERNEL);
+	struct alist_recorder *rec = kunit_kzalloc(test, sizeof(*rec), GFP_KERNEL);
+	struct alist_rec_entry *e = kunit_kcalloc(test, 16, sizeof(*e), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, smmu);
 	KUNIT_ASSERT_NOT_NULL(test, rec);
-	rec->cap = 16;
-	rec->cmds = kunit_kcalloc(test, rec->cap, sizeof(*rec->cmds), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, rec->cmds);
-	rec->on_sync = ste_on_sync;
-	rec->priv = w;
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	alist_rec_init(rec, e, 16, smmuv3_cmd_opcode);
+	alist_rec_on_sync(rec, ste_on_sync, w);
 	smmu->rec = rec;
 	smmu->features = SMMUV3_FEAT_NESTING | SMMUV3_FEAT_COHERENT;
 	mutex_init(&smmu->entry_lock);
@@ -243,11 +242,11 @@ static void ste_switch(struct kunit *test, const u64 *old, const u64 *new,
 	for (i = 0; i < SMMUV3_STE_DWORDS; i++)
 		KUNIT_EXPECT_EQ(test, le64_to_cpu(w->slot[i]), new[i]);
 	/* Every sync is CFGI_STE of the StreamID, then CMD_SYNC */
-	for (j = 0; j + 1 < smmu->rec->n; j += 2) {
-		KUNIT_EXPECT_EQ(test, smmu->rec->cmds[j].w[0], 0x0000000800000003ULL);
-		KUNIT_EXPECT_EQ(test, smmu->rec->cmds[j + 1].w[0], 0x46ULL);
+	for (j = 0; j + 1 < alist_rec_len(smmu->rec); j += 2) {
+		KUNIT_EXPECT_EQ(test, alist_rec_at(smmu->rec, j)->w[0], 0x0000000800000003ULL);
+		KUNIT_EXPECT_EQ(test, alist_rec_at(smmu->rec, j + 1)->w[0], 0x46ULL);
 	}
-	KUNIT_EXPECT_EQ(test, smmu->rec->n, 2 * want_syncs);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(smmu->rec), 2 * want_syncs);
 }
 
 static void ste_write_sequences(struct kunit *test)
@@ -291,7 +290,7 @@ static void ste_write_sync_error(struct kunit *test)
 	smmuv3_ste_s1(s1, 0x12345640, 0);
 	for (i = 0; i < SMMUV3_STE_DWORDS; i++)
 		w->slot[i] = cpu_to_le64(s2[i]);
-	smmu->rec->fail_sync = -ETIMEDOUT;
+	alist_rec_fail_syncs(smmu->rec, 1, -ETIMEDOUT);
 	mutex_lock(&smmu->entry_lock);
 	ret = smmuv3_ste_write(smmu, 0x8, w->slot, s1);
 	mutex_unlock(&smmu->entry_lock);

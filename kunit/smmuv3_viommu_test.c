@@ -47,7 +47,8 @@ static void vi_exit(struct kunit *test)
 static int vi_init(struct kunit *test)
 {
 	struct vi_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
-	struct smmuv3_recorder *rec;
+	struct alist_recorder *rec;
+	struct alist_rec_entry *e;
 	unsigned long uaddr;
 	int ret;
 
@@ -59,10 +60,10 @@ static int vi_init(struct kunit *test)
 	ctx->vsmmu = kunit_kzalloc(test, sizeof(*ctx->vsmmu), GFP_KERNEL);
 	if (!ctx->smmu || !rec || !ctx->vsmmu)
 		return -ENOMEM;
-	rec->cap = VI_REC_CAP;
-	rec->cmds = kunit_kcalloc(test, rec->cap, sizeof(*rec->cmds), GFP_KERNEL);
-	if (!rec->cmds)
+	e = kunit_kcalloc(test, VI_REC_CAP, sizeof(*e), GFP_KERNEL);
+	if (!e)
 		return -ENOMEM;
+	alist_rec_init(rec, e, VI_REC_CAP, smmuv3_cmd_opcode);
 	ctx->smmu->rec = rec;
 	ctx->smmu->instance = 3;
 	ctx->smmu->params.ril = 1;
@@ -112,7 +113,7 @@ static const struct alist_cmd *vi_rec(struct kunit *test, unsigned int i)
 {
 	struct vi_ctx *ctx = test->priv;
 
-	return &ctx->smmu->rec->cmds[i];
+	return alist_rec_at(ctx->smmu->rec, i);
 }
 
 static void vi_translate(struct kunit *test)
@@ -130,8 +131,8 @@ static void vi_translate(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vi_run(test, cmds, 16, 4, &num,
 				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), 0);
 	KUNIT_EXPECT_EQ(test, num, 4U);
-	KUNIT_ASSERT_EQ(test, ctx->smmu->rec->n, 5U);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->syncs, 1U);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(ctx->smmu->rec), 5U);
+	KUNIT_EXPECT_EQ(test, alist_rec_syncs(ctx->smmu->rec), 1U);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 0)->w[0], OP_TLBI_NH_VA | (VI_VMID << 32) | (5ULL << 48));
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 0)->w[1], 0x2000001ULL);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 1)->w[0], OP_CFGI_CD | (VI_PSID << 32));
@@ -158,8 +159,8 @@ static void vi_one_sync(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vi_run(test, cmds, 16, 200, &num,
 				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), 0);
 	KUNIT_EXPECT_EQ(test, num, 200U);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 201U);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->syncs, 1U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 201U);
+	KUNIT_EXPECT_EQ(test, alist_rec_syncs(ctx->smmu->rec), 1U);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 200)->w[0], OP_SYNC);
 }
 
@@ -205,7 +206,7 @@ static void vi_bad_entry(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vi_run(test, cmds, 16, 4, &num,
 				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), c->ret);
 	KUNIT_EXPECT_EQ(test, num, 2U);
-	KUNIT_ASSERT_EQ(test, ctx->smmu->rec->n, 3U);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(ctx->smmu->rec), 3U);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 1)->w[0],
 			OP_TLBI_NH_ASID | (VI_VMID << 32) | (9ULL << 48));
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 2)->w[0], OP_SYNC);
@@ -221,7 +222,7 @@ static void vi_bad_first(struct kunit *test)
 				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), -EIO);
 	KUNIT_EXPECT_EQ(test, num, 0U);
 	/* Nothing valid: no command and no sync */
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 0U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 0U);
 }
 
 static void vi_array_rules(struct kunit *test)
@@ -236,7 +237,7 @@ static void vi_array_rules(struct kunit *test)
 	/* entry_num 0: a type probe */
 	KUNIT_EXPECT_EQ(test, vi_run(test, cmds, 16, 0, &num,
 				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), 0);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 0U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 0U);
 	/* wrong type */
 	KUNIT_EXPECT_EQ(test, vi_run(test, cmds, 16, 1, &num, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, num, 0U);
@@ -251,8 +252,8 @@ static void vi_array_rules(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vi_run(test, cmds, 24, 2, &num,
 				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), -E2BIG);
 	KUNIT_EXPECT_EQ(test, num, 1U);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->syncs, 2U);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 5U);
+	KUNIT_EXPECT_EQ(test, alist_rec_syncs(ctx->smmu->rec), 2U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 5U);
 }
 
 static void vi_fault(struct kunit *test)
@@ -270,7 +271,7 @@ static void vi_fault(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, copy_to_user(array.uptr, cmd, 16), 0UL);
 	KUNIT_EXPECT_EQ(test, smmuv3_viommu_invalidate(ctx->vsmmu, &array), -EFAULT);
 	KUNIT_EXPECT_EQ(test, array.entry_num, 1U);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 2U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 2U);
 }
 
 static void vi_sync_timeout(struct kunit *test)
@@ -279,7 +280,7 @@ static void vi_sync_timeout(struct kunit *test)
 	u64 cmds[1][2] = { { OP_TLBI_NH_ALL, 0 } };
 	u32 num;
 
-	ctx->smmu->rec->fail_sync = -ETIMEDOUT;
+	alist_rec_fail_syncs(ctx->smmu->rec, 1, -ETIMEDOUT);
 	KUNIT_EXPECT_EQ(test, vi_run(test, cmds, 16, 1, &num,
 				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), -ETIMEDOUT);
 }
@@ -365,8 +366,8 @@ static void inv_unmap_s1(struct kunit *test)
 	alist_unlock();
 
 	KUNIT_EXPECT_EQ(test, smmuv3_inv_range(d, 0x2000000, 0x2000fff, 12, true), 0);
-	KUNIT_ASSERT_EQ(test, ctx->smmu->rec->n, 2U);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->syncs, 1U);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(ctx->smmu->rec), 2U);
+	KUNIT_EXPECT_EQ(test, alist_rec_syncs(ctx->smmu->rec), 1U);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 0)->w[0] & 0xff, OP_TLBI_NH_VA);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 0)->w[0] >> 48, 7ULL);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 0)->w[1] & ~0xfffULL, 0x2000000ULL);
@@ -377,10 +378,10 @@ static void inv_unmap_s1(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t.users, 0U);
 	/* Nobody left: no command at all */
 	KUNIT_EXPECT_EQ(test, smmuv3_inv_range(d, 0x2000000, 0x2000fff, 12, true), 0);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 2U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 2U);
 	/* The tag that left is flushed whole */
 	smmuv3_flush_targets(ctx->smmu, &t, 1);
-	KUNIT_ASSERT_EQ(test, ctx->smmu->rec->n, 4U);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(ctx->smmu->rec), 4U);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 2)->w[0], OP_TLBI_NH_ASID | (7ULL << 48));
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 3)->w[0], OP_SYNC);
 	alist_list_free(d->list);
@@ -405,8 +406,8 @@ static void inv_unmap_nest_parent(struct kunit *test)
 	alist_unlock();
 
 	KUNIT_EXPECT_EQ(test, smmuv3_inv_range(parent, 0x4000000, 0x4000fff, 12, true), 0);
-	KUNIT_ASSERT_EQ(test, ctx->smmu->rec->n, 4U);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->syncs, 2U);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(ctx->smmu->rec), 4U);
+	KUNIT_EXPECT_EQ(test, alist_rec_syncs(ctx->smmu->rec), 2U);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 0)->w[0] & 0xff, OP_TLBI_S2_IPA);
 	KUNIT_EXPECT_EQ(test, (vi_rec(test, 0)->w[0] >> 32) & 0xffff, VI_VMID);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 1)->w[0], OP_SYNC);

@@ -36,7 +36,8 @@
 
 static struct vtd_unit *rec_unit(struct kunit *test, u64 cap, u64 ecap)
 {
-	struct vtd_qi_recorder *rec;
+	struct alist_recorder *rec;
+	struct alist_rec_entry *e;
 	struct vtd_unit *unit;
 
 	/* kzalloc: vtd_unit_remove() frees a unit */
@@ -44,12 +45,12 @@ static struct vtd_unit *rec_unit(struct kunit *test, u64 cap, u64 ecap)
 	KUNIT_ASSERT_NOT_NULL(test, unit);
 	rec = kunit_kzalloc(test, sizeof(*rec), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, rec);
-	rec->cap = A_REC;
-	rec->cmds = kunit_kcalloc(test, rec->cap, sizeof(*rec->cmds),
-				  GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, rec->cmds);
+	e = kunit_kcalloc(test, A_REC, sizeof(*e), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	alist_rec_init(rec, e, A_REC, vtd_desc_type);
 	unit->cap = cap;
 	unit->ecap = ecap;
+	vtd_unit_init_params(unit);
 	unit->agaw = 2;
 	unit->ndids = 65536;
 	unit->coherent = true;
@@ -79,52 +80,48 @@ static void rec_unit_free(struct vtd_unit *unit)
 
 static void rec_reset(struct vtd_unit *unit)
 {
-	unit->recorder->n = 0;
-	unit->recorder->waits = 0;
-	unit->recorder->submits = 0;
-	unit->recorder->ite_waits = 0;
+	alist_rec_reset(unit->recorder);
+	alist_rec_fail_syncs(unit->recorder, 0, 0);
 }
 
 static unsigned int rec_type(struct vtd_unit *unit, unsigned int i)
 {
-	return vtd_desc_type(&unit->recorder->cmds[i]);
+	return alist_rec_op(unit->recorder, i);
 }
 
-/* Index of the first recorded entry of @type from @from on, or -1 */
+/* Index of the first recorded descriptor of @type from @from on, or -1 */
 static int rec_find(struct vtd_unit *unit, unsigned int type,
 		    unsigned int from)
 {
-	unsigned int i;
-
-	for (i = from; i < unit->recorder->n; i++)
-		if (rec_type(unit, i) == type)
-			return i;
-	return -1;
+	return alist_rec_find_op(unit->recorder, type, from);
 }
 
 /* Index of the first PASID-selective PASID-cache invalidation of @did */
 static int rec_find_pc_did(struct vtd_unit *unit, u16 did)
 {
-	struct alist_cmd *c = unit->recorder->cmds;
+	const struct alist_cmd *c;
 	unsigned int i;
 
-	for (i = 0; i < unit->recorder->n; i++)
-		if (vtd_desc_type(&c[i]) == VTD_DESC_TYPE_PC &&
-		    ((c[i].w[0] >> 4) & 3) == 1 &&
-		    ((c[i].w[0] >> 16) & 0xffff) == did)
+	for (i = 0; i < alist_rec_len(unit->recorder); i++) {
+		c = alist_rec_at(unit->recorder, i);
+		if (vtd_desc_type(c) == VTD_DESC_TYPE_PC &&
+		    ((c->w[0] >> 4) & 3) == 1 &&
+		    ((c->w[0] >> 16) & 0xffff) == did)
 			return i;
+	}
 	return -1;
 }
 
 /* Index of the first GCMD marker with TE as @on, or -1 */
 static int rec_find_te(struct vtd_unit *unit, bool on)
 {
-	struct alist_cmd *c = unit->recorder->cmds;
 	unsigned int i;
+	u64 gcmd;
 
-	for (i = 0; i < unit->recorder->n; i++)
-		if (!vtd_desc_type(&c[i]) && c[i].w[1] == VTD_REC_MARK_GCMD &&
-		    !!(c[i].w[2] & VTD_GCMD_TE) == on)
+	for (i = 0; i < alist_rec_len(unit->recorder); i++)
+		if (alist_rec_is_mark(unit->recorder, i, VTD_REC_MARK_GCMD,
+				      &gcmd) &&
+		    !!(gcmd & VTD_GCMD_TE) == on)
 			return i;
 	return -1;
 }
@@ -204,7 +201,7 @@ static void vtd_pe_flush_type_test(struct kunit *test)
 	i = rec_find(unit, VTD_DESC_TYPE_PC, 0);
 	KUNIT_ASSERT_GE(test, i, 0);
 	KUNIT_EXPECT_EQ(test, rec_type(unit, i + 1), VTD_DESC_TYPE_PIOTLB);
-	KUNIT_EXPECT_EQ(test, (unit->recorder->cmds[i + 1].w[0] >> 16) & 0xffff,
+	KUNIT_EXPECT_EQ(test, (alist_rec_at(unit->recorder, i + 1)->w[0] >> 16) & 0xffff,
 			(u64)VTD_DID_IDENTITY);
 	KUNIT_EXPECT_EQ(test, rec_find(unit, VTD_DESC_TYPE_IOTLB, 0), -1);
 
@@ -260,7 +257,7 @@ static void vtd_pe_flush_nested_test(struct kunit *test)
 	i = rec_find(unit, VTD_DESC_TYPE_PC, 0);
 	KUNIT_ASSERT_GE(test, i, 0);
 	KUNIT_EXPECT_EQ(test, rec_type(unit, i + 1), VTD_DESC_TYPE_IOTLB);
-	KUNIT_EXPECT_EQ(test, (unit->recorder->cmds[i + 1].w[0] >> 16) & 0xffff,
+	KUNIT_EXPECT_EQ(test, (alist_rec_at(unit->recorder, i + 1)->w[0] >> 16) & 0xffff,
 			0x33ULL);
 	fake_release(&f);
 	rec_unit_free(unit);
@@ -283,7 +280,7 @@ static void vtd_attach_after_commit_test(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ss));
 
 	kunit_warning_suppress(test) {
-		unit->recorder->ite_waits = 1000;
+		alist_rec_fail_syncs(unit->recorder, 1000, -EAGAIN);
 		KUNIT_EXPECT_EQ(test, attach(&ss->domain, &f), 0);
 		KUNIT_EXPECT_PTR_EQ(test, f.vdev->domain, ss);
 		KUNIT_EXPECT_TRUE(test, READ_ONCE(f.vdev->pasid_table[0]) &
@@ -296,7 +293,7 @@ static void vtd_attach_after_commit_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, attach(&vtd_identity_domain, &f), 0);
 		KUNIT_EXPECT_TRUE(test, f.vdev->identity);
 		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 3);
-		unit->recorder->ite_waits = 0;
+		alist_rec_fail_syncs(unit->recorder, 0, 0);
 	}
 	fake_release(&f);
 	vtd_domain_free(&ss->domain);
@@ -330,12 +327,12 @@ static void vtd_attach_compat_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vtd_domain_compatible(d, a), 0);
 	expect_refused(test, &d->domain, &fb, -EINVAL);
 	KUNIT_EXPECT_NULL(test, fb.vdev->domain);
-	KUNIT_EXPECT_EQ(test, b->recorder->n, 0U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(b->recorder), 0U);
 	/* Snoop forced on A's domain: C has no snoop control */
 	KUNIT_EXPECT_TRUE(test, d->domain.ops->enforce_cache_coherency(
 					&d->domain));
 	expect_refused(test, &d->domain, &fc, -EINVAL);
-	KUNIT_EXPECT_EQ(test, c->recorder->n, 0U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(c->recorder), 0U);
 	vtd_domain_free(&d->domain);
 
 	/* NEST_PARENT: refused without ECAP.NEST, and not attachable there */
@@ -435,8 +432,8 @@ static void vtd_unit_start_order_test(struct kunit *test)
 	if (!pdev)
 		kunit_skip(test, "no PCI device 0000:00:00.0 to stand in");
 	unit = rec_unit(test, A_CAP, A_ECAP);
-	unit->recorder->bound = &pdev;
-	unit->recorder->nbound = 1;
+	unit->test_bound = &pdev;
+	unit->test_nbound = 1;
 
 	KUNIT_ASSERT_EQ(test, vtd_unit_start(unit), 0);
 	KUNIT_EXPECT_TRUE(test, !list_empty(&unit->bound));
@@ -460,8 +457,8 @@ static void vtd_unit_start_order_test(struct kunit *test)
 
 	/* No pass-through: the unit is not started, TE never goes on */
 	unit = rec_unit(test, A_CAP, A_ECAP & ~VTD_ECAP_PT);
-	unit->recorder->bound = &pdev;
-	unit->recorder->nbound = 1;
+	unit->test_bound = &pdev;
+	unit->test_nbound = 1;
 	KUNIT_EXPECT_EQ(test, vtd_unit_start(unit), -EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, rec_find_te(unit, true), -1);
 	vtd_unit_stop(unit);
@@ -481,19 +478,19 @@ static void vtd_qi_ite_resubmit_test(struct kunit *test)
 	rec_unit_enable(test, unit);
 	vtd_desc_iotlb_dsi(&d, unit->cap, 0x44);
 	rec_reset(unit);
-	unit->recorder->ite_waits = 1;
+	alist_rec_fail_syncs(unit->recorder, 1, -EAGAIN);
 	KUNIT_EXPECT_EQ(test, vtd_qi_submit(unit, &d, 1, true), 0);
-	KUNIT_EXPECT_EQ(test, unit->recorder->submits, 2U);
-	KUNIT_ASSERT_EQ(test, unit->recorder->n, 4U);
-	KUNIT_EXPECT_EQ(test, unit->recorder->cmds[2].w[0], d.w[0]);
+	KUNIT_EXPECT_EQ(test, alist_rec_submits(unit->recorder), 2U);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(unit->recorder), 4U);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(unit->recorder, 2)->w[0], d.w[0]);
 	KUNIT_EXPECT_EQ(test, rec_type(unit, 3), VTD_DESC_TYPE_WAIT);
 
 	rec_reset(unit);
-	unit->recorder->ite_waits = 100;
+	alist_rec_fail_syncs(unit->recorder, 100, -EAGAIN);
 	KUNIT_EXPECT_EQ(test, vtd_qi_submit(unit, &d, 1, true), -ETIMEDOUT);
-	KUNIT_EXPECT_GT(test, unit->recorder->submits, 1U);
-	KUNIT_EXPECT_LT(test, unit->recorder->submits, 100U);
-	unit->recorder->ite_waits = 0;
+	KUNIT_EXPECT_GT(test, alist_rec_submits(unit->recorder), 1U);
+	KUNIT_EXPECT_LT(test, alist_rec_submits(unit->recorder), 100U);
+	alist_rec_fail_syncs(unit->recorder, 0, 0);
 	rec_unit_free(unit);
 
 	/* The abort test of the hardware path */
@@ -541,10 +538,10 @@ static void vtd_iotlb_sync_leak_test(struct kunit *test)
 	/* 2 MiB of 4 KiB pages: a last-level table the unmap frees */
 	map_2m_of_4k(test, ss, pg);
 	leaked = atomic64_read(&vtd_sync_stats.leaked_pages);
-	unit->recorder->ite_waits = 1000;
+	alist_rec_fail_syncs(unit->recorder, 1000, -EAGAIN);
 	KUNIT_EXPECT_EQ(test, iommu_unmap(&ss->domain, SZ_2M, SZ_2M),
 			(size_t)SZ_2M);
-	unit->recorder->ite_waits = 0;
+	alist_rec_fail_syncs(unit->recorder, 0, 0);
 	KUNIT_EXPECT_GE(test, atomic64_read(&vtd_sync_stats.leaked_pages),
 			leaked + 1);
 
@@ -558,6 +555,120 @@ static void vtd_iotlb_sync_leak_test(struct kunit *test)
 	fake_release(&f);
 	vtd_domain_free(&ss->domain);
 	rec_unit_free(unit);
+	__free_page(pg);
+}
+
+/* The granularity of the first IOTLB descriptor on @unit, or -1 */
+static int rec_iotlb_gran(struct vtd_unit *unit)
+{
+	int i = rec_find(unit, VTD_DESC_TYPE_IOTLB, 0);
+
+	if (i < 0)
+		return -1;
+	return FIELD_GET(VTD_DESC_GRAN, alist_rec_at(unit->recorder, i)->w[0]);
+}
+
+/*
+ * Item: each unit's invalidation parameters come from its own CAP, and a
+ * domain attached on two units uses what is valid on both: no
+ * page-selective invalidation when one unit lacks PSI, the smaller MAMV,
+ * draining and caching mode when one unit has them. They stay narrowed
+ * when the unit leaves.
+ */
+static void vtd_unit_params_test(struct kunit *test)
+{
+	u64 cap_b = (A_CAP & ~(VTD_CAP_PSI | VTD_CAP_MAMV | VTD_CAP_DRD |
+			       VTD_CAP_DWD)) |
+		    FIELD_PREP(VTD_CAP_MAMV, 5) | VTD_CAP_CM;
+	struct vtd_unit *a = rec_unit(test, A_CAP, A_ECAP);
+	struct vtd_unit *b = rec_unit(test, cap_b, A_ECAP);
+	struct page *pg = alloc_page(GFP_KERNEL);
+	struct vtd_domain *ss;
+	struct fake fa, fb;
+	u64 dr_dw = VTD_DESC_DR | VTD_DESC_DW;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, pg);
+	/* Per unit, from its CAP (A: QEMU's, PSI with MAMV 18, DRD, DWD) */
+	KUNIT_EXPECT_EQ(test, a->params.psi, 1);
+	KUNIT_EXPECT_EQ(test, a->params.mamv, 18);
+	KUNIT_EXPECT_EQ(test, a->params.drain_read, 1);
+	KUNIT_EXPECT_EQ(test, a->params.drain_write, 1);
+	KUNIT_EXPECT_FALSE(test, a->caching_mode);
+	KUNIT_EXPECT_EQ(test, b->params.psi, 0);
+	KUNIT_EXPECT_EQ(test, b->params.mamv, 5);
+	KUNIT_EXPECT_EQ(test, b->params.drain_read, 0);
+	KUNIT_EXPECT_EQ(test, b->params.drain_write, 0);
+	KUNIT_EXPECT_TRUE(test, b->caching_mode);
+	KUNIT_EXPECT_EQ(test, b->params.max_iotlb_cmds,
+			vtd_params_default.max_iotlb_cmds);
+
+	rec_unit_enable(test, a);
+	rec_unit_enable(test, b);
+	fake_dev(test, a, 0x0050, &fa);
+	fake_dev(test, b, 0x0051, &fb);
+	ss = vtd_paging_alloc(a, NULL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ss));
+	ss->domain.type = IOMMU_DOMAIN_UNMANAGED;
+
+	/* On A alone: A's parameters; no flush on map, page-selective unmap */
+	KUNIT_ASSERT_EQ(test, attach(&ss->domain, &fa), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&ss->params, &a->params,
+				     sizeof(ss->params)), 0);
+	KUNIT_EXPECT_FALSE(test, ss->caching_mode);
+	rec_reset(a);
+	KUNIT_ASSERT_EQ(test, iommu_map(&ss->domain, SZ_4M, page_to_phys(pg),
+					PAGE_SIZE, IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(a->recorder), 0U);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(&ss->domain, SZ_4M, PAGE_SIZE),
+			(size_t)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, rec_iotlb_gran(a), VTD_IOTLB_PSI);
+	i = rec_find(a, VTD_DESC_TYPE_IOTLB, 0);
+	KUNIT_ASSERT_GE(test, i, 0);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(a->recorder, i)->w[0] & dr_dw, dr_dw);
+
+	/* On A and B: what both take */
+	KUNIT_ASSERT_EQ(test, attach(&ss->domain, &fb), 0);
+	KUNIT_EXPECT_EQ(test, ss->params.psi, 0);
+	KUNIT_EXPECT_EQ(test, ss->params.mamv, 5);
+	KUNIT_EXPECT_EQ(test, ss->params.drain_read, 1);
+	KUNIT_EXPECT_EQ(test, ss->params.drain_write, 1);
+	KUNIT_EXPECT_EQ(test, ss->params.max_iotlb_cmds,
+			vtd_params_default.max_iotlb_cmds);
+	KUNIT_EXPECT_EQ(test, ss->params.max_devtlb_cmds,
+			vtd_params_default.max_devtlb_cmds);
+	KUNIT_EXPECT_TRUE(test, ss->caching_mode);
+	/* B caches non-present entries: a map is invalidated, on both units */
+	rec_reset(a);
+	rec_reset(b);
+	KUNIT_ASSERT_EQ(test, iommu_map(&ss->domain, SZ_4M, page_to_phys(pg),
+					PAGE_SIZE, IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, rec_iotlb_gran(a), VTD_IOTLB_DSI);
+	KUNIT_EXPECT_EQ(test, rec_iotlb_gran(b), VTD_IOTLB_DSI);
+	/* B has no PSI: domain-selective on A too */
+	rec_reset(a);
+	rec_reset(b);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(&ss->domain, SZ_4M, PAGE_SIZE),
+			(size_t)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, rec_iotlb_gran(a), VTD_IOTLB_DSI);
+	KUNIT_EXPECT_EQ(test, rec_iotlb_gran(b), VTD_IOTLB_DSI);
+	KUNIT_EXPECT_EQ(test, alist_rec_count_op(a->recorder,
+						 VTD_DESC_TYPE_IOTLB), 1U);
+	KUNIT_EXPECT_EQ(test, alist_rec_count_op(b->recorder,
+						 VTD_DESC_TYPE_IOTLB), 1U);
+
+	/* B leaves: the parameters stay what both take */
+	KUNIT_EXPECT_EQ(test, attach(&vtd_blocked_domain, &fb), 0);
+	KUNIT_EXPECT_EQ(test, ss->params.psi, 0);
+	KUNIT_EXPECT_EQ(test, ss->params.mamv, 5);
+	KUNIT_EXPECT_TRUE(test, ss->caching_mode);
+
+	KUNIT_EXPECT_EQ(test, attach(&vtd_blocked_domain, &fa), 0);
+	vtd_domain_free(&ss->domain);
+	fake_release(&fa);
+	fake_release(&fb);
+	rec_unit_free(b);
+	rec_unit_free(a);
 	__free_page(pg);
 }
 
@@ -833,6 +944,7 @@ static struct kunit_case vtd_attach_cases[] = {
 	KUNIT_CASE(vtd_qi_ite_resubmit_test),
 	KUNIT_CASE(vtd_qi_space_ite_test),
 	KUNIT_CASE(vtd_iotlb_sync_leak_test),
+	KUNIT_CASE(vtd_unit_params_test),
 	KUNIT_CASE(vtd_release_grace_test),
 	KUNIT_CASE(vtd_nest_parent_no_readonly_test),
 	{}

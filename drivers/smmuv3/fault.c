@@ -79,7 +79,7 @@ void smmuv3_evtq_drain(struct smmuv3_device *smmu)
 	u32 mask = BIT(q->log2 + 1) - 1;
 	u32 prod;
 
-	if (smmu->rec)
+	if (alist_recording(smmu->rec))
 		return;
 	mutex_lock(&smmu->evtq_lock);
 	for (;;) {

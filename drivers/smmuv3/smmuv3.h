@@ -26,6 +26,7 @@
 #include <alist/inv.h>
 #include <alist/user_array.h>
 #include <alist_domain.h>
+#include <alist_recorder.h>
 
 struct dentry;
 
@@ -263,27 +264,6 @@ struct smmuv3_stats {
 };
 
 /**
- * struct smmuv3_recorder - test mode of the command queue
- * @cmds: recorded commands (CMD_SYNC included, encoded by the core)
- * @cap: capacity of @cmds
- * @n: commands recorded
- * @syncs: CMD_SYNCs among them
- * @fail_sync: if non-zero, the next sync fails with this errno
- * @on_sync: if set, called at each sync (the point where the hardware
- *	would be guaranteed to have seen every earlier write)
- * @priv: for @on_sync
- */
-struct smmuv3_recorder {
-	struct alist_cmd *cmds;
-	unsigned int cap;
-	unsigned int n;
-	unsigned int syncs;
-	int fail_sync;
-	void (*on_sync)(struct smmuv3_recorder *rec);
-	void *priv;
-};
-
-/**
  * struct smmuv3_device - one SMMU
  * @node: in the driver's list of SMMUs
  * @dev: its platform device
@@ -325,7 +305,8 @@ struct smmuv3_recorder {
  * @stats: counters
  * @irq_ctrl: the IRQ_CTRL bits of the interrupts requested
  * @debugfs: this SMMU's debugfs directory
- * @rec: non-NULL in KUnit: commands are recorded, not issued
+ * @rec: KUnit recording queue (the shared layer's), or NULL: commands
+ *	are recorded, not issued
  */
 struct smmuv3_device {
 	struct list_head node;
@@ -361,7 +342,7 @@ struct smmuv3_device {
 	struct smmuv3_stats stats;
 	u32 irq_ctrl;
 	struct dentry *debugfs;
-	struct smmuv3_recorder *rec;
+	struct alist_recorder *rec;
 };
 
 enum smmuv3_stage {
@@ -545,6 +526,19 @@ extern const struct alist_queue_ops smmuv3_queue_ops;
 void smmuv3_cmd_cfgi_ste(struct alist_cmd *cmd, u32 sid);
 void smmuv3_cmd_cfgi_all(struct alist_cmd *cmd);
 int smmuv3_sync_ste(struct smmuv3_device *smmu, u32 sid);
+
+/**
+ * smmuv3_cmd_opcode() - the opcode of a command
+ * @cmd: the command
+ *
+ * What the shared layer's recorder counts commands by (alist_rec_init()).
+ * No lock needed.
+ * Return: bits [7:0] of dword 0.
+ */
+static inline unsigned int smmuv3_cmd_opcode(const struct alist_cmd *cmd)
+{
+	return FIELD_GET(SMMUV3_CMD_OP, cmd->w[0]);
+}
 
 /* fault.c */
 int smmuv3_evtq_init(struct smmuv3_device *smmu);

@@ -311,7 +311,7 @@ static void vtd_dev_leave(struct vtd_dev *vdev)
 	if (!old)
 		return;
 	lockdep_assert_held(&old->lock);
-	alist_attach_leave(&vtd_queue, old->list,
+	alist_attach_leave(&VTD_QUEUE(old), old->list,
 			   old->kind == VTD_DOM_NESTED ? old->parent->list : NULL,
 			   vdev->targets, vdev->ntargets);
 	vtd_domain_did_put(old, vdev->unit);
@@ -624,7 +624,7 @@ static int vtd_unit_keep_dev(struct vtd_unit *unit, struct pci_dev *pdev)
  * unit without pass-through (ECAP.PT) cannot keep them: it is not
  * started (an identity-mapped second stage of all memory is not built),
  * so their DMA is never blocked. A recording unit (KUnit) takes the
- * devices its recorder names instead of walking PCI.
+ * devices the test names (@unit->test_bound) instead of walking PCI.
  *
  * Context: process, module init.
  * Return: 0; -EOPNOTSUPP when a device must be kept and the unit has no
@@ -637,9 +637,9 @@ int vtd_unit_keep_bound(struct vtd_unit *unit)
 	unsigned int i;
 	int ret;
 
-	if (unit->recorder) {
-		for (i = 0; i < unit->recorder->nbound; i++) {
-			pdev = unit->recorder->bound[i];
+	if (alist_recording(unit->recorder)) {
+		for (i = 0; i < unit->test_nbound; i++) {
+			pdev = unit->test_bound[i];
 			if (!(unit->ecap & VTD_ECAP_PT))
 				return -EOPNOTSUPP;
 			ret = vtd_unit_keep_dev(unit, pdev);

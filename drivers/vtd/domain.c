@@ -17,24 +17,30 @@
 static void vtd_iotlb_sync(struct iommu_domain *domain,
 			   struct iommu_iotlb_gather *gather)
 {
-	alist_iotlb_sync(&vtd_queue, to_vtd_domain(domain)->list, gather,
-			 &vtd_sync_stats, &vtd_test_hooks);
+	struct vtd_domain *d = to_vtd_domain(domain);
+
+	alist_iotlb_sync(&VTD_QUEUE(d), d->list, gather, &vtd_sync_stats,
+			 &vtd_test_hooks);
 }
 
 static void vtd_flush_iotlb_all(struct iommu_domain *domain)
 {
+	struct vtd_domain *d = to_vtd_domain(domain);
+
 	atomic64_inc(&vtd_stat_flush_all);
-	alist_flush_all(&vtd_queue, to_vtd_domain(domain)->list);
+	alist_flush_all(&VTD_QUEUE(d), d->list);
 }
 
 static int vtd_iotlb_sync_map(struct iommu_domain *domain, unsigned long iova,
 			      size_t size)
 {
+	struct vtd_domain *d = to_vtd_domain(domain);
+
 	/* Only caching mode caches non-present entries */
-	if (!vtd_caching_mode || !size)
+	if (!READ_ONCE(d->caching_mode) || !size)
 		return 0;
-	return alist_flush_range(&vtd_queue, to_vtd_domain(domain)->list,
-				 iova, iova + size - 1, 0, PAGE_SHIFT);
+	return alist_flush_range(&VTD_QUEUE(d), d->list, iova, iova + size - 1,
+				 0, PAGE_SHIFT);
 }
 
 /*
@@ -262,6 +268,7 @@ struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit, struct device *dev,
 		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&d->devices);
 	mutex_init(&d->lock);
+	d->params = vtd_params_default;
 	d->list = alist_list_alloc();
 	if (!d->list) {
 		ret = -ENOMEM;
@@ -287,10 +294,49 @@ err_free_domain:
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_paging_alloc);
 
+/*
+ * Narrow @d's invalidation parameters to what @unit can take too. One
+ * params struct serves every target of a flush (the core walks targets of
+ * several units with it), so a domain's are valid on every unit it has
+ * had targets on: page-selective only if all have PSI, the smallest
+ * MAMV, the fewest descriptors; draining and caching mode if any unit
+ * has them (a unit without DRD/DWD ignores DR/DW). They are never widened
+ * again when a unit leaves: a flush may still be walking its targets.
+ * Written before the unit's targets are published (the attach's commit);
+ * a flush that sees those targets read the list first, and x86 keeps
+ * loads in order, so it sees these too. A flush racing with this write
+ * sees old or new fields, each valid on the units it walks.
+ *
+ * Writers take vtd_params_lock, a leaf lock: a nested domain's attach
+ * narrows its parent while holding only the nested domain's lock.
+ */
+static DEFINE_MUTEX(vtd_params_lock);
+
+static void vtd_domain_params_add(struct vtd_domain *d, struct vtd_unit *unit)
+{
+	struct alist_vtd_params *p = &d->params;
+	const struct alist_vtd_params *u = &unit->params;
+
+	lockdep_assert_held(&vtd_params_lock);
+	WRITE_ONCE(p->psi, p->psi && u->psi);
+	WRITE_ONCE(p->mamv, min(p->mamv, u->mamv));
+	WRITE_ONCE(p->drain_read, p->drain_read || u->drain_read);
+	WRITE_ONCE(p->drain_write, p->drain_write || u->drain_write);
+	WRITE_ONCE(p->max_iotlb_cmds, min(p->max_iotlb_cmds, u->max_iotlb_cmds));
+	WRITE_ONCE(p->max_devtlb_cmds,
+		   min(p->max_devtlb_cmds, u->max_devtlb_cmds));
+	if (unit->caching_mode)
+		WRITE_ONCE(d->caching_mode, true);
+}
+
 /**
  * vtd_domain_did_get() - the domain's ID on a unit, allocated on first use
  * @d: the domain
  * @unit: the unit
+ *
+ * On first use the domain's invalidation parameters are narrowed to the
+ * unit's, and a nested domain's parent's too (the parent's list gets
+ * targets on the unit through it).
  *
  * Context: process; may sleep. Caller holds @d->lock.
  * Return: 0 or -ENOSPC when the unit has no free domain ID.
@@ -309,6 +355,11 @@ int vtd_domain_did_get(struct vtd_domain *d, struct vtd_unit *unit)
 		return did == -ENOMEM ? -ENOMEM : -ENOSPC;
 	}
 	d->did[unit->index] = did;
+	mutex_lock(&vtd_params_lock);
+	vtd_domain_params_add(d, unit);
+	if (d->kind == VTD_DOM_NESTED)
+		vtd_domain_params_add(d->parent, unit);
+	mutex_unlock(&vtd_params_lock);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_domain_did_get);

@@ -23,6 +23,7 @@
 #include <alist/inv.h>
 #include <alist/user_array.h>
 #include <alist_domain.h>
+#include <alist_recorder.h>
 
 #define VTD_MAX_UNITS		8
 #define VTD_MAX_SCOPES		16
@@ -183,34 +184,8 @@ bool vtd_scope_match_pci(const struct vtd_scope *scopes, unsigned int n,
 /* ------------------------------------------------------------------ */
 /* The unit */
 
-/**
- * struct vtd_qi_recorder - a recording queue (KUnit): descriptors are
- * stored here instead of being given to hardware
- * @cmds: storage
- * @cap: capacity of @cmds
- * @n: descriptors recorded (waits included)
- * @waits: wait descriptors recorded
- * @submits: submissions
- * @ite_waits: the next waits to answer as aborted by an invalidation
- *	time-out (QEMU never raises ITE)
- * @bound: devices vtd_unit_keep_bound() treats as bound at start (a
- *	recording unit matches no real device)
- * @nbound: number of @bound
- */
-struct vtd_qi_recorder {
-	struct alist_cmd *cmds;
-	unsigned int cap;
-	unsigned int n;
-	unsigned int waits;
-	unsigned int submits;
-	unsigned int ite_waits;
-	struct pci_dev **bound;
-	unsigned int nbound;
-};
-
-/* Recorder markers (descriptor type 0, w[1]): a GCMD write, value in w[2] */
+/* Recorder marker (alist_rec_put_mark()): a GCMD write, of that value */
 #define VTD_REC_MARK_GCMD	1
-
 
 /**
  * vtd_desc_type() - the type of a queued-invalidation descriptor
@@ -313,7 +288,13 @@ struct vtd_bus_ctx {
  *	protected by @qi_lock
  * @qi_last_n: descriptors of the last submission (may exceed the
  *	VTD_QI_LAST kept in @qi_last); protected by @qi_lock
+ * @params: the core's invalidation parameters of this unit (from CAP)
+ * @caching_mode: the unit caches non-present entries (CAP.CM): a map
+ *	needs an invalidation too
  * @recorder: KUnit recording queue, or NULL
+ * @test_bound: KUnit: the devices vtd_unit_keep_bound() treats as bound
+ *	on a recording unit (it matches no real device)
+ * @test_nbound: number of @test_bound
  * @fault_lock: serializes fault record scans
  * @fault_work: polls the fault records
  * @fault_last: last fault: sid << 48 | reason << 40 | (addr >> 12)
@@ -352,7 +333,11 @@ struct vtd_unit {
 	u32 qi_ite_done;
 	struct alist_cmd qi_last[VTD_QI_LAST];
 	unsigned int qi_last_n;
-	struct vtd_qi_recorder *recorder;
+	struct alist_vtd_params params;
+	bool caching_mode;
+	struct alist_recorder *recorder;
+	struct pci_dev **test_bound;
+	unsigned int test_nbound;
 	spinlock_t fault_lock;
 	struct delayed_work fault_work;
 	u64 fault_last;
@@ -393,6 +378,10 @@ enum vtd_domain_kind {
  *	are serialized by the shared layer, under the core's update lock)
  * @did: per unit, the domain ID (0: none); under @lock
  * @did_users: per unit, devices attached with @did; under @lock
+ * @params: the core's invalidation parameters of @list: valid on every
+ *	unit the domain has had targets on (vtd_domain_did_get()); narrowed
+ *	under vtd_params_lock, read without a lock
+ * @caching_mode: one of those units has CAP.CM; as @params
  * @parent: nested: the stage-2 parent
  * @s1: nested: the user's stage-1 configuration
  *
@@ -415,6 +404,8 @@ struct vtd_domain {
 	struct alist_list *list;
 	u16 did[VTD_MAX_UNITS];
 	unsigned int did_users[VTD_MAX_UNITS];
+	struct alist_vtd_params params;
+	bool caching_mode;
 	struct vtd_domain *parent;
 	struct iommu_hwpt_vtd_s1 s1;
 };
@@ -526,7 +517,6 @@ int vtd_qi_enable(struct vtd_unit *unit);
 void vtd_qi_disable(struct vtd_unit *unit);
 int vtd_qi_submit(struct vtd_unit *unit, const struct alist_cmd *cmds,
 		  unsigned int n, bool wait);
-void vtd_qi_record_mark(struct vtd_unit *unit, u64 what, u64 val);
 #if IS_ENABLED(CONFIG_KUNIT)
 bool vtd_qi_wait_aborted(u32 seq, u32 gen0, u32 gen, u32 ite_done);
 #endif
@@ -535,14 +525,18 @@ bool vtd_qi_wait_aborted(u32 seq, u32 gen0, u32 gen, u32 ite_done);
 /* Units (unit.c), faults (fault.c), debugfs (debugfs.c) */
 
 extern struct vtd_unit *vtd_units[VTD_MAX_UNITS];
-extern struct alist_vtd_params vtd_params;
-extern const struct alist_queue vtd_queue;
-extern bool vtd_caching_mode;
+extern const struct alist_vtd_params vtd_params_default;
+extern const struct alist_queue_ops vtd_queue_ops;
+
+/* The queue of @d's flushes: chunks name their unit, @d's parameters. */
+#define VTD_QUEUE(d)	((const struct alist_queue){ .ops = &vtd_queue_ops, \
+						     .params = &(d)->params })
 
 struct vtd_unit *vtd_unit_from_instance(unsigned int instance);
 int vtd_unit_slot_get(struct vtd_unit *unit);
 void vtd_unit_slot_put(struct vtd_unit *unit);
 void vtd_unit_init_caps(struct vtd_unit *unit);
+void vtd_unit_init_params(struct vtd_unit *unit);
 int vtd_unit_probe(const struct vtd_drhd *drhd);
 int vtd_unit_enable(struct vtd_unit *unit);
 int vtd_unit_translate(struct vtd_unit *unit, bool on);
