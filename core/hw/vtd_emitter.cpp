@@ -59,7 +59,7 @@ alist_cmd VtdEmitter::PasidIotlbPage(alist_u32 did, alist_u32 pasid, alist_u64 p
 			  Put(VTD_DESC_PASID, pasid), PageQw1(pfn, am, ih), 0, 0}};
 }
 
-alist_cmd VtdEmitter::DevTlb(const alist_target &t, alist_u64 pfn, unsigned order)
+alist_cmd VtdEmitter::Atc(const alist_target &t, alist_u64 pfn, unsigned order)
 {
 	/* A 5-bit field: a depth of 32, also given as 0, encodes as 0. */
 	alist_u64 qdep = t.atc_qdep;
