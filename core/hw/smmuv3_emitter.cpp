@@ -171,7 +171,8 @@ alist_u64 Smmuv3Emitter::Tlb(const Params &p, const InvPlan &plan, const alist_t
 		/* One unit without a TTL: the non-range form (see the header). */
 		if (units != 1 || plan.ttl) {
 			dw0 |= Put(SMMUV3_CMD0_NUM, k.num - 1) | Put(SMMUV3_CMD0_SCALE, k.scale);
-			dw1 |= Put(SMMUV3_CMD1_TTL, plan.ttl) | Put(SMMUV3_CMD1_TG, TgField(p.tg_lg2));
+			dw1 |= Put(SMMUV3_CMD1_TTL, plan.ttl) |
+			       Put(SMMUV3_CMD1_TG, TgField(p.tg_lg2));
 		}
 	}
 	*c = alist_cmd{{dw0, dw1, 0, 0}};

@@ -91,17 +91,9 @@ void VtdEmitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *plan)
 
 	*plan = InvPlan{};
 	plan->leaf = req.leaf;
-	if (rs.all() || !p.psi) {
-		plan->tlb_whole = true;
-	} else {
-		/* Cost per tag: the exact cover's descriptors. */
-		alist_u64 cost = 0;
-
-		for (unsigned i = 0; i < rs.size() && cost <= p.max_iotlb_cmds; i++)
-			cost += BlockCover::Count(rs[i].first, rs[i].last, MaxAm(p),
-						  p.max_iotlb_cmds);
-		plan->tlb_whole = cost > p.max_iotlb_cmds;
-	}
+	/* Cost per tag: the exact cover's descriptors. */
+	plan->tlb_whole = rs.all() || !p.psi ||
+			  BlockCover::Count(rs, MaxAm(p), p.max_iotlb_cmds) > p.max_iotlb_cmds;
 	plan->PlanAtc(rs, p.max_devtlb_cmds);
 }
 

@@ -41,6 +41,7 @@
 #include "inv/buffer_sink.h"
 #include "inv/inv_plan.h"
 #include "inv/range_set.h"
+#include "list/target_order.h"
 
 namespace alist {
 
@@ -104,11 +105,6 @@ private:
 	static constexpr alist_u32 kNone = ~0u;
 	static constexpr alist_u64 kUnset = ~0ull;
 
-	static bool IsAtc(alist_u8 kind)
-	{
-		return kind == ALIST_KIND_ATC || kind == ALIST_KIND_ATC_FULL;
-	}
-
 	static bool Live(const alist_target &t)
 	{
 		return __atomic_load_n(&t.users, __ATOMIC_RELAXED) != 0;
@@ -127,7 +123,7 @@ private:
 	void Account(const alist_target *t, const alist_target &e)
 	{
 		pending_ = true;
-		tlbi_ = tlbi_ || !IsAtc(e.kind);
+		tlbi_ = tlbi_ || !TargetOrder::IsAtc(e.kind);
 		s2_ = s2_ || e.kind == ALIST_KIND_SMMU_S2;
 		if (prev_ == kNone || t[prev_].kind != e.kind)
 			run_begin_ = idx_;
@@ -145,7 +141,7 @@ private:
 
 		const alist_target &last = t[prev_];
 
-		if (!IsAtc(e.kind))
+		if (!TargetOrder::IsAtc(e.kind))
 			return last.kind == e.kind && Emitter::SameTag(last, e);
 		/* Flushing everything, ATC and ATC_FULL send the same command. */
 		if (e.kind == ALIST_KIND_ATC_FULL && plan.atc_full)
@@ -173,10 +169,11 @@ private:
 		for (alist_u32 i = idx_; i-- > 0;) {
 			const alist_target &m = t[i];
 
-			if (m.instance != e.instance || !IsAtc(m.kind))
+			if (m.instance != e.instance || !TargetOrder::IsAtc(m.kind))
 				return false;
-			if ((any_kind || m.kind == e.kind) && m.sid == e.sid && m.pasid == e.pasid &&
-			    Live(m))
+			if (!any_kind && m.kind != e.kind)
+				continue;
+			if (m.sid == e.sid && m.pasid == e.pasid && Live(m))
 				return true;
 		}
 		return false;
@@ -192,7 +189,7 @@ private:
 	{
 		alist_cmd c;
 
-		if (IsAtc(t.kind)) {
+		if (TargetOrder::IsAtc(t.kind)) {
 			if (t.kind == ALIST_KIND_ATC_FULL || plan.atc_full)
 				return sink.Emit(t.instance, Emitter::Atc(t, 0, InvPlan::kFullOrder));
 			if (plan.atc_hull)
