@@ -3,13 +3,16 @@
  * Smmuv3Emitter: ARM SMMUv3 invalidation commands: TLBI_NH_VA / NH_ASID
  * (stage 1 by ASID and VMID), TLBI_S2_IPA / S12_VMALL (stage 2 by VMID),
  * TLBI_NH_ALL (a VMID's nested stage 1), ATC_INV (SIZE: log2 4 KiB pages,
- * 52 = all) and CMD_SYNC; every field is defined in smmuv3_cmd.h.
+ * 52 = all) and CMD_SYNC; every field is defined in <alist/hw/smmuv3_cmd.h>.
  *
  * Range invalidation (IDR3.RIL): TG = (granule_lg2 - 10) / 2 selects the
- * unit, one command covers (NUM + 1) << SCALE units from VA (RilCover).
- * TTL names the leaf level when the request knows it. NUM = SCALE = TTL = 0
- * with TG != 0 is reserved: a single unit without a TTL is sent in the
- * non-range form (TG = 0), which names exactly that unit.
+ * unit, one command covers (NUM + 1) << SCALE units from VA, NUM and SCALE
+ * 5 bits each, with no alignment requirement on VA. To cover n units
+ * exactly, each command takes the 5-bit window of n that starts at its
+ * lowest set bit (RilNext(); the test suite checks the count against an
+ * exhaustive minimum). TTL names the leaf level when the request knows it.
+ * NUM = SCALE = TTL = 0 with TG != 0 is reserved: a single unit without a
+ * TTL is sent in the non-range form (TG = 0), which names exactly that unit.
  * Without RIL each command names one unit; the unit is the larger of the
  * granule and the unmapped leaf size.
  *
@@ -27,7 +30,6 @@
 
 #include "inv/inv_plan.h"
 #include "inv/inv_request.h"
-#include "inv/walk_state.h"
 
 namespace alist {
 
@@ -36,25 +38,30 @@ public:
 	using Params = alist_smmuv3_params;
 	static constexpr alist_u8 kFormat = 2;
 
+	/* One RIL command: (NUM + 1) << SCALE units, num = NUM + 1. */
+	struct RilChunk {
+		unsigned scale;
+		unsigned num;
+	};
+
 	/* --- command encoders ---------------------------------------------- */
 
 	static alist_cmd NhAll(alist_u32 vmid);
 	static alist_cmd NhAsid(alist_u32 asid, alist_u32 vmid);
 	static alist_cmd S12Vmall(alist_u32 vmid);
-	/*
-	 * A TLBI by address. @dw0 carries the opcode and tag fields; @tg is the
-	 * TG field (0: non-range form), @num the granule count - 1.
-	 */
-	static alist_cmd TlbiVa(alist_u64 dw0, alist_u64 addr, alist_u64 addr_mask, unsigned tg,
-				unsigned num, unsigned scale, unsigned ttl, bool leaf);
-	static alist_cmd AtcInv(alist_u32 sid, alist_u32 pasid, alist_u64 pfn, unsigned order);
+	/* 2^@order pages at @pfn (aligned) of @t's device; 52: everything. */
+	static alist_cmd Atc(const alist_target &t, alist_u64 pfn, unsigned order);
 	static alist_cmd Sync(unsigned cs);
 	/* TG field value for a granule, 0 if not a granule. */
 	static unsigned TgField(unsigned granule_lg2);
 	/* RIL TTL for a leaf of 2^granule_lg2 bytes with a 2^tg_lg2 granule. */
 	static unsigned Ttl(unsigned tg_lg2, unsigned granule_lg2);
+	/* The next RIL command for @n > 0 units left. */
+	static RilChunk RilNext(alist_u64 n);
+	/* RIL commands to cover @n units, capped at @limit + 1. */
+	static alist_u64 RilCount(alist_u64 n, alist_u64 limit);
 
-	/* --- batcher interface (Batcher<Smmuv3Emitter>) --------------------- */
+	/* --- batcher interface (Batcher::Run) --------------------------- */
 
 	static bool ParamsValid(const Params &p)
 	{
@@ -75,11 +82,12 @@ public:
 		return a.tag == b.tag && (a.kind != ALIST_KIND_SMMU_S1 || a.vmid == b.vmid);
 	}
 
-	static bool NeedSyncBefore(alist_u8 kind, const WalkState &w)
+	/* @tlbi, @s2: TLBIs, stage-2 TLBIs queued since the last sync. */
+	static bool NeedSyncBefore(alist_u8 kind, bool tlbi, bool s2)
 	{
 		if (kind == ALIST_KIND_ATC || kind == ALIST_KIND_ATC_FULL)
-			return w.tlbi;
-		return kind == ALIST_KIND_SMMU_S1_CLEAR && w.s2;
+			return tlbi;
+		return kind == ALIST_KIND_SMMU_S1_CLEAR && s2;
 	}
 
 	/*
@@ -92,15 +100,9 @@ public:
 	/* A target as one whole-tag command: S1 clear always, others if planned. */
 	static bool Whole(const Params &p, const InvPlan &plan, const alist_target &t,
 			  alist_cmd *c);
-	/* TLBI units are 2^step_lg2 bytes. */
-	static unsigned UnitShift(const InvPlan &plan) { return plan.step_lg2 - 12; }
 	/* The TLBI at unit @cur for [cur, last]: units covered. */
 	static alist_u64 Tlb(const Params &p, const InvPlan &plan, const alist_target &t,
 			     alist_u64 cur, alist_u64 last, alist_cmd *c);
-	static alist_cmd Atc(const alist_target &t, alist_u64 pfn, unsigned order)
-	{
-		return AtcInv(t.sid, t.pasid, pfn, order);
-	}
 };
 
 } // namespace alist

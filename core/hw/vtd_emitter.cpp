@@ -59,7 +59,7 @@ alist_cmd VtdEmitter::PasidIotlbPage(alist_u32 did, alist_u32 pasid, alist_u64 p
 			  Put(VTD_DESC_PASID, pasid), PageQw1(pfn, am, ih), 0, 0}};
 }
 
-alist_cmd VtdEmitter::DevTlb(const alist_target &t, alist_u64 pfn, unsigned order)
+alist_cmd VtdEmitter::Atc(const alist_target &t, alist_u64 pfn, unsigned order)
 {
 	/* A 5-bit field: a depth of 32, also given as 0, encodes as 0. */
 	alist_u64 qdep = t.atc_qdep;
@@ -91,17 +91,9 @@ void VtdEmitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *plan)
 
 	*plan = InvPlan{};
 	plan->leaf = req.leaf;
-	if (rs.all() || !p.psi) {
-		plan->tlb_whole = true;
-	} else {
-		/* Cost per tag: the exact cover's descriptors. */
-		alist_u64 cost = 0;
-
-		for (unsigned i = 0; i < rs.size() && cost <= p.max_iotlb_cmds; i++)
-			cost += BlockCover::Count(rs[i].first, rs[i].last, MaxAm(p),
-						  p.max_iotlb_cmds);
-		plan->tlb_whole = cost > p.max_iotlb_cmds;
-	}
+	/* Cost per tag: the exact cover's descriptors. */
+	plan->tlb_whole = rs.all() || !p.psi ||
+			  BlockCover::Count(rs, MaxAm(p), p.max_iotlb_cmds) > p.max_iotlb_cmds;
 	plan->PlanAtc(rs, p.max_devtlb_cmds);
 }
 

@@ -12,11 +12,7 @@ void InvPlan::PlanAtc(const RangeSet &rs, alist_u32 max_cmds)
 	if (rs.all() || rs.empty())
 		return;
 
-	alist_u64 cost = 0;
-
-	for (unsigned i = 0; i < rs.size() && cost <= max_cmds; i++)
-		cost += BlockCover::Count(rs[i].first, rs[i].last, kFullOrder, max_cmds);
-	if (cost <= max_cmds)
+	if (BlockCover::Count(rs, kFullOrder, max_cmds) <= max_cmds)
 		return;
 
 	alist_u64 first = rs[0].first;

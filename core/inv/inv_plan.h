@@ -30,7 +30,7 @@ struct InvPlan {
 	bool atc_hull;		/* device TLBs: one span, hull_base/hull_order */
 	bool leaf;		/* IH (VT-d) / Leaf (SMMUv3) */
 	alist_u8 ttl;		/* SMMUv3 RIL TTL hint, 0 = none */
-	alist_u8 step_lg2;	/* SMMUv3 TLBI unit: granule (RIL) or step */
+	alist_u8 unit_shift;	/* IOTLB commands count units of 2^unit_shift pages */
 	alist_u8 hull_order;	/* log2 pages */
 	alist_u64 hull_base;	/* first page, aligned to 2^hull_order */
 

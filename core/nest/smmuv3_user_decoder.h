@@ -31,11 +31,11 @@
 #define ALIST_CORE_SMMUV3_USER_DECODER_H
 
 #include <alist/errno.h>
+#include <alist/hw/smmuv3_cmd.h>
 #include <alist/inv.h>
 #include <alist/user_array.h>
 
 #include "base/bits.h"
-#include "hw/smmuv3_cmd.h"
 #include "nest/chunked_reader.h"
 #include "nest/user_array_reader.h"
 
@@ -44,8 +44,6 @@ namespace alist {
 template <class Translator>
 class Smmuv3UserDecoder {
 public:
-	using C = Smmuv3Cmd;
-
 	void Init(alist_user_array *a, const alist_smmuv3_params &p,
 		  alist_u32 instance, alist_u32 vmid, Translator tr)
 	{
@@ -121,7 +119,7 @@ public:
 		bool ats;
 	};
 
-	Policy policy() const { return Policy{alist::Put(C::kVmidMask, vmid_), ril_, ats_}; }
+	Policy policy() const { return Policy{alist::Put(SMMUV3_CMD0_VMID, vmid_), ril_, ats_}; }
 
 	/*
 	 * Validate one guest command and build the physical one.
@@ -139,21 +137,22 @@ public:
 	{
 		/* The uAPI is little-endian; both supported kernels are too. */
 		alist_u64 d0 = in.cmd[0], d1 = in.cmd[1];
-		alist_u64 op = d0 & C::kOpMask;
+		alist_u64 op = d0 & SMMUV3_CMD_OP;
 
 		/* What a guest unmap sends: one test instead of the switch. */
-		if (ALIST_LIKELY(op == C::kTlbiNhVa)) {
-			constexpr alist_u64 ok0 = C::kOpMask | C::kNumMask | C::kScaleMask |
-						  C::kVmidMask | C::kAsidMask;
-			constexpr alist_u64 ok1 = C::kLeaf | C::kTtlMask | C::kTgMask |
-						  C::kVaMask;
+		if (ALIST_LIKELY(op == SMMUV3_OP_TLBI_NH_VA)) {
+			constexpr alist_u64 ok0 = SMMUV3_CMD_OP | SMMUV3_CMD0_NUM |
+						  SMMUV3_CMD0_SCALE | SMMUV3_CMD0_VMID |
+						  SMMUV3_CMD0_ASID;
+			constexpr alist_u64 ok1 = SMMUV3_CMD1_LEAF | SMMUV3_CMD1_TTL |
+						  SMMUV3_CMD1_TG | SMMUV3_CMD1_VA;
 
 			if (ALIST_UNLIKELY((d0 & ~ok0) | (d1 & ~ok1)))
 				return Fail(err, ALIST_UARRAY_ERR_FIELD);
 			if (int r = CheckRange(pol, d0, d1, err))
 				return r;
 			*atc = false;
-			out[0] = (d0 & ~C::kVmidMask) | pol.vmid;
+			out[0] = (d0 & ~SMMUV3_CMD0_VMID) | pol.vmid;
 			out[1] = d1;
 			return 0;
 		}
@@ -167,48 +166,49 @@ private:
 			      const Translator &tr, alist_u64 out[2], bool *atc, alist_u32 *err)
 	{
 		alist_u64 d0 = in.cmd[0], d1 = in.cmd[1];
-		alist_u64 op = d0 & C::kOpMask;
-		alist_u64 ok0 = C::kOpMask, ok1 = 0;
+		alist_u64 op = d0 & SMMUV3_CMD_OP;
+		alist_u64 ok0 = SMMUV3_CMD_OP, ok1 = 0;
 		bool sid = false, vmid = false;
 
 		*atc = false;
 		switch (op) {
-		case C::kTlbiNhAll:
-			ok0 |= C::kVmidMask;
+		case SMMUV3_OP_TLBI_NH_ALL:
+			ok0 |= SMMUV3_CMD0_VMID;
 			vmid = true;
 			break;
-		case C::kTlbiNsnhAll:
+		case SMMUV3_OP_TLBI_NSNH_ALL:
 			/* No VMID field: becomes NH_ALL of this vSMMU's VMID. */
 			vmid = true;
 			break;
-		case C::kTlbiNhAsid:
-			ok0 |= C::kVmidMask | C::kAsidMask;
+		case SMMUV3_OP_TLBI_NH_ASID:
+			ok0 |= SMMUV3_CMD0_VMID | SMMUV3_CMD0_ASID;
 			vmid = true;
 			break;
-		case C::kTlbiNhVaa:
+		case SMMUV3_OP_TLBI_NH_VAA:
 			/* TLBI_NH_VA's fields less the ASID (Check() has NH_VA). */
-			ok0 |= C::kNumMask | C::kScaleMask | C::kVmidMask;
-			ok1 = C::kLeaf | C::kTtlMask | C::kTgMask | C::kVaMask;
+			ok0 |= SMMUV3_CMD0_NUM | SMMUV3_CMD0_SCALE | SMMUV3_CMD0_VMID;
+			ok1 = SMMUV3_CMD1_LEAF | SMMUV3_CMD1_TTL | SMMUV3_CMD1_TG | SMMUV3_CMD1_VA;
 			if (int r = CheckRange(pol, d0, d1, err))
 				return r;
 			vmid = true;
 			break;
-		case C::kCfgiCd:
-			ok0 |= C::kSsidMask | C::kSidMask;
-			ok1 = C::kLeaf;
+		case SMMUV3_OP_CFGI_CD:
+			ok0 |= SMMUV3_CMD0_SSID | SMMUV3_CMD0_SID;
+			ok1 = SMMUV3_CMD1_LEAF;
 			sid = true;
 			break;
-		case C::kCfgiCdAll:
-			ok0 |= C::kSidMask;
+		case SMMUV3_OP_CFGI_CD_ALL:
+			ok0 |= SMMUV3_CMD0_SID;
 			sid = true;
 			break;
-		case C::kAtcInv:
+		case SMMUV3_OP_ATC_INV:
 			if (!pol.ats)
 				return Fail(err, ALIST_UARRAY_ERR_FEATURE);
-			ok0 |= C::kAtcGlobal | C::kAtcSsv | C::kSsidMask | C::kSidMask;
-			ok1 = C::kAtcSizeMask | C::kAtcAddrMask;
-			if ((d1 & C::kAtcSizeMask) > C::kAtcSizeAll ||
-			    (!(d0 & C::kAtcSsv) && (d0 & C::kSsidMask)))
+			ok0 |= SMMUV3_CMD0_ATC_GLOBAL | SMMUV3_CMD0_SSV | SMMUV3_CMD0_SSID |
+			       SMMUV3_CMD0_SID;
+			ok1 = SMMUV3_CMD1_ATC_SIZE | SMMUV3_CMD1_ATC_ADDR;
+			if ((d1 & SMMUV3_CMD1_ATC_SIZE) > SMMUV3_ATC_SIZE_ALL ||
+			    (!(d0 & SMMUV3_CMD0_SSV) && (d0 & SMMUV3_CMD0_SSID)))
 				return Fail(err, ALIST_UARRAY_ERR_FIELD);
 			sid = true;
 			*atc = true;
@@ -219,16 +219,16 @@ private:
 		if ((d0 & ~ok0) || (d1 & ~ok1))
 			return Fail(err, ALIST_UARRAY_ERR_FIELD);
 
-		if (op == C::kTlbiNsnhAll)
-			d0 = C::kTlbiNhAll;
+		if (op == SMMUV3_OP_TLBI_NSNH_ALL)
+			d0 = SMMUV3_OP_TLBI_NH_ALL;
 		if (vmid)
-			d0 = (d0 & ~C::kVmidMask) | pol.vmid;
+			d0 = (d0 & ~SMMUV3_CMD0_VMID) | pol.vmid;
 		if (sid) {
 			alist_u32 psid;
 
-			if (tr.Lookup(alist::Get(C::kSidMask, d0), &psid))
+			if (tr.Lookup(alist::Get(SMMUV3_CMD0_SID, d0), &psid))
 				return Fail(err, ALIST_UARRAY_ERR_VSID);
-			d0 = (d0 & ~C::kSidMask) | alist::Put(C::kSidMask, psid);
+			d0 = (d0 & ~SMMUV3_CMD0_SID) | alist::Put(SMMUV3_CMD0_SID, psid);
 		}
 		out[0] = d0;
 		out[1] = d1;
@@ -246,9 +246,9 @@ private:
 	static ALIST_ALWAYS_INLINE int CheckRange(const Policy &pol, alist_u64 d0, alist_u64 d1,
 						  alist_u32 *err)
 	{
-		alist_u64 range = (d0 & (C::kNumMask | C::kScaleMask)) |
-				  (d1 & C::kTtlMask);
-		bool tg = d1 & C::kTgMask;
+		alist_u64 range = (d0 & (SMMUV3_CMD0_NUM | SMMUV3_CMD0_SCALE)) |
+				  (d1 & SMMUV3_CMD1_TTL);
+		bool tg = d1 & SMMUV3_CMD1_TG;
 
 		/* No range fields (TG=0, NUM=SCALE=TTL=0): valid with or without RIL. */
 		if (ALIST_LIKELY(!(range | tg)))
