@@ -134,12 +134,14 @@ static int at_init(struct kunit *test)
 	if (!ctx)
 		return -ENOMEM;
 	test->priv = ctx;
-	ctx->smmu = smmu = kunit_kzalloc(test, sizeof(*smmu), GFP_KERNEL);
+	smmu = kunit_kzalloc(test, sizeof(*smmu), GFP_KERNEL);
 	rec = kunit_kzalloc(test, sizeof(*rec), GFP_KERNEL);
-	ctx->master = master = kunit_kzalloc(test, sizeof(*master), GFP_KERNEL);
+	master = kunit_kzalloc(test, sizeof(*master), GFP_KERNEL);
 	di = kunit_kzalloc(test, sizeof(*di), GFP_KERNEL);
 	if (!smmu || !rec || !master || !di)
 		return -ENOMEM;
+	ctx->smmu = smmu;
+	ctx->master = master;
 	e = kunit_kcalloc(test, 32, sizeof(*e), GFP_KERNEL);
 	if (!e)
 		return -ENOMEM;
@@ -277,7 +279,7 @@ static void attach_cache_coherency(struct kunit *test)
 	/* An FWB table: the old rule said yes here */
 	d->cfg.quirks = IO_PGTABLE_QUIRK_ARM_S2FWB;
 	KUNIT_EXPECT_FALSE(test, smmuv3_iommu_ops.capable(ctx->dev,
-							 IOMMU_CAP_ENFORCE_CACHE_COHERENCY));
+							  IOMMU_CAP_ENFORCE_CACHE_COHERENCY));
 	KUNIT_ASSERT_EQ(test, at_attach(ctx, d), 0);
 	KUNIT_EXPECT_FALSE(test, ops->enforce_cache_coherency(&d->domain));
 	KUNIT_EXPECT_FALSE(test, d->enforce_cc);
@@ -286,7 +288,7 @@ static void attach_cache_coherency(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[1]), 0);
 	ctx->master->canwbs = true;
 	KUNIT_EXPECT_TRUE(test, smmuv3_iommu_ops.capable(ctx->dev,
-							IOMMU_CAP_ENFORCE_CACHE_COHERENCY));
+							 IOMMU_CAP_ENFORCE_CACHE_COHERENCY));
 	KUNIT_ASSERT_EQ(test, at_attach(ctx, d), 0);
 	KUNIT_EXPECT_TRUE(test, ops->enforce_cache_coherency(&d->domain));
 

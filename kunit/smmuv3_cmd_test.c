@@ -121,4 +121,5 @@ static struct kunit_suite smmuv3_cmd_suite = {
 	.name = "alist_smmuv3_cmd",
 	.test_cases = smmuv3_cmd_cases,
 };
+
 kunit_test_suite(smmuv3_cmd_suite);

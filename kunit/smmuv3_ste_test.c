@@ -120,8 +120,8 @@ static void ste_s2(struct kunit *test)
 #define NEST_W2		0x044c355400000033ULL
 #define NEST_S1(ptr)	(0x1ULL | (5ULL << 1) | (ptr))
 #define NEST_NESTED(p)	(0x1ULL | (7ULL << 1) | (p))
-#define MEV		(1ULL << 19)
-#define S1STALLD	(1ULL << 27)
+#define MEV		BIT_ULL(19)
+#define S1STALLD	BIT_ULL(27)
 
 struct nest_case {
 	const char *name;

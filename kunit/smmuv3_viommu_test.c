@@ -133,7 +133,8 @@ static void vi_translate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, num, 4U);
 	KUNIT_ASSERT_EQ(test, alist_rec_len(ctx->smmu->rec), 5U);
 	KUNIT_EXPECT_EQ(test, alist_rec_syncs(ctx->smmu->rec), 1U);
-	KUNIT_EXPECT_EQ(test, vi_rec(test, 0)->w[0], OP_TLBI_NH_VA | (VI_VMID << 32) | (5ULL << 48));
+	KUNIT_EXPECT_EQ(test, vi_rec(test, 0)->w[0],
+			OP_TLBI_NH_VA | (VI_VMID << 32) | (5ULL << 48));
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 0)->w[1], 0x2000001ULL);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 1)->w[0], OP_CFGI_CD | (VI_PSID << 32));
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 1)->w[1], 1ULL);

@@ -161,6 +161,12 @@ static int attach(struct iommu_domain *domain, struct fake *f)
 	return domain->ops->attach_dev(domain, f->dev, NULL);
 }
 
+/* The domain's enforce_cache_coherency() op, as iommufd calls it */
+static bool enforce_cc(struct vtd_domain *d)
+{
+	return d->domain.ops->enforce_cache_coherency(&d->domain);
+}
+
 /* An attach expected to be refused; undone should it succeed */
 static void expect_refused(struct kunit *test, struct iommu_domain *domain,
 			   struct fake *f, int err)
@@ -329,15 +335,14 @@ static void vtd_attach_compat_test(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, fb.vdev->domain);
 	KUNIT_EXPECT_EQ(test, alist_rec_len(b->recorder), 0U);
 	/* Snoop forced on A's domain: C has no snoop control */
-	KUNIT_EXPECT_TRUE(test, d->domain.ops->enforce_cache_coherency(
-					&d->domain));
+	KUNIT_EXPECT_TRUE(test, enforce_cc(d));
 	expect_refused(test, &d->domain, &fc, -EINVAL);
 	KUNIT_EXPECT_EQ(test, alist_rec_len(c->recorder), 0U);
 	vtd_domain_free(&d->domain);
 
 	/* NEST_PARENT: refused without ECAP.NEST, and not attachable there */
-	KUNIT_EXPECT_EQ(test, PTR_ERR(vtd_paging_alloc(c, NULL,
-				IOMMU_HWPT_ALLOC_NEST_PARENT)), -EOPNOTSUPP);
+	np = vtd_paging_alloc(c, NULL, IOMMU_HWPT_ALLOC_NEST_PARENT);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(np), -EOPNOTSUPP);
 	np = vtd_paging_alloc(a, NULL, IOMMU_HWPT_ALLOC_NEST_PARENT);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(np));
 	expect_refused(test, &np->domain, &fc, -EINVAL);
@@ -377,8 +382,7 @@ static void vtd_enforce_cc_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, READ_ONCE(fa.vdev->pasid_table[1]) &
 				 PE1_PGSNP);
 	rec_reset(a);
-	KUNIT_EXPECT_TRUE(test, fs->domain.ops->enforce_cache_coherency(
-					&fs->domain));
+	KUNIT_EXPECT_TRUE(test, enforce_cc(fs));
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(fa.vdev->pasid_table[1]) &
 				PE1_PGSNP);
 	/* The change is invalidated: PASID cache and the PASID's IOTLB */
@@ -392,8 +396,7 @@ static void vtd_enforce_cc_test(struct kunit *test)
 	fs = vtd_paging_alloc(b, NULL, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(fs));
 	KUNIT_ASSERT_EQ(test, attach(&fs->domain, &fb), 0);
-	KUNIT_EXPECT_FALSE(test, fs->domain.ops->enforce_cache_coherency(
-					 &fs->domain));
+	KUNIT_EXPECT_FALSE(test, enforce_cc(fs));
 	KUNIT_EXPECT_FALSE(test, READ_ONCE(fb.vdev->pasid_table[1]) &
 				 PE1_PGSNP);
 	KUNIT_EXPECT_EQ(test, attach(&vtd_blocked_domain, &fb), 0);
@@ -404,8 +407,7 @@ static void vtd_enforce_cc_test(struct kunit *test)
 	b->first_stage = false;
 	ss = vtd_paging_alloc(a, NULL, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ss));
-	KUNIT_EXPECT_TRUE(test, ss->domain.ops->enforce_cache_coherency(
-					&ss->domain));
+	KUNIT_EXPECT_TRUE(test, enforce_cc(ss));
 	KUNIT_ASSERT_EQ(test, attach(&ss->domain, &fa), 0);
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(fa.vdev->pasid_table[1]) &
 				PE1_PGSNP);

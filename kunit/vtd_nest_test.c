@@ -132,10 +132,11 @@ static void vtd_nest_alloc_good_test(struct kunit *test)
 
 #define EXPECT_ALLOC_ERR(test, c, s1, len, flags, type, err)		\
 	do {								\
-		struct vtd_domain *__d = nest_alloc(test, c, s1, len,	\
+		struct kunit *__t = (test);				\
+		struct vtd_domain *__d = nest_alloc(__t, c, s1, len,	\
 						    flags, type);	\
 									\
-		KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(__d), err);	\
+		KUNIT_EXPECT_EQ(__t, PTR_ERR_OR_ZERO(__d), err);	\
 		if (!IS_ERR(__d))					\
 			vtd_domain_free(&__d->domain);			\
 	} while (0)

@@ -89,10 +89,21 @@ result checkpatch-canary "$([ $? = 0 ] && echo 1 || echo 0)" "$log/checkpatch-ca
 
 # The exports are C, their definitions C++: EXPORT_SYMBOL cannot follow
 # its function there. User space selftests use the C99 fixed-size types,
-# as the kernel's own selftests do.
+# as the kernel's own selftests do. Two headers are compiled by the
+# freestanding C++ core too, which includes no kernel header:
+#   include/alist/types.h  NEW_TYPEDEFS: the core's own fixed-width types
+#                          (no u64 without linux/types.h);
+#                          COMPLEX_MACRO: ALIST_C_BEGIN is extern "C" {;
+#                          CAMELCASE: C11's _Static_assert keyword, C's
+#                          half of ALIST_STATIC_ASSERT
+#   include/alist/env.h    PREFER_DEFINED_ATTRIBUTE_MACRO: the format
+#                          attribute of alist_env_log(), no __printf()
 {
-	$cp -f $(printf '%s\n' "${kfiles[@]}" | grep -vx env/alist_exports.c)
+	$cp -f $(printf '%s\n' "${kfiles[@]}" |
+		grep -vx 'env/alist_exports.c\|include/alist/types.h\|include/alist/env.h')
 	$cp --ignore EXPORT_SYMBOL -f env/alist_exports.c
+	$cp --ignore NEW_TYPEDEFS,COMPLEX_MACRO,CAMELCASE -f include/alist/types.h
+	$cp --ignore PREFER_DEFINED_ATTRIBUTE_MACRO -f include/alist/env.h
 	$cp --ignore PREFER_KERNEL_TYPES -f "${ufiles[@]}"
 } 2>&1 | grep -E ': (ERROR|WARNING|CHECK):' > "$log/checkpatch.log"
 result checkpatch "$(quiet "$log/checkpatch.log")" "$log/checkpatch.log"

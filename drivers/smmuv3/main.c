@@ -76,7 +76,8 @@ static int smmuv3_read_idrs(struct smmuv3_device *smmu)
 		smmu->features |= SMMUV3_FEAT_S2;
 	if (!(smmu->features & (SMMUV3_FEAT_S1 | SMMUV3_FEAT_S2)))
 		return -ENXIO;
-	if ((smmu->idr[0] & SMMUV3_IDR0_COHACC) && device_get_dma_attr(smmu->dev) == DEV_DMA_COHERENT)
+	if ((smmu->idr[0] & SMMUV3_IDR0_COHACC) &&
+	    device_get_dma_attr(smmu->dev) == DEV_DMA_COHERENT)
 		smmu->features |= SMMUV3_FEAT_COHERENT;
 	if (FIELD_GET(SMMUV3_IDR0_ST_LEVEL, smmu->idr[0]) == 1)
 		smmu->features |= SMMUV3_FEAT_2LVL_STRTAB;
@@ -154,7 +155,7 @@ static int smmuv3_write_cr0(struct smmuv3_device *smmu, u32 val)
 
 /*
  * Stop the SMMU using memory: interrupts off, then SMMUEN and the queues
- * off, waiting for each acknowledgement. Called before the queues and the
+ * off, waiting for each acknowledgment. Called before the queues and the
  * stream table are freed (probe failure, remove).
  */
 static int smmuv3_disable(struct smmuv3_device *smmu)

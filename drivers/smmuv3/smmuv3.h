@@ -281,8 +281,9 @@ struct smmuv3_stats {
  * @pgsize_bitmap: page sizes the tables may use
  * @params: the core's invalidation parameters
  * @cmdq: the command queue
- * @cmdq_lock: serializes @cmdq, @cmdq_issued and @cmdq_consumed; held only
- *	to place commands and to sample CONS, never across a wait
+ * @cmdq_lock: serializes @cmdq, @cmdq_issued, @cmdq_consumed, @cmdq_failed
+ *	and @cmdq_nfailed; held only to place commands, to sample CONS and to
+ *	handle a global error, never across a wait
  * @cmdq_issued: commands ever placed in @cmdq (free-running)
  * @cmdq_consumed: commands the SMMU ever consumed from @cmdq, as last
  *	sampled from CONS
@@ -325,19 +326,19 @@ struct smmuv3_device {
 	unsigned long pgsize_bitmap;
 	struct alist_smmuv3_params params;
 	struct smmuv3_queue cmdq;
-	spinlock_t cmdq_lock;
+	spinlock_t cmdq_lock;		/* @cmdq and the cmdq_* fields below */
 	u64 cmdq_issued;
 	u64 cmdq_consumed;
 	u64 cmdq_failed[SMMUV3_CMDQ_FAILED_LOG];
 	u64 cmdq_nfailed;
 	struct smmuv3_queue evtq;
-	struct mutex evtq_lock;
+	struct mutex evtq_lock;		/* the one consumer of @evtq */
 	__le64 *strtab;
 	dma_addr_t strtab_dma;
 	__le64 **l2;
 	dma_addr_t *l2_dma;
 	unsigned int num_l1;
-	struct mutex strtab_lock;
+	struct mutex strtab_lock;	/* level-2 table allocation */
 	struct mutex entry_lock;	/* every STE and CD write */
 	struct smmuv3_stats stats;
 	u32 irq_ctrl;

@@ -95,6 +95,7 @@ int vtd_domain_compatible(struct vtd_domain *d, struct vtd_unit *unit)
 {
 	unsigned int sllps = FIELD_GET(VTD_CAP_SLLPS, unit->cap);
 	unsigned int mgaw = FIELD_GET(VTD_CAP_MGAW, unit->cap) + 1;
+	bool fs = d->kind == VTD_DOM_FS;
 	const struct pt_common *common;
 	struct pt_iommu_vtdss_hw_info ss;
 
@@ -103,11 +104,11 @@ int vtd_domain_compatible(struct vtd_domain *d, struct vtd_unit *unit)
 			return -EINVAL;
 		return vtd_domain_compatible(d->parent, unit);
 	}
-	if ((d->kind == VTD_DOM_FS) != unit->first_stage)
+	if (fs != unit->first_stage)
 		return -EINVAL;
 	if (READ_ONCE(d->force_snoop) && !(unit->ecap & VTD_ECAP_SC))
 		return -EINVAL;
-	if (d->kind == VTD_DOM_FS) {
+	if (fs) {
 		common = &d->fspt.x86_64_pt.common;
 		if ((d->domain.pgsize_bitmap & SZ_1G) &&
 		    !(unit->cap & VTD_CAP_FS1GP))
@@ -185,6 +186,7 @@ bool vtd_domain_is_ss(struct iommu_domain *domain)
 {
 	return domain->ops == &vtd_ss_domain_ops;
 }
+
 PT_IOMMU_CHECK_DOMAIN(struct vtd_domain, fspt.iommu, domain);
 PT_IOMMU_CHECK_DOMAIN(struct vtd_domain, sspt.iommu, domain);
 
@@ -246,7 +248,8 @@ static int vtd_fs_init(struct vtd_domain *d, struct vtd_unit *unit)
  *
  * Context: process; may sleep. No lock needed.
  * Return: the domain or an ERR_PTR: -EOPNOTSUPP for flags the unit cannot
- * honour (NEST_PARENT on a first-stage unit or one without ECAP.NEST), -EINVAL without @dev on a unit with incoherent walks, -ENOMEM.
+ * honour (NEST_PARENT on a first-stage unit or one without ECAP.NEST),
+ * -EINVAL without @dev on a unit with incoherent walks, -ENOMEM.
  */
 struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit, struct device *dev,
 				    u32 flags)

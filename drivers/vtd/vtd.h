@@ -176,8 +176,7 @@ struct vtd_dmar_info {
 	struct vtd_rmrr rmrr[VTD_MAX_RMRRS];
 };
 
-int vtd_dmar_parse(const void *table, size_t len,
-				    struct vtd_dmar_info *info);
+int vtd_dmar_parse(const void *table, size_t len, struct vtd_dmar_info *info);
 bool vtd_scope_match_pci(const struct vtd_scope *scopes, unsigned int n,
 			 u16 segment, u16 scope_segment, struct pci_dev *pdev);
 
@@ -320,7 +319,7 @@ struct vtd_unit {
 	bool coherent;
 	bool first_stage;
 	struct ida did_ida;
-	struct mutex ctx_lock;
+	struct mutex ctx_lock;		/* root, context and PASID entries */
 	u64 *root;
 	struct vtd_bus_ctx ctx[256];
 	raw_spinlock_t qi_lock;
@@ -338,7 +337,7 @@ struct vtd_unit {
 	struct alist_recorder *recorder;
 	struct pci_dev **test_bound;
 	unsigned int test_nbound;
-	spinlock_t fault_lock;
+	spinlock_t fault_lock;		/* fault record scans */
 	struct delayed_work fault_work;
 	u64 fault_last;
 	struct vtd_counters cnt;
@@ -463,21 +462,17 @@ struct vtd_dev {
 /* Descriptor and entry builders (desc.c): pure functions */
 
 void vtd_desc_cc_global(struct alist_cmd *d);
-void vtd_desc_pc_pasid(struct alist_cmd *d, u16 did,
-					u32 pasid);
+void vtd_desc_pc_pasid(struct alist_cmd *d, u16 did, u32 pasid);
 void vtd_desc_pc_global(struct alist_cmd *d);
 void vtd_desc_iotlb_global(struct alist_cmd *d, u64 cap);
-void vtd_desc_iotlb_dsi(struct alist_cmd *d, u64 cap,
-					 u16 did);
-void vtd_desc_piotlb_all(struct alist_cmd *d, u16 did,
-					  u32 pasid);
-void vtd_desc_devtlb_all(struct alist_cmd *d, u16 sid,
-					  u16 pfsid, u8 qdep);
+void vtd_desc_iotlb_dsi(struct alist_cmd *d, u64 cap, u16 did);
+void vtd_desc_piotlb_all(struct alist_cmd *d, u16 did, u32 pasid);
+void vtd_desc_devtlb_all(struct alist_cmd *d, u16 sid, u16 pfsid, u8 qdep);
 
-void vtd_root_entry_set(u64 *root, unsigned int bus,
-					 phys_addr_t lo, phys_addr_t hi);
-void vtd_ctx_entry_build(u64 ce[4], phys_addr_t pasid_dir,
-					  unsigned int pdts, bool dte);
+void vtd_root_entry_set(u64 *root, unsigned int bus, phys_addr_t lo,
+			phys_addr_t hi);
+void vtd_ctx_entry_build(u64 ce[4], phys_addr_t pasid_dir, unsigned int pdts,
+			 bool dte);
 
 /**
  * struct vtd_pe_cfg - what goes into a scalable-mode PASID table entry
@@ -507,8 +502,7 @@ struct vtd_pe_cfg {
 	bool wpe;
 };
 
-void vtd_pasid_entry_build(u64 pe[8],
-					    const struct vtd_pe_cfg *cfg);
+void vtd_pasid_entry_build(u64 pe[8], const struct vtd_pe_cfg *cfg);
 
 /* ------------------------------------------------------------------ */
 /* Queued invalidation (queue.c) */
@@ -566,9 +560,8 @@ extern struct iommu_domain vtd_blocked_domain;
 extern struct iommu_domain vtd_identity_domain;
 extern const struct iommu_ops vtd_iommu_ops;
 
-struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit,
-						     struct device *dev,
-						     u32 flags);
+struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit, struct device *dev,
+				    u32 flags);
 int vtd_domain_compatible(struct vtd_domain *d, struct vtd_unit *unit);
 void vtd_domain_snoop_devices(struct vtd_domain *d);
 void vtd_domain_free(struct iommu_domain *domain);
@@ -604,6 +597,6 @@ struct vtd_domain *
 vtd_nested_alloc(struct vtd_unit *unit, struct iommu_domain *parent, u32 flags,
 		 const struct iommu_user_data *data);
 int vtd_nested_invalidate_user(struct iommu_domain *domain,
-						struct iommu_user_data_array *array);
+			       struct iommu_user_data_array *array);
 
 #endif /* ALIST_VTD_H */

@@ -48,6 +48,7 @@
 #define ALIST_INV_H
 
 #include "types.h"
+#include "hw/bits.h"
 #include "target.h"
 
 ALIST_C_BEGIN
@@ -108,7 +109,7 @@ struct alist_smmuv3_params {
 };
 
 /* Request flags. */
-#define ALIST_INV_LEAF (1u << 0) /* only leaf entries changed (IH / Leaf) */
+#define ALIST_INV_LEAF ALIST_BIT(0) /* only leaf entries changed (IH / Leaf) */
 
 /*
  * struct alist_inv_cursor - request plus walk position; caller-allocated

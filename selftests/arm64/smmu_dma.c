@@ -572,6 +572,7 @@ TEST_F(vsmmu, smmu_viommu_bad_cmds)
 	__u32 id, num;
 	unsigned int i;
 	__u64 le = 0;
+	uint8_t *far;
 
 	for (i = 0; i < ARRAY_SIZE(bad_vste); i++) {
 		TH_LOG("vSTE: %s", bad_vste[i].what);
@@ -662,10 +663,9 @@ TEST_F(vsmmu, smmu_viommu_bad_cmds)
 	ASSERT_EQ(0, num);
 
 	/* A fault in the middle of the array */
+	far = (uint8_t *)self->n.g + G_SIZE - sizeof(cmds[0]) + 0x100000000000ULL;
 	num = 2;
-	ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id,
-				 (uint8_t *)self->n.g + G_SIZE - sizeof(cmds[0]) + 0x100000000000ULL,
-				 sizeof(cmds[0]), &num,
+	ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id, far, sizeof(cmds[0]), &num,
 				 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
 	ASSERT_EQ(EFAULT, errno);
 	ASSERT_EQ(0, num);
@@ -725,7 +725,7 @@ static int smmu_demo(void)
 		edu_close(&edu);
 		return 1;
 	}
-	printf("  edu %s bound to iommufd: NEST_PARENT hwpt %u, vIOMMU %u (vSID 0x%llx), nested hwpt %u\n",
+	printf("  edu %s bound: NEST_PARENT hwpt %u, vIOMMU %u (vSID 0x%llx), nested hwpt %u\n",
 	       edu.dev.bdf, n.parent_id, n.viommu_id, VSID, n.nested_id);
 	demo_stats(&edu, "before");
 	rc = edu_dma(&edu, VA_X, SZ_4K, 1);
@@ -737,7 +737,7 @@ static int smmu_demo(void)
 	s0 = smmu_stat(&edu, "syncs");
 	rc = viommu_inv(&edu, n.viommu_id, &inv, sizeof(inv), &num,
 			IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3);
-	printf("  guest remaps VA 0x%lx, invalidates through the vIOMMU (TLBI_NH_VA): %s, %lld command(s), %lld CMD_SYNC\n",
+	printf("  guest remaps VA 0x%lx, vIOMMU TLBI_NH_VA: %s, %lld command(s), %lld CMD_SYNC\n",
 	       VA_X, rc ? strerror(errno) : "ok", smmu_stat(&edu, "cmds") - c0,
 	       smmu_stat(&edu, "syncs") - s0);
 	rc = edu_dma(&edu, VA_X, SZ_4K, 1);
@@ -746,8 +746,9 @@ static int smmu_demo(void)
 	c0 = smmu_stat(&edu, "cmds");
 	s0 = smmu_stat(&edu, "syncs");
 	rc = edu_unmap(&edu, IOVA_SRC, SZ_4K);
-	printf("  4 KiB unmap on the nest parent: %lld commands, %lld CMD_SYNC (S2 range, then the nested S1 clear)\n",
+	printf("  4 KiB unmap on the nest parent: %lld commands, %lld CMD_SYNC\n",
 	       smmu_stat(&edu, "cmds") - c0, smmu_stat(&edu, "syncs") - s0);
+	printf("    (the S2 range, then the nested S1 clear)\n");
 	demo_stats(&edu, "after");
 	edu_close(&edu);
 	return 0;
