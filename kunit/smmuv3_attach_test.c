@@ -6,9 +6,13 @@
  * (the attach still completes and returns 0, with a warning), the blocked
  * domain (never fails), the cache-coherency rule (CANWBS only), and the
  * locks each step holds (the SMMU's entry_lock for the STE switch only).
+ * Nested domains: a translating vSTE needs a vDEVICE first, and which
+ * events go to the vSMMU's vEVENTQ, with what record.
  */
 #include <kunit/device.h>
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
+#include <uapi/linux/iommufd.h>
 #include <linux/lockdep.h>
 #include <linux/slab.h>
 
@@ -119,6 +123,8 @@ static void at_exit(struct kunit *test)
 			alist_list_free(ctx->d[i]->list);
 	if (ctx->dev)
 		ctx->dev->iommu = NULL;
+	if (ctx->smmu)
+		xa_destroy(&ctx->smmu->streams);
 }
 
 static int at_init(struct kunit *test)
@@ -155,6 +161,8 @@ static int at_init(struct kunit *test)
 	smmu->params.max_atc_cmds = 16;
 	smmu->sid_bits = 3;
 	mutex_init(&smmu->entry_lock);
+	mutex_init(&smmu->vevent_lock);
+	xa_init(&smmu->streams);
 	smmu->strtab = kunit_kcalloc(test, 8 * SMMUV3_STE_DWORDS, sizeof(__le64), GFP_KERNEL);
 	if (!smmu->strtab)
 		return -ENOMEM;
@@ -334,7 +342,230 @@ static void attach_locks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->d[1]->non_canwbs, 1U);
 }
 
+#define AT_VSID		0x42U
+#define AT_CDPTR	0x40000000ULL
+#define AT_VSTE_S1	(SMMUV3_STE0_V | FIELD_PREP(SMMUV3_STE0_CFG, SMMUV3_STE_CFG_S1) | AT_CDPTR)
+#define AT_VSTE_BYPASS	(SMMUV3_STE0_V | FIELD_PREP(SMMUV3_STE0_CFG, SMMUV3_STE_CFG_BYPASS))
+
+/* A vSMMU over d[0], one nested domain of it, a vDEVICE for the master */
+struct at_nest {
+	struct smmuv3_viommu vsmmu;
+	struct smmuv3_nested nd;
+	struct smmuv3_vdevice vdev;
+};
+
+static struct at_nest *at_nest(struct kunit *test, struct at_ctx *ctx, u64 vste0)
+{
+	struct at_nest *n = kunit_kzalloc(test, sizeof(*n), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, n);
+	n->vsmmu.smmu = ctx->smmu;
+	n->vsmmu.parent = ctx->d[0];
+	n->vsmmu.vmid = 9;
+	n->nd.viommu = &n->vsmmu;
+	n->nd.ste[0] = vste0;
+	n->nd.domain.type = IOMMU_DOMAIN_NESTED;
+	n->nd.list = alist_list_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, n->nd.list);
+	n->vdev.core.viommu = &n->vsmmu.core;
+	n->vdev.vsid = AT_VSID;
+	return n;
+}
+
+static int at_attach_nested(struct at_ctx *ctx, struct at_nest *n)
+{
+	return smmuv3_attach_nested(&n->nd.domain, ctx->dev, ctx->master->domain);
+}
+
+/* Back on a paging domain: the nested lists are empty and can go. */
+static void at_nest_done(struct kunit *test, struct at_ctx *ctx, struct at_nest *n)
+{
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[1]), 0);
+	alist_list_free(n->nd.list);
+}
+
+/*
+ * A translating vSTE names the device by its vSID (CFGI_CD, events): as
+ * Linux, no attach before the vDEVICE (-ENOENT, nothing changed). Abort
+ * and bypass need none.
+ */
+static void attach_nested_needs_vdev(struct kunit *test)
+{
+	struct at_ctx *ctx = test->priv;
+	struct at_nest *s1 = at_nest(test, ctx, AT_VSTE_S1);
+	struct at_nest *other = at_nest(test, ctx, AT_VSTE_S1);
+	struct at_nest *bypass = at_nest(test, ctx, AT_VSTE_BYPASS);
+	struct at_nest *abort = at_nest(test, ctx, SMMUV3_STE0_V);
+
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[1]), 0);
+	at_reset_rec(ctx);
+	KUNIT_EXPECT_EQ(test, at_attach_nested(ctx, s1), -ENOENT);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->master->domain, &ctx->d[1]->domain);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 0U);
+	KUNIT_EXPECT_EQ(test, at_count(s1->nd.list), 0U);
+
+	/* A vDEVICE on another vSMMU does not count */
+	ctx->master->vdev = &other->vdev;
+	KUNIT_EXPECT_EQ(test, at_attach_nested(ctx, s1), -ENOENT);
+	ctx->master->vdev = NULL;
+
+	KUNIT_EXPECT_EQ(test, at_attach_nested(ctx, bypass), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->master->vsmmu, &bypass->vsmmu);
+	KUNIT_EXPECT_EQ(test, at_attach_nested(ctx, abort), 0);
+
+	ctx->master->vdev = &s1->vdev;
+	KUNIT_EXPECT_EQ(test, at_attach_nested(ctx, s1), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->master->domain, &s1->nd.domain);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->master->vsmmu, &s1->vsmmu);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(SMMUV3_STE0_CFG,
+					le64_to_cpu(smmuv3_ste_ptr(ctx->smmu, AT_SID)[0])),
+			(u64)SMMUV3_STE_CFG_NESTED);
+
+	at_nest_done(test, ctx, s1);
+	KUNIT_EXPECT_NULL(test, ctx->master->vsmmu);
+	ctx->master->vdev = NULL;
+	alist_list_free(other->nd.list);
+	alist_list_free(bypass->nd.list);
+	alist_list_free(abort->nd.list);
+}
+
+/* What smmuv3_vevent_report() was given, and what it answers */
+static struct {
+	unsigned int calls;
+	struct smmuv3_viommu *vsmmu;
+	struct iommu_vevent_arm_smmuv3 vevt;
+	int ret;
+} at_vev;
+
+static int at_vevent_stub(struct smmuv3_viommu *vsmmu, struct iommu_vevent_arm_smmuv3 *vevt)
+{
+	at_vev.calls++;
+	at_vev.vsmmu = vsmmu;
+	at_vev.vevt = *vevt;
+	return at_vev.ret;
+}
+
+#define AT_EVT1		0x0000001200000007ULL	/* stage 1: S2 (bit 39) clear */
+#define AT_EVT2		0x0000000002000123ULL	/* input address */
+#define AT_EVT3		0x0000000004321000ULL
+
+static bool at_evt(struct at_ctx *ctx, u8 type, u32 sid, u64 w1)
+{
+	u64 evt[SMMUV3_EVT_DWORDS] = {
+		type | (0x5ULL << 12) | ((u64)sid << 32), w1, AT_EVT2, AT_EVT3,
+	};
+
+	return smmuv3_evt_to_user(ctx->smmu, evt);
+}
+
+/*
+ * Stage-1 faults and configuration errors of a nested device with a
+ * vDEVICE go to its vSMMU: the raw record, little-endian, the vSID in the
+ * StreamID field. Stage-2 faults, other types, unknown StreamIDs, devices
+ * without a vDEVICE or not nested stay with the host, and so does an event
+ * of a vSMMU without a vEVENTQ (-EOPNOTSUPP). A vEVENTQ that could not
+ * take it (-ENOMEM: iommufd reports the loss) still took it.
+ */
+static void vevent_route(struct kunit *test)
+{
+	static const u8 user_types[] = { 0x04, 0x06, 0x08, 0x0a, 0x10, 0x11, 0x12, 0x13 };
+	static const u8 host_types[] = { 0x01, 0x02, 0x03, 0x05, 0x07, 0x09, 0x0b, 0x14,
+					 0x20, 0x21, 0x25 };
+	struct at_ctx *ctx = test->priv;
+	struct at_nest *n = at_nest(test, ctx, AT_VSTE_S1);
+	u64 vents = atomic64_read(&ctx->smmu->stats.vevents);
+	unsigned int i;
+
+	memset(&at_vev, 0, sizeof(at_vev));
+	kunit_activate_static_stub(test, smmuv3_vevent_report, at_vevent_stub);
+	KUNIT_ASSERT_EQ(test, xa_insert(&ctx->smmu->streams, AT_SID, ctx->master, GFP_KERNEL), 0);
+	ctx->master->vdev = &n->vdev;
+
+	/* Paging domain, vDEVICE or not: the host's */
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[1]), 0);
+	KUNIT_EXPECT_FALSE(test, at_evt(ctx, 0x10, AT_SID, AT_EVT1));
+
+	KUNIT_ASSERT_EQ(test, at_attach_nested(ctx, n), 0);
+	KUNIT_ASSERT_TRUE(test, at_evt(ctx, 0x10, AT_SID, AT_EVT1));
+	KUNIT_EXPECT_EQ(test, at_vev.calls, 1U);
+	KUNIT_EXPECT_PTR_EQ(test, at_vev.vsmmu, &n->vsmmu);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(at_vev.vevt.evt[0]),
+			0x10 | (0x5ULL << 12) | ((u64)AT_VSID << 32));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(at_vev.vevt.evt[1]), AT_EVT1);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(at_vev.vevt.evt[2]), AT_EVT2);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(at_vev.vevt.evt[3]), AT_EVT3);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&ctx->smmu->stats.vevents), vents + 1);
+
+	for (i = 0; i < ARRAY_SIZE(user_types); i++) {
+		at_vev.calls = 0;
+		KUNIT_EXPECT_TRUE_MSG(test, at_evt(ctx, user_types[i], AT_SID, AT_EVT1),
+				      "type 0x%02x", user_types[i]);
+		KUNIT_EXPECT_EQ(test, at_vev.calls, 1U);
+	}
+	at_vev.calls = 0;
+	for (i = 0; i < ARRAY_SIZE(host_types); i++)
+		KUNIT_EXPECT_FALSE_MSG(test, at_evt(ctx, host_types[i], AT_SID, AT_EVT1),
+				       "type 0x%02x", host_types[i]);
+	/* Stage 2 is the host's */
+	KUNIT_EXPECT_FALSE(test, at_evt(ctx, 0x10, AT_SID, AT_EVT1 | BIT_ULL(39)));
+	/* A StreamID of no master */
+	KUNIT_EXPECT_FALSE(test, at_evt(ctx, 0x10, AT_SID + 1, AT_EVT1));
+	KUNIT_EXPECT_EQ(test, at_vev.calls, 0U);
+
+	/* No vEVENTQ: the host logs it; a lost one is still the guest's */
+	at_vev.ret = -EOPNOTSUPP;
+	KUNIT_EXPECT_FALSE(test, at_evt(ctx, 0x10, AT_SID, AT_EVT1));
+	at_vev.ret = -ENOMEM;
+	KUNIT_EXPECT_TRUE(test, at_evt(ctx, 0x10, AT_SID, AT_EVT1));
+	at_vev.ret = 0;
+
+	/* The vDEVICE gone: the host's again */
+	ctx->master->vdev = NULL;
+	at_vev.calls = 0;
+	KUNIT_EXPECT_FALSE(test, at_evt(ctx, 0x10, AT_SID, AT_EVT1));
+	KUNIT_EXPECT_EQ(test, at_vev.calls, 0U);
+
+	at_nest_done(test, ctx, n);
+	xa_erase(&ctx->smmu->streams, AT_SID);
+}
+
+/*
+ * HW_INFO is what a guest will believe: STALL_MODEL 0b00 becomes 0b01,
+ * since nested STEs force S1STALLD; everything else as read; no flags.
+ */
+static void hw_info_stall_model(struct kunit *test)
+{
+	static const u32 stall[] = { SMMUV3_STALL_MODEL_BOTH, SMMUV3_STALL_MODEL_NONE };
+	struct at_ctx *ctx = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(stall); i++) {
+		enum iommu_hw_info_type type = IOMMU_HW_INFO_TYPE_DEFAULT;
+		u32 idr0 = SMMUV3_IDR0_S1P | SMMUV3_IDR0_S2P | SMMUV3_IDR0_ASID16 |
+			   FIELD_PREP(SMMUV3_IDR0_TTF, 2) |
+			   FIELD_PREP(SMMUV3_IDR0_STALL_MODEL, stall[i]);
+		struct iommu_hw_info_arm_smmuv3 *info;
+		u32 len = 0;
+
+		ctx->smmu->idr[0] = idr0;
+		ctx->smmu->idr[1] = 0x00e7c180;
+		info = smmuv3_hw_info(ctx->dev, &len, &type);
+		KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(info));
+		KUNIT_EXPECT_EQ(test, len, (u32)sizeof(*info));
+		KUNIT_EXPECT_EQ(test, type, IOMMU_HW_INFO_TYPE_ARM_SMMUV3);
+		KUNIT_EXPECT_EQ(test, info->flags, 0U);
+		KUNIT_EXPECT_EQ(test, info->idr[0],
+				(idr0 & ~SMMUV3_IDR0_STALL_MODEL) |
+				FIELD_PREP(SMMUV3_IDR0_STALL_MODEL, SMMUV3_STALL_MODEL_NONE));
+		KUNIT_EXPECT_EQ(test, info->idr[1], 0x00e7c180U);
+		kfree(info);
+	}
+}
+
 static struct kunit_case smmuv3_attach_cases[] = {
+	KUNIT_CASE(hw_info_stall_model),
+	KUNIT_CASE(attach_nested_needs_vdev),
+	KUNIT_CASE(vevent_route),
 	KUNIT_CASE(attach_order),
 	KUNIT_CASE(attach_locks),
 	KUNIT_CASE(attach_fail_after_commit),

@@ -361,10 +361,10 @@ static const struct vste_case vste_cases[] = {
 	  0xd7 | (3ULL << 28), 0, 0, 0 },
 	/* As the uAPI allows, within what HW_INFO says */
 	{ "S1CDMax 8 of 8 SSID bits", VSTE_S1(0x4004000) | (8ULL << 59), 0, 0, 8, 0 },
-	{ "S1CDMax, 2-level 4K", VSTE_S1(0x4004000) | (1ULL << 4) | (4ULL << 59), 2, 0, 8, 0 },
-	{ "S1CDMax, 2-level 64K", VSTE_S1(0x4004000) | (2ULL << 4) | (4ULL << 59), 1, 0, 8, 0 },
-	{ "S1STALLD, stalls configurable", VSTE_S1(0x4004000), 1ULL << 27,
-	  SMMUV3_FEAT_STALLS, 8, 0 },
+	{ "S1CDMax, 2-level 4K", VSTE_S1(0x4004000) | (1ULL << 4) | (4ULL << 59), 2,
+	  SMMUV3_FEAT_CD2L, 8, 0 },
+	{ "S1CDMax, 2-level 64K", VSTE_S1(0x4004000) | (2ULL << 4) | (4ULL << 59), 1,
+	  SMMUV3_FEAT_CD2L, 8, 0 },
 	/* ILLEGAL or not the guest's */
 	{ "Config stage 2", 0x1 | (6ULL << 1), 0, 0, 8, -EIO },
 	{ "Config nested", 0x1 | (7ULL << 1), 0, 0, 8, -EIO },
@@ -378,6 +378,13 @@ static const struct vste_case vste_cases[] = {
 	{ "S1DSS 3 with S1CDMax", VSTE_S1(0x4004000) | (1ULL << 59), 3, 0, 8, -EIO },
 	{ "CD beyond IPA", VSTE_S1(1ULL << 45), 0, 0, 8, -EIO },
 	{ "S1STALLD without stalls", VSTE_S1(0x4004000), 1ULL << 27, 0, 8, -EIO },
+	/* HW_INFO says STALL_MODEL 0b01 there: the driver disables stalls */
+	{ "S1STALLD, stalls configurable", VSTE_S1(0x4004000), 1ULL << 27,
+	  SMMUV3_FEAT_STALLS, 8, -EIO },
+	{ "2-level 4K CD table without CD2L", VSTE_S1(0x4004000) | (1ULL << 4) | (4ULL << 59),
+	  0, 0, 8, -EIO },
+	{ "2-level 64K CD table without CD2L", VSTE_S1(0x4004000) | (2ULL << 4) | (4ULL << 59),
+	  0, SMMUV3_FEAT_STALLS, 8, -EIO },
 	{ "S1CSH reserved", VSTE_S1(0x4004000), 1ULL << 6, 0, 8, -EIO },
 	{ "EATS without ATS", VSTE_S1(0x4004000), 1ULL << 28, 0, 8, -EIO },
 	{ "EATS 2", VSTE_S1(0x4004000), 2ULL << 28, SMMUV3_FEAT_ATS, 8, -EIO },

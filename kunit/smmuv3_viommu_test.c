@@ -146,6 +146,32 @@ static void vi_translate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&ctx->smmu->stats.user_inv), 1LL);
 }
 
+/*
+ * What vi_bad_cases refuses on this 8-bit-ASID SMMU without substreams or
+ * DS passes on one that has them (the driver derives user_caps from IDR0,
+ * IDR1 and IDR5 at probe).
+ */
+static void vi_wide_smmu(struct kunit *test)
+{
+	struct vi_ctx *ctx = test->priv;
+	const u64 cmds[][2] = {
+		{ OP_TLBI_NH_ASID | (0x100ULL << 48), 0 },
+		{ OP_TLBI_NH_VA | (0x8005ULL << 48), 0x2000000 },
+		{ OP_CFGI_CD | (VI_VSID << 32) | (1ULL << 12), 0 },
+		{ OP_TLBI_NH_VA | (1ULL << 12), 0x2000000 | (2ULL << 10) | (1ULL << 8) },
+	};
+	u32 num;
+
+	ctx->smmu->params.user_caps = ALIST_SMMUV3_USER_ASID16 | ALIST_SMMUV3_USER_SSID |
+				      ALIST_SMMUV3_USER_DS;
+	KUNIT_EXPECT_EQ(test, vi_run(test, cmds, 16, 4, &num,
+				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), 0);
+	KUNIT_EXPECT_EQ(test, num, 4U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 5U);
+	KUNIT_EXPECT_EQ(test, vi_rec(test, 2)->w[0],
+			OP_CFGI_CD | (VI_PSID << 32) | (1ULL << 12));
+}
+
 /* 200 commands: one batch, one sync (never a sync per N commands) */
 static void vi_one_sync(struct kunit *test)
 {
@@ -182,6 +208,12 @@ static const struct vi_bad vi_bad_cases[] = {
 	{ "CFGI_CD unknown vSID", { OP_CFGI_CD | (0x1234ULL << 32), 0 }, -EIO },
 	{ "CFGI_CD dword 1 bit 1", { OP_CFGI_CD | (VI_VSID << 32), 2 }, -EIO },
 	{ "ATC_INV without ATS", { OP_ATC_INV | (VI_VSID << 32), 0 }, -EIO },
+	/* Fields this SMMU (8-bit ASIDs, no substreams, no DS) lacks, as Linux */
+	{ "NH_ASID 16-bit ASID", { OP_TLBI_NH_ASID | (0x100ULL << 48), 0 }, -EIO },
+	{ "NH_VA 16-bit ASID", { OP_TLBI_NH_VA | (0x8005ULL << 48), 0x2000000 }, -EIO },
+	{ "CFGI_CD SSID", { OP_CFGI_CD | (VI_VSID << 32) | (1ULL << 12), 0 }, -EIO },
+	{ "NH_VA TG 16K, TTL 1 without DS",
+	  { OP_TLBI_NH_VA | (1ULL << 12), 0x2000000 | (2ULL << 10) | (1ULL << 8) }, -EIO },
 };
 
 static void vi_bad_desc(const struct vi_bad *c, char *desc)
@@ -318,6 +350,7 @@ static void vi_allowed(struct kunit *test)
 static struct kunit_case smmuv3_viommu_cases[] = {
 	KUNIT_CASE(vi_allowed),
 	KUNIT_CASE(vi_translate),
+	KUNIT_CASE(vi_wide_smmu),
 	KUNIT_CASE(vi_one_sync),
 	KUNIT_CASE_PARAM(vi_bad_entry, vi_bad_gen_params),
 	KUNIT_CASE(vi_bad_first),

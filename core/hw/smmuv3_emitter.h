@@ -65,7 +65,7 @@ public:
 
 	static bool ParamsValid(const Params &p)
 	{
-		return TgField(p.tg_lg2) != 0 && p.reserved == 0;
+		return TgField(p.tg_lg2) != 0 && !(p.user_caps & ~ALIST_SMMUV3_USER_ALL);
 	}
 	static void MakePlan(const Params &p, const InvRequest &req, InvPlan *plan);
 

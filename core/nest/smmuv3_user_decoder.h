@@ -13,7 +13,11 @@
  * Each opcode has an allow-list of fields; any other bit set is refused, so
  * a guest can never make the shared queue raise CERROR_ILL, and reserved
  * encodings (TG=0 with range fields, TG!=0 with NUM=SCALE=TTL=0) are
- * refused too.
+ * refused too. Fields the SMMU does not implement are refused as Linux
+ * does (ALIST_SMMUV3_USER_*): ASID bits 15:8 on an 8-bit-ASID SMMU, SSID
+ * (and ATC_INV's SSV and Global) without substreams, TTL 1 with the 16K
+ * granule without IDR5.DS. ATC_INV's SSID and Global with SSV=0 are
+ * IGNORED by the SMMU, so accepted.
  *
  * Syncs: the guest's own CMD_SYNCs never reach us (the VMM cuts batches
  * there), so within one array the only sync the architecture needs is
@@ -55,6 +59,7 @@ public:
 		err_code_ = ALIST_UARRAY_OK;
 		ril_ = p.ril;
 		ats_ = p.ats;
+		caps_ = p.user_caps;
 		has_pending_ = false;
 		pending_atc_ = false;
 		ordered_ = false;
@@ -117,9 +122,13 @@ public:
 		alist_u64 vmid;		/* the VMID, already in dword 0 position */
 		bool ril;
 		bool ats;
+		alist_u8 caps;		/* ALIST_SMMUV3_USER_* */
 	};
 
-	Policy policy() const { return Policy{alist::Put(SMMUV3_CMD0_VMID, vmid_), ril_, ats_}; }
+	Policy policy() const
+	{
+		return Policy{alist::Put(SMMUV3_CMD0_VMID, vmid_), ril_, ats_, caps_};
+	}
 
 	/*
 	 * Validate one guest command and build the physical one.
@@ -149,6 +158,8 @@ public:
 
 			if (ALIST_UNLIKELY((d0 & ~ok0) | (d1 & ~ok1)))
 				return Fail(err, ALIST_UARRAY_ERR_FIELD);
+			if (ALIST_UNLIKELY(d0 & ~AsidMask(pol)))
+				return Fail(err, ALIST_UARRAY_ERR_FEATURE);
 			if (int r = CheckRange(pol, d0, d1, err))
 				return r;
 			*atc = false;
@@ -182,6 +193,8 @@ private:
 			break;
 		case SMMUV3_OP_TLBI_NH_ASID:
 			ok0 |= SMMUV3_CMD0_VMID | SMMUV3_CMD0_ASID;
+			if (d0 & ~AsidMask(pol))
+				return Fail(err, ALIST_UARRAY_ERR_FEATURE);
 			vmid = true;
 			break;
 		case SMMUV3_OP_TLBI_NH_VAA:
@@ -195,6 +208,8 @@ private:
 		case SMMUV3_OP_CFGI_CD:
 			ok0 |= SMMUV3_CMD0_SSID | SMMUV3_CMD0_SID;
 			ok1 = SMMUV3_CMD1_LEAF;
+			if ((d0 & SMMUV3_CMD0_SSID) && !(pol.caps & ALIST_SMMUV3_USER_SSID))
+				return Fail(err, ALIST_UARRAY_ERR_FEATURE);
 			sid = true;
 			break;
 		case SMMUV3_OP_CFGI_CD_ALL:
@@ -207,9 +222,11 @@ private:
 			ok0 |= SMMUV3_CMD0_ATC_GLOBAL | SMMUV3_CMD0_SSV | SMMUV3_CMD0_SSID |
 			       SMMUV3_CMD0_SID;
 			ok1 = SMMUV3_CMD1_ATC_SIZE | SMMUV3_CMD1_ATC_ADDR;
-			if ((d1 & SMMUV3_CMD1_ATC_SIZE) > SMMUV3_ATC_SIZE_ALL ||
-			    (!(d0 & SMMUV3_CMD0_SSV) && (d0 & SMMUV3_CMD0_SSID)))
+			if ((d1 & SMMUV3_CMD1_ATC_SIZE) > SMMUV3_ATC_SIZE_ALL)
 				return Fail(err, ALIST_UARRAY_ERR_FIELD);
+			if ((d0 & (SMMUV3_CMD0_SSV | SMMUV3_CMD0_SSID | SMMUV3_CMD0_ATC_GLOBAL)) &&
+			    !(pol.caps & ALIST_SMMUV3_USER_SSID))
+				return Fail(err, ALIST_UARRAY_ERR_FEATURE);
 			sid = true;
 			*atc = true;
 			break;
@@ -237,6 +254,13 @@ private:
 
 	static constexpr alist_u32 kWindow = 32;
 
+	/* Dword 0 bits an ASID-carrying TLBI may set as far as the ASID goes. */
+	static ALIST_ALWAYS_INLINE alist_u64 AsidMask(const Policy &pol)
+	{
+		return (pol.caps & ALIST_SMMUV3_USER_ASID16) ? ~0ull :
+							       ~alist::Put(SMMUV3_CMD0_ASID, 0xff00);
+	}
+
 	static int Fail(alist_u32 *err, alist_u32 code)
 	{
 		*err = code;
@@ -258,6 +282,10 @@ private:
 		/* TG=0 with range fields, or TG!=0 with NUM=SCALE=TTL=0: reserved. */
 		if (!tg || !range)
 			return Fail(err, ALIST_UARRAY_ERR_FIELD);
+		/* TTL 1 (level 1) with the 16K granule needs 52-bit addresses (DS). */
+		if (alist::Get(SMMUV3_CMD1_TG, d1) == 2 && alist::Get(SMMUV3_CMD1_TTL, d1) == 1 &&
+		    !(pol.caps & ALIST_SMMUV3_USER_DS))
+			return Fail(err, ALIST_UARRAY_ERR_FEATURE);
 		return 0;
 	}
 
@@ -291,6 +319,7 @@ private:
 	int error_;
 	bool ril_;
 	bool ats_;
+	alist_u8 caps_;
 	bool has_pending_;
 	bool pending_atc_;
 	bool ordered_;		/* a TLBI/CFGI was queued since the last sync */

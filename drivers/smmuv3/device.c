@@ -86,8 +86,9 @@ static void smmuv3_master_switch(struct smmuv3_master *master,
  *
  * Context: may sleep. The caller holds the group mutex, which serializes
  * the attaches of @master. Takes the lock of @a's cc_domain up to the
- * commit, the SMMU's entry_lock for the switch, the old cc_domain's lock
- * for its count; the shared layer takes the core's update lock.
+ * commit, the SMMU's entry_lock for the switch, then its vevent_lock for
+ * the master's vSMMU, the old cc_domain's lock for its count; the shared
+ * layer takes the core's update lock.
  * Return: 0; -EINVAL when @a's domain enforces cache coherency and the
  * master is not CANWBS; an error of the core's prepare (-ENOMEM, ...). On
  * error nothing changed.
@@ -116,6 +117,10 @@ VISIBLE_IF_KUNIT int smmuv3_master_install(struct smmuv3_master *master,
 	if (cc)
 		mutex_unlock(&cc->lock);
 	smmuv3_master_switch(master, a);
+	/* Events of the new STE go to the new domain's vSMMU, if any. */
+	mutex_lock(&master->smmu->vevent_lock);
+	master->vsmmu = a->vsmmu;
+	mutex_unlock(&master->smmu->vevent_lock);
 	/* The hardware uses the new domain only: leave the old one clean. */
 	smmuv3_master_leave(master);
 	memcpy(master->targets, a->t, sizeof(a->t[0]) * a->n);
@@ -191,11 +196,16 @@ int smmuv3_attach_paging(struct iommu_domain *domain, struct device *dev,
  *
  * The STE nests the user's stage 1 over the parent's stage 2 tagged with
  * the vSMMU's VMID; the parent's list gains SMMU_S2 and SMMU_S1_CLEAR for
- * that VMID, so unmaps on the parent reach the nested translations.
+ * that VMID, so unmaps on the parent reach the nested translations. A
+ * stage-1 translating vSTE needs the device's vDEVICE on the vSMMU first
+ * (as Linux): CFGI_CD and ATC_INV name the device by its vSID, and its
+ * events carry it. An abort or bypass vSTE does not.
  *
- * Context: may sleep. Called with the group mutex held; takes the locks
- * of smmuv3_master_install().
- * Return: as smmuv3_attach_paging().
+ * Context: may sleep. Called with the group mutex held; takes the SMMU's
+ * vevent_lock to look at the vDEVICE, then the locks of
+ * smmuv3_master_install().
+ * Return: as smmuv3_attach_paging(); -ENOENT for a translating vSTE on a
+ * device without a vDEVICE on the vSMMU.
  */
 int smmuv3_attach_nested(struct iommu_domain *domain, struct device *dev,
 			 struct iommu_domain *old)
@@ -205,10 +215,19 @@ int smmuv3_attach_nested(struct iommu_domain *domain, struct device *dev,
 	struct smmuv3_viommu *vsmmu = nd->viommu;
 	struct smmuv3_attach *a = master->attach;
 
+	bool has_vdev;
+
 	if (vsmmu->smmu != master->smmu)
 		return -EINVAL;
+	mutex_lock(&master->smmu->vevent_lock);
+	has_vdev = master->vdev && smmuv3_vdev_viommu(master->vdev) == vsmmu;
+	mutex_unlock(&master->smmu->vevent_lock);
+	if (!has_vdev && (nd->ste[0] & SMMUV3_STE0_V) &&
+	    FIELD_GET(SMMUV3_STE0_CFG, nd->ste[0]) == SMMUV3_STE_CFG_S1)
+		return -ENOENT;
 	memset(a, 0, sizeof(*a));
 	a->domain = domain;
+	a->vsmmu = vsmmu;
 	a->cc_domain = vsmmu->parent;
 	smmuv3_ste_nested(a->ste, nd->ste, vsmmu->parent, vsmmu->vmid,
 			  vsmmu->smmu->features);
@@ -218,6 +237,7 @@ int smmuv3_attach_nested(struct iommu_domain *domain, struct device *dev,
 	smmuv3_target_init(&a->t[0], vsmmu->smmu, ALIST_KIND_SMMU_S1, 0, vsmmu->vmid);
 	return smmuv3_master_install(master, a);
 }
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_attach_nested);
 
 /*
  * Identity and blocked: no allocation (the scratch is the master's), no
@@ -273,6 +293,18 @@ static int smmuv3_cmp_sid(const void *a, const void *b)
 	return l < r ? -1 : l > r;
 }
 
+/* Out of the StreamID lookup: the event thread no longer finds @master. */
+static void smmuv3_streams_erase(struct smmuv3_master *master)
+{
+	struct smmuv3_device *smmu = master->smmu;
+	unsigned int i;
+
+	mutex_lock(&smmu->vevent_lock);
+	for (i = 0; i < master->num_sids; i++)
+		xa_cmpxchg(&smmu->streams, master->sids[i], master, NULL, 0);
+	mutex_unlock(&smmu->vevent_lock);
+}
+
 static struct iommu_device *smmuv3_probe_device(struct device *dev)
 {
 	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
@@ -314,15 +346,28 @@ static struct iommu_device *smmuv3_probe_device(struct device *dev)
 			goto err_free_sids;
 	}
 	master->num_sids = n;
+	/* A StreamID another master has (an alias) keeps its first owner. */
+	mutex_lock(&smmu->vevent_lock);
+	for (i = 0; i < n; i++) {
+		ret = xa_insert(&smmu->streams, master->sids[i], master, GFP_KERNEL);
+		if (ret && ret != -EBUSY)
+			break;
+		ret = 0;
+	}
+	mutex_unlock(&smmu->vevent_lock);
+	if (ret)
+		goto err_erase_streams;
 	master->cd = dma_alloc_coherent(smmu->dev, SMMUV3_CD_DWORDS * sizeof(u64),
 					&master->cd_dma, GFP_KERNEL);
 	if (!master->cd) {
 		ret = -ENOMEM;
-		goto err_free_sids;
+		goto err_erase_streams;
 	}
 	dev_iommu_priv_set(dev, master);
 	return &smmu->iommu;
 
+err_erase_streams:
+	smmuv3_streams_erase(master);
 err_free_sids:
 	kfree(master->sids);
 err_free_master:
@@ -337,6 +382,7 @@ static void smmuv3_release_device(struct device *dev)
 
 	/* The core attached the release (blocked) domain: nothing uses the CD. */
 	WARN_ON(master->num_targets);
+	smmuv3_streams_erase(master);
 	dma_free_coherent(master->smmu->dev, SMMUV3_CD_DWORDS * sizeof(u64),
 			  master->cd, master->cd_dma);
 	kfree(master->sids);

@@ -19,6 +19,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 #include <alist/attach_list.h>
 #include <alist/hw/smmuv3_cmd.h>
@@ -42,6 +43,7 @@ struct dentry;
 #define  SMMUV3_IDR0_SEV		BIT(14)
 #define  SMMUV3_IDR0_PRI		BIT(16)
 #define  SMMUV3_IDR0_VMID16		BIT(18)
+#define  SMMUV3_IDR0_CD2L		BIT(19)
 #define  SMMUV3_IDR0_TTENDIAN		GENMASK(22, 21)
 #define  SMMUV3_IDR0_STALL_MODEL	GENMASK(25, 24)
 #define   SMMUV3_STALL_MODEL_BOTH	0	/* stall or terminate, per STE */
@@ -65,6 +67,7 @@ struct dentry;
 #define  SMMUV3_IDR5_GRAN4K		BIT(4)
 #define  SMMUV3_IDR5_GRAN16K		BIT(5)
 #define  SMMUV3_IDR5_GRAN64K		BIT(6)
+#define  SMMUV3_IDR5_DS			BIT(7)
 #define SMMUV3_IIDR			0x18
 #define SMMUV3_AIDR			0x1c
 #define SMMUV3_CR0			0x20
@@ -185,7 +188,14 @@ struct dentry;
 #define SMMUV3_EVT_DWORDS		4
 #define SMMUV3_EVT0_TYPE		GENMASK_ULL(7, 0)
 #define SMMUV3_EVT0_SID			GENMASK_ULL(63, 32)
+#define SMMUV3_EVT1_S2			BIT_ULL(39)
+#define SMMUV3_EVT_C_BAD_STE		0x04
+#define SMMUV3_EVT_F_STREAM_DISABLED	0x06
+#define SMMUV3_EVT_C_BAD_SUBSTREAMID	0x08
+#define SMMUV3_EVT_C_BAD_CD		0x0a
 #define SMMUV3_EVT_F_TRANSLATION	0x10
+#define SMMUV3_EVT_F_ADDR_SIZE		0x11
+#define SMMUV3_EVT_F_ACCESS		0x12
 #define SMMUV3_EVT_F_PERMISSION		0x13
 
 /*
@@ -212,6 +222,8 @@ struct dentry;
 #define SMMUV3_FEAT_MSI			BIT(7)
 #define SMMUV3_FEAT_SEV			BIT(8)
 #define SMMUV3_FEAT_STALLS		BIT(9)	/* STALL_MODEL 0b00: S1STALLD legal */
+#define SMMUV3_FEAT_CD2L		BIT(10)	/* two-level CD tables */
+#define SMMUV3_FEAT_DS			BIT(11)	/* 52-bit VA/IPA with 4K/16K granules */
 #define SMMUV3_FEAT_NESTING		(SMMUV3_FEAT_S1 | SMMUV3_FEAT_S2)
 
 /**
@@ -245,7 +257,10 @@ struct smmuv3_queue {
  *	skip_flush fault attribute dropped
  * @user_inv: vIOMMU invalidation arrays handled
  * @events: event records consumed
- * @faults: translation and permission faults among them
+ * @faults: translation, address-size, access and permission faults among
+ *	them, those not delivered to a vEVENTQ
+ * @vevents: events delivered to a vEVENTQ (iommufd_viommu_report_event()
+ *	took them; the vEVENTQ may still drop them when full)
  * @evtq_overflows: times the event queue overflowed
  * @gerrors: global errors handled
  * @sync_timeouts: CMD_SYNCs that did not complete in time
@@ -258,6 +273,7 @@ struct smmuv3_stats {
 	atomic64_t user_inv;
 	atomic64_t events;
 	atomic64_t faults;
+	atomic64_t vevents;
 	atomic64_t evtq_overflows;
 	atomic64_t gerrors;
 	atomic64_t sync_timeouts;
@@ -292,6 +308,11 @@ struct smmuv3_stats {
  * @cmdq_nfailed: failures ever noted in @cmdq_failed
  * @evtq: the event queue
  * @evtq_lock: serializes the consumer of @evtq
+ * @streams: StreamID -> struct smmuv3_master, for the event thread;
+ *	written at probe_device and release_device, read under @vevent_lock
+ * @vevent_lock: keeps a master found in @streams, its @vsmmu and @vdev
+ *	alive while an event is reported to user space; writers of those
+ *	take it too. Inside @evtq_lock; never held with @entry_lock
  * @strtab: level-1 descriptors (2-level) or STEs (linear)
  * @strtab_dma: bus address of @strtab
  * @l2: level-2 tables, by level-1 index (2-level only)
@@ -333,6 +354,8 @@ struct smmuv3_device {
 	u64 cmdq_nfailed;
 	struct smmuv3_queue evtq;
 	struct mutex evtq_lock;		/* the one consumer of @evtq */
+	struct xarray streams;		/* StreamID -> master */
+	struct mutex vevent_lock;	/* masters' vsmmu and vdev */
 	__le64 *strtab;
 	dma_addr_t strtab_dma;
 	__le64 **l2;
@@ -418,6 +441,11 @@ struct smmuv3_vdevice {
 	u64 vsid;
 };
 
+static inline struct smmuv3_viommu *smmuv3_vdev_viommu(struct smmuv3_vdevice *vdev)
+{
+	return container_of(vdev->core.viommu, struct smmuv3_viommu, core);
+}
+
 /**
  * struct smmuv3_nested - a nested domain: a user stage-1 STE fragment
  * @domain: the IOMMU core's domain
@@ -456,6 +484,11 @@ struct smmuv3_attach;
  * @attach: scratch for attach_dev, allocated at probe so that an attach
  *	to the blocked or identity domain needs no memory; attaches of one
  *	device are serialized by its group mutex
+ * @vsmmu: the vSMMU of the nested domain attached, or NULL; written under
+ *	the SMMU's vevent_lock
+ * @vdev: the device's vDEVICE, or NULL; written under the SMMU's
+ *	vevent_lock. Events of a master whose @vdev is on @vsmmu go to that
+ *	vSMMU's vEVENTQ
  *
  * @domain, @targets, @num_targets, @list, @parent_list and @cc_domain
  * change only in an attach of the device, which the IOMMU core's group
@@ -476,6 +509,8 @@ struct smmuv3_master {
 	struct smmuv3_domain *cc_domain;
 	bool canwbs;
 	struct smmuv3_attach *attach;
+	struct smmuv3_viommu *vsmmu;
+	struct smmuv3_vdevice *vdev;
 };
 
 /**
@@ -490,6 +525,7 @@ struct smmuv3_master {
  * @n: number of @t
  * @list: the attach list @t go on (NULL when @n is 0)
  * @parent_list: for a nested domain, its parent's list
+ * @vsmmu: for a nested domain, its vSMMU
  */
 struct smmuv3_attach {
 	struct iommu_domain *domain;
@@ -501,6 +537,7 @@ struct smmuv3_attach {
 	unsigned int n;
 	struct alist_list *list;
 	struct alist_list *parent_list;
+	struct smmuv3_viommu *vsmmu;
 };
 
 static inline struct smmuv3_domain *to_smmuv3_domain(struct iommu_domain *d)
@@ -616,6 +653,9 @@ void *smmuv3_hw_info(struct device *dev, u32 *length, enum iommu_hw_info_type *t
 size_t smmuv3_get_viommu_size(struct device *dev, enum iommu_viommu_type type);
 int smmuv3_viommu_init(struct iommufd_viommu *viommu, struct iommu_domain *parent,
 		       const struct iommu_user_data *user_data);
+struct iommu_vevent_arm_smmuv3;
+int smmuv3_vevent_report(struct smmuv3_viommu *vsmmu,
+			 struct iommu_vevent_arm_smmuv3 *vevt);
 
 /* domain.c: tags */
 int smmuv3_asid_alloc(struct smmuv3_device *smmu, u32 *asid);
@@ -639,6 +679,7 @@ void smmuv3_debugfs_exit(void);
 int smmuv3_master_install(struct smmuv3_master *master, struct smmuv3_attach *a);
 int smmuv3_vste_validate(const u64 *vste, unsigned int ipa_bits, unsigned int ssid_bits,
 			 u32 features);
+bool smmuv3_evt_to_user(struct smmuv3_device *smmu, const u64 *evt);
 bool smmuv3_viommu_allowed(u32 features, bool canwbs, bool allow_noncoherent,
 			   bool *tainted);
 int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,

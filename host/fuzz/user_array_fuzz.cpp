@@ -48,7 +48,8 @@ void FuzzSmmu(const uint8_t *data, size_t size, alist_u32 type, alist_u32 len,
 	      alist_u32 num, uint8_t knobs)
 {
 	alist_smmuv3_params p{static_cast<alist_u8>(knobs & 1), 12,
-			      static_cast<alist_u8>((knobs >> 1) & 1), 0, 64, 4};
+			      static_cast<alist_u8>((knobs >> 1) & 1),
+			      static_cast<alist_u8>((knobs >> 2) & ALIST_SMMUV3_USER_ALL), 64, 4};
 	alist_user_array a{type, len, num, 0, size ? data : nullptr};
 	alist::Smmuv3UserDecoder<Translator> d;
 	d.Init(&a, p, 0, 9, Translator{});

@@ -93,7 +93,8 @@ struct alist_vtd_params {
  * @ril: IDR3.RIL, range invalidation (TG/SCALE/NUM/TTL) is supported
  * @tg_lg2: the translation granule of the domain's tables: 12, 14 or 16
  * @ats: IDR0.ATS (user ATC_INV commands are refused without it)
- * @reserved: must be zero
+ * @user_caps: what a vSMMU's commands may use beyond 8-bit ASIDs and no
+ *	substreams (ALIST_SMMUV3_USER_*); only the user decoder reads it
  * @max_tlbi_cmds: ranged TLBI commands per tag beyond which one
  *	whole-ASID/VMID command is used (the arm64 rule is 512 without RIL)
  * @max_atc_cmds: exact ATC_INV commands per device beyond which one
@@ -103,10 +104,15 @@ struct alist_smmuv3_params {
 	alist_u8 ril;
 	alist_u8 tg_lg2;
 	alist_u8 ats;
-	alist_u8 reserved;
+	alist_u8 user_caps;
 	alist_u16 max_tlbi_cmds;
 	alist_u16 max_atc_cmds;
 };
+
+#define ALIST_SMMUV3_USER_ASID16 (1u << 0) /* IDR0.ASID16: 16-bit ASIDs */
+#define ALIST_SMMUV3_USER_SSID (1u << 1)   /* IDR1.SSIDSIZE > 0: substreams */
+#define ALIST_SMMUV3_USER_DS (1u << 2)	   /* IDR5.DS: TTL 1 with 16K granule */
+#define ALIST_SMMUV3_USER_ALL 0x7u
 
 /* Request flags. */
 #define ALIST_INV_LEAF ALIST_BIT(0) /* only leaf entries changed (IH / Leaf) */
