@@ -25,8 +25,8 @@
 namespace {
 
 using Cmd = alist_smmuv3_user_cmd;
-const alist_smmuv3_params kRil{1, 12, 1, 0, 64, 4};
-const alist_smmuv3_params kNoRil{0, 12, 0, 0, 64, 4};
+const alist_smmuv3_params kRil{1, 12, 1, 0, 64, 4, nullptr};
+const alist_smmuv3_params kNoRil{0, 12, 0, 0, 64, 4, nullptr};
 constexpr unsigned kVmid = 0x77;
 
 /* vSID -> pSID: v -> v + 0x1000 for v < 16. */
