@@ -4,6 +4,8 @@
 #include <alist/hw/smmuv3_cmd.h>
 
 #include "base/bits.h"
+#include "inv/cover_policy.h"
+#include "inv/ril_cover.h"
 
 namespace alist {
 
@@ -59,35 +61,6 @@ unsigned Smmuv3Emitter::Ttl(unsigned tg_lg2, unsigned granule_lg2)
 	return d == 0 ? 3 : d == bits ? 2 : d == 2 * bits ? 1 : 0;
 }
 
-Smmuv3Emitter::RilChunk Smmuv3Emitter::RilNext(alist_u64 n)
-{
-	constexpr unsigned kMaxScale = 31;
-	constexpr alist_u64 kMaxNum = 32;	/* NUM field + 1 */
-	unsigned scale = LowBit(n);
-
-	if (scale > kMaxScale) {
-		/* Over 2^31 units: only reachable with a huge threshold. */
-		alist_u64 num = n >> kMaxScale;
-
-		return RilChunk{kMaxScale, static_cast<unsigned>(num > kMaxNum ? kMaxNum : num)};
-	}
-	return RilChunk{scale, static_cast<unsigned>((n >> scale) & 31)};
-}
-
-alist_u64 Smmuv3Emitter::RilCount(alist_u64 n, alist_u64 limit)
-{
-	alist_u64 count = 0;
-
-	while (n) {
-		RilChunk c = RilNext(n);
-
-		n -= static_cast<alist_u64>(c.num) << c.scale;
-		if (++count > limit)
-			return limit + 1;
-	}
-	return count;
-}
-
 void Smmuv3Emitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *plan)
 {
 	const RangeSet &rs = req.ranges;
@@ -102,18 +75,34 @@ void Smmuv3Emitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *pl
 		plan->unit_shift = (req.granule_lg2 > p.tg_lg2 ? req.granule_lg2 : p.tg_lg2) - 12;
 	}
 
-	/* Cost per tag: the exact cover's commands, span by span. */
+	/*
+	 * Per span: the exact cover, or with RIL one command rounded up past
+	 * the span's end when the policy prefers it (Linux 7.3 sends the
+	 * exact RIL cover). Cost per tag: the commands of the chosen covers.
+	 */
+	CoverPolicy policy(p.cost);
 	alist_u64 cost = 0;
 
 	for (alist_u32 i = 0; i < rs.size() && cost <= p.max_tlbi_cmds;) {
 		RangeSet::Span s = rs.SpanAt(i, plan->unit_shift);
 		alist_u64 units = s.last - s.first + 1;
+		alist_u64 exact = p.ril ? RilCover::Count(units, p.max_tlbi_cmds) : units;
+		RilCover::Chunk w;
 
-		cost += p.ril ? RilCount(units, p.max_tlbi_cmds) : units;
+		if (p.ril && exact > 1 && RilCover::Wide(units, &w)) {
+			alist_u64 over = ((static_cast<alist_u64>(w.num) << w.scale) - units)
+					 << plan->unit_shift;
+
+			if (policy.TlbWide(exact, over)) {
+				plan->wide |= 1u << i;
+				exact = 1;
+			}
+		}
+		cost += exact;
 		i = s.next;
 	}
 	plan->tlb_whole = rs.all() || cost > p.max_tlbi_cmds;
-	plan->PlanAtc(rs, p.max_atc_cmds);
+	plan->PlanAtc(rs, p.max_atc_cmds, policy);
 }
 
 bool Smmuv3Emitter::Covered(const InvPlan &plan, const alist_target *t, alist_u32 idx)
@@ -151,10 +140,10 @@ bool Smmuv3Emitter::Whole(const Params &p, const InvPlan &plan, const alist_targ
 }
 
 alist_u64 Smmuv3Emitter::Tlb(const Params &p, const InvPlan &plan, const alist_target &t,
-			     alist_u64 cur, alist_u64 last, alist_cmd *c)
+			     alist_u32 range, alist_u64 cur, alist_u64 last, alist_cmd *c)
 {
 	bool s1 = t.kind == ALIST_KIND_SMMU_S1;
-	alist_u64 dw0, dw1, units = 1;
+	alist_u64 dw0, dw1, units = 1, left = last - cur + 1;
 
 	if (s1)
 		dw0 = SMMUV3_OP_TLBI_NH_VA | Put(SMMUV3_CMD0_VMID, t.vmid) |
@@ -165,8 +154,11 @@ alist_u64 Smmuv3Emitter::Tlb(const Params &p, const InvPlan &plan, const alist_t
 	if (plan.leaf)
 		dw1 |= SMMUV3_CMD1_LEAF;
 	if (p.ril) {
-		RilChunk k = RilNext(last - cur + 1);
+		RilCover::Chunk k;
 
+		/* A wide span in one command, past its end (cur is its first). */
+		if (!plan.Wide(range) || !RilCover::Wide(left, &k))
+			k = RilCover::Next(left);
 		units = static_cast<alist_u64>(k.num) << k.scale;
 		/* One unit without a TTL: the non-range form (see the header). */
 		if (units != 1 || plan.ttl) {
@@ -176,7 +168,7 @@ alist_u64 Smmuv3Emitter::Tlb(const Params &p, const InvPlan &plan, const alist_t
 		}
 	}
 	*c = alist_cmd{{dw0, dw1, 0, 0}};
-	return units;
+	return units < left ? units : left;
 }
 
 } // namespace alist

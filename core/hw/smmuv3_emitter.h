@@ -7,10 +7,10 @@
  *
  * Range invalidation (IDR3.RIL): TG = (granule_lg2 - 10) / 2 selects the
  * unit, one command covers (NUM + 1) << SCALE units from VA, NUM and SCALE
- * 5 bits each, with no alignment requirement on VA. To cover n units
- * exactly, each command takes the 5-bit window of n that starts at its
- * lowest set bit (RilNext(); the test suite checks the count against an
- * exhaustive minimum). TTL names the leaf level when the request knows it.
+ * 5 bits each, with no alignment requirement on VA (inv/ril_cover.h: the
+ * exact cover, and the one command rounded up past the end that the cover
+ * policy may choose instead). TTL names the leaf level when the request
+ * knows it.
  * NUM = SCALE = TTL = 0 with TG != 0 is reserved: a single unit without a
  * TTL is sent in the non-range form (TG = 0), which names exactly that unit.
  * Without RIL each command names one unit; the unit is the larger of the
@@ -38,12 +38,6 @@ public:
 	using Params = alist_smmuv3_params;
 	static constexpr alist_u8 kFormat = 2;
 
-	/* One RIL command: (NUM + 1) << SCALE units, num = NUM + 1. */
-	struct RilChunk {
-		unsigned scale;
-		unsigned num;
-	};
-
 	/* --- command encoders ---------------------------------------------- */
 
 	static alist_cmd NhAll(alist_u32 vmid);
@@ -56,10 +50,6 @@ public:
 	static unsigned TgField(unsigned granule_lg2);
 	/* RIL TTL for a leaf of 2^granule_lg2 bytes with a 2^tg_lg2 granule. */
 	static unsigned Ttl(unsigned tg_lg2, unsigned granule_lg2);
-	/* The next RIL command for @n > 0 units left. */
-	static RilChunk RilNext(alist_u64 n);
-	/* RIL commands to cover @n units, capped at @limit + 1. */
-	static alist_u64 RilCount(alist_u64 n, alist_u64 limit);
 
 	/* --- batcher interface (Batcher::Run) --------------------------- */
 
@@ -100,9 +90,12 @@ public:
 	/* A target as one whole-tag command: S1 clear always, others if planned. */
 	static bool Whole(const Params &p, const InvPlan &plan, const alist_target &t,
 			  alist_cmd *c);
-	/* The TLBI at unit @cur for [cur, last]: units covered. */
+	/*
+	 * The TLBI at unit @cur for [cur, last] of span @range: units of it
+	 * covered (a wide span's one command covers it all).
+	 */
 	static alist_u64 Tlb(const Params &p, const InvPlan &plan, const alist_target &t,
-			     alist_u64 cur, alist_u64 last, alist_cmd *c);
+			     alist_u32 range, alist_u64 cur, alist_u64 last, alist_cmd *c);
 };
 
 } // namespace alist

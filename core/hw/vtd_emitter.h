@@ -67,9 +67,12 @@ public:
 	/* An IOTLB target as one whole-DID (all-in-PASID) descriptor, if planned. */
 	static bool Whole(const Params &p, const InvPlan &plan, const alist_target &t,
 			  alist_cmd *c);
-	/* The page-selective descriptor at @cur for [cur, last]: pages covered. */
+	/*
+	 * The page-selective descriptor at @cur for [cur, last] of range
+	 * @range: pages of it covered (a wide range's hull covers it all).
+	 */
 	static alist_u64 Tlb(const Params &p, const InvPlan &plan, const alist_target &t,
-			     alist_u64 cur, alist_u64 last, alist_cmd *c);
+			     alist_u32 range, alist_u64 cur, alist_u64 last, alist_cmd *c);
 };
 
 } // namespace alist

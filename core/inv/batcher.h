@@ -197,7 +197,7 @@ private:
 						 Emitter::Atc(t, plan.hull_base, plan.hull_order));
 			/* Exact: the largest aligned block at each position. */
 			return EmitCover(rs, 0, t.instance, sink,
-					 [&](alist_u64 cur, alist_u64 last, alist_cmd *out) {
+					 [&](alist_u32, alist_u64 cur, alist_u64 last, alist_cmd *out) {
 				unsigned order = BlockCover::NextOrder(cur, last, InvPlan::kFullOrder);
 
 				*out = Emitter::Atc(t, cur, order);
@@ -207,15 +207,16 @@ private:
 		if (Emitter::Whole(p, plan, t, &c))
 			return sink.Emit(t.instance, c);
 		return EmitCover(rs, plan.unit_shift, t.instance, sink,
-				 [&](alist_u64 cur, alist_u64 last, alist_cmd *out) {
-			return Emitter::Tlb(p, plan, t, cur, last, out);
+				 [&](alist_u32 range, alist_u64 cur, alist_u64 last, alist_cmd *out) {
+			return Emitter::Tlb(p, plan, t, range, cur, last, out);
 		});
 	}
 
 	/*
 	 * Cover every range of @rs, in units of 2^@shift pages, with the
-	 * commands @step makes: step(cur, last, &cmd) encodes one command at
-	 * unit @cur for the span [cur, last] and returns the units it covers.
+	 * commands @step makes: step(range, cur, last, &cmd) encodes one
+	 * command at unit @cur for the span [cur, last] starting at range
+	 * @range and returns the units of the span it covers.
 	 */
 	template <class Step>
 	bool EmitCover(const RangeSet &rs, unsigned shift, alist_u32 instance, BufferSink &sink,
@@ -228,7 +229,7 @@ private:
 		while (range_ < rs.size()) {
 			RangeSet::Span s = rs.SpanAt(range_, shift);
 			alist_cmd c;
-			alist_u64 units = step(cur_, s.last, &c);
+			alist_u64 units = step(range_, cur_, s.last, &c);
 
 			if (!sink.Emit(instance, c))
 				return false;

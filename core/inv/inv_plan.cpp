@@ -5,19 +5,28 @@
 
 namespace alist {
 
-void InvPlan::PlanAtc(const RangeSet &rs, alist_u32 max_cmds)
+void InvPlan::PlanAtc(const RangeSet &rs, alist_u32 max_cmds, const CoverPolicy &policy)
 {
 	atc_full = rs.all();
 	atc_hull = false;
 	if (rs.all() || rs.empty())
 		return;
 
-	if (BlockCover::Count(rs, kFullOrder, max_cmds) <= max_cmds)
-		return;
-
 	alist_u64 first = rs[0].first;
 	unsigned order = BlockCover::HullOrder(first, rs[rs.size() - 1].last);
+	alist_u64 exact = BlockCover::Count(rs, kFullOrder, max_cmds);
 
+	if (exact <= max_cmds) {
+		alist_u64 pages = 0;
+
+		for (unsigned i = 0; i < rs.size(); i++)
+			pages += rs[i].last - rs[i].first + 1;
+		/* A hull of the whole space is over-invalidation beyond measure. */
+		alist_u64 over = order >= kFullOrder ? ~0ull : (1ull << order) - pages;
+
+		if (!policy.DevWide(exact, over))
+			return;
+	}
 	if (order >= kFullOrder) {
 		atc_full = true;
 		return;

@@ -150,8 +150,13 @@ static int smmuv3_read_idrs(struct smmuv3_device *smmu)
 		smmu->params.user_caps |= ALIST_SMMUV3_USER_SSID;
 	if (smmu->features & SMMUV3_FEAT_DS)
 		smmu->params.user_caps |= ALIST_SMMUV3_USER_DS;
-	smmu->params.max_tlbi_cmds = 512;
-	smmu->params.max_atc_cmds = 16;
+	/*
+	 * Linux 7.3's limits: without RIL, the whole ASID/VMID from 512
+	 * TLBIs on (MAX_TLBI_OPS); one ATC_INV per device and request. The
+	 * cover policy's costs are the core's defaults (params.cost NULL).
+	 */
+	smmu->params.max_tlbi_cmds = 511;
+	smmu->params.max_atc_cmds = 1;
 	return 0;
 }
 

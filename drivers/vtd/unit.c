@@ -29,7 +29,8 @@ const struct alist_vtd_params vtd_params_default = {
 	.psi = 1,
 	.mamv = 63,
 	.max_iotlb_cmds = 16,
-	.max_devtlb_cmds = 8,
+	/* As Linux 7.3: one device-TLB span per device and request. */
+	.max_devtlb_cmds = 1,
 };
 EXPORT_SYMBOL_IF_KUNIT(vtd_params_default);
 

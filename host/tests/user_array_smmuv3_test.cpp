@@ -25,10 +25,10 @@
 namespace {
 
 using Cmd = alist_smmuv3_user_cmd;
-const alist_smmuv3_params kRil{1, 12, 1, ALIST_SMMUV3_USER_ALL, 64, 4};
-const alist_smmuv3_params kNoRil{0, 12, 0, ALIST_SMMUV3_USER_ALL, 64, 4};
+const alist_smmuv3_params kRil{1, 12, 1, ALIST_SMMUV3_USER_ALL, 64, 4, nullptr};
+const alist_smmuv3_params kNoRil{0, 12, 0, ALIST_SMMUV3_USER_ALL, 64, 4, nullptr};
 /* RIL and ATS, but 8-bit ASIDs, no substreams, no DS */
-const alist_smmuv3_params kNarrow{1, 12, 1, 0, 64, 4};
+const alist_smmuv3_params kNarrow{1, 12, 1, 0, 64, 4, nullptr};
 constexpr unsigned kVmid = 0x77;
 
 /* vSID -> pSID: v -> v + 0x1000 for v < 16. */
