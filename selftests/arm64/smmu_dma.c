@@ -696,7 +696,7 @@ TEST_F(vsmmu, smmu_viommu_bad_cmds)
  * every event QEMU wrote has been routed before the vEVENTQ is read.
  */
 #define EVT_F_TRANSLATION	0x10
-#define EVT1_S2			(1ULL << 39)
+#define EVT1_S2			_BITULL(39)
 #define EDU_FAULT_LEN		4	/* one QEMU access: one event */
 
 struct vevq {
