@@ -50,6 +50,7 @@ struct dentry;
 #include <linux/mutex.h>
 
 #include <alist/attach_list.h>
+#include <alist/id_table.h>
 #include <alist/inv.h>
 #include <alist/user_array.h>
 
@@ -158,32 +159,33 @@ void alist_attach_commit(struct alist_txn *txn);
 void alist_attach_leave(const struct alist_queue *q, struct alist_list *list,
 			struct alist_list *parent, struct alist_target *t,
 			unsigned int n);
-int alist_vid_map(struct alist_id_table *t, u64 vid, u32 pid);
-int alist_vid_unmap(struct alist_id_table *t, u64 vid);
-
 /* Commands of one vIOMMU invalidation batch. */
 #define ALIST_USER_BATCH	64
 
 /**
- * struct alist_user_batch - a vIOMMU's preallocated invalidation batch
- * @lock: serializes the invalidations of one vIOMMU
+ * struct alist_viommu - the shared layer's part of a driver's vIOMMU
+ * @ids: the vID -> pID table (vSID -> pSID on SMMUv3); the core's,
+ *	written under the core's update lock (alist_vid_map()), read under RCU
+ * @lock: serializes the invalidations of one vIOMMU (the use of @cmds)
  * @cmds: the translated commands of one fill
  *
- * Part of the vIOMMU object, so IOMMU_HWPT_INVALIDATE allocates nothing.
- * alist_user_batch_init() when the vIOMMU is set up.
+ * Embedded in the driver's vIOMMU object and set up by
+ * alist_viommu_init(), so IOMMU_HWPT_INVALIDATE allocates nothing.
  */
-struct alist_user_batch {
+struct alist_viommu {
+	struct alist_id_table *ids;
 	struct mutex lock;	/* one invalidation of the vIOMMU at a time */
 	struct alist_cmd cmds[ALIST_USER_BATCH];
 };
 
 int alist_user_inv_vtd(const struct alist_queue *q, struct alist_list *list,
 		       struct iommu_user_data_array *array);
-void alist_user_batch_init(struct alist_user_batch *ub);
-void alist_user_batch_destroy(struct alist_user_batch *ub);
-int alist_user_inv_smmuv3(const struct alist_queue *q,
-			  struct alist_user_batch *ub, u32 instance, u32 vmid,
-			  const struct alist_id_table *vsids,
+int alist_viommu_init(struct alist_viommu *v);
+void alist_viommu_destroy(struct alist_viommu *v);
+int alist_vid_map(struct alist_viommu *v, u64 vid, u32 pid);
+int alist_vid_unmap(struct alist_viommu *v, u64 vid);
+int alist_user_inv_smmuv3(const struct alist_queue *q, struct alist_viommu *v,
+			  u32 instance, u32 vmid,
 			  struct iommu_user_data_array *array);
 
 int alist_test_hooks_init(struct alist_test_hooks *h, struct dentry *root);

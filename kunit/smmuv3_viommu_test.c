@@ -40,8 +40,8 @@ static void vi_exit(struct kunit *test)
 {
 	struct vi_ctx *ctx = test->priv;
 
-	if (ctx && ctx->vsmmu)
-		alist_id_table_free(ctx->vsmmu->vsids);
+	if (ctx && ctx->vsmmu && ctx->vsmmu->shared.ids)
+		alist_viommu_destroy(&ctx->vsmmu->shared);
 }
 
 static int vi_init(struct kunit *test)
@@ -72,13 +72,10 @@ static int vi_init(struct kunit *test)
 	ctx->smmu->params.max_atc_cmds = 16;
 	ctx->vsmmu->smmu = ctx->smmu;
 	ctx->vsmmu->vmid = VI_VMID;
-	alist_user_batch_init(&ctx->vsmmu->batch);
-	ctx->vsmmu->vsids = alist_id_table_alloc();
-	if (!ctx->vsmmu->vsids)
-		return -ENOMEM;
-	alist_lock();
-	ret = alist_id_table_insert(ctx->vsmmu->vsids, VI_VSID, VI_PSID);
-	alist_unlock();
+	ret = alist_viommu_init(&ctx->vsmmu->shared);
+	if (ret)
+		return ret;
+	ret = alist_vid_map(&ctx->vsmmu->shared, VI_VSID, VI_PSID);
 	if (ret)
 		return ret;
 	uaddr = kunit_vm_mmap(test, NULL, 0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,

@@ -226,8 +226,8 @@ VISIBLE_IF_KUNIT int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,
 	int ret;
 
 	ret = alist_user_inv_smmuv3(&SMMUV3_QUEUE(smmu, &smmu->params),
-				    &vsmmu->batch, smmu->instance, vsmmu->vmid,
-				    vsmmu->vsids, array);
+				    &vsmmu->shared, smmu->instance, vsmmu->vmid,
+				    array);
 	atomic64_inc(&smmu->stats.user_inv);
 	return ret;
 }
@@ -275,7 +275,7 @@ static void smmuv3_vdevice_destroy(struct iommufd_vdevice *vdev)
 	if (master->vdev == to_smmuv3_vdev(vdev))
 		master->vdev = NULL;
 	mutex_unlock(&vsmmu->smmu->vevent_lock);
-	WARN_ON(alist_vid_unmap(vsmmu->vsids, vdev->virt_id));
+	WARN_ON(alist_vid_unmap(&vsmmu->shared, vdev->virt_id));
 }
 
 static int smmuv3_vdevice_init(struct iommufd_vdevice *vdev)
@@ -292,7 +292,7 @@ static int smmuv3_vdevice_init(struct iommufd_vdevice *vdev)
 	/* The event thread finds the master by its StreamID. */
 	if (xa_load(&vsmmu->smmu->streams, master->sids[0]) != master)
 		return -EOPNOTSUPP;
-	ret = alist_vid_map(vsmmu->vsids, vdev->virt_id, master->sids[0]);
+	ret = alist_vid_map(&vsmmu->shared, vdev->virt_id, master->sids[0]);
 	if (ret)
 		return ret;
 	sv->vsid = vdev->virt_id;
@@ -316,8 +316,7 @@ static void smmuv3_viommu_destroy(struct iommufd_viommu *viommu)
 	/* Leave the VMID clean before it can be reused. */
 	smmuv3_flush_targets(vsmmu->smmu, &t, 1);
 	smmuv3_vmid_free(vsmmu->vmid);
-	alist_id_table_free(vsmmu->vsids);
-	alist_user_batch_destroy(&vsmmu->batch);
+	alist_viommu_destroy(&vsmmu->shared);
 }
 
 static const struct iommufd_viommu_ops smmuv3_viommu_ops = {
@@ -420,15 +419,14 @@ int smmuv3_viommu_init(struct iommufd_viommu *viommu, struct iommu_domain *paren
 	d = to_smmuv3_domain(parent);
 	if (!d->nest_parent || d->stage != SMMUV3_STAGE_S2 || d->smmu != smmu)
 		return -EINVAL;
-	vsmmu->vsids = alist_id_table_alloc();
-	if (!vsmmu->vsids)
-		return -ENOMEM;
+	ret = alist_viommu_init(&vsmmu->shared);
+	if (ret)
+		return ret;
 	ret = smmuv3_vmid_alloc(smmu, &vsmmu->vmid);
 	if (ret) {
-		alist_id_table_free(vsmmu->vsids);
+		alist_viommu_destroy(&vsmmu->shared);
 		return ret;
 	}
-	alist_user_batch_init(&vsmmu->batch);
 	vsmmu->smmu = smmu;
 	vsmmu->parent = d;
 	viommu->ops = &smmuv3_viommu_ops;

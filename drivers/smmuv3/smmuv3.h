@@ -23,7 +23,6 @@
 
 #include <alist/attach_list.h>
 #include <alist/hw/smmuv3_cmd.h>
-#include <alist/id_table.h>
 #include <alist/inv.h>
 #include <alist/user_array.h>
 #include <alist_domain.h>
@@ -418,8 +417,8 @@ struct smmuv3_domain {
  * @smmu: the physical SMMU
  * @parent: the nest parent (stage 2)
  * @vmid: the vSMMU's own VMID
- * @vsids: vSID -> pSID
- * @batch: the commands of one invalidation array fill (64: upstream's
+ * @shared: the shared layer's part: the vSID -> pSID table and the
+ *	commands of one invalidation array fill (64: upstream's
  *	CMDQ_BATCH_ENTRIES; the queue lock is held for at most that many)
  */
 struct smmuv3_viommu {
@@ -427,8 +426,7 @@ struct smmuv3_viommu {
 	struct smmuv3_device *smmu;
 	struct smmuv3_domain *parent;
 	u32 vmid;
-	struct alist_id_table *vsids;
-	struct alist_user_batch batch;
+	struct alist_viommu shared;
 };
 
 /**
