@@ -235,7 +235,13 @@ void alist_iotlb_sync(const struct alist_queue *q, struct alist_list *list,
 	if (gather->start <= gather->end) {
 		atomic64_inc(&st->iotlb_syncs);
 #ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
-		if (should_fail(&h->skip_flush, 1)) {
+		/*
+		 * Only when the hook itself is switched on: a task's fail-nth
+		 * fires every fault attribute, and a dropped flush is no
+		 * failure that an ioctl could report.
+		 */
+		if (READ_ONCE(h->skip_flush.probability) &&
+		    should_fail(&h->skip_flush, 1)) {
 			atomic64_inc(&st->skipped);
 			goto free_pages;
 		}
