@@ -542,7 +542,12 @@ void vtd_release_device(struct device *dev)
 {
 	struct vtd_dev *vdev = dev_iommu_priv_get(dev);
 
-	dev_iommu_priv_set(dev, NULL);
+	/*
+	 * No dev_iommu_priv_set(dev, NULL): the core frees dev->iommu right
+	 * after this, and calls it without iommu_probe_device_lock when it
+	 * removes the devices of an unregistered unit (the init's error
+	 * path), where setting priv warns.
+	 */
 	vtd_dev_release(vdev);
 }
 
