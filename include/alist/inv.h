@@ -11,26 +11,31 @@
  * domain's whole flush gets it in one call. No callbacks: the driver owns
  * its queues, the core only decides what goes into them.
  *
- *	struct alist_cmd cmds[16];
- *	struct alist_inv_chunk chunks[4];
- *	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(cmds, chunks);
- *	struct alist_inv_cursor cur;
- *	int i, nr;
+ * The calling sequence, as the shared layer runs it (domain/flush.c,
+ * alist_flush_range() and alist_flush_walk()); drivers call that layer:
  *
- *	alist_inv_cursor_init(&cur, ALIST_INV_LEAF, PAGE_SHIFT);
+ *	struct alist_cmd cmds[ALIST_FLUSH_BATCH];
+ *	struct alist_inv_chunk chunks[ALIST_FLUSH_CHUNKS];
+ *	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(cmds, chunks);
+ *	const struct alist_target *t;
+ *	struct alist_inv_cursor cur;
+ *	unsigned int n;
+ *	int nr;
+ *
+ *	smp_mb();	// PTE clears before the list read (the attach's pair)
+ *	alist_inv_cursor_init(&cur, ALIST_INV_LEAF, granule_lg2);
  *	alist_inv_cursor_add_range(&cur, gather->start, gather->end);
- *	rcu_read_lock();
- *	targets = rcu_dereference(domain->targets);
+ *	t = alist_view_entries(alist_list_read_begin(list), &n);
  *	do {
- *		nr = alist_vtd_inv_fill(&cur, &params, targets->t, targets->n, &b);
- *		for (i = 0; i < nr; i++)
- *			queue_submit(chunks[i].instance, &cmds[chunks[i].first],
- *				     chunks[i].nr_cmds, chunks[i].sync);
- *	} while (nr >= 0 && !b.done);
- *	rcu_read_unlock();
+ *		nr = alist_vtd_inv_fill(&cur, params, t, n, &b);
+ *		if (nr < 0)
+ *			break;
+ *		q->ops->submit(q->owner, &b, nr);	// chunk by chunk
+ *	} while (!b.done);
+ *	alist_list_read_end();
  *
  * The VT-d and SMMUv3 entry points are two instantiations of one C++
- * template (core/batcher.h), so the rules below hold for both.
+ * template (core/inv/batcher.h), so the rules below hold for both.
  *
  * Rules the core applies (Documentation/core-invalidation.rst):
  *  - dead targets (users == 0) are skipped; each distinct cache tag is
