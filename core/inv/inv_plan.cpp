@@ -24,7 +24,11 @@ void InvPlan::PlanAtc(const RangeSet &rs, alist_u32 max_cmds, const CoverPolicy 
 		/* A hull of the whole space is over-invalidation beyond measure. */
 		alist_u64 over = order >= kFullOrder ? ~0ull : (1ull << order) - pages;
 
-		if (!policy.DevWide(exact, over))
+		/*
+		 * One block is its own hull: the same command, encoded once
+		 * per device instead of walked as a cover.
+		 */
+		if (!policy.DevWide(exact, over) && (exact != 1 || order >= kFullOrder))
 			return;
 	}
 	if (order >= kFullOrder) {
