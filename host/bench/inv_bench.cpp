@@ -73,8 +73,8 @@ constexpr unsigned kChunks = 8;	/* VTD_FLUSH_CHUNKS, SMMUV3_INV_CHUNKS */
 /*
  * What our drivers do around the hardware queue, per submission, that the
  * models' upstream drivers do not: VT-d vtd_qi_submit() adds to three
- * 64-bit atomic counters and increments one per descriptor by type
- * (debugfs), and keeps a copy of the submission (up to VTD_QI_LAST = 32
+ * 64-bit atomic counters and, per descriptor type present, one more
+ * (debugfs; counted in locals first), and keeps a copy of the submission (up to VTD_QI_LAST = 32
  * descriptors) under the queue lock (the lock itself every model pays,
  * in Queue); SMMUv3 smmuv3_cmdq_submit_span()
  * adds to its command and sync counters. domain/flush.c counts every
@@ -105,8 +105,12 @@ inline void SubmitSide(VtdQueue &q, const alist_cmd *c, unsigned n, alist_u32 in
 	d.descs.fetch_add(n, std::memory_order_relaxed);
 	d.waits.fetch_add(sync, std::memory_order_relaxed);
 	d.submits.fetch_add(1, std::memory_order_relaxed);
+	unsigned by_type[16] = {};
 	for (unsigned i = 0; i < n; i++)
-		d.by_type[c[i].w[0] & 0xf].fetch_add(1, std::memory_order_relaxed);
+		by_type[c[i].w[0] & 0xf]++;
+	for (unsigned t = 0; t < 16; t++)
+		if (by_type[t])
+			d.by_type[t].fetch_add(by_type[t], std::memory_order_relaxed);
 	/* Under the queue lock (Queue takes it, for every model alike). */
 	q.Submit(c, n, inst, false);
 	memcpy(d.last, c, k * sizeof(*c));
