@@ -14,6 +14,9 @@
 #   make selftests ARCH=...      iommufd selftests in one guest
 #   make kernel ARCH=...         just the (cached) guest kernel
 #   make host-tests              GoogleTest suites of the core (plain, ASan, TSan)
+#   make static                  sparse (built under the cache), checkpatch
+#                                --strict and kernel-doc over our C code,
+#                                after the guest builds of both arches
 #   make bench                   benchmarks: the core on the host
 #                                (build/host/bench.json), then invalidation
 #                                commands and syncs per operation in the
@@ -30,7 +33,7 @@ kbuild-arch := $(if $(filter command line environment,$(origin ARCH)),ARCH=$(ARC
 kbuild-cross := $(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE))
 
 .PHONY: all modules modules_install check run kunit selftests kernel guest \
-	host-tests bench clean help
+	host-tests static bench clean help
 
 all: modules
 
@@ -70,6 +73,12 @@ bench:
 
 check:
 	scripts/check.sh
+
+static:
+	scripts/install-deps.sh
+	scripts/guest-build.sh x86_64
+	scripts/guest-build.sh arm64
+	scripts/static-check.sh build/results
 
 # Also what an in-tree `make KDIR=...` left in every source directory.
 clean:

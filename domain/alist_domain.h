@@ -20,6 +20,22 @@
  * the core's user-array walker to the queue, with the error index; nothing
  * allocated per call.
  *
+ * Locking. The core's update lock (include/alist/lock.h) serializes the
+ * writers of attach lists and ID tables, and nothing else; only this layer
+ * takes it, for exactly the list-writing steps: alist_attach_prepare()
+ * to alist_attach_commit() or alist_attach_abort(), the detach inside
+ * alist_attach_leave(), alist_vid_map() and alist_vid_unmap(). A driver's
+ * own state (domain IDs, context and PASID entries, STEs and CDs,
+ * coherency accounting) is under locks the driver owns, each asserted
+ * with lockdep_assert_held() where it is needed. The order is
+ *
+ *	driver locks  ->  the core's update lock  ->  queue locks
+ *
+ * never the reverse: a driver may call these helpers holding its own
+ * locks, and never takes one of them between a prepare and its commit or
+ * abort (the only span where this layer returns holding the update lock).
+ * Flushes and user invalidation take no lock of the core at all (RCU).
+ *
  * Documentation/architecture.rst draws where this sits.
  */
 #ifndef ALIST_DOMAIN_H
@@ -35,6 +51,7 @@ struct dentry;
 #include <linux/sched.h>
 
 #include <alist/attach_list.h>
+#include <alist/id_table.h>
 #include <alist/inv.h>
 #include <alist/user_array.h>
 
@@ -246,30 +263,33 @@ void alist_attach_commit(struct alist_txn *txn);
 void alist_attach_leave(const struct alist_queue *q, struct alist_list *list,
 			struct alist_list *parent, struct alist_target *t,
 			unsigned int n);
-
 /* Commands of one vIOMMU invalidation batch. */
 #define ALIST_USER_BATCH	64
 
 /**
- * struct alist_user_batch - a vIOMMU's preallocated invalidation batch
- * @lock: serializes the invalidations of one vIOMMU
+ * struct alist_viommu - the shared layer's part of a driver's vIOMMU
+ * @ids: the vID -> pID table (vSID -> pSID on SMMUv3); the core's,
+ *	written under the core's update lock (alist_vid_map()), read under RCU
+ * @lock: serializes the invalidations of one vIOMMU (the use of @cmds)
  * @cmds: the translated commands of one fill
  *
- * Part of the vIOMMU object, so IOMMU_HWPT_INVALIDATE allocates nothing.
- * alist_user_batch_init() when the vIOMMU is set up.
+ * Embedded in the driver's vIOMMU object and set up by
+ * alist_viommu_init(), so IOMMU_HWPT_INVALIDATE allocates nothing.
  */
-struct alist_user_batch {
+struct alist_viommu {
+	struct alist_id_table *ids;
 	struct mutex lock;	/* one invalidation of the vIOMMU at a time */
 	struct alist_cmd cmds[ALIST_USER_BATCH];
 };
 
 int alist_user_inv_vtd(const struct alist_queue *q, struct alist_list *list,
 		       struct iommu_user_data_array *array);
-void alist_user_batch_init(struct alist_user_batch *ub);
-void alist_user_batch_destroy(struct alist_user_batch *ub);
-int alist_user_inv_smmuv3(const struct alist_queue *q,
-			  struct alist_user_batch *ub, u32 instance, u32 vmid,
-			  const struct alist_id_table *vsids,
+int alist_viommu_init(struct alist_viommu *v);
+void alist_viommu_destroy(struct alist_viommu *v);
+int alist_vid_map(struct alist_viommu *v, u64 vid, u32 pid);
+int alist_vid_unmap(struct alist_viommu *v, u64 vid);
+int alist_user_inv_smmuv3(const struct alist_queue *q, struct alist_viommu *v,
+			  u32 instance, u32 vmid,
 			  struct iommu_user_data_array *array);
 
 int alist_test_hooks_init(struct alist_test_hooks *h, struct dentry *root);

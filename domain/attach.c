@@ -1,20 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The shared layer's attach protocol. A driver switches a device from one
- * domain to another in this order, under the core's update lock:
+ * domain to another in this order, holding its own locks for its own
+ * state (never the core's update lock, which these helpers take):
  *
+ *	... the driver's fallible steps (a domain ID, a coherency rule)
  *	ret = alist_attach_prepare(list, parent, t, n, &txn);	may fail
- *	... the driver's other fallible steps; on error
- *	    alist_attach_abort(txn) and unwind
+ *	... on a later error alist_attach_abort(txn) and unwind
  *	alist_attach_commit(txn);	publish, then the full barrier
  *	... the driver's hardware switch (entry writer, config-cache
  *	    invalidation): nothing fails from here, an error WARNs
  *	alist_attach_leave(q, old_list, old_parent, old_t, old_n);
  *
+ * The update lock covers the list writes only: from a successful prepare
+ * to its commit or abort (the prepared arrays must not go stale), and the
+ * detach inside alist_attach_leave(). Between prepare and commit the
+ * caller takes no lock, so the order is always the driver's locks, then
+ * the core's.
+ *
  * Blocked and identity attach have no targets: prepare does nothing, so
- * they never allocate and never fail. A paging attach onto an empty list
- * with its reserve (alist_list_reserve()) does not allocate either: the
- * first domain of a device, the way back to its default domain.
+ * they never allocate, never fail and never take the update lock. A
+ * paging attach onto an empty list with its reserve (alist_list_reserve())
+ * does not allocate either: the first domain of a device, the way back to
+ * its default domain.
  */
 #include <linux/export.h>
 
@@ -32,22 +40,32 @@
  * Nothing is published: on error, or on a later error of the caller
  * (alist_attach_abort()), the lists are as they were.
  *
- * Context: process; may sleep (allocates). Caller holds the core's update
- * lock (alist_lock()) until the commit.
+ * Context: process; may sleep (allocates). Takes the core's update lock
+ * and, when it returns 0 with a non-NULL *@txn, returns holding it:
+ * alist_attach_commit() or alist_attach_abort() releases it, and the
+ * caller takes no lock in between. The caller must not hold the update
+ * lock; it may hold its own driver locks (they come first).
  * Return: 0, or the core's error (-ENOMEM, -EINVAL, ...); never an error
- * when @n is 0.
+ * when @n is 0. On error the update lock is not held.
  */
 int alist_attach_prepare(struct alist_list *list, struct alist_list *parent,
 			 const struct alist_target *t, unsigned int n,
 			 struct alist_txn **txn)
 {
-	alist_assert_locked();
+	int ret;
+
 	*txn = NULL;
 	if (!n)
 		return 0;
+	alist_lock();
 	if (parent)
-		return alist_nest_prepare_attach(list, parent, t, n, txn);
-	return alist_list_prepare_attach(list, t, n, txn);
+		ret = alist_nest_prepare_attach(list, parent, t, n, txn);
+	else
+		ret = alist_list_prepare_attach(list, t, n, txn);
+	/* Held until the commit or abort: the prepared arrays stay current */
+	if (ret)
+		alist_unlock();
+	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(alist_attach_prepare, "IOMMU_ALIST");
 
@@ -55,14 +73,17 @@ EXPORT_SYMBOL_NS_GPL(alist_attach_prepare, "IOMMU_ALIST");
  * alist_attach_abort() - drop a prepared attach
  * @txn: from alist_attach_prepare(), or NULL
  *
- * Context: process. Caller holds the core's update lock (alist_lock()).
+ * Context: process. When @txn is not NULL the update lock is held, as
+ * alist_attach_prepare() returned; it is released here.
  * Return: nothing.
  */
 void alist_attach_abort(struct alist_txn *txn)
 {
+	if (!txn)
+		return;
 	alist_assert_locked();
-	if (txn)
-		alist_list_abort_attach(txn);
+	alist_list_abort_attach(txn);
+	alist_unlock();
 }
 EXPORT_SYMBOL_NS_GPL(alist_attach_abort, "IOMMU_ALIST");
 
@@ -76,15 +97,18 @@ EXPORT_SYMBOL_NS_GPL(alist_attach_abort, "IOMMU_ALIST");
  * unmap whose translations the new entry could serve reads the new list.
  * A release store alone would let a later one-word entry store pass it.
  *
- * Context: process. Caller holds the core's update lock (alist_lock()),
- * held since the prepare.
+ * Context: process. When @txn is not NULL the update lock is held, as
+ * alist_attach_prepare() returned; it is released here, so the driver's
+ * hardware switch runs without it.
  * Return: nothing; it cannot fail.
  */
 void alist_attach_commit(struct alist_txn *txn)
 {
-	alist_assert_locked();
-	if (txn)
+	if (txn) {
+		alist_assert_locked();
 		alist_list_commit_attach(txn);
+		alist_unlock();
+	}
 	/* The publish before the hardware switch; pairs with alist_flush() */
 	smp_mb();
 }
@@ -103,7 +127,8 @@ EXPORT_SYMBOL_NS_GPL(alist_attach_commit, "IOMMU_ALIST");
  * TLB that left a list (the nest parent's included) is invalidated whole
  * (alist_flush_left()); a failed flush is logged, nothing else fails.
  *
- * Context: process. Caller holds the core's update lock (alist_lock()).
+ * Context: process; may sleep. Takes the core's update lock for the
+ * detach only (the flush runs without it); the caller must not hold it.
  * Return: nothing.
  */
 void alist_attach_leave(const struct alist_queue *q, struct alist_list *list,
@@ -111,19 +136,21 @@ void alist_attach_leave(const struct alist_queue *q, struct alist_list *list,
 			unsigned int n)
 {
 	struct alist_target report[ALIST_FLUSH_LEFT_MAX];
-	unsigned int nr;
+	unsigned int nr = 0;
 
-	alist_assert_locked();
 	if (!n)
 		return;
 	if (WARN_ON_ONCE(2 * n > ARRAY_SIZE(report)))
 		n = ARRAY_SIZE(report) / 2;
-	if (parent) {
+	alist_lock();
+	if (parent)
 		nr = alist_nest_detach(list, parent, t, n, report);
-		alist_flush_left(q, report, nr);
-	} else {
+	else
 		alist_list_detach(list, t, n);
-	}
+	alist_unlock();
+	/* The targets that left are on the stack: flushed without the lock */
+	if (parent)
+		alist_flush_left(q, report, nr);
 	alist_flush_left(q, t, n);
 }
 EXPORT_SYMBOL_NS_GPL(alist_attach_leave, "IOMMU_ALIST");

@@ -11,6 +11,7 @@
 #include <linux/limits.h>
 #include <linux/mutex.h>
 
+#include <alist/id_table.h>
 #include <alist_domain.h>
 
 /* The core's view of the array; entry_num is written back at the end. */
@@ -62,38 +63,48 @@ int alist_user_inv_vtd(const struct alist_queue *q, struct alist_list *list,
 EXPORT_SYMBOL_NS_GPL(alist_user_inv_vtd, "IOMMU_ALIST");
 
 /**
- * alist_user_batch_init() - prepare a vIOMMU's invalidation batch
- * @ub: the batch, part of the vIOMMU object
+ * alist_viommu_init() - set up the shared layer's part of a vIOMMU
+ * @v: the part, inside the driver's vIOMMU object
  *
- * Context: process. No lock needed (the vIOMMU is not published yet).
- * Return: nothing.
+ * Allocates the vID -> pID table; the command batch is part of @v, so
+ * IOMMU_HWPT_INVALIDATE allocates nothing.
+ *
+ * Context: process; may sleep. No lock needed (the vIOMMU is not
+ * published yet).
+ * Return: 0 or -ENOMEM.
  */
-void alist_user_batch_init(struct alist_user_batch *ub)
+int alist_viommu_init(struct alist_viommu *v)
 {
-	mutex_init(&ub->lock);
+	v->ids = alist_id_table_alloc();
+	if (!v->ids)
+		return -ENOMEM;
+	mutex_init(&v->lock);
+	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(alist_user_batch_init, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_viommu_init, "IOMMU_ALIST");
 
 /**
- * alist_user_batch_destroy() - the vIOMMU's batch is no longer used
- * @ub: the batch
+ * alist_viommu_destroy() - release what alist_viommu_init() set up
+ * @v: the part; every vID must be unmapped already
  *
- * Context: process. No lock needed (no invalidation can run).
+ * Context: process; may sleep. No lock needed (nothing can use the
+ * vIOMMU any more).
  * Return: nothing.
  */
-void alist_user_batch_destroy(struct alist_user_batch *ub)
+void alist_viommu_destroy(struct alist_viommu *v)
 {
-	mutex_destroy(&ub->lock);
+	alist_id_table_free(v->ids);
+	v->ids = NULL;
+	mutex_destroy(&v->lock);
 }
-EXPORT_SYMBOL_NS_GPL(alist_user_batch_destroy, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_viommu_destroy, "IOMMU_ALIST");
 
 /**
  * alist_user_inv_smmuv3() - run a vSMMU command array
  * @q: the queue the commands go to (SMMUv3 format, the physical SMMU)
- * @ub: the vSMMU's batch
+ * @v: the vSMMU's shared part: its batch and its vSID -> pSID table
  * @instance: the physical SMMU's instance number
  * @vmid: the vSMMU's VMID, forced into every command that has the field
- * @vsids: the vSMMU's vSID -> pSID table
  * @array: IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3 entries; entry_num is
  *	written back with the number handled (the index of a failing entry)
  *
@@ -101,18 +112,17 @@ EXPORT_SYMBOL_NS_GPL(alist_user_batch_destroy, "IOMMU_ALIST");
  * prefix is issued in batches of %ALIST_USER_BATCH commands, each ending
  * with the CMD_SYNCs the core asks for.
  *
- * Context: process; may fault on user memory. Takes @ub->lock: calls on
+ * Context: process; may fault on user memory. Takes @v->lock: calls on
  * one vSMMU run one at a time.
  * Return: 0, the errno of the entry at @array->entry_num, -EINVAL for a
  * bad array, or the first error of the queue.
  */
-int alist_user_inv_smmuv3(const struct alist_queue *q,
-			  struct alist_user_batch *ub, u32 instance, u32 vmid,
-			  const struct alist_id_table *vsids,
+int alist_user_inv_smmuv3(const struct alist_queue *q, struct alist_viommu *v,
+			  u32 instance, u32 vmid,
 			  struct iommu_user_data_array *array)
 {
 	struct alist_inv_chunk chunks[ALIST_FLUSH_CHUNKS];
-	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(ub->cmds, chunks);
+	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(v->cmds, chunks);
 	struct alist_smmuv3_uinv st;
 	struct alist_user_array ua;
 	int ret, err, nr;
@@ -120,8 +130,8 @@ int alist_user_inv_smmuv3(const struct alist_queue *q,
 	ret = alist_user_array_of(array, &ua);
 	if (ret)
 		return ret;
-	mutex_lock(&ub->lock);
-	alist_smmuv3_user_inv_init(&st, &ua, q->params, instance, vmid, vsids);
+	mutex_lock(&v->lock);
+	alist_smmuv3_user_inv_init(&st, &ua, q->params, instance, vmid, v->ids);
 	do {
 		nr = alist_smmuv3_user_inv_fill(&st, &b);
 		if (nr < 0) {
@@ -134,7 +144,7 @@ int alist_user_inv_smmuv3(const struct alist_queue *q,
 		if (err == -EINVAL)
 			break;
 	} while (!b.done);
-	mutex_unlock(&ub->lock);
+	mutex_unlock(&v->lock);
 	err = alist_smmuv3_user_inv_finish(&st);
 	if (err)
 		ret = err;
@@ -142,3 +152,50 @@ int alist_user_inv_smmuv3(const struct alist_queue *q,
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(alist_user_inv_smmuv3, "IOMMU_ALIST");
+
+/**
+ * alist_vid_map() - map a vIOMMU's virtual ID to a physical one
+ * @v: the vIOMMU's shared part, whose table maps vSID -> pSID
+ * @vid: the virtual ID
+ * @pid: the physical ID
+ *
+ * The table is the core's, an RCU-published array like an attach list:
+ * its writers are serialized by the core's update lock, taken here for
+ * the insert only. Lookups (alist_user_inv_smmuv3()) take no lock.
+ *
+ * Context: process; may sleep (allocates). The caller must not hold the
+ * update lock.
+ * Return: 0, -EEXIST if @vid is already mapped, -ENOMEM.
+ */
+int alist_vid_map(struct alist_viommu *v, u64 vid, u32 pid)
+{
+	int ret;
+
+	alist_lock();
+	ret = alist_id_table_insert(v->ids, vid, pid);
+	alist_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(alist_vid_map, "IOMMU_ALIST");
+
+/**
+ * alist_vid_unmap() - unmap a vIOMMU's virtual ID
+ * @v: the vIOMMU's shared part
+ * @vid: the virtual ID
+ *
+ * Lookups stop finding @vid at once; it never fails for want of memory.
+ *
+ * Context: process; may sleep. Takes the core's update lock for the
+ * removal only; the caller must not hold it.
+ * Return: 0, or -ENOENT if @vid was not mapped.
+ */
+int alist_vid_unmap(struct alist_viommu *v, u64 vid)
+{
+	int ret;
+
+	alist_lock();
+	ret = alist_id_table_remove(v->ids, vid);
+	alist_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(alist_vid_unmap, "IOMMU_ALIST");

@@ -119,4 +119,5 @@ static struct kunit_suite alist_env_test_suite = {
 	.name = "alist_core_env",
 	.test_cases = alist_env_test_cases,
 };
+
 kunit_test_suite(alist_env_test_suite);

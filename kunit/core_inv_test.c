@@ -310,6 +310,7 @@ static struct kunit_suite alist_core_inv_suite = {
 	.name = "alist_core_inv",
 	.test_cases = alist_core_inv_cases,
 };
+
 kunit_test_suite(alist_core_inv_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the iommu-alist invalidation core");

@@ -366,4 +366,5 @@ static struct kunit_suite alist_uarray_test_suite = {
 	.name = "alist_core_uarray",
 	.test_cases = alist_uarray_test_cases,
 };
+
 kunit_test_suite(alist_uarray_test_suite);

@@ -5,10 +5,16 @@
  * left and its tag flushed after), a failed invalidation after the publish
  * (the attach still completes and returns 0, with a warning), the blocked
  * domain (never fails), the cache-coherency rule (CANWBS only), and the
- * first attach and the way back to it, which allocate nothing.
+ * locks each step holds (the SMMU's entry_lock for the STE switch only).
+ * Nested domains: a translating vSTE needs a vDEVICE first, and which
+ * events go to the vSMMU's vEVENTQ, with what record.
+ * The first attach and the way back to it allocate nothing.
  */
 #include <kunit/device.h>
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
+#include <uapi/linux/iommufd.h>
+#include <linux/lockdep.h>
 #include <linux/slab.h>
 
 #include "../drivers/smmuv3/smmuv3.h"
@@ -24,6 +30,9 @@ struct at_snap {
 	unsigned int on_new;	/* entries on the new domain's list */
 	unsigned int on_old;	/* entries on the old domain's list */
 	u64 ste2;		/* STE word 2 (the VMID) */
+	bool entry_locked;	/* this thread holds the SMMU's entry_lock */
+	bool old_locked;	/* the old domain's lock is taken */
+	bool new_locked;	/* the new domain's lock is taken */
 };
 
 struct at_ctx {
@@ -33,6 +42,8 @@ struct at_ctx {
 	struct smmuv3_domain *d[2];
 	struct alist_list *watch_new;
 	struct alist_list *watch_old;
+	struct smmuv3_domain *dom_new;
+	struct smmuv3_domain *dom_old;
 	struct at_snap snap[AT_SNAPS];
 	unsigned int nsnap;
 };
@@ -50,9 +61,17 @@ static unsigned int at_count(struct alist_list *list)
 	return n;
 }
 
-static void at_on_sync(struct smmuv3_recorder *rec)
+/* Held by this thread (lockdep), or by anyone without lockdep. */
+static bool at_held(struct mutex *m)
 {
-	struct at_ctx *ctx = rec->priv;
+	if (IS_ENABLED(CONFIG_LOCKDEP))
+		return lockdep_is_held_type(m, -1);
+	return mutex_is_locked(m);
+}
+
+static void at_on_sync(void *priv)
+{
+	struct at_ctx *ctx = priv;
 	struct at_snap *s;
 
 	if (ctx->nsnap >= AT_SNAPS)
@@ -61,6 +80,9 @@ static void at_on_sync(struct smmuv3_recorder *rec)
 	s->on_new = at_count(ctx->watch_new);
 	s->on_old = at_count(ctx->watch_old);
 	s->ste2 = le64_to_cpu(smmuv3_ste_ptr(ctx->smmu, AT_SID)[2]);
+	s->entry_locked = at_held(&ctx->smmu->entry_lock);
+	s->old_locked = ctx->dom_old && mutex_is_locked(&ctx->dom_old->lock);
+	s->new_locked = ctx->dom_new && mutex_is_locked(&ctx->dom_new->lock);
 }
 
 static struct smmuv3_domain *at_domain(struct kunit *test, struct at_ctx *ctx, u32 vmid)
@@ -78,6 +100,7 @@ static struct smmuv3_domain *at_domain(struct kunit *test, struct at_ctx *ctx, u
 	d->cfg.arm_lpae_s2_cfg.vtcr.tsz = 20;
 	d->list = smmuv3_paging_list_alloc();
 	KUNIT_ASSERT_NOT_NULL(test, d->list);
+	mutex_init(&d->lock);
 	return d;
 }
 
@@ -93,7 +116,7 @@ static void at_exit(struct kunit *test)
 		memset(ctx->master->attach, 0, sizeof(*ctx->master->attach));
 		ctx->master->attach->domain = &smmuv3_blocked_domain;
 		smmuv3_ste_abort(ctx->master->attach->ste);
-		ctx->smmu->rec->fail_sync = 0;
+		alist_rec_fail_syncs(ctx->smmu->rec, 0, 0);
 		smmuv3_master_install(ctx->master, ctx->master->attach);
 	}
 	for (i = 0; i < ARRAY_SIZE(ctx->d); i++)
@@ -101,12 +124,15 @@ static void at_exit(struct kunit *test)
 			alist_list_free(ctx->d[i]->list);
 	if (ctx->dev)
 		ctx->dev->iommu = NULL;
+	if (ctx->smmu)
+		xa_destroy(&ctx->smmu->streams);
 }
 
 static int at_init(struct kunit *test)
 {
 	struct at_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
-	struct smmuv3_recorder *rec;
+	struct alist_recorder *rec;
+	struct alist_rec_entry *e;
 	struct smmuv3_master *master;
 	struct smmuv3_device *smmu;
 	struct dev_iommu *di;
@@ -115,18 +141,19 @@ static int at_init(struct kunit *test)
 	if (!ctx)
 		return -ENOMEM;
 	test->priv = ctx;
-	ctx->smmu = smmu = kunit_kzalloc(test, sizeof(*smmu), GFP_KERNEL);
+	smmu = kunit_kzalloc(test, sizeof(*smmu), GFP_KERNEL);
 	rec = kunit_kzalloc(test, sizeof(*rec), GFP_KERNEL);
-	ctx->master = master = kunit_kzalloc(test, sizeof(*master), GFP_KERNEL);
+	master = kunit_kzalloc(test, sizeof(*master), GFP_KERNEL);
 	di = kunit_kzalloc(test, sizeof(*di), GFP_KERNEL);
 	if (!smmu || !rec || !master || !di)
 		return -ENOMEM;
-	rec->cap = 32;
-	rec->cmds = kunit_kcalloc(test, rec->cap, sizeof(*rec->cmds), GFP_KERNEL);
-	if (!rec->cmds)
+	ctx->smmu = smmu;
+	ctx->master = master;
+	e = kunit_kcalloc(test, 32, sizeof(*e), GFP_KERNEL);
+	if (!e)
 		return -ENOMEM;
-	rec->on_sync = at_on_sync;
-	rec->priv = ctx;
+	alist_rec_init(rec, e, 32, smmuv3_cmd_opcode);
+	alist_rec_on_sync(rec, at_on_sync, ctx);
 	smmu->rec = rec;
 	smmu->instance = 3;
 	smmu->features = SMMUV3_FEAT_NESTING | SMMUV3_FEAT_COHERENT | SMMUV3_FEAT_FWB;
@@ -134,6 +161,9 @@ static int at_init(struct kunit *test)
 	smmu->params.max_tlbi_cmds = 512;
 	smmu->params.max_atc_cmds = 16;
 	smmu->sid_bits = 3;
+	mutex_init(&smmu->entry_lock);
+	mutex_init(&smmu->vevent_lock);
+	xa_init(&smmu->streams);
 	smmu->strtab = kunit_kcalloc(test, 8 * SMMUV3_STE_DWORDS, sizeof(__le64), GFP_KERNEL);
 	if (!smmu->strtab)
 		return -ENOMEM;
@@ -163,8 +193,7 @@ static int at_init(struct kunit *test)
 
 static void at_reset_rec(struct at_ctx *ctx)
 {
-	ctx->smmu->rec->n = 0;
-	ctx->smmu->rec->syncs = 0;
+	alist_rec_reset(ctx->smmu->rec);
 	ctx->nsnap = 0;
 }
 
@@ -177,7 +206,7 @@ static int at_attach(struct at_ctx *ctx, struct smmuv3_domain *d)
 static void attach_order(struct kunit *test)
 {
 	struct at_ctx *ctx = test->priv;
-	const struct alist_cmd *c = ctx->smmu->rec->cmds;
+	struct alist_recorder *rec = ctx->smmu->rec;
 
 	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[0]), 0);
 	at_reset_rec(ctx);
@@ -186,12 +215,12 @@ static void attach_order(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[1]), 0);
 
 	/* One STE word (the VMID): CFGI_STE + sync; then VMID 5 flushed */
-	KUNIT_ASSERT_EQ(test, ctx->smmu->rec->n, 4U);
-	KUNIT_EXPECT_EQ(test, c[0].w[0], OP_CFGI_STE | ((u64)AT_SID << 32));
-	KUNIT_EXPECT_EQ(test, c[1].w[0], OP_SYNC);
-	KUNIT_EXPECT_EQ(test, c[2].w[0] & 0xff, OP_S12_VMALL);
-	KUNIT_EXPECT_EQ(test, (c[2].w[0] >> 32) & 0xffff, 5ULL);
-	KUNIT_EXPECT_EQ(test, c[3].w[0], OP_SYNC);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(rec), 4U);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(rec, 0)->w[0], OP_CFGI_STE | ((u64)AT_SID << 32));
+	KUNIT_EXPECT_EQ(test, alist_rec_at(rec, 1)->w[0], OP_SYNC);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(rec, 2)->w[0] & 0xff, OP_S12_VMALL);
+	KUNIT_EXPECT_EQ(test, (alist_rec_at(rec, 2)->w[0] >> 32) & 0xffff, 5ULL);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(rec, 3)->w[0], OP_SYNC);
 	KUNIT_ASSERT_EQ(test, ctx->nsnap, 2U);
 	/* The STE switch: already on the new list, still on the old one */
 	KUNIT_EXPECT_EQ(test, ctx->snap[0].ste2 & 0xffff, 6ULL);
@@ -211,7 +240,7 @@ static void attach_fail_after_commit(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[0]), 0);
 	at_reset_rec(ctx);
-	ctx->smmu->rec->fail_sync = -ETIMEDOUT;
+	alist_rec_fail_syncs(ctx->smmu->rec, 1, -ETIMEDOUT);
 	kunit_warning_suppress(test) {
 		ret = at_attach(ctx, ctx->d[1]);
 		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
@@ -222,7 +251,7 @@ static void attach_fail_after_commit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, at_count(ctx->d[1]->list), 1U);
 	KUNIT_EXPECT_EQ(test, le64_to_cpu(smmuv3_ste_ptr(ctx->smmu, AT_SID)[2]) & 0xffff, 6ULL);
 	/* The old tag is still left clean */
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 4U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 4U);
 }
 
 /* Blocked: no allocation, no targets, nothing that can fail. */
@@ -234,7 +263,7 @@ static void attach_blocked(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[0]), 0);
 	at_reset_rec(ctx);
-	ctx->smmu->rec->fail_sync = -ETIMEDOUT;
+	alist_rec_fail_syncs(ctx->smmu->rec, 1, -ETIMEDOUT);
 	kunit_warning_suppress(test) {
 		ret = blocked->ops->attach_dev(blocked, ctx->dev, &ctx->d[0]->domain);
 		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
@@ -259,7 +288,7 @@ static void attach_cache_coherency(struct kunit *test)
 	/* An FWB table: the old rule said yes here */
 	d->cfg.quirks = IO_PGTABLE_QUIRK_ARM_S2FWB;
 	KUNIT_EXPECT_FALSE(test, smmuv3_iommu_ops.capable(ctx->dev,
-							 IOMMU_CAP_ENFORCE_CACHE_COHERENCY));
+							  IOMMU_CAP_ENFORCE_CACHE_COHERENCY));
 	KUNIT_ASSERT_EQ(test, at_attach(ctx, d), 0);
 	KUNIT_EXPECT_FALSE(test, ops->enforce_cache_coherency(&d->domain));
 	KUNIT_EXPECT_FALSE(test, d->enforce_cc);
@@ -268,7 +297,7 @@ static void attach_cache_coherency(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[1]), 0);
 	ctx->master->canwbs = true;
 	KUNIT_EXPECT_TRUE(test, smmuv3_iommu_ops.capable(ctx->dev,
-							IOMMU_CAP_ENFORCE_CACHE_COHERENCY));
+							 IOMMU_CAP_ENFORCE_CACHE_COHERENCY));
 	KUNIT_ASSERT_EQ(test, at_attach(ctx, d), 0);
 	KUNIT_EXPECT_TRUE(test, ops->enforce_cache_coherency(&d->domain));
 
@@ -279,7 +308,261 @@ static void attach_cache_coherency(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, at_attach(ctx, d), -EINVAL);
 	KUNIT_EXPECT_PTR_EQ(test, ctx->master->domain, &ctx->d[1]->domain);
 	KUNIT_EXPECT_EQ(test, at_count(d->list), 0U);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 0U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 0U);
+}
+
+/*
+ * The locks of a replace, seen at each CMD_SYNC: the STE switch runs under
+ * the SMMU's entry_lock (smmuv3_ste_write() asserts it; an unlocked writer
+ * fails here too) and under no domain's lock; the flush of the old tag
+ * runs under none of them. A non-CANWBS master is counted on the domain
+ * it joins and uncounted on the one it left, under their locks.
+ */
+static void attach_locks(struct kunit *test)
+{
+	struct at_ctx *ctx = test->priv;
+
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[0]), 0);
+	KUNIT_EXPECT_EQ(test, ctx->d[0]->non_canwbs, 1U);
+	at_reset_rec(ctx);
+	ctx->dom_old = ctx->d[0];
+	ctx->dom_new = ctx->d[1];
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[1]), 0);
+
+	KUNIT_ASSERT_EQ(test, ctx->nsnap, 2U);
+	/* Sync of the STE switch */
+	KUNIT_EXPECT_TRUE(test, ctx->snap[0].entry_locked);
+	KUNIT_EXPECT_FALSE(test, ctx->snap[0].old_locked);
+	KUNIT_EXPECT_FALSE(test, ctx->snap[0].new_locked);
+	/* Sync of the old tag's flush, after the switch */
+	KUNIT_EXPECT_FALSE(test, ctx->snap[1].entry_locked);
+	KUNIT_EXPECT_FALSE(test, ctx->snap[1].old_locked);
+	KUNIT_EXPECT_FALSE(test, ctx->snap[1].new_locked);
+	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&ctx->smmu->entry_lock));
+	KUNIT_EXPECT_EQ(test, ctx->d[0]->non_canwbs, 0U);
+	KUNIT_EXPECT_EQ(test, ctx->d[1]->non_canwbs, 1U);
+}
+
+#define AT_VSID		0x42U
+#define AT_CDPTR	0x40000000ULL
+#define AT_VSTE_S1	(SMMUV3_STE0_V | FIELD_PREP(SMMUV3_STE0_CFG, SMMUV3_STE_CFG_S1) | AT_CDPTR)
+#define AT_VSTE_BYPASS	(SMMUV3_STE0_V | FIELD_PREP(SMMUV3_STE0_CFG, SMMUV3_STE_CFG_BYPASS))
+
+/* A vSMMU over d[0], one nested domain of it, a vDEVICE for the master */
+struct at_nest {
+	struct smmuv3_viommu vsmmu;
+	struct smmuv3_nested nd;
+	struct smmuv3_vdevice vdev;
+};
+
+static struct at_nest *at_nest(struct kunit *test, struct at_ctx *ctx, u64 vste0)
+{
+	struct at_nest *n = kunit_kzalloc(test, sizeof(*n), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, n);
+	n->vsmmu.smmu = ctx->smmu;
+	n->vsmmu.parent = ctx->d[0];
+	n->vsmmu.vmid = 9;
+	n->nd.viommu = &n->vsmmu;
+	n->nd.ste[0] = vste0;
+	n->nd.domain.type = IOMMU_DOMAIN_NESTED;
+	n->nd.list = alist_list_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, n->nd.list);
+	n->vdev.core.viommu = &n->vsmmu.core;
+	n->vdev.vsid = AT_VSID;
+	return n;
+}
+
+static int at_attach_nested(struct at_ctx *ctx, struct at_nest *n)
+{
+	return smmuv3_attach_nested(&n->nd.domain, ctx->dev, ctx->master->domain);
+}
+
+/* Back on a paging domain: the nested lists are empty and can go. */
+static void at_nest_done(struct kunit *test, struct at_ctx *ctx, struct at_nest *n)
+{
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[1]), 0);
+	alist_list_free(n->nd.list);
+}
+
+/*
+ * A translating vSTE names the device by its vSID (CFGI_CD, events): as
+ * Linux, no attach before the vDEVICE (-ENOENT, nothing changed). Abort
+ * and bypass need none.
+ */
+static void attach_nested_needs_vdev(struct kunit *test)
+{
+	struct at_ctx *ctx = test->priv;
+	struct at_nest *s1 = at_nest(test, ctx, AT_VSTE_S1);
+	struct at_nest *other = at_nest(test, ctx, AT_VSTE_S1);
+	struct at_nest *bypass = at_nest(test, ctx, AT_VSTE_BYPASS);
+	struct at_nest *abort = at_nest(test, ctx, SMMUV3_STE0_V);
+	u64 cfg;
+
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[1]), 0);
+	at_reset_rec(ctx);
+	KUNIT_EXPECT_EQ(test, at_attach_nested(ctx, s1), -ENOENT);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->master->domain, &ctx->d[1]->domain);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 0U);
+	KUNIT_EXPECT_EQ(test, at_count(s1->nd.list), 0U);
+
+	/* A vDEVICE on another vSMMU does not count */
+	ctx->master->vdev = &other->vdev;
+	KUNIT_EXPECT_EQ(test, at_attach_nested(ctx, s1), -ENOENT);
+	ctx->master->vdev = NULL;
+
+	KUNIT_EXPECT_EQ(test, at_attach_nested(ctx, bypass), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->master->vsmmu, &bypass->vsmmu);
+	KUNIT_EXPECT_EQ(test, at_attach_nested(ctx, abort), 0);
+
+	ctx->master->vdev = &s1->vdev;
+	KUNIT_EXPECT_EQ(test, at_attach_nested(ctx, s1), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->master->domain, &s1->nd.domain);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->master->vsmmu, &s1->vsmmu);
+	/* FIELD_GET() inside KUNIT_EXPECT expands beyond sparse's limit */
+	cfg = FIELD_GET(SMMUV3_STE0_CFG,
+			le64_to_cpu(smmuv3_ste_ptr(ctx->smmu, AT_SID)[0]));
+	KUNIT_EXPECT_EQ(test, cfg, (u64)SMMUV3_STE_CFG_NESTED);
+
+	at_nest_done(test, ctx, s1);
+	KUNIT_EXPECT_NULL(test, ctx->master->vsmmu);
+	ctx->master->vdev = NULL;
+	alist_list_free(other->nd.list);
+	alist_list_free(bypass->nd.list);
+	alist_list_free(abort->nd.list);
+}
+
+/* What smmuv3_vevent_report() was given, and what it answers */
+static struct {
+	unsigned int calls;
+	struct smmuv3_viommu *vsmmu;
+	struct iommu_vevent_arm_smmuv3 vevt;
+	int ret;
+} at_vev;
+
+static int at_vevent_stub(struct smmuv3_viommu *vsmmu, struct iommu_vevent_arm_smmuv3 *vevt)
+{
+	at_vev.calls++;
+	at_vev.vsmmu = vsmmu;
+	at_vev.vevt = *vevt;
+	return at_vev.ret;
+}
+
+#define AT_EVT1		0x0000001200000007ULL	/* stage 1: S2 (bit 39) clear */
+#define AT_EVT2		0x0000000002000123ULL	/* input address */
+#define AT_EVT3		0x0000000004321000ULL
+
+static bool at_evt(struct at_ctx *ctx, u8 type, u32 sid, u64 w1)
+{
+	u64 evt[SMMUV3_EVT_DWORDS] = {
+		type | (0x5ULL << 12) | ((u64)sid << 32), w1, AT_EVT2, AT_EVT3,
+	};
+
+	return smmuv3_evt_to_user(ctx->smmu, evt);
+}
+
+/*
+ * Stage-1 faults and configuration errors of a nested device with a
+ * vDEVICE go to its vSMMU: the raw record, little-endian, the vSID in the
+ * StreamID field. Stage-2 faults, other types, unknown StreamIDs, devices
+ * without a vDEVICE or not nested stay with the host, and so does an event
+ * of a vSMMU without a vEVENTQ (-EOPNOTSUPP). A vEVENTQ that could not
+ * take it (-ENOMEM: iommufd reports the loss) still took it.
+ */
+static void vevent_route(struct kunit *test)
+{
+	static const u8 user_types[] = { 0x04, 0x06, 0x08, 0x0a, 0x10, 0x11, 0x12, 0x13 };
+	static const u8 host_types[] = { 0x01, 0x02, 0x03, 0x05, 0x07, 0x09, 0x0b, 0x14,
+					 0x20, 0x21, 0x25 };
+	struct at_ctx *ctx = test->priv;
+	struct at_nest *n = at_nest(test, ctx, AT_VSTE_S1);
+	u64 vents = atomic64_read(&ctx->smmu->stats.vevents);
+	unsigned int i;
+
+	memset(&at_vev, 0, sizeof(at_vev));
+	kunit_activate_static_stub(test, smmuv3_vevent_report, at_vevent_stub);
+	KUNIT_ASSERT_EQ(test, xa_insert(&ctx->smmu->streams, AT_SID, ctx->master, GFP_KERNEL), 0);
+	ctx->master->vdev = &n->vdev;
+
+	/* Paging domain, vDEVICE or not: the host's */
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[1]), 0);
+	KUNIT_EXPECT_FALSE(test, at_evt(ctx, 0x10, AT_SID, AT_EVT1));
+
+	KUNIT_ASSERT_EQ(test, at_attach_nested(ctx, n), 0);
+	KUNIT_ASSERT_TRUE(test, at_evt(ctx, 0x10, AT_SID, AT_EVT1));
+	KUNIT_EXPECT_EQ(test, at_vev.calls, 1U);
+	KUNIT_EXPECT_PTR_EQ(test, at_vev.vsmmu, &n->vsmmu);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(at_vev.vevt.evt[0]),
+			0x10 | (0x5ULL << 12) | ((u64)AT_VSID << 32));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(at_vev.vevt.evt[1]), AT_EVT1);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(at_vev.vevt.evt[2]), AT_EVT2);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(at_vev.vevt.evt[3]), AT_EVT3);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&ctx->smmu->stats.vevents), vents + 1);
+
+	for (i = 0; i < ARRAY_SIZE(user_types); i++) {
+		at_vev.calls = 0;
+		KUNIT_EXPECT_TRUE_MSG(test, at_evt(ctx, user_types[i], AT_SID, AT_EVT1),
+				      "type 0x%02x", user_types[i]);
+		KUNIT_EXPECT_EQ(test, at_vev.calls, 1U);
+	}
+	at_vev.calls = 0;
+	for (i = 0; i < ARRAY_SIZE(host_types); i++)
+		KUNIT_EXPECT_FALSE_MSG(test, at_evt(ctx, host_types[i], AT_SID, AT_EVT1),
+				       "type 0x%02x", host_types[i]);
+	/* Stage 2 is the host's */
+	KUNIT_EXPECT_FALSE(test, at_evt(ctx, 0x10, AT_SID, AT_EVT1 | BIT_ULL(39)));
+	/* A StreamID of no master */
+	KUNIT_EXPECT_FALSE(test, at_evt(ctx, 0x10, AT_SID + 1, AT_EVT1));
+	KUNIT_EXPECT_EQ(test, at_vev.calls, 0U);
+
+	/* No vEVENTQ: the host logs it; a lost one is still the guest's */
+	at_vev.ret = -EOPNOTSUPP;
+	KUNIT_EXPECT_FALSE(test, at_evt(ctx, 0x10, AT_SID, AT_EVT1));
+	at_vev.ret = -ENOMEM;
+	KUNIT_EXPECT_TRUE(test, at_evt(ctx, 0x10, AT_SID, AT_EVT1));
+	at_vev.ret = 0;
+
+	/* The vDEVICE gone: the host's again */
+	ctx->master->vdev = NULL;
+	at_vev.calls = 0;
+	KUNIT_EXPECT_FALSE(test, at_evt(ctx, 0x10, AT_SID, AT_EVT1));
+	KUNIT_EXPECT_EQ(test, at_vev.calls, 0U);
+
+	at_nest_done(test, ctx, n);
+	xa_erase(&ctx->smmu->streams, AT_SID);
+}
+
+/*
+ * HW_INFO is what a guest will believe: STALL_MODEL 0b00 becomes 0b01,
+ * since nested STEs force S1STALLD; everything else as read; no flags.
+ */
+static void hw_info_stall_model(struct kunit *test)
+{
+	static const u32 stall[] = { SMMUV3_STALL_MODEL_BOTH, SMMUV3_STALL_MODEL_NONE };
+	struct at_ctx *ctx = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(stall); i++) {
+		enum iommu_hw_info_type type = IOMMU_HW_INFO_TYPE_DEFAULT;
+		u32 idr0 = SMMUV3_IDR0_S1P | SMMUV3_IDR0_S2P | SMMUV3_IDR0_ASID16 |
+			   FIELD_PREP(SMMUV3_IDR0_TTF, 2) |
+			   FIELD_PREP(SMMUV3_IDR0_STALL_MODEL, stall[i]);
+		struct iommu_hw_info_arm_smmuv3 *info;
+		u32 len = 0, want;
+
+		ctx->smmu->idr[0] = idr0;
+		ctx->smmu->idr[1] = 0x00e7c180;
+		info = smmuv3_hw_info(ctx->dev, &len, &type);
+		KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(info));
+		KUNIT_EXPECT_EQ(test, len, (u32)sizeof(*info));
+		KUNIT_EXPECT_EQ(test, type, IOMMU_HW_INFO_TYPE_ARM_SMMUV3);
+		KUNIT_EXPECT_EQ(test, info->flags, 0U);
+		want = (idr0 & ~SMMUV3_IDR0_STALL_MODEL) |
+		       FIELD_PREP(SMMUV3_IDR0_STALL_MODEL, SMMUV3_STALL_MODEL_NONE);
+		KUNIT_EXPECT_EQ(test, info->idr[0], want);
+		KUNIT_EXPECT_EQ(test, info->idr[1], 0x00e7c180U);
+		kfree(info);
+	}
 }
 
 #ifdef CONFIG_FAULT_INJECTION
@@ -341,7 +624,11 @@ static void attach_first_no_alloc(struct kunit *test)
 }
 
 static struct kunit_case smmuv3_attach_cases[] = {
+	KUNIT_CASE(hw_info_stall_model),
+	KUNIT_CASE(attach_nested_needs_vdev),
+	KUNIT_CASE(vevent_route),
 	KUNIT_CASE(attach_order),
+	KUNIT_CASE(attach_locks),
 	KUNIT_CASE(attach_fail_after_commit),
 	KUNIT_CASE(attach_blocked),
 	KUNIT_CASE(attach_cache_coherency),

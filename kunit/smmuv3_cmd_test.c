@@ -13,13 +13,13 @@
 static struct smmuv3_device *cmd_fake_smmu(struct kunit *test)
 {
 	struct smmuv3_device *smmu = kunit_kzalloc(test, sizeof(*smmu), GFP_KERNEL);
-	struct smmuv3_recorder *rec = kunit_kzalloc(test, sizeof(*rec), GFP_KERNEL);
+	struct alist_recorder *rec = kunit_kzalloc(test, sizeof(*rec), GFP_KERNEL);
+	struct alist_rec_entry *e = kunit_kcalloc(test, 16, sizeof(*e), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, smmu);
 	KUNIT_ASSERT_NOT_NULL(test, rec);
-	rec->cap = 16;
-	rec->cmds = kunit_kcalloc(test, rec->cap, sizeof(*rec->cmds), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, rec->cmds);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	alist_rec_init(rec, e, 16, smmuv3_cmd_opcode);
 	smmu->rec = rec;
 	return smmu;
 }
@@ -53,13 +53,13 @@ static void cmd_submit_sync(struct kunit *test)
 	smmuv3_cmd_cfgi_ste(&c[0], 1);
 	smmuv3_cmd_cfgi_ste(&c[1], 2);
 	KUNIT_EXPECT_EQ(test, smmuv3_cmdq_submit(smmu, c, 2, true), 0);
-	KUNIT_ASSERT_EQ(test, smmu->rec->n, 3U);
-	KUNIT_EXPECT_EQ(test, smmu->rec->syncs, 1U);
-	KUNIT_EXPECT_EQ(test, smmu->rec->cmds[0].w[0], 0x0000000100000003ULL);
-	KUNIT_EXPECT_EQ(test, smmu->rec->cmds[1].w[0], 0x0000000200000003ULL);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(smmu->rec), 3U);
+	KUNIT_EXPECT_EQ(test, alist_rec_syncs(smmu->rec), 1U);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(smmu->rec, 0)->w[0], 0x0000000100000003ULL);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(smmu->rec, 1)->w[0], 0x0000000200000003ULL);
 	/* CMD_SYNC, CS = SIG_NONE: completion is found by polling CONS */
-	KUNIT_EXPECT_EQ(test, smmu->rec->cmds[2].w[0], 0x46ULL);
-	KUNIT_EXPECT_EQ(test, smmu->rec->cmds[2].w[1], 0ULL);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(smmu->rec, 2)->w[0], 0x46ULL);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(smmu->rec, 2)->w[1], 0ULL);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&smmu->stats.cmds), 2LL);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&smmu->stats.syncs), 1LL);
 }
@@ -71,21 +71,21 @@ static void cmd_submit_nosync(struct kunit *test)
 
 	smmuv3_cmd_cfgi_all(&c);
 	KUNIT_EXPECT_EQ(test, smmuv3_cmdq_submit(smmu, &c, 1, false), 0);
-	KUNIT_EXPECT_EQ(test, smmu->rec->n, 1U);
-	KUNIT_EXPECT_EQ(test, smmu->rec->syncs, 0U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(smmu->rec), 1U);
+	KUNIT_EXPECT_EQ(test, alist_rec_syncs(smmu->rec), 0U);
 	/* Nothing at all: no command, no sync */
 	KUNIT_EXPECT_EQ(test, smmuv3_cmdq_submit(smmu, NULL, 0, false), 0);
-	KUNIT_EXPECT_EQ(test, smmu->rec->n, 1U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(smmu->rec), 1U);
 }
 
 static void cmd_sync_error(struct kunit *test)
 {
 	struct smmuv3_device *smmu = cmd_fake_smmu(test);
 
-	smmu->rec->fail_sync = -ETIMEDOUT;
+	alist_rec_fail_syncs(smmu->rec, 1, -ETIMEDOUT);
 	KUNIT_EXPECT_EQ(test, smmuv3_sync_ste(smmu, 0x42), -ETIMEDOUT);
-	KUNIT_ASSERT_EQ(test, smmu->rec->n, 2U);
-	KUNIT_EXPECT_EQ(test, smmu->rec->cmds[0].w[0], 0x0000004200000003ULL);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(smmu->rec), 2U);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(smmu->rec, 0)->w[0], 0x0000004200000003ULL);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&smmu->stats.cfgi), 1LL);
 	/* One-shot: the next sync succeeds */
 	KUNIT_EXPECT_EQ(test, smmuv3_sync_ste(smmu, 0x42), 0);
@@ -121,4 +121,5 @@ static struct kunit_suite smmuv3_cmd_suite = {
 	.name = "alist_smmuv3_cmd",
 	.test_cases = smmuv3_cmd_cases,
 };
+
 kunit_test_suite(smmuv3_cmd_suite);

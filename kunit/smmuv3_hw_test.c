@@ -146,9 +146,10 @@ static int hw_init(struct kunit *test)
 		return -ENOMEM;
 	f->regs = (void __force __iomem *)kunit_kzalloc(test, HW_REGS_SIZE,
 							GFP_KERNEL);
-	f->smmu = smmu = kunit_kzalloc(test, sizeof(*smmu), GFP_KERNEL);
+	smmu = kunit_kzalloc(test, sizeof(*smmu), GFP_KERNEL);
 	if (!f->regs || !smmu)
 		return -ENOMEM;
+	f->smmu = smmu;
 	dev = kunit_device_register(test, "alist-smmuv3-hw");
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);

@@ -18,9 +18,9 @@ struct ste_watch {
 	unsigned int n;
 };
 
-static void ste_on_sync(struct smmuv3_recorder *rec)
+static void ste_on_sync(void *priv)
 {
-	struct ste_watch *w = rec->priv;
+	struct ste_watch *w = priv;
 	unsigned int i;
 
 	if (w->n >= STE_SNAPS)
@@ -33,17 +33,17 @@ static void ste_on_sync(struct smmuv3_recorder *rec)
 static struct smmuv3_device *ste_fake_smmu(struct kunit *test, struct ste_watch *w)
 {
 	struct smmuv3_device *smmu = kunit_kzalloc(test, sizeof(*smmu), GFP_KERNEL);
-	struct smmuv3_recorder *rec = kunit_kzalloc(test, sizeof(*rec), GFP_KERNEL);
+	struct alist_recorder *rec = kunit_kzalloc(test, sizeof(*rec), GFP_KERNEL);
+	struct alist_rec_entry *e = kunit_kcalloc(test, 16, sizeof(*e), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, smmu);
 	KUNIT_ASSERT_NOT_NULL(test, rec);
-	rec->cap = 16;
-	rec->cmds = kunit_kcalloc(test, rec->cap, sizeof(*rec->cmds), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, rec->cmds);
-	rec->on_sync = ste_on_sync;
-	rec->priv = w;
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	alist_rec_init(rec, e, 16, smmuv3_cmd_opcode);
+	alist_rec_on_sync(rec, ste_on_sync, w);
 	smmu->rec = rec;
 	smmu->features = SMMUV3_FEAT_NESTING | SMMUV3_FEAT_COHERENT;
+	mutex_init(&smmu->entry_lock);
 	return smmu;
 }
 
@@ -120,8 +120,8 @@ static void ste_s2(struct kunit *test)
 #define NEST_W2		0x044c355400000033ULL
 #define NEST_S1(ptr)	(0x1ULL | (5ULL << 1) | (ptr))
 #define NEST_NESTED(p)	(0x1ULL | (7ULL << 1) | (p))
-#define MEV		(1ULL << 19)
-#define S1STALLD	(1ULL << 27)
+#define MEV		BIT_ULL(19)
+#define S1STALLD	BIT_ULL(27)
 
 struct nest_case {
 	const char *name;
@@ -226,9 +226,9 @@ static void ste_switch(struct kunit *test, const u64 *old, const u64 *new,
 		w->slot[i] = cpu_to_le64(old[i]);
 	smmuv3_ste_abort(abort);
 
-	alist_lock();
+	mutex_lock(&smmu->entry_lock);
 	ret = smmuv3_ste_write(smmu, 0x8, w->slot, new);
-	alist_unlock();
+	mutex_unlock(&smmu->entry_lock);
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, w->n, want_syncs);
 	for (i = 0; i < w->n; i++) {
@@ -242,11 +242,11 @@ static void ste_switch(struct kunit *test, const u64 *old, const u64 *new,
 	for (i = 0; i < SMMUV3_STE_DWORDS; i++)
 		KUNIT_EXPECT_EQ(test, le64_to_cpu(w->slot[i]), new[i]);
 	/* Every sync is CFGI_STE of the StreamID, then CMD_SYNC */
-	for (j = 0; j + 1 < smmu->rec->n; j += 2) {
-		KUNIT_EXPECT_EQ(test, smmu->rec->cmds[j].w[0], 0x0000000800000003ULL);
-		KUNIT_EXPECT_EQ(test, smmu->rec->cmds[j + 1].w[0], 0x46ULL);
+	for (j = 0; j + 1 < alist_rec_len(smmu->rec); j += 2) {
+		KUNIT_EXPECT_EQ(test, alist_rec_at(smmu->rec, j)->w[0], 0x0000000800000003ULL);
+		KUNIT_EXPECT_EQ(test, alist_rec_at(smmu->rec, j + 1)->w[0], 0x46ULL);
 	}
-	KUNIT_EXPECT_EQ(test, smmu->rec->n, 2 * want_syncs);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(smmu->rec), 2 * want_syncs);
 }
 
 static void ste_write_sequences(struct kunit *test)
@@ -290,10 +290,10 @@ static void ste_write_sync_error(struct kunit *test)
 	smmuv3_ste_s1(s1, 0x12345640, 0);
 	for (i = 0; i < SMMUV3_STE_DWORDS; i++)
 		w->slot[i] = cpu_to_le64(s2[i]);
-	smmu->rec->fail_sync = -ETIMEDOUT;
-	alist_lock();
+	alist_rec_fail_syncs(smmu->rec, 1, -ETIMEDOUT);
+	mutex_lock(&smmu->entry_lock);
 	ret = smmuv3_ste_write(smmu, 0x8, w->slot, s1);
-	alist_unlock();
+	mutex_unlock(&smmu->entry_lock);
 	/*
 	 * The abort step's sync fails: the sequence goes on (the attach is
 	 * committed), the entry is never torn, the error is reported.
@@ -361,10 +361,10 @@ static const struct vste_case vste_cases[] = {
 	  0xd7 | (3ULL << 28), 0, 0, 0 },
 	/* As the uAPI allows, within what HW_INFO says */
 	{ "S1CDMax 8 of 8 SSID bits", VSTE_S1(0x4004000) | (8ULL << 59), 0, 0, 8, 0 },
-	{ "S1CDMax, 2-level 4K", VSTE_S1(0x4004000) | (1ULL << 4) | (4ULL << 59), 2, 0, 8, 0 },
-	{ "S1CDMax, 2-level 64K", VSTE_S1(0x4004000) | (2ULL << 4) | (4ULL << 59), 1, 0, 8, 0 },
-	{ "S1STALLD, stalls configurable", VSTE_S1(0x4004000), 1ULL << 27,
-	  SMMUV3_FEAT_STALLS, 8, 0 },
+	{ "S1CDMax, 2-level 4K", VSTE_S1(0x4004000) | (1ULL << 4) | (4ULL << 59), 2,
+	  SMMUV3_FEAT_CD2L, 8, 0 },
+	{ "S1CDMax, 2-level 64K", VSTE_S1(0x4004000) | (2ULL << 4) | (4ULL << 59), 1,
+	  SMMUV3_FEAT_CD2L, 8, 0 },
 	/* ILLEGAL or not the guest's */
 	{ "Config stage 2", 0x1 | (6ULL << 1), 0, 0, 8, -EIO },
 	{ "Config nested", 0x1 | (7ULL << 1), 0, 0, 8, -EIO },
@@ -378,6 +378,13 @@ static const struct vste_case vste_cases[] = {
 	{ "S1DSS 3 with S1CDMax", VSTE_S1(0x4004000) | (1ULL << 59), 3, 0, 8, -EIO },
 	{ "CD beyond IPA", VSTE_S1(1ULL << 45), 0, 0, 8, -EIO },
 	{ "S1STALLD without stalls", VSTE_S1(0x4004000), 1ULL << 27, 0, 8, -EIO },
+	/* HW_INFO says STALL_MODEL 0b01 there: the driver disables stalls */
+	{ "S1STALLD, stalls configurable", VSTE_S1(0x4004000), 1ULL << 27,
+	  SMMUV3_FEAT_STALLS, 8, -EIO },
+	{ "2-level 4K CD table without CD2L", VSTE_S1(0x4004000) | (1ULL << 4) | (4ULL << 59),
+	  0, 0, 8, -EIO },
+	{ "2-level 64K CD table without CD2L", VSTE_S1(0x4004000) | (2ULL << 4) | (4ULL << 59),
+	  0, SMMUV3_FEAT_STALLS, 8, -EIO },
 	{ "S1CSH reserved", VSTE_S1(0x4004000), 1ULL << 6, 0, 8, -EIO },
 	{ "EATS without ATS", VSTE_S1(0x4004000), 1ULL << 28, 0, 8, -EIO },
 	{ "EATS 2", VSTE_S1(0x4004000), 2ULL << 28, SMMUV3_FEAT_ATS, 8, -EIO },

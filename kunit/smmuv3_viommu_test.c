@@ -40,14 +40,15 @@ static void vi_exit(struct kunit *test)
 {
 	struct vi_ctx *ctx = test->priv;
 
-	if (ctx && ctx->vsmmu)
-		alist_id_table_free(ctx->vsmmu->vsids);
+	if (ctx && ctx->vsmmu && ctx->vsmmu->shared.ids)
+		alist_viommu_destroy(&ctx->vsmmu->shared);
 }
 
 static int vi_init(struct kunit *test)
 {
 	struct vi_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
-	struct smmuv3_recorder *rec;
+	struct alist_recorder *rec;
+	struct alist_rec_entry *e;
 	unsigned long uaddr;
 	int ret;
 
@@ -59,10 +60,10 @@ static int vi_init(struct kunit *test)
 	ctx->vsmmu = kunit_kzalloc(test, sizeof(*ctx->vsmmu), GFP_KERNEL);
 	if (!ctx->smmu || !rec || !ctx->vsmmu)
 		return -ENOMEM;
-	rec->cap = VI_REC_CAP;
-	rec->cmds = kunit_kcalloc(test, rec->cap, sizeof(*rec->cmds), GFP_KERNEL);
-	if (!rec->cmds)
+	e = kunit_kcalloc(test, VI_REC_CAP, sizeof(*e), GFP_KERNEL);
+	if (!e)
 		return -ENOMEM;
+	alist_rec_init(rec, e, VI_REC_CAP, smmuv3_cmd_opcode);
 	ctx->smmu->rec = rec;
 	ctx->smmu->instance = 3;
 	ctx->smmu->params.ril = 1;
@@ -71,13 +72,10 @@ static int vi_init(struct kunit *test)
 	ctx->smmu->params.max_atc_cmds = 16;
 	ctx->vsmmu->smmu = ctx->smmu;
 	ctx->vsmmu->vmid = VI_VMID;
-	alist_user_batch_init(&ctx->vsmmu->batch);
-	ctx->vsmmu->vsids = alist_id_table_alloc();
-	if (!ctx->vsmmu->vsids)
-		return -ENOMEM;
-	alist_lock();
-	ret = alist_id_table_insert(ctx->vsmmu->vsids, VI_VSID, VI_PSID);
-	alist_unlock();
+	ret = alist_viommu_init(&ctx->vsmmu->shared);
+	if (ret)
+		return ret;
+	ret = alist_vid_map(&ctx->vsmmu->shared, VI_VSID, VI_PSID);
 	if (ret)
 		return ret;
 	uaddr = kunit_vm_mmap(test, NULL, 0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
@@ -112,7 +110,7 @@ static const struct alist_cmd *vi_rec(struct kunit *test, unsigned int i)
 {
 	struct vi_ctx *ctx = test->priv;
 
-	return &ctx->smmu->rec->cmds[i];
+	return alist_rec_at(ctx->smmu->rec, i);
 }
 
 static void vi_translate(struct kunit *test)
@@ -130,9 +128,10 @@ static void vi_translate(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vi_run(test, cmds, 16, 4, &num,
 				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), 0);
 	KUNIT_EXPECT_EQ(test, num, 4U);
-	KUNIT_ASSERT_EQ(test, ctx->smmu->rec->n, 5U);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->syncs, 1U);
-	KUNIT_EXPECT_EQ(test, vi_rec(test, 0)->w[0], OP_TLBI_NH_VA | (VI_VMID << 32) | (5ULL << 48));
+	KUNIT_ASSERT_EQ(test, alist_rec_len(ctx->smmu->rec), 5U);
+	KUNIT_EXPECT_EQ(test, alist_rec_syncs(ctx->smmu->rec), 1U);
+	KUNIT_EXPECT_EQ(test, vi_rec(test, 0)->w[0],
+			OP_TLBI_NH_VA | (VI_VMID << 32) | (5ULL << 48));
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 0)->w[1], 0x2000001ULL);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 1)->w[0], OP_CFGI_CD | (VI_PSID << 32));
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 1)->w[1], 1ULL);
@@ -142,6 +141,32 @@ static void vi_translate(struct kunit *test)
 			OP_TLBI_NH_ASID | (VI_VMID << 32) | (5ULL << 48));
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 4)->w[0], OP_SYNC);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&ctx->smmu->stats.user_inv), 1LL);
+}
+
+/*
+ * What vi_bad_cases refuses on this 8-bit-ASID SMMU without substreams or
+ * DS passes on one that has them (the driver derives user_caps from IDR0,
+ * IDR1 and IDR5 at probe).
+ */
+static void vi_wide_smmu(struct kunit *test)
+{
+	struct vi_ctx *ctx = test->priv;
+	const u64 cmds[][2] = {
+		{ OP_TLBI_NH_ASID | (0x100ULL << 48), 0 },
+		{ OP_TLBI_NH_VA | (0x8005ULL << 48), 0x2000000 },
+		{ OP_CFGI_CD | (VI_VSID << 32) | (1ULL << 12), 0 },
+		{ OP_TLBI_NH_VA | (1ULL << 12), 0x2000000 | (2ULL << 10) | (1ULL << 8) },
+	};
+	u32 num;
+
+	ctx->smmu->params.user_caps = ALIST_SMMUV3_USER_ASID16 | ALIST_SMMUV3_USER_SSID |
+				      ALIST_SMMUV3_USER_DS;
+	KUNIT_EXPECT_EQ(test, vi_run(test, cmds, 16, 4, &num,
+				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), 0);
+	KUNIT_EXPECT_EQ(test, num, 4U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 5U);
+	KUNIT_EXPECT_EQ(test, vi_rec(test, 2)->w[0],
+			OP_CFGI_CD | (VI_PSID << 32) | (1ULL << 12));
 }
 
 /* 200 commands: one batch, one sync (never a sync per N commands) */
@@ -158,8 +183,8 @@ static void vi_one_sync(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vi_run(test, cmds, 16, 200, &num,
 				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), 0);
 	KUNIT_EXPECT_EQ(test, num, 200U);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 201U);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->syncs, 1U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 201U);
+	KUNIT_EXPECT_EQ(test, alist_rec_syncs(ctx->smmu->rec), 1U);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 200)->w[0], OP_SYNC);
 }
 
@@ -180,6 +205,12 @@ static const struct vi_bad vi_bad_cases[] = {
 	{ "CFGI_CD unknown vSID", { OP_CFGI_CD | (0x1234ULL << 32), 0 }, -EIO },
 	{ "CFGI_CD dword 1 bit 1", { OP_CFGI_CD | (VI_VSID << 32), 2 }, -EIO },
 	{ "ATC_INV without ATS", { OP_ATC_INV | (VI_VSID << 32), 0 }, -EIO },
+	/* Fields this SMMU (8-bit ASIDs, no substreams, no DS) lacks, as Linux */
+	{ "NH_ASID 16-bit ASID", { OP_TLBI_NH_ASID | (0x100ULL << 48), 0 }, -EIO },
+	{ "NH_VA 16-bit ASID", { OP_TLBI_NH_VA | (0x8005ULL << 48), 0x2000000 }, -EIO },
+	{ "CFGI_CD SSID", { OP_CFGI_CD | (VI_VSID << 32) | (1ULL << 12), 0 }, -EIO },
+	{ "NH_VA TG 16K, TTL 1 without DS",
+	  { OP_TLBI_NH_VA | (1ULL << 12), 0x2000000 | (2ULL << 10) | (1ULL << 8) }, -EIO },
 };
 
 static void vi_bad_desc(const struct vi_bad *c, char *desc)
@@ -205,7 +236,7 @@ static void vi_bad_entry(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vi_run(test, cmds, 16, 4, &num,
 				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), c->ret);
 	KUNIT_EXPECT_EQ(test, num, 2U);
-	KUNIT_ASSERT_EQ(test, ctx->smmu->rec->n, 3U);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(ctx->smmu->rec), 3U);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 1)->w[0],
 			OP_TLBI_NH_ASID | (VI_VMID << 32) | (9ULL << 48));
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 2)->w[0], OP_SYNC);
@@ -221,7 +252,7 @@ static void vi_bad_first(struct kunit *test)
 				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), -EIO);
 	KUNIT_EXPECT_EQ(test, num, 0U);
 	/* Nothing valid: no command and no sync */
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 0U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 0U);
 }
 
 static void vi_array_rules(struct kunit *test)
@@ -236,7 +267,7 @@ static void vi_array_rules(struct kunit *test)
 	/* entry_num 0: a type probe */
 	KUNIT_EXPECT_EQ(test, vi_run(test, cmds, 16, 0, &num,
 				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), 0);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 0U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 0U);
 	/* wrong type */
 	KUNIT_EXPECT_EQ(test, vi_run(test, cmds, 16, 1, &num, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, num, 0U);
@@ -251,8 +282,8 @@ static void vi_array_rules(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vi_run(test, cmds, 24, 2, &num,
 				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), -E2BIG);
 	KUNIT_EXPECT_EQ(test, num, 1U);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->syncs, 2U);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 5U);
+	KUNIT_EXPECT_EQ(test, alist_rec_syncs(ctx->smmu->rec), 2U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 5U);
 }
 
 static void vi_fault(struct kunit *test)
@@ -270,7 +301,7 @@ static void vi_fault(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, copy_to_user(array.uptr, cmd, 16), 0UL);
 	KUNIT_EXPECT_EQ(test, smmuv3_viommu_invalidate(ctx->vsmmu, &array), -EFAULT);
 	KUNIT_EXPECT_EQ(test, array.entry_num, 1U);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 2U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 2U);
 }
 
 static void vi_sync_timeout(struct kunit *test)
@@ -279,7 +310,7 @@ static void vi_sync_timeout(struct kunit *test)
 	u64 cmds[1][2] = { { OP_TLBI_NH_ALL, 0 } };
 	u32 num;
 
-	ctx->smmu->rec->fail_sync = -ETIMEDOUT;
+	alist_rec_fail_syncs(ctx->smmu->rec, 1, -ETIMEDOUT);
 	KUNIT_EXPECT_EQ(test, vi_run(test, cmds, 16, 1, &num,
 				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), -ETIMEDOUT);
 }
@@ -316,6 +347,7 @@ static void vi_allowed(struct kunit *test)
 static struct kunit_case smmuv3_viommu_cases[] = {
 	KUNIT_CASE(vi_allowed),
 	KUNIT_CASE(vi_translate),
+	KUNIT_CASE(vi_wide_smmu),
 	KUNIT_CASE(vi_one_sync),
 	KUNIT_CASE_PARAM(vi_bad_entry, vi_bad_gen_params),
 	KUNIT_CASE(vi_bad_first),
@@ -365,8 +397,8 @@ static void inv_unmap_s1(struct kunit *test)
 	alist_unlock();
 
 	KUNIT_EXPECT_EQ(test, smmuv3_inv_range(d, 0x2000000, 0x2000fff, 12, true), 0);
-	KUNIT_ASSERT_EQ(test, ctx->smmu->rec->n, 2U);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->syncs, 1U);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(ctx->smmu->rec), 2U);
+	KUNIT_EXPECT_EQ(test, alist_rec_syncs(ctx->smmu->rec), 1U);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 0)->w[0] & 0xff, OP_TLBI_NH_VA);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 0)->w[0] >> 48, 7ULL);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 0)->w[1] & ~0xfffULL, 0x2000000ULL);
@@ -377,10 +409,10 @@ static void inv_unmap_s1(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t.users, 0U);
 	/* Nobody left: no command at all */
 	KUNIT_EXPECT_EQ(test, smmuv3_inv_range(d, 0x2000000, 0x2000fff, 12, true), 0);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->n, 2U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(ctx->smmu->rec), 2U);
 	/* The tag that left is flushed whole */
 	smmuv3_flush_targets(ctx->smmu, &t, 1);
-	KUNIT_ASSERT_EQ(test, ctx->smmu->rec->n, 4U);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(ctx->smmu->rec), 4U);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 2)->w[0], OP_TLBI_NH_ASID | (7ULL << 48));
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 3)->w[0], OP_SYNC);
 	alist_list_free(d->list);
@@ -405,8 +437,8 @@ static void inv_unmap_nest_parent(struct kunit *test)
 	alist_unlock();
 
 	KUNIT_EXPECT_EQ(test, smmuv3_inv_range(parent, 0x4000000, 0x4000fff, 12, true), 0);
-	KUNIT_ASSERT_EQ(test, ctx->smmu->rec->n, 4U);
-	KUNIT_EXPECT_EQ(test, ctx->smmu->rec->syncs, 2U);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(ctx->smmu->rec), 4U);
+	KUNIT_EXPECT_EQ(test, alist_rec_syncs(ctx->smmu->rec), 2U);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 0)->w[0] & 0xff, OP_TLBI_S2_IPA);
 	KUNIT_EXPECT_EQ(test, (vi_rec(test, 0)->w[0] >> 32) & 0xffff, VI_VMID);
 	KUNIT_EXPECT_EQ(test, vi_rec(test, 1)->w[0], OP_SYNC);

@@ -36,7 +36,8 @@
 
 static struct vtd_unit *rec_unit(struct kunit *test, u64 cap, u64 ecap)
 {
-	struct vtd_qi_recorder *rec;
+	struct alist_recorder *rec;
+	struct alist_rec_entry *e;
 	struct vtd_unit *unit;
 
 	/* kzalloc: vtd_unit_remove() frees a unit */
@@ -44,12 +45,12 @@ static struct vtd_unit *rec_unit(struct kunit *test, u64 cap, u64 ecap)
 	KUNIT_ASSERT_NOT_NULL(test, unit);
 	rec = kunit_kzalloc(test, sizeof(*rec), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, rec);
-	rec->cap = A_REC;
-	rec->cmds = kunit_kcalloc(test, rec->cap, sizeof(*rec->cmds),
-				  GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, rec->cmds);
+	e = kunit_kcalloc(test, A_REC, sizeof(*e), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	alist_rec_init(rec, e, A_REC, vtd_desc_type);
 	unit->cap = cap;
 	unit->ecap = ecap;
+	vtd_unit_init_params(unit);
 	unit->agaw = 2;
 	unit->ndids = 65536;
 	unit->coherent = true;
@@ -79,52 +80,48 @@ static void rec_unit_free(struct vtd_unit *unit)
 
 static void rec_reset(struct vtd_unit *unit)
 {
-	unit->recorder->n = 0;
-	unit->recorder->waits = 0;
-	unit->recorder->submits = 0;
-	unit->recorder->ite_waits = 0;
+	alist_rec_reset(unit->recorder);
+	alist_rec_fail_syncs(unit->recorder, 0, 0);
 }
 
 static unsigned int rec_type(struct vtd_unit *unit, unsigned int i)
 {
-	return vtd_desc_type(&unit->recorder->cmds[i]);
+	return alist_rec_op(unit->recorder, i);
 }
 
-/* Index of the first recorded entry of @type from @from on, or -1 */
+/* Index of the first recorded descriptor of @type from @from on, or -1 */
 static int rec_find(struct vtd_unit *unit, unsigned int type,
 		    unsigned int from)
 {
-	unsigned int i;
-
-	for (i = from; i < unit->recorder->n; i++)
-		if (rec_type(unit, i) == type)
-			return i;
-	return -1;
+	return alist_rec_find_op(unit->recorder, type, from);
 }
 
 /* Index of the first PASID-selective PASID-cache invalidation of @did */
 static int rec_find_pc_did(struct vtd_unit *unit, u16 did)
 {
-	struct alist_cmd *c = unit->recorder->cmds;
+	const struct alist_cmd *c;
 	unsigned int i;
 
-	for (i = 0; i < unit->recorder->n; i++)
-		if (vtd_desc_type(&c[i]) == VTD_DESC_TYPE_PC &&
-		    ((c[i].w[0] >> 4) & 3) == 1 &&
-		    ((c[i].w[0] >> 16) & 0xffff) == did)
+	for (i = 0; i < alist_rec_len(unit->recorder); i++) {
+		c = alist_rec_at(unit->recorder, i);
+		if (vtd_desc_type(c) == VTD_DESC_TYPE_PC &&
+		    ((c->w[0] >> 4) & 3) == 1 &&
+		    ((c->w[0] >> 16) & 0xffff) == did)
 			return i;
+	}
 	return -1;
 }
 
 /* Index of the first GCMD marker with TE as @on, or -1 */
 static int rec_find_te(struct vtd_unit *unit, bool on)
 {
-	struct alist_cmd *c = unit->recorder->cmds;
 	unsigned int i;
+	u64 gcmd;
 
-	for (i = 0; i < unit->recorder->n; i++)
-		if (!vtd_desc_type(&c[i]) && c[i].w[1] == VTD_REC_MARK_GCMD &&
-		    !!(c[i].w[2] & VTD_GCMD_TE) == on)
+	for (i = 0; i < alist_rec_len(unit->recorder); i++)
+		if (alist_rec_is_mark(unit->recorder, i, VTD_REC_MARK_GCMD,
+				      &gcmd) &&
+		    !!(gcmd & VTD_GCMD_TE) == on)
 			return i;
 	return -1;
 }
@@ -162,6 +159,12 @@ static void fake_dev(struct kunit *test, struct vtd_unit *unit, u16 sid,
 static int attach(struct iommu_domain *domain, struct fake *f)
 {
 	return domain->ops->attach_dev(domain, f->dev, NULL);
+}
+
+/* The domain's enforce_cache_coherency() op, as iommufd calls it */
+static bool enforce_cc(struct vtd_domain *d)
+{
+	return d->domain.ops->enforce_cache_coherency(&d->domain);
 }
 
 /* An attach expected to be refused; undone should it succeed */
@@ -204,7 +207,7 @@ static void vtd_pe_flush_type_test(struct kunit *test)
 	i = rec_find(unit, VTD_DESC_TYPE_PC, 0);
 	KUNIT_ASSERT_GE(test, i, 0);
 	KUNIT_EXPECT_EQ(test, rec_type(unit, i + 1), VTD_DESC_TYPE_PIOTLB);
-	KUNIT_EXPECT_EQ(test, (unit->recorder->cmds[i + 1].w[0] >> 16) & 0xffff,
+	KUNIT_EXPECT_EQ(test, (alist_rec_at(unit->recorder, i + 1)->w[0] >> 16) & 0xffff,
 			(u64)VTD_DID_IDENTITY);
 	KUNIT_EXPECT_EQ(test, rec_find(unit, VTD_DESC_TYPE_IOTLB, 0), -1);
 
@@ -252,15 +255,15 @@ static void vtd_pe_flush_nested_test(struct kunit *test)
 	rec_unit_enable(test, unit);
 	fake_dev(test, unit, 0x0011, &f);
 	vtd_pasid_entry_build(pe, &cfg);
-	alist_lock();
+	mutex_lock(&unit->ctx_lock);
 	KUNIT_EXPECT_EQ(test, vtd_pe_install(f.vdev, pe), 0);
 	rec_reset(unit);
 	KUNIT_EXPECT_EQ(test, vtd_pe_install(f.vdev, NULL), 0);
-	alist_unlock();
+	mutex_unlock(&unit->ctx_lock);
 	i = rec_find(unit, VTD_DESC_TYPE_PC, 0);
 	KUNIT_ASSERT_GE(test, i, 0);
 	KUNIT_EXPECT_EQ(test, rec_type(unit, i + 1), VTD_DESC_TYPE_IOTLB);
-	KUNIT_EXPECT_EQ(test, (unit->recorder->cmds[i + 1].w[0] >> 16) & 0xffff,
+	KUNIT_EXPECT_EQ(test, (alist_rec_at(unit->recorder, i + 1)->w[0] >> 16) & 0xffff,
 			0x33ULL);
 	fake_release(&f);
 	rec_unit_free(unit);
@@ -283,7 +286,7 @@ static void vtd_attach_after_commit_test(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ss));
 
 	kunit_warning_suppress(test) {
-		unit->recorder->ite_waits = 1000;
+		alist_rec_fail_syncs(unit->recorder, 1000, -EAGAIN);
 		KUNIT_EXPECT_EQ(test, attach(&ss->domain, &f), 0);
 		KUNIT_EXPECT_PTR_EQ(test, f.vdev->domain, ss);
 		KUNIT_EXPECT_TRUE(test, READ_ONCE(f.vdev->pasid_table[0]) &
@@ -296,7 +299,7 @@ static void vtd_attach_after_commit_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, attach(&vtd_identity_domain, &f), 0);
 		KUNIT_EXPECT_TRUE(test, f.vdev->identity);
 		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 3);
-		unit->recorder->ite_waits = 0;
+		alist_rec_fail_syncs(unit->recorder, 0, 0);
 	}
 	fake_release(&f);
 	vtd_domain_free(&ss->domain);
@@ -330,17 +333,16 @@ static void vtd_attach_compat_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vtd_domain_compatible(d, a), 0);
 	expect_refused(test, &d->domain, &fb, -EINVAL);
 	KUNIT_EXPECT_NULL(test, fb.vdev->domain);
-	KUNIT_EXPECT_EQ(test, b->recorder->n, 0U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(b->recorder), 0U);
 	/* Snoop forced on A's domain: C has no snoop control */
-	KUNIT_EXPECT_TRUE(test, d->domain.ops->enforce_cache_coherency(
-					&d->domain));
+	KUNIT_EXPECT_TRUE(test, enforce_cc(d));
 	expect_refused(test, &d->domain, &fc, -EINVAL);
-	KUNIT_EXPECT_EQ(test, c->recorder->n, 0U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(c->recorder), 0U);
 	vtd_domain_free(&d->domain);
 
 	/* NEST_PARENT: refused without ECAP.NEST, and not attachable there */
-	KUNIT_EXPECT_EQ(test, PTR_ERR(vtd_paging_alloc(c, NULL,
-				IOMMU_HWPT_ALLOC_NEST_PARENT)), -EOPNOTSUPP);
+	np = vtd_paging_alloc(c, NULL, IOMMU_HWPT_ALLOC_NEST_PARENT);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(np), -EOPNOTSUPP);
 	np = vtd_paging_alloc(a, NULL, IOMMU_HWPT_ALLOC_NEST_PARENT);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(np));
 	expect_refused(test, &np->domain, &fc, -EINVAL);
@@ -380,8 +382,7 @@ static void vtd_enforce_cc_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, READ_ONCE(fa.vdev->pasid_table[1]) &
 				 PE1_PGSNP);
 	rec_reset(a);
-	KUNIT_EXPECT_TRUE(test, fs->domain.ops->enforce_cache_coherency(
-					&fs->domain));
+	KUNIT_EXPECT_TRUE(test, enforce_cc(fs));
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(fa.vdev->pasid_table[1]) &
 				PE1_PGSNP);
 	/* The change is invalidated: PASID cache and the PASID's IOTLB */
@@ -395,8 +396,7 @@ static void vtd_enforce_cc_test(struct kunit *test)
 	fs = vtd_paging_alloc(b, NULL, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(fs));
 	KUNIT_ASSERT_EQ(test, attach(&fs->domain, &fb), 0);
-	KUNIT_EXPECT_FALSE(test, fs->domain.ops->enforce_cache_coherency(
-					 &fs->domain));
+	KUNIT_EXPECT_FALSE(test, enforce_cc(fs));
 	KUNIT_EXPECT_FALSE(test, READ_ONCE(fb.vdev->pasid_table[1]) &
 				 PE1_PGSNP);
 	KUNIT_EXPECT_EQ(test, attach(&vtd_blocked_domain, &fb), 0);
@@ -407,8 +407,7 @@ static void vtd_enforce_cc_test(struct kunit *test)
 	b->first_stage = false;
 	ss = vtd_paging_alloc(a, NULL, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ss));
-	KUNIT_EXPECT_TRUE(test, ss->domain.ops->enforce_cache_coherency(
-					&ss->domain));
+	KUNIT_EXPECT_TRUE(test, enforce_cc(ss));
 	KUNIT_ASSERT_EQ(test, attach(&ss->domain, &fa), 0);
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(fa.vdev->pasid_table[1]) &
 				PE1_PGSNP);
@@ -435,8 +434,8 @@ static void vtd_unit_start_order_test(struct kunit *test)
 	if (!pdev)
 		kunit_skip(test, "no PCI device 0000:00:00.0 to stand in");
 	unit = rec_unit(test, A_CAP, A_ECAP);
-	unit->recorder->bound = &pdev;
-	unit->recorder->nbound = 1;
+	unit->test_bound = &pdev;
+	unit->test_nbound = 1;
 
 	KUNIT_ASSERT_EQ(test, vtd_unit_start(unit), 0);
 	KUNIT_EXPECT_TRUE(test, !list_empty(&unit->bound));
@@ -460,8 +459,8 @@ static void vtd_unit_start_order_test(struct kunit *test)
 
 	/* No pass-through: the unit is not started, TE never goes on */
 	unit = rec_unit(test, A_CAP, A_ECAP & ~VTD_ECAP_PT);
-	unit->recorder->bound = &pdev;
-	unit->recorder->nbound = 1;
+	unit->test_bound = &pdev;
+	unit->test_nbound = 1;
 	KUNIT_EXPECT_EQ(test, vtd_unit_start(unit), -EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, rec_find_te(unit, true), -1);
 	vtd_unit_stop(unit);
@@ -481,19 +480,19 @@ static void vtd_qi_ite_resubmit_test(struct kunit *test)
 	rec_unit_enable(test, unit);
 	vtd_desc_iotlb_dsi(&d, unit->cap, 0x44);
 	rec_reset(unit);
-	unit->recorder->ite_waits = 1;
+	alist_rec_fail_syncs(unit->recorder, 1, -EAGAIN);
 	KUNIT_EXPECT_EQ(test, vtd_qi_submit(unit, &d, 1, true), 0);
-	KUNIT_EXPECT_EQ(test, unit->recorder->submits, 2U);
-	KUNIT_ASSERT_EQ(test, unit->recorder->n, 4U);
-	KUNIT_EXPECT_EQ(test, unit->recorder->cmds[2].w[0], d.w[0]);
+	KUNIT_EXPECT_EQ(test, alist_rec_submits(unit->recorder), 2U);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(unit->recorder), 4U);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(unit->recorder, 2)->w[0], d.w[0]);
 	KUNIT_EXPECT_EQ(test, rec_type(unit, 3), VTD_DESC_TYPE_WAIT);
 
 	rec_reset(unit);
-	unit->recorder->ite_waits = 100;
+	alist_rec_fail_syncs(unit->recorder, 100, -EAGAIN);
 	KUNIT_EXPECT_EQ(test, vtd_qi_submit(unit, &d, 1, true), -ETIMEDOUT);
-	KUNIT_EXPECT_GT(test, unit->recorder->submits, 1U);
-	KUNIT_EXPECT_LT(test, unit->recorder->submits, 100U);
-	unit->recorder->ite_waits = 0;
+	KUNIT_EXPECT_GT(test, alist_rec_submits(unit->recorder), 1U);
+	KUNIT_EXPECT_LT(test, alist_rec_submits(unit->recorder), 100U);
+	alist_rec_fail_syncs(unit->recorder, 0, 0);
 	rec_unit_free(unit);
 
 	/* The abort test of the hardware path */
@@ -541,10 +540,10 @@ static void vtd_iotlb_sync_leak_test(struct kunit *test)
 	/* 2 MiB of 4 KiB pages: a last-level table the unmap frees */
 	map_2m_of_4k(test, ss, pg);
 	leaked = atomic64_read(&vtd_sync_stats.leaked_pages);
-	unit->recorder->ite_waits = 1000;
+	alist_rec_fail_syncs(unit->recorder, 1000, -EAGAIN);
 	KUNIT_EXPECT_EQ(test, iommu_unmap(&ss->domain, SZ_2M, SZ_2M),
 			(size_t)SZ_2M);
-	unit->recorder->ite_waits = 0;
+	alist_rec_fail_syncs(unit->recorder, 0, 0);
 	KUNIT_EXPECT_GE(test, atomic64_read(&vtd_sync_stats.leaked_pages),
 			leaked + 1);
 
@@ -558,6 +557,120 @@ static void vtd_iotlb_sync_leak_test(struct kunit *test)
 	fake_release(&f);
 	vtd_domain_free(&ss->domain);
 	rec_unit_free(unit);
+	__free_page(pg);
+}
+
+/* The granularity of the first IOTLB descriptor on @unit, or -1 */
+static int rec_iotlb_gran(struct vtd_unit *unit)
+{
+	int i = rec_find(unit, VTD_DESC_TYPE_IOTLB, 0);
+
+	if (i < 0)
+		return -1;
+	return FIELD_GET(VTD_DESC_GRAN, alist_rec_at(unit->recorder, i)->w[0]);
+}
+
+/*
+ * Item: each unit's invalidation parameters come from its own CAP, and a
+ * domain attached on two units uses what is valid on both: no
+ * page-selective invalidation when one unit lacks PSI, the smaller MAMV,
+ * draining and caching mode when one unit has them. They stay narrowed
+ * when the unit leaves.
+ */
+static void vtd_unit_params_test(struct kunit *test)
+{
+	u64 cap_b = (A_CAP & ~(VTD_CAP_PSI | VTD_CAP_MAMV | VTD_CAP_DRD |
+			       VTD_CAP_DWD)) |
+		    FIELD_PREP(VTD_CAP_MAMV, 5) | VTD_CAP_CM;
+	struct vtd_unit *a = rec_unit(test, A_CAP, A_ECAP);
+	struct vtd_unit *b = rec_unit(test, cap_b, A_ECAP);
+	struct page *pg = alloc_page(GFP_KERNEL);
+	struct vtd_domain *ss;
+	struct fake fa, fb;
+	u64 dr_dw = VTD_DESC_DR | VTD_DESC_DW;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, pg);
+	/* Per unit, from its CAP (A: QEMU's, PSI with MAMV 18, DRD, DWD) */
+	KUNIT_EXPECT_EQ(test, a->params.psi, 1);
+	KUNIT_EXPECT_EQ(test, a->params.mamv, 18);
+	KUNIT_EXPECT_EQ(test, a->params.drain_read, 1);
+	KUNIT_EXPECT_EQ(test, a->params.drain_write, 1);
+	KUNIT_EXPECT_FALSE(test, a->caching_mode);
+	KUNIT_EXPECT_EQ(test, b->params.psi, 0);
+	KUNIT_EXPECT_EQ(test, b->params.mamv, 5);
+	KUNIT_EXPECT_EQ(test, b->params.drain_read, 0);
+	KUNIT_EXPECT_EQ(test, b->params.drain_write, 0);
+	KUNIT_EXPECT_TRUE(test, b->caching_mode);
+	KUNIT_EXPECT_EQ(test, b->params.max_iotlb_cmds,
+			vtd_params_default.max_iotlb_cmds);
+
+	rec_unit_enable(test, a);
+	rec_unit_enable(test, b);
+	fake_dev(test, a, 0x0050, &fa);
+	fake_dev(test, b, 0x0051, &fb);
+	ss = vtd_paging_alloc(a, NULL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ss));
+	ss->domain.type = IOMMU_DOMAIN_UNMANAGED;
+
+	/* On A alone: A's parameters; no flush on map, page-selective unmap */
+	KUNIT_ASSERT_EQ(test, attach(&ss->domain, &fa), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&ss->params, &a->params,
+				     sizeof(ss->params)), 0);
+	KUNIT_EXPECT_FALSE(test, ss->caching_mode);
+	rec_reset(a);
+	KUNIT_ASSERT_EQ(test, iommu_map(&ss->domain, SZ_4M, page_to_phys(pg),
+					PAGE_SIZE, IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(a->recorder), 0U);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(&ss->domain, SZ_4M, PAGE_SIZE),
+			(size_t)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, rec_iotlb_gran(a), VTD_IOTLB_PSI);
+	i = rec_find(a, VTD_DESC_TYPE_IOTLB, 0);
+	KUNIT_ASSERT_GE(test, i, 0);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(a->recorder, i)->w[0] & dr_dw, dr_dw);
+
+	/* On A and B: what both take */
+	KUNIT_ASSERT_EQ(test, attach(&ss->domain, &fb), 0);
+	KUNIT_EXPECT_EQ(test, ss->params.psi, 0);
+	KUNIT_EXPECT_EQ(test, ss->params.mamv, 5);
+	KUNIT_EXPECT_EQ(test, ss->params.drain_read, 1);
+	KUNIT_EXPECT_EQ(test, ss->params.drain_write, 1);
+	KUNIT_EXPECT_EQ(test, ss->params.max_iotlb_cmds,
+			vtd_params_default.max_iotlb_cmds);
+	KUNIT_EXPECT_EQ(test, ss->params.max_devtlb_cmds,
+			vtd_params_default.max_devtlb_cmds);
+	KUNIT_EXPECT_TRUE(test, ss->caching_mode);
+	/* B caches non-present entries: a map is invalidated, on both units */
+	rec_reset(a);
+	rec_reset(b);
+	KUNIT_ASSERT_EQ(test, iommu_map(&ss->domain, SZ_4M, page_to_phys(pg),
+					PAGE_SIZE, IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, rec_iotlb_gran(a), VTD_IOTLB_DSI);
+	KUNIT_EXPECT_EQ(test, rec_iotlb_gran(b), VTD_IOTLB_DSI);
+	/* B has no PSI: domain-selective on A too */
+	rec_reset(a);
+	rec_reset(b);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(&ss->domain, SZ_4M, PAGE_SIZE),
+			(size_t)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, rec_iotlb_gran(a), VTD_IOTLB_DSI);
+	KUNIT_EXPECT_EQ(test, rec_iotlb_gran(b), VTD_IOTLB_DSI);
+	KUNIT_EXPECT_EQ(test, alist_rec_count_op(a->recorder,
+						 VTD_DESC_TYPE_IOTLB), 1U);
+	KUNIT_EXPECT_EQ(test, alist_rec_count_op(b->recorder,
+						 VTD_DESC_TYPE_IOTLB), 1U);
+
+	/* B leaves: the parameters stay what both take */
+	KUNIT_EXPECT_EQ(test, attach(&vtd_blocked_domain, &fb), 0);
+	KUNIT_EXPECT_EQ(test, ss->params.psi, 0);
+	KUNIT_EXPECT_EQ(test, ss->params.mamv, 5);
+	KUNIT_EXPECT_TRUE(test, ss->caching_mode);
+
+	KUNIT_EXPECT_EQ(test, attach(&vtd_blocked_domain, &fa), 0);
+	vtd_domain_free(&ss->domain);
+	fake_release(&fa);
+	fake_release(&fb);
+	rec_unit_free(b);
+	rec_unit_free(a);
 	__free_page(pg);
 }
 
@@ -739,16 +852,101 @@ static void vtd_qi_space_ite_test(struct kunit *test)
 	free_page((unsigned long)unit->qi);
 }
 
+struct locked_attach {
+	struct fake *f;
+	struct vtd_domain *d;
+	int ret;
+	struct completion done;
+};
+
+static int locked_attach_thread(void *arg)
+{
+	struct locked_attach *a = arg;
+
+	a->ret = attach(&a->d->domain, a->f);
+	complete(&a->done);
+	return 0;
+}
+
+static unsigned int list_entries(struct alist_list *list)
+{
+	const struct alist_view *view;
+	unsigned int n = 0;
+
+	view = alist_list_read_begin(list);
+	alist_view_entries(view, &n);
+	alist_list_read_end();
+	return n;
+}
+
+/*
+ * Item: the locks of an attach. The PASID entry is written under the
+ * unit's ctx_lock (vtd_pe_install() asserts it): with the lock held here,
+ * an attach in a thread commits its list (the shared layer's update lock
+ * is not the entry's) and then waits, holding its domain's lock, with the
+ * entry untouched; released, it completes.
+ */
+static void vtd_attach_locks_test(struct kunit *test)
+{
+	struct vtd_unit *unit = rec_unit(test, A_CAP, A_ECAP);
+	bool pe_early, done_early, dom_locked;
+	struct locked_attach a = { .ret = -1 };
+	unsigned int published, i;
+	struct task_struct *t;
+	struct vtd_domain *ss;
+	struct fake f;
+
+	rec_unit_enable(test, unit);
+	fake_dev(test, unit, 0x0060, &f);
+	ss = vtd_paging_alloc(unit, NULL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ss));
+	a.f = &f;
+	a.d = ss;
+	init_completion(&a.done);
+
+	mutex_lock(&unit->ctx_lock);
+	t = kthread_run(locked_attach_thread, &a, "alist-vtd-attach");
+	if (IS_ERR(t)) {
+		mutex_unlock(&unit->ctx_lock);
+		KUNIT_FAIL(test, "no thread: %ld", PTR_ERR(t));
+		return;
+	}
+	for (i = 0; i < 250 && !list_entries(ss->list); i++)
+		msleep(20);
+	/* Time enough to write the entry, would the attach not wait */
+	msleep(100);
+	published = list_entries(ss->list);
+	pe_early = READ_ONCE(f.vdev->pasid_table[0]) & PE0_P;
+	done_early = completion_done(&a.done);
+	dom_locked = mutex_is_locked(&ss->lock);
+	mutex_unlock(&unit->ctx_lock);
+	wait_for_completion(&a.done);
+
+	KUNIT_EXPECT_EQ(test, published, 1U);
+	KUNIT_EXPECT_FALSE(test, pe_early);
+	KUNIT_EXPECT_FALSE(test, done_early);
+	KUNIT_EXPECT_TRUE(test, dom_locked);
+	KUNIT_EXPECT_EQ(test, a.ret, 0);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(f.vdev->pasid_table[0]) & PE0_P);
+	KUNIT_EXPECT_PTR_EQ(test, f.vdev->domain, ss);
+	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&ss->lock));
+	fake_release(&f);
+	vtd_domain_free(&ss->domain);
+	rec_unit_free(unit);
+}
+
 static struct kunit_case vtd_attach_cases[] = {
 	KUNIT_CASE(vtd_pe_flush_type_test),
 	KUNIT_CASE(vtd_pe_flush_nested_test),
 	KUNIT_CASE(vtd_attach_after_commit_test),
+	KUNIT_CASE(vtd_attach_locks_test),
 	KUNIT_CASE(vtd_attach_compat_test),
 	KUNIT_CASE(vtd_enforce_cc_test),
 	KUNIT_CASE(vtd_unit_start_order_test),
 	KUNIT_CASE(vtd_qi_ite_resubmit_test),
 	KUNIT_CASE(vtd_qi_space_ite_test),
 	KUNIT_CASE(vtd_iotlb_sync_leak_test),
+	KUNIT_CASE(vtd_unit_params_test),
 	KUNIT_CASE(vtd_release_grace_test),
 	KUNIT_CASE(vtd_nest_parent_no_readonly_test),
 	{}

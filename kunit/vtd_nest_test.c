@@ -26,7 +26,7 @@
 
 struct nest_ctx {
 	struct vtd_unit *unit;
-	struct vtd_qi_recorder rec;
+	struct alist_recorder rec;
 	struct vtd_domain *parent;
 	unsigned long ubuf;
 };
@@ -34,19 +34,20 @@ struct nest_ctx {
 static int nest_init(struct kunit *test)
 {
 	struct nest_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct alist_rec_entry *e;
 	struct vtd_unit *unit;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	unit = kunit_kzalloc(test, sizeof(*unit), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, unit);
 	c->unit = unit;
-	c->rec.cap = 256;
-	c->rec.cmds = kunit_kcalloc(test, c->rec.cap, sizeof(*c->rec.cmds),
-				    GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, c->rec.cmds);
+	e = kunit_kcalloc(test, 256, sizeof(*e), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	alist_rec_init(&c->rec, e, 256, vtd_desc_type);
 	snprintf(unit->name, sizeof(unit->name), "kunit");
 	unit->cap = T_CAP;
 	unit->ecap = T_ECAP;
+	vtd_unit_init_params(unit);
 	unit->agaw = 2;
 	unit->ndids = 65536;
 	unit->recorder = &c->rec;
@@ -83,9 +84,7 @@ static void nest_exit(struct kunit *test)
 
 static void rec_reset(struct nest_ctx *c)
 {
-	c->rec.n = 0;
-	c->rec.waits = 0;
-	c->rec.submits = 0;
+	alist_rec_reset(&c->rec);
 }
 
 static struct vtd_domain *nest_alloc(struct kunit *test, struct nest_ctx *c,
@@ -128,15 +127,16 @@ static void vtd_nest_alloc_good_test(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
 	vtd_domain_free(&d->domain);
 	/* Nothing reached the queue */
-	KUNIT_EXPECT_EQ(test, c->rec.n, 0U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(&c->rec), 0U);
 }
 
 #define EXPECT_ALLOC_ERR(test, c, s1, len, flags, type, err)		\
 	do {								\
-		struct vtd_domain *__d = nest_alloc(test, c, s1, len,	\
+		struct kunit *__t = (test);				\
+		struct vtd_domain *__d = nest_alloc(__t, c, s1, len,	\
 						    flags, type);	\
 									\
-		KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(__d), err);	\
+		KUNIT_EXPECT_EQ(__t, PTR_ERR_OR_ZERO(__d), err);	\
 		if (!IS_ERR(__d))					\
 			vtd_domain_free(&__d->domain);			\
 	} while (0)
@@ -217,7 +217,7 @@ static void vtd_nest_alloc_bad_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR(vtd_nested_alloc(c->unit,
 						       &c->parent->domain, 0,
 						       &data)), -EFAULT);
-	KUNIT_EXPECT_EQ(test, c->rec.n, 0U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(&c->rec), 0U);
 }
 
 /* A nested domain with one (recording) device target attached */
@@ -226,22 +226,24 @@ static struct vtd_domain *nest_attached(struct kunit *test, struct nest_ctx *c,
 {
 	struct vtd_domain *d;
 	struct alist_txn *txn;
+	int ret;
 
 	d = nest_alloc(test, c, &good_s1, sizeof(good_s1), 0,
 		       IOMMU_HWPT_DATA_VTD_S1);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
-	alist_lock();
-	KUNIT_ASSERT_EQ(test, vtd_domain_did_get(d, c->unit), 0);
+	mutex_lock(&d->lock);
+	ret = vtd_domain_did_get(d, c->unit);
+	mutex_unlock(&d->lock);
+	KUNIT_ASSERT_EQ(test, ret, 0);
 	memset(t, 0, sizeof(*t));
 	t->instance = c->unit->index;
 	t->kind = ALIST_KIND_VTD_PIOTLB;
 	t->tag = d->did[c->unit->index];
 	t->pasid = ALIST_NO_PASID;
-	KUNIT_ASSERT_EQ(test, alist_nest_prepare_attach(d->list,
-							c->parent->list, t, 1,
-							&txn), 0);
-	alist_list_commit_attach(txn);
-	alist_unlock();
+	/* The shared layer takes the core's update lock itself */
+	ret = alist_attach_prepare(d->list, c->parent->list, t, 1, &txn);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	alist_attach_commit(txn);
 	return d;
 }
 
@@ -252,8 +254,10 @@ static void nest_detach(struct nest_ctx *c, struct vtd_domain *d,
 
 	alist_lock();
 	alist_nest_detach(d->list, c->parent->list, t, 1, rep);
-	vtd_domain_did_put(d, c->unit);
 	alist_unlock();
+	mutex_lock(&d->lock);
+	vtd_domain_did_put(d, c->unit);
+	mutex_unlock(&d->lock);
 	vtd_domain_free(&d->domain);
 }
 
@@ -308,32 +312,32 @@ static void vtd_nest_user_inv_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, user_inv(c, d, e, 4, sizeof(e[0]), &num), 0);
 	KUNIT_EXPECT_EQ(test, num, 4U);
 	/* One batch, one wait, for the whole array */
-	KUNIT_EXPECT_EQ(test, c->rec.submits, 1U);
-	KUNIT_EXPECT_EQ(test, c->rec.waits, 1U);
-	KUNIT_ASSERT_GE(test, c->rec.n, 2U);
-	KUNIT_EXPECT_EQ(test, c->rec.cmds[c->rec.n - 1].w[0] & 0xf, 5ULL);
-	for (i = 0; i + 1 < c->rec.n; i++) {
+	KUNIT_EXPECT_EQ(test, alist_rec_submits(&c->rec), 1U);
+	KUNIT_EXPECT_EQ(test, alist_rec_syncs(&c->rec), 1U);
+	KUNIT_ASSERT_GE(test, alist_rec_len(&c->rec), 2U);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(&c->rec, alist_rec_len(&c->rec) - 1)->w[0] & 0xf, 5ULL);
+	for (i = 0; i + 1 < alist_rec_len(&c->rec); i++) {
 		/* PASID-based IOTLB with the nested DID, PASID 0 */
-		KUNIT_EXPECT_EQ(test, c->rec.cmds[i].w[0] & 0xf, 6ULL);
-		KUNIT_EXPECT_EQ(test, (c->rec.cmds[i].w[0] >> 16) & 0xffff,
+		KUNIT_EXPECT_EQ(test, alist_rec_at(&c->rec, i)->w[0] & 0xf, 6ULL);
+		KUNIT_EXPECT_EQ(test, (alist_rec_at(&c->rec, i)->w[0] >> 16) & 0xffff,
 				(u64)did);
 	}
 	/* Adjacent pages merged: fewer descriptors than entries */
-	KUNIT_EXPECT_LT(test, c->rec.n - 1, 4U);
+	KUNIT_EXPECT_LT(test, alist_rec_len(&c->rec) - 1, 4U);
 
 	/* Everything: addr 0, npages U64_MAX */
 	rec_reset(c);
 	e[0].addr = 0;
 	e[0].npages = U64_MAX;
 	KUNIT_EXPECT_EQ(test, user_inv(c, d, e, 1, sizeof(e[0]), &num), 0);
-	KUNIT_EXPECT_EQ(test, c->rec.waits, 1U);
-	KUNIT_EXPECT_EQ(test, c->rec.n, 2U);
+	KUNIT_EXPECT_EQ(test, alist_rec_syncs(&c->rec), 1U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(&c->rec), 2U);
 
 	/* A type probe does nothing */
 	rec_reset(c);
 	KUNIT_EXPECT_EQ(test, user_inv(c, d, e, 0, sizeof(e[0]), &num), 0);
 	KUNIT_EXPECT_EQ(test, num, 0U);
-	KUNIT_EXPECT_EQ(test, c->rec.n, 0U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(&c->rec), 0U);
 
 	/* An S2 unmap on the parent reaches the nested DID (IOTLB by DID) */
 	{
@@ -342,11 +346,11 @@ static void vtd_nest_user_inv_test(struct kunit *test)
 		rec_reset(c);
 		alist_inv_cursor_init(&cur, ALIST_INV_LEAF, PAGE_SHIFT);
 		alist_inv_cursor_add_range(&cur, 0x200000, 0x200fff);
-		alist_flush(&vtd_queue, c->parent->list, &cur);
-		KUNIT_EXPECT_EQ(test, c->rec.waits, 1U);
-		KUNIT_ASSERT_EQ(test, c->rec.n, 2U);
-		KUNIT_EXPECT_EQ(test, c->rec.cmds[0].w[0] & 0xf, 2ULL);
-		KUNIT_EXPECT_EQ(test, (c->rec.cmds[0].w[0] >> 16) & 0xffff,
+		alist_flush(&VTD_QUEUE(c->parent), c->parent->list, &cur);
+		KUNIT_EXPECT_EQ(test, alist_rec_syncs(&c->rec), 1U);
+		KUNIT_ASSERT_EQ(test, alist_rec_len(&c->rec), 2U);
+		KUNIT_EXPECT_EQ(test, alist_rec_at(&c->rec, 0)->w[0] & 0xf, 2ULL);
+		KUNIT_EXPECT_EQ(test, (alist_rec_at(&c->rec, 0)->w[0] >> 16) & 0xffff,
 				(u64)did);
 	}
 	nest_detach(c, d, &t);
@@ -375,7 +379,7 @@ static void vtd_nest_user_inv_bad_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vtd_nested_invalidate_user(&d->domain, &a),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, a.entry_num, 0U);
-	KUNIT_EXPECT_EQ(test, c->rec.n, 0U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(&c->rec), 0U);
 
 	/* Each bad field in entry 1: entry 0 executed, index 1 reported */
 #define BAD_ENTRY(field, val, err)					\
@@ -388,8 +392,8 @@ static void vtd_nest_user_inv_bad_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, user_inv(c, d, b, 3, sizeof(b[0]), \
 					       &num), err);		\
 		KUNIT_EXPECT_EQ(test, num, 1U);				\
-		KUNIT_EXPECT_EQ(test, c->rec.waits, 1U);		\
-		KUNIT_EXPECT_EQ(test, c->rec.submits, 1U);		\
+		KUNIT_EXPECT_EQ(test, alist_rec_syncs(&c->rec), 1U);		\
+		KUNIT_EXPECT_EQ(test, alist_rec_submits(&c->rec), 1U);		\
 	} while (0)
 
 	BAD_ENTRY(__reserved, 1, -EOPNOTSUPP);
@@ -409,7 +413,7 @@ static void vtd_nest_user_inv_bad_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, user_inv(c, d, &b, 1, sizeof(b), &num),
 				-EOPNOTSUPP);
 		KUNIT_EXPECT_EQ(test, num, 0U);
-		KUNIT_EXPECT_EQ(test, c->rec.n, 0U);
+		KUNIT_EXPECT_EQ(test, alist_rec_len(&c->rec), 0U);
 	}
 
 	/* entry_len: shorter than the minimum; zero */
@@ -417,13 +421,13 @@ static void vtd_nest_user_inv_bad_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, user_inv(c, d, e, 3, 8, &num), -EINVAL);
 	KUNIT_EXPECT_EQ(test, num, 0U);
 	KUNIT_EXPECT_EQ(test, user_inv(c, d, e, 3, 0, &num), -EINVAL);
-	KUNIT_EXPECT_EQ(test, c->rec.n, 0U);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(&c->rec), 0U);
 
 	/* Longer entries: zero tail accepted, non-zero tail is -E2BIG */
 	rec_reset(c);
 	KUNIT_EXPECT_EQ(test, user_inv(c, d, e, 3, sizeof(e[0]) + 8, &num), 0);
 	KUNIT_EXPECT_EQ(test, num, 3U);
-	KUNIT_EXPECT_EQ(test, c->rec.waits, 1U);
+	KUNIT_EXPECT_EQ(test, alist_rec_syncs(&c->rec), 1U);
 	{
 		u8 one = 1;
 
@@ -437,7 +441,7 @@ static void vtd_nest_user_inv_bad_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, vtd_nested_invalidate_user(&d->domain,
 								 &a), -E2BIG);
 		KUNIT_EXPECT_EQ(test, a.entry_num, 2U);
-		KUNIT_EXPECT_EQ(test, c->rec.waits, 1U);
+		KUNIT_EXPECT_EQ(test, alist_rec_syncs(&c->rec), 1U);
 	}
 
 	/* Array running off the mapped user page: -EFAULT at that index */

@@ -6,7 +6,8 @@
 # ALIST_CACHE); host tests of the core (plain, ASan+UBSan, TSan, fuzz);
 # the runner's own tests; the modules built against Debian's own 7.3
 # kernel headers with its compiler (distro-build.sh); KUnit + selftests in
-# the x86_64 and arm64 guests.
+# the x86_64 and arm64 guests; sparse, checkpatch and kernel-doc
+# (static-check.sh).
 # A failing stage does not stop the others: every result is counted. Prints
 # each stage's wall time, then the total line "N passed, N failed, N skipped"
 # as the very last line. Exit status 0 only when nothing failed.
@@ -87,6 +88,10 @@ for arch in x86_64 arm64; do
 	*) sources+=("$ALIST_BUILD/$arch/results/check.json") ;;
 	esac
 done
+
+# After both guest builds: sparse checks the modules they built.
+stage static "$ALIST_TOP/scripts/static-check.sh" "$res"
+sources+=("$res/static.json")
 
 echo
 echo "stage                        wall   status"

@@ -13,6 +13,7 @@
 #define ALIST_SELFTEST_EDU_H
 
 #include <errno.h>
+#include <linux/const.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -34,7 +35,7 @@
 
 #define EDU_BUF		0x40000UL	/* the device's buffer, as a DMA address */
 #define EDU_BUF_SIZE	0x1000UL	/* the most one DMA moves */
-#define EDU_DMA_LIMIT	(1UL << 28)	/* bus addresses are masked to 28 bits */
+#define EDU_DMA_LIMIT	_BITUL(28)	/* bus addresses are masked to 28 bits */
 
 /* A DMA that has not finished after 5 s has failed */
 #define EDU_POLL_US	1000

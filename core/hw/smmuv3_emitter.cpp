@@ -1,51 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "hw/smmuv3_emitter.h"
 
+#include <alist/hw/smmuv3_cmd.h>
+
 #include "base/bits.h"
+#include "inv/cover_policy.h"
 #include "inv/ril_cover.h"
-#include "hw/smmuv3_cmd.h"
 
 namespace alist {
 
-using C = Smmuv3Cmd;
-
 alist_cmd Smmuv3Emitter::NhAll(alist_u32 vmid)
 {
-	return alist_cmd{{C::kTlbiNhAll | Put(C::kVmidMask, vmid), 0, 0, 0}};
+	return alist_cmd{{SMMUV3_OP_TLBI_NH_ALL | Put(SMMUV3_CMD0_VMID, vmid), 0, 0, 0}};
 }
 
 alist_cmd Smmuv3Emitter::NhAsid(alist_u32 asid, alist_u32 vmid)
 {
-	return alist_cmd{{C::kTlbiNhAsid | Put(C::kVmidMask, vmid) | Put(C::kAsidMask, asid),
-			  0, 0, 0}};
+	return alist_cmd{{SMMUV3_OP_TLBI_NH_ASID | Put(SMMUV3_CMD0_VMID, vmid) |
+			  Put(SMMUV3_CMD0_ASID, asid), 0, 0, 0}};
 }
 
 alist_cmd Smmuv3Emitter::S12Vmall(alist_u32 vmid)
 {
-	return alist_cmd{{C::kTlbiS12Vmall | Put(C::kVmidMask, vmid), 0, 0, 0}};
+	return alist_cmd{{SMMUV3_OP_TLBI_S12_VMALL | Put(SMMUV3_CMD0_VMID, vmid), 0, 0, 0}};
 }
 
-alist_cmd Smmuv3Emitter::TlbiVa(alist_u64 dw0, alist_u64 addr, alist_u64 addr_mask,
-				unsigned tg, unsigned num, unsigned scale, unsigned ttl,
-				bool leaf)
+alist_cmd Smmuv3Emitter::Atc(const alist_target &t, alist_u64 pfn, unsigned order)
 {
-	return alist_cmd{{dw0 | Put(C::kNumMask, num) | Put(C::kScaleMask, scale),
-			  (leaf ? C::kLeaf : 0) | Put(C::kTtlMask, ttl) | Put(C::kTgMask, tg) |
-				  (addr & addr_mask), 0, 0}};
-}
+	alist_u64 dw0 = SMMUV3_OP_ATC_INV | Put(SMMUV3_CMD0_SID, t.sid);
 
-alist_cmd Smmuv3Emitter::AtcInv(alist_u32 sid, alist_u32 pasid, alist_u64 pfn, unsigned order)
-{
-	alist_u64 dw0 = C::kAtcInv | Put(C::kSidMask, sid);
-
-	if (pasid != ALIST_NO_PASID)
-		dw0 |= C::kAtcSsv | Put(C::kSsidMask, pasid);
-	return alist_cmd{{dw0, Put(C::kAtcSizeMask, order) | Put(C::kAtcAddrMask, pfn), 0, 0}};
+	if (t.pasid != ALIST_NO_PASID)
+		dw0 |= SMMUV3_CMD0_SSV | Put(SMMUV3_CMD0_SSID, t.pasid);
+	return alist_cmd{{dw0, Put(SMMUV3_CMD1_ATC_SIZE, order) | Put(SMMUV3_CMD1_ATC_ADDR, pfn),
+			  0, 0}};
 }
 
 alist_cmd Smmuv3Emitter::Sync(unsigned cs)
 {
-	return alist_cmd{{C::kSync | Put(C::kSyncCsMask, cs), 0, 0, 0}};
+	return alist_cmd{{SMMUV3_OP_SYNC | Put(SMMUV3_CMD0_SYNC_CS, cs), 0, 0, 0}};
 }
 
 unsigned Smmuv3Emitter::TgField(unsigned granule_lg2)
@@ -76,25 +68,41 @@ void Smmuv3Emitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *pl
 	*plan = InvPlan{};
 	plan->leaf = req.leaf;
 	if (p.ril) {
-		plan->step_lg2 = p.tg_lg2;
+		plan->unit_shift = p.tg_lg2 - 12;
 		plan->ttl = static_cast<alist_u8>(req.leaf ? Ttl(p.tg_lg2, req.granule_lg2) : 0);
 	} else {
 		/* One TLBI per leaf: each names the whole leaf entry. */
-		plan->step_lg2 = req.granule_lg2 > p.tg_lg2 ? req.granule_lg2 : p.tg_lg2;
+		plan->unit_shift = (req.granule_lg2 > p.tg_lg2 ? req.granule_lg2 : p.tg_lg2) - 12;
 	}
 
-	/* Cost per tag: the exact cover's commands, span by span. */
+	/*
+	 * Per span: the exact cover, or with RIL one command rounded up past
+	 * the span's end when the policy prefers it (Linux 7.3 sends the
+	 * exact RIL cover). Cost per tag: the commands of the chosen covers.
+	 */
+	CoverPolicy policy(p.cost);
 	alist_u64 cost = 0;
 
 	for (alist_u32 i = 0; i < rs.size() && cost <= p.max_tlbi_cmds;) {
-		RangeSet::Span s = rs.SpanAt(i, UnitShift(*plan));
+		RangeSet::Span s = rs.SpanAt(i, plan->unit_shift);
 		alist_u64 units = s.last - s.first + 1;
+		alist_u64 exact = p.ril ? RilCover::Count(units, p.max_tlbi_cmds) : units;
+		RilCover::Chunk w;
 
-		cost += p.ril ? RilCover::Count(units, p.max_tlbi_cmds) : units;
+		if (p.ril && exact > 1 && RilCover::Wide(units, &w)) {
+			alist_u64 over = ((static_cast<alist_u64>(w.num) << w.scale) - units)
+					 << plan->unit_shift;
+
+			if (policy.TlbWide(exact, over)) {
+				plan->wide |= 1u << i;
+				exact = 1;
+			}
+		}
+		cost += exact;
 		i = s.next;
 	}
 	plan->tlb_whole = rs.all() || cost > p.max_tlbi_cmds;
-	plan->PlanAtc(rs, p.max_atc_cmds);
+	plan->PlanAtc(rs, p.max_atc_cmds, policy);
 }
 
 bool Smmuv3Emitter::Covered(const InvPlan &plan, const alist_target *t, alist_u32 idx)
@@ -132,26 +140,35 @@ bool Smmuv3Emitter::Whole(const Params &p, const InvPlan &plan, const alist_targ
 }
 
 alist_u64 Smmuv3Emitter::Tlb(const Params &p, const InvPlan &plan, const alist_target &t,
-			     alist_u64 cur, alist_u64 last, alist_cmd *c)
+			     alist_u32 range, alist_u64 cur, alist_u64 last, alist_cmd *c)
 {
 	bool s1 = t.kind == ALIST_KIND_SMMU_S1;
-	alist_u64 dw0 = s1 ? C::kTlbiNhVa | Put(C::kVmidMask, t.vmid) | Put(C::kAsidMask, t.tag)
-			   : C::kTlbiS2Ipa | Put(C::kVmidMask, t.tag);
-	alist_u64 mask = s1 ? C::kVaMask : C::kIpaMask;
-	alist_u64 addr = cur << plan.step_lg2;
+	alist_u64 dw0, dw1, units = 1, left = last - cur + 1;
 
+	if (s1)
+		dw0 = SMMUV3_OP_TLBI_NH_VA | Put(SMMUV3_CMD0_VMID, t.vmid) |
+		      Put(SMMUV3_CMD0_ASID, t.tag);
+	else
+		dw0 = SMMUV3_OP_TLBI_S2_IPA | Put(SMMUV3_CMD0_VMID, t.tag);
+	dw1 = (cur << (plan.unit_shift + 12)) & (s1 ? SMMUV3_CMD1_VA : SMMUV3_CMD1_IPA);
+	if (plan.leaf)
+		dw1 |= SMMUV3_CMD1_LEAF;
 	if (p.ril) {
-		RilCover::Chunk k = RilCover::Next(last - cur + 1);
-		alist_u64 units = static_cast<alist_u64>(k.num) << k.scale;
+		RilCover::Chunk k;
 
+		/* A wide span in one command, past its end (cur is its first). */
+		if (!plan.Wide(range) || !RilCover::Wide(left, &k))
+			k = RilCover::Next(left);
+		units = static_cast<alist_u64>(k.num) << k.scale;
+		/* One unit without a TTL: the non-range form (see the header). */
 		if (units != 1 || plan.ttl) {
-			*c = TlbiVa(dw0, addr, mask, TgField(p.tg_lg2), k.num - 1, k.scale,
-				    plan.ttl, plan.leaf);
-			return units;
+			dw0 |= Put(SMMUV3_CMD0_NUM, k.num - 1) | Put(SMMUV3_CMD0_SCALE, k.scale);
+			dw1 |= Put(SMMUV3_CMD1_TTL, plan.ttl) |
+			       Put(SMMUV3_CMD1_TG, TgField(p.tg_lg2));
 		}
 	}
-	*c = TlbiVa(dw0, addr, mask, 0, 0, 0, 0, plan.leaf);
-	return 1;
+	*c = alist_cmd{{dw0, dw1, 0, 0}};
+	return units < left ? units : left;
 }
 
 } // namespace alist

@@ -3,13 +3,16 @@
  * Smmuv3Emitter: ARM SMMUv3 invalidation commands: TLBI_NH_VA / NH_ASID
  * (stage 1 by ASID and VMID), TLBI_S2_IPA / S12_VMALL (stage 2 by VMID),
  * TLBI_NH_ALL (a VMID's nested stage 1), ATC_INV (SIZE: log2 4 KiB pages,
- * 52 = all) and CMD_SYNC; every field is defined in smmuv3_cmd.h.
+ * 52 = all) and CMD_SYNC; every field is defined in <alist/hw/smmuv3_cmd.h>.
  *
  * Range invalidation (IDR3.RIL): TG = (granule_lg2 - 10) / 2 selects the
- * unit, one command covers (NUM + 1) << SCALE units from VA (RilCover).
- * TTL names the leaf level when the request knows it. NUM = SCALE = TTL = 0
- * with TG != 0 is reserved: a single unit without a TTL is sent in the
- * non-range form (TG = 0), which names exactly that unit.
+ * unit, one command covers (NUM + 1) << SCALE units from VA, NUM and SCALE
+ * 5 bits each, with no alignment requirement on VA (inv/ril_cover.h: the
+ * exact cover, and the one command rounded up past the end that the cover
+ * policy may choose instead). TTL names the leaf level when the request
+ * knows it.
+ * NUM = SCALE = TTL = 0 with TG != 0 is reserved: a single unit without a
+ * TTL is sent in the non-range form (TG = 0), which names exactly that unit.
  * Without RIL each command names one unit; the unit is the larger of the
  * granule and the unmapped leaf size.
  *
@@ -27,7 +30,6 @@
 
 #include "inv/inv_plan.h"
 #include "inv/inv_request.h"
-#include "inv/walk_state.h"
 
 namespace alist {
 
@@ -41,24 +43,19 @@ public:
 	static alist_cmd NhAll(alist_u32 vmid);
 	static alist_cmd NhAsid(alist_u32 asid, alist_u32 vmid);
 	static alist_cmd S12Vmall(alist_u32 vmid);
-	/*
-	 * A TLBI by address. @dw0 carries the opcode and tag fields; @tg is the
-	 * TG field (0: non-range form), @num the granule count - 1.
-	 */
-	static alist_cmd TlbiVa(alist_u64 dw0, alist_u64 addr, alist_u64 addr_mask, unsigned tg,
-				unsigned num, unsigned scale, unsigned ttl, bool leaf);
-	static alist_cmd AtcInv(alist_u32 sid, alist_u32 pasid, alist_u64 pfn, unsigned order);
+	/* 2^@order pages at @pfn (aligned) of @t's device; 52: everything. */
+	static alist_cmd Atc(const alist_target &t, alist_u64 pfn, unsigned order);
 	static alist_cmd Sync(unsigned cs);
 	/* TG field value for a granule, 0 if not a granule. */
 	static unsigned TgField(unsigned granule_lg2);
 	/* RIL TTL for a leaf of 2^granule_lg2 bytes with a 2^tg_lg2 granule. */
 	static unsigned Ttl(unsigned tg_lg2, unsigned granule_lg2);
 
-	/* --- batcher interface (Batcher<Smmuv3Emitter>) --------------------- */
+	/* --- batcher interface (Batcher::Run) --------------------------- */
 
 	static bool ParamsValid(const Params &p)
 	{
-		return TgField(p.tg_lg2) != 0 && p.reserved == 0;
+		return TgField(p.tg_lg2) != 0 && !(p.user_caps & ~ALIST_SMMUV3_USER_ALL);
 	}
 	static void MakePlan(const Params &p, const InvRequest &req, InvPlan *plan);
 
@@ -75,11 +72,12 @@ public:
 		return a.tag == b.tag && (a.kind != ALIST_KIND_SMMU_S1 || a.vmid == b.vmid);
 	}
 
-	static bool NeedSyncBefore(alist_u8 kind, const WalkState &w)
+	/* @tlbi, @s2: TLBIs, stage-2 TLBIs queued since the last sync. */
+	static bool NeedSyncBefore(alist_u8 kind, bool tlbi, bool s2)
 	{
 		if (kind == ALIST_KIND_ATC || kind == ALIST_KIND_ATC_FULL)
-			return w.tlbi;
-		return kind == ALIST_KIND_SMMU_S1_CLEAR && w.s2;
+			return tlbi;
+		return kind == ALIST_KIND_SMMU_S1_CLEAR && s2;
 	}
 
 	/*
@@ -92,15 +90,12 @@ public:
 	/* A target as one whole-tag command: S1 clear always, others if planned. */
 	static bool Whole(const Params &p, const InvPlan &plan, const alist_target &t,
 			  alist_cmd *c);
-	/* TLBI units are 2^step_lg2 bytes. */
-	static unsigned UnitShift(const InvPlan &plan) { return plan.step_lg2 - 12; }
-	/* The TLBI at unit @cur for [cur, last]: units covered. */
+	/*
+	 * The TLBI at unit @cur for [cur, last] of span @range: units of it
+	 * covered (a wide span's one command covers it all).
+	 */
 	static alist_u64 Tlb(const Params &p, const InvPlan &plan, const alist_target &t,
-			     alist_u64 cur, alist_u64 last, alist_cmd *c);
-	static alist_cmd Atc(const alist_target &t, alist_u64 pfn, unsigned order)
-	{
-		return AtcInv(t.sid, t.pasid, pfn, order);
-	}
+			     alist_u32 range, alist_u64 cur, alist_u64 last, alist_cmd *c);
 };
 
 } // namespace alist

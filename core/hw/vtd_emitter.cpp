@@ -5,6 +5,7 @@
 
 #include "base/bits.h"
 #include "inv/block_cover.h"
+#include "inv/cover_policy.h"
 
 namespace alist {
 
@@ -59,7 +60,7 @@ alist_cmd VtdEmitter::PasidIotlbPage(alist_u32 did, alist_u32 pasid, alist_u64 p
 			  Put(VTD_DESC_PASID, pasid), PageQw1(pfn, am, ih), 0, 0}};
 }
 
-alist_cmd VtdEmitter::DevTlb(const alist_target &t, alist_u64 pfn, unsigned order)
+alist_cmd VtdEmitter::Atc(const alist_target &t, alist_u64 pfn, unsigned order)
 {
 	/* A 5-bit field: a depth of 32, also given as 0, encodes as 0. */
 	alist_u64 qdep = t.atc_qdep;
@@ -88,21 +89,34 @@ alist_cmd VtdEmitter::Wait(alist_u64 status_addr, alist_u32 data)
 void VtdEmitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *plan)
 {
 	const RangeSet &rs = req.ranges;
+	CoverPolicy policy(p.cost);
+	unsigned max_am = MaxAm(p);
+	alist_u64 cost = 0;
 
 	*plan = InvPlan{};
 	plan->leaf = req.leaf;
-	if (rs.all() || !p.psi) {
-		plan->tlb_whole = true;
-	} else {
-		/* Cost per tag: the exact cover's descriptors. */
-		alist_u64 cost = 0;
+	/*
+	 * Per range: the exact cover, or the hull (the aligned block Linux
+	 * 7.3 sends) when AM can name it and the policy prefers it, or the
+	 * exact cover is over the threshold (the hull drops a subset of what
+	 * the whole-tag flush would). Cost per tag: the descriptors of the
+	 * chosen covers.
+	 */
+	for (unsigned i = 0; i < rs.size() && cost <= p.max_iotlb_cmds; i++) {
+		alist_u64 first = rs[i].first, last = rs[i].last;
+		alist_u64 exact = BlockCover::Count(first, last, max_am, p.max_iotlb_cmds);
+		unsigned hull = BlockCover::HullOrder(first, last);
+		alist_u64 over = hull < 64 ? (1ull << hull) - (last - first + 1) : ~0ull;
 
-		for (unsigned i = 0; i < rs.size() && cost <= p.max_iotlb_cmds; i++)
-			cost += BlockCover::Count(rs[i].first, rs[i].last, MaxAm(p),
-						  p.max_iotlb_cmds);
-		plan->tlb_whole = cost > p.max_iotlb_cmds;
+		if (hull <= max_am &&
+		    (exact > p.max_iotlb_cmds || policy.TlbWide(exact, over))) {
+			plan->wide |= 1u << i;
+			exact = 1;
+		}
+		cost += exact;
 	}
-	plan->PlanAtc(rs, p.max_devtlb_cmds);
+	plan->tlb_whole = rs.all() || !p.psi || cost > p.max_iotlb_cmds;
+	plan->PlanAtc(rs, p.max_devtlb_cmds, policy);
 }
 
 bool VtdEmitter::Whole(const Params &p, const InvPlan &plan, const alist_target &t,
@@ -116,13 +130,23 @@ bool VtdEmitter::Whole(const Params &p, const InvPlan &plan, const alist_target 
 }
 
 alist_u64 VtdEmitter::Tlb(const Params &p, const InvPlan &plan, const alist_target &t,
-			  alist_u64 cur, alist_u64 last, alist_cmd *c)
+			  alist_u32 range, alist_u64 cur, alist_u64 last, alist_cmd *c)
 {
-	unsigned am = BlockCover::NextOrder(cur, last, MaxAm(p));
+	unsigned am;
+	alist_u64 pfn = cur, pages;
 
-	*c = t.kind == ALIST_KIND_VTD_PIOTLB ? PasidIotlbPage(t.tag, t.pasid, cur, am, plan.leaf)
-					     : IotlbPage(p, t.tag, cur, am, plan.leaf);
-	return 1ull << am;
+	if (plan.Wide(range)) {
+		/* The whole range at once: its hull (cur is the range's first). */
+		am = BlockCover::HullOrder(cur, last);
+		pfn &= ~LowMask(am);
+		pages = last - cur + 1;
+	} else {
+		am = BlockCover::NextOrder(cur, last, MaxAm(p));
+		pages = 1ull << am;
+	}
+	*c = t.kind == ALIST_KIND_VTD_PIOTLB ? PasidIotlbPage(t.tag, t.pasid, pfn, am, plan.leaf)
+					     : IotlbPage(p, t.tag, pfn, am, plan.leaf);
+	return pages;
 }
 
 } // namespace alist

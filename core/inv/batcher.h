@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Batcher<Emitter>: one walk of a domain's sorted target array, turning a
- * planned request into hardware commands for every live target, grouped by
+ * Batcher: one walk of a domain's sorted target array, turning a planned
+ * request into hardware commands for every live target, grouped by
  * instance, with the fewest syncs the format allows. The emitter (VtdEmitter
  * or Smmuv3Emitter) is a template parameter: no indirect calls.
  *
@@ -18,11 +18,12 @@
  *  - a sync ends every instance that emitted something; the emitter asks
  *    for the ordering syncs its format needs (NeedSyncBefore).
  *
- * Run() fills one BufferSink and returns false when the sink paused it (a
- * full buffer, or a full chunk table after a sync); called again with the
- * same arguments and WalkState it resumes exactly where it stopped. A
- * target that passed its checks before a pause is marked started and only
- * emitted by the next call.
+ * The Batcher is the walk's state: plain data, kept in the C caller's
+ * cursor. Run() fills one BufferSink and returns false when the sink paused
+ * it (a full buffer, or a full chunk table after a sync); called again with
+ * the same arguments it resumes exactly where it stopped. A target that
+ * passed its checks before a pause is marked started and only emitted by
+ * the next call.
  *
  * Liveness is read with a relaxed load, once per entry: a concurrent unref
  * may or may not be seen, both are correct (RCU: the caller may flush a
@@ -40,32 +41,37 @@
 #include "inv/buffer_sink.h"
 #include "inv/inv_plan.h"
 #include "inv/range_set.h"
-#include "inv/walk_state.h"
+#include "list/target_order.h"
 
 namespace alist {
 
-template <class Emitter>
 class Batcher {
 public:
-	using Params = typename Emitter::Params;
+	/* Before the first Run() of a walk. */
+	void Reset()
+	{
+		*this = Batcher{};
+		NewInstance(0);
+	}
 
-	static bool Run(const Params &p, const InvPlan &plan, const RangeSet &rs,
-			const alist_target *t, alist_u32 n, WalkState &w, BufferSink &sink)
+	template <class Emitter>
+	bool Run(const typename Emitter::Params &p, const InvPlan &plan, const RangeSet &rs,
+		 const alist_target *t, alist_u32 n, BufferSink &sink)
 	{
 		if (rs.empty())
 			n = 0;	/* nothing requested: no commands, no syncs */
-		for (; w.idx < n; w.idx++) {
-			const alist_target &e = t[w.idx];
+		for (; idx_ < n; idx_++) {
+			const alist_target &e = t[idx_];
 
-			if (!w.started) {
+			if (!started_) {
 				if (!Live(e))
 					continue;
-				if (e.instance != w.instance) {
-					bool sync = w.pending;
-					alist_u32 done = w.instance;
+				if (e.instance != instance_) {
+					bool sync = pending_;
+					alist_u32 done = instance_;
 
 					/* Switch first: a fill paused by the sync resumes switched. */
-					w.NewInstance(e.instance);
+					NewInstance(e.instance);
 					if (sync && !sink.Sync(done))
 						return false;
 				}
@@ -73,96 +79,103 @@ public:
 					alist_env_warn(__FILE__, __LINE__, "target kind of another format");
 					continue;
 				}
-				if (Duplicate(plan, t, w, e) || Emitter::Covered(plan, t, w.idx))
+				if (Duplicate<Emitter>(plan, t, e) || Emitter::Covered(plan, t, idx_))
 					continue;
 
-				bool sync = Emitter::NeedSyncBefore(e.kind, w);
+				bool sync = Emitter::NeedSyncBefore(e.kind, tlbi_, s2_);
 
 				if (sync)
-					w.ClearSyncFlags();
-				Account(plan, t, w, e);
-				if (sync && !sink.Sync(w.instance))
+					ClearSyncFlags();
+				Account(t, e);
+				if (sync && !sink.Sync(instance_))
 					return false;
 			}
-			if (!EmitTarget(p, plan, rs, e, w, sink))
+			if (!EmitTarget<Emitter>(p, plan, rs, e, sink))
 				return false;
-			w.started = false;
+			started_ = false;
 		}
-		w.done = true;
-		if (w.pending) {
-			w.ClearSyncFlags();
-			sink.Sync(w.instance);
+		if (pending_) {
+			ClearSyncFlags();
+			sink.Sync(instance_);
 		}
 		return true;
 	}
 
 private:
-	static bool IsAtc(alist_u8 kind)
-	{
-		return kind == ALIST_KIND_ATC || kind == ALIST_KIND_ATC_FULL;
-	}
+	static constexpr alist_u32 kNone = ~0u;
+	static constexpr alist_u64 kUnset = ~0ull;
 
 	static bool Live(const alist_target &t)
 	{
 		return __atomic_load_n(&t.users, __ATOMIC_RELAXED) != 0;
 	}
 
-	/* @e will emit: note it in the instance's state and start it. */
-	static void Account(const InvPlan &plan, const alist_target *t, WalkState &w,
-			    const alist_target &e)
+	void NewInstance(alist_u32 i)
 	{
-		w.pending = true;
-		w.tlbi = w.tlbi || !IsAtc(e.kind);
-		w.s2 = w.s2 || e.kind == ALIST_KIND_SMMU_S2;
-		if (w.prev == WalkState::kNone || t[w.prev].kind != e.kind)
-			w.run_begin = w.idx;
-		w.prev = w.idx;
-		/* Only a full flush collapses ATC_FULL into ATC (Duplicate()). */
-		if (plan.atc_full && e.kind == ALIST_KIND_ATC) {
-			if (w.atc_begin == WalkState::kNone)
-				w.atc_begin = w.idx;
-			w.atc_end = w.idx + 1;
-		}
-		w.started = true;
-		w.cur = WalkState::kUnset;
+		instance_ = i;
+		prev_ = run_begin_ = kNone;
+		ClearSyncFlags();
+	}
+
+	void ClearSyncFlags() { pending_ = tlbi_ = s2_ = false; }
+
+	/* @e will emit: note it in the instance's state and start it. */
+	void Account(const alist_target *t, const alist_target &e)
+	{
+		pending_ = true;
+		tlbi_ = tlbi_ || !TargetOrder::IsAtc(e.kind);
+		s2_ = s2_ || e.kind == ALIST_KIND_SMMU_S2;
+		if (prev_ == kNone || t[prev_].kind != e.kind)
+			run_begin_ = idx_;
+		prev_ = idx_;
+		started_ = true;
+		cur_ = kUnset;
 	}
 
 	/* Was an equivalent command set already emitted for this instance? */
-	static bool Duplicate(const InvPlan &plan, const alist_target *t, const WalkState &w,
-			      const alist_target &e)
+	template <class Emitter>
+	bool Duplicate(const InvPlan &plan, const alist_target *t, const alist_target &e) const
 	{
-		if (w.prev == WalkState::kNone)
+		if (prev_ == kNone)
 			return false;
-		/* Flushing everything, an ATC entry's device got what ATC_FULL asks. */
-		if (e.kind == ALIST_KIND_ATC_FULL && plan.atc_full &&
-		    w.atc_begin != WalkState::kNone && Named(t, w.atc_begin, w.atc_end, e, false))
-			return true;
 
-		const alist_target &last = t[w.prev];
+		const alist_target &last = t[prev_];
 
+		if (!TargetOrder::IsAtc(e.kind))
+			return last.kind == e.kind && Emitter::SameTag(last, e);
+		/* Flushing everything, ATC and ATC_FULL send the same command. */
+		if (e.kind == ALIST_KIND_ATC_FULL && plan.atc_full)
+			return Named(t, e, true);
 		if (last.kind != e.kind)
 			return false;
-		if (!IsAtc(e.kind))
-			return Emitter::SameTag(last, e);
 		/*
 		 * Within one (tag, vmid) the order is (pasid, sid): a duplicate
 		 * is adjacent. A run that mixes tags is scanned (rare, short).
 		 */
-		const alist_target &first = t[w.run_begin];
+		const alist_target &first = t[run_begin_];
 
 		if (first.tag == e.tag && first.vmid == e.vmid)
 			return last.sid == e.sid && last.pasid == e.pasid;
-		return Named(t, w.run_begin, w.idx, e, true);
+		return Named(t, e, false);
 	}
 
-	/* A live entry of t[begin, end) names e's device (@same_kind: as e's kind). */
-	static bool Named(const alist_target *t, alist_u32 begin, alist_u32 end,
-			  const alist_target &e, bool same_kind)
+	/*
+	 * A live device-TLB entry before @e in this instance, of e's kind (or
+	 * either kind, @any_kind), names e's device. Device-TLB kinds sort last
+	 * in an instance: the scan stops at the first other kind.
+	 */
+	bool Named(const alist_target *t, const alist_target &e, bool any_kind) const
 	{
-		for (alist_u32 i = begin; i < end; i++)
-			if ((!same_kind || t[i].kind == e.kind) && t[i].sid == e.sid &&
-			    t[i].pasid == e.pasid && Live(t[i]))
+		for (alist_u32 i = idx_; i-- > 0;) {
+			const alist_target &m = t[i];
+
+			if (m.instance != e.instance || !TargetOrder::IsAtc(m.kind))
+				return false;
+			if (!any_kind && m.kind != e.kind)
+				continue;
+			if (m.sid == e.sid && m.pasid == e.pasid && Live(m))
 				return true;
+		}
 		return false;
 	}
 
@@ -170,20 +183,21 @@ private:
 	 * Emit @t's commands from the walk's position on: false when the sink
 	 * is full (the position says where to resume), true when @t is done.
 	 */
-	static bool EmitTarget(const Params &p, const InvPlan &plan, const RangeSet &rs,
-			       const alist_target &t, WalkState &w, BufferSink &sink)
+	template <class Emitter>
+	bool EmitTarget(const typename Emitter::Params &p, const InvPlan &plan,
+			const RangeSet &rs, const alist_target &t, BufferSink &sink)
 	{
 		alist_cmd c;
 
-		if (IsAtc(t.kind)) {
+		if (TargetOrder::IsAtc(t.kind)) {
 			if (t.kind == ALIST_KIND_ATC_FULL || plan.atc_full)
 				return sink.Emit(t.instance, Emitter::Atc(t, 0, InvPlan::kFullOrder));
 			if (plan.atc_hull)
 				return sink.Emit(t.instance,
 						 Emitter::Atc(t, plan.hull_base, plan.hull_order));
 			/* Exact: the largest aligned block at each position. */
-			return EmitCover(rs, 0, t.instance, w, sink,
-					 [&](alist_u64 cur, alist_u64 last, alist_cmd *out) {
+			return EmitCover(rs, 0, t.instance, sink,
+					 [&](alist_u32, alist_u64 cur, alist_u64 last, alist_cmd *out) {
 				unsigned order = BlockCover::NextOrder(cur, last, InvPlan::kFullOrder);
 
 				*out = Emitter::Atc(t, cur, order);
@@ -192,42 +206,56 @@ private:
 		}
 		if (Emitter::Whole(p, plan, t, &c))
 			return sink.Emit(t.instance, c);
-		return EmitCover(rs, Emitter::UnitShift(plan), t.instance, w, sink,
-				 [&](alist_u64 cur, alist_u64 last, alist_cmd *out) {
-			return Emitter::Tlb(p, plan, t, cur, last, out);
+		return EmitCover(rs, plan.unit_shift, t.instance, sink,
+				 [&](alist_u32 range, alist_u64 cur, alist_u64 last, alist_cmd *out) {
+			return Emitter::Tlb(p, plan, t, range, cur, last, out);
 		});
 	}
 
 	/*
 	 * Cover every range of @rs, in units of 2^@shift pages, with the
-	 * commands @step makes: step(cur, last, &cmd) encodes one command at
-	 * unit @cur for the span [cur, last] and returns the units it covers.
+	 * commands @step makes: step(range, cur, last, &cmd) encodes one
+	 * command at unit @cur for the span [cur, last] starting at range
+	 * @range and returns the units of the span it covers.
 	 */
 	template <class Step>
-	static bool EmitCover(const RangeSet &rs, unsigned shift, alist_u32 instance,
-			      WalkState &w, BufferSink &sink, Step step)
+	bool EmitCover(const RangeSet &rs, unsigned shift, alist_u32 instance, BufferSink &sink,
+		       Step step)
 	{
-		if (w.cur == WalkState::kUnset) {
-			w.range = 0;
-			w.cur = rs[0].first >> shift;
+		if (cur_ == kUnset) {
+			range_ = 0;
+			cur_ = rs[0].first >> shift;
 		}
-		while (w.range < rs.size()) {
-			RangeSet::Span s = rs.SpanAt(w.range, shift);
+		while (range_ < rs.size()) {
+			RangeSet::Span s = rs.SpanAt(range_, shift);
 			alist_cmd c;
-			alist_u64 units = step(w.cur, s.last, &c);
+			alist_u64 units = step(range_, cur_, s.last, &c);
 
 			if (!sink.Emit(instance, c))
 				return false;
-			if (s.last - w.cur + 1 == units) {
-				w.range = s.next;
-				if (w.range < rs.size())
-					w.cur = rs[w.range].first >> shift;
+			if (s.last - cur_ + 1 == units) {
+				range_ = s.next;
+				if (range_ < rs.size())
+					cur_ = rs[range_].first >> shift;
 			} else {
-				w.cur += units;
+				cur_ += units;
 			}
 		}
 		return true;
 	}
+
+	alist_u32 idx_;		/* current target */
+	alist_u32 instance_;	/* current instance (any value before the first) */
+	alist_u32 prev_;	/* last target that emitted, this instance */
+	alist_u32 run_begin_;	/* first emitting target of prev's kind */
+	bool pending_;		/* a sync must end this instance */
+	bool tlbi_;		/* an IOTLB command since the last sync */
+	bool s2_;		/* a stage-2 command since the last sync */
+	/* The current target's position: it passed its checks (started) and
+	 * its commands continue at range @range_, unit @cur_ (kUnset: the first). */
+	bool started_;
+	alist_u32 range_;
+	alist_u64 cur_;
 };
 
 } // namespace alist

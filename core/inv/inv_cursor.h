@@ -14,7 +14,6 @@
 #include "inv/buffer_sink.h"
 #include "inv/inv_plan.h"
 #include "inv/inv_request.h"
-#include "inv/walk_state.h"
 
 namespace alist {
 
@@ -62,13 +61,13 @@ public:
 
 		BufferSink sink(b);
 
-		return sink.Finish(Batcher<E>::Run(*p, plan_, req_.ranges, t, n, walk_, sink));
+		return sink.Finish(walk_.Run<E>(*p, plan_, req_.ranges, t, n, sink));
 	}
 
 private:
 	InvRequest req_;
 	InvPlan plan_;
-	WalkState walk_;
+	Batcher walk_;
 	alist_u8 format_;	/* 0, or the emitter's kFormat */
 };
 

@@ -5,23 +5,32 @@
 
 namespace alist {
 
-void InvPlan::PlanAtc(const RangeSet &rs, alist_u32 max_cmds)
+void InvPlan::PlanAtc(const RangeSet &rs, alist_u32 max_cmds, const CoverPolicy &policy)
 {
 	atc_full = rs.all();
 	atc_hull = false;
 	if (rs.all() || rs.empty())
 		return;
 
-	alist_u64 cost = 0;
-
-	for (unsigned i = 0; i < rs.size() && cost <= max_cmds; i++)
-		cost += BlockCover::Count(rs[i].first, rs[i].last, kFullOrder, max_cmds);
-	if (cost <= max_cmds)
-		return;
-
 	alist_u64 first = rs[0].first;
 	unsigned order = BlockCover::HullOrder(first, rs[rs.size() - 1].last);
+	alist_u64 exact = BlockCover::Count(rs, kFullOrder, max_cmds);
 
+	if (exact <= max_cmds) {
+		alist_u64 pages = 0;
+
+		for (unsigned i = 0; i < rs.size(); i++)
+			pages += rs[i].last - rs[i].first + 1;
+		/* A hull of the whole space is over-invalidation beyond measure. */
+		alist_u64 over = order >= kFullOrder ? ~0ull : (1ull << order) - pages;
+
+		/*
+		 * One block is its own hull: the same command, encoded once
+		 * per device instead of walked as a cover.
+		 */
+		if (!policy.DevWide(exact, over) && (exact != 1 || order >= kFullOrder))
+			return;
+	}
 	if (order >= kFullOrder) {
 		atc_full = true;
 		return;

@@ -4,20 +4,25 @@
  * walk from the request and the unit parameters (they are the same for
  * every tag of a kind).
  *
- * IOTLB kinds are flushed whole when the request is "all" or when the
- * exact ranged encoding would cost more commands per tag than the
- * emitter's threshold. Device TLBs (PCIe ATS: one command names one
- * naturally aligned power-of-two span of 4 KiB pages, up to the whole
- * 2^52-page space) have a middle step, PlanAtc():
+ * IOTLB kinds: per range (per span for SMMUv3 TLBIs) the exact cover or
+ * one wider command, as the cover policy decides (cover_policy.h; the
+ * emitter knows which wider commands its format has and marks the ranges
+ * in @wide); the whole tag when the request is "all" or when the chosen
+ * cover still costs more commands per tag than the emitter's threshold.
+ *
+ * Device TLBs (PCIe ATS: one command names one naturally aligned
+ * power-of-two span of 4 KiB pages, up to the whole 2^52-page space),
+ * PlanAtc():
  *  - exact: the fewest aligned blocks covering every range, when that is
- *    at most @max_cmds commands per device;
+ *    at most @max_cmds per device and the policy prefers it;
  *  - hull: otherwise the smallest aligned block containing all ranges, one
- *    command per device, over-invalidating the gaps;
+ *    command per device, over-invalidating the gaps (what Linux 7.3 sends);
  *  - full: for "all", or when the hull is the whole space anyway.
  */
 #ifndef ALIST_CORE_INV_PLAN_H
 #define ALIST_CORE_INV_PLAN_H
 
+#include "inv/cover_policy.h"
 #include "inv/range_set.h"
 
 namespace alist {
@@ -30,13 +35,18 @@ struct InvPlan {
 	bool atc_hull;		/* device TLBs: one span, hull_base/hull_order */
 	bool leaf;		/* IH (VT-d) / Leaf (SMMUv3) */
 	alist_u8 ttl;		/* SMMUv3 RIL TTL hint, 0 = none */
-	alist_u8 step_lg2;	/* SMMUv3 TLBI unit: granule (RIL) or step */
+	alist_u8 unit_shift;	/* IOTLB commands count units of 2^unit_shift pages */
 	alist_u8 hull_order;	/* log2 pages */
+	alist_u32 wide;		/* IOTLB kinds: bit i, range i takes one wider command */
 	alist_u64 hull_base;	/* first page, aligned to 2^hull_order */
 
+	bool Wide(alist_u32 range) const { return (wide >> range) & 1; }
+
 	/* Decide atc_full, atc_hull and the hull from @rs. */
-	void PlanAtc(const RangeSet &rs, alist_u32 max_cmds);
+	void PlanAtc(const RangeSet &rs, alist_u32 max_cmds, const CoverPolicy &policy);
 };
+
+static_assert(RangeSet::kCapacity <= 32, "InvPlan::wide has a bit per range");
 
 } // namespace alist
 

@@ -5,7 +5,7 @@
  * the invalidation path).
  *
  * Kept in 4 KiB pages, the smallest unit of any encoder; SMMUv3 TLBIs
- * count larger units and read the set through Span(). More than kCapacity
+ * count larger units and read the set through SpanAt(). More than kCapacity
  * disjoint ranges degrade to "all": a whole-tag flush is cheaper by then.
  */
 #ifndef ALIST_CORE_RANGE_SET_H

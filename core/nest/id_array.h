@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * IdArray: the RCU-published array behind an IdTable, sorted by virtual ID
- * with unique vIDs. Only an entry's live flag changes in place (removal
- * marks it 0 with a relaxed store; lookups load it relaxed).
+ * with unique vIDs, followed in memory by its IdEntry slots.
  */
 #ifndef ALIST_CORE_ID_ARRAY_H
 #define ALIST_CORE_ID_ARRAY_H
@@ -10,13 +9,9 @@
 #include <alist/env.h>
 #include <alist/types.h>
 
-namespace alist {
+#include "id_entry.h"
 
-struct IdEntry {
-	alist_u64 vid;
-	alist_u32 pid;
-	alist_u32 live;	/* 0 once removed */
-};
+namespace alist {
 
 class IdArray {
 public:
@@ -32,9 +27,6 @@ public:
 	void set_dead(alist_u32 n) { dead_ = n; }
 	const IdEntry *entries() const { return reinterpret_cast<const IdEntry *>(this + 1); }
 	IdEntry *entries() { return reinterpret_cast<IdEntry *>(this + 1); }
-
-	static bool Live(const IdEntry &e) { return __atomic_load_n(&e.live, __ATOMIC_RELAXED); }
-	static void Kill(IdEntry &e) { __atomic_store_n(&e.live, 0u, __ATOMIC_RELAXED); }
 
 	/*
 	 * Binary search: the first index whose vid is >= @vid. @probes, if

@@ -18,7 +18,7 @@ alist_u32 CopyLive(const IdArray *cur, IdEntry *dst)
 	for (alist_u32 i = 0; i < cur->count(); i++) {
 		const IdEntry &e = cur->entries()[i];
 
-		if (IdArray::Live(e))
+		if (e.IsLive())
 			dst[n++] = IdEntry{e.vid, e.pid, 1};
 	}
 	return n;
@@ -48,7 +48,7 @@ int IdTable::Lookup(alist_u64 vid, alist_u32 *pid, alist_u32 *probes) const
 	if (!a)
 		return -ALIST_ENOENT;
 	alist_u32 i = a->LowerBound(vid, probes);
-	if (i == a->count() || a->entries()[i].vid != vid || !IdArray::Live(a->entries()[i]))
+	if (i == a->count() || a->entries()[i].vid != vid || !a->entries()[i].IsLive())
 		return -ALIST_ENOENT;
 	*pid = a->entries()[i].pid;
 	return 0;
@@ -103,10 +103,10 @@ int IdTable::RemoveLocked(alist_u64 vid)
 		return -ALIST_ENOENT;
 	alist_u32 i = cur->LowerBound(vid, nullptr);
 	if (i == cur->count() || cur->entries()[i].vid != vid ||
-	    !IdArray::Live(cur->entries()[i]))
+	    !cur->entries()[i].IsLive())
 		return -ALIST_ENOENT;
 	/* Invisible at once, whether or not compaction gets its memory. */
-	IdArray::Kill(cur->entries()[i]);
+	cur->entries()[i].Kill();
 	cur->set_dead(cur->dead() + 1);
 	CompactLocked();
 	return 0;

@@ -13,7 +13,11 @@
  * Each opcode has an allow-list of fields; any other bit set is refused, so
  * a guest can never make the shared queue raise CERROR_ILL, and reserved
  * encodings (TG=0 with range fields, TG!=0 with NUM=SCALE=TTL=0) are
- * refused too.
+ * refused too. Fields the SMMU does not implement are refused as Linux
+ * does (ALIST_SMMUV3_USER_*): ASID bits 15:8 on an 8-bit-ASID SMMU, SSID
+ * (and ATC_INV's SSV and Global) without substreams, TTL 1 with the 16K
+ * granule without IDR5.DS. ATC_INV's SSID and Global with SSV=0 are
+ * IGNORED by the SMMU, so accepted.
  *
  * Syncs: the guest's own CMD_SYNCs never reach us (the VMM cuts batches
  * there), so within one array the only sync the architecture needs is
@@ -31,11 +35,11 @@
 #define ALIST_CORE_SMMUV3_USER_DECODER_H
 
 #include <alist/errno.h>
+#include <alist/hw/smmuv3_cmd.h>
 #include <alist/inv.h>
 #include <alist/user_array.h>
 
 #include "base/bits.h"
-#include "hw/smmuv3_cmd.h"
 #include "nest/chunked_reader.h"
 #include "nest/user_array_reader.h"
 
@@ -44,8 +48,6 @@ namespace alist {
 template <class Translator>
 class Smmuv3UserDecoder {
 public:
-	using C = Smmuv3Cmd;
-
 	void Init(alist_user_array *a, const alist_smmuv3_params &p,
 		  alist_u32 instance, alist_u32 vmid, Translator tr)
 	{
@@ -57,6 +59,7 @@ public:
 		err_code_ = ALIST_UARRAY_OK;
 		ril_ = p.ril;
 		ats_ = p.ats;
+		caps_ = p.user_caps;
 		has_pending_ = false;
 		pending_atc_ = false;
 		ordered_ = false;
@@ -119,9 +122,13 @@ public:
 		alist_u64 vmid;		/* the VMID, already in dword 0 position */
 		bool ril;
 		bool ats;
+		alist_u8 caps;		/* ALIST_SMMUV3_USER_* */
 	};
 
-	Policy policy() const { return Policy{alist::Put(C::kVmidMask, vmid_), ril_, ats_}; }
+	Policy policy() const
+	{
+		return Policy{alist::Put(SMMUV3_CMD0_VMID, vmid_), ril_, ats_, caps_};
+	}
 
 	/*
 	 * Validate one guest command and build the physical one.
@@ -139,21 +146,24 @@ public:
 	{
 		/* The uAPI is little-endian; both supported kernels are too. */
 		alist_u64 d0 = in.cmd[0], d1 = in.cmd[1];
-		alist_u64 op = d0 & C::kOpMask;
+		alist_u64 op = d0 & SMMUV3_CMD_OP;
 
 		/* What a guest unmap sends: one test instead of the switch. */
-		if (ALIST_LIKELY(op == C::kTlbiNhVa)) {
-			constexpr alist_u64 ok0 = C::kOpMask | C::kNumMask | C::kScaleMask |
-						  C::kVmidMask | C::kAsidMask;
-			constexpr alist_u64 ok1 = C::kLeaf | C::kTtlMask | C::kTgMask |
-						  C::kVaMask;
+		if (ALIST_LIKELY(op == SMMUV3_OP_TLBI_NH_VA)) {
+			constexpr alist_u64 ok0 = SMMUV3_CMD_OP | SMMUV3_CMD0_NUM |
+						  SMMUV3_CMD0_SCALE | SMMUV3_CMD0_VMID |
+						  SMMUV3_CMD0_ASID;
+			constexpr alist_u64 ok1 = SMMUV3_CMD1_LEAF | SMMUV3_CMD1_TTL |
+						  SMMUV3_CMD1_TG | SMMUV3_CMD1_VA;
 
 			if (ALIST_UNLIKELY((d0 & ~ok0) | (d1 & ~ok1)))
 				return Fail(err, ALIST_UARRAY_ERR_FIELD);
+			if (ALIST_UNLIKELY(d0 & ~AsidMask(pol)))
+				return Fail(err, ALIST_UARRAY_ERR_FEATURE);
 			if (int r = CheckRange(pol, d0, d1, err))
 				return r;
 			*atc = false;
-			out[0] = (d0 & ~C::kVmidMask) | pol.vmid;
+			out[0] = (d0 & ~SMMUV3_CMD0_VMID) | pol.vmid;
 			out[1] = d1;
 			return 0;
 		}
@@ -167,49 +177,56 @@ private:
 			      const Translator &tr, alist_u64 out[2], bool *atc, alist_u32 *err)
 	{
 		alist_u64 d0 = in.cmd[0], d1 = in.cmd[1];
-		alist_u64 op = d0 & C::kOpMask;
-		alist_u64 ok0 = C::kOpMask, ok1 = 0;
+		alist_u64 op = d0 & SMMUV3_CMD_OP;
+		alist_u64 ok0 = SMMUV3_CMD_OP, ok1 = 0;
 		bool sid = false, vmid = false;
 
 		*atc = false;
 		switch (op) {
-		case C::kTlbiNhAll:
-			ok0 |= C::kVmidMask;
+		case SMMUV3_OP_TLBI_NH_ALL:
+			ok0 |= SMMUV3_CMD0_VMID;
 			vmid = true;
 			break;
-		case C::kTlbiNsnhAll:
+		case SMMUV3_OP_TLBI_NSNH_ALL:
 			/* No VMID field: becomes NH_ALL of this vSMMU's VMID. */
 			vmid = true;
 			break;
-		case C::kTlbiNhAsid:
-			ok0 |= C::kVmidMask | C::kAsidMask;
+		case SMMUV3_OP_TLBI_NH_ASID:
+			ok0 |= SMMUV3_CMD0_VMID | SMMUV3_CMD0_ASID;
+			if (d0 & ~AsidMask(pol))
+				return Fail(err, ALIST_UARRAY_ERR_FEATURE);
 			vmid = true;
 			break;
-		case C::kTlbiNhVaa:
+		case SMMUV3_OP_TLBI_NH_VAA:
 			/* TLBI_NH_VA's fields less the ASID (Check() has NH_VA). */
-			ok0 |= C::kNumMask | C::kScaleMask | C::kVmidMask;
-			ok1 = C::kLeaf | C::kTtlMask | C::kTgMask | C::kVaMask;
+			ok0 |= SMMUV3_CMD0_NUM | SMMUV3_CMD0_SCALE | SMMUV3_CMD0_VMID;
+			ok1 = SMMUV3_CMD1_LEAF | SMMUV3_CMD1_TTL | SMMUV3_CMD1_TG | SMMUV3_CMD1_VA;
 			if (int r = CheckRange(pol, d0, d1, err))
 				return r;
 			vmid = true;
 			break;
-		case C::kCfgiCd:
-			ok0 |= C::kSsidMask | C::kSidMask;
-			ok1 = C::kLeaf;
+		case SMMUV3_OP_CFGI_CD:
+			ok0 |= SMMUV3_CMD0_SSID | SMMUV3_CMD0_SID;
+			ok1 = SMMUV3_CMD1_LEAF;
+			if ((d0 & SMMUV3_CMD0_SSID) && !(pol.caps & ALIST_SMMUV3_USER_SSID))
+				return Fail(err, ALIST_UARRAY_ERR_FEATURE);
 			sid = true;
 			break;
-		case C::kCfgiCdAll:
-			ok0 |= C::kSidMask;
+		case SMMUV3_OP_CFGI_CD_ALL:
+			ok0 |= SMMUV3_CMD0_SID;
 			sid = true;
 			break;
-		case C::kAtcInv:
+		case SMMUV3_OP_ATC_INV:
 			if (!pol.ats)
 				return Fail(err, ALIST_UARRAY_ERR_FEATURE);
-			ok0 |= C::kAtcGlobal | C::kAtcSsv | C::kSsidMask | C::kSidMask;
-			ok1 = C::kAtcSizeMask | C::kAtcAddrMask;
-			if ((d1 & C::kAtcSizeMask) > C::kAtcSizeAll ||
-			    (!(d0 & C::kAtcSsv) && (d0 & C::kSsidMask)))
+			ok0 |= SMMUV3_CMD0_ATC_GLOBAL | SMMUV3_CMD0_SSV | SMMUV3_CMD0_SSID |
+			       SMMUV3_CMD0_SID;
+			ok1 = SMMUV3_CMD1_ATC_SIZE | SMMUV3_CMD1_ATC_ADDR;
+			if ((d1 & SMMUV3_CMD1_ATC_SIZE) > SMMUV3_ATC_SIZE_ALL)
 				return Fail(err, ALIST_UARRAY_ERR_FIELD);
+			if ((d0 & (SMMUV3_CMD0_SSV | SMMUV3_CMD0_SSID | SMMUV3_CMD0_ATC_GLOBAL)) &&
+			    !(pol.caps & ALIST_SMMUV3_USER_SSID))
+				return Fail(err, ALIST_UARRAY_ERR_FEATURE);
 			sid = true;
 			*atc = true;
 			break;
@@ -219,16 +236,16 @@ private:
 		if ((d0 & ~ok0) || (d1 & ~ok1))
 			return Fail(err, ALIST_UARRAY_ERR_FIELD);
 
-		if (op == C::kTlbiNsnhAll)
-			d0 = C::kTlbiNhAll;
+		if (op == SMMUV3_OP_TLBI_NSNH_ALL)
+			d0 = SMMUV3_OP_TLBI_NH_ALL;
 		if (vmid)
-			d0 = (d0 & ~C::kVmidMask) | pol.vmid;
+			d0 = (d0 & ~SMMUV3_CMD0_VMID) | pol.vmid;
 		if (sid) {
 			alist_u32 psid;
 
-			if (tr.Lookup(alist::Get(C::kSidMask, d0), &psid))
+			if (tr.Lookup(alist::Get(SMMUV3_CMD0_SID, d0), &psid))
 				return Fail(err, ALIST_UARRAY_ERR_VSID);
-			d0 = (d0 & ~C::kSidMask) | alist::Put(C::kSidMask, psid);
+			d0 = (d0 & ~SMMUV3_CMD0_SID) | alist::Put(SMMUV3_CMD0_SID, psid);
 		}
 		out[0] = d0;
 		out[1] = d1;
@@ -236,6 +253,13 @@ private:
 	}
 
 	static constexpr alist_u32 kWindow = 32;
+
+	/* Dword 0 bits an ASID-carrying TLBI may set as far as the ASID goes. */
+	static ALIST_ALWAYS_INLINE alist_u64 AsidMask(const Policy &pol)
+	{
+		return (pol.caps & ALIST_SMMUV3_USER_ASID16) ? ~0ull :
+							       ~alist::Put(SMMUV3_CMD0_ASID, 0xff00);
+	}
 
 	static int Fail(alist_u32 *err, alist_u32 code)
 	{
@@ -246,9 +270,9 @@ private:
 	static ALIST_ALWAYS_INLINE int CheckRange(const Policy &pol, alist_u64 d0, alist_u64 d1,
 						  alist_u32 *err)
 	{
-		alist_u64 range = (d0 & (C::kNumMask | C::kScaleMask)) |
-				  (d1 & C::kTtlMask);
-		bool tg = d1 & C::kTgMask;
+		alist_u64 range = (d0 & (SMMUV3_CMD0_NUM | SMMUV3_CMD0_SCALE)) |
+				  (d1 & SMMUV3_CMD1_TTL);
+		bool tg = d1 & SMMUV3_CMD1_TG;
 
 		/* No range fields (TG=0, NUM=SCALE=TTL=0): valid with or without RIL. */
 		if (ALIST_LIKELY(!(range | tg)))
@@ -258,6 +282,10 @@ private:
 		/* TG=0 with range fields, or TG!=0 with NUM=SCALE=TTL=0: reserved. */
 		if (!tg || !range)
 			return Fail(err, ALIST_UARRAY_ERR_FIELD);
+		/* TTL 1 (level 1) with the 16K granule needs 52-bit addresses (DS). */
+		if (alist::Get(SMMUV3_CMD1_TG, d1) == 2 && alist::Get(SMMUV3_CMD1_TTL, d1) == 1 &&
+		    !(pol.caps & ALIST_SMMUV3_USER_DS))
+			return Fail(err, ALIST_UARRAY_ERR_FEATURE);
 		return 0;
 	}
 
@@ -291,6 +319,7 @@ private:
 	int error_;
 	bool ril_;
 	bool ats_;
+	alist_u8 caps_;
 	bool has_pending_;
 	bool pending_atc_;
 	bool ordered_;		/* a TLBI/CFGI was queued since the last sync */

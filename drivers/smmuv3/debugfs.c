@@ -67,6 +67,7 @@ static const struct {
 	SMMUV3_STAT(user_inv),
 	SMMUV3_STAT(events),
 	SMMUV3_STAT(faults),
+	SMMUV3_STAT(vevents),
 	SMMUV3_STAT(evtq_overflows),
 	SMMUV3_STAT(gerrors),
 	SMMUV3_STAT(sync_timeouts),

@@ -3,10 +3,16 @@
  * Devices behind the SMMU: fwspec StreamIDs, probe/release, groups,
  * reserved regions, and attach/replace through the core's attach list.
  *
- * Every attach follows the core's replace sequence under its update lock:
- * prepare + commit the new domain's targets (from here on an unmap on the
- * new domain reaches the device), switch the STEs (and CD) without tearing,
- * then detach from the old domain's list and flush every tag that left it.
+ * Every attach follows the shared layer's replace sequence: prepare +
+ * commit the new domain's targets (from here on an unmap on the new domain
+ * reaches the device), switch the STEs (and CD) without tearing, then
+ * detach from the old domain's list and flush every tag that left it.
+ *
+ * Locks: the group mutex (IOMMU core) serializes the attaches of one
+ * master; the joined domain's lock covers its CANWBS check and count up
+ * to the commit, the left domain's lock its count; the SMMU's entry_lock
+ * covers the STE/CD switch. The core's update lock is taken only inside
+ * the shared layer, for the list writes, after a domain's lock.
  */
 #include <linux/dma-mapping.h>
 #include <linux/of_iommu.h>
@@ -21,11 +27,14 @@
 /* Drop the master from the lists of its current domain. */
 static void smmuv3_master_leave(struct smmuv3_master *master)
 {
+	struct smmuv3_domain *cc = master->cc_domain;
 	struct smmuv3_device *smmu = master->smmu;
 
-	alist_assert_locked();
-	if (master->cc_domain && !master->canwbs)
-		master->cc_domain->non_canwbs--;
+	if (cc && !master->canwbs) {
+		mutex_lock(&cc->lock);
+		cc->non_canwbs--;
+		mutex_unlock(&cc->lock);
+	}
 	master->cc_domain = NULL;
 	alist_attach_leave(&SMMUV3_QUEUE(smmu, &smmu->params), master->list,
 			   master->parent_list, master->targets,
@@ -48,6 +57,7 @@ static void smmuv3_master_switch(struct smmuv3_master *master,
 	unsigned int i;
 	int ret = 0, err;
 
+	mutex_lock(&smmu->entry_lock);
 	if (a->has_cd)
 		ret = smmuv3_cd_write(master, a->cd);
 	for (i = 0; i < master->num_sids; i++) {
@@ -56,6 +66,7 @@ static void smmuv3_master_switch(struct smmuv3_master *master,
 		if (err && !ret)
 			ret = err;
 	}
+	mutex_unlock(&smmu->entry_lock);
 	WARN(ret, "alist_smmuv3: %s: STE/CD invalidation failed after commit: %d\n",
 	     dev_name(master->dev), ret);
 }
@@ -78,8 +89,11 @@ static void smmuv3_master_switch(struct smmuv3_master *master,
  * a DMA API (default) domain, keeps that list's reserve, so the way back
  * allocates nothing either.
  *
- * Context: may sleep. Takes the core's update lock; the caller holds the
- * group mutex, which serializes the attaches of @master.
+ * Context: may sleep. The caller holds the group mutex, which serializes
+ * the attaches of @master. Takes the lock of @a's cc_domain up to the
+ * commit, the SMMU's entry_lock for the switch, then its vevent_lock for
+ * the master's vSMMU, the old cc_domain's lock for its count; the shared
+ * layer takes the core's update lock.
  * Return: 0; -EINVAL when @a's domain enforces cache coherency and the
  * master is not CANWBS; -ENOMEM keeping the old list's reserve; an error
  * of the core's prepare (-ENOMEM, ...). On error nothing changed.
@@ -87,11 +101,14 @@ static void smmuv3_master_switch(struct smmuv3_master *master,
 VISIBLE_IF_KUNIT int smmuv3_master_install(struct smmuv3_master *master,
 					   struct smmuv3_attach *a)
 {
+	struct smmuv3_domain *cc = a->cc_domain;
 	struct alist_txn *txn;
 	int ret = 0;
 
-	alist_lock();
-	if (a->cc_domain && a->cc_domain->enforce_cc && !master->canwbs) {
+	/* The check and the count under one hold: enforce_cc cannot slip in */
+	if (cc)
+		mutex_lock(&cc->lock);
+	if (cc && cc->enforce_cc && !master->canwbs) {
 		ret = -EINVAL;
 		goto out_unlock;
 	}
@@ -110,9 +127,17 @@ VISIBLE_IF_KUNIT int smmuv3_master_install(struct smmuv3_master *master,
 	ret = alist_attach_prepare(a->list, a->parent_list, a->t, a->n, &txn);
 	if (ret)
 		goto out_unlock;
+	if (cc && !master->canwbs)
+		cc->non_canwbs++;
 	/* Published, then the barrier: nothing fails from here on. */
 	alist_attach_commit(txn);
+	if (cc)
+		mutex_unlock(&cc->lock);
 	smmuv3_master_switch(master, a);
+	/* Events of the new STE go to the new domain's vSMMU, if any. */
+	mutex_lock(&master->smmu->vevent_lock);
+	master->vsmmu = a->vsmmu;
+	mutex_unlock(&master->smmu->vevent_lock);
 	/* The hardware uses the new domain only: leave the old one clean. */
 	smmuv3_master_leave(master);
 	memcpy(master->targets, a->t, sizeof(a->t[0]) * a->n);
@@ -120,11 +145,12 @@ VISIBLE_IF_KUNIT int smmuv3_master_install(struct smmuv3_master *master,
 	master->list = a->list;
 	master->parent_list = a->parent_list;
 	master->domain = a->domain;
-	master->cc_domain = a->cc_domain;
-	if (a->cc_domain && !master->canwbs)
-		a->cc_domain->non_canwbs++;
+	master->cc_domain = cc;
+	return 0;
+
 out_unlock:
-	alist_unlock();
+	if (cc)
+		mutex_unlock(&cc->lock);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(smmuv3_master_install);
@@ -146,8 +172,8 @@ static void smmuv3_target_init(struct alist_target *t, struct smmuv3_device *smm
  * @dev: the device
  * @old: the domain it leaves (unused: the master records it)
  *
- * Context: may sleep. Called with the group mutex held; takes the core's
- * update lock.
+ * Context: may sleep. Called with the group mutex held; takes the locks
+ * of smmuv3_master_install().
  * Return: 0; -EINVAL for a domain of another SMMU, or for a non-CANWBS
  * device on a domain that enforces cache coherency; -ENOMEM. On error the
  * device stays on its old domain. Once the new domain is published the
@@ -187,11 +213,16 @@ int smmuv3_attach_paging(struct iommu_domain *domain, struct device *dev,
  *
  * The STE nests the user's stage 1 over the parent's stage 2 tagged with
  * the vSMMU's VMID; the parent's list gains SMMU_S2 and SMMU_S1_CLEAR for
- * that VMID, so unmaps on the parent reach the nested translations.
+ * that VMID, so unmaps on the parent reach the nested translations. A
+ * stage-1 translating vSTE needs the device's vDEVICE on the vSMMU first
+ * (as Linux): CFGI_CD and ATC_INV name the device by its vSID, and its
+ * events carry it. An abort or bypass vSTE does not.
  *
- * Context: may sleep. Called with the group mutex held; takes the core's
- * update lock.
- * Return: as smmuv3_attach_paging().
+ * Context: may sleep. Called with the group mutex held; takes the SMMU's
+ * vevent_lock to look at the vDEVICE, then the locks of
+ * smmuv3_master_install().
+ * Return: as smmuv3_attach_paging(); -ENOENT for a translating vSTE on a
+ * device without a vDEVICE on the vSMMU.
  */
 int smmuv3_attach_nested(struct iommu_domain *domain, struct device *dev,
 			 struct iommu_domain *old)
@@ -201,10 +232,19 @@ int smmuv3_attach_nested(struct iommu_domain *domain, struct device *dev,
 	struct smmuv3_viommu *vsmmu = nd->viommu;
 	struct smmuv3_attach *a = master->attach;
 
+	bool has_vdev;
+
 	if (vsmmu->smmu != master->smmu)
 		return -EINVAL;
+	mutex_lock(&master->smmu->vevent_lock);
+	has_vdev = master->vdev && smmuv3_vdev_viommu(master->vdev) == vsmmu;
+	mutex_unlock(&master->smmu->vevent_lock);
+	if (!has_vdev && (nd->ste[0] & SMMUV3_STE0_V) &&
+	    FIELD_GET(SMMUV3_STE0_CFG, nd->ste[0]) == SMMUV3_STE_CFG_S1)
+		return -ENOENT;
 	memset(a, 0, sizeof(*a));
 	a->domain = domain;
+	a->vsmmu = vsmmu;
 	a->cc_domain = vsmmu->parent;
 	smmuv3_ste_nested(a->ste, nd->ste, vsmmu->parent, vsmmu->vmid,
 			  vsmmu->smmu->features);
@@ -214,6 +254,7 @@ int smmuv3_attach_nested(struct iommu_domain *domain, struct device *dev,
 	smmuv3_target_init(&a->t[0], vsmmu->smmu, ALIST_KIND_SMMU_S1, 0, vsmmu->vmid);
 	return smmuv3_master_install(master, a);
 }
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_attach_nested);
 
 /*
  * Identity and blocked: no allocation (the scratch is the master's), no
@@ -269,6 +310,18 @@ static int smmuv3_cmp_sid(const void *a, const void *b)
 	return l < r ? -1 : l > r;
 }
 
+/* Out of the StreamID lookup: the event thread no longer finds @master. */
+static void smmuv3_streams_erase(struct smmuv3_master *master)
+{
+	struct smmuv3_device *smmu = master->smmu;
+	unsigned int i;
+
+	mutex_lock(&smmu->vevent_lock);
+	for (i = 0; i < master->num_sids; i++)
+		xa_cmpxchg(&smmu->streams, master->sids[i], master, NULL, 0);
+	mutex_unlock(&smmu->vevent_lock);
+}
+
 static struct iommu_device *smmuv3_probe_device(struct device *dev)
 {
 	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
@@ -310,15 +363,28 @@ static struct iommu_device *smmuv3_probe_device(struct device *dev)
 			goto err_free_sids;
 	}
 	master->num_sids = n;
+	/* A StreamID another master has (an alias) keeps its first owner. */
+	mutex_lock(&smmu->vevent_lock);
+	for (i = 0; i < n; i++) {
+		ret = xa_insert(&smmu->streams, master->sids[i], master, GFP_KERNEL);
+		if (ret && ret != -EBUSY)
+			break;
+		ret = 0;
+	}
+	mutex_unlock(&smmu->vevent_lock);
+	if (ret)
+		goto err_erase_streams;
 	master->cd = dma_alloc_coherent(smmu->dev, SMMUV3_CD_DWORDS * sizeof(u64),
 					&master->cd_dma, GFP_KERNEL);
 	if (!master->cd) {
 		ret = -ENOMEM;
-		goto err_free_sids;
+		goto err_erase_streams;
 	}
 	dev_iommu_priv_set(dev, master);
 	return &smmu->iommu;
 
+err_erase_streams:
+	smmuv3_streams_erase(master);
 err_free_sids:
 	kfree(master->sids);
 err_free_master:
@@ -333,6 +399,7 @@ static void smmuv3_release_device(struct device *dev)
 
 	/* The core attached the release (blocked) domain: nothing uses the CD. */
 	WARN_ON(master->num_targets);
+	smmuv3_streams_erase(master);
 	dma_free_coherent(master->smmu->dev, SMMUV3_CD_DWORDS * sizeof(u64),
 			  master->cd, master->cd_dma);
 	kfree(master->sids);

@@ -166,11 +166,11 @@ static bool smmuv3_enforce_cache_coherency(struct iommu_domain *domain)
 	struct smmuv3_domain *d = to_smmuv3_domain(domain);
 	bool ret;
 
-	alist_lock();
+	mutex_lock(&d->lock);
 	ret = !d->non_canwbs;
 	if (ret)
 		d->enforce_cc = true;
-	alist_unlock();
+	mutex_unlock(&d->lock);
 	return ret;
 }
 
@@ -185,6 +185,7 @@ static void smmuv3_domain_free(struct iommu_domain *domain)
 		smmuv3_asid_free(d->tag);
 	else
 		smmuv3_vmid_free(d->tag);
+	mutex_destroy(&d->lock);
 	kfree(d);
 }
 
@@ -290,6 +291,7 @@ struct iommu_domain *smmuv3_domain_alloc_paging_flags(struct device *dev, u32 fl
 	d = kzalloc_obj(*d);
 	if (!d)
 		return ERR_PTR(-ENOMEM);
+	mutex_init(&d->lock);
 	d->smmu = smmu;
 	d->nest_parent = !!(flags & IOMMU_HWPT_ALLOC_NEST_PARENT);
 	d->stage = (!d->nest_parent && (smmu->features & SMMUV3_FEAT_S1)) ?
@@ -320,6 +322,7 @@ err_free_tag:
 err_free_list:
 	alist_list_free(d->list);
 err_free_domain:
+	mutex_destroy(&d->lock);
 	kfree(d);
 	return ERR_PTR(ret);
 }

@@ -62,6 +62,7 @@ int smmuv3_strtab_init(struct smmuv3_device *smmu)
 	size_t size;
 
 	mutex_init(&smmu->strtab_lock);
+	mutex_init(&smmu->entry_lock);
 	if (smmu->features & SMMUV3_FEAT_2LVL_STRTAB) {
 		unsigned int l1_bits = smmuv3_strtab_l1_bits(smmu->sid_bits);
 
@@ -416,8 +417,9 @@ static int smmuv3_ste_sync(void *arg)
  * CFGI_STE + CMD_SYNC, more cost two (three when the old entry was not
  * already an abort).
  *
- * Caller holds the core's update lock (alist_lock()), which serializes
- * every STE and CD writer.
+ * Context: may sleep. Caller holds @smmu->entry_lock, which serializes
+ * every STE and CD writer of the SMMU (two interleaved sequences would
+ * tear the entry).
  * Return: 0 or the first error of a CMD_SYNC; the new entry is in memory
  * either way.
  */
@@ -427,7 +429,7 @@ int smmuv3_ste_write(struct smmuv3_device *smmu, u32 sid, __le64 *slot,
 	struct smmuv3_ste_ref ref = { .smmu = smmu, .sid = sid };
 	u64 abort[SMMUV3_STE_DWORDS];
 
-	alist_assert_locked();
+	lockdep_assert_held(&smmu->entry_lock);
 	smmuv3_ste_abort(abort);
 	return smmuv3_entry_update(slot, target, abort[0], smmuv3_ste_sync, &ref);
 }
@@ -465,12 +467,12 @@ static int smmuv3_cd_sync(void *arg)
  * every StreamID of the master is invalidated (CFGI_STE, Leaf=0, covers
  * its CDs), with one CMD_SYNC.
  *
- * Caller holds the core's update lock (alist_lock()).
+ * Context: may sleep. Caller holds the master's SMMU's entry_lock.
  * Return: 0 or the first error of a CMD_SYNC; the new CD is in memory
  * either way.
  */
 int smmuv3_cd_write(struct smmuv3_master *master, const u64 *cd)
 {
-	alist_assert_locked();
+	lockdep_assert_held(&master->smmu->entry_lock);
 	return smmuv3_entry_update(master->cd, cd, 0, smmuv3_cd_sync, master);
 }

@@ -6,6 +6,11 @@
  * log is rate-limited, and every event is counted. Readers of the fault
  * counter drain the queue first, so a test sees every event the SMMU wrote
  * before it looked.
+ *
+ * The stage-1 faults and configuration errors of a device nested under a
+ * vSMMU with its vDEVICE go to user space instead (the vSMMU's vEVENTQ,
+ * smmuv3_evt_to_user()), as Linux's driver decides: the guest owns that
+ * configuration, the host has nothing to fix.
  */
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
@@ -14,6 +19,7 @@
 #include <linux/platform_device.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
+#include <uapi/linux/iommufd.h>
 
 #include "smmuv3.h"
 
@@ -50,11 +56,77 @@ int smmuv3_evtq_init(struct smmuv3_device *smmu)
 	return 0;
 }
 
+/* The events struct iommu_vevent_arm_smmuv3 lists: the guest's to handle */
+static bool smmuv3_evt_user_type(u8 type)
+{
+	switch (type) {
+	case SMMUV3_EVT_C_BAD_STE:
+	case SMMUV3_EVT_F_STREAM_DISABLED:
+	case SMMUV3_EVT_C_BAD_SUBSTREAMID:
+	case SMMUV3_EVT_C_BAD_CD:
+	case SMMUV3_EVT_F_TRANSLATION:
+	case SMMUV3_EVT_F_ADDR_SIZE:
+	case SMMUV3_EVT_F_ACCESS:
+	case SMMUV3_EVT_F_PERMISSION:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/**
+ * smmuv3_evt_to_user() - hand an event to the vEVENTQ of its device's vSMMU
+ * @smmu: the SMMU
+ * @evt: the raw record, CPU order
+ *
+ * The event goes to user space when it is one of the types the uAPI lists
+ * (struct iommu_vevent_arm_smmuv3), not a stage-2 fault (S2 clear: the host
+ * owns stage 2), and its StreamID belongs to a device attached to a nested
+ * domain whose vSMMU also holds the device's vDEVICE. The record is passed
+ * on whole with the StreamID replaced by the vSID. It stays with the host
+ * when the vSMMU has no vEVENTQ of type ARM_SMMUV3. A full vEVENTQ counts
+ * as delivered: the iommufd core drops the record and reports the loss in
+ * the next header (IOMMU_VEVENTQ_FLAG_LOST_EVENTS or a sequence gap).
+ *
+ * Context: process (the event thread); may sleep, allocates nothing here
+ * (the iommufd core allocates with GFP_NOWAIT). Takes vevent_lock.
+ * Return: true when user space took the event.
+ */
+VISIBLE_IF_KUNIT bool smmuv3_evt_to_user(struct smmuv3_device *smmu, const u64 *evt)
+{
+	struct iommu_vevent_arm_smmuv3 vevt;
+	struct smmuv3_master *master;
+	bool taken = false;
+	unsigned int i;
+
+	if (!smmuv3_evt_user_type(FIELD_GET(SMMUV3_EVT0_TYPE, evt[0])) ||
+	    (evt[1] & SMMUV3_EVT1_S2))
+		return false;
+	mutex_lock(&smmu->vevent_lock);
+	master = xa_load(&smmu->streams, FIELD_GET(SMMUV3_EVT0_SID, evt[0]));
+	if (master && master->vsmmu && master->vdev &&
+	    smmuv3_vdev_viommu(master->vdev) == master->vsmmu) {
+		/* The raw record, little-endian, the vSID in place of the SID */
+		vevt.evt[0] = cpu_to_le64((evt[0] & ~SMMUV3_EVT0_SID) |
+					  FIELD_PREP(SMMUV3_EVT0_SID, master->vdev->vsid));
+		for (i = 1; i < SMMUV3_EVT_DWORDS; i++)
+			vevt.evt[i] = cpu_to_le64(evt[i]);
+		taken = smmuv3_vevent_report(master->vsmmu, &vevt) != -EOPNOTSUPP;
+	}
+	mutex_unlock(&smmu->vevent_lock);
+	if (taken)
+		atomic64_inc(&smmu->stats.vevents);
+	return taken;
+}
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_evt_to_user);
+
 static void smmuv3_evt_log(struct smmuv3_device *smmu, const u64 *evt)
 {
 	u8 type = FIELD_GET(SMMUV3_EVT0_TYPE, evt[0]);
 
 	atomic64_inc(&smmu->stats.events);
+	if (smmuv3_evt_to_user(smmu, evt))
+		return;
 	if (type >= SMMUV3_EVT_F_TRANSLATION && type <= SMMUV3_EVT_F_PERMISSION)
 		atomic64_inc(&smmu->stats.faults);
 	dev_info_ratelimited(smmu->dev,
@@ -68,8 +140,9 @@ static void smmuv3_evt_log(struct smmuv3_device *smmu, const u64 *evt)
  * @smmu: the SMMU
  *
  * Counts each event (events; faults for translation, address size, access
- * and permission faults), logs them rate-limited, and acknowledges an
- * overflow.
+ * and permission faults), hands those of nested devices to their vSMMU's
+ * vEVENTQ (smmuv3_evt_to_user(), counted in vevents), logs the others
+ * rate-limited, and acknowledges an overflow.
  *
  * Context: process (may sleep). Takes evtq_lock.
  */
@@ -79,7 +152,7 @@ void smmuv3_evtq_drain(struct smmuv3_device *smmu)
 	u32 mask = BIT(q->log2 + 1) - 1;
 	u32 prod;
 
-	if (smmu->rec)
+	if (alist_recording(smmu->rec))
 		return;
 	mutex_lock(&smmu->evtq_lock);
 	for (;;) {
@@ -97,6 +170,7 @@ void smmuv3_evtq_drain(struct smmuv3_device *smmu)
 			for (i = 0; i < SMMUV3_EVT_DWORDS; i++)
 				evt[i] = le64_to_cpu(slot[i]);
 			smmuv3_evt_log(smmu, evt);
+			cond_resched();
 			q->cons = (q->cons + 1) & mask;
 		}
 		if ((prod ^ readl_relaxed(q->cons_reg)) & SMMUV3_Q_OVF) {

@@ -13,6 +13,7 @@
 #include <linux/moduleparam.h>
 #include <linux/panic.h>
 #include <linux/slab.h>
+#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 #include <uapi/linux/iommufd.h>
 
@@ -23,6 +24,13 @@
  * @dev: a device behind the SMMU
  * @length: out: size of the returned struct
  * @type: in: DEFAULT or ARM_SMMUV3; out: ARM_SMMUV3
+ *
+ * The registers as read, except where the driver does less than the
+ * hardware could for a guest: IDR0.STALL_MODEL 0b00 (stalls configurable
+ * per stream) is reported as 0b01 (no stalls), because nested STEs have
+ * S1STALLD forced and nothing resumes a stalled transaction; a guest then
+ * leaves S1STALLD and CD.S clear (smmuv3_vste_validate() refuses
+ * S1STALLD). No flags: no erratum workaround applies.
  *
  * Context: may sleep. No lock needed.
  * Return: a kmalloc'ed struct iommu_hw_info_arm_smmuv3 (the caller frees
@@ -42,12 +50,15 @@ void *smmuv3_hw_info(struct device *dev, u32 *length, enum iommu_hw_info_type *t
 		return ERR_PTR(-ENOMEM);
 	for (i = 0; i < ARRAY_SIZE(info->idr); i++)
 		info->idr[i] = smmu->idr[i];
+	if (FIELD_GET(SMMUV3_IDR0_STALL_MODEL, info->idr[0]) == SMMUV3_STALL_MODEL_BOTH)
+		info->idr[0] |= FIELD_PREP(SMMUV3_IDR0_STALL_MODEL, SMMUV3_STALL_MODEL_NONE);
 	info->iidr = smmu->iidr;
 	info->aidr = smmu->aidr;
 	*length = sizeof(*info);
 	*type = IOMMU_HW_INFO_TYPE_ARM_SMMUV3;
 	return info;
 }
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_hw_info);
 
 #define SMMUV3_VSTE0_ALLOWED	(SMMUV3_STE0_V | SMMUV3_STE0_CFG | SMMUV3_STE0_S1FMT | \
 				 SMMUV3_STE0_S1CTXPTR | SMMUV3_STE0_S1CDMAX)
@@ -84,8 +95,10 @@ static bool smmuv3_vste_eats_ok(const u64 *vste, u32 features)
  *  - Config bypass: the stage-1 fields are ignored; EATS is checked;
  *  - Config stage-1 translate: S1CDMax above SSIDSIZE is ILLEGAL; with
  *    S1CDMax 0, S1Fmt and S1DSS are ignored, else their reserved values
- *    (3) are ILLEGAL; S1STALLD is ILLEGAL unless stalling is configurable
- *    (SMMU_IDR0.STALL_MODEL 0b00);
+ *    (3) are ILLEGAL, and so are two-level CD tables (S1Fmt 1, 2) without
+ *    SMMU_IDR0.CD2L; S1STALLD is ILLEGAL unless stalling is configurable
+ *    (SMMU_IDR0.STALL_MODEL 0b00), which HW_INFO never says (see
+ *    smmuv3_hw_info()): S1STALLD is always refused;
  *  - Config 1-3 (reserved) is ILLEGAL; stage 2 and nested (6, 7) belong
  *    to the host;
  *  - EATS: 0, or 1 on an SMMU with ATS.
@@ -121,7 +134,10 @@ VISIBLE_IF_KUNIT int smmuv3_vste_validate(const u64 *vste, unsigned int ipa_bits
 	if (cdmax && (FIELD_GET(SMMUV3_STE0_S1FMT, vste[0]) == 3 ||
 		      FIELD_GET(SMMUV3_STE1_S1DSS, vste[1]) == 3))
 		return -EIO;
-	if ((vste[1] & SMMUV3_STE1_S1STALLD) && !(features & SMMUV3_FEAT_STALLS))
+	if (cdmax && FIELD_GET(SMMUV3_STE0_S1FMT, vste[0]) &&
+	    !(features & SMMUV3_FEAT_CD2L))
+		return -EIO;
+	if (vste[1] & SMMUV3_STE1_S1STALLD)
 		return -EIO;
 	if (FIELD_GET(SMMUV3_STE1_S1CSH, vste[1]) == 1)
 		return -EIO;
@@ -210,8 +226,8 @@ VISIBLE_IF_KUNIT int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,
 	int ret;
 
 	ret = alist_user_inv_smmuv3(&SMMUV3_QUEUE(smmu, &smmu->params),
-				    &vsmmu->batch, smmu->instance, vsmmu->vmid,
-				    vsmmu->vsids, array);
+				    &vsmmu->shared, smmu->instance, vsmmu->vmid,
+				    array);
 	atomic64_inc(&smmu->stats.user_inv);
 	return ret;
 }
@@ -223,30 +239,66 @@ static int smmuv3_viommu_cache_invalidate(struct iommufd_viommu *viommu,
 	return smmuv3_viommu_invalidate(to_vsmmu(viommu), array);
 }
 
+/**
+ * smmuv3_vevent_report() - report one event record to a vSMMU's vEVENTQ
+ * @vsmmu: the vSMMU
+ * @vevt: the record as user space gets it (smmuv3_evt_to_user())
+ *
+ * Context: process, may sleep (iommufd's vEVENTQ list lock); allocates
+ * nothing itself. The caller keeps @vsmmu alive (the SMMU's vevent_lock).
+ * Return: as iommufd_viommu_report_event(): 0 (queued, or dropped by a full
+ * vEVENTQ and reported as lost), -ENOMEM (dropped, reported as lost),
+ * -EOPNOTSUPP (no vEVENTQ of type ARM_SMMUV3).
+ */
+int smmuv3_vevent_report(struct smmuv3_viommu *vsmmu,
+			 struct iommu_vevent_arm_smmuv3 *vevt)
+{
+	KUNIT_STATIC_STUB_REDIRECT(smmuv3_vevent_report, vsmmu, vevt);
+	lockdep_assert_held(&vsmmu->smmu->vevent_lock);
+	return iommufd_viommu_report_event(&vsmmu->core, IOMMU_VEVENTQ_TYPE_ARM_SMMUV3,
+					   vevt, sizeof(*vevt));
+}
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_vevent_report);
+
+static struct smmuv3_vdevice *to_smmuv3_vdev(struct iommufd_vdevice *vdev)
+{
+	return container_of(vdev, struct smmuv3_vdevice, core);
+}
+
 static void smmuv3_vdevice_destroy(struct iommufd_vdevice *vdev)
 {
 	struct smmuv3_viommu *vsmmu = to_vsmmu(vdev->viommu);
+	struct smmuv3_master *master = dev_iommu_priv_get(iommufd_vdevice_to_device(vdev));
 
-	alist_lock();
-	WARN_ON(alist_id_table_remove(vsmmu->vsids, vdev->virt_id));
-	alist_unlock();
+	/* Its events stay with the host from here on. */
+	mutex_lock(&vsmmu->smmu->vevent_lock);
+	if (master->vdev == to_smmuv3_vdev(vdev))
+		master->vdev = NULL;
+	mutex_unlock(&vsmmu->smmu->vevent_lock);
+	WARN_ON(alist_vid_unmap(&vsmmu->shared, vdev->virt_id));
 }
 
 static int smmuv3_vdevice_init(struct iommufd_vdevice *vdev)
 {
 	struct smmuv3_viommu *vsmmu = to_vsmmu(vdev->viommu);
 	struct smmuv3_master *master = dev_iommu_priv_get(iommufd_vdevice_to_device(vdev));
+	struct smmuv3_vdevice *sv = to_smmuv3_vdev(vdev);
 	int ret;
 
 	if (vdev->virt_id > U32_MAX)
 		return -EINVAL;
-	if (master->num_sids != 1)
+	if (master->num_sids != 1 || master->smmu != vsmmu->smmu)
 		return -EOPNOTSUPP;
-	alist_lock();
-	ret = alist_id_table_insert(vsmmu->vsids, vdev->virt_id, master->sids[0]);
-	alist_unlock();
+	/* The event thread finds the master by its StreamID. */
+	if (xa_load(&vsmmu->smmu->streams, master->sids[0]) != master)
+		return -EOPNOTSUPP;
+	ret = alist_vid_map(&vsmmu->shared, vdev->virt_id, master->sids[0]);
 	if (ret)
 		return ret;
+	sv->vsid = vdev->virt_id;
+	mutex_lock(&vsmmu->smmu->vevent_lock);
+	master->vdev = sv;
+	mutex_unlock(&vsmmu->smmu->vevent_lock);
 	vdev->destroy = smmuv3_vdevice_destroy;
 	return 0;
 }
@@ -264,8 +316,7 @@ static void smmuv3_viommu_destroy(struct iommufd_viommu *viommu)
 	/* Leave the VMID clean before it can be reused. */
 	smmuv3_flush_targets(vsmmu->smmu, &t, 1);
 	smmuv3_vmid_free(vsmmu->vmid);
-	alist_id_table_free(vsmmu->vsids);
-	alist_user_batch_destroy(&vsmmu->batch);
+	alist_viommu_destroy(&vsmmu->shared);
 }
 
 static const struct iommufd_viommu_ops smmuv3_viommu_ops = {
@@ -368,15 +419,14 @@ int smmuv3_viommu_init(struct iommufd_viommu *viommu, struct iommu_domain *paren
 	d = to_smmuv3_domain(parent);
 	if (!d->nest_parent || d->stage != SMMUV3_STAGE_S2 || d->smmu != smmu)
 		return -EINVAL;
-	vsmmu->vsids = alist_id_table_alloc();
-	if (!vsmmu->vsids)
-		return -ENOMEM;
+	ret = alist_viommu_init(&vsmmu->shared);
+	if (ret)
+		return ret;
 	ret = smmuv3_vmid_alloc(smmu, &vsmmu->vmid);
 	if (ret) {
-		alist_id_table_free(vsmmu->vsids);
+		alist_viommu_destroy(&vsmmu->shared);
 		return ret;
 	}
-	alist_user_batch_init(&vsmmu->batch);
 	vsmmu->smmu = smmu;
 	vsmmu->parent = d;
 	viommu->ops = &smmuv3_viommu_ops;

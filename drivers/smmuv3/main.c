@@ -76,7 +76,8 @@ static int smmuv3_read_idrs(struct smmuv3_device *smmu)
 		smmu->features |= SMMUV3_FEAT_S2;
 	if (!(smmu->features & (SMMUV3_FEAT_S1 | SMMUV3_FEAT_S2)))
 		return -ENXIO;
-	if ((smmu->idr[0] & SMMUV3_IDR0_COHACC) && device_get_dma_attr(smmu->dev) == DEV_DMA_COHERENT)
+	if ((smmu->idr[0] & SMMUV3_IDR0_COHACC) &&
+	    device_get_dma_attr(smmu->dev) == DEV_DMA_COHERENT)
 		smmu->features |= SMMUV3_FEAT_COHERENT;
 	if (FIELD_GET(SMMUV3_IDR0_ST_LEVEL, smmu->idr[0]) == 1)
 		smmu->features |= SMMUV3_FEAT_2LVL_STRTAB;
@@ -90,6 +91,10 @@ static int smmuv3_read_idrs(struct smmuv3_device *smmu)
 		smmu->features |= SMMUV3_FEAT_RIL;
 	if (smmu->idr[3] & SMMUV3_IDR3_FWB)
 		smmu->features |= SMMUV3_FEAT_FWB;
+	if (smmu->idr[0] & SMMUV3_IDR0_CD2L)
+		smmu->features |= SMMUV3_FEAT_CD2L;
+	if (smmu->idr[5] & SMMUV3_IDR5_DS)
+		smmu->features |= SMMUV3_FEAT_DS;
 	switch (FIELD_GET(SMMUV3_IDR0_STALL_MODEL, smmu->idr[0])) {
 	case SMMUV3_STALL_MODEL_BOTH:
 		smmu->features |= SMMUV3_FEAT_STALLS;
@@ -138,8 +143,20 @@ static int smmuv3_read_idrs(struct smmuv3_device *smmu)
 	smmu->params.ril = !!(smmu->features & SMMUV3_FEAT_RIL);
 	smmu->params.tg_lg2 = __ffs(smmu->pgsize_bitmap);
 	smmu->params.ats = !!(smmu->features & SMMUV3_FEAT_ATS);
-	smmu->params.max_tlbi_cmds = 512;
-	smmu->params.max_atc_cmds = 16;
+	/* What a vSMMU's commands may name: Linux refuses the rest too. */
+	if (smmu->asid_bits == 16)
+		smmu->params.user_caps |= ALIST_SMMUV3_USER_ASID16;
+	if (FIELD_GET(SMMUV3_IDR1_SSIDSIZE, smmu->idr[1]))
+		smmu->params.user_caps |= ALIST_SMMUV3_USER_SSID;
+	if (smmu->features & SMMUV3_FEAT_DS)
+		smmu->params.user_caps |= ALIST_SMMUV3_USER_DS;
+	/*
+	 * Linux 7.3's limits: without RIL, the whole ASID/VMID from 512
+	 * TLBIs on (MAX_TLBI_OPS); one ATC_INV per device and request. The
+	 * cover policy's costs are the core's defaults (params.cost NULL).
+	 */
+	smmu->params.max_tlbi_cmds = 511;
+	smmu->params.max_atc_cmds = 1;
 	return 0;
 }
 
@@ -154,7 +171,7 @@ static int smmuv3_write_cr0(struct smmuv3_device *smmu, u32 val)
 
 /*
  * Stop the SMMU using memory: interrupts off, then SMMUEN and the queues
- * off, waiting for each acknowledgement. Called before the queues and the
+ * off, waiting for each acknowledgment. Called before the queues and the
  * stream table are freed (probe failure, remove).
  */
 static int smmuv3_disable(struct smmuv3_device *smmu)
@@ -259,6 +276,8 @@ static int smmuv3_probe(struct platform_device *pdev)
 	if (!smmu)
 		return -ENOMEM;
 	smmu->dev = dev;
+	xa_init(&smmu->streams);
+	mutex_init(&smmu->vevent_lock);
 	res = platform_get_resource(pdev, IORESOURCE_MEM, 0);
 	if (!res || resource_size(res) < SMMUV3_MMIO_MIN_SIZE) {
 		dev_err(dev, "MMIO region missing or too small\n");

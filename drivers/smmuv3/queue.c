@@ -2,8 +2,8 @@
 /*
  * The command queue: one producer at a time under cmdq_lock, commands
  * copied in, PROD written once per batch, and CMD_SYNC completion found by
- * polling CONS (QEMU has no MSI write-back or SEV). A KUnit recorder can
- * stand in for the hardware.
+ * polling CONS (QEMU has no MSI write-back or SEV). In KUnit the shared
+ * layer's recorder can stand in for the hardware.
  */
 #include <linux/dma-mapping.h>
 #include <linux/io.h>
@@ -250,36 +250,6 @@ static void smmuv3_cmdq_put(struct smmuv3_device *smmu, const struct alist_cmd *
 	smmu->cmdq_issued++;
 }
 
-static int smmuv3_cmdq_record(struct smmuv3_recorder *rec, const struct alist_cmd *cmds,
-			      unsigned int n, bool sync)
-{
-	unsigned int i;
-
-	for (i = 0; i < n + sync; i++) {
-		struct alist_cmd c;
-
-		if (i < n)
-			c = cmds[i];
-		else
-			alist_smmuv3_cmd_sync(&c, ALIST_SMMUV3_SYNC_CS_NONE);
-		if (rec->n < rec->cap)
-			rec->cmds[rec->n] = c;
-		rec->n++;
-	}
-	if (sync) {
-		rec->syncs++;
-		if (rec->on_sync)
-			rec->on_sync(rec);
-		if (rec->fail_sync) {
-			int err = rec->fail_sync;
-
-			rec->fail_sync = 0;
-			return err;
-		}
-	}
-	return 0;
-}
-
 /**
  * smmuv3_cmdq_submit_span() - issue commands as part of a larger batch
  * @smmu: the SMMU
@@ -316,12 +286,12 @@ int smmuv3_cmdq_submit_span(struct smmuv3_device *smmu, const struct alist_cmd *
 	atomic64_add(n, &smmu->stats.cmds);
 	if (sync)
 		atomic64_inc(&smmu->stats.syncs);
-	if (smmu->rec)
-		return smmuv3_cmdq_record(smmu->rec, cmds, n, sync);
+	alist_smmuv3_cmd_sync(&sync_cmd, ALIST_SMMUV3_SYNC_CS_NONE);
+	if (alist_recording(smmu->rec))
+		return alist_rec_submit(smmu->rec, cmds, n, sync ? &sync_cmd : NULL);
 	if (!n && !sync)
 		return 0;
 
-	alist_smmuv3_cmd_sync(&sync_cmd, ALIST_SMMUV3_SYNC_CS_NONE);
 	spin_lock_irqsave(&smmu->cmdq_lock, flags);
 	if (*span == SMMUV3_SPAN_NONE)
 		*span = smmu->cmdq_issued;

@@ -19,13 +19,14 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 #include <alist/attach_list.h>
 #include <alist/hw/smmuv3_cmd.h>
-#include <alist/id_table.h>
 #include <alist/inv.h>
 #include <alist/user_array.h>
 #include <alist_domain.h>
+#include <alist_recorder.h>
 
 struct dentry;
 
@@ -41,6 +42,7 @@ struct dentry;
 #define  SMMUV3_IDR0_SEV		BIT(14)
 #define  SMMUV3_IDR0_PRI		BIT(16)
 #define  SMMUV3_IDR0_VMID16		BIT(18)
+#define  SMMUV3_IDR0_CD2L		BIT(19)
 #define  SMMUV3_IDR0_TTENDIAN		GENMASK(22, 21)
 #define  SMMUV3_IDR0_STALL_MODEL	GENMASK(25, 24)
 #define   SMMUV3_STALL_MODEL_BOTH	0	/* stall or terminate, per STE */
@@ -64,6 +66,7 @@ struct dentry;
 #define  SMMUV3_IDR5_GRAN4K		BIT(4)
 #define  SMMUV3_IDR5_GRAN16K		BIT(5)
 #define  SMMUV3_IDR5_GRAN64K		BIT(6)
+#define  SMMUV3_IDR5_DS			BIT(7)
 #define SMMUV3_IIDR			0x18
 #define SMMUV3_AIDR			0x1c
 #define SMMUV3_CR0			0x20
@@ -184,7 +187,14 @@ struct dentry;
 #define SMMUV3_EVT_DWORDS		4
 #define SMMUV3_EVT0_TYPE		GENMASK_ULL(7, 0)
 #define SMMUV3_EVT0_SID			GENMASK_ULL(63, 32)
+#define SMMUV3_EVT1_S2			BIT_ULL(39)
+#define SMMUV3_EVT_C_BAD_STE		0x04
+#define SMMUV3_EVT_F_STREAM_DISABLED	0x06
+#define SMMUV3_EVT_C_BAD_SUBSTREAMID	0x08
+#define SMMUV3_EVT_C_BAD_CD		0x0a
 #define SMMUV3_EVT_F_TRANSLATION	0x10
+#define SMMUV3_EVT_F_ADDR_SIZE		0x11
+#define SMMUV3_EVT_F_ACCESS		0x12
 #define SMMUV3_EVT_F_PERMISSION		0x13
 
 /*
@@ -211,6 +221,8 @@ struct dentry;
 #define SMMUV3_FEAT_MSI			BIT(7)
 #define SMMUV3_FEAT_SEV			BIT(8)
 #define SMMUV3_FEAT_STALLS		BIT(9)	/* STALL_MODEL 0b00: S1STALLD legal */
+#define SMMUV3_FEAT_CD2L		BIT(10)	/* two-level CD tables */
+#define SMMUV3_FEAT_DS			BIT(11)	/* 52-bit VA/IPA with 4K/16K granules */
 #define SMMUV3_FEAT_NESTING		(SMMUV3_FEAT_S1 | SMMUV3_FEAT_S2)
 
 /**
@@ -244,7 +256,10 @@ struct smmuv3_queue {
  *	skip_flush fault attribute dropped
  * @user_inv: vIOMMU invalidation arrays handled
  * @events: event records consumed
- * @faults: translation and permission faults among them
+ * @faults: translation, address-size, access and permission faults among
+ *	them, those not delivered to a vEVENTQ
+ * @vevents: events delivered to a vEVENTQ (iommufd_viommu_report_event()
+ *	took them; the vEVENTQ may still drop them when full)
  * @evtq_overflows: times the event queue overflowed
  * @gerrors: global errors handled
  * @sync_timeouts: CMD_SYNCs that did not complete in time
@@ -257,30 +272,10 @@ struct smmuv3_stats {
 	atomic64_t user_inv;
 	atomic64_t events;
 	atomic64_t faults;
+	atomic64_t vevents;
 	atomic64_t evtq_overflows;
 	atomic64_t gerrors;
 	atomic64_t sync_timeouts;
-};
-
-/**
- * struct smmuv3_recorder - test mode of the command queue
- * @cmds: recorded commands (CMD_SYNC included, encoded by the core)
- * @cap: capacity of @cmds
- * @n: commands recorded
- * @syncs: CMD_SYNCs among them
- * @fail_sync: if non-zero, the next sync fails with this errno
- * @on_sync: if set, called at each sync (the point where the hardware
- *	would be guaranteed to have seen every earlier write)
- * @priv: for @on_sync
- */
-struct smmuv3_recorder {
-	struct alist_cmd *cmds;
-	unsigned int cap;
-	unsigned int n;
-	unsigned int syncs;
-	int fail_sync;
-	void (*on_sync)(struct smmuv3_recorder *rec);
-	void *priv;
 };
 
 /**
@@ -301,8 +296,9 @@ struct smmuv3_recorder {
  * @pgsize_bitmap: page sizes the tables may use
  * @params: the core's invalidation parameters
  * @cmdq: the command queue
- * @cmdq_lock: serializes @cmdq, @cmdq_issued and @cmdq_consumed; held only
- *	to place commands and to sample CONS, never across a wait
+ * @cmdq_lock: serializes @cmdq, @cmdq_issued, @cmdq_consumed, @cmdq_failed
+ *	and @cmdq_nfailed; held only to place commands, to sample CONS and to
+ *	handle a global error, never across a wait
  * @cmdq_issued: commands ever placed in @cmdq (free-running)
  * @cmdq_consumed: commands the SMMU ever consumed from @cmdq, as last
  *	sampled from CONS
@@ -311,16 +307,27 @@ struct smmuv3_recorder {
  * @cmdq_nfailed: failures ever noted in @cmdq_failed
  * @evtq: the event queue
  * @evtq_lock: serializes the consumer of @evtq
+ * @streams: StreamID -> struct smmuv3_master, for the event thread;
+ *	written at probe_device and release_device, read under @vevent_lock
+ * @vevent_lock: keeps a master found in @streams, its @vsmmu and @vdev
+ *	alive while an event is reported to user space; writers of those
+ *	take it too. Inside @evtq_lock; never held with @entry_lock
  * @strtab: level-1 descriptors (2-level) or STEs (linear)
  * @strtab_dma: bus address of @strtab
  * @l2: level-2 tables, by level-1 index (2-level only)
  * @l2_dma: their bus addresses
  * @num_l1: level-1 entries (2-level only)
  * @strtab_lock: serializes level-2 table allocation
+ * @entry_lock: serializes every write of an STE of @strtab and of a CD of
+ *	one of the SMMU's masters (smmuv3_ste_write(), smmuv3_cd_write():
+ *	multi-step sequences with CMD_SYNCs that must not interleave). Held
+ *	only around an attach's hardware switch, never with the core's update
+ *	lock or a domain's lock; @cmdq_lock nests inside it
  * @stats: counters
  * @irq_ctrl: the IRQ_CTRL bits of the interrupts requested
  * @debugfs: this SMMU's debugfs directory
- * @rec: non-NULL in KUnit: commands are recorded, not issued
+ * @rec: KUnit recording queue (the shared layer's), or NULL: commands
+ *	are recorded, not issued
  */
 struct smmuv3_device {
 	struct list_head node;
@@ -339,23 +346,26 @@ struct smmuv3_device {
 	unsigned long pgsize_bitmap;
 	struct alist_smmuv3_params params;
 	struct smmuv3_queue cmdq;
-	spinlock_t cmdq_lock;
+	spinlock_t cmdq_lock;		/* @cmdq and the cmdq_* fields below */
 	u64 cmdq_issued;
 	u64 cmdq_consumed;
 	u64 cmdq_failed[SMMUV3_CMDQ_FAILED_LOG];
 	u64 cmdq_nfailed;
 	struct smmuv3_queue evtq;
-	struct mutex evtq_lock;
+	struct mutex evtq_lock;		/* the one consumer of @evtq */
+	struct xarray streams;		/* StreamID -> master */
+	struct mutex vevent_lock;	/* masters' vsmmu and vdev */
 	__le64 *strtab;
 	dma_addr_t strtab_dma;
 	__le64 **l2;
 	dma_addr_t *l2_dma;
 	unsigned int num_l1;
-	struct mutex strtab_lock;
+	struct mutex strtab_lock;	/* level-2 table allocation */
+	struct mutex entry_lock;	/* every STE and CD write */
 	struct smmuv3_stats stats;
 	u32 irq_ctrl;
 	struct dentry *debugfs;
-	struct smmuv3_recorder *rec;
+	struct alist_recorder *rec;
 };
 
 enum smmuv3_stage {
@@ -370,14 +380,21 @@ enum smmuv3_stage {
  * @stage: stage 1 (ASID) or stage 2 (VMID)
  * @tag: the ASID or VMID
  * @nest_parent: allocated with IOMMU_HWPT_ALLOC_NEST_PARENT
+ * @lock: protects @enforce_cc and @non_canwbs (as Linux's devices_lock
+ *	guards its coherency check): taken on its own by
+ *	enforce_cache_coherency(), and by an attach around the check and the
+ *	count of the domain it joins (up to the commit), then briefly for the
+ *	count of the domain it left. Before the core's update lock in the
+ *	lock order; never two domains' at once
  * @enforce_cc: enforce_cache_coherency() succeeded: only CANWBS masters
- *	may attach from then on
+ *	may attach from then on; under @lock
  * @non_canwbs: masters attached (directly or through a nested domain)
- *	that are not CANWBS
+ *	that are not CANWBS; under @lock
  * @params: the core's invalidation parameters for its tables
  * @pgtbl: the io-pgtable
  * @cfg: the io-pgtable configuration (TTBR/TCR/VTCR)
- * @list: the core's attach list
+ * @list: the core's attach list (its writers are serialized by the shared
+ *	layer, under the core's update lock)
  */
 struct smmuv3_domain {
 	struct iommu_domain domain;
@@ -385,6 +402,7 @@ struct smmuv3_domain {
 	enum smmuv3_stage stage;
 	u32 tag;
 	bool nest_parent;
+	struct mutex lock;	/* enforce_cc, non_canwbs */
 	bool enforce_cc;
 	unsigned int non_canwbs;
 	struct alist_smmuv3_params params;
@@ -399,8 +417,8 @@ struct smmuv3_domain {
  * @smmu: the physical SMMU
  * @parent: the nest parent (stage 2)
  * @vmid: the vSMMU's own VMID
- * @vsids: vSID -> pSID
- * @batch: the commands of one invalidation array fill (64: upstream's
+ * @shared: the shared layer's part: the vSID -> pSID table and the
+ *	commands of one invalidation array fill (64: upstream's
  *	CMDQ_BATCH_ENTRIES; the queue lock is held for at most that many)
  */
 struct smmuv3_viommu {
@@ -408,8 +426,7 @@ struct smmuv3_viommu {
 	struct smmuv3_device *smmu;
 	struct smmuv3_domain *parent;
 	u32 vmid;
-	struct alist_id_table *vsids;
-	struct alist_user_batch batch;
+	struct alist_viommu shared;
 };
 
 /**
@@ -421,6 +438,11 @@ struct smmuv3_vdevice {
 	struct iommufd_vdevice core;
 	u64 vsid;
 };
+
+static inline struct smmuv3_viommu *smmuv3_vdev_viommu(struct smmuv3_vdevice *vdev)
+{
+	return container_of(vdev->core.viommu, struct smmuv3_viommu, core);
+}
 
 /**
  * struct smmuv3_nested - a nested domain: a user stage-1 STE fragment
@@ -460,9 +482,15 @@ struct smmuv3_attach;
  * @attach: scratch for attach_dev, allocated at probe so that an attach
  *	to the blocked or identity domain needs no memory; attaches of one
  *	device are serialized by its group mutex
+ * @vsmmu: the vSMMU of the nested domain attached, or NULL; written under
+ *	the SMMU's vevent_lock
+ * @vdev: the device's vDEVICE, or NULL; written under the SMMU's
+ *	vevent_lock. Events of a master whose @vdev is on @vsmmu go to that
+ *	vSMMU's vEVENTQ
  *
- * @domain, @targets, @list, @parent_list and @cc_domain change under the
- * core's update lock (alist_lock()).
+ * @domain, @targets, @num_targets, @list, @parent_list and @cc_domain
+ * change only in an attach of the device, which the IOMMU core's group
+ * mutex serializes; @cd is written under the SMMU's entry_lock.
  */
 struct smmuv3_master {
 	struct smmuv3_device *smmu;
@@ -479,6 +507,8 @@ struct smmuv3_master {
 	struct smmuv3_domain *cc_domain;
 	bool canwbs;
 	struct smmuv3_attach *attach;
+	struct smmuv3_viommu *vsmmu;
+	struct smmuv3_vdevice *vdev;
 };
 
 /**
@@ -493,6 +523,7 @@ struct smmuv3_master {
  * @n: number of @t
  * @list: the attach list @t go on (NULL when @n is 0)
  * @parent_list: for a nested domain, its parent's list
+ * @vsmmu: for a nested domain, its vSMMU
  */
 struct smmuv3_attach {
 	struct iommu_domain *domain;
@@ -504,6 +535,7 @@ struct smmuv3_attach {
 	unsigned int n;
 	struct alist_list *list;
 	struct alist_list *parent_list;
+	struct smmuv3_viommu *vsmmu;
 };
 
 static inline struct smmuv3_domain *to_smmuv3_domain(struct iommu_domain *d)
@@ -530,6 +562,19 @@ extern const struct alist_queue_ops smmuv3_queue_ops;
 void smmuv3_cmd_cfgi_ste(struct alist_cmd *cmd, u32 sid);
 void smmuv3_cmd_cfgi_all(struct alist_cmd *cmd);
 int smmuv3_sync_ste(struct smmuv3_device *smmu, u32 sid);
+
+/**
+ * smmuv3_cmd_opcode() - the opcode of a command
+ * @cmd: the command
+ *
+ * What the shared layer's recorder counts commands by (alist_rec_init()).
+ * No lock needed.
+ * Return: bits [7:0] of dword 0.
+ */
+static inline unsigned int smmuv3_cmd_opcode(const struct alist_cmd *cmd)
+{
+	return FIELD_GET(SMMUV3_CMD_OP, cmd->w[0]);
+}
 
 /* fault.c */
 int smmuv3_evtq_init(struct smmuv3_device *smmu);
@@ -606,6 +651,9 @@ void *smmuv3_hw_info(struct device *dev, u32 *length, enum iommu_hw_info_type *t
 size_t smmuv3_get_viommu_size(struct device *dev, enum iommu_viommu_type type);
 int smmuv3_viommu_init(struct iommufd_viommu *viommu, struct iommu_domain *parent,
 		       const struct iommu_user_data *user_data);
+struct iommu_vevent_arm_smmuv3;
+int smmuv3_vevent_report(struct smmuv3_viommu *vsmmu,
+			 struct iommu_vevent_arm_smmuv3 *vevt);
 
 /* domain.c: tags */
 int smmuv3_asid_alloc(struct smmuv3_device *smmu, u32 *asid);
@@ -630,6 +678,7 @@ struct alist_list *smmuv3_paging_list_alloc(void);
 int smmuv3_master_install(struct smmuv3_master *master, struct smmuv3_attach *a);
 int smmuv3_vste_validate(const u64 *vste, unsigned int ipa_bits, unsigned int ssid_bits,
 			 u32 features);
+bool smmuv3_evt_to_user(struct smmuv3_device *smmu, const u64 *evt);
 bool smmuv3_viommu_allowed(u32 features, bool canwbs, bool allow_noncoherent,
 			   bool *tainted);
 int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,

@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * alist_vtd: devices. probe/release, groups, reserved regions, ATS, and
- * attach of every domain type through the core's prepare/commit:
+ * attach of every domain type through the shared layer's prepare/commit:
  *
- *	alist_lock();
+ *	lock the old and the new domain (vtd_domain_lock_pair())
+ *	the new domain's ID on the unit (may fail: nothing changed)
  *	prepare (may fail: nothing changed) + commit: the new domain's
  *	    invalidations reach the device from now on
- *	write the PASID entry: clear the old one, invalidate PASID cache,
- *	    IOTLB of the old DID and the device TLB, write the new one,
- *	    invalidate the PASID cache again
- *	detach from the old domain's list; flush every target that left
- *	alist_unlock();
+ *	under the unit's ctx_lock, write the PASID entry: clear the old
+ *	    one, invalidate PASID cache, IOTLB of the old DID and the device
+ *	    TLB, write the new one, invalidate the PASID cache again
+ *	detach from the old domain's list; flush every target that left;
+ *	    drop the old domain's ID
+ *	unlock the domains
  *
  * so an unmap racing with a replace reaches the device on whichever
- * domain it uses at that moment.
+ * domain it uses at that moment. The core's update lock is taken only
+ * inside the shared layer, for the list writes.
  */
 #include <linux/bitfield.h>
 #include <linux/pci.h>
@@ -119,7 +122,8 @@ static void vtd_dev_free(struct vtd_dev *vdev)
  * PASID-selective PASID-based IOTLB for first-stage and pass-through
  * entries, domain-selective IOTLB for second-stage and nested ones (their
  * second-stage translations are tagged by DID alone); then the device
- * TLB.
+ * TLB. Caller holds the unit's ctx_lock, which orders every writer of the
+ * unit's PASID entries.
  */
 VISIBLE_IF_KUNIT int vtd_pe_install(struct vtd_dev *vdev, const u64 *pe)
 {
@@ -130,7 +134,7 @@ VISIBLE_IF_KUNIT int vtd_pe_install(struct vtd_dev *vdev, const u64 *pe)
 	u64 old0 = READ_ONCE(slot[0]);
 	int ret = 0, i;
 
-	alist_assert_locked();
+	lockdep_assert_held(&unit->ctx_lock);
 	if (old0 & VTD_PE_P) {
 		u16 did = FIELD_GET(VTD_PE_DID, READ_ONCE(slot[1]));
 		unsigned int pgtt = FIELD_GET(VTD_PE_PGTT, old0);
@@ -172,7 +176,11 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_pe_install);
  */
 static void vtd_pe_switch(struct vtd_dev *vdev, const u64 *pe)
 {
-	int ret = vtd_pe_install(vdev, pe);
+	int ret;
+
+	mutex_lock(&vdev->unit->ctx_lock);
+	ret = vtd_pe_install(vdev, pe);
+	mutex_unlock(&vdev->unit->ctx_lock);
 
 	WARN(ret, "alist_vtd %s: PASID entry of %04x switched, invalidation reported %d\n",
 	     vdev->unit->name, vdev->sid, ret);
@@ -185,21 +193,24 @@ static void vtd_pe_switch(struct vtd_dev *vdev, const u64 *pe)
  * Only the page-snoop bit changes in each present entry; the PASID cache,
  * the PASID's IOTLB and the device TLB are invalidated after it.
  *
- * Context: process. Caller holds the core's update lock (alist_lock()).
+ * Context: process. Caller holds @d->lock; takes each device's unit's
+ * ctx_lock for its entry.
  * Return: nothing; a failed invalidation is logged.
  */
 void vtd_domain_snoop_devices(struct vtd_domain *d)
 {
 	struct vtd_dev *vdev;
 
-	alist_assert_locked();
+	lockdep_assert_held(&d->lock);
 	list_for_each_entry(vdev, &d->devices, dom_node) {
 		struct vtd_unit *unit = vdev->unit;
 		u64 *slot = vdev->pasid_table;
 		u16 did = FIELD_GET(VTD_PE_DID, READ_ONCE(slot[1]));
 		struct alist_cmd c[3];
 		unsigned int n = 0;
+		int ret;
 
+		mutex_lock(&unit->ctx_lock);
 		WRITE_ONCE(slot[1], READ_ONCE(slot[1]) | VTD_PE_PGSNP);
 		vtd_flush_cache(unit, slot, 64);
 		vtd_desc_pc_pasid(&c[n++], did, 0);
@@ -207,7 +218,9 @@ void vtd_domain_snoop_devices(struct vtd_domain *d)
 		if (vdev->ats_enabled)
 			vtd_desc_devtlb_all(&c[n++], vdev->sid, vdev->pfsid,
 					    vdev->ats_qdep);
-		if (vtd_qi_submit(unit, c, n, true))
+		ret = vtd_qi_submit(unit, c, n, true);
+		mutex_unlock(&unit->ctx_lock);
+		if (ret)
 			pr_err("alist_vtd %s: page-snoop switch of %04x not invalidated\n",
 			       unit->name, vdev->sid);
 	}
@@ -261,7 +274,7 @@ static void vtd_pe_domain(struct vtd_dev *vdev, struct vtd_domain *d,
 		cfg.sre = d->s1.flags & IOMMU_VTD_S1_SRE;
 		cfg.wpe = d->s1.flags & IOMMU_VTD_S1_WPE;
 		cfg.eafe = d->s1.flags & IOMMU_VTD_S1_EAFE;
-		cfg.pgsnp = d->parent->force_snoop;
+		cfg.pgsnp = READ_ONCE(d->parent->force_snoop);
 		break;
 	}
 	vtd_pasid_entry_build(pe, &cfg);
@@ -295,16 +308,43 @@ static void vtd_dev_leave(struct vtd_dev *vdev)
 {
 	struct vtd_domain *old = vdev->domain;
 
-	alist_assert_locked();
 	if (!old)
 		return;
-	alist_attach_leave(&vtd_queue, old->list,
+	lockdep_assert_held(&old->lock);
+	alist_attach_leave(&VTD_QUEUE(old), old->list,
 			   old->kind == VTD_DOM_NESTED ? old->parent->list : NULL,
 			   vdev->targets, vdev->ntargets);
 	vtd_domain_did_put(old, vdev->unit);
 	list_del_init(&vdev->dom_node);
 	vdev->domain = NULL;
 	vdev->ntargets = 0;
+}
+
+/*
+ * The domains an attach leaves and joins, locked lower address first so
+ * two replaces in opposite directions cannot deadlock (lockdep sees the
+ * second lock as nested). Either may be NULL or both the same.
+ */
+static void vtd_domain_lock_pair(struct vtd_domain *a, struct vtd_domain *b)
+{
+	if (!a || a == b) {
+		a = b;
+		b = NULL;
+	}
+	if (a && b && a > b)
+		swap(a, b);
+	if (a)
+		mutex_lock(&a->lock);
+	if (b)
+		mutex_lock_nested(&b->lock, SINGLE_DEPTH_NESTING);
+}
+
+static void vtd_domain_unlock_pair(struct vtd_domain *a, struct vtd_domain *b)
+{
+	if (a)
+		mutex_unlock(&a->lock);
+	if (b && b != a)
+		mutex_unlock(&b->lock);
 }
 
 /**
@@ -322,7 +362,9 @@ static void vtd_dev_leave(struct vtd_dev *vdev)
  * device leaves keeps its list's reserve for the way back. The domain ID
  * of a unit's first device is still allocated here (vtd_domain_did_get()).
  *
- * Context: process; the group mutex is held. Takes the core's update lock.
+ * Context: process; the group mutex is held. Takes the locks of the old
+ * and the new domain for the whole switch, the unit's ctx_lock for the
+ * PASID entry; the shared layer takes the core's update lock.
  * Return: 0; -EINVAL when the domain does not fit the unit (see
  * vtd_domain_compatible()); -ENOSPC without a free domain ID; -ENOMEM.
  */
@@ -332,6 +374,7 @@ int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
 	struct vtd_dev *vdev = dev_iommu_priv_get(dev);
 	struct vtd_domain *d = to_vtd_domain(domain);
 	struct alist_target t[VTD_DEV_TARGETS];
+	struct vtd_domain *prev = vdev->domain;
 	struct vtd_unit *unit = vdev->unit;
 	struct alist_txn *txn;
 	unsigned int n;
@@ -341,9 +384,13 @@ int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
 	ret = vtd_domain_compatible(d, unit);
 	if (ret)
 		return ret;
-	if (vdev->domain == d)
+	if (prev == d)
 		return 0;
-	alist_lock();
+	vtd_domain_lock_pair(prev, d);
+	/* Again under d->lock: enforce_cache_coherency() may have run */
+	ret = vtd_domain_compatible(d, unit);
+	if (ret)
+		goto out_unlock;
 	ret = vtd_domain_did_get(d, unit);
 	if (ret)
 		goto out_unlock;
@@ -373,13 +420,13 @@ int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
 	vdev->identity = false;
 	memcpy(vdev->targets, t, sizeof(t));
 	vdev->ntargets = n;
-	alist_unlock();
+	vtd_domain_unlock_pair(prev, d);
 	return 0;
 
 err_put_did:
 	vtd_domain_did_put(d, unit);
 out_unlock:
-	alist_unlock();
+	vtd_domain_unlock_pair(prev, d);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_attach_paging);
@@ -388,17 +435,18 @@ static int vtd_attach_identity(struct iommu_domain *domain, struct device *dev,
 			       struct iommu_domain *old)
 {
 	struct vtd_dev *vdev = dev_iommu_priv_get(dev);
+	struct vtd_domain *prev = vdev->domain;
 	u64 pe[8];
 
 	/* Refused before anything changes; def_domain_type avoids it */
 	if (!(vdev->unit->ecap & VTD_ECAP_PT))
 		return -EINVAL;
-	alist_lock();
+	vtd_domain_lock_pair(prev, NULL);
 	vtd_pe_identity(vdev, pe);
 	vtd_pe_switch(vdev, pe);
 	vtd_dev_leave(vdev);
 	vdev->identity = true;
-	alist_unlock();
+	vtd_domain_unlock_pair(prev, NULL);
 	return 0;
 }
 
@@ -406,12 +454,13 @@ static int vtd_attach_blocked(struct iommu_domain *domain, struct device *dev,
 			      struct iommu_domain *old)
 {
 	struct vtd_dev *vdev = dev_iommu_priv_get(dev);
+	struct vtd_domain *prev = vdev->domain;
 
-	alist_lock();
+	vtd_domain_lock_pair(prev, NULL);
 	vtd_pe_switch(vdev, NULL);
 	vtd_dev_leave(vdev);
 	vdev->identity = false;
-	alist_unlock();
+	vtd_domain_unlock_pair(prev, NULL);
 	return 0;
 }
 
@@ -575,10 +624,10 @@ static int vtd_unit_keep_dev(struct vtd_unit *unit, struct pci_dev *pdev)
 	if (IS_ERR(vdev))
 		return PTR_ERR(vdev);
 	list_add_tail(&vdev->node, &unit->bound);
-	alist_lock();
 	vtd_pe_identity(vdev, pe);
+	mutex_lock(&unit->ctx_lock);
 	ret = vtd_pe_install(vdev, pe);
-	alist_unlock();
+	mutex_unlock(&unit->ctx_lock);
 	if (ret)
 		return ret;
 	pci_info(pdev, "alist_vtd: has driver %s, kept in identity on %s\n",
@@ -596,7 +645,7 @@ static int vtd_unit_keep_dev(struct vtd_unit *unit, struct pci_dev *pdev)
  * unit without pass-through (ECAP.PT) cannot keep them: it is not
  * started (an identity-mapped second stage of all memory is not built),
  * so their DMA is never blocked. A recording unit (KUnit) takes the
- * devices its recorder names instead of walking PCI.
+ * devices the test names (@unit->test_bound) instead of walking PCI.
  *
  * Context: process, module init.
  * Return: 0; -EOPNOTSUPP when a device must be kept and the unit has no
@@ -609,9 +658,9 @@ int vtd_unit_keep_bound(struct vtd_unit *unit)
 	unsigned int i;
 	int ret;
 
-	if (unit->recorder) {
-		for (i = 0; i < unit->recorder->nbound; i++) {
-			pdev = unit->recorder->bound[i];
+	if (alist_recording(unit->recorder)) {
+		for (i = 0; i < unit->test_nbound; i++) {
+			pdev = unit->test_bound[i];
 			if (!(unit->ecap & VTD_ECAP_PT))
 				return -EOPNOTSUPP;
 			ret = vtd_unit_keep_dev(unit, pdev);
@@ -651,9 +700,9 @@ void vtd_unit_free_bound(struct vtd_unit *unit)
 
 	list_for_each_entry_safe(vdev, tmp, &unit->bound, node) {
 		list_del(&vdev->node);
-		alist_lock();
+		mutex_lock(&unit->ctx_lock);
 		vtd_pe_install(vdev, NULL);
-		alist_unlock();
+		mutex_unlock(&unit->ctx_lock);
 		vtd_dev_free(vdev);
 	}
 }

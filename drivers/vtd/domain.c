@@ -17,24 +17,30 @@
 static void vtd_iotlb_sync(struct iommu_domain *domain,
 			   struct iommu_iotlb_gather *gather)
 {
-	alist_iotlb_sync(&vtd_queue, to_vtd_domain(domain)->list, gather,
-			 &vtd_sync_stats, &vtd_test_hooks);
+	struct vtd_domain *d = to_vtd_domain(domain);
+
+	alist_iotlb_sync(&VTD_QUEUE(d), d->list, gather, &vtd_sync_stats,
+			 &vtd_test_hooks);
 }
 
 static void vtd_flush_iotlb_all(struct iommu_domain *domain)
 {
+	struct vtd_domain *d = to_vtd_domain(domain);
+
 	atomic64_inc(&vtd_stat_flush_all);
-	alist_flush_all(&vtd_queue, to_vtd_domain(domain)->list);
+	alist_flush_all(&VTD_QUEUE(d), d->list);
 }
 
 static int vtd_iotlb_sync_map(struct iommu_domain *domain, unsigned long iova,
 			      size_t size)
 {
+	struct vtd_domain *d = to_vtd_domain(domain);
+
 	/* Only caching mode caches non-present entries */
-	if (!vtd_caching_mode || !size)
+	if (!READ_ONCE(d->caching_mode) || !size)
 		return 0;
-	return alist_flush_range(&vtd_queue, to_vtd_domain(domain)->list,
-				 iova, iova + size - 1, 0, PAGE_SHIFT);
+	return alist_flush_range(&VTD_QUEUE(d), d->list, iova, iova + size - 1,
+				 0, PAGE_SHIFT);
 }
 
 /*
@@ -51,7 +57,7 @@ static bool vtd_enforce_cache_coherency(struct iommu_domain *domain)
 	unsigned int i;
 	bool ok = true;
 
-	alist_lock();
+	mutex_lock(&d->lock);
 	for (i = 0; i < VTD_MAX_UNITS; i++) {
 		struct vtd_unit *unit = vtd_unit_from_instance(i);
 
@@ -62,11 +68,11 @@ static bool vtd_enforce_cache_coherency(struct iommu_domain *domain)
 		if (d->kind == VTD_DOM_SS)
 			d->sspt.vtdss_pt.common.features |=
 				BIT(PT_FEAT_VTDSS_FORCE_COHERENCE);
-		d->force_snoop = true;
+		WRITE_ONCE(d->force_snoop, true);
 		if (d->kind == VTD_DOM_FS)
 			vtd_domain_snoop_devices(d);
 	}
-	alist_unlock();
+	mutex_unlock(&d->lock);
 	return ok;
 }
 
@@ -79,15 +85,17 @@ static bool vtd_enforce_cache_coherency(struct iommu_domain *domain)
  * stage, address widths and levels (SAGAW), large pages, nesting, snoop
  * control once forced, coherency of table walks.
  *
- * Context: process. No lock needed (what is read does not change once
- * devices are attached, but @d->force_snoop, read under the update lock
- * by the attach path).
+ * Context: process. No lock needed: what is read does not change once
+ * devices are attached, but @d->force_snoop, which the attach path reads
+ * again holding @d->lock (a nested domain's parent is read unlocked: its
+ * page-snoop rule is taken as the attach finds it).
  * Return: 0 or -EINVAL.
  */
 int vtd_domain_compatible(struct vtd_domain *d, struct vtd_unit *unit)
 {
 	unsigned int sllps = FIELD_GET(VTD_CAP_SLLPS, unit->cap);
 	unsigned int mgaw = FIELD_GET(VTD_CAP_MGAW, unit->cap) + 1;
+	bool fs = d->kind == VTD_DOM_FS;
 	const struct pt_common *common;
 	struct pt_iommu_vtdss_hw_info ss;
 
@@ -96,11 +104,11 @@ int vtd_domain_compatible(struct vtd_domain *d, struct vtd_unit *unit)
 			return -EINVAL;
 		return vtd_domain_compatible(d->parent, unit);
 	}
-	if ((d->kind == VTD_DOM_FS) != unit->first_stage)
+	if (fs != unit->first_stage)
 		return -EINVAL;
-	if (d->force_snoop && !(unit->ecap & VTD_ECAP_SC))
+	if (READ_ONCE(d->force_snoop) && !(unit->ecap & VTD_ECAP_SC))
 		return -EINVAL;
-	if (d->kind == VTD_DOM_FS) {
+	if (fs) {
 		common = &d->fspt.x86_64_pt.common;
 		if ((d->domain.pgsize_bitmap & SZ_1G) &&
 		    !(unit->cap & VTD_CAP_FS1GP))
@@ -140,6 +148,7 @@ void vtd_domain_free(struct iommu_domain *domain)
 	alist_list_free(d->list);
 	if (d->kind != VTD_DOM_NESTED)
 		pt_iommu_deinit(&d->iommu);
+	mutex_destroy(&d->lock);
 	kfree(d);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_domain_free);
@@ -177,6 +186,7 @@ bool vtd_domain_is_ss(struct iommu_domain *domain)
 {
 	return domain->ops == &vtd_ss_domain_ops;
 }
+
 PT_IOMMU_CHECK_DOMAIN(struct vtd_domain, fspt.iommu, domain);
 PT_IOMMU_CHECK_DOMAIN(struct vtd_domain, sspt.iommu, domain);
 
@@ -238,7 +248,8 @@ static int vtd_fs_init(struct vtd_domain *d, struct vtd_unit *unit)
  *
  * Context: process; may sleep. No lock needed.
  * Return: the domain or an ERR_PTR: -EOPNOTSUPP for flags the unit cannot
- * honour (NEST_PARENT on a first-stage unit or one without ECAP.NEST), -EINVAL without @dev on a unit with incoherent walks, -ENOMEM.
+ * honour (NEST_PARENT on a first-stage unit or one without ECAP.NEST),
+ * -EINVAL without @dev on a unit with incoherent walks, -ENOMEM.
  */
 struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit, struct device *dev,
 				    u32 flags)
@@ -259,6 +270,8 @@ struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit, struct device *dev,
 	if (!d)
 		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&d->devices);
+	mutex_init(&d->lock);
+	d->params = vtd_params_default;
 	d->list = alist_list_alloc();
 	if (!d->list) {
 		ret = -ENOMEM;
@@ -295,19 +308,58 @@ err_free_domain:
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_paging_alloc);
 
+/*
+ * Narrow @d's invalidation parameters to what @unit can take too. One
+ * params struct serves every target of a flush (the core walks targets of
+ * several units with it), so a domain's are valid on every unit it has
+ * had targets on: page-selective only if all have PSI, the smallest
+ * MAMV, the fewest descriptors; draining and caching mode if any unit
+ * has them (a unit without DRD/DWD ignores DR/DW). They are never widened
+ * again when a unit leaves: a flush may still be walking its targets.
+ * Written before the unit's targets are published (the attach's commit);
+ * a flush that sees those targets read the list first, and x86 keeps
+ * loads in order, so it sees these too. A flush racing with this write
+ * sees old or new fields, each valid on the units it walks.
+ *
+ * Writers take vtd_params_lock, a leaf lock: a nested domain's attach
+ * narrows its parent while holding only the nested domain's lock.
+ */
+static DEFINE_MUTEX(vtd_params_lock);
+
+static void vtd_domain_params_add(struct vtd_domain *d, struct vtd_unit *unit)
+{
+	struct alist_vtd_params *p = &d->params;
+	const struct alist_vtd_params *u = &unit->params;
+
+	lockdep_assert_held(&vtd_params_lock);
+	WRITE_ONCE(p->psi, p->psi && u->psi);
+	WRITE_ONCE(p->mamv, min(p->mamv, u->mamv));
+	WRITE_ONCE(p->drain_read, p->drain_read || u->drain_read);
+	WRITE_ONCE(p->drain_write, p->drain_write || u->drain_write);
+	WRITE_ONCE(p->max_iotlb_cmds, min(p->max_iotlb_cmds, u->max_iotlb_cmds));
+	WRITE_ONCE(p->max_devtlb_cmds,
+		   min(p->max_devtlb_cmds, u->max_devtlb_cmds));
+	if (unit->caching_mode)
+		WRITE_ONCE(d->caching_mode, true);
+}
+
 /**
  * vtd_domain_did_get() - the domain's ID on a unit, allocated on first use
  * @d: the domain
  * @unit: the unit
  *
- * Context: process. Caller holds the core's update lock (alist_lock()).
+ * On first use the domain's invalidation parameters are narrowed to the
+ * unit's, and a nested domain's parent's too (the parent's list gets
+ * targets on the unit through it).
+ *
+ * Context: process; may sleep. Caller holds @d->lock.
  * Return: 0 or -ENOSPC when the unit has no free domain ID.
  */
 int vtd_domain_did_get(struct vtd_domain *d, struct vtd_unit *unit)
 {
 	int did;
 
-	alist_assert_locked();
+	lockdep_assert_held(&d->lock);
 	if (d->did_users[unit->index]++)
 		return 0;
 	did = ida_alloc_range(&unit->did_ida, VTD_DID_FIRST,
@@ -317,6 +369,11 @@ int vtd_domain_did_get(struct vtd_domain *d, struct vtd_unit *unit)
 		return did == -ENOMEM ? -ENOMEM : -ENOSPC;
 	}
 	d->did[unit->index] = did;
+	mutex_lock(&vtd_params_lock);
+	vtd_domain_params_add(d, unit);
+	if (d->kind == VTD_DOM_NESTED)
+		vtd_domain_params_add(d->parent, unit);
+	mutex_unlock(&vtd_params_lock);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_domain_did_get);
@@ -327,12 +384,12 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_domain_did_get);
  * @unit: the unit
  *
  * The ID is freed with its last user; the caller already flushed it.
- * Context: process. Caller holds the core's update lock (alist_lock()).
+ * Context: process. Caller holds @d->lock.
  * Return: nothing.
  */
 void vtd_domain_did_put(struct vtd_domain *d, struct vtd_unit *unit)
 {
-	alist_assert_locked();
+	lockdep_assert_held(&d->lock);
 	if (WARN_ON(!d->did_users[unit->index]))
 		return;
 	if (--d->did_users[unit->index])

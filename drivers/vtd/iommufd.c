@@ -165,6 +165,8 @@ struct vtd_domain *vtd_nested_alloc(struct vtd_unit *unit,
 		return ERR_PTR(-ENOMEM);
 	}
 	INIT_LIST_HEAD(&d->devices);
+	mutex_init(&d->lock);
+	d->params = vtd_params_default;
 	d->kind = VTD_DOM_NESTED;
 	d->parent = p;
 	d->s1 = s1;
@@ -219,6 +221,6 @@ int vtd_nested_invalidate_user(struct iommu_domain *domain,
 	if (d->kind != VTD_DOM_NESTED)
 		return -EINVAL;
 	atomic64_inc(&vtd_stat_user_inv);
-	return alist_user_inv_vtd(&vtd_queue, d->list, array);
+	return alist_user_inv_vtd(&VTD_QUEUE(d), d->list, array);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_nested_invalidate_user);

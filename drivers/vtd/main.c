@@ -92,7 +92,7 @@ static void vtd_teardown(void)
 	for (i = 0; i < VTD_MAX_UNITS; i++) {
 		struct vtd_unit *unit = vtd_unit_from_instance(i);
 
-		if (!unit || unit->recorder)
+		if (!unit || alist_recording(unit->recorder))
 			continue;
 		vtd_unit_teardown(unit);
 	}

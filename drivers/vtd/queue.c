@@ -8,8 +8,9 @@
  * the bad descriptor is overwritten by a harmless wait and the tail is
  * rewritten so the hardware resumes.
  *
- * A KUnit recording queue (unit->recorder) takes the descriptors instead of
- * the hardware; everything above this file runs unchanged against it.
+ * A KUnit recording queue (unit->recorder, the shared layer's recorder)
+ * takes the descriptors instead of the hardware; everything above this
+ * file runs unchanged against it.
  */
 #include <linux/delay.h>
 #include <linux/io.h>
@@ -210,38 +211,38 @@ static int vtd_qi_poll(struct vtd_unit *unit, u32 seq, u32 gen0)
 	return -ETIMEDOUT;
 }
 
-/* Count @n descriptors by type (debugfs). */
+static void vtd_cnt_add(atomic64_t *v, unsigned int n)
+{
+	if (n)
+		atomic64_add(n, v);
+}
+
+/*
+ * Count @n descriptors by type (debugfs): in locals, then one atomic add
+ * per type present, not one per descriptor on the invalidation path.
+ */
 static void vtd_qi_count(struct vtd_unit *unit, const struct alist_cmd *cmds,
 			 unsigned int n)
 {
+	unsigned int by_type[VTD_DESC_TYPE_PDEVTLB + 1] = {};
 	struct vtd_counters *c = &unit->cnt;
-	unsigned int i;
+	unsigned int i, t, named;
 
 	for (i = 0; i < n; i++) {
-		switch (vtd_desc_type(&cmds[i])) {
-		case VTD_DESC_TYPE_CC:
-			atomic64_inc(&c->desc_cc);
-			break;
-		case VTD_DESC_TYPE_IOTLB:
-			atomic64_inc(&c->desc_iotlb);
-			break;
-		case VTD_DESC_TYPE_PIOTLB:
-			atomic64_inc(&c->desc_piotlb);
-			break;
-		case VTD_DESC_TYPE_DEVTLB:
-			atomic64_inc(&c->desc_devtlb);
-			break;
-		case VTD_DESC_TYPE_PDEVTLB:
-			atomic64_inc(&c->desc_pdevtlb);
-			break;
-		case VTD_DESC_TYPE_PC:
-			atomic64_inc(&c->desc_pc);
-			break;
-		default:
-			atomic64_inc(&c->desc_other);
-			break;
-		}
+		t = vtd_desc_type(&cmds[i]);
+		if (t < ARRAY_SIZE(by_type))
+			by_type[t]++;
 	}
+	named = by_type[VTD_DESC_TYPE_CC] + by_type[VTD_DESC_TYPE_IOTLB] +
+		by_type[VTD_DESC_TYPE_PIOTLB] + by_type[VTD_DESC_TYPE_DEVTLB] +
+		by_type[VTD_DESC_TYPE_PDEVTLB] + by_type[VTD_DESC_TYPE_PC];
+	vtd_cnt_add(&c->desc_cc, by_type[VTD_DESC_TYPE_CC]);
+	vtd_cnt_add(&c->desc_iotlb, by_type[VTD_DESC_TYPE_IOTLB]);
+	vtd_cnt_add(&c->desc_piotlb, by_type[VTD_DESC_TYPE_PIOTLB]);
+	vtd_cnt_add(&c->desc_devtlb, by_type[VTD_DESC_TYPE_DEVTLB]);
+	vtd_cnt_add(&c->desc_pdevtlb, by_type[VTD_DESC_TYPE_PDEVTLB]);
+	vtd_cnt_add(&c->desc_pc, by_type[VTD_DESC_TYPE_PC]);
+	vtd_cnt_add(&c->desc_other, n - named);
 }
 
 /*
@@ -261,64 +262,28 @@ static void vtd_qi_keep_last(struct vtd_unit *unit, const struct alist_cmd *cmds
 }
 
 /*
- * The recording queue: descriptors and wait go to the recorder. A wait
- * the recorder is told to abort (@rec->ite_waits, KUnit's stand-in for an
- * ITE, which QEMU never raises) is recorded and answered with -EAGAIN.
+ * The recording queue (KUnit): descriptors and wait go to the shared
+ * layer's recorder, under the queue lock so the status values of the
+ * waits are recorded in order. A wait the recorder is told to fail with
+ * -EAGAIN is KUnit's stand-in for one aborted by an ITE, which QEMU
+ * never raises.
  */
 static int vtd_qi_record(struct vtd_unit *unit, const struct alist_cmd *cmds,
 			 unsigned int n, bool wait)
 {
-	struct vtd_qi_recorder *rec = unit->recorder;
+	struct alist_cmd w;
 	unsigned long flags;
-	int ret = 0;
+	int ret;
 
 	raw_spin_lock_irqsave(&unit->qi_lock, flags);
-	if (rec->n + n + wait > rec->cap) {
-		ret = -ENOSPC;
-		goto out_unlock;
-	}
-	memcpy(&rec->cmds[rec->n], cmds, n * sizeof(*cmds));
-	rec->n += n;
-	if (wait) {
-		alist_vtd_wait_desc(&rec->cmds[rec->n++],
-				    virt_to_phys(unit->qi_status), ++unit->qi_seq);
-		rec->waits++;
-		if (rec->ite_waits) {
-			rec->ite_waits--;
-			ret = -EAGAIN;
-		}
-	}
-	vtd_qi_keep_last(unit, cmds, n, wait ? &rec->cmds[rec->n - 1] : NULL);
-	rec->submits++;
-out_unlock:
+	if (wait)
+		alist_vtd_wait_desc(&w, virt_to_phys(unit->qi_status),
+				    ++unit->qi_seq);
+	ret = alist_rec_submit(unit->recorder, cmds, n, wait ? &w : NULL);
+	if (ret != -ENOSPC)
+		vtd_qi_keep_last(unit, cmds, n, wait ? &w : NULL);
 	raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
 	return ret;
-}
-
-/**
- * vtd_qi_record_mark() - put a marker in a recording queue
- * @unit: a unit with a recorder
- * @what: VTD_REC_MARK_*
- * @val: the marker's value (the GCMD value written)
- *
- * A marker is an entry of descriptor type 0 (none exists): KUnit checks
- * the order of register commands against the descriptors around them.
- *
- * Context: any; takes the queue lock.
- * Return: nothing; a full recorder drops the marker.
- */
-void vtd_qi_record_mark(struct vtd_unit *unit, u64 what, u64 val)
-{
-	struct vtd_qi_recorder *rec = unit->recorder;
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&unit->qi_lock, flags);
-	if (rec->n < rec->cap) {
-		memset(&rec->cmds[rec->n], 0, sizeof(rec->cmds[0]));
-		rec->cmds[rec->n].w[1] = what;
-		rec->cmds[rec->n++].w[2] = val;
-	}
-	raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
 }
 
 /* Place @n descriptors and, with @wait, a wait; then poll for it. */
@@ -397,7 +362,7 @@ int vtd_qi_submit(struct vtd_unit *unit, const struct alist_cmd *cmds,
 		atomic64_add(wait, &unit->cnt.waits);
 		atomic64_inc(&unit->cnt.submits);
 		vtd_qi_count(unit, cmds, n);
-		if (unit->recorder)
+		if (alist_recording(unit->recorder))
 			ret = vtd_qi_record(unit, cmds, n, wait);
 		else
 			ret = vtd_qi_issue(unit, cmds, n, wait);
@@ -436,18 +401,13 @@ static int vtd_queue_submit(void *owner, const struct alist_inv_batch *b,
 	return ret;
 }
 
-static const struct alist_queue_ops vtd_queue_ops = {
+/* Every VT-d flush: chunks name their unit (VTD_QUEUE() adds the params). */
+const struct alist_queue_ops vtd_queue_ops = {
 	.format = ALIST_HW_VTD,
 	.batch_cmds = 16,
 	.submit = vtd_queue_submit,
 };
-
-/* Every VT-d flush: chunks name their unit, the parameters are global. */
-const struct alist_queue vtd_queue = {
-	.ops = &vtd_queue_ops,
-	.params = &vtd_params,
-};
-EXPORT_SYMBOL_IF_KUNIT(vtd_queue);
+EXPORT_SYMBOL_IF_KUNIT(vtd_queue_ops);
 
 /**
  * vtd_qi_enable() - allocate and enable the invalidation queue
@@ -470,7 +430,7 @@ int vtd_qi_enable(struct vtd_unit *unit)
 		goto err_free_queue;
 	}
 	unit->qi_dummy = unit->qi_status + 1;
-	if (unit->recorder)
+	if (alist_recording(unit->recorder))
 		return 0;
 
 	unit->qi_tail = 0;
@@ -512,7 +472,7 @@ void vtd_qi_disable(struct vtd_unit *unit)
 
 	if (!unit->qi)
 		return;
-	if (!unit->recorder && (unit->gcmd & VTD_GCMD_QIE)) {
+	if (!alist_recording(unit->recorder) && (unit->gcmd & VTD_GCMD_QIE)) {
 		unit->gcmd &= ~VTD_GCMD_QIE;
 		writel(unit->gcmd, unit->reg + VTD_REG_GCMD);
 		if (readl_poll_timeout(unit->reg + VTD_REG_GSTS, sts,

@@ -20,22 +20,19 @@ struct vtd_unit *vtd_units[VTD_MAX_UNITS];
 static DEFINE_MUTEX(vtd_units_lock);
 
 /*
- * Invalidation parameters of the core: the intersection of every unit's
- * (a domain may span units). Written at unit probe, before any domain.
+ * The core's invalidation parameters before any unit narrows them: what a
+ * unit with every capability gets, and a new domain's (vtd_domain_did_get()
+ * narrows them to its units'). The descriptor limits are ours, not the
+ * hardware's.
  */
-struct alist_vtd_params vtd_params = {
+const struct alist_vtd_params vtd_params_default = {
 	.psi = 1,
 	.mamv = 63,
 	.max_iotlb_cmds = 16,
-	.max_devtlb_cmds = 8,
+	/* As Linux 7.3: one device-TLB span per device and request. */
+	.max_devtlb_cmds = 1,
 };
-
-/*
- * Some unit caches non-present entries (CAP.CM, as emulated IOMMUs may):
- * mapping then needs an invalidation too. Written at unit probe, before
- * any domain; read on every map.
- */
-bool vtd_caching_mode;
+EXPORT_SYMBOL_IF_KUNIT(vtd_params_default);
 
 /**
  * vtd_unit_from_instance() - the unit of a core instance number
@@ -128,24 +125,41 @@ void vtd_unit_init_caps(struct vtd_unit *unit)
 	unit->coherent = unit->ecap & VTD_ECAP_C;
 	unit->first_stage = !(unit->ecap & VTD_ECAP_SLTS) &&
 			    (unit->ecap & VTD_ECAP_FLTS);
-	if (!(unit->cap & VTD_CAP_PSI))
-		vtd_params.psi = 0;
-	vtd_params.mamv = min_t(u8, vtd_params.mamv,
-				FIELD_GET(VTD_CAP_MAMV, unit->cap));
-	if (unit->cap & VTD_CAP_DRD)
-		vtd_params.drain_read = 1;
-	if (unit->cap & VTD_CAP_DWD)
-		vtd_params.drain_write = 1;
-	if (unit->cap & VTD_CAP_CM)
-		vtd_caching_mode = true;
+	vtd_unit_init_params(unit);
 }
+
+/**
+ * vtd_unit_init_params() - the unit's invalidation parameters, from CAP
+ * @unit: the unit with cap read
+ *
+ * What the core may emit on this unit: page-selective IOTLB descriptors
+ * (CAP.PSI) up to an address mask of CAP.MAMV, read and write draining
+ * (CAP.DRD, CAP.DWD); and whether a map needs an invalidation (CAP.CM,
+ * as emulated units may have). A domain's are combined from its units'
+ * in vtd_domain_did_get().
+ *
+ * Context: process, before the unit is used. No lock needed.
+ * Return: nothing.
+ */
+void vtd_unit_init_params(struct vtd_unit *unit)
+{
+	struct alist_vtd_params *p = &unit->params;
+
+	*p = vtd_params_default;
+	p->psi = !!(unit->cap & VTD_CAP_PSI);
+	p->mamv = min_t(u8, p->mamv, FIELD_GET(VTD_CAP_MAMV, unit->cap));
+	p->drain_read = !!(unit->cap & VTD_CAP_DRD);
+	p->drain_write = !!(unit->cap & VTD_CAP_DWD);
+	unit->caching_mode = unit->cap & VTD_CAP_CM;
+}
+EXPORT_SYMBOL_IF_KUNIT(vtd_unit_init_params);
 
 static int vtd_gcmd_sync(struct vtd_unit *unit, u32 cmd, u32 sts_bit, bool on)
 {
 	u32 sts;
 
-	if (unit->recorder) {
-		vtd_qi_record_mark(unit, VTD_REC_MARK_GCMD, cmd);
+	if (alist_recording(unit->recorder)) {
+		alist_rec_put_mark(unit->recorder, VTD_REC_MARK_GCMD, cmd);
 		return 0;
 	}
 	writel(cmd, unit->reg + VTD_REG_GCMD);

@@ -23,6 +23,7 @@
 #include <alist/inv.h>
 #include <alist/user_array.h>
 #include <alist_domain.h>
+#include <alist_recorder.h>
 
 #define VTD_MAX_UNITS		8
 #define VTD_MAX_SCOPES		16
@@ -175,42 +176,15 @@ struct vtd_dmar_info {
 	struct vtd_rmrr rmrr[VTD_MAX_RMRRS];
 };
 
-int vtd_dmar_parse(const void *table, size_t len,
-				    struct vtd_dmar_info *info);
+int vtd_dmar_parse(const void *table, size_t len, struct vtd_dmar_info *info);
 bool vtd_scope_match_pci(const struct vtd_scope *scopes, unsigned int n,
 			 u16 segment, u16 scope_segment, struct pci_dev *pdev);
 
 /* ------------------------------------------------------------------ */
 /* The unit */
 
-/**
- * struct vtd_qi_recorder - a recording queue (KUnit): descriptors are
- * stored here instead of being given to hardware
- * @cmds: storage
- * @cap: capacity of @cmds
- * @n: descriptors recorded (waits included)
- * @waits: wait descriptors recorded
- * @submits: submissions
- * @ite_waits: the next waits to answer as aborted by an invalidation
- *	time-out (QEMU never raises ITE)
- * @bound: devices vtd_unit_keep_bound() treats as bound at start (a
- *	recording unit matches no real device)
- * @nbound: number of @bound
- */
-struct vtd_qi_recorder {
-	struct alist_cmd *cmds;
-	unsigned int cap;
-	unsigned int n;
-	unsigned int waits;
-	unsigned int submits;
-	unsigned int ite_waits;
-	struct pci_dev **bound;
-	unsigned int nbound;
-};
-
-/* Recorder markers (descriptor type 0, w[1]): a GCMD write, value in w[2] */
+/* Recorder marker (alist_rec_put_mark()): a GCMD write, of that value */
 #define VTD_REC_MARK_GCMD	1
-
 
 /**
  * vtd_desc_type() - the type of a queued-invalidation descriptor
@@ -293,8 +267,12 @@ struct vtd_bus_ctx {
  * @ndids: number of domain IDs
  * @coherent: table walks snoop CPU caches (ECAP.C)
  * @first_stage: paging domains use the first-stage (x86_64) format
- * @did_ida: domain IDs
- * @ctx_lock: protects @ctx and the context tables
+ * @did_ida: domain IDs (the IDA locks itself; which domain holds which ID
+ *	on this unit is the domain's, under its @lock)
+ * @ctx_lock: protects @root, @ctx and the context tables, and every write
+ *	of a PASID entry of the unit's devices (vtd_pe_install(), the
+ *	page-snoop switch): the unit's translation tables, as Linux's
+ *	iommu->lock. Taken after a domain's lock, never before it
  * @root: the root table
  * @ctx: per-bus context tables
  * @qi_lock: protects the invalidation queue
@@ -309,7 +287,13 @@ struct vtd_bus_ctx {
  *	protected by @qi_lock
  * @qi_last_n: descriptors of the last submission (may exceed the
  *	VTD_QI_LAST kept in @qi_last); protected by @qi_lock
+ * @params: the core's invalidation parameters of this unit (from CAP)
+ * @caching_mode: the unit caches non-present entries (CAP.CM): a map
+ *	needs an invalidation too
  * @recorder: KUnit recording queue, or NULL
+ * @test_bound: KUnit: the devices vtd_unit_keep_bound() treats as bound
+ *	on a recording unit (it matches no real device)
+ * @test_nbound: number of @test_bound
  * @fault_lock: serializes fault record scans
  * @fault_work: polls the fault records
  * @fault_last: last fault: sid << 48 | reason << 40 | (addr >> 12)
@@ -335,7 +319,7 @@ struct vtd_unit {
 	bool coherent;
 	bool first_stage;
 	struct ida did_ida;
-	struct mutex ctx_lock;
+	struct mutex ctx_lock;		/* root, context and PASID entries */
 	u64 *root;
 	struct vtd_bus_ctx ctx[256];
 	raw_spinlock_t qi_lock;
@@ -348,8 +332,12 @@ struct vtd_unit {
 	u32 qi_ite_done;
 	struct alist_cmd qi_last[VTD_QI_LAST];
 	unsigned int qi_last_n;
-	struct vtd_qi_recorder *recorder;
-	spinlock_t fault_lock;
+	struct alist_vtd_params params;
+	bool caching_mode;
+	struct alist_recorder *recorder;
+	struct pci_dev **test_bound;
+	unsigned int test_nbound;
+	spinlock_t fault_lock;		/* fault record scans */
 	struct delayed_work fault_work;
 	u64 fault_last;
 	struct vtd_counters cnt;
@@ -377,14 +365,28 @@ enum vtd_domain_kind {
  * @sspt: generic_pt vtdss (second stage)
  * @kind: enum vtd_domain_kind
  * @nest_parent: allocated with IOMMU_HWPT_ALLOC_NEST_PARENT
- * @force_snoop: enforce_cache_coherency() was called
- * @devices: the devices attached (struct vtd_dev.dom_node); under the
- *	core's update lock (alist_lock())
- * @list: the attach list of invalidation targets
- * @did: per unit, the domain ID (0: none)
- * @did_users: per unit, devices attached with @did
+ * @lock: protects @devices, @did and @did_users, and serializes writers
+ *	of @force_snoop; held across an attach to or from this domain
+ *	(vtd_attach_paging()), so a coherency check and the set of units the
+ *	domain is on agree
+ * @force_snoop: enforce_cache_coherency() was called; written under
+ *	@lock, read without it only with READ_ONCE() (a nested domain's view
+ *	of its parent)
+ * @devices: the devices attached (struct vtd_dev.dom_node); under @lock
+ * @list: the attach list of invalidation targets (the core's: its writers
+ *	are serialized by the shared layer, under the core's update lock)
+ * @did: per unit, the domain ID (0: none); under @lock
+ * @did_users: per unit, devices attached with @did; under @lock
+ * @params: the core's invalidation parameters of @list: valid on every
+ *	unit the domain has had targets on (vtd_domain_did_get()); narrowed
+ *	under vtd_params_lock, read without a lock
+ * @caching_mode: one of those units has CAP.CM; as @params
  * @parent: nested: the stage-2 parent
  * @s1: nested: the user's stage-1 configuration
+ *
+ * Lock order: a domain's @lock (two at most, the lower address first:
+ * vtd_domain_lock_pair()), then a unit's ctx_lock or the core's update
+ * lock (taken inside the shared layer), then the queue lock.
  */
 struct vtd_domain {
 	union {
@@ -395,11 +397,14 @@ struct vtd_domain {
 	};
 	enum vtd_domain_kind kind;
 	bool nest_parent;
+	struct mutex lock;	/* devices, DIDs, force_snoop: see above */
 	bool force_snoop;
 	struct list_head devices;
 	struct alist_list *list;
 	u16 did[VTD_MAX_UNITS];
 	unsigned int did_users[VTD_MAX_UNITS];
+	struct alist_vtd_params params;
+	bool caching_mode;
 	struct vtd_domain *parent;
 	struct iommu_hwpt_vtd_s1 s1;
 };
@@ -429,6 +434,11 @@ static inline struct vtd_domain *to_vtd_domain(struct iommu_domain *d)
  * @ntargets: number of @targets
  * @node: on the list of bound devices kept in identity (not probed)
  * @dom_node: on @domain's device list
+ *
+ * @domain, @identity, @targets, @ntargets and @dom_node change only in an
+ * attach of the device, which the IOMMU core's group mutex serializes,
+ * with the lock of the domain left and of the domain joined held. The
+ * entries of @pasid_table are written under the unit's ctx_lock.
  */
 struct vtd_dev {
 	struct vtd_unit *unit;
@@ -452,21 +462,17 @@ struct vtd_dev {
 /* Descriptor and entry builders (desc.c): pure functions */
 
 void vtd_desc_cc_global(struct alist_cmd *d);
-void vtd_desc_pc_pasid(struct alist_cmd *d, u16 did,
-					u32 pasid);
+void vtd_desc_pc_pasid(struct alist_cmd *d, u16 did, u32 pasid);
 void vtd_desc_pc_global(struct alist_cmd *d);
 void vtd_desc_iotlb_global(struct alist_cmd *d, u64 cap);
-void vtd_desc_iotlb_dsi(struct alist_cmd *d, u64 cap,
-					 u16 did);
-void vtd_desc_piotlb_all(struct alist_cmd *d, u16 did,
-					  u32 pasid);
-void vtd_desc_devtlb_all(struct alist_cmd *d, u16 sid,
-					  u16 pfsid, u8 qdep);
+void vtd_desc_iotlb_dsi(struct alist_cmd *d, u64 cap, u16 did);
+void vtd_desc_piotlb_all(struct alist_cmd *d, u16 did, u32 pasid);
+void vtd_desc_devtlb_all(struct alist_cmd *d, u16 sid, u16 pfsid, u8 qdep);
 
-void vtd_root_entry_set(u64 *root, unsigned int bus,
-					 phys_addr_t lo, phys_addr_t hi);
-void vtd_ctx_entry_build(u64 ce[4], phys_addr_t pasid_dir,
-					  unsigned int pdts, bool dte);
+void vtd_root_entry_set(u64 *root, unsigned int bus, phys_addr_t lo,
+			phys_addr_t hi);
+void vtd_ctx_entry_build(u64 ce[4], phys_addr_t pasid_dir, unsigned int pdts,
+			 bool dte);
 
 /**
  * struct vtd_pe_cfg - what goes into a scalable-mode PASID table entry
@@ -496,8 +502,7 @@ struct vtd_pe_cfg {
 	bool wpe;
 };
 
-void vtd_pasid_entry_build(u64 pe[8],
-					    const struct vtd_pe_cfg *cfg);
+void vtd_pasid_entry_build(u64 pe[8], const struct vtd_pe_cfg *cfg);
 
 /* ------------------------------------------------------------------ */
 /* Queued invalidation (queue.c) */
@@ -506,7 +511,6 @@ int vtd_qi_enable(struct vtd_unit *unit);
 void vtd_qi_disable(struct vtd_unit *unit);
 int vtd_qi_submit(struct vtd_unit *unit, const struct alist_cmd *cmds,
 		  unsigned int n, bool wait);
-void vtd_qi_record_mark(struct vtd_unit *unit, u64 what, u64 val);
 #if IS_ENABLED(CONFIG_KUNIT)
 bool vtd_qi_wait_aborted(u32 seq, u32 gen0, u32 gen, u32 ite_done);
 #endif
@@ -515,14 +519,18 @@ bool vtd_qi_wait_aborted(u32 seq, u32 gen0, u32 gen, u32 ite_done);
 /* Units (unit.c), faults (fault.c), debugfs (debugfs.c) */
 
 extern struct vtd_unit *vtd_units[VTD_MAX_UNITS];
-extern struct alist_vtd_params vtd_params;
-extern const struct alist_queue vtd_queue;
-extern bool vtd_caching_mode;
+extern const struct alist_vtd_params vtd_params_default;
+extern const struct alist_queue_ops vtd_queue_ops;
+
+/* The queue of @d's flushes: chunks name their unit, @d's parameters. */
+#define VTD_QUEUE(d)	((const struct alist_queue){ .ops = &vtd_queue_ops, \
+						     .params = &(d)->params })
 
 struct vtd_unit *vtd_unit_from_instance(unsigned int instance);
 int vtd_unit_slot_get(struct vtd_unit *unit);
 void vtd_unit_slot_put(struct vtd_unit *unit);
 void vtd_unit_init_caps(struct vtd_unit *unit);
+void vtd_unit_init_params(struct vtd_unit *unit);
 int vtd_unit_probe(const struct vtd_drhd *drhd);
 int vtd_unit_enable(struct vtd_unit *unit);
 int vtd_unit_translate(struct vtd_unit *unit, bool on);
@@ -552,9 +560,8 @@ extern struct iommu_domain vtd_blocked_domain;
 extern struct iommu_domain vtd_identity_domain;
 extern const struct iommu_ops vtd_iommu_ops;
 
-struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit,
-						     struct device *dev,
-						     u32 flags);
+struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit, struct device *dev,
+				    u32 flags);
 int vtd_domain_compatible(struct vtd_domain *d, struct vtd_unit *unit);
 void vtd_domain_snoop_devices(struct vtd_domain *d);
 void vtd_domain_free(struct iommu_domain *domain);
@@ -590,6 +597,6 @@ struct vtd_domain *
 vtd_nested_alloc(struct vtd_unit *unit, struct iommu_domain *parent, u32 flags,
 		 const struct iommu_user_data *data);
 int vtd_nested_invalidate_user(struct iommu_domain *domain,
-						struct iommu_user_data_array *array);
+			       struct iommu_user_data_array *array);
 
 #endif /* ALIST_VTD_H */

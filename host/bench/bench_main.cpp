@@ -81,6 +81,29 @@ void CalibrateClock()
 	g_clock_ns = v[v.size() / 2];
 }
 
+/*
+ * --alist_sync_ns: the busy-wait per sync in nanoseconds, turned into
+ * spin iterations by timing the same loop Queue::Sync() runs.
+ */
+unsigned SpinsForNs(double ns)
+{
+	const unsigned kSpins = 1u << 22;
+	std::vector<double> v;
+
+	if (ns <= 0)
+		return 0;
+	for (int r = 0; r < 5; r++) {
+		volatile unsigned x = 0;
+		double a = NowNs();
+
+		for (unsigned i = 0; i < kSpins; i++)
+			x = x + 1;
+		v.push_back((NowNs() - a) / kSpins);
+	}
+	std::nth_element(v.begin(), v.begin() + 2, v.end());
+	return static_cast<unsigned>(ns / v[2] + 0.5);
+}
+
 double Median(std::vector<double> v)
 {
 	if (v.empty())
@@ -383,6 +406,7 @@ int main(int argc, char **argv)
 	bool icount_run = false;
 	std::string icount_dir;
 	int out = 1;
+	double sync_ns = -1;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -392,6 +416,8 @@ int main(int argc, char **argv)
 			icount_dir = a + 19;
 		else if (!std::strncmp(a, "--alist_sync_spin=", 18))
 			inv_bench::g_sync_spin = static_cast<unsigned>(std::atoi(a + 18));
+		else if (!std::strncmp(a, "--alist_sync_ns=", 16))
+			sync_ns = std::atof(a + 16);
 		else if (!std::strncmp(a, "--alist_min_time=", 17))
 			g_min_time = std::atof(a + 17);
 		else
@@ -403,6 +429,10 @@ int main(int argc, char **argv)
 	if (!icount_dir.empty())
 		IcountLoad(icount_dir);
 	CalibrateClock();
+	if (sync_ns >= 0)
+		inv_bench::g_sync_spin = SpinsForNs(sync_ns);
+	std::printf("alist bench: sync cost %.0f ns (%u spins, busy-wait)\n",
+		    sync_ns > 0 ? sync_ns : 0.0, inv_bench::g_sync_spin);
 
 	for (const CaseDef &d : inv_bench::Cases())
 		benchmark::RegisterBenchmark(d.name.c_str(), Paired, &d)->MinTime(g_min_time);

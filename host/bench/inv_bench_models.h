@@ -30,29 +30,28 @@
  *   16 descriptors, at each IOMMU change and at the end, then memset. The
  *   nested user path (intel_nested_cache_invalidate_user) copies, checks
  *   and flushes once per user entry.
- * FnArray (SMMUv3, arm_smmu_invs): smp_mb(), rcu_dereference of the
- *   array, the ATS rwlock read-held when the array has ATS entries; a walk
- *   of 32-byte struct arm_smmu_inv entries skipping trash (READ_ONCE
- *   users); per entry a struct arm_smmu_cmdq_ent is built and, for TLBI
- *   entries, arm_smmu_inv_size_too_big() and the RIL loop of
- *   arm_smmu_cmdq_batch_add_range() run (tg, num_pages, ttl, scale/num per
- *   command), ATS entries compute the aligned span of
- *   arm_smmu_atc_inv_to_cmd(); every command goes through
- *   arm_smmu_cmdq_batch_add() (supports_cmd / force-sync / full checks)
- *   and arm_smmu_cmdq_build_cmd() (memset, opcode switch, FIELD_PREP per
- *   field) into a 64-command on-stack batch, submitted without a sync when
- *   full and with one at arm_smmu_invs_end_batch() boundaries; the batch is
- *   zero-initialised per call (`struct arm_smmu_cmdq_batch cmds = {}`). The one
- *   deliberate difference from upstream is the dispatch: upstream switches
- *   on inv->type; this model calls one function pointer per entry (the
- *   issue's baseline (b)). Without retpolines, as here, an indirect call
- *   costs about what the switch does (anchors.md 2a).
- * FnArray (VT-d): the same RCU array and function-pointer dispatch
- *   carrying VT-d entries (no such upstream driver exists: it is what
- *   cache.c would be on an arm_smmu_invs-style array): the PSI address and
- *   mask once per call as cache.c does, per entry the same descriptor
+ * Invs734 (SMMUv3, arm_smmu_invs, 7.3.4): smp_mb(), rcu_dereference of
+ *   the array, the ATS rwlock read-held when the array has ATS entries; a
+ *   walk of 32-byte struct arm_smmu_inv entries skipping trash (READ_ONCE
+ *   users) with a switch on the type, as upstream; per entry a prepared
+ *   command (arm_smmu_make_cmd_tlbi(): opcode and ASID/VMID in data[0]);
+ *   TLBI entries run arm_smmu_inv_size_too_big() and the RIL loop of
+ *   arm_smmu_cmdq_batch_add_range(), which ORs NUM/SCALE into a copy of
+ *   the prepared word and writes data[1] whole per command; ATS entries
+ *   build the aligned span of arm_smmu_atc_inv_to_cmd() with
+ *   arm_smmu_make_cmd_atc_inv(); every command goes through
+ *   arm_smmu_cmdq_batch_add_cmd_p() (supports_cmd / force-sync / full
+ *   checks, then a 16-byte copy) into a 64-command on-stack batch,
+ *   submitted without a sync when full and with one at
+ *   arm_smmu_invs_end_batch() boundaries; the batch is zero-initialised
+ *   per call (`struct arm_smmu_cmdq_batch cmds = {}`).
+ * FnArray (VT-d), HYPOTHETICAL: no kernel has it. The same RCU array
+ *   carrying VT-d entries with one function pointer per entry (what
+ *   cache.c would be on an arm_smmu_invs-style array): the PSI address
+ *   and mask once per call as cache.c does, per entry the same descriptor
  *   builders as SpinList into a 16-descriptor qi_batch, submitted without
  *   a wait when full and with one at each unit change and at the end.
+ *   Reported as "fnarray_hyp"; the in-tree comparison is SpinList.
  * Batch63 (vSMMU, arm_vsmmu_cache_invalidate): kzalloc of the whole array,
  *   one copy of it (user copies and allocations of every model go through
  *   the same environment calls as the core's: alist_env_copy_from_user(),
@@ -75,7 +74,10 @@
 
 namespace inv_bench {
 
-/* Busy-wait iterations per sync (a volatile add each); 0 = count only. */
+/*
+ * Busy-wait iterations per sync (a volatile add each); 0 = count only.
+ * bench_main.cpp sets it from --alist_sync_ns through a calibration.
+ */
 extern unsigned g_sync_spin;
 
 /* Hide a value from the optimizer: every call recomputes from it. */
@@ -86,6 +88,23 @@ inline T Opaque(T v)
 	return v;
 }
 
+/* A spinlock as the kernel's fast path takes it: cmpxchg, store-release. */
+class SpinLock {
+public:
+	void Lock()
+	{
+		int expected = 0;
+
+		while (!v_.compare_exchange_weak(expected, 1, std::memory_order_acquire,
+						 std::memory_order_relaxed))
+			expected = 0;
+	}
+	void Unlock() { v_.store(0, std::memory_order_release); }
+
+private:
+	std::atomic<int> v_{0};
+};
+
 template <unsigned kWords>
 class Queue {
 public:
@@ -93,10 +112,17 @@ public:
 	/* A word no command of either format starts with: marks syncs. */
 	static constexpr alist_u64 kSyncMark = 0x5a5a5a5a5a5a5a5aull;
 
+	/*
+	 * Every driver, ours and upstream, places commands under a queue
+	 * lock (VT-d qi->q_lock / our qi_lock; SMMUv3's cmpxchg on the queue
+	 * pointers / our cmdq_lock): one acquisition per submission.
+	 */
 	void Submit(const alist_cmd *b, unsigned n, alist_u32 inst, bool sync)
 	{
+		lock_.Lock();
 		for (unsigned i = 0; i < n; i++)
 			Put(b[i].w);
+		lock_.Unlock();
 		cmds += n;
 		if (sync)
 			Sync(inst);
@@ -105,8 +131,10 @@ public:
 	/* @w: n commands of kWords words each, back to back. */
 	void SubmitWords(const alist_u64 *w, unsigned n, alist_u32 inst, bool sync)
 	{
+		lock_.Lock();
 		for (unsigned i = 0; i < n; i++)
 			Put(w + i * kWords);
+		lock_.Unlock();
 		cmds += n;
 		if (sync)
 			Sync(inst);
@@ -165,27 +193,11 @@ private:
 
 	alist_u64 ring_[kEntries * kWords];
 	unsigned prod_ = 0;
+	SpinLock lock_;
 };
 
 using VtdQueue = Queue<4>;
 using SmmuQueue = Queue<2>;
-
-/* A spinlock as the kernel's fast path takes it: cmpxchg, store-release. */
-class SpinLock {
-public:
-	void Lock()
-	{
-		int expected = 0;
-
-		while (!v_.compare_exchange_weak(expected, 1, std::memory_order_acquire,
-						 std::memory_order_relaxed))
-			expected = 0;
-	}
-	void Unlock() { v_.store(0, std::memory_order_release); }
-
-private:
-	std::atomic<int> v_{0};
-};
 
 inline unsigned FlsLong(alist_u64 x)
 {
@@ -525,7 +537,7 @@ private:
 	vtd::Batcher<true> batch_;
 };
 
-/* --- (b) FnArray ---------------------------------------------------------- */
+/* --- (b) Invs734 (SMMUv3) and the hypothetical VT-d FnArray -------------- */
 
 /* 7.3 arm_smmu_inv_type order. */
 enum FnType : alist_u8 {
@@ -570,29 +582,10 @@ enum Op : alist_u8 {
 	kOpAtcInv = 0x40,
 };
 
-/* struct arm_smmu_cmdq_ent, the fields the invalidation path uses. */
-struct CmdqEnt {
-	alist_u8 opcode;
-	bool substream_valid;
-	union {
-		struct {
-			alist_u16 asid;
-			alist_u16 vmid;
-			alist_u8 num, scale, ttl, tg;
-			bool leaf;
-			alist_u64 addr;
-		} tlbi;
-		struct {
-			alist_u32 sid, ssid;
-			alist_u64 addr;
-			alist_u8 size;
-			bool global;
-		} atc;
-	};
-};
+struct Cmd;
 
 struct Cmdq {
-	bool (*supports_cmd)(const CmdqEnt *); /* NULL for the main queue */
+	bool (*supports_cmd)(const Cmd *); /* NULL for the main queue */
 };
 
 struct Device {
@@ -613,60 +606,45 @@ inline alist_u64 Prep(alist_u64 v, unsigned hi, unsigned lo)
 	return (v << lo) & (((hi - lo + 1) >= 64 ? ~0ull : ((1ull << (hi - lo + 1)) - 1)) << lo);
 }
 
-/* arm_smmu_cmdq_build_cmd(), the invalidation opcodes. */
-inline int BuildCmd(alist_u64 *cmd, const CmdqEnt *ent)
+/* struct arm_smmu_cmd: the 16 bytes, built in place (7.3.4). */
+struct Cmd {
+	alist_u64 data[2];
+};
+
+/* arm_smmu_make_cmd_op() / _tlbi() / _atc_inv(): a prepared word. */
+inline Cmd MakeCmdOp(alist_u8 op)
 {
-	memset(cmd, 0, 16);
-	cmd[0] |= Prep(ent->opcode, 7, 0);
-	switch (ent->opcode) {
-	case kOpTlbiNhAll:
-	case kOpTlbiS12Vmall:
-		cmd[0] |= Prep(ent->tlbi.vmid, 47, 32);
-		break;
-	case kOpTlbiNhAsid:
-		cmd[0] |= Prep(ent->tlbi.asid, 63, 48);
-		cmd[0] |= Prep(ent->tlbi.vmid, 47, 32);
-		break;
-	case kOpTlbiNhVa:
-		cmd[0] |= Prep(ent->tlbi.vmid, 47, 32);
-		cmd[0] |= Prep(ent->tlbi.num, 16, 12);
-		cmd[0] |= Prep(ent->tlbi.scale, 24, 20);
-		cmd[0] |= Prep(ent->tlbi.asid, 63, 48);
-		cmd[1] |= Prep(ent->tlbi.leaf, 0, 0);
-		cmd[1] |= Prep(ent->tlbi.ttl, 9, 8);
-		cmd[1] |= Prep(ent->tlbi.tg, 11, 10);
-		cmd[1] |= ent->tlbi.addr & ~0xfffull;
-		break;
-	case kOpTlbiS2Ipa:
-		cmd[0] |= Prep(ent->tlbi.num, 16, 12);
-		cmd[0] |= Prep(ent->tlbi.scale, 24, 20);
-		cmd[0] |= Prep(ent->tlbi.vmid, 47, 32);
-		cmd[1] |= Prep(ent->tlbi.leaf, 0, 0);
-		cmd[1] |= Prep(ent->tlbi.ttl, 9, 8);
-		cmd[1] |= Prep(ent->tlbi.tg, 11, 10);
-		cmd[1] |= ent->tlbi.addr & 0x000ffffffffff000ull;
-		break;
-	case kOpAtcInv:
-		cmd[0] |= Prep(ent->substream_valid, 11, 11);
-		cmd[0] |= Prep(ent->atc.global, 9, 9);
-		cmd[0] |= Prep(ent->atc.ssid, 31, 12);
-		cmd[0] |= Prep(ent->atc.sid, 63, 32);
-		cmd[1] |= Prep(ent->atc.size, 5, 0);
-		cmd[1] |= ent->atc.addr & ~0xfffull;
-		break;
-	default:
-		return -2;
-	}
-	return 0;
+	Cmd c = {};
+
+	c.data[0] = Prep(op, 7, 0);
+	return c;
 }
 
-inline void BatchInit(Device *smmu, Batch *cmds, const CmdqEnt *)
+inline Cmd MakeCmdTlbi(alist_u8 op, alist_u16 asid, alist_u16 vmid)
+{
+	Cmd c = MakeCmdOp(op);
+
+	c.data[0] |= Prep(asid, 63, 48) | Prep(vmid, 47, 32);
+	return c;
+}
+
+inline Cmd MakeCmdAtcInv(alist_u32 sid, alist_u32 ssid, alist_u64 addr, alist_u8 size)
+{
+	Cmd c = MakeCmdOp(kOpAtcInv);
+
+	c.data[0] |= Prep(ssid != ALIST_NO_PASID, 11, 11) | Prep(ssid, 31, 12) | Prep(sid, 63, 32);
+	c.data[1] |= Prep(size, 5, 0) | (addr & ~0xfffull);
+	return c;
+}
+
+inline void BatchInit(Device *smmu, Batch *cmds, const Cmd *)
 {
 	cmds->num = 0;
 	cmds->cmdq = &smmu->cmdq; /* arm_smmu_get_cmdq(): the main queue */
 }
 
-inline void BatchAdd(Device *smmu, Batch *cmds, const CmdqEnt *cmd, SmmuQueue &q)
+/* arm_smmu_cmdq_batch_add_cmd_p(): checks, then a 16-byte copy. */
+inline void BatchAddCmdP(Device *smmu, Batch *cmds, const Cmd *cmd, SmmuQueue &q)
 {
 	bool unsupported = cmds->cmdq->supports_cmd && !cmds->cmdq->supports_cmd(cmd);
 	bool force_sync = cmds->num == kBatchEntries - 1 && (smmu->options & kOptForceSync);
@@ -679,10 +657,7 @@ inline void BatchAdd(Device *smmu, Batch *cmds, const CmdqEnt *cmd, SmmuQueue &q
 		q.SubmitWords(cmds->cmds, cmds->num, smmu->id, false);
 		BatchInit(smmu, cmds, cmd);
 	}
-	int index = cmds->num * 2;
-
-	if (__builtin_expect(BuildCmd(&cmds->cmds[index], cmd), 0))
-		return;
+	memcpy(&cmds->cmds[cmds->num * 2], cmd->data, sizeof(cmd->data));
 	cmds->num++;
 }
 
@@ -697,20 +672,24 @@ inline bool SizeTooBig(const Device *smmu, alist_u64 size, alist_u64 granule)
 	return size >= max_tlbi_ops * granule;
 }
 
-inline void BatchAddRange(Device *smmu, Batch *cmds, CmdqEnt *cmd, alist_u64 iova,
+/*
+ * arm_smmu_cmdq_batch_add_range() of 7.3.4: @cmd carries opcode and
+ * ASID/VMID in data[0]; each iteration ORs NUM/SCALE into a copy of that
+ * word and writes data[1] whole.
+ */
+inline void BatchAddRange(Device *smmu, Batch *cmds, Cmd *cmd, bool leaf, alist_u64 iova,
 			  alist_u64 size, alist_u64 granule, alist_u64 pgsize, SmmuQueue &q)
 {
-	alist_u64 end = iova + size, num_pages = 0, tg = pgsize;
-	alist_u64 inv_range = granule;
+	alist_u64 end = iova + size, num_pages = 0, tg = pgsize, tg_enc = 0, ttl = 0;
+	alist_u64 inv_range = granule, orig_data0 = cmd->data[0];
 
 	if (!size)
 		return;
 	if (smmu->features & kFeatRangeInv) {
 		num_pages = size >> tg;
-		cmd->tlbi.tg = static_cast<alist_u8>((tg - 10) / 2);
-		if (cmd->tlbi.leaf)
-			cmd->tlbi.ttl = static_cast<alist_u8>(
-				4 - ((FlsLong(granule) - 1 - 3) / (tg - 3)));
+		tg_enc = (tg - 10) / 2;
+		if (leaf)
+			ttl = 4 - ((FlsLong(granule) - 1 - 3) / (tg - 3));
 		else if ((num_pages & 31) == 1)
 			num_pages++;
 	}
@@ -719,44 +698,35 @@ inline void BatchAddRange(Device *smmu, Batch *cmds, CmdqEnt *cmd, alist_u64 iov
 			unsigned long scale = __builtin_ctzll(num_pages);
 			unsigned long num = (num_pages >> scale) & 31;
 
-			cmd->tlbi.scale = static_cast<alist_u8>(scale);
-			cmd->tlbi.num = static_cast<alist_u8>(num - 1);
+			cmd->data[0] = orig_data0 | Prep(num - 1, 16, 12) | Prep(scale & 0x1f, 24, 20);
 			inv_range = num << (scale + tg);
 			num_pages -= num << scale;
 		}
-		cmd->tlbi.addr = iova;
-		BatchAdd(smmu, cmds, cmd, q);
+		cmd->data[1] = Prep(leaf, 0, 0) | Prep(ttl, 9, 8) | Prep(tg_enc, 11, 10) |
+			       (iova & ~0xfffull);
+		BatchAddCmdP(smmu, cmds, cmd, q);
 		iova += inv_range;
 	}
 }
 
 /* arm_smmu_atc_inv_to_cmd() */
-inline void AtcInvToCmd(alist_u32 ssid, alist_u64 iova, alist_u64 size, CmdqEnt *cmd)
+inline Cmd AtcInvToCmd(alist_u32 sid, alist_u32 ssid, alist_u64 iova, alist_u64 size)
 {
-	*cmd = CmdqEnt{};
-	cmd->opcode = kOpAtcInv;
-	cmd->substream_valid = ssid != ALIST_NO_PASID;
-	cmd->atc.ssid = ssid;
-	if (!size) {
-		cmd->atc.size = kAtcSizeAll;
-		return;
-	}
 	alist_u64 page_start = iova >> 12, page_end = (iova + size - 1) >> 12;
 	unsigned log2_span = FlsLong(page_start ^ page_end);
 	alist_u64 span_mask = (1ull << log2_span) - 1;
 
 	page_start &= ~span_mask;
-	cmd->atc.addr = page_start << 12;
-	cmd->atc.size = static_cast<alist_u8>(log2_span);
+	return MakeCmdAtcInv(sid, ssid, page_start << 12, static_cast<alist_u8>(log2_span));
 }
 
 } // namespace smmu
 
 struct FnEntry;
-using FnInv = void (*)(const FnEntry &, const FnReq &, smmu::Batch &, smmu::CmdqEnt &,
-		       void *batch_or_queue, void *queue);
+/* The hypothetical VT-d FnArray's per-entry call (no kernel has it). */
+using FnInv = void (*)(const FnEntry &, const FnReq &, void *batch, void *queue);
 
-/* struct arm_smmu_inv (32 bytes) plus the function pointer. */
+/* struct arm_smmu_inv (32 bytes); @fn only for the hypothetical VT-d array. */
 struct FnEntry {
 	void *unit;		/* smmu::Device * or vtd::Iommu * */
 	alist_u8 type;
@@ -779,45 +749,20 @@ struct FnArray {
 	alist_u32 num_invs = 0;
 };
 
-/* --- SMMUv3 per-entry functions (the switch cases of upstream) --- */
-
-inline void InvToBatch(const FnEntry &inv, smmu::Batch &cmds, smmu::CmdqEnt &cmd,
+/* arm_smmu_inv_to_cmdq_batch() of 7.3.4 */
+inline void InvToBatch(const FnEntry &inv, smmu::Batch &cmds, smmu::Cmd &cmd,
 		       const FnReq &r, SmmuQueue &q)
 {
 	auto *dev = static_cast<smmu::Device *>(inv.unit);
 
 	if (smmu::SizeTooBig(dev, r.size, r.granule)) {
-		cmd.opcode = inv.nsize_opcode;
-		smmu::BatchAdd(dev, &cmds, &cmd, q);
+		smmu::Cmd nsize = cmd;
+
+		nsize.data[0] = (nsize.data[0] & ~0xffull) | inv.nsize_opcode;
+		smmu::BatchAddCmdP(dev, &cmds, &nsize, q);
 		return;
 	}
-	cmd.opcode = inv.size_opcode;
-	smmu::BatchAddRange(dev, &cmds, &cmd, r.iova, r.size, r.granule, inv.pgsize, q);
-}
-
-inline void FnS1Asid(const FnEntry &inv, const FnReq &r, smmu::Batch &cmds,
-		     smmu::CmdqEnt &cmd, void *, void *q)
-{
-	cmd.tlbi.asid = static_cast<alist_u16>(inv.id);
-	cmd.tlbi.leaf = r.leaf;
-	InvToBatch(inv, cmds, cmd, r, *static_cast<SmmuQueue *>(q));
-}
-
-inline void FnS2Vmid(const FnEntry &inv, const FnReq &r, smmu::Batch &cmds,
-		     smmu::CmdqEnt &cmd, void *, void *q)
-{
-	cmd.tlbi.vmid = static_cast<alist_u16>(inv.id);
-	cmd.tlbi.leaf = r.leaf;
-	InvToBatch(inv, cmds, cmd, r, *static_cast<SmmuQueue *>(q));
-}
-
-inline void FnAts(const FnEntry &inv, const FnReq &r, smmu::Batch &cmds,
-		  smmu::CmdqEnt &cmd, void *, void *q)
-{
-	smmu::AtcInvToCmd(inv.ssid, r.iova, r.size, &cmd);
-	cmd.atc.sid = inv.id;
-	smmu::BatchAdd(static_cast<smmu::Device *>(inv.unit), &cmds, &cmd,
-		       *static_cast<SmmuQueue *>(q));
+	smmu::BatchAddRange(dev, &cmds, &cmd, r.leaf, r.iova, r.size, r.granule, inv.pgsize, q);
 }
 
 /* arm_smmu_invs_end_batch() */
@@ -835,8 +780,8 @@ inline bool FnLive(const FnEntry &e)
 	return __atomic_load_n(&e.users, __ATOMIC_RELAXED) != 0;
 }
 
-/* __arm_smmu_domain_inv_range() with function-pointer dispatch. */
-inline void FnWalkSmmu(const FnArray &invs, const FnReq &r, SmmuQueue &q)
+/* __arm_smmu_domain_inv_range() of 7.3.4: a switch on the entry type. */
+inline void InvsWalkSmmu(const FnArray &invs, const FnReq &r, SmmuQueue &q)
 {
 	smmu::Batch cmds = {};	/* upstream zero-initialises the 1 KiB batch */
 	const FnEntry *cur = invs.inv.data();
@@ -847,13 +792,37 @@ inline void FnWalkSmmu(const FnArray &invs, const FnReq &r, SmmuQueue &q)
 			break;
 	while (cur != end) {
 		auto *dev = static_cast<smmu::Device *>(cur->unit);
-		smmu::CmdqEnt cmd{};
+		smmu::Cmd cmd = smmu::MakeCmdOp(cur->size_opcode);
 		const FnEntry *next;
 
-		cmd.opcode = cur->size_opcode;
 		if (!cmds.num)
 			smmu::BatchInit(dev, &cmds, &cmd);
-		cur->fn(*cur, r, cmds, cmd, nullptr, &q);
+		switch (cur->type) {
+		case kS1Asid:
+			cmd = smmu::MakeCmdTlbi(cur->size_opcode, static_cast<alist_u16>(cur->id), 0);
+			InvToBatch(*cur, cmds, cmd, r, q);
+			break;
+		case kS2Vmid:
+			cmd = smmu::MakeCmdTlbi(cur->size_opcode, 0, static_cast<alist_u16>(cur->id));
+			InvToBatch(*cur, cmds, cmd, r, q);
+			break;
+		case kS2VmidS1Clear:
+			if (smmu::SizeTooBig(dev, r.size, r.granule))
+				break;
+			cmd = smmu::MakeCmdTlbi(cur->size_opcode, 0, static_cast<alist_u16>(cur->id));
+			smmu::BatchAddCmdP(dev, &cmds, &cmd, q);
+			break;
+		case kAts:
+			cmd = smmu::AtcInvToCmd(cur->id, cur->ssid, r.iova, r.size);
+			smmu::BatchAddCmdP(dev, &cmds, &cmd, q);
+			break;
+		case kAtsFull:
+			cmd = smmu::MakeCmdAtcInv(cur->id, ALIST_NO_PASID, 0, smmu::kAtcSizeAll);
+			smmu::BatchAddCmdP(dev, &cmds, &cmd, q);
+			break;
+		default:
+			break;
+		}
 		for (next = cur + 1; next != end; next++)
 			if (FnLive(*next))
 				break;
@@ -866,9 +835,9 @@ inline void FnWalkSmmu(const FnArray &invs, const FnReq &r, SmmuQueue &q)
 }
 
 /* arm_smmu_domain_inv_range(): [iova, iova + size) */
-__attribute__((noinline)) inline void FnInvRangeSmmu(std::atomic<FnArray *> &slot,
-						     alist_u64 iova, alist_u64 size,
-						     alist_u64 granule, bool leaf, SmmuQueue &q)
+__attribute__((noinline)) inline void InvsRangeSmmu(std::atomic<FnArray *> &slot,
+						    alist_u64 iova, alist_u64 size,
+						    alist_u64 granule, bool leaf, SmmuQueue &q)
 {
 	FnReq r{iova, size, granule, leaf, 0, 0};
 
@@ -876,10 +845,10 @@ __attribute__((noinline)) inline void FnInvRangeSmmu(std::atomic<FnArray *> &slo
 	FnArray *invs = slot.load(std::memory_order_acquire);
 	if (invs->has_ats) {
 		invs->rwlock.fetch_add(1, std::memory_order_acquire);
-		FnWalkSmmu(*invs, r, q);
+		InvsWalkSmmu(*invs, r, q);
 		invs->rwlock.fetch_sub(1, std::memory_order_release);
 	} else {
-		FnWalkSmmu(*invs, r, q);
+		InvsWalkSmmu(*invs, r, q);
 	}
 }
 
@@ -887,8 +856,7 @@ __attribute__((noinline)) inline void FnInvRangeSmmu(std::atomic<FnArray *> &slo
 
 using VtdFnBatch = vtd::Batcher<false>;
 
-inline void FnVtdIotlb(const FnEntry &e, const FnReq &r, smmu::Batch &, smmu::CmdqEnt &,
-		       void *b, void *q)
+inline void FnVtdIotlb(const FnEntry &e, const FnReq &r, void *b, void *q)
 {
 	static_cast<VtdFnBatch *>(b)->FlushIotlb(true, static_cast<vtd::Iommu *>(e.unit),
 						  static_cast<alist_u16>(e.id), e.ssid,
@@ -896,8 +864,7 @@ inline void FnVtdIotlb(const FnEntry &e, const FnReq &r, smmu::Batch &, smmu::Cm
 						  *static_cast<VtdQueue *>(q));
 }
 
-inline void FnVtdDev(const FnEntry &e, const FnReq &r, smmu::Batch &, smmu::CmdqEnt &,
-		     void *b, void *q)
+inline void FnVtdDev(const FnEntry &e, const FnReq &r, void *b, void *q)
 {
 	vtd::DevInfo info{static_cast<alist_u8>(e.id >> 8), static_cast<alist_u8>(e.id),
 			  e.pfsid, e.qdep, false};
@@ -920,8 +887,6 @@ __attribute__((noinline)) inline void FnInvRangeVtd(std::atomic<FnArray *> &slot
 		r.psi_addr = vtd::PsiAlignedAddress(start, end_incl, &r.psi_mask);
 	alist_env_smp_mb();
 	FnArray *invs = slot.load(std::memory_order_acquire);
-	smmu::Batch unused;
-	smmu::CmdqEnt unused_cmd;
 	const FnEntry *cur = invs->inv.data();
 	const FnEntry *end = cur + __atomic_load_n(&invs->num_invs, __ATOMIC_RELAXED);
 	const vtd::Iommu *unit = nullptr;
@@ -935,7 +900,7 @@ __attribute__((noinline)) inline void FnInvRangeVtd(std::atomic<FnArray *> &slot
 		if (unit && unit != u)
 			batch.Flush(unit, q);
 		unit = u;
-		cur->fn(*cur, r, unused, unused_cmd, &batch, &q);
+		cur->fn(*cur, r, &batch, &q);
 	}
 	batch.Flush(unit, q);
 	if (invs->has_ats)

@@ -48,7 +48,9 @@ void FuzzSmmu(const uint8_t *data, size_t size, alist_u32 type, alist_u32 len,
 	      alist_u32 num, uint8_t knobs)
 {
 	alist_smmuv3_params p{static_cast<alist_u8>(knobs & 1), 12,
-			      static_cast<alist_u8>((knobs >> 1) & 1), 0, 64, 4};
+			      static_cast<alist_u8>((knobs >> 1) & 1),
+			      static_cast<alist_u8>((knobs >> 2) & ALIST_SMMUV3_USER_ALL), 64, 4,
+			      nullptr};
 	alist_user_array a{type, len, num, 0, size ? data : nullptr};
 	alist::Smmuv3UserDecoder<Translator> d;
 	d.Init(&a, p, 0, 9, Translator{});
@@ -144,7 +146,7 @@ void FuzzVtd(const uint8_t *data, size_t size, alist_u32 type, alist_u32 len,
 	alist_target t[3] = {inv_test::Target(0, ALIST_KIND_VTD_PIOTLB, 1, 2),
 			     inv_test::Target(0, ALIST_KIND_ATC, 1, 2, 7),
 			     inv_test::Target(1, ALIST_KIND_VTD_PIOTLB, 1, 2)};
-	alist_vtd_params p{1, static_cast<alist_u8>(knobs % 19), 0, 0, 16, 2};
+	alist_vtd_params p{1, static_cast<alist_u8>(knobs % 19), 0, 0, 16, 2, nullptr};
 	inv_test::Recorder rec;
 	inv_test::Invalidate<alist::VtdEmitter>(p, req, t, 3, rec);
 	if (req.ranges.empty())

@@ -34,8 +34,8 @@ using inv_test::u64;
 
 namespace {
 
-const alist_vtd_params kVtd{1, 18, 1, 1, 64, 4};
-const alist_smmuv3_params kSmmu{1, 12, 1, 0, 64, 4};
+const alist_vtd_params kVtd{1, 18, 1, 1, 64, 4, nullptr};
+const alist_smmuv3_params kSmmu{1, 12, 1, 0, 64, 4, nullptr};
 
 alist::InvRequest Range(u64 start, u64 last, bool leaf = true)
 {
@@ -256,6 +256,41 @@ u64 RilWindows(u64 n)
 	return c;
 }
 
+/* Cost models the random test draws from (NULL: the core's defaults). */
+const alist_inv_cost kCosts[] = {
+	ALIST_INV_COST_DEFAULT,
+	{100, 2000, 2000, 0xffffffffu},	/* never over-invalidate */
+	{100, 2000, 2000, 0},		/* always the fewest commands */
+	{50, 1000, 3000, 7},
+};
+
+const alist_inv_cost *RandomCost(std::mt19937_64 &rng)
+{
+	unsigned i = rng() % 5;
+	return i < 4 ? &kCosts[i] : nullptr;
+}
+
+alist_inv_cost CostOf(const alist_inv_cost *c)
+{
+	return c ? *c : alist_inv_cost ALIST_INV_COST_DEFAULT;
+}
+
+/* The cover policy's rule, in 128 bits so nothing saturates. */
+bool WideWins(u64 exact, u64 over, u64 unit_ns, u64 refill_ns)
+{
+	return exact > 1 && static_cast<unsigned __int128>(over) * refill_ns <=
+				    static_cast<unsigned __int128>(exact - 1) * unit_ns;
+}
+
+/* Order of the smallest aligned block holding [a, b]. */
+unsigned HullBits(u64 a, u64 b)
+{
+	unsigned k = 0;
+	while ((a >> k) != (b >> k))
+		k++;
+	return k;
+}
+
 struct Request {
 	bool all;
 	bool leaf;
@@ -285,7 +320,7 @@ struct Model<alist::VtdEmitter> {
 		static const alist_u16 thr[] = {0, 1, 4, 64, 60000};
 		return Params{static_cast<alist_u8>(rng() % 8 != 0), static_cast<alist_u8>(rng() % 11),
 			      static_cast<alist_u8>(rng() % 2), static_cast<alist_u8>(rng() % 2),
-			      thr[rng() % 5], thr[rng() % 5]};
+			      thr[rng() % 5], thr[rng() % 5], RandomCost(rng)};
 	}
 	static Key TagKey(const alist_target &t)
 	{
@@ -306,9 +341,25 @@ struct Model<alist::VtdEmitter> {
 	static unsigned UnitShift(const Params &, const Request &) { return 0; }
 	static Expect Tlb(const Params &p, const Request &r)
 	{
-		Expect e{r.all || !p.psi, 0, r.pages};
-		for (auto &iv : r.pages)
-			e.cost += SegCount(0, 52, iv.first, iv.second, p.mamv);
+		alist_inv_cost c = CostOf(p.cost);
+		Expect e{r.all || !p.psi, 0, {}};
+		/* Per range: exact, or its hull when AM names it and it pays. */
+		for (auto &iv : r.pages) {
+			u64 k = SegCount(0, 52, iv.first, iv.second, p.mamv);
+			unsigned h = HullBits(iv.first, iv.second);
+			u64 base = iv.first >> h << h;
+			u64 over = (1ull << h) - (iv.second - iv.first + 1);
+
+			if (h <= p.mamv &&
+			    (k > p.max_iotlb_cmds || WideWins(k, over, c.cmd_ns, c.refill_ns))) {
+				e.cost += 1;
+				e.units.push_back({base, base + (1ull << h) - 1});
+			} else {
+				e.cost += k;
+				e.units.push_back(iv);
+			}
+		}
+		e.units = Normalize(e.units);
 		if (e.cost > p.max_iotlb_cmds)
 			e.whole = true;
 		return e;
@@ -328,7 +379,7 @@ struct Model<alist::Smmuv3Emitter> {
 		static const alist_u16 thr[] = {0, 1, 4, 64, 60000};
 		return Params{static_cast<alist_u8>(rng() % 2),
 			      static_cast<alist_u8>(12 + 2 * (rng() % 3)), 1, 0,
-			      thr[rng() % 5], thr[rng() % 5]};
+			      thr[rng() % 5], thr[rng() % 5], RandomCost(rng)};
 	}
 	static Key TagKey(const alist_target &t)
 	{
@@ -358,11 +409,26 @@ struct Model<alist::Smmuv3Emitter> {
 		Intervals u;
 		for (auto &iv : r.pages)
 			u.push_back({iv.first >> sh, iv.second >> sh});
-		Expect e{r.all, 0, Normalize(u)};
-		for (auto &iv : e.units) {
+		alist_inv_cost c = CostOf(p.cost);
+		Expect e{r.all, 0, {}};
+		/* Per span: exact, or with RIL one command rounded up past its end. */
+		for (auto &iv : Normalize(u)) {
 			u64 n = iv.second - iv.first + 1;
-			e.cost += p.ril ? RilWindows(n) : n;
+			u64 k = p.ril ? RilWindows(n) : n;
+			unsigned s = 0;
+
+			while (((n + (1ull << s) - 1) >> s) > 32)
+				s++;
+			u64 len = ((n + (1ull << s) - 1) >> s) << s;
+			if (p.ril && WideWins(k, (len - n) << sh, c.cmd_ns, c.refill_ns)) {
+				e.cost += 1;
+				e.units.push_back({iv.first, iv.first + len - 1});
+			} else {
+				e.cost += k;
+				e.units.push_back(iv);
+			}
 		}
+		e.units = Normalize(e.units);
 		if (e.cost > p.max_tlbi_cmds)
 			e.whole = true;
 		return e;
@@ -492,16 +558,21 @@ void CheckOne(std::mt19937_64 &rng, int iter)
 	bool empty = !r.all && r.pages.empty();
 	Expect tlb = M::Tlb(p, r);
 
-	/* ATC expectation from the rules. */
-	u64 atc_cost = 0;
-	for (auto &iv : r.pages)
+	/* ATC expectation from the rules: exact within the cap if it pays. */
+	u64 atc_cost = 0, pages = 0;
+	for (auto &iv : r.pages) {
 		atc_cost += SegCount(0, 52, iv.first, iv.second, 52);
+		pages += iv.second - iv.first + 1;
+	}
 	bool atc_full = r.all, atc_hull = false;
 	u64 hull_first = 0, hull_last = 0;
-	if (!r.all && !empty && atc_cost > M::AtcMax(p)) {
-		unsigned k = 0;
-		while ((r.pages.front().first >> k) != (r.pages.back().second >> k))
-			k++;
+	unsigned hk = empty || r.all ? 0 : HullBits(r.pages.front().first, r.pages.back().second);
+	alist_inv_cost cost = CostOf(p.cost);
+	if (!r.all && !empty &&
+	    (atc_cost > M::AtcMax(p) ||
+	     (hk < 52 && WideWins(atc_cost, (1ull << hk) - pages, cost.devtlb_ns,
+				  cost.refill_ns)))) {
+		unsigned k = hk;
 		if (k >= 52) {
 			atc_full = true;
 		} else {

@@ -22,6 +22,12 @@ namespace inv_test {
 
 using u64 = unsigned long long;
 
+/*
+ * A cost model under which no over-invalidation is ever worth a command:
+ * the policy always keeps the exact cover (tests of the exact encoders).
+ */
+inline const alist_inv_cost kExactCost{100, 2000, 2000, 0xffffffffu};
+
 /* One sink event: a command or a sync. */
 struct Event {
 	unsigned instance;

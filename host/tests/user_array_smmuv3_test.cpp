@@ -25,8 +25,10 @@
 namespace {
 
 using Cmd = alist_smmuv3_user_cmd;
-const alist_smmuv3_params kRil{1, 12, 1, 0, 64, 4};
-const alist_smmuv3_params kNoRil{0, 12, 0, 0, 64, 4};
+const alist_smmuv3_params kRil{1, 12, 1, ALIST_SMMUV3_USER_ALL, 64, 4, nullptr};
+const alist_smmuv3_params kNoRil{0, 12, 0, ALIST_SMMUV3_USER_ALL, 64, 4, nullptr};
+/* RIL and ATS, but 8-bit ASIDs, no substreams, no DS */
+const alist_smmuv3_params kNarrow{1, 12, 1, 0, 64, 4, nullptr};
 constexpr unsigned kVmid = 0x77;
 
 /* vSID -> pSID: v -> v + 0x1000 for v < 16. */
@@ -93,6 +95,11 @@ TEST(UserArraySmmuv3, AcceptedCommandsAndRewrites)
 		{"CFGI_CD_ALL", C(0x06 | (1ull << 32)), 0x06 | (0x1001ull << 32), 0},
 		{"ATC_INV", C(0x40 | (2ull << 32) | (1ull << 11) | (5ull << 12), 0x40000 | 2),
 		 0x40 | (0x1002ull << 32) | (1ull << 11) | (5ull << 12), 0x40002},
+		/* SSID and Global are IGNORED with SSV=0: no CERROR_ILL, as Linux */
+		{"ATC_INV SSID without SSV", C(0x40 | (1ull << 32) | (1ull << 12) | (1ull << 9)),
+		 0x40 | (0x1001ull << 32) | (1ull << 12) | (1ull << 9), 0},
+		{"NH_VA TG 16K TTL 1 with DS", C(0x12 | (1ull << 12), (2ull << 10) | (1ull << 8)),
+		 0x12 | (1ull << 12) | ((alist_u64)kVmid << 32), (2ull << 10) | (1ull << 8)},
 	};
 	for (auto &row : rows) {
 		SCOPED_TRACE(row.what);
@@ -133,8 +140,36 @@ TEST(UserArraySmmuv3, RejectedCommands)
 		{"CFGI_CD SSEC bit", C(0x05 | (1ull << 10)), &kRil, ALIST_UARRAY_ERR_FIELD},
 		{"ATC_INV without ATS", C(0x40), &kNoRil, ALIST_UARRAY_ERR_FEATURE},
 		{"ATC_INV size 53", C(0x40, 53), &kRil, ALIST_UARRAY_ERR_FIELD},
-		{"ATC_INV SSID without SSV", C(0x40 | (1ull << 12)), &kRil, ALIST_UARRAY_ERR_FIELD},
+		/* Fields the SMMU does not implement (Linux refuses them too) */
+		{"NH_ASID 16-bit ASID, 8-bit SMMU", C(0x11 | (0x100ull << 48)), &kNarrow,
+		 ALIST_UARRAY_ERR_FEATURE},
+		{"NH_VA 16-bit ASID, 8-bit SMMU", C(0x12 | (0x8000ull << 48), 0x5000), &kNarrow,
+		 ALIST_UARRAY_ERR_FEATURE},
+		{"CFGI_CD SSID without substreams", C(0x05 | (1ull << 32) | (4ull << 12)), &kNarrow,
+		 ALIST_UARRAY_ERR_FEATURE},
+		{"ATC_INV SSV without substreams", C(0x40 | (1ull << 32) | (1ull << 11)), &kNarrow,
+		 ALIST_UARRAY_ERR_FEATURE},
+		{"ATC_INV SSID without substreams", C(0x40 | (1ull << 32) | (1ull << 12)), &kNarrow,
+		 ALIST_UARRAY_ERR_FEATURE},
+		{"ATC_INV Global without substreams", C(0x40 | (1ull << 32) | (1ull << 9)), &kNarrow,
+		 ALIST_UARRAY_ERR_FEATURE},
+		{"NH_VA TG 16K TTL 1 without DS", C(0x12 | (1ull << 12), (2ull << 10) | (1ull << 8)),
+		 &kNarrow, ALIST_UARRAY_ERR_FEATURE},
+		{"NH_VAA TG 16K TTL 1 without DS", C(0x13 | (1ull << 12), (2ull << 10) | (1ull << 8)),
+		 &kNarrow, ALIST_UARRAY_ERR_FEATURE},
 	};
+	/* What an 8-bit-ASID SMMU without substreams or DS still takes */
+	const Cmd narrow_ok[] = {
+		C(0x11 | (0xffull << 48)),
+		C(0x12 | (0xffull << 48) | (1ull << 12), (2ull << 10) | (2ull << 8)),
+		C(0x12 | (0xffull << 48) | (1ull << 12), (1ull << 10) | (1ull << 8)),
+		C(0x05 | (1ull << 32)),
+		C(0x40 | (1ull << 32)),
+	};
+	for (auto &c : narrow_ok) {
+		Out o = Exec(&c, sizeof(Cmd), 1, kNarrow);
+		EXPECT_EQ(o.ret, 0) << std::hex << c.cmd[0] << " " << c.cmd[1];
+	}
 	for (auto &row : rows) {
 		SCOPED_TRACE(row.what);
 		Out o = Exec(&row.in, sizeof(Cmd), 1, *row.p);

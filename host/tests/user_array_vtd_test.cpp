@@ -19,7 +19,7 @@ using inv_test::Target;
 
 namespace {
 
-const alist_vtd_params kVtd{1, 18, 0, 0, 64, 4};
+const alist_vtd_params kVtd{1, 18, 0, 0, 64, 4, nullptr};
 
 struct Result {
 	int ret;

@@ -11,34 +11,43 @@
  * domain's whole flush gets it in one call. No callbacks: the driver owns
  * its queues, the core only decides what goes into them.
  *
- *	struct alist_cmd cmds[16];
- *	struct alist_inv_chunk chunks[4];
- *	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(cmds, chunks);
- *	struct alist_inv_cursor cur;
- *	int i, nr;
+ * The calling sequence, as the shared layer runs it (domain/flush.c,
+ * alist_flush_range() and alist_flush_walk()); drivers call that layer:
  *
- *	alist_inv_cursor_init(&cur, ALIST_INV_LEAF, PAGE_SHIFT);
+ *	struct alist_cmd cmds[ALIST_FLUSH_BATCH];
+ *	struct alist_inv_chunk chunks[ALIST_FLUSH_CHUNKS];
+ *	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(cmds, chunks);
+ *	const struct alist_target *t;
+ *	struct alist_inv_cursor cur;
+ *	unsigned int n;
+ *	int nr;
+ *
+ *	smp_mb();	// PTE clears before the list read (the attach's pair)
+ *	alist_inv_cursor_init(&cur, ALIST_INV_LEAF, granule_lg2);
  *	alist_inv_cursor_add_range(&cur, gather->start, gather->end);
- *	rcu_read_lock();
- *	targets = rcu_dereference(domain->targets);
+ *	t = alist_view_entries(alist_list_read_begin(list), &n);
  *	do {
- *		nr = alist_vtd_inv_fill(&cur, &params, targets->t, targets->n, &b);
- *		for (i = 0; i < nr; i++)
- *			queue_submit(chunks[i].instance, &cmds[chunks[i].first],
- *				     chunks[i].nr_cmds, chunks[i].sync);
- *	} while (nr >= 0 && !b.done);
- *	rcu_read_unlock();
+ *		nr = alist_vtd_inv_fill(&cur, params, t, n, &b);
+ *		if (nr < 0)
+ *			break;
+ *		q->ops->submit(q->owner, &b, nr);	// chunk by chunk
+ *	} while (!b.done);
+ *	alist_list_read_end();
  *
  * The VT-d and SMMUv3 entry points are two instantiations of one C++
- * template (core/batcher.h), so the rules below hold for both.
+ * template (core/inv/batcher.h), so the rules below hold for both.
  *
  * Rules the core applies (Documentation/core-invalidation.rst):
  *  - dead targets (users == 0) are skipped; each distinct cache tag is
  *    named once, each device TLB once;
- *  - ranges are merged (overlapping and adjacent) and encoded into the
- *    fewest commands that cover them exactly; past a per-unit threshold,
- *    or when more than ALIST_INV_MAX_RANGES disjoint ranges were added, the
- *    whole tag is flushed instead;
+ *  - ranges are merged (overlapping and adjacent); each is encoded into
+ *    the fewest commands that cover it exactly, or into one wider command
+ *    when the cost model (struct alist_inv_cost) says the pages it
+ *    over-invalidates cost less than the commands it saves; device TLBs
+ *    get at most max_devtlb_cmds / max_atc_cmds commands per device (1:
+ *    what Linux 7.3 sends); past a per-unit threshold, or when more than
+ *    ALIST_INV_MAX_RANGES disjoint ranges were added, the whole tag is
+ *    flushed instead;
  *  - VT-d: exactly one wait descriptor per instance, at its end;
  *  - SMMUv3: a CMD_SYNC at the end of each instance, plus one before the
  *    first ATC_INV when TLB invalidations precede it, plus one before the
@@ -48,6 +57,7 @@
 #define ALIST_INV_H
 
 #include "types.h"
+#include "hw/bits.h"
 #include "target.h"
 
 ALIST_C_BEGIN
@@ -65,6 +75,33 @@ struct alist_cmd {
 #define ALIST_INV_MAX_RANGES 16
 
 /**
+ * struct alist_inv_cost - the cover policy's cost model, in nanoseconds
+ * @cmd_ns: one IOTLB-kind command (VT-d IOTLB / PASID-IOTLB descriptor,
+ *	SMMUv3 TLBI) written to the queue and processed by the unit
+ * @sync_ns: one sync (VT-d wait descriptor, SMMUv3 CMD_SYNC); every cover
+ *	of a request needs the same syncs, so it never changes the choice
+ * @devtlb_ns: one device-TLB / ATC invalidation: a PCIe round trip
+ * @refill_ns: expected cost of one page invalidated beyond the request
+ *	(a translation walk, weighted by the chance it was cached and is used
+ *	again)
+ *
+ * Per range the core sends the exact cover (k commands) or one wider
+ * command over-invalidating o pages: the wider one when
+ * o * @refill_ns <= (k - 1) * (@cmd_ns or @devtlb_ns).
+ * Documentation/core-invalidation.rst gives the defaults and their reasons.
+ */
+struct alist_inv_cost {
+	alist_u32 cmd_ns;
+	alist_u32 sync_ns;
+	alist_u32 devtlb_ns;
+	alist_u32 refill_ns;
+};
+
+/* The defaults: used when a params struct's @cost is NULL. */
+#define ALIST_INV_COST_DEFAULT {						\
+	.cmd_ns = 100, .sync_ns = 2000, .devtlb_ns = 2000, .refill_ns = 25 }
+
+/**
  * struct alist_vtd_params - per-unit VT-d invalidation capabilities
  * @psi: CAP.PSI, page-selective IOTLB invalidation is supported
  * @mamv: CAP.MAMV, the largest address mask (log2 pages) a PSI may use
@@ -72,8 +109,11 @@ struct alist_cmd {
  * @drain_write: CAP.DWD, set DW in IOTLB descriptors
  * @max_iotlb_cmds: page-selective descriptors per tag beyond which one
  *	domain-selective (or all-in-PASID) descriptor is used instead
- * @max_devtlb_cmds: exact device-TLB descriptors per device beyond which
- *	one naturally aligned span covering all ranges is used instead
+ * @max_devtlb_cmds: the most device-TLB descriptors per device a request
+ *	may use; an exact cover needing more is not considered and one
+ *	naturally aligned span covering all ranges is used (1: never more
+ *	than Linux 7.3, which sends one span per request)
+ * @cost: the cover policy's cost model, NULL for ALIST_INV_COST_DEFAULT
  *
  * The driver fills this once per unit from CAP/ECAP. A domain spanning
  * units with different capabilities passes their intersection.
@@ -85,6 +125,7 @@ struct alist_vtd_params {
 	alist_u8 drain_write;
 	alist_u16 max_iotlb_cmds;
 	alist_u16 max_devtlb_cmds;
+	const struct alist_inv_cost *cost;
 };
 
 /**
@@ -92,23 +133,32 @@ struct alist_vtd_params {
  * @ril: IDR3.RIL, range invalidation (TG/SCALE/NUM/TTL) is supported
  * @tg_lg2: the translation granule of the domain's tables: 12, 14 or 16
  * @ats: IDR0.ATS (user ATC_INV commands are refused without it)
- * @reserved: must be zero
+ * @user_caps: what a vSMMU's commands may use beyond 8-bit ASIDs and no
+ *	substreams (ALIST_SMMUV3_USER_*); only the user decoder reads it
  * @max_tlbi_cmds: ranged TLBI commands per tag beyond which one
  *	whole-ASID/VMID command is used (the arm64 rule is 512 without RIL)
- * @max_atc_cmds: exact ATC_INV commands per device beyond which one
- *	naturally aligned span covering all ranges is used instead
+ * @max_atc_cmds: the most ATC_INV commands per device a request may use,
+ *	as @max_devtlb_cmds for VT-d (1: never more than Linux 7.3)
+ * @cost: the cover policy's cost model, NULL for ALIST_INV_COST_DEFAULT
  */
 struct alist_smmuv3_params {
 	alist_u8 ril;
 	alist_u8 tg_lg2;
 	alist_u8 ats;
-	alist_u8 reserved;
+	alist_u8 user_caps;
 	alist_u16 max_tlbi_cmds;
 	alist_u16 max_atc_cmds;
+	const struct alist_inv_cost *cost;
 };
 
+#define ALIST_SMMUV3_USER_ASID16 ALIST_BIT(0) /* IDR0.ASID16: 16-bit ASIDs */
+#define ALIST_SMMUV3_USER_SSID ALIST_BIT(1)   /* IDR1.SSIDSIZE > 0: substreams */
+#define ALIST_SMMUV3_USER_DS ALIST_BIT(2)     /* IDR5.DS: TTL 1 with 16K granule */
+#define ALIST_SMMUV3_USER_ALL \
+	(ALIST_SMMUV3_USER_ASID16 | ALIST_SMMUV3_USER_SSID | ALIST_SMMUV3_USER_DS)
+
 /* Request flags. */
-#define ALIST_INV_LEAF (1u << 0) /* only leaf entries changed (IH / Leaf) */
+#define ALIST_INV_LEAF ALIST_BIT(0) /* only leaf entries changed (IH / Leaf) */
 
 /*
  * struct alist_inv_cursor - request plus walk position; caller-allocated

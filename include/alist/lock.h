@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The core's global update lock, for drivers (C API; implemented in
+ * The core's global update lock (C API; implemented in
  * core/attach_list_c_api.cpp over the env's lock).
  *
- * One lock serializes every writer of every attach list and ID table:
- * attach is a slow path, and a nested attach changes two lists at once, so
- * one lock keeps it free of lock-order questions. Readers never take it.
+ * One lock serializes every writer of every attach list and ID table, and
+ * guards nothing else: attach is a slow path, and a nested attach changes
+ * two lists at once, so one lock keeps the core free of lock-order
+ * questions. Readers never take it. The shared driver layer (domain/)
+ * takes it around exactly the list writes; drivers never take it, their
+ * own state is under their own locks, which come first in the lock order
+ * (see domain/alist_domain.h). Tests of the core take it to call the
+ * core's writers directly.
  */
 #ifndef ALIST_LOCK_H
 #define ALIST_LOCK_H

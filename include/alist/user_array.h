@@ -22,6 +22,7 @@
 #define ALIST_USER_ARRAY_H
 
 #include "types.h"
+#include "hw/bits.h"
 #include "inv.h"
 
 ALIST_C_BEGIN
@@ -70,7 +71,8 @@ struct alist_vtd_s1_inv {
 	alist_u32 flags;
 	alist_u32 reserved;
 };
-#define ALIST_VTD_S1_INV_LEAF (1u << 0)	/* IOMMU_VTD_INV_FLAGS_LEAF */
+
+#define ALIST_VTD_S1_INV_LEAF ALIST_BIT(0)	/* IOMMU_VTD_INV_FLAGS_LEAF */
 
 /* struct iommu_viommu_arm_smmuv3_invalidate: one little-endian command */
 struct alist_smmuv3_user_cmd {

@@ -271,10 +271,14 @@ TEST_F(edu, smmu_skip_flush_detected)
 #define G_L3_SRC	0x2000UL
 #define G_L3_X		0x3000UL
 #define G_CD		0x4000UL
+#define G_L3_S2F	0x5000UL
 #define G_A		0x10000UL
 #define G_B		0x11000UL
 #define VA_SRC		IOVA_SRC	/* S1 maps it to IPA_SRC = IOVA_SRC */
 #define VA_X		IOVA_X
+#define VA_Z		0x05000000UL	/* not in the guest's stage 1 */
+#define VA_S2F		0x06000000UL	/* stage 1 -> IPA_HOLE, not in stage 2 */
+#define IPA_HOLE	0x0a000000UL
 #define S1_ASID		5ULL
 #define VSID		0x42ULL
 
@@ -316,6 +320,8 @@ static void s1_build(uint64_t *g)
 	*g_word(g, G_L2 + 8 * ((VA_X >> 21) & 511)) = (IPA_G + G_L3_X) | PTE_TABLE;
 	*g_word(g, G_L3_SRC + 8 * ((VA_SRC >> 12) & 511)) = IOVA_SRC | PTE_PAGE;
 	*g_word(g, G_L3_X + 8 * ((VA_X >> 12) & 511)) = (IPA_G + G_A) | PTE_PAGE;
+	*g_word(g, G_L2 + 8 * ((VA_S2F >> 21) & 511)) = (IPA_G + G_L3_S2F) | PTE_TABLE;
+	*g_word(g, G_L3_S2F + 8 * ((VA_S2F >> 12) & 511)) = IPA_HOLE | PTE_PAGE;
 	/* CD: T0SZ 25, TG0 4K, IR0/OR0 WB, SH0 ISH, EPD1, V, IPS 44, AA64, R, A, ASET */
 	g_word(g, G_CD)[0] = 25ULL | (1ULL << 8) | (1ULL << 10) | (3ULL << 12) |
 			     (1ULL << 30) | (1ULL << 31) | (4ULL << 32) | (1ULL << 41) |
@@ -572,6 +578,7 @@ TEST_F(vsmmu, smmu_viommu_bad_cmds)
 	__u32 id, num;
 	unsigned int i;
 	__u64 le = 0;
+	uint8_t *far;
 
 	for (i = 0; i < ARRAY_SIZE(bad_vste); i++) {
 		TH_LOG("vSTE: %s", bad_vste[i].what);
@@ -662,10 +669,9 @@ TEST_F(vsmmu, smmu_viommu_bad_cmds)
 	ASSERT_EQ(0, num);
 
 	/* A fault in the middle of the array */
+	far = (uint8_t *)self->n.g + G_SIZE - sizeof(cmds[0]) + 0x100000000000ULL;
 	num = 2;
-	ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id,
-				 (uint8_t *)self->n.g + G_SIZE - sizeof(cmds[0]) + 0x100000000000ULL,
-				 sizeof(cmds[0]), &num,
+	ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id, far, sizeof(cmds[0]), &num,
 				 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
 	ASSERT_EQ(EFAULT, errno);
 	ASSERT_EQ(0, num);
@@ -681,6 +687,304 @@ TEST_F(vsmmu, smmu_viommu_bad_cmds)
 	ASSERT_EQ(0, edu_dma(&self->edu, VA_X, SZ_4K, 1));
 	ASSERT_EQ(0, memcmp(g_page(&self->n, G_A), self->src, SZ_4K));
 	ASSERT_TRUE(edu_all(g_page(&self->n, G_B), 0, SZ_4K));
+}
+
+/*
+ * vEVENTQ (IOMMU_VEVENTQ_TYPE_ARM_SMMUV3): stage-1 faults of the nested
+ * edu come to user space as raw event records with the vSID in place of
+ * the StreamID. Reading the stats file drains the SMMU's event queue, so
+ * every event QEMU wrote has been routed before the vEVENTQ is read.
+ */
+#define EVT_F_TRANSLATION	0x10
+#define EVT1_S2			_BITULL(39)
+#define EDU_FAULT_LEN		4	/* one QEMU access: one event */
+
+struct vevq {
+	__u32 id;
+	int fd;
+};
+
+struct vrec {
+	struct iommufd_vevent_header hdr;
+	struct iommu_vevent_arm_smmuv3 evt;
+};
+
+static int veventq_alloc(struct edu *edu, __u32 viommu, __u32 type, __u32 depth,
+			 __u32 flags, struct vevq *q)
+{
+	struct iommu_veventq_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.viommu_id = viommu,
+		.type = type,
+		.veventq_depth = depth,
+	};
+
+	if (ioctl(edu->iommufd, IOMMU_VEVENTQ_ALLOC, &cmd))
+		return -1;
+	q->id = cmd.out_veventq_id;
+	q->fd = cmd.out_veventq_fd;
+	return 0;
+}
+
+static void veventq_free(struct edu *edu, struct vevq *q)
+{
+	close(q->fd);
+	iommufd_destroy(edu->iommufd, q->id);
+}
+
+/* One stage-1 fault: one record, the vSID, the address, stage 1 */
+TEST_F(vsmmu, smmu_vevent_stage1_fault)
+{
+	struct vrec r[4];
+	long long f0, v0;
+	struct vevq q;
+	ssize_t n;
+
+	ASSERT_EQ(0, veventq_alloc(&self->edu, self->n.viommu_id,
+				   IOMMU_VEVENTQ_TYPE_ARM_SMMUV3, 64, 0, &q));
+	f0 = smmu_stat(&self->edu, "faults");
+	v0 = smmu_stat(&self->edu, "vevents");
+	ASSERT_LE(0, v0);
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_Z, EDU_FAULT_LEN, 0));
+	ASSERT_EQ(v0 + 1, smmu_stat(&self->edu, "vevents"));
+	ASSERT_EQ(f0, smmu_stat(&self->edu, "faults"));
+
+	n = read(q.fd, r, sizeof(r));
+	ASSERT_EQ((ssize_t)sizeof(r[0]), n);
+	EXPECT_EQ(0U, r[0].hdr.flags);
+	EXPECT_EQ(0U, r[0].hdr.sequence);
+	TH_LOG("vEVENT %016llx %016llx %016llx %016llx",
+	       (unsigned long long)r[0].evt.evt[0], (unsigned long long)r[0].evt.evt[1],
+	       (unsigned long long)r[0].evt.evt[2], (unsigned long long)r[0].evt.evt[3]);
+	EXPECT_EQ(EVT_F_TRANSLATION, r[0].evt.evt[0] & 0xff);
+	EXPECT_EQ(VSID, r[0].evt.evt[0] >> 32);
+	EXPECT_EQ(0ULL, r[0].evt.evt[1] & EVT1_S2);
+	EXPECT_EQ(VA_Z, r[0].evt.evt[2]);
+	/* Nothing more, and the nested translation still works */
+	ASSERT_EQ(0, read(q.fd, r, sizeof(r)));
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_SRC, SZ_4K, 0));
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_X, SZ_4K, 1));
+	ASSERT_EQ(0, memcmp(g_page(&self->n, G_A), self->src, SZ_4K));
+	veventq_free(&self->edu, &q);
+}
+
+/*
+ * A storm: one faulting 4 KiB DMA is many events (QEMU: one per access).
+ * The vEVENTQ keeps its depth, then a LOST_EVENTS header; the next event's
+ * sequence counts every event since, so the loss is exact.
+ */
+TEST_F(vsmmu, smmu_vevent_storm_lost)
+{
+	const unsigned int depth = 8;
+	struct vrec *r;
+	long long v0, taken;
+	struct vevq q;
+	unsigned int i;
+	size_t len = 64 * sizeof(*r);
+	ssize_t n;
+
+	r = calloc(64, sizeof(*r));
+	ASSERT_NE(NULL, r);
+	ASSERT_EQ(0, veventq_alloc(&self->edu, self->n.viommu_id,
+				   IOMMU_VEVENTQ_TYPE_ARM_SMMUV3, depth, 0, &q));
+	v0 = smmu_stat(&self->edu, "vevents");
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_Z, SZ_4K, 0));
+	taken = smmu_stat(&self->edu, "vevents") - v0;
+	TH_LOG("one faulting 4 KiB DMA: %lld events to the vEVENTQ of depth %u", taken, depth);
+	ASSERT_LT(depth, taken);
+
+	n = read(q.fd, r, len);
+	/* depth records, then a lone header: no data follows it */
+	ASSERT_EQ((ssize_t)(depth * sizeof(*r) + sizeof(r->hdr)), n);
+	for (i = 0; i < depth; i++) {
+		EXPECT_EQ(0U, r[i].hdr.flags);
+		EXPECT_EQ(i, r[i].hdr.sequence);
+		EXPECT_EQ(VSID, r[i].evt.evt[0] >> 32);
+	}
+	EXPECT_EQ(IOMMU_VEVENTQ_FLAG_LOST_EVENTS, r[depth].hdr.flags);
+	ASSERT_EQ(0, read(q.fd, r, len));
+
+	/* The next event: sequence = events since the start, lost included */
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_Z, EDU_FAULT_LEN, 0));
+	ASSERT_EQ(v0 + taken + 1, smmu_stat(&self->edu, "vevents"));
+	n = read(q.fd, r, len);
+	ASSERT_EQ((ssize_t)sizeof(*r), n);
+	EXPECT_EQ(0U, r[0].hdr.flags);
+	EXPECT_EQ((__u32)taken, r[0].hdr.sequence);
+	veventq_free(&self->edu, &q);
+	free(r);
+}
+
+/* Stage-2 faults, and events of a vSMMU without a vEVENTQ: the host's */
+TEST_F(vsmmu, smmu_vevent_host_keeps)
+{
+	struct vrec r[2];
+	long long f0, v0;
+	struct vevq q;
+
+	f0 = smmu_stat(&self->edu, "faults");
+	v0 = smmu_stat(&self->edu, "vevents");
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_Z, EDU_FAULT_LEN, 0));
+	ASSERT_LT(f0, smmu_stat(&self->edu, "faults"));
+	ASSERT_EQ(v0, smmu_stat(&self->edu, "vevents"));
+
+	ASSERT_EQ(0, veventq_alloc(&self->edu, self->n.viommu_id,
+				   IOMMU_VEVENTQ_TYPE_ARM_SMMUV3, 64, 0, &q));
+	f0 = smmu_stat(&self->edu, "faults");
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_S2F, EDU_FAULT_LEN, 0));
+	ASSERT_LT(f0, smmu_stat(&self->edu, "faults"));
+	ASSERT_EQ(v0, smmu_stat(&self->edu, "vevents"));
+	ASSERT_EQ(0, read(q.fd, r, sizeof(r)));
+
+	/* The vDEVICE gone: the device's stage-1 faults are the host's again */
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_Z, EDU_FAULT_LEN, 0));
+	ASSERT_EQ(v0 + 1, smmu_stat(&self->edu, "vevents"));
+	ASSERT_EQ((ssize_t)sizeof(r[0]), read(q.fd, r, sizeof(r)));
+	ASSERT_EQ(0, iommufd_destroy(self->edu.iommufd, self->n.vdev_id));
+	f0 = smmu_stat(&self->edu, "faults");
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_Z, EDU_FAULT_LEN, 0));
+	ASSERT_LT(f0, smmu_stat(&self->edu, "faults"));
+	ASSERT_EQ(v0 + 1, smmu_stat(&self->edu, "vevents"));
+	ASSERT_EQ(0, read(q.fd, r, sizeof(r)));
+	veventq_free(&self->edu, &q);
+}
+
+/* IOMMU_VEVENTQ_ALLOC's own rules (the iommufd core's errnos) */
+TEST_F(vsmmu, smmu_vevent_bad_alloc)
+{
+	struct vevq q, q2;
+
+	ASSERT_ERRNO(EOPNOTSUPP, veventq_alloc(&self->edu, self->n.viommu_id,
+					       IOMMU_VEVENTQ_TYPE_DEFAULT, 8, 0, &q));
+	ASSERT_ERRNO(EOPNOTSUPP, veventq_alloc(&self->edu, self->n.viommu_id,
+					       IOMMU_VEVENTQ_TYPE_ARM_SMMUV3, 8, 1, &q));
+	ASSERT_ERRNO(EINVAL, veventq_alloc(&self->edu, self->n.viommu_id,
+					   IOMMU_VEVENTQ_TYPE_ARM_SMMUV3, 0, 0, &q));
+	ASSERT_ERRNO(EINVAL, veventq_alloc(&self->edu, self->n.viommu_id,
+					   IOMMU_VEVENTQ_TYPE_ARM_SMMUV3, (1U << 19) + 1, 0, &q));
+	/* Not a vIOMMU */
+	ASSERT_ERRNO(ENOENT, veventq_alloc(&self->edu, self->n.parent_id,
+					   IOMMU_VEVENTQ_TYPE_ARM_SMMUV3, 8, 0, &q));
+	/* The largest depth is fine; a second one of the type is not */
+	ASSERT_EQ(0, veventq_alloc(&self->edu, self->n.viommu_id,
+				   IOMMU_VEVENTQ_TYPE_ARM_SMMUV3, 1U << 19, 0, &q));
+	ASSERT_ERRNO(EEXIST, veventq_alloc(&self->edu, self->n.viommu_id,
+					   IOMMU_VEVENTQ_TYPE_ARM_SMMUV3, 8, 0, &q2));
+	veventq_free(&self->edu, &q);
+	/* Freed: the type is free again */
+	ASSERT_EQ(0, veventq_alloc(&self->edu, self->n.viommu_id,
+				   IOMMU_VEVENTQ_TYPE_ARM_SMMUV3, 8, 0, &q));
+	veventq_free(&self->edu, &q);
+}
+
+/*
+ * A translating nested domain needs the device's vDEVICE on its vSMMU
+ * (-ENOENT, as Linux); abort and bypass do not. A second vSMMU on the same
+ * parent has no vDEVICE for edu.
+ */
+TEST_F(vsmmu, smmu_nested_needs_vdevice)
+{
+	struct iommu_viommu_alloc va = {
+		.size = sizeof(va),
+		.type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
+		.dev_id = self->edu.dev.dev_id,
+		.hwpt_id = self->n.parent_id,
+	};
+	struct nest other = self->n;
+	__u32 s1, bypass;
+
+	ASSERT_EQ(0, ioctl(self->edu.iommufd, IOMMU_VIOMMU_ALLOC, &va));
+	other.viommu_id = va.out_viommu_id;
+	ASSERT_EQ(0, vste_alloc(&self->edu, &other, STE0_V | STE0_CFG(STE_CFG_S1) | (IPA_G + G_CD),
+				0, &s1));
+	ASSERT_EQ(0, vste_alloc(&self->edu, &other, STE0_V | STE0_CFG(STE_CFG_BYPASS), 0,
+				&bypass));
+	ASSERT_ERRNO(ENOENT, edu_attach(&self->edu, s1));
+	/* Refused: still nested on the first vSMMU */
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_X, SZ_4K, 1));
+	ASSERT_EQ(0, memcmp(g_page(&self->n, G_A), self->src, SZ_4K));
+	ASSERT_EQ(0, edu_attach(&self->edu, bypass));
+	ASSERT_EQ(0, edu_attach(&self->edu, self->n.nested_id));
+}
+
+/* The HW_INFO this vSMMU's commands are checked against (Linux's rules) */
+struct smmu_info {
+	struct iommu_hw_info_arm_smmuv3 hw;
+	int asid16, ssid, ds, ril;
+};
+
+static int smmu_hw_info(struct edu *edu, struct smmu_info *si)
+{
+	struct iommu_hw_info cmd = {
+		.size = sizeof(cmd),
+		.dev_id = edu->dev.dev_id,
+		.data_len = sizeof(si->hw),
+		.data_uptr = (uintptr_t)&si->hw,
+	};
+
+	if (ioctl(edu->iommufd, IOMMU_GET_HW_INFO, &cmd))
+		return -1;
+	if (cmd.out_data_type != IOMMU_HW_INFO_TYPE_ARM_SMMUV3)
+		return -2;
+	si->asid16 = si->hw.idr[0] >> 12 & 1;
+	si->ssid = (si->hw.idr[1] >> 6 & 0x1f) != 0;
+	si->ds = si->hw.idr[5] >> 7 & 1;
+	si->ril = si->hw.idr[3] >> 10 & 1;
+	return 0;
+}
+
+/*
+ * Commands naming what HW_INFO says the SMMU lacks are -EIO with their
+ * index; what it has passes. STALL_MODEL is never 0b00 (stalls are off for
+ * every nested stream), so S1STALLD is refused (smmu_viommu_bad_cmds).
+ */
+TEST_F(vsmmu, smmu_viommu_hw_fields)
+{
+	struct smmu_info si;
+	const struct {
+		const char *what;
+		__u64 w0, w1;
+		int has;
+	} rows[] = {
+		{ "NH_ASID, 16-bit ASID", CMD_TLBI_NH_ASID | (0x105ULL << 48), 0, 1 },
+		{ "NH_VA, 16-bit ASID", CMD_TLBI_NH_VA | (0x8005ULL << 48), VA_X, 1 },
+		{ "CFGI_CD with SSID", CMD_CFGI_CD | (VSID << 32) | (1ULL << 12), 0, 2 },
+		{ "NH_VA TG 16K TTL 1", CMD_TLBI_NH_VA | (S1_ASID << 48) | (1ULL << 12),
+		  VA_X | (2ULL << 10) | (1ULL << 8), 3 },
+	};
+	struct iommu_viommu_arm_smmuv3_invalidate cmds[3] = {};
+	unsigned int i;
+	__u32 num;
+
+	ASSERT_EQ(0, smmu_hw_info(&self->edu, &si));
+	TH_LOG("IDR0 %08x IDR1 %08x IDR3 %08x IDR5 %08x flags %x", si.hw.idr[0], si.hw.idr[1],
+	       si.hw.idr[3], si.hw.idr[5], si.hw.flags);
+	EXPECT_EQ(0U, si.hw.flags);
+	EXPECT_NE(0U, si.hw.idr[0] >> 24 & 3);	/* STALL_MODEL: not "configurable" */
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		int has = rows[i].has == 1 ? si.asid16 :
+			  rows[i].has == 2 ? si.ssid : si.ril && si.ds;
+
+		TH_LOG("%s: %s", rows[i].what, has ? "has it" : "lacks it");
+		cmds[0].cmd[0] = CMD_TLBI_NH_ALL;
+		cmds[1].cmd[0] = rows[i].w0;
+		cmds[1].cmd[1] = rows[i].w1;
+		cmds[2].cmd[0] = CMD_TLBI_NH_ALL;
+		num = 3;
+		if (has) {
+			ASSERT_EQ(0, viommu_inv(&self->edu, self->n.viommu_id, cmds,
+						sizeof(cmds[0]), &num,
+						IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
+			ASSERT_EQ(3, num);
+		} else {
+			ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id, cmds,
+						 sizeof(cmds[0]), &num,
+						 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
+			ASSERT_EQ(EIO, errno);
+			ASSERT_EQ(1, num);
+		}
+	}
 }
 
 /* "smmu_dma --demo": one DMA through stage 1 + stage 2, and the counters */
@@ -725,7 +1029,7 @@ static int smmu_demo(void)
 		edu_close(&edu);
 		return 1;
 	}
-	printf("  edu %s bound to iommufd: NEST_PARENT hwpt %u, vIOMMU %u (vSID 0x%llx), nested hwpt %u\n",
+	printf("  edu %s bound: NEST_PARENT hwpt %u, vIOMMU %u (vSID 0x%llx), nested hwpt %u\n",
 	       edu.dev.bdf, n.parent_id, n.viommu_id, VSID, n.nested_id);
 	demo_stats(&edu, "before");
 	rc = edu_dma(&edu, VA_X, SZ_4K, 1);
@@ -737,7 +1041,7 @@ static int smmu_demo(void)
 	s0 = smmu_stat(&edu, "syncs");
 	rc = viommu_inv(&edu, n.viommu_id, &inv, sizeof(inv), &num,
 			IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3);
-	printf("  guest remaps VA 0x%lx, invalidates through the vIOMMU (TLBI_NH_VA): %s, %lld command(s), %lld CMD_SYNC\n",
+	printf("  guest remaps VA 0x%lx, vIOMMU TLBI_NH_VA: %s, %lld command(s), %lld CMD_SYNC\n",
 	       VA_X, rc ? strerror(errno) : "ok", smmu_stat(&edu, "cmds") - c0,
 	       smmu_stat(&edu, "syncs") - s0);
 	rc = edu_dma(&edu, VA_X, SZ_4K, 1);
@@ -746,8 +1050,9 @@ static int smmu_demo(void)
 	c0 = smmu_stat(&edu, "cmds");
 	s0 = smmu_stat(&edu, "syncs");
 	rc = edu_unmap(&edu, IOVA_SRC, SZ_4K);
-	printf("  4 KiB unmap on the nest parent: %lld commands, %lld CMD_SYNC (S2 range, then the nested S1 clear)\n",
+	printf("  4 KiB unmap on the nest parent: %lld commands, %lld CMD_SYNC\n",
 	       smmu_stat(&edu, "cmds") - c0, smmu_stat(&edu, "syncs") - s0);
+	printf("    (the S2 range, then the nested S1 clear)\n");
 	demo_stats(&edu, "after");
 	edu_close(&edu);
 	return 0;

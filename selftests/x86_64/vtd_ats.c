@@ -12,6 +12,7 @@
  * Nothing here does DMA; the edu device (1234:11e8), when present, is a
  * second device without ATS sharing a page table with the virtio-rng.
  */
+#include <linux/const.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,7 +32,7 @@
 #define IOVA_B		0x4100000ULL
 #define BUF_PAGES	16
 
-#define VTD_ECAP_DIT	(1ULL << 41)
+#define VTD_ECAP_DIT	_BITULL(41)
 
 /* Descriptor types as the debugfs file prints them */
 #define T_IOTLB		0x2
@@ -231,8 +232,7 @@ FIXTURE_SETUP(ats)
 	if (vd_open(&self->e.edu, self->e.iommufd, EDU_VENDOR, EDU_DEVICE))
 		vd_close(&self->e.edu);
 	self->e.ats_pos = vd_ext_cap(&self->e.rng, PCI_EXT_CAP_ID_ATS);
-	ASSERT_NE(0, self->e.ats_pos) TH_LOG("no ATS capability on %s",
-					  self->e.rng.bdf);
+	ASSERT_NE(0, self->e.ats_pos) TH_LOG("no ATS capability on %s", self->e.rng.bdf);
 	ASSERT_EQ(0, vd_cfg_read(&self->e.rng, self->e.ats_pos + PCI_ATS_CAP, &cap,
 				 sizeof(cap)));
 	self->e.qdep = PCI_ATS_CAP_QDEP(cap) ?: PCI_ATS_MAX_QDEP;
@@ -246,7 +246,7 @@ FIXTURE_SETUP(ats)
 					self->e.ioas[1], 0, IOMMU_HWPT_DATA_NONE,
 					NULL, 0, &self->e.hwpt[1]));
 	self->e.buf = mmap(NULL, BUF_PAGES * PG, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->e.buf);
 }
 
@@ -295,16 +295,16 @@ static void unmap_check(struct __test_metadata *_metadata,
 	struct submission s;
 
 	ASSERT_EQ(0, counts_read(self->unit, &c0));
-	ASSERT_EQ(0, iommufd_ioas_unmap(self->iommufd, ioas, iova, pages * PG,
-						NULL));
+	ASSERT_EQ(0, iommufd_ioas_unmap(self->iommufd, ioas, iova, pages * PG, NULL));
 	ASSERT_EQ(0, counts_read(self->unit, &c1));
 	counts_delta(&c0, &c1, &d);
 	ASSERT_EQ(0, read_last_submit(self->unit, &s));
-	TH_LOG("unmap of %llu page(s) at %#llx: %llu submission(s), IOTLB %llu, PASID-IOTLB %llu, device-TLB %llu, PASID device-TLB %llu, waits %llu",
+	TH_LOG("unmap of %llu page(s) at %#llx: %llu submission(s), %llu wait(s)",
 	       (unsigned long long)pages, (unsigned long long)iova,
-	       (unsigned long long)d.submits, (unsigned long long)d.iotlb,
-	       (unsigned long long)d.piotlb, (unsigned long long)d.devtlb,
-	       (unsigned long long)d.pdevtlb, (unsigned long long)d.waits);
+	       (unsigned long long)d.submits, (unsigned long long)d.waits);
+	TH_LOG("  IOTLB %llu, PASID-IOTLB %llu, device-TLB %llu, PASID device-TLB %llu",
+	       (unsigned long long)d.iotlb, (unsigned long long)d.piotlb,
+	       (unsigned long long)d.devtlb, (unsigned long long)d.pdevtlb);
 	EXPECT_EQ(0, d.iqe + d.ite + d.ice + d.timeouts);
 	EXPECT_EQ(0, d.pdevtlb);
 	if (!devtlb)
@@ -434,12 +434,24 @@ TEST_F(ats, vtd_devtlb_one_wait)
 		ASSERT_EQ(0, vd_attach(&self->e.edu, &pt));
 	}
 	/*
-	 * Pages 1-6 of a 64 KiB block: several page-selective IOTLB and
-	 * several device-TLB descriptors (1, 2-3, 4-5, 6), one wait.
+	 * Pages 1-6 of a 64 KiB block: the core's cover policy sends the
+	 * aligned block 0-7 once for the IOTLB (AM 3: two extra pages cost
+	 * less than three more descriptors) and once for the device TLB (one
+	 * PCIe round trip, not four), then one wait: what Linux 7.3 sends.
 	 */
 	ASSERT_EQ(0, iommufd_map_fixed(self->e.iommufd, self->e.ioas[0], self->e.buf,
 				       IOVA_A + PG, 6 * PG));
 	unmap_check(_metadata, &self->e, self->e.ioas[0], IOVA_A + PG, 6, 1, 1);
+	{
+		struct submission s;
+
+		ASSERT_EQ(0, read_last_submit(self->e.unit, &s));
+		ASSERT_EQ(3, s.n);
+		EXPECT_EQ(IOVA_A | 3, s.w1[0] & ~0xfc0ULL);
+		EXPECT_EQ(T_DEVTLB, s.type[1]);
+		/* S = 1, address bits 12-13 set, 14 clear: 8 pages at IOVA_A */
+		EXPECT_EQ(IOVA_A | 0x3000 | 1, s.w1[1]);
+	}
 
 	/* Sixteen pages, every one a separate IOAS area: one unmap call */
 	{

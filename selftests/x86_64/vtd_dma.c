@@ -419,7 +419,7 @@ TEST_F(vtd, vtd_bad_hwpt_alloc)
 	EXPECT_TRUE(all(b, 0x3c));
 }
 
-static int demo(void)
+static int vtd_demo(void)
 {
 	uint64_t d0, w0, d1, w1, f0, f1;
 	char why[256] = "";
@@ -478,7 +478,8 @@ static void bench_snap(struct edu *e, struct bench_snap *s)
 {
 	uint64_t descs, waits;
 
-	s->cmds = s->syncs = -1;
+	s->cmds = -1;
+	s->syncs = -1;
 	if (e->iommu[0] && !unit_u64(e, "descs", &descs) &&
 	    !unit_u64(e, "waits", &waits)) {
 		s->cmds = descs;
@@ -574,7 +575,7 @@ static int bench(void)
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "demo"))
-		return demo();
+		return vtd_demo();
 	if (argc > 1 && !strcmp(argv[1], "bench"))
 		return bench();
 	return test_harness_run(argc, argv);

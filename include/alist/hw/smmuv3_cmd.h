@@ -2,7 +2,7 @@
 /*
  * SMMUv3 command queue entries (SMMUv3 spec, chapter 4): opcodes and field
  * positions of the 128-bit commands, defined once for the core's emitter
- * and user-command validator (core/hw/smmuv3_cmd.h) and the driver's own
+ * and user-command validator (core/hw, core/nest) and the driver's own
  * commands (drivers/smmuv3). Dword 0 is w[0], dword 1 is w[1]. Masks are
  * 64-bit constants for Put()/FIELD_PREP().
  */
