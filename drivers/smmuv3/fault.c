@@ -32,28 +32,12 @@
  */
 int smmuv3_evtq_init(struct smmuv3_device *smmu)
 {
-	struct smmuv3_queue *q = &smmu->evtq;
-	size_t size;
-
-	q->log2 = min_t(u32, SMMUV3_EVTQ_LOG2,
-			FIELD_GET(SMMUV3_IDR1_EVTQS, smmu->idr[1]));
-	q->dwords = SMMUV3_EVT_DWORDS;
-	size = (size_t)8 * q->dwords << q->log2;
-	q->base = dmam_alloc_coherent(smmu->dev, size, &q->dma, GFP_KERNEL);
-	if (!q->base)
-		return -ENOMEM;
-	q->prod_reg = smmu->base + SMMUV3_EVTQ_PROD;
-	q->cons_reg = smmu->base + SMMUV3_EVTQ_CONS;
-	q->prod = 0;
-	q->cons = 0;
 	mutex_init(&smmu->evtq_lock);
-
-	writeq_relaxed(SMMUV3_Q_BASE_RWA | (q->dma & SMMUV3_Q_BASE_ADDR) |
-		       FIELD_PREP(SMMUV3_Q_BASE_LOG2SIZE, q->log2),
-		       smmu->base + SMMUV3_EVTQ_BASE);
-	writel_relaxed(0, q->prod_reg);
-	writel_relaxed(0, q->cons_reg);
-	return 0;
+	return smmuv3_queue_alloc(smmu, &smmu->evtq,
+				  min_t(u32, SMMUV3_EVTQ_LOG2,
+					FIELD_GET(SMMUV3_IDR1_EVTQS, smmu->idr[1])),
+				  SMMUV3_EVT_DWORDS, SMMUV3_EVTQ_BASE,
+				  SMMUV3_EVTQ_PROD, SMMUV3_EVTQ_CONS);
 }
 
 /* The events struct iommu_vevent_arm_smmuv3 lists: the guest's to handle */

@@ -36,6 +36,41 @@ static bool q_full(const struct smmuv3_queue *q)
 }
 
 /**
+ * smmuv3_queue_alloc() - allocate a queue and program its base register
+ * @smmu: the SMMU, queues disabled
+ * @q: the queue
+ * @log2: log2 of its entries, already capped by what IDR1 allows
+ * @dwords: 64-bit words per entry
+ * @base: offset of its Q_BASE register
+ * @prod: offset of its PROD register
+ * @cons: offset of its CONS register
+ *
+ * Context: probe; no lock needed.
+ * Return: 0 or -ENOMEM.
+ */
+int smmuv3_queue_alloc(struct smmuv3_device *smmu, struct smmuv3_queue *q,
+		       u32 log2, u32 dwords, u32 base, u32 prod, u32 cons)
+{
+	size_t size = (size_t)8 * dwords << log2;
+
+	q->log2 = log2;
+	q->dwords = dwords;
+	q->base = dmam_alloc_coherent(smmu->dev, size, &q->dma, GFP_KERNEL);
+	if (!q->base)
+		return -ENOMEM;
+	q->prod_reg = smmu->base + prod;
+	q->cons_reg = smmu->base + cons;
+	q->prod = 0;
+	q->cons = 0;
+	writeq_relaxed(SMMUV3_Q_BASE_RWA | (q->dma & SMMUV3_Q_BASE_ADDR) |
+		       FIELD_PREP(SMMUV3_Q_BASE_LOG2SIZE, log2),
+		       smmu->base + base);
+	writel_relaxed(0, q->prod_reg);
+	writel_relaxed(0, q->cons_reg);
+	return 0;
+}
+
+/**
  * smmuv3_cmdq_init() - allocate the command queue and program its base
  * @smmu: the SMMU, queues disabled
  *
@@ -44,28 +79,12 @@ static bool q_full(const struct smmuv3_queue *q)
  */
 int smmuv3_cmdq_init(struct smmuv3_device *smmu)
 {
-	struct smmuv3_queue *q = &smmu->cmdq;
-	size_t size;
-
-	q->log2 = min_t(u32, SMMUV3_CMDQ_LOG2,
-			FIELD_GET(SMMUV3_IDR1_CMDQS, smmu->idr[1]));
-	q->dwords = 2;
-	size = (size_t)8 * q->dwords << q->log2;
-	q->base = dmam_alloc_coherent(smmu->dev, size, &q->dma, GFP_KERNEL);
-	if (!q->base)
-		return -ENOMEM;
-	q->prod_reg = smmu->base + SMMUV3_CMDQ_PROD;
-	q->cons_reg = smmu->base + SMMUV3_CMDQ_CONS;
-	q->prod = 0;
-	q->cons = 0;
 	spin_lock_init(&smmu->cmdq_lock);
-
-	writeq_relaxed(SMMUV3_Q_BASE_RWA | (q->dma & SMMUV3_Q_BASE_ADDR) |
-		       FIELD_PREP(SMMUV3_Q_BASE_LOG2SIZE, q->log2),
-		       smmu->base + SMMUV3_CMDQ_BASE);
-	writel_relaxed(0, q->prod_reg);
-	writel_relaxed(0, q->cons_reg);
-	return 0;
+	return smmuv3_queue_alloc(smmu, &smmu->cmdq,
+				  min_t(u32, SMMUV3_CMDQ_LOG2,
+					FIELD_GET(SMMUV3_IDR1_CMDQS, smmu->idr[1])),
+				  2, SMMUV3_CMDQ_BASE, SMMUV3_CMDQ_PROD,
+				  SMMUV3_CMDQ_CONS);
 }
 
 /*

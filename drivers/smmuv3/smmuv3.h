@@ -549,6 +549,8 @@ static inline struct smmuv3_nested *to_smmuv3_nested(struct iommu_domain *d)
 }
 
 /* queue.c */
+int smmuv3_queue_alloc(struct smmuv3_device *smmu, struct smmuv3_queue *q,
+		       u32 log2, u32 dwords, u32 base, u32 prod, u32 cons);
 int smmuv3_cmdq_init(struct smmuv3_device *smmu);
 #define SMMUV3_SPAN_NONE	U64_MAX
 int smmuv3_cmdq_submit_span(struct smmuv3_device *smmu, const struct alist_cmd *cmds,
