@@ -255,6 +255,9 @@ void alist_iotlb_sync(const struct alist_queue *q, struct alist_list *list,
 		      struct iommu_iotlb_gather *gather,
 		      struct alist_sync_stats *st, struct alist_test_hooks *h);
 
+struct alist_list *alist_attach_list_alloc(unsigned int reserve);
+void alist_attach_list_free(struct alist_list *list);
+int alist_attach_reserve(struct alist_list *list, unsigned int n);
 int alist_attach_prepare(struct alist_list *list, struct alist_list *parent,
 			 const struct alist_target *t, unsigned int n,
 			 struct alist_txn **txn);

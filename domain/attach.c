@@ -30,6 +30,73 @@
 #include <alist_domain.h>
 
 /**
+ * alist_attach_list_alloc() - a domain's attach list, with its reserve
+ * @reserve: targets of one device on this domain; 0 for a domain whose
+ *	first attach may fail (a nested domain, attached through iommufd)
+ *
+ * The IOMMU core does not let a device's first attach fail: with a
+ * reserve (alist_list_reserve()) the first prepare on the empty list
+ * allocates nothing, and the allocation fails here instead.
+ *
+ * Context: process; may sleep. Takes the core's update lock.
+ * Return: the list, or NULL when out of memory.
+ */
+struct alist_list *alist_attach_list_alloc(unsigned int reserve)
+{
+	struct alist_list *list = alist_list_alloc();
+	int ret;
+
+	if (!list || !reserve)
+		return list;
+	ret = alist_attach_reserve(list, reserve);
+	if (ret) {
+		alist_list_free(list);
+		return NULL;
+	}
+	return list;
+}
+EXPORT_SYMBOL_NS_GPL(alist_attach_list_alloc, "IOMMU_ALIST");
+
+/**
+ * alist_attach_list_free() - free a domain's attach list
+ * @list: from alist_attach_list_alloc(), or NULL
+ *
+ * No device may be attached any more; the array goes after a grace period.
+ *
+ * Context: process. Takes no lock: nothing else uses @list.
+ * Return: nothing.
+ */
+void alist_attach_list_free(struct alist_list *list)
+{
+	alist_list_free(list);
+}
+EXPORT_SYMBOL_NS_GPL(alist_attach_list_free, "IOMMU_ALIST");
+
+/**
+ * alist_attach_reserve() - keep a list's reserve for a device's return
+ * @list: the domain a device is leaving (its default domain)
+ * @n: the device's targets on @list
+ *
+ * The way back to the default domain must not fail either: a driver
+ * calls this when a device leaves its default domain, where failing is
+ * still allowed. With the reserve already in place it allocates nothing.
+ *
+ * Context: process; may sleep. Takes the core's update lock; the caller
+ * must not hold it.
+ * Return: 0, or -ENOMEM with @list unchanged.
+ */
+int alist_attach_reserve(struct alist_list *list, unsigned int n)
+{
+	int ret;
+
+	alist_lock();
+	ret = alist_list_reserve(list, n);
+	alist_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(alist_attach_reserve, "IOMMU_ALIST");
+
+/**
  * alist_attach_prepare() - prepare a device's targets on a new domain
  * @list: the new domain's attach list
  * @parent: its nest parent's list for a nested domain, else NULL

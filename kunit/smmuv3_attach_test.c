@@ -98,7 +98,7 @@ static struct smmuv3_domain *at_domain(struct kunit *test, struct at_ctx *ctx, u
 	d->domain.ops = &smmuv3_paging_ops;
 	d->cfg.arm_lpae_s2_cfg.vttbr = 0x40001000;
 	d->cfg.arm_lpae_s2_cfg.vtcr.tsz = 20;
-	d->list = smmuv3_paging_list_alloc();
+	d->list = alist_attach_list_alloc(SMMUV3_MAX_TARGETS);
 	KUNIT_ASSERT_NOT_NULL(test, d->list);
 	mutex_init(&d->lock);
 	return d;

@@ -85,7 +85,7 @@ static void smmuv3_master_switch(struct smmuv3_master *master,
  * always right.
  *
  * Allocates nothing when the new domain's list is empty and holds its
- * reserve (smmuv3_paging_list_alloc()): a device's first domain. Leaving
+ * reserve (alist_attach_list_alloc()): a device's first domain. Leaving
  * a DMA API (default) domain, keeps that list's reserve, so the way back
  * allocates nothing either.
  *
@@ -120,7 +120,7 @@ VISIBLE_IF_KUNIT int smmuv3_master_install(struct smmuv3_master *master,
 	 */
 	if (master->list && !master->parent_list && master->list != a->list &&
 	    iommu_is_dma_domain(master->domain)) {
-		ret = alist_list_reserve(master->list, master->num_targets);
+		ret = alist_attach_reserve(master->list, master->num_targets);
 		if (ret)
 			goto out_unlock;
 	}

@@ -180,7 +180,7 @@ static void smmuv3_domain_free(struct iommu_domain *domain)
 
 	free_io_pgtable_ops(d->pgtbl);
 	/* Every device left: the tag was flushed when its last target did. */
-	alist_list_free(d->list);
+	alist_attach_list_free(d->list);
 	if (d->stage == SMMUV3_STAGE_S1)
 		smmuv3_asid_free(d->tag);
 	else
@@ -234,35 +234,6 @@ static int smmuv3_domain_init_pgtbl(struct smmuv3_domain *d)
 }
 
 /**
- * smmuv3_paging_list_alloc() - the attach list of a paging domain
- *
- * With the reserve of one master's targets (alist_list_reserve()): the
- * IOMMU core does not let a device's first attach fail, so its prepare
- * must not allocate; the allocation fails here instead, where the core
- * handles it.
- *
- * Context: may sleep. Takes the core's update lock.
- * Return: the list, or NULL when out of memory.
- */
-VISIBLE_IF_KUNIT struct alist_list *smmuv3_paging_list_alloc(void)
-{
-	struct alist_list *list = alist_list_alloc();
-	int ret;
-
-	if (!list)
-		return NULL;
-	alist_lock();
-	ret = alist_list_reserve(list, SMMUV3_MAX_TARGETS);
-	alist_unlock();
-	if (ret) {
-		alist_list_free(list);
-		return NULL;
-	}
-	return list;
-}
-EXPORT_SYMBOL_IF_KUNIT(smmuv3_paging_list_alloc);
-
-/**
  * smmuv3_domain_alloc_paging_flags() - allocate a paging domain
  * @dev: a device behind one of our SMMUs
  * @flags: 0 or IOMMU_HWPT_ALLOC_NEST_PARENT
@@ -296,7 +267,8 @@ struct iommu_domain *smmuv3_domain_alloc_paging_flags(struct device *dev, u32 fl
 	d->nest_parent = !!(flags & IOMMU_HWPT_ALLOC_NEST_PARENT);
 	d->stage = (!d->nest_parent && (smmu->features & SMMUV3_FEAT_S1)) ?
 		   SMMUV3_STAGE_S1 : SMMUV3_STAGE_S2;
-	d->list = smmuv3_paging_list_alloc();
+	/* A master's first attach must not fail: it takes this reserve */
+	d->list = alist_attach_list_alloc(SMMUV3_MAX_TARGETS);
 	if (!d->list) {
 		ret = -ENOMEM;
 		goto err_free_domain;
@@ -320,7 +292,7 @@ err_free_tag:
 	else
 		smmuv3_vmid_free(d->tag);
 err_free_list:
-	alist_list_free(d->list);
+	alist_attach_list_free(d->list);
 err_free_domain:
 	mutex_destroy(&d->lock);
 	kfree(d);

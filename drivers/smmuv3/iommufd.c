@@ -151,7 +151,7 @@ static void smmuv3_nested_free(struct iommu_domain *domain)
 {
 	struct smmuv3_nested *nd = to_smmuv3_nested(domain);
 
-	alist_list_free(nd->list);
+	alist_attach_list_free(nd->list);
 	kfree(nd);
 }
 
@@ -192,7 +192,7 @@ smmuv3_alloc_domain_nested(struct iommufd_viommu *viommu, u32 flags,
 	nd = kzalloc_obj(*nd);
 	if (!nd)
 		return ERR_PTR(-ENOMEM);
-	nd->list = alist_list_alloc();
+	nd->list = alist_attach_list_alloc(0);
 	if (!nd->list) {
 		kfree(nd);
 		return ERR_PTR(-ENOMEM);

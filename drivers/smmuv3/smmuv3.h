@@ -676,7 +676,6 @@ void smmuv3_debugfs_exit(void);
  * is never VISIBLE_IF_KUNIT.
  */
 #if IS_ENABLED(CONFIG_KUNIT)
-struct alist_list *smmuv3_paging_list_alloc(void);
 int smmuv3_master_install(struct smmuv3_master *master, struct smmuv3_attach *a);
 int smmuv3_vste_validate(const u64 *vste, unsigned int ipa_bits, unsigned int ssid_bits,
 			 u32 features);

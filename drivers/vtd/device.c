@@ -359,8 +359,10 @@ static void vtd_domain_unlock_pair(struct vtd_domain *a, struct vtd_domain *b)
  *
  * The list's prepare allocates nothing on a domain's empty list (the
  * reserve of vtd_paging_alloc()), and a DMA API (default) domain the
- * device leaves keeps its list's reserve for the way back. The domain ID
- * of a unit's first device is still allocated here (vtd_domain_did_get()).
+ * device leaves keeps its list's reserve for the way back. The domain
+ * holds its ID on the unit of the device it was allocated for
+ * (vtd_paging_alloc()), so that device's attach allocates no ID either;
+ * another unit's device gets one here (vtd_domain_did_get()).
  *
  * Context: process; the group mutex is held. Takes the locks of the old
  * and the new domain for the whole switch, the unit's ctx_lock for the
@@ -401,7 +403,7 @@ int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
 	 */
 	if (vdev->domain && vdev->domain->kind != VTD_DOM_NESTED &&
 	    iommu_is_dma_domain(&vdev->domain->domain)) {
-		ret = alist_list_reserve(vdev->domain->list, vdev->ntargets);
+		ret = alist_attach_reserve(vdev->domain->list, vdev->ntargets);
 		if (ret)
 			goto err_put_did;
 	}

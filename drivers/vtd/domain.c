@@ -145,7 +145,12 @@ void vtd_domain_free(struct iommu_domain *domain)
 {
 	struct vtd_domain *d = to_vtd_domain(domain);
 
-	alist_list_free(d->list);
+	if (d->did_home) {
+		mutex_lock(&d->lock);
+		vtd_domain_did_put(d, d->did_home);
+		mutex_unlock(&d->lock);
+	}
+	alist_attach_list_free(d->list);
 	if (d->kind != VTD_DOM_NESTED)
 		pt_iommu_deinit(&d->iommu);
 	mutex_destroy(&d->lock);
@@ -249,7 +254,8 @@ static int vtd_fs_init(struct vtd_domain *d, struct vtd_unit *unit)
  * Context: process; may sleep. No lock needed.
  * Return: the domain or an ERR_PTR: -EOPNOTSUPP for flags the unit cannot
  * honour (NEST_PARENT on a first-stage unit or one without ECAP.NEST),
- * -EINVAL without @dev on a unit with incoherent walks, -ENOMEM.
+ * -EINVAL without @dev on a unit with incoherent walks, -ENOSPC when
+ * @unit has no free domain ID, -ENOMEM.
  */
 struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit, struct device *dev,
 				    u32 flags)
@@ -272,20 +278,13 @@ struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit, struct device *dev,
 	INIT_LIST_HEAD(&d->devices);
 	mutex_init(&d->lock);
 	d->params = vtd_params_default;
-	d->list = alist_list_alloc();
-	if (!d->list) {
-		ret = -ENOMEM;
-		goto err_free_domain;
-	}
 	/*
 	 * A device's first attach must not fail: its prepare takes this
 	 * reserve instead of allocating, the allocation fails here.
 	 */
-	alist_lock();
-	ret = alist_list_reserve(d->list, VTD_DEV_TARGETS);
-	alist_unlock();
-	if (ret) {
-		alist_list_free(d->list);
+	d->list = alist_attach_list_alloc(VTD_DEV_TARGETS);
+	if (!d->list) {
+		ret = -ENOMEM;
 		goto err_free_domain;
 	}
 	d->iommu.iommu_device = dev;
@@ -297,11 +296,20 @@ struct vtd_domain *vtd_paging_alloc(struct vtd_unit *unit, struct device *dev,
 		ret = vtd_ss_init(d, unit, flags);
 	if (ret)
 		goto err_free_list;
+	/* As the list's reserve: the ID fails here, not at the first attach */
+	if (dev) {
+		mutex_lock(&d->lock);
+		ret = vtd_domain_did_get(d, unit);
+		mutex_unlock(&d->lock);
+		if (ret)
+			goto err_free_list;
+		d->did_home = unit;
+	}
 	return d;
 
 err_free_list:
 	pt_iommu_deinit(&d->iommu);
-	alist_list_free(d->list);
+	alist_attach_list_free(d->list);
 err_free_domain:
 	kfree(d);
 	return ERR_PTR(ret);

@@ -159,7 +159,7 @@ struct vtd_domain *vtd_nested_alloc(struct vtd_unit *unit,
 	d = kzalloc_obj(*d);
 	if (!d)
 		return ERR_PTR(-ENOMEM);
-	d->list = alist_list_alloc();
+	d->list = alist_attach_list_alloc(0);
 	if (!d->list) {
 		kfree(d);
 		return ERR_PTR(-ENOMEM);

@@ -376,7 +376,12 @@ enum vtd_domain_kind {
  * @list: the attach list of invalidation targets (the core's: its writers
  *	are serialized by the shared layer, under the core's update lock)
  * @did: per unit, the domain ID (0: none); under @lock
- * @did_users: per unit, devices attached with @did; under @lock
+ * @did_users: per unit, devices attached with @did, plus one for @did_home;
+ *	under @lock
+ * @did_home: the unit of the device the domain was allocated for: the
+ *	domain holds its ID there from allocation to free, so the device's
+ *	first attach and its return to this domain allocate nothing (the
+ *	IOMMU core does not let either fail); NULL without a device
  * @params: the core's invalidation parameters of @list: valid on every
  *	unit the domain has had targets on (vtd_domain_did_get()); narrowed
  *	under vtd_params_lock, read without a lock
@@ -403,6 +408,7 @@ struct vtd_domain {
 	struct alist_list *list;
 	u16 did[VTD_MAX_UNITS];
 	unsigned int did_users[VTD_MAX_UNITS];
+	struct vtd_unit *did_home;
 	struct alist_vtd_params params;
 	bool caching_mode;
 	struct vtd_domain *parent;
