@@ -489,9 +489,10 @@ static int nest_fnth_seq(struct nest_ctx *c, unsigned int nent, int *step)
 	d = vtd_nested_alloc(c->unit, &c->parent->domain, 0, &data);
 	if (IS_ERR(d))
 		return PTR_ERR(d);
-	alist_lock();
 	*step = 2;
+	mutex_lock(&d->lock);
 	ret = vtd_domain_did_get(d, c->unit);
+	mutex_unlock(&d->lock);
 	if (ret)
 		goto out_free;
 	t.instance = c->unit->index;
@@ -499,20 +500,20 @@ static int nest_fnth_seq(struct nest_ctx *c, unsigned int nent, int *step)
 	t.tag = d->did[c->unit->index];
 	t.pasid = ALIST_NO_PASID;
 	*step = 3;
-	ret = alist_nest_prepare_attach(d->list, c->parent->list, &t, 1, &txn);
+	ret = alist_attach_prepare(d->list, c->parent->list, &t, 1, &txn);
 	if (ret) {
+		mutex_lock(&d->lock);
 		vtd_domain_did_put(d, c->unit);
+		mutex_unlock(&d->lock);
 		goto out_free;
 	}
-	alist_list_commit_attach(txn);
-	alist_unlock();
+	alist_attach_commit(txn);
 	*step = 4;
 	ret = vtd_nested_invalidate_user(&d->domain, &a);
 	nest_detach(c, d, &t);
 	return ret;
 
 out_free:
-	alist_unlock();
 	vtd_domain_free(&d->domain);
 	return ret;
 }
