@@ -75,6 +75,13 @@ runs=("$mode")
 # The first check run loads the driver through the fail-nth sweep of its
 # init (run-guest.sh --load-nth); the fail-nth sweeps and the kmemleak
 # scans need more than the default 300 s under TCG.
+# The runs of one mode are independent boots: with ALIST_GUEST_JOBS > 1
+# (default: 2 on a machine with 2 or more CPUs) they run side by side,
+# each printing its results when it is done, in the order of the runs.
+jobs=${ALIST_GUEST_JOBS:-$(( $(nproc) > 1 ? 2 : 1 ))}
+[ "$mode" = run ] && jobs=1
+pids=() outs=()
+trap '[ ${#pids[@]} = 0 ] || kill "${pids[@]}" 2>/dev/null' INT TERM
 rc=0
 first=1
 for name in "${runs[@]}"; do
@@ -96,8 +103,26 @@ for name in "${runs[@]}"; do
 		;;
 	esac
 	first=0
-	"$ALIST_TOP/scripts/run-guest.sh" --arch "$arch" --name "$name" "${vtd[@]}" \
-		--modules "$(join "${mods[@]}")" "${args[@]}" "${extra[@]}" "$@" || rc=1
+	cmd=("$ALIST_TOP/scripts/run-guest.sh" --arch "$arch" --name "$name" "${vtd[@]}"
+	     --modules "$(join "${mods[@]}")" "${args[@]}" "${extra[@]}" "$@")
+	if [ "$jobs" -gt 1 ] && [ "${#runs[@]}" -gt 1 ]; then
+		mkdir -p "$out/logs"
+		outs+=("$out/logs/$name.out")
+		"${cmd[@]}" > "$out/logs/$name.out" 2>&1 &
+		pids+=($!)
+		# at most $jobs boots at once
+		if [ "${#pids[@]}" -ge "$jobs" ]; then
+			wait "${pids[0]}" || rc=1
+			cat "${outs[0]}"
+			pids=("${pids[@]:1}") outs=("${outs[@]:1}")
+		fi
+	else
+		"${cmd[@]}" || rc=1
+	fi
+done
+for i in "${!pids[@]}"; do
+	wait "${pids[$i]}" || rc=1
+	cat "${outs[$i]}"
 done
 if [ "$mode" = run ]; then
 	# The demo is for reading: show the console without the boot chatter.

@@ -18,7 +18,7 @@ pkgs=(
 	build-essential bc bison flex libssl-dev libelf-dev cpio xz-utils kmod
 	rsync python3 gcc-aarch64-linux-gnu g++-aarch64-linux-gnu
 	libc6-dev-arm64-cross busybox-static liburcu-dev libgtest-dev
-	libbenchmark-dev clang libclang-rt-14-dev debootstrap curl
+	libbenchmark-dev clang libclang-rt-14-dev debootstrap curl ccache
 )
 bpo_pkgs=(qemu-system-x86 qemu-system-arm qemu-system-data)
 qemu_want=10.0
