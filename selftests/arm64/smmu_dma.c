@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -985,6 +986,136 @@ TEST_F(vsmmu, smmu_viommu_hw_fields)
 			ASSERT_EQ(1, num);
 		}
 	}
+}
+
+/*
+ * Stress: IOMMU_HWPT_INVALIDATE arrays from INV_THREADS threads on one
+ * vIOMMU while another thread destroys and re-creates edu's vDEVICE, and
+ * the test's own thread moves a stage-1 page and checks every DMA. An
+ * array is TLBI_NH_VA, CFGI_CD (the vSID), TLBI_NH_ASID: with the vDEVICE
+ * there all three are done; without it the CFGI_CD is refused, -EIO with
+ * entry_num 1 (the TLBI before it was done, nothing after it). The checker
+ * points VA_X at page A or B of the guest memory, invalidates by VA and
+ * has edu write through VA_X: the data lands in the new page only.
+ */
+#define INV_THREADS	2
+#define STRESS_DMAS	40
+
+struct vstress {
+	struct edu *edu;
+	struct nest *n;
+	int stop;
+	unsigned long done, refused, recreated;
+	int bad;		/* an array's outcome was neither of the two */
+	int bad_errno;
+	__u32 bad_num;
+};
+
+static void *vstress_inv(void *arg)
+{
+	struct vstress *v = arg;
+	struct iommu_viommu_arm_smmuv3_invalidate cmds[3] = {
+		{ .cmd = { CMD_TLBI_NH_VA | (S1_ASID << 48), VA_SRC | 1 } },
+		{ .cmd = { CMD_CFGI_CD | (VSID << 32), 1 } },
+		{ .cmd = { CMD_TLBI_NH_ASID | (S1_ASID << 48), 0 } },
+	};
+
+	while (!__atomic_load_n(&v->stop, __ATOMIC_ACQUIRE)) {
+		__u32 num = 3;
+		int rc = viommu_inv(v->edu, v->n->viommu_id, cmds, sizeof(cmds[0]), &num,
+				    IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3);
+
+		if (!rc && num == 3) {
+			__atomic_fetch_add(&v->done, 1, __ATOMIC_RELAXED);
+		} else if (rc && errno == EIO && num == 1) {
+			__atomic_fetch_add(&v->refused, 1, __ATOMIC_RELAXED);
+		} else {
+			v->bad_errno = rc ? errno : 0;
+			v->bad_num = num;
+			__atomic_store_n(&v->bad, 1, __ATOMIC_RELEASE);
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void *vstress_vdev(void *arg)
+{
+	struct vstress *v = arg;
+	struct iommu_vdevice_alloc vd = {
+		.size = sizeof(vd),
+		.viommu_id = v->n->viommu_id,
+		.dev_id = v->edu->dev.dev_id,
+		.virt_id = VSID,
+	};
+
+	while (!__atomic_load_n(&v->stop, __ATOMIC_ACQUIRE)) {
+		if (iommufd_destroy(v->edu->iommufd, v->n->vdev_id))
+			break;
+		/* Let some arrays meet the vSID unmapped */
+		usleep(2000);
+		if (ioctl(v->edu->iommufd, IOMMU_VDEVICE_ALLOC, &vd))
+			break;
+		__atomic_store_n(&v->n->vdev_id, vd.out_vdevice_id, __ATOMIC_RELEASE);
+		v->recreated++;
+		usleep(2000);
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(vsmmu, smmu_stress_inv_vs_vdevice, 600)
+{
+	struct iommu_viommu_arm_smmuv3_invalidate tlbi = {
+		.cmd = { CMD_TLBI_NH_VA | (S1_ASID << 48), VA_X | 1 },
+	};
+	struct vstress v = { .edu = &self->edu, .n = &self->n };
+	pthread_t inv[INV_THREADS], vdev;
+	unsigned int i, dmas = 0;
+	int rc = 0;
+
+	for (i = 0; i < INV_THREADS; i++)
+		ASSERT_EQ(0, pthread_create(&inv[i], NULL, vstress_inv, &v));
+	ASSERT_EQ(0, pthread_create(&vdev, NULL, vstress_vdev, &v));
+	for (i = 0; i < STRESS_DMAS && !rc; i++) {
+		unsigned long to = i & 1 ? G_B : G_A, from = i & 1 ? G_A : G_B;
+		__u32 num = 1;
+
+		fill_pattern(self->src, SZ_4K, (uint8_t)(i * 3));
+		rc = edu_dma(&self->edu, VA_SRC, SZ_4K, 0);
+		if (rc)
+			break;
+		memset(g_page(&self->n, G_A), 0, SZ_4K);
+		memset(g_page(&self->n, G_B), 0, SZ_4K);
+		s1_point_x(self->n.g, to);
+		rc = viommu_inv(&self->edu, self->n.viommu_id, &tlbi, sizeof(tlbi), &num,
+				IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3);
+		if (rc)
+			break;
+		rc = edu_dma(&self->edu, VA_X, SZ_4K, 1);
+		if (rc)
+			break;
+		if (memcmp(g_page(&self->n, to), self->src, SZ_4K) ||
+		    !edu_all(g_page(&self->n, from), 0, SZ_4K)) {
+			TH_LOG("DMA %u went through a stale translation", i);
+			rc = -1;
+		}
+		dmas++;
+	}
+	__atomic_store_n(&v.stop, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < INV_THREADS; i++)
+		pthread_join(inv[i], NULL);
+	pthread_join(vdev, NULL);
+	TH_LOG("stress inv_vs_vdevice: %u DMAs checked, %lu arrays done, %lu refused",
+	       2 * dmas, v.done, v.refused);
+	TH_LOG("stress inv_vs_vdevice: %lu vDEVICE re-creations", v.recreated);
+	if (v.bad)
+		TH_LOG("an array ended with errno %d, entry_num %u", v.bad_errno, v.bad_num);
+	ASSERT_EQ(0, rc);
+	ASSERT_EQ(0, v.bad);
+	/* Both outcomes were met: the race really ran */
+	ASSERT_LT(0, v.done);
+	ASSERT_LT(0, v.refused);
+	ASSERT_LT(2, v.recreated);
 }
 
 /* "smmu_dma --demo": one DMA through stage 1 + stage 2, and the counters */
