@@ -138,4 +138,9 @@ echo "stage                        wall   status"
 printf '%s\n' "${stages[@]}"
 echo "total                        $(( $(date +%s) - t_all ))s"
 echo
+# What the reliability layers did: faults injected, stress, fuzz, leaks, splats
+shopt -s nullglob
+python3 "$ALIST_TOP/scripts/reliability.py" "$ALIST_BUILD"/*/logs/check*.log \
+	"$ALIST_BUILD"/*/results/check*.json "$ALIST_BUILD"/host/fuzz/*.log
+shopt -u nullglob
 python3 "$ALIST_TOP/scripts/results.py" "${sources[@]}"
