@@ -8,9 +8,8 @@
 # kernel headers with its compiler (distro-build.sh); KUnit + selftests in
 # the x86_64 and arm64 guests; sparse, checkpatch and kernel-doc
 # (static-check.sh).
-# Order, for 2 CPUs: kernels, both guest builds, then the arm64 guest in
-# the background beside the host-side stages and the static checks, then
-# the two x86_64 boots side by side.
+# The guests boot last; the two x86_64 boots run side by side (one QEMU
+# beside a compiler slows both far more than two QEMUs slow each other).
 # A failing stage does not stop the others: every result is counted. Prints
 # each stage's wall time, then the total line "N passed, N failed, N skipped"
 # as the very last line. Exit status 0 only when nothing failed.
@@ -41,33 +40,6 @@ stage() {
 	return 0
 }
 
-# stage_bg NAME CMD...: start a stage in the background, its output kept
-# in $res/NAME.out; stage_wait NAME prints that output and records the
-# stage as stage() does. On 2 CPUs the arm64 guest (one busy vCPU) runs
-# beside the host-side stages, which leave the other CPU mostly free.
-declare -A bg_pid bg_start
-stage_bg() {
-	local name=$1
-	shift
-	alist_log "stage: $name (background, output at the end)"
-	bg_start[$name]=$(date +%s)
-	"$@" > "$res/$name.out" 2>&1 &
-	bg_pid[$name]=$!
-}
-stage_wait() {
-	local name=$1 rc
-	wait "${bg_pid[$name]}"
-	rc=$?
-	alist_log "stage: $name (background) output"
-	cat "$res/$name.out"
-	stages+=("$(printf '%-28s %5ss  %s' "$name" $(( $(date +%s) - bg_start[$name] )) \
-		"$([ $rc = 0 ] && echo ok || echo "FAILED (exit $rc)")")")
-	if [ $rc != 0 ]; then
-		sources+=("stage:$name=0:1:0")
-	fi
-}
-trap 'for p in "${bg_pid[@]}"; do kill "$p" 2>/dev/null; done' INT TERM
-
 unittest_counts() {
 	# python unittest: "Ran N tests" + "FAILED (failures=a, errors=b, skipped=c)"
 	local name=$1 log=$2 ran fail skip
@@ -89,13 +61,10 @@ stage deps "$ALIST_TOP/scripts/install-deps.sh"
 stage kernel-x86_64 "$ALIST_TOP/scripts/build-kernel.sh" x86_64
 stage kernel-arm64 "$ALIST_TOP/scripts/build-kernel.sh" arm64
 
-# Both guests' modules, selftests and initramfs first: static checks them,
-# and the arm64 guest then runs beside the host-side stages.
+# Both guests' modules, selftests and initramfs: static checks them.
 for arch in x86_64 arm64; do
 	stage "guest-build-$arch" "$ALIST_TOP/scripts/guest-build.sh" "$arch"
 done
-stage_bg guest-arm64 "$ALIST_TOP/scripts/guest-test.sh" arm64 check
-sources+=("$ALIST_BUILD/arm64/results/check.json")
 
 # The host programs are compiled in three variants from a fresh clone each
 # time: through ccache (kept under ALIST_CACHE, paths taken relative to the
@@ -127,7 +96,8 @@ sources+=("$res/distro.json"
 stage static "$ALIST_TOP/scripts/static-check.sh" "$res"
 sources+=("$res/static.json")
 
-stage_wait guest-arm64
+stage guest-arm64 "$ALIST_TOP/scripts/guest-test.sh" arm64 check
+sources+=("$ALIST_BUILD/arm64/results/check.json")
 # x86_64 boots twice (check-fs, check-ss), side by side on 2 CPUs.
 stage guest-x86_64 "$ALIST_TOP/scripts/guest-test.sh" x86_64 check
 sources+=("$ALIST_BUILD/x86_64/results/check-fs.json"
