@@ -147,7 +147,7 @@ struct vtd_rmrr {
 
 /**
  * struct vtd_dmar_info - what the DMAR table describes
- * @haw: host address width (bits)
+ * @haw: host address width (bits): the table's field plus one, up to 256
  * @flags: the table flags
  * @ndrhd: number of @drhd
  * @drhd: the remapping units
@@ -155,7 +155,7 @@ struct vtd_rmrr {
  * @rmrr: the reserved memory regions
  */
 struct vtd_dmar_info {
-	u8 haw;
+	u16 haw;
 	u8 flags;
 	u8 ndrhd;
 	struct vtd_drhd drhd[VTD_MAX_UNITS];
