@@ -111,6 +111,11 @@ static void vtd_dmar_good_test(struct kunit *test)
 
 	/* The buffer may be longer than the table */
 	KUNIT_EXPECT_EQ(test, t_parse(test, &t, t.len + 16, info), 0);
+
+	/* The widest width the byte can say: 256 bits, not 0 */
+	t.b[36] = 255;
+	KUNIT_ASSERT_EQ(test, t_parse(test, &t, t.len, info), 0);
+	KUNIT_EXPECT_EQ(test, info->haw, 256);
 }
 
 static void vtd_dmar_bad_header_test(struct kunit *test)

@@ -71,7 +71,8 @@ done
 # clone) a warm run compiles only what changed.
 host_make() {
 	CCACHE_DIR=$ALIST_CACHE/ccache CCACHE_BASEDIR=$ALIST_TOP CCACHE_NOHASHDIR=1 \
-		make -s -C "$ALIST_TOP/host" CXX="ccache g++" CLANGXX="ccache clang++" "$@"
+		make -s -C "$ALIST_TOP/host" CXX="ccache g++" CLANGXX="ccache clang++" \
+		CLANG="ccache clang" "$@"
 }
 host_tests() {
 	host_make -j"$(nproc)" build && host_make test asan tsan
@@ -80,6 +81,8 @@ stage host-tests host_tests
 for v in plain asan tsan; do
 	sources+=("host-$v=$ALIST_BUILD/host/$v/results.json")
 done
+# Every fuzz target's corpus once (fuzz-regress), then FUZZ_SECONDS of
+# fuzzing shared by the targets: about 30 s in all (testing.rst).
 stage host-fuzz host_make fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 
 stage runner-tests runner_selftests

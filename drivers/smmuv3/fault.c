@@ -40,24 +40,6 @@ int smmuv3_evtq_init(struct smmuv3_device *smmu)
 				  SMMUV3_EVTQ_PROD, SMMUV3_EVTQ_CONS);
 }
 
-/* The events struct iommu_vevent_arm_smmuv3 lists: the guest's to handle */
-static bool smmuv3_evt_user_type(u8 type)
-{
-	switch (type) {
-	case SMMUV3_EVT_C_BAD_STE:
-	case SMMUV3_EVT_F_STREAM_DISABLED:
-	case SMMUV3_EVT_C_BAD_SUBSTREAMID:
-	case SMMUV3_EVT_C_BAD_CD:
-	case SMMUV3_EVT_F_TRANSLATION:
-	case SMMUV3_EVT_F_ADDR_SIZE:
-	case SMMUV3_EVT_F_ACCESS:
-	case SMMUV3_EVT_F_PERMISSION:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /**
  * smmuv3_evt_to_user() - hand an event to the vEVENTQ of its device's vSMMU
  * @smmu: the SMMU
@@ -80,21 +62,18 @@ VISIBLE_IF_KUNIT bool smmuv3_evt_to_user(struct smmuv3_device *smmu, const u64 *
 {
 	struct iommu_vevent_arm_smmuv3 vevt;
 	struct smmuv3_master *master;
+	struct smmuv3_evt e;
 	bool taken = false;
-	unsigned int i;
 
-	if (!smmuv3_evt_user_type(FIELD_GET(SMMUV3_EVT0_TYPE, evt[0])) ||
-	    (evt[1] & SMMUV3_EVT1_S2))
+	smmuv3_evt_decode(evt, &e);
+	if (!e.user)
 		return false;
 	mutex_lock(&smmu->vevent_lock);
-	master = xa_load(&smmu->streams, FIELD_GET(SMMUV3_EVT0_SID, evt[0]));
+	master = xa_load(&smmu->streams, e.sid);
 	if (master && master->vsmmu && master->vdev &&
 	    smmuv3_vdev_viommu(master->vdev) == master->vsmmu) {
-		/* The raw record, little-endian, the vSID in place of the SID */
-		vevt.evt[0] = cpu_to_le64((evt[0] & ~SMMUV3_EVT0_SID) |
-					  FIELD_PREP(SMMUV3_EVT0_SID, master->vdev->vsid));
-		for (i = 1; i < SMMUV3_EVT_DWORDS; i++)
-			vevt.evt[i] = cpu_to_le64(evt[i]);
+		/* vsid fits: smmuv3_vdevice_init() refuses more than 32 bits */
+		smmuv3_evt_vevent(evt, master->vdev->vsid, &vevt);
 		taken = smmuv3_vevent_report(master->vsmmu, &vevt) != -EOPNOTSUPP;
 	}
 	mutex_unlock(&smmu->vevent_lock);
@@ -106,17 +85,17 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_evt_to_user);
 
 static void smmuv3_evt_log(struct smmuv3_device *smmu, const u64 *evt)
 {
-	u8 type = FIELD_GET(SMMUV3_EVT0_TYPE, evt[0]);
+	struct smmuv3_evt e;
 
+	smmuv3_evt_decode(evt, &e);
 	atomic64_inc(&smmu->stats.events);
 	if (smmuv3_evt_to_user(smmu, evt))
 		return;
-	if (type >= SMMUV3_EVT_F_TRANSLATION && type <= SMMUV3_EVT_F_PERMISSION)
+	if (e.fault)
 		atomic64_inc(&smmu->stats.faults);
 	dev_info_ratelimited(smmu->dev,
-			     "event 0x%02x sid 0x%llx: %016llx %016llx %016llx %016llx\n",
-			     type, FIELD_GET(SMMUV3_EVT0_SID, evt[0]),
-			     evt[0], evt[1], evt[2], evt[3]);
+			     "event 0x%02x sid 0x%x: %016llx %016llx %016llx %016llx\n",
+			     e.type, e.sid, evt[0], evt[1], evt[2], evt[3]);
 }
 
 /**

@@ -10,14 +10,11 @@
  * allocation is refused with -EOPNOTSUPP, and KUnit drives these paths
  * against a recording queue.
  */
-#include <linux/bitfield.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <kunit/visibility.h>
 
 #include "vtd.h"
-
-#define VTD_S1_FLAGS	(IOMMU_VTD_S1_SRE | IOMMU_VTD_S1_EAFE | IOMMU_VTD_S1_WPE)
 
 static struct vtd_unit *vtd_dev_unit(struct device *dev)
 {
@@ -108,6 +105,8 @@ static const struct iommu_domain_ops vtd_nested_domain_ops = {
  * @flags: IOMMU_HWPT_ALLOC_* flags (none supported)
  * @data: IOMMU_HWPT_DATA_VTD_S1 user data
  *
+ * The stage-1 configuration is checked by vtd_s1_check().
+ *
  * Context: process; may fault on user memory. No lock held.
  * Return: the domain or an ERR_PTR: -EOPNOTSUPP when the unit has no
  * nesting, for flags, for another data type, reserved bits, unknown or
@@ -121,7 +120,6 @@ struct vtd_domain *vtd_nested_alloc(struct vtd_unit *unit,
 {
 	struct vtd_domain *p, *d;
 	struct iommu_hwpt_vtd_s1 s1;
-	unsigned int mgaw;
 	int ret;
 
 	if (!unit || !(unit->ecap & VTD_ECAP_NEST) ||
@@ -141,20 +139,9 @@ struct vtd_domain *vtd_nested_alloc(struct vtd_unit *unit,
 					  __reserved);
 	if (ret)
 		return ERR_PTR(ret);
-	if (s1.__reserved || (s1.flags & ~VTD_S1_FLAGS))
-		return ERR_PTR(-EOPNOTSUPP);
-	if ((s1.flags & IOMMU_VTD_S1_SRE) && !(unit->ecap & VTD_ECAP_SRS))
-		return ERR_PTR(-EOPNOTSUPP);
-	if ((s1.flags & IOMMU_VTD_S1_EAFE) && !(unit->ecap & VTD_ECAP_EAFS))
-		return ERR_PTR(-EOPNOTSUPP);
-	if (s1.addr_width != 48 && s1.addr_width != 57)
-		return ERR_PTR(-EINVAL);
-	if (s1.addr_width == 57 && !(unit->cap & VTD_CAP_FS5LP))
-		return ERR_PTR(-EOPNOTSUPP);
-	mgaw = FIELD_GET(VTD_CAP_MGAW, unit->cap) + 1;
-	if (!s1.pgtbl_addr || !IS_ALIGNED(s1.pgtbl_addr, SZ_4K) ||
-	    (mgaw < 64 && s1.pgtbl_addr >> mgaw))
-		return ERR_PTR(-EINVAL);
+	ret = vtd_s1_check(&s1, unit->cap, unit->ecap);
+	if (ret)
+		return ERR_PTR(ret);
 
 	d = kzalloc_obj(*d);
 	if (!d)
