@@ -8,11 +8,13 @@
 #include <linux/dma-mapping.h>
 #include <linux/io.h>
 #include <linux/iopoll.h>
+#include <linux/timekeeping.h>
 #include <kunit/visibility.h>
 
 #include "smmuv3.h"
 
-#define SMMUV3_POLL_TIMEOUT_US	1000000
+/* On the clock: counting polls stretches it under emulation */
+#define SMMUV3_POLL_TIMEOUT_NS	NSEC_PER_SEC
 
 static u32 q_idx(const struct smmuv3_queue *q, u32 p)
 {
@@ -218,14 +220,16 @@ static int smmuv3_cmdq_timeout(struct smmuv3_device *smmu)
  */
 static int smmuv3_cmdq_drain_locked(struct smmuv3_device *smmu)
 {
+	u64 deadline = ktime_get_mono_fast_ns() + SMMUV3_POLL_TIMEOUT_NS;
 	u64 end = smmu->cmdq_issued;
-	unsigned int us;
 	int ret;
 
 	lockdep_assert_held(&smmu->cmdq_lock);
-	for (us = 0; us < SMMUV3_POLL_TIMEOUT_US; us++) {
+	for (;;) {
 		if (smmuv3_cmdq_poll_step(smmu, end, end, &ret))
 			return 0;
+		if (ktime_get_mono_fast_ns() > deadline)
+			break;
 		udelay(1);
 	}
 	return smmuv3_cmdq_timeout(smmu);
@@ -238,18 +242,20 @@ static int smmuv3_cmdq_drain_locked(struct smmuv3_device *smmu)
  */
 static int smmuv3_cmdq_wait(struct smmuv3_device *smmu, u64 first, u64 end)
 {
+	u64 deadline = ktime_get_mono_fast_ns() + SMMUV3_POLL_TIMEOUT_NS;
 	unsigned long flags;
-	unsigned int us;
 	int ret = 0;
 	bool done;
 
 	lockdep_assert_not_held(&smmu->cmdq_lock);
-	for (us = 0; us < SMMUV3_POLL_TIMEOUT_US; us++) {
+	for (;;) {
 		spin_lock_irqsave(&smmu->cmdq_lock, flags);
 		done = smmuv3_cmdq_poll_step(smmu, first, end, &ret);
 		spin_unlock_irqrestore(&smmu->cmdq_lock, flags);
 		if (done)
 			return ret;
+		if (ktime_get_mono_fast_ns() > deadline)
+			break;
 		udelay(1);
 	}
 	spin_lock_irqsave(&smmu->cmdq_lock, flags);

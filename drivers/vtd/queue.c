@@ -16,6 +16,7 @@
 #include <linux/io.h>
 #include <linux/iopoll.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 
 #include <kunit/visibility.h>
 
@@ -24,8 +25,22 @@
 #define VTD_QI_MASK		(VTD_QI_ENTRIES - 1)
 /* IQH/IQT hold the byte offset: index * 32 with 256-bit descriptors */
 #define VTD_QI_SHIFT		5
-#define VTD_QI_TIMEOUT_US	1000000U
-#define VTD_QI_TIMEOUT_MS	(VTD_QI_TIMEOUT_US / 1000)
+/*
+ * A wait gives up after this much time, measured on the clock: counting
+ * polls would stretch it by the cost of each register read, many times
+ * over under emulation.
+ */
+#define VTD_QI_TIMEOUT_MS	1000U
+
+static u64 vtd_qi_deadline(void)
+{
+	return ktime_get_mono_fast_ns() + VTD_QI_TIMEOUT_MS * NSEC_PER_MSEC;
+}
+
+static bool vtd_qi_expired(u64 deadline)
+{
+	return ktime_get_mono_fast_ns() > deadline;
+}
 /* Submissions of one request whose wait an ITE aborted, before giving up */
 #define VTD_QI_ATTEMPTS		4
 
@@ -102,10 +117,10 @@ static int vtd_qi_error(struct vtd_unit *unit, u32 fsts)
  */
 static int vtd_qi_space(struct vtd_unit *unit, unsigned int need)
 {
-	unsigned int us;
+	u64 deadline = vtd_qi_deadline();
 
 	lockdep_assert_held(&unit->qi_lock);
-	for (us = 0; us < VTD_QI_TIMEOUT_US; us++) {
+	for (;;) {
 		unsigned int head = vtd_qi_head(unit);
 		unsigned int used = (unit->qi_tail - head) & VTD_QI_MASK;
 		u32 fsts;
@@ -115,6 +130,8 @@ static int vtd_qi_space(struct vtd_unit *unit, unsigned int need)
 		fsts = readl(unit->reg + VTD_REG_FSTS);
 		if (fsts & (VTD_FSTS_IQE | VTD_FSTS_ITE | VTD_FSTS_ICE))
 			vtd_qi_error(unit, fsts);
+		if (vtd_qi_expired(deadline))
+			break;
 		udelay(1);
 	}
 	atomic64_inc(&unit->cnt.timeouts);
@@ -165,12 +182,12 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_qi_wait_aborted);
  */
 static int vtd_qi_poll(struct vtd_unit *unit, u32 seq, u32 gen0)
 {
+	u64 deadline = vtd_qi_deadline();
 	unsigned long flags;
-	unsigned int us;
 	int ret = 0;
 
 	lockdep_assert_not_held(&unit->qi_lock);
-	for (us = 0; us < VTD_QI_TIMEOUT_US; us++) {
+	for (;;) {
 		u32 status = READ_ONCE(*unit->qi_status);
 		u32 gen, fsts;
 		int err;
@@ -202,6 +219,8 @@ static int vtd_qi_poll(struct vtd_unit *unit, u32 seq, u32 gen0)
 				ret = err;
 			raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
 		}
+		if (vtd_qi_expired(deadline))
+			break;
 		udelay(1);
 	}
 	atomic64_inc(&unit->cnt.timeouts);
