@@ -72,7 +72,11 @@ resdir=$ALIST_BUILD/$arch/results
 mkdir -p "$logdir" "$resdir"
 log=$logdir/$name.log
 
-cmdline="panic=-1 kunit.autorun=0 alist_modules=$modules alist_kunit=$kunit"
+# A hang ends the run with a stack trace: a CPU that does not schedule
+# for 2 x 30 s (soft lockup) or a task blocked for 120 s panics, and
+# panic=-1 powers the guest off (the thresholds leave room for TCG).
+cmdline="panic=-1 watchdog_thresh=30 softlockup_panic=1 hung_task_panic=1"
+cmdline="$cmdline kunit.autorun=0 alist_modules=$modules alist_kunit=$kunit"
 cmdline="$cmdline alist_selftests=$selftests alist_run=$run $append"
 # edu (1234:11e8) is on both machines; our drivers' test builds sweep
 # their own init (init_fail_nth), every S-th point: an init with its
@@ -81,7 +85,12 @@ cmdline="$cmdline alist_selftests=$selftests alist_run=$run $append"
 [ -n "$load_nth" ] && cmdline="$cmdline alist_load_nth=$load_nth alist_load_nth_pci=1234:11e8 alist_load_nth_param=init_fail_nth alist_load_nth_stride=$load_nth_stride"
 # 1 GiB: the tests need far less, and kmemleak's end-of-run scan walks
 # every page's struct page (ALIST_GUEST_MEM=MiB overrides)
-qemu=(-nodefaults -display none -monitor none -serial stdio -no-reboot
+# ALIST_QEMU_MONITOR=DIR: a QEMU monitor socket per guest, DIR/NAME.sock,
+# to look at a guest that hangs ("info registers" gives each vCPU's RIP/PC)
+monitor=none
+[ -n "${ALIST_QEMU_MONITOR:-}" ] &&
+	monitor=unix:$ALIST_QEMU_MONITOR/$name.sock,server=on,wait=off
+qemu=(-nodefaults -display none -monitor "$monitor" -serial stdio -no-reboot
       -accel tcg -m "${ALIST_GUEST_MEM:-1024}" -smp 2 -kernel "$kernel" -initrd "$initrd")
 case "$arch" in
 x86_64)

@@ -41,6 +41,7 @@ static bool vtd_qi_expired(u64 deadline)
 {
 	return ktime_get_mono_fast_ns() > deadline;
 }
+
 /* Submissions of one request whose wait an ITE aborted, before giving up */
 #define VTD_QI_ATTEMPTS		4
 
