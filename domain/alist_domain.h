@@ -14,7 +14,10 @@
  * call per fill (a chunk table), none per command.
  *
  * The attach protocol (domain/attach.c): prepare, commit and the full
- * barrier, the driver's hardware switch, leave-clean of the old domain.
+ * barrier, the driver's hardware switch, leave-clean of the old domain;
+ * a domain's attach list with the reserve that lets a device's first
+ * attach and its return to its default domain allocate nothing
+ * (alist_attach_list_alloc(), alist_attach_reserve()).
  *
  * User invalidation (domain/user.c): IOMMU_HWPT_INVALIDATE arrays through
  * the core's user-array walker to the queue, with the error index; nothing
@@ -24,7 +27,8 @@
  * writers of attach lists and ID tables, and nothing else; only this layer
  * takes it, for exactly the list-writing steps: alist_attach_prepare()
  * to alist_attach_commit() or alist_attach_abort(), the detach inside
- * alist_attach_leave(), alist_vid_map() and alist_vid_unmap(). A driver's
+ * alist_attach_leave(), a list's reserve (alist_attach_list_alloc(),
+ * alist_attach_reserve()), alist_vid_map() and alist_vid_unmap(). A driver's
  * own state (domain IDs, context and PASID entries, STEs and CDs,
  * coherency accounting) is under locks the driver owns, each asserted
  * with lockdep_assert_held() where it is needed. The order is
