@@ -44,7 +44,7 @@
 #define SZ_4K		0x1000UL
 
 #define MAPPERS		3
-#define ITERS		30		/* per mapper */
+#define ITERS		20		/* per mapper */
 #define IOVA_SRC	0x01000000UL	/* each mapper's source page */
 #define IOVA_SLOT	0x02000000UL	/* each mapper's slot, 2 MiB apart */
 #define SLOT_STRIDE	0x200000UL
