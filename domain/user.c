@@ -38,11 +38,13 @@ static int alist_user_array_of(const struct iommu_user_data_array *array,
  *
  * Every valid entry before a failing one is executed: all of them are
  * merged into one request (alist_vtd_user_inv_decode()) and flushed with
- * one batch and one wait per unit (alist_flush()).
+ * one batch and one wait per unit (alist_flush()). When that flush fails,
+ * none of them is known done: entry_num is 0 and the queue's error is
+ * returned, whatever the entries were.
  *
  * Context: process; may fault on user memory. No lock held.
- * Return: 0 or the errno of the entry at @array->entry_num; else the
- * queue's error when the invalidation did not complete.
+ * Return: 0 or the errno of the entry at @array->entry_num; the queue's
+ * error (entry_num 0) when the invalidation did not complete.
  */
 int alist_user_inv_vtd(const struct alist_queue *q, struct alist_list *list,
 		       struct iommu_user_data_array *array)
@@ -56,9 +58,13 @@ int alist_user_inv_vtd(const struct alist_queue *q, struct alist_list *list,
 		return ret;
 	ret = alist_vtd_user_inv_decode(&ua, &cur);
 	err = alist_flush(q, list, &cur);
+	/* One merged request: when it failed, no entry is known done */
+	if (err) {
+		array->entry_num = 0;
+		return err;
+	}
 	array->entry_num = ua.entry_num;
-	/* A bad entry is reported first; else a failed invalidation */
-	return ret ?: err;
+	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(alist_user_inv_vtd, "IOMMU_ALIST");
 
@@ -110,12 +116,15 @@ EXPORT_SYMBOL_NS_GPL(alist_viommu_destroy, "IOMMU_ALIST");
  *
  * The core validates and translates every command in order; the valid
  * prefix is issued in batches of %ALIST_USER_BATCH commands, each ending
- * with the CMD_SYNCs the core asks for.
+ * with the CMD_SYNCs the core asks for. A batch the queue failed stops
+ * the array: entry_num counts the entries a CMD_SYNC that completed
+ * covered, the ones known done (0 when the array's one CMD_SYNC failed);
+ * the VMM may issue the rest again.
  *
  * Context: process; may fault on user memory. Takes @v->lock: calls on
  * one vSMMU run one at a time.
  * Return: 0, the errno of the entry at @array->entry_num, -EINVAL for a
- * bad array, or the first error of the queue.
+ * bad array, or the queue's error (entry_num: the entries known done).
  */
 int alist_user_inv_smmuv3(const struct alist_queue *q, struct alist_viommu *v,
 			  u32 instance, u32 vmid,
@@ -125,7 +134,8 @@ int alist_user_inv_smmuv3(const struct alist_queue *q, struct alist_viommu *v,
 	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(v->cmds, chunks);
 	struct alist_smmuv3_uinv st;
 	struct alist_user_array ua;
-	int ret, err, nr;
+	u32 synced = 0;
+	int ret, nr;
 
 	ret = alist_user_array_of(array, &ua);
 	if (ret)
@@ -134,20 +144,18 @@ int alist_user_inv_smmuv3(const struct alist_queue *q, struct alist_viommu *v,
 	alist_smmuv3_user_inv_init(&st, &ua, q->params, instance, vmid, v->ids);
 	do {
 		nr = alist_smmuv3_user_inv_fill(&st, &b);
-		if (nr < 0) {
-			ret = ret ?: nr;
-			break;
-		}
-		err = q->ops->submit(q->owner, &b, nr);
-		if (err && !ret)
-			ret = err;
-		if (err == -EINVAL)
-			break;
-	} while (!b.done);
+		ret = nr < 0 ? nr : q->ops->submit(q->owner, &b, nr);
+		/* A fill ending with a completed CMD_SYNC: all so far is done */
+		if (!ret && nr > 0 && b.chunks[nr - 1].sync)
+			synced = alist_smmuv3_user_inv_handled(&st);
+	} while (!ret && !b.done);
 	mutex_unlock(&v->lock);
-	err = alist_smmuv3_user_inv_finish(&st);
-	if (err)
-		ret = err;
+	if (ret) {
+		/* Known done: what the last completed CMD_SYNC covered */
+		array->entry_num = synced;
+		return ret;
+	}
+	ret = alist_smmuv3_user_inv_finish(&st);
 	array->entry_num = ua.entry_num;
 	return ret;
 }

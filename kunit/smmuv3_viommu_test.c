@@ -307,12 +307,26 @@ static void vi_fault(struct kunit *test)
 static void vi_sync_timeout(struct kunit *test)
 {
 	struct vi_ctx *ctx = test->priv;
-	u64 cmds[1][2] = { { OP_TLBI_NH_ALL, 0 } };
+	u64 (*cmds)[2] = kunit_kcalloc(test, 200, sizeof(*cmds), GFP_KERNEL);
+	unsigned int i;
 	u32 num;
 
+	KUNIT_ASSERT_NOT_NULL(test, cmds);
+	for (i = 0; i < 200; i++)
+		cmds[i][0] = OP_TLBI_NH_ASID | ((u64)i << 48);
+	/*
+	 * The array's one CMD_SYNC fails: no entry is known done, entry_num
+	 * is 0 (the VMM may issue them all again), the queue's errno.
+	 */
 	alist_rec_fail_syncs(ctx->smmu->rec, 1, -ETIMEDOUT);
-	KUNIT_EXPECT_EQ(test, vi_run(test, cmds, 16, 1, &num,
+	KUNIT_EXPECT_EQ(test, vi_run(test, cmds, 16, 200, &num,
 				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, num, 0U);
+	KUNIT_EXPECT_EQ(test, alist_rec_syncs(ctx->smmu->rec), 1U);
+	/* The queue serves the next array */
+	KUNIT_EXPECT_EQ(test, vi_run(test, cmds, 16, 200, &num,
+				     IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3), 0);
+	KUNIT_EXPECT_EQ(test, num, 200U);
 }
 
 /*

@@ -293,7 +293,7 @@ static int user_inv(struct nest_ctx *c, struct vtd_domain *d,
 static void vtd_nest_user_inv_test(struct kunit *test)
 {
 	struct nest_ctx *c = test->priv;
-	struct iommu_hwpt_vtd_s1_invalidate e[4] = {
+	struct iommu_hwpt_vtd_s1_invalidate e[5] = {
 		{ .addr = 0x100000, .npages = 1,
 		  .flags = IOMMU_VTD_INV_FLAGS_LEAF },
 		{ .addr = 0x101000, .npages = 1 },
@@ -338,6 +338,28 @@ static void vtd_nest_user_inv_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, user_inv(c, d, e, 0, sizeof(e[0]), &num), 0);
 	KUNIT_EXPECT_EQ(test, num, 0U);
 	KUNIT_EXPECT_EQ(test, alist_rec_len(&c->rec), 0U);
+
+	/*
+	 * The wait fails: the entries were merged into one request, so none
+	 * is known done (entry_num 0) and the queue's errno comes back, also
+	 * when an entry was bad; the queue serves the next array.
+	 */
+	rec_reset(c);
+	e[0].addr = 0x100000;
+	e[0].npages = 1;
+	alist_rec_fail_syncs(&c->rec, 1, -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, user_inv(c, d, e, 2, sizeof(e[0]), &num), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, num, 0U);
+	KUNIT_EXPECT_EQ(test, alist_rec_syncs(&c->rec), 1U);
+	e[1].flags = 1U << 31;
+	alist_rec_fail_syncs(&c->rec, 1, -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, user_inv(c, d, e, 2, sizeof(e[0]), &num), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, num, 0U);
+	KUNIT_EXPECT_EQ(test, user_inv(c, d, e, 2, sizeof(e[0]), &num), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, num, 1U);
+	e[1].flags = 0;
+	KUNIT_EXPECT_EQ(test, user_inv(c, d, e, 2, sizeof(e[0]), &num), 0);
+	KUNIT_EXPECT_EQ(test, num, 2U);
 
 	/* An S2 unmap on the parent reaches the nested DID (IOTLB by DID) */
 	{

@@ -46,9 +46,9 @@ mapfile -t suites < <(sed -n 's/^[[:space:]]*\.name = "\(alist_[a-z0-9_]*\)",$/\
 mapfile -t progs < <(find "$out/selftests" -maxdepth 1 -type f -perm -u+x -printf '%f\n' | sort)
 
 # The sweeps in check: x86_64's init meets some 2600 points, 2.5 s a try
-# under TCG (every 263rd: 10 tries); the ioctl sequences every 3rd point
-# (the bind sequence every 24th). guest-test.sh ARCH fail-nth tries all.
-FNTH_CHECK_STRIDE=3
+# under TCG (every 263rd: 10 tries); the ioctl sequences every 5th point
+# (the bind sequence every 40th). guest-test.sh ARCH fail-nth tries all.
+FNTH_CHECK_STRIDE=5
 case "$arch" in
 x86_64) LOAD_NTH_CHECK_STRIDE=263 ;;
 *) LOAD_NTH_CHECK_STRIDE=61 ;;

@@ -109,6 +109,12 @@ public:
 		return true;
 	}
 
+	/* Entries whose commands are all in the sink so far. */
+	alist_u32 Handled() const
+	{
+		return index_;
+	}
+
 	/* Report entries handled and the error code; return the errno. */
 	int Finish()
 	{

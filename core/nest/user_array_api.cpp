@@ -58,6 +58,11 @@ extern "C" int alist_smmuv3_user_inv_fill(struct alist_smmuv3_uinv *st,
 	return sink.Finish(Decoder(st)->Run(sink));
 }
 
+extern "C" alist_u32 alist_smmuv3_user_inv_handled(const struct alist_smmuv3_uinv *st)
+{
+	return reinterpret_cast<const KernelSmmuv3Decoder *>(st->opaque)->Handled();
+}
+
 extern "C" int alist_smmuv3_user_inv_finish(struct alist_smmuv3_uinv *st)
 {
 	return Decoder(st)->Finish();

@@ -141,6 +141,13 @@ int alist_smmuv3_user_inv_fill(struct alist_smmuv3_uinv *st,
 			       struct alist_inv_batch *b);
 
 /*
+ * alist_smmuv3_user_inv_handled() - entries whose commands the fills so
+ * far wrote (after a fill whose last chunk syncs: the entries that sync
+ * covers).
+ */
+alist_u32 alist_smmuv3_user_inv_handled(const struct alist_smmuv3_uinv *st);
+
+/*
  * alist_smmuv3_user_inv_finish() - write @entry_num / @err_code back.
  * Return: 0 or the errno of the entry at @array->entry_num.
  */
