@@ -72,9 +72,9 @@ runs=("$mode")
 [ "$arch" = x86_64 ] && [ "$mode" = check ] && runs=(check-fs check-ss)
 [ "$arch" = x86_64 ] && [ "$mode" = fail-nth ] && runs=(fail-nth-fs fail-nth-ss)
 
-# The first check run loads the driver through the fail-nth sweep of its
-# init (run-guest.sh --load-nth); the fail-nth sweeps and the kmemleak
-# scans need more than the default 300 s under TCG.
+# The last check run (x86_64: check-ss) loads the driver through the
+# fail-nth sweep of its init (run-guest.sh --load-nth); the fail-nth sweeps
+# and the kmemleak scans need more than the default 300 s under TCG.
 # The runs of one mode are independent boots: with ALIST_GUEST_JOBS > 1
 # (default: 2 on a machine with 2 or more CPUs) they run side by side,
 # each printing its results when it is done, in the order of the runs.
@@ -83,9 +83,9 @@ jobs=${ALIST_GUEST_JOBS:-$(( $(nproc) > 1 ? 2 : 1 ))}
 pids=() outs=()
 trap '[ ${#pids[@]} = 0 ] || kill "${pids[@]}" 2>/dev/null' INT TERM
 rc=0
-first=1
+last=${runs[${#runs[@]}-1]}
 for name in "${runs[@]}"; do
-	vtd=() extra=()
+	vtd=() extra=() run_args=("${args[@]}")
 	case "$name" in
 	*-fs) vtd=(--vtd-mode fs) ;;
 	*-ss) vtd=(--vtd-mode ss) ;;
@@ -93,18 +93,23 @@ for name in "${runs[@]}"; do
 	case "$name" in
 	check*)
 		extra=(--timeout 1200 --append "alist_fnth_stride=$FNTH_CHECK_STRIDE")
-		[ "$first" = 1 ] && extra+=(--load-nth "$drv" \
+		[ "$name" = "$last" ] && extra+=(--load-nth "$drv" \
 			--load-nth-stride "$LOAD_NTH_CHECK_STRIDE")
 		;;
 	fail-nth*)
 		# x86_64's whole init sweep alone is some 2600 tries of 2.5 s
 		extra=(--timeout 10800 --append alist_fnth_full=1)
-		[ "$first" = 1 ] && extra+=(--load-nth "$drv" --load-nth-stride 1)
+		[ "$name" = "$last" ] && extra+=(--load-nth "$drv" --load-nth-stride 1)
 		;;
 	esac
-	first=0
+	# The stress runs on the first-stage unit only (the two x86_64 boots
+	# then take about as long: the second one sweeps the driver's init)
+	if [ "$name" = check-ss ]; then
+		run_args=(--kunit "$(join "${suites[@]}")" --selftests \
+			  "$(join $(printf '%s\n' "${progs[@]}" | grep -vx iommufd_stress))")
+	fi
 	cmd=("$ALIST_TOP/scripts/run-guest.sh" --arch "$arch" --name "$name" "${vtd[@]}"
-	     --modules "$(join "${mods[@]}")" "${args[@]}" "${extra[@]}" "$@")
+	     --modules "$(join "${mods[@]}")" "${run_args[@]}" "${extra[@]}" "$@")
 	if [ "$jobs" -gt 1 ] && [ "${#runs[@]}" -gt 1 ]; then
 		mkdir -p "$out/logs"
 		outs+=("$out/logs/$name.out")

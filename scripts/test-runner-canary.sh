@@ -51,7 +51,7 @@ if make -s -C "$kbuild" M="$ALIST_TOP/scripts/tests/canary" MO="$mo" \
 	"$ALIST_TOP/scripts/run-guest.sh" --arch "$arch" --name canary \
 		--initrd "$out/canary.cpio.gz" --modules alist_canary_kunit \
 		--kunit alist_canary_pass,alist_canary_fail,alist_canary_warn \
-		--timeout 240 > "$mo/run.out" 2>&1
+		--append kmemleak=off --timeout 240 > "$mo/run.out" 2>&1
 	guest_rc=$?
 	ok=1
 else
