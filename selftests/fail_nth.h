@@ -31,28 +31,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "put_str.h"
+
 /* Sweeps stop here: a sequence with more points has a loop in it */
 #define FNTH_MAX	5000
 
 #define FNTH_DEBUGFS	"/sys/kernel/debug"
-
-static inline int fnth_put(const char *path, const char *s)
-{
-	ssize_t len = strlen(s), done;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	done = write(fd, s, len);
-	close(fd);
-	if (done != len) {
-		if (done >= 0)
-			errno = EIO;
-		return -1;
-	}
-	return 0;
-}
 
 /*
  * The default attributes leave GFP_KERNEL (failslab, fail_page_alloc
@@ -80,7 +64,7 @@ static inline int fnth_configure(void)
 
 	for (i = 0; set[i][0]; i++) {
 		snprintf(path, sizeof(path), FNTH_DEBUGFS "/%s", set[i][0]);
-		if (fnth_put(path, set[i][1]))
+		if (put_str(path, set[i][1]))
 			return -1;
 	}
 	dir = opendir(FNTH_DEBUGFS);
@@ -95,7 +79,7 @@ static inline int fnth_configure(void)
 			continue;
 		snprintf(path, sizeof(path), FNTH_DEBUGFS "/%.200s/verbose",
 			 ent->d_name);
-		if (!access(path, W_OK) && fnth_put(path, verbose ?: "0")) {
+		if (!access(path, W_OK) && put_str(path, verbose ?: "0")) {
 			closedir(dir);
 			return -1;
 		}

@@ -17,7 +17,7 @@
  *   vd_cfg_read(), vd_cfg_write(), vd_ext_cap()
  *                       config space through the VFIO config region
  *   vd_bar_mmap()       a BAR mapped into the process
- *   vd_put_str(), vd_get_str(), vd_get_u64(), vd_dir_find()
+ *   put_str(), vd_get_str(), vd_get_u64(), vd_dir_find()
  *                       sysfs and debugfs files and directories
  *
  * The iommufd side (IOAS, HWPT) is in iommufd_util.h, included here.
@@ -42,6 +42,7 @@
 #include <linux/vfio.h>
 
 #include "iommufd_util.h"
+#include "put_str.h"
 
 #define VD_PCI_DEVICES	"/sys/bus/pci/devices"
 
@@ -60,25 +61,6 @@ struct vfio_dev {
 	char bdf[32];
 	__u16 rid;
 };
-
-static inline int vd_put_str(const char *path, const char *s)
-{
-	size_t len = strlen(s);
-	ssize_t done;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	done = write(fd, s, len);
-	close(fd);
-	if (done != (ssize_t)len) {
-		if (done >= 0)
-			errno = EIO;
-		return -1;
-	}
-	return 0;
-}
 
 /* At most @len - 1 bytes of a file, NUL terminated; returns their number */
 static inline ssize_t vd_get_str(const char *path, char *buf, size_t len)
@@ -186,10 +168,10 @@ static inline int vd_vfio_cdev(const char *bdf, char *cdev, size_t len)
 
 		snprintf(attr, sizeof(attr), VD_PCI_DEVICES "/%.63s/driver_override",
 			 bdf);
-		if (vd_put_str(attr, "vfio-pci"))
+		if (put_str(attr, "vfio-pci"))
 			return -1;
 		/* Fails when a driver is bound: vfio-dev tells */
-		vd_put_str("/sys/bus/pci/drivers_probe", bdf);
+		put_str("/sys/bus/pci/drivers_probe", bdf);
 		dir = opendir(path);
 		if (!dir)
 			return -1;

@@ -117,13 +117,13 @@ static void fill_pattern(void *p, size_t len, uint8_t seed)
 
 static int fault_attr_set(const char *prob, const char *times)
 {
-	if (vd_put_str(DBG_ROOT "/skip_flush/verbose", "0"))
+	if (put_str(DBG_ROOT "/skip_flush/verbose", "0"))
 		return -1;
-	if (vd_put_str(DBG_ROOT "/skip_flush/interval", "1"))
+	if (put_str(DBG_ROOT "/skip_flush/interval", "1"))
 		return -1;
-	if (vd_put_str(DBG_ROOT "/skip_flush/times", times))
+	if (put_str(DBG_ROOT "/skip_flush/times", times))
 		return -1;
-	return vd_put_str(DBG_ROOT "/skip_flush/probability", prob);
+	return put_str(DBG_ROOT "/skip_flush/probability", prob);
 }
 
 FIXTURE(edu) {

@@ -125,10 +125,10 @@ static int all(const uint8_t *p, uint8_t v)
 
 static int set_skip_flush(int on)
 {
-	if (vd_put_str(DBG "/skip_flush/times", "-1") ||
-	    vd_put_str(DBG "/skip_flush/interval", "1"))
+	if (put_str(DBG "/skip_flush/times", "-1") ||
+	    put_str(DBG "/skip_flush/interval", "1"))
 		return -1;
-	return vd_put_str(DBG "/skip_flush/probability", on ? "100" : "0");
+	return put_str(DBG "/skip_flush/probability", on ? "100" : "0");
 }
 
 FIXTURE(vtd) {
