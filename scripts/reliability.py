@@ -29,9 +29,18 @@ import math
 import re
 import sys
 
-SEQ_RE = re.compile(r'# fail-nth (?!init )(\S+): (\d+) points \((\d+) tried')
-INIT_RE = re.compile(r'# fail-nth init (\S+): (\d+) points \(every (\d+) tried\)')
-KUNIT_RE = re.compile(r'fail-nth nested VT-d: (\d+) points')
+# A sweep's line, and its (points met, faults injected) from the match
+SWEEPS = [
+    # an ioctl sequence: "N points (T tried"
+    (re.compile(r'# fail-nth (?!init )\S+: (\d+) points \((\d+) tried'),
+     lambda m: (int(m[1]), int(m[2]))),
+    # a driver's init, every S-th point tried
+    (re.compile(r'# fail-nth init \S+: (\d+) points \(every (\d+) tried\)'),
+     lambda m: (int(m[1]), math.ceil(int(m[1]) / int(m[2])))),
+    # KUnit's nested VT-d sweep tries every point
+    (re.compile(r'fail-nth nested VT-d: (\d+) points'),
+     lambda m: (int(m[1]), int(m[1]))),
+]
 STRESS_RE = re.compile(r'stress (\w+): (.*)$')
 COUNT_RE = re.compile(r'(\d+) ([A-Za-z][\w-]*(?: [a-z-]+)?)')
 FUZZ_RE = re.compile(r'^stat::number_of_executed_units: (\d+)')
@@ -52,24 +61,14 @@ class Tally:
     def log_line(self, source, line):
         if PRINTK_RE.match(line):
             return
-        m = SEQ_RE.search(line)
-        if m:
-            self.sweeps += 1
-            self.points += int(m.group(2))
-            self.injected += int(m.group(3))
-            return
-        m = INIT_RE.search(line)
-        if m:
-            self.sweeps += 1
-            self.points += int(m.group(2))
-            self.injected += math.ceil(int(m.group(2)) / int(m.group(3)))
-            return
-        m = KUNIT_RE.search(line)
-        if m:
-            self.sweeps += 1
-            self.points += int(m.group(1))
-            self.injected += int(m.group(1))
-            return
+        for regex, counts in SWEEPS:
+            m = regex.search(line)
+            if m:
+                points, tried = counts(m)
+                self.sweeps += 1
+                self.points += points
+                self.injected += tried
+                return
         m = FUZZ_RE.match(line)
         if m:
             self.fuzz_runs += 1
