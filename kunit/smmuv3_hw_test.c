@@ -10,17 +10,23 @@
  * and the queue resumes at CONS once GERRORN acknowledges it.
  *
  * Covers command errors (the bad command skipped before the error is
- * acknowledged, -EIO to its submitter only, an aborted fetch retried) and
- * the probe-time reset (nothing enabled before the interrupts are
- * requested; any failure leaves the SMMU disabled).
+ * acknowledged, -EIO to its submitter only, an aborted fetch retried), a
+ * queue that stops consuming (-ETIMEDOUT, later waiters not held another
+ * second, the queue usable once it runs again), event queue overflow and
+ * an aborted event write, and the probe-time reset (nothing enabled
+ * before the interrupts are requested; any failure leaves the SMMU
+ * disabled).
  */
 #include <kunit/device.h>
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/dma-mapping.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/io.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/slab.h>
 
 #include "../drivers/smmuv3/smmuv3.h"
@@ -28,6 +34,9 @@
 #define HW_REGS_SIZE	0x20000
 #define HW_PERIOD_NS	(20 * NSEC_PER_USEC)
 #define HW_MAX_EXEC	64
+/* A give-up that took this long waited its own full time-out */
+#define HW_QUICK_NS	(500 * NSEC_PER_MSEC)
+#define EVT_F_TRANSLATION	0x10
 #define OP_ILL		0x77
 #define OP_CFGI_ALL	0x04
 #define OP_NSNH_ALL	0x30
@@ -39,6 +48,7 @@ struct fake_smmu {
 	void __iomem *regs;	/* RAM that plays the register page */
 	struct hrtimer timer;
 	bool running;
+	bool stalled;		/* consume nothing */
 	u8 ill_op;		/* raise CERROR_ILL for this opcode (0: none) */
 	bool abt_armed;		/* raise CERROR_ABT once, at command @abt_pos */
 	u64 abt_pos;
@@ -117,7 +127,7 @@ static enum hrtimer_restart hw_tick(struct hrtimer *t)
 	hw_wr(f, SMMUV3_CR0ACK, cr0);
 	hw_wr(f, SMMUV3_IRQ_CTRLACK, hw_rd(f, SMMUV3_IRQ_CTRL));
 	if ((cr0 & SMMUV3_CR0_CMDQEN) && f->smmu->cmdq.base &&
-	    !(gerror & SMMUV3_GERROR_CMDQ_ERR))
+	    !(gerror & SMMUV3_GERROR_CMDQ_ERR) && !READ_ONCE(f->stalled))
 		hw_consume(f);
 	hrtimer_forward_now(t, ns_to_ktime(HW_PERIOD_NS));
 	return HRTIMER_RESTART;
@@ -157,6 +167,8 @@ static int hw_init(struct kunit *test)
 	dev->dma_mask = &dev->coherent_dma_mask;
 	smmu->dev = dev;
 	smmu->base = f->regs;
+	xa_init(&smmu->streams);
+	mutex_init(&smmu->vevent_lock);
 	/* 16 StreamIDs, linear table; 2^4-entry queues (CMDQS, EVTQS) */
 	smmu->features = SMMUV3_FEAT_S1 | SMMUV3_FEAT_S2 | SMMUV3_FEAT_COHERENT;
 	smmu->sid_bits = 4;
@@ -346,6 +358,219 @@ static void hw_gerror_irq_skips(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&smmu->stats.gerrors), 1LL);
 }
 
+/*
+ * The SMMU runs again and catches up with what was queued, before the
+ * next batch (the timer that plays it may share the CPU of a batch that
+ * spins with interrupts off for room).
+ */
+static void hw_resume(struct fake_smmu *f)
+{
+	unsigned int i;
+
+	WRITE_ONCE(f->stalled, false);
+	for (i = 0; i < 100; i++) {
+		if (hw_rd(f, SMMUV3_CMDQ_CONS) == hw_rd(f, SMMUV3_CMDQ_PROD))
+			return;
+		usleep_range(10000, 20000);
+	}
+}
+
+static int hw_sync(struct smmuv3_device *smmu, u64 *ns)
+{
+	struct alist_cmd c;
+	u64 t0 = ktime_get_ns();
+	int ret;
+
+	hw_cmd(&c, OP_NSNH_ALL);
+	ret = smmuv3_cmdq_submit(smmu, &c, 1, true);
+	if (ns)
+		*ns = ktime_get_ns() - t0;
+	return ret;
+}
+
+/*
+ * A CMD_SYNC that never completes: -ETIMEDOUT; the next wait, with CONS
+ * where it was, gets it at once rather than after another second; once
+ * the SMMU consumes again the queue serves the next submitter.
+ */
+static void hw_sync_stall(struct kunit *test)
+{
+	struct smmuv3_device *smmu = hw_up(test);
+	struct fake_smmu *f = test->priv;
+	u64 ns;
+
+	WRITE_ONCE(f->stalled, true);
+	KUNIT_EXPECT_EQ(test, hw_sync(smmu, NULL), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&smmu->stats.sync_timeouts), 1LL);
+	KUNIT_EXPECT_EQ(test, hw_sync(smmu, &ns), -ETIMEDOUT);
+	KUNIT_EXPECT_LT(test, ns, HW_QUICK_NS);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&smmu->stats.sync_timeouts), 2LL);
+
+	hw_resume(f);
+	KUNIT_EXPECT_EQ(test, hw_sync(smmu, NULL), 0);
+	KUNIT_EXPECT_EQ(test, smmu->cmdq_stall, 0ULL);
+}
+
+/*
+ * A full queue that does not drain: the batch making room (cmdq_lock
+ * held, interrupts off) gives up after the time-out, the next one at
+ * once; a queue that drains again takes the next batch.
+ */
+static void hw_full_stall(struct kunit *test)
+{
+	struct smmuv3_device *smmu = hw_up(test);
+	struct fake_smmu *f = test->priv;
+	unsigned int i, n = BIT(smmu->cmdq.log2);
+	struct alist_cmd c[2];
+	u64 span = SMMUV3_SPAN_NONE;
+	u64 t0, ns;
+
+	hw_cmd(&c[0], OP_NSNH_ALL);
+	hw_cmd(&c[1], OP_NSNH_ALL);
+	WRITE_ONCE(f->stalled, true);
+	for (i = 0; i + 1 < n; i++)
+		KUNIT_ASSERT_EQ(test, smmuv3_cmdq_submit_span(smmu, c, 1, false, &span), 0);
+	KUNIT_EXPECT_EQ(test, smmuv3_cmdq_submit(smmu, c, 2, false), -ETIMEDOUT);
+	t0 = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, smmuv3_cmdq_submit(smmu, c, 2, false), -ETIMEDOUT);
+	ns = ktime_get_ns() - t0;
+	KUNIT_EXPECT_LT(test, ns, HW_QUICK_NS);
+
+	hw_resume(f);
+	KUNIT_EXPECT_EQ(test, hw_sync(smmu, NULL), 0);
+}
+
+struct hw_waiter {
+	struct smmuv3_device *smmu;
+	unsigned int delay_ms;
+	int ret;
+	u64 end_ns;
+	struct completion done;
+};
+
+static int hw_waiter_thread(void *arg)
+{
+	struct hw_waiter *w = arg;
+
+	msleep(w->delay_ms);
+	w->ret = hw_sync(w->smmu, NULL);
+	w->end_ns = ktime_get_ns();
+	complete(&w->done);
+	return 0;
+}
+
+/*
+ * Two waiters on one stuck queue, the second queued 700 ms after the
+ * first: both get -ETIMEDOUT, and the second gives up when the first
+ * does (its CMD_SYNC is behind the same command), not a second after it
+ * started.
+ */
+static void hw_two_waiters(struct kunit *test)
+{
+	struct smmuv3_device *smmu = hw_up(test);
+	struct fake_smmu *f = test->priv;
+	struct hw_waiter w[2] = {
+		{ .smmu = smmu, .delay_ms = 0 },
+		{ .smmu = smmu, .delay_ms = 700 },
+	};
+	struct task_struct *t[2];
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		init_completion(&w[i].done);
+		t[i] = kthread_create(hw_waiter_thread, &w[i], "alist-smmu-wait%u", i);
+		if (IS_ERR(t[i])) {
+			if (i)
+				kthread_stop(t[0]);
+			KUNIT_FAIL(test, "no thread: %ld", PTR_ERR(t[i]));
+			return;
+		}
+	}
+	WRITE_ONCE(f->stalled, true);
+	for (i = 0; i < 2; i++)
+		wake_up_process(t[i]);
+	for (i = 0; i < 2; i++)
+		wait_for_completion(&w[i].done);
+	KUNIT_EXPECT_EQ(test, w[0].ret, -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, w[1].ret, -ETIMEDOUT);
+	/* Without the note the second ends 700 ms after the first */
+	KUNIT_EXPECT_LT(test, w[1].end_ns - w[0].end_ns, 350 * NSEC_PER_MSEC);
+
+	hw_resume(f);
+	KUNIT_EXPECT_EQ(test, hw_sync(smmu, NULL), 0);
+}
+
+/* Write @n translation faults of StreamID 3 into the event queue. */
+static void hw_events(struct fake_smmu *f, unsigned int n, bool overflow)
+{
+	struct smmuv3_queue *q = &f->smmu->evtq;
+	u32 mask = BIT(q->log2 + 1) - 1;
+	u32 prod = hw_rd(f, SMMUV3_EVTQ_PROD);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		__le64 *slot = q->base + (size_t)(prod & (BIT(q->log2) - 1)) * q->dwords;
+
+		slot[0] = cpu_to_le64(EVT_F_TRANSLATION | 3ULL << 32);
+		slot[1] = 0;
+		slot[2] = cpu_to_le64(0x1000 * i);
+		slot[3] = 0;
+		prod = (prod & SMMUV3_Q_OVF) | ((prod + 1) & mask);
+	}
+	if (overflow)
+		prod ^= SMMUV3_Q_OVF;
+	/* Records visible before PROD, as the SMMU writes them */
+	wmb();
+	hw_wr(f, SMMUV3_EVTQ_PROD, prod);
+}
+
+/*
+ * Event queue overflow (PROD.OVFLG toggled): every record still in the
+ * queue is consumed, the loss counted once and acknowledged (CONS.OVACKFLG
+ * = PROD.OVFLG), and later events are consumed without a second count.
+ */
+static void hw_evtq_overflow(struct kunit *test)
+{
+	struct smmuv3_device *smmu = hw_up(test);
+	struct fake_smmu *f = test->priv;
+	unsigned int n = BIT(smmu->evtq.log2);
+
+	hw_events(f, n, true);
+	smmuv3_evtq_drain(smmu);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&smmu->stats.events), (s64)n);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&smmu->stats.evtq_overflows), 1LL);
+	KUNIT_EXPECT_EQ(test, hw_rd(f, SMMUV3_EVTQ_CONS),
+			hw_rd(f, SMMUV3_EVTQ_PROD));
+	KUNIT_EXPECT_TRUE(test, hw_rd(f, SMMUV3_EVTQ_CONS) & SMMUV3_Q_OVF);
+
+	smmuv3_evtq_drain(smmu);
+	hw_events(f, 2, false);
+	smmuv3_evtq_drain(smmu);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&smmu->stats.events), (s64)n + 2);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&smmu->stats.evtq_overflows), 1LL);
+	KUNIT_EXPECT_EQ(test, hw_rd(f, SMMUV3_EVTQ_CONS),
+			hw_rd(f, SMMUV3_EVTQ_PROD));
+}
+
+/*
+ * An aborted event queue write (what QEMU raises for each event it drops
+ * on a full queue): counted as events lost, then acknowledged.
+ */
+static void hw_evtq_abort(struct kunit *test)
+{
+	struct smmuv3_device *smmu = hw_up(test);
+	struct fake_smmu *f = test->priv;
+	unsigned long flags;
+
+	hw_wr(f, SMMUV3_GERROR, hw_rd(f, SMMUV3_GERROR) ^ SMMUV3_GERROR_EVTQ_ABT);
+	spin_lock_irqsave(&smmu->cmdq_lock, flags);
+	smmuv3_gerror_handle(smmu);
+	spin_unlock_irqrestore(&smmu->cmdq_lock, flags);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&smmu->stats.evtq_overflows), 1LL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&smmu->stats.gerrors), 1LL);
+	KUNIT_EXPECT_EQ(test, hw_rd(f, SMMUV3_GERRORN), hw_rd(f, SMMUV3_GERROR));
+}
+
 static struct kunit_case smmuv3_hw_cases[] = {
 	KUNIT_CASE(hw_reset_ok),
 	KUNIT_CASE(hw_reset_irq_failure),
@@ -355,6 +580,11 @@ static struct kunit_case smmuv3_hw_cases[] = {
 	KUNIT_CASE(hw_cerror_abt),
 	KUNIT_CASE(hw_cerror_atc_sync),
 	KUNIT_CASE(hw_gerror_irq_skips),
+	KUNIT_CASE_SLOW(hw_sync_stall),
+	KUNIT_CASE_SLOW(hw_full_stall),
+	KUNIT_CASE_SLOW(hw_two_waiters),
+	KUNIT_CASE(hw_evtq_overflow),
+	KUNIT_CASE(hw_evtq_abort),
 	{}
 };
 

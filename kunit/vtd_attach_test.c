@@ -935,11 +935,81 @@ static void vtd_attach_locks_test(struct kunit *test)
 	rec_unit_free(unit);
 }
 
+/*
+ * Item: a device's first attach to the domain allocated for it, and its
+ * return to that domain as its default (DMA API) domain, need nothing
+ * new: the domain holds its ID on the device's unit from allocation to
+ * free (did_home), and the list keeps its reserve while the device is
+ * away. With the unit's other IDs taken, both still succeed, and with
+ * fail-nth armed for each of them no allocation is even tried.
+ */
+static void vtd_default_domain_return_test(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	struct vtd_unit *unit = rec_unit(test, A_CAP, A_ECAP);
+	struct vtd_domain *dflt, *other;
+	unsigned int left;
+	struct fake f;
+	int hog, ret;
+
+	rec_unit_enable(test, unit);
+	/* Two IDs: VTD_DID_FIRST and the one after */
+	unit->ndids = VTD_DID_FIRST + 2;
+	fake_dev(test, unit, 0x0068, &f);
+	dflt = vtd_paging_alloc(unit, f.dev, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dflt));
+	dflt->domain.type = IOMMU_DOMAIN_DMA;
+	KUNIT_EXPECT_EQ(test, dflt->did[unit->index], (u16)VTD_DID_FIRST);
+	other = vtd_paging_alloc(unit, NULL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(other));
+	hog = ida_alloc_range(&unit->did_ida, VTD_DID_FIRST, unit->ndids - 1,
+			      GFP_KERNEL);
+	KUNIT_ASSERT_EQ(test, hog, VTD_DID_FIRST + 1);
+
+	WRITE_ONCE(current->fail_nth, 1);
+	ret = attach(&dflt->domain, &f);
+	left = READ_ONCE(current->fail_nth);
+	WRITE_ONCE(current->fail_nth, 0);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, left, 1U);
+	KUNIT_EXPECT_PTR_EQ(test, f.vdev->domain, dflt);
+
+	/* No ID left for another domain: refused, the device stays */
+	KUNIT_EXPECT_EQ(test, attach(&other->domain, &f), -ENOSPC);
+	KUNIT_EXPECT_PTR_EQ(test, f.vdev->domain, dflt);
+	ida_free(&unit->did_ida, hog);
+	KUNIT_ASSERT_EQ(test, attach(&other->domain, &f), 0);
+	/* Away from it, the default domain still holds its ID */
+	KUNIT_EXPECT_LT(test, ida_alloc_range(&unit->did_ida, VTD_DID_FIRST,
+					      unit->ndids - 1, GFP_KERNEL), 0);
+
+	WRITE_ONCE(current->fail_nth, 1);
+	ret = attach(&dflt->domain, &f);
+	left = READ_ONCE(current->fail_nth);
+	WRITE_ONCE(current->fail_nth, 0);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, left, 1U);
+	KUNIT_EXPECT_PTR_EQ(test, f.vdev->domain, dflt);
+
+	fake_release(&f);
+	vtd_domain_free(&other->domain);
+	vtd_domain_free(&dflt->domain);
+	/* Both IDs back */
+	KUNIT_EXPECT_EQ(test, ida_alloc_range(&unit->did_ida, VTD_DID_FIRST,
+					      unit->ndids - 1, GFP_KERNEL),
+			VTD_DID_FIRST);
+	rec_unit_free(unit);
+#else
+	kunit_skip(test, "no CONFIG_FAULT_INJECTION");
+#endif
+}
+
 static struct kunit_case vtd_attach_cases[] = {
 	KUNIT_CASE(vtd_pe_flush_type_test),
 	KUNIT_CASE(vtd_pe_flush_nested_test),
 	KUNIT_CASE(vtd_attach_after_commit_test),
 	KUNIT_CASE(vtd_attach_locks_test),
+	KUNIT_CASE(vtd_default_domain_return_test),
 	KUNIT_CASE(vtd_attach_compat_test),
 	KUNIT_CASE(vtd_enforce_cc_test),
 	KUNIT_CASE(vtd_unit_start_order_test),

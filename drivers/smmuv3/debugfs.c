@@ -6,6 +6,7 @@
  *	<smmu>/stats		every counter, "name value" per line
  *	<smmu>/faults		fault count (the event queue is drained first)
  *	<smmu>/events		event count (likewise)
+ *	<smmu>/evtq_hold	1: leave the event queue undrained (test builds)
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -128,6 +129,9 @@ void smmuv3_debugfs_add(struct smmuv3_device *smmu)
 	debugfs_create_file("stats", 0444, dir, smmu, &smmuv3_stats_fops);
 	debugfs_create_file("faults", 0444, dir, smmu, &smmuv3_faults_fops);
 	debugfs_create_file("events", 0444, dir, smmu, &smmuv3_events_fops);
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
+	debugfs_create_bool("evtq_hold", 0600, dir, &smmu->test_evtq_hold);
+#endif
 	alist_test_fail_nth_release(held);
 }
 

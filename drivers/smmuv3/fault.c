@@ -105,7 +105,8 @@ static void smmuv3_evt_log(struct smmuv3_device *smmu, const u64 *evt)
  * Counts each event (events; faults for translation, address size, access
  * and permission faults), hands those of nested devices to their vSMMU's
  * vEVENTQ (smmuv3_evt_to_user(), counted in vevents), logs the others
- * rate-limited, and acknowledges an overflow.
+ * rate-limited, and acknowledges an overflow. In test builds, does
+ * nothing while debugfs evtq_hold is set.
  *
  * Context: process (may sleep). Takes evtq_lock.
  */
@@ -117,6 +118,10 @@ void smmuv3_evtq_drain(struct smmuv3_device *smmu)
 
 	if (alist_recording(smmu->rec))
 		return;
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
+	if (READ_ONCE(smmu->test_evtq_hold))
+		return;
+#endif
 	mutex_lock(&smmu->evtq_lock);
 	for (;;) {
 		prod = readl(q->prod_reg);
@@ -146,6 +151,7 @@ void smmuv3_evtq_drain(struct smmuv3_device *smmu)
 	}
 	mutex_unlock(&smmu->evtq_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_evtq_drain);
 
 /**
  * smmuv3_gerror_handle() - handle and acknowledge active global errors
@@ -154,7 +160,9 @@ void smmuv3_evtq_drain(struct smmuv3_device *smmu)
  * A command queue error is fixed up first (smmuv3_cmdq_fix_error(): the
  * bad command is skipped or left to be retried), and only then
  * acknowledged: the SMMU resumes at CONS as soon as CMDQ_ERR is
- * acknowledged.
+ * acknowledged. An aborted event queue write (EVTQ_ABT_ERR) counts as
+ * events lost, like an overflow: QEMU raises it for each event it drops
+ * on a full queue instead of setting PROD.OVFLG.
  *
  * Context: any; does not sleep. Caller holds cmdq_lock.
  */
@@ -169,7 +177,11 @@ void smmuv3_gerror_handle(struct smmuv3_device *smmu)
 	if (!active)
 		return;
 	atomic64_inc(&smmu->stats.gerrors);
-	if (active & ~SMMUV3_GERROR_CMDQ_ERR)
+	if (active & SMMUV3_GERROR_EVTQ_ABT) {
+		atomic64_inc(&smmu->stats.evtq_overflows);
+		dev_warn_ratelimited(smmu->dev, "event queue write aborted: events lost\n");
+	}
+	if (active & ~(SMMUV3_GERROR_CMDQ_ERR | SMMUV3_GERROR_EVTQ_ABT))
 		dev_err_ratelimited(smmu->dev, "global error 0x%x\n", active);
 	if (active & SMMUV3_GERROR_CMDQ_ERR)
 		smmuv3_cmdq_fix_error(smmu);

@@ -186,10 +186,40 @@ static bool smmuv3_cmdq_err_pending(struct smmuv3_device *smmu)
 }
 
 /*
+ * A wait that gives up notes how far the SMMU had got (@cmdq_stall). The
+ * queue runs in order, so while CONS has not moved since, every later
+ * wait is behind the same stuck command: it gives up at once instead of
+ * spending another second (with cmdq_lock held and interrupts off, when
+ * it makes room), and no caller waits on a failure that happened before
+ * it came. CONS moving clears the note.
+ */
+static int smmuv3_cmdq_timeout(struct smmuv3_device *smmu)
+{
+	lockdep_assert_held(&smmu->cmdq_lock);
+	atomic64_inc(&smmu->stats.sync_timeouts);
+	smmu->cmdq_stall = smmu->cmdq_consumed + 1;
+	dev_err_ratelimited(smmu->dev, "CMD_SYNC timeout: prod 0x%x cons 0x%x\n",
+			    smmu->cmdq.prod, smmu->cmdq.cons);
+	return -ETIMEDOUT;
+}
+
+static bool smmuv3_cmdq_stalled(struct smmuv3_device *smmu)
+{
+	lockdep_assert_held(&smmu->cmdq_lock);
+	if (!smmu->cmdq_stall)
+		return false;
+	if (smmu->cmdq_stall == smmu->cmdq_consumed + 1)
+		return true;
+	smmu->cmdq_stall = 0;
+	return false;
+}
+
+/*
  * One poll step: sample CONS, and handle a command error (whoever polls
  * first; the gerror interrupt may have done it already). Returns true when
- * the first @end commands ever issued have been consumed; *ret is then
- * -EIO if one of [@first, @end) failed.
+ * the first @end commands ever issued have been consumed, *ret then -EIO
+ * if one of [@first, @end) failed; or when the queue is still stuck where
+ * an earlier wait gave up, *ret then -ETIMEDOUT.
  */
 static bool smmuv3_cmdq_poll_step(struct smmuv3_device *smmu, u64 first, u64 end,
 				  int *ret)
@@ -200,17 +230,13 @@ static bool smmuv3_cmdq_poll_step(struct smmuv3_device *smmu, u64 first, u64 end
 		*ret = smmuv3_cmdq_span_failed(smmu, first, end) ? -EIO : 0;
 		return true;
 	}
-	if (smmuv3_cmdq_err_pending(smmu))
+	if (smmuv3_cmdq_err_pending(smmu)) {
 		smmuv3_gerror_handle(smmu);
+	} else if (smmuv3_cmdq_stalled(smmu)) {
+		*ret = smmuv3_cmdq_timeout(smmu);
+		return true;
+	}
 	return false;
-}
-
-static int smmuv3_cmdq_timeout(struct smmuv3_device *smmu)
-{
-	atomic64_inc(&smmu->stats.sync_timeouts);
-	dev_err_ratelimited(smmu->dev, "CMD_SYNC timeout: prod 0x%x cons 0x%x\n",
-			    smmu->cmdq.prod, smmu->cmdq.cons);
-	return -ETIMEDOUT;
 }
 
 /*
@@ -226,8 +252,9 @@ static int smmuv3_cmdq_drain_locked(struct smmuv3_device *smmu)
 
 	lockdep_assert_held(&smmu->cmdq_lock);
 	for (;;) {
+		/* [end, end) is empty: 0, or -ETIMEDOUT on a stuck queue */
 		if (smmuv3_cmdq_poll_step(smmu, end, end, &ret))
-			return 0;
+			return ret;
 		if (ktime_get_mono_fast_ns() > deadline)
 			break;
 		udelay(1);
@@ -295,7 +322,8 @@ static void smmuv3_cmdq_put(struct smmuv3_device *smmu, const struct alist_cmd *
  * placed and PROD moves, and for each sample of CONS, never across the
  * wait for the CMD_SYNC: no caller, and no user ioctl, keeps interrupts
  * off for the hardware round trip.
- * Return: 0; -ETIMEDOUT when the SMMU did not consume the queue in time;
+ * Return: 0; -ETIMEDOUT when the SMMU did not consume the queue in time
+ * (at once when an earlier wait gave up and CONS has not moved since);
  * -EIO when it refused a command of the batch (the command was skipped).
  */
 int smmuv3_cmdq_submit_span(struct smmuv3_device *smmu, const struct alist_cmd *cmds,

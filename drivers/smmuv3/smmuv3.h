@@ -80,7 +80,9 @@ struct smmuv3_queue {
  *	them, those not delivered to a vEVENTQ
  * @vevents: events delivered to a vEVENTQ (iommufd_viommu_report_event()
  *	took them; the vEVENTQ may still drop them when full)
- * @evtq_overflows: times the event queue overflowed
+ * @evtq_overflows: times events were lost: the event queue overflowed
+ *	(PROD.OVFLG), or a write to it aborted (GERROR.EVTQ_ABT_ERR, which is
+ *	what QEMU raises for each event it drops on a full queue)
  * @gerrors: global errors handled
  * @sync_timeouts: CMD_SYNCs that did not complete in time
  */
@@ -116,8 +118,8 @@ struct smmuv3_stats {
  * @pgsize_bitmap: page sizes the tables may use
  * @params: the core's invalidation parameters
  * @cmdq: the command queue
- * @cmdq_lock: serializes @cmdq, @cmdq_issued, @cmdq_consumed, @cmdq_failed
- *	and @cmdq_nfailed; held only to place commands, to sample CONS and to
+ * @cmdq_lock: serializes @cmdq, @cmdq_issued, @cmdq_consumed, @cmdq_failed,
+ *	@cmdq_nfailed and @cmdq_stall; held only to place commands, to sample CONS and to
  *	handle a global error, never across a wait
  * @cmdq_issued: commands ever placed in @cmdq (free-running)
  * @cmdq_consumed: commands the SMMU ever consumed from @cmdq, as last
@@ -125,6 +127,8 @@ struct smmuv3_stats {
  * @cmdq_failed: positions (in @cmdq_issued terms) of the last commands
  *	that failed (skipped, or a CMD_SYNC that saw an ATC timeout)
  * @cmdq_nfailed: failures ever noted in @cmdq_failed
+ * @cmdq_stall: 1 + @cmdq_consumed when a wait last gave up on a queue that
+ *	did not move, else 0 (smmuv3_cmdq_timeout())
  * @evtq: the event queue
  * @evtq_lock: serializes the consumer of @evtq
  * @streams: StreamID -> struct smmuv3_master, for the event thread;
@@ -146,6 +150,8 @@ struct smmuv3_stats {
  * @stats: counters
  * @irq_ctrl: the IRQ_CTRL bits of the interrupts requested
  * @debugfs: this SMMU's debugfs directory
+ * @test_evtq_hold: test builds: the event queue is not drained while set
+ *	(debugfs evtq_hold), so a fault storm overflows it
  * @rec: KUnit recording queue (the shared layer's), or NULL: commands
  *	are recorded, not issued
  */
@@ -171,6 +177,7 @@ struct smmuv3_device {
 	u64 cmdq_consumed;
 	u64 cmdq_failed[SMMUV3_CMDQ_FAILED_LOG];
 	u64 cmdq_nfailed;
+	u64 cmdq_stall;
 	struct smmuv3_queue evtq;
 	struct mutex evtq_lock;		/* the one consumer of @evtq */
 	struct xarray streams;		/* StreamID -> master */
@@ -185,6 +192,9 @@ struct smmuv3_device {
 	struct smmuv3_stats stats;
 	u32 irq_ctrl;
 	struct dentry *debugfs;
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
+	bool test_evtq_hold;
+#endif
 	struct alist_recorder *rec;
 };
 

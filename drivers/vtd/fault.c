@@ -10,6 +10,7 @@
 #include <linux/io.h>
 #include <linux/jiffies.h>
 #include <linux/pci.h>
+#include <kunit/visibility.h>
 
 #include "vtd.h"
 
@@ -81,6 +82,7 @@ void vtd_fault_scan(struct vtd_unit *unit)
 out_unlock:
 	spin_unlock_irqrestore(&unit->fault_lock, flags);
 }
+EXPORT_SYMBOL_IF_KUNIT(vtd_fault_scan);
 
 static void vtd_fault_work(struct work_struct *work)
 {

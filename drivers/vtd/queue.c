@@ -56,9 +56,38 @@ static void vtd_qi_set_tail(struct vtd_unit *unit)
 }
 
 /*
+ * A wait that gives up notes where the queue stood. The queue runs in
+ * order, so every later wait is behind the same stuck descriptor: while
+ * the head has not moved, it gives up at once instead of spending another
+ * second (with the queue lock held and interrupts off, when it waits for
+ * room), and no caller waits on a failure that happened before it came.
+ * A head that moved clears the note.
+ */
+static void vtd_qi_note_stall(struct vtd_unit *unit, unsigned int head)
+{
+	atomic64_inc(&unit->cnt.timeouts);
+	WRITE_ONCE(unit->qi_stall, head + 1);
+}
+
+static bool vtd_qi_still_stalled(struct vtd_unit *unit, unsigned int head)
+{
+	unsigned int stall = READ_ONCE(unit->qi_stall);
+
+	if (!stall)
+		return false;
+	if (stall == head + 1) {
+		atomic64_inc(&unit->cnt.timeouts);
+		return true;
+	}
+	WRITE_ONCE(unit->qi_stall, 0);
+	return false;
+}
+
+/*
  * Recover from a queue error, the queue lock held; returns the errno of
- * the error (-EIO for IQE and ICE, -ETIMEDOUT for ITE), which belongs to
- * the submitters whose waits it concerns, not necessarily to the caller.
+ * the error (-EIO for IQE, -ETIMEDOUT for ITE, 0 for ICE alone), which
+ * belongs to the submitters whose waits it concerns, not necessarily to
+ * the caller.
  *
  * ITE: the unit stops fetching and aborts every wait still pending, so
  * those waits never write their status; a later wait that completes
@@ -101,12 +130,17 @@ static int vtd_qi_error(struct vtd_unit *unit, u32 fsts)
 		vtd_qi_set_tail(unit);
 		ret = -ETIMEDOUT;
 	}
+	/*
+	 * ICE: a device answered with a completion that matches no request
+	 * (bad ITag or source). The queue goes on, and the request it should
+	 * have answered still ends in its completion or in an ITE: nobody's
+	 * wait failed. Counted and cleared, as Linux does.
+	 */
 	if (fsts & VTD_FSTS_ICE) {
 		atomic64_inc(&unit->cnt.ice);
 		pr_err_ratelimited("alist_vtd %s: invalidation completion error\n",
 				   unit->name);
 		writel(VTD_FSTS_ICE, unit->reg + VTD_REG_FSTS);
-		ret = -EIO;
 	}
 	return ret;
 }
@@ -131,11 +165,13 @@ static int vtd_qi_space(struct vtd_unit *unit, unsigned int need)
 		fsts = readl(unit->reg + VTD_REG_FSTS);
 		if (fsts & (VTD_FSTS_IQE | VTD_FSTS_ITE | VTD_FSTS_ICE))
 			vtd_qi_error(unit, fsts);
+		else if (vtd_qi_still_stalled(unit, head))
+			return -ETIMEDOUT;
 		if (vtd_qi_expired(deadline))
 			break;
 		udelay(1);
 	}
-	atomic64_inc(&unit->cnt.timeouts);
+	vtd_qi_note_stall(unit, vtd_qi_head(unit));
 	pr_err_ratelimited("alist_vtd %s: invalidation queue full for %u ms\n",
 			   unit->name, VTD_QI_TIMEOUT_MS);
 	return -ETIMEDOUT;
@@ -219,12 +255,15 @@ static int vtd_qi_poll(struct vtd_unit *unit, u32 seq, u32 gen0)
 			if (err && err != -ETIMEDOUT)
 				ret = err;
 			raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
+		} else if (READ_ONCE(unit->qi_stall) &&
+			   vtd_qi_still_stalled(unit, vtd_qi_head(unit))) {
+			return -ETIMEDOUT;
 		}
 		if (vtd_qi_expired(deadline))
 			break;
 		udelay(1);
 	}
-	atomic64_inc(&unit->cnt.timeouts);
+	vtd_qi_note_stall(unit, vtd_qi_head(unit));
 	pr_err_ratelimited("alist_vtd %s: invalidation wait %u not done after %u ms (status %u)\n",
 			   unit->name, seq, VTD_QI_TIMEOUT_MS,
 			   READ_ONCE(*unit->qi_status));
@@ -365,7 +404,9 @@ static int vtd_qi_issue(struct vtd_unit *unit, const struct alist_cmd *cmds,
  * interrupts on and no lock held, so no caller, and no user ioctl, keeps
  * interrupts off across the hardware round trip.
  * Return: 0; -ETIMEDOUT when the queue did not drain, the wait did not
- * complete in time, or it was aborted by ITE every time; -EIO when the
+ * complete in time (at once when an earlier wait gave up on the queue and
+ * its head has not moved since), or it was aborted by ITE every time;
+ * -EIO when the
  * hardware reported a queue error (the bad descriptor was skipped and the
  * queue restarted); -ENOSPC when a recording queue is full.
  */

@@ -259,6 +259,43 @@ TEST_F(edu, smmu_skip_flush_detected)
 }
 
 /*
+ * A fault storm on the real (emulated) event queue: with the driver told
+ * not to drain it (test builds: evtq_hold), three faulting 4 KiB DMAs
+ * raise 3072 events into a queue of 2048. The queue fills, the rest are
+ * lost and counted (QEMU reports each as an aborted event write,
+ * GERROR.EVTQ_ABT_ERR); drained, exactly the queue's worth is consumed,
+ * and the next fault's events arrive again.
+ */
+TEST_F(edu, smmu_evtq_storm_overflow)
+{
+	char path[400];
+	long long e0, e1, lost0, lost1, f1;
+	struct stat st;
+	int i;
+
+	snprintf(path, sizeof(path), DBG_ROOT "/%s/evtq_hold", self->edu.iommu);
+	if (stat(path, &st))
+		SKIP(return, "no evtq_hold (not a test build)");
+	e0 = smmu_stat(&self->edu, "events");
+	lost0 = smmu_stat(&self->edu, "evtq_overflows");
+	ASSERT_EQ(0, put_str(path, "1"));
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, edu_dma(&self->edu, IOVA_Y, SZ_4K, 1));
+	ASSERT_EQ(0, put_str(path, "0"));
+	e1 = smmu_stat(&self->edu, "events");
+	lost1 = smmu_stat(&self->edu, "evtq_overflows");
+	TH_LOG("3 faulting DMAs with the queue held: %lld events consumed, lost %lld times",
+	       e1 - e0, lost1 - lost0);
+	ASSERT_EQ(2048, e1 - e0);
+	ASSERT_LT(lost0, lost1);
+
+	ASSERT_EQ(0, edu_dma(&self->edu, IOVA_Y, SZ_4K, 1));
+	f1 = smmu_stat(&self->edu, "events");
+	ASSERT_EQ(1024, f1 - e1);
+	ASSERT_EQ(lost1, smmu_stat(&self->edu, "evtq_overflows"));
+}
+
+/*
  * Nesting, as a VMM does it. The IOAS is the guest's IPA space; "guest
  * RAM" G is mapped in it at IPA_G and holds a stage-1 table (4 KiB
  * granule, 39-bit VA, levels 1..3), a CD, and the data pages A and B. The
