@@ -8,6 +8,9 @@
 #   canary_fail_detected   a deliberately failing KUnit case fails the run
 #   canary_warn_detected   a WARN_ON(1) in a test module fails the run as a
 #                          splat, although its KUnit case passes
+#   canary_leak_detected   an unwind that returns the right errno but leaks
+#                          fails the run through the kmemleak scan, although
+#                          its KUnit case passes
 # Writes RESDIR/canary.json (the format scripts/results.py reads).
 # usage: test-runner-canary.sh RESDIR
 set -uo pipefail
@@ -50,8 +53,8 @@ if make -s -C "$kbuild" M="$ALIST_TOP/scripts/tests/canary" MO="$mo" \
 	"$out/canary.cpio.gz"; then
 	"$ALIST_TOP/scripts/run-guest.sh" --arch "$arch" --name canary \
 		--initrd "$out/canary.cpio.gz" --modules alist_canary_kunit \
-		--kunit alist_canary_pass,alist_canary_fail,alist_canary_warn \
-		--append kmemleak=off --timeout 240 > "$mo/run.out" 2>&1
+		--kunit alist_canary_leak,alist_canary_pass,alist_canary_fail,alist_canary_warn \
+		--timeout 360 > "$mo/run.out" 2>&1
 	guest_rc=$?
 	ok=1
 else
@@ -70,6 +73,10 @@ if what == "pass":
     ok = status("alist_canary_pass/alist_canary_passes") == ["PASS"]
 elif what == "fail":
     ok = status("alist_canary_fail/alist_canary_fails") == ["FAIL"]
+elif what == "leak":
+    ok = (status("alist_canary_leak/alist_canary_leaks") == ["PASS"] and
+          any(s == "FAIL" and "kmemleak/scan/" in n and "canary_leaky_setup" in n
+              for n, s in res.items()))
 else:
     ok = any(s.get("kind") in ("WARN", "cut-here") for s in r.get("splats", []))
 sys.exit(0 if ok else 1)
@@ -78,9 +85,11 @@ PY
 check_json pass; expect canary_pass_counted $(( $? == 0 ))
 check_json fail; r1=$?
 check_json warn; r2=$?
+check_json leak; r3=$?
 [ "$ok" = 1 ] && [ "${guest_rc:-0}" != 0 ]; r0=$?
 expect canary_fail_detected $(( r0 == 0 && r1 == 0 ))
 expect canary_warn_detected $(( r0 == 0 && r2 == 0 ))
+expect canary_leak_detected $(( r0 == 0 && r3 == 0 ))
 [ "$ok" = 1 ] && grep -v '^PASS\|^SKIP' "$mo/run.out" | tail -n 25
 
 "$ALIST_TOP/scripts/checks-json.py" "$res/canary.json" canary "${names[@]}" -- "${oks[@]}"
