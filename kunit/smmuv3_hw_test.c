@@ -20,16 +20,15 @@
 #include <kunit/device.h>
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
-#include <linux/completion.h>
 #include <linux/dma-mapping.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/io.h>
-#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/slab.h>
 
 #include "../drivers/smmuv3/smmuv3.h"
+#include "alist_waiters.h"
 
 #define HW_REGS_SIZE	0x20000
 #define HW_PERIOD_NS	(20 * NSEC_PER_USEC)
@@ -440,23 +439,9 @@ static void hw_full_stall(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hw_sync(smmu, NULL), 0);
 }
 
-struct hw_waiter {
-	struct smmuv3_device *smmu;
-	unsigned int delay_ms;
-	int ret;
-	u64 end_ns;
-	struct completion done;
-};
-
-static int hw_waiter_thread(void *arg)
+static int hw_sync_queue(void *smmu)
 {
-	struct hw_waiter *w = arg;
-
-	msleep(w->delay_ms);
-	w->ret = hw_sync(w->smmu, NULL);
-	w->end_ns = ktime_get_ns();
-	complete(&w->done);
-	return 0;
+	return hw_sync(smmu, NULL);
 }
 
 /*
@@ -469,28 +454,10 @@ static void hw_two_waiters(struct kunit *test)
 {
 	struct smmuv3_device *smmu = hw_up(test);
 	struct fake_smmu *f = test->priv;
-	struct hw_waiter w[2] = {
-		{ .smmu = smmu, .delay_ms = 0 },
-		{ .smmu = smmu, .delay_ms = 700 },
-	};
-	struct task_struct *t[2];
-	unsigned int i;
+	struct alist_waiter w[2];
 
-	for (i = 0; i < 2; i++) {
-		init_completion(&w[i].done);
-		t[i] = kthread_create(hw_waiter_thread, &w[i], "alist-smmu-wait%u", i);
-		if (IS_ERR(t[i])) {
-			if (i)
-				kthread_stop(t[0]);
-			KUNIT_FAIL(test, "no thread: %ld", PTR_ERR(t[i]));
-			return;
-		}
-	}
-	WRITE_ONCE(f->stalled, true);
-	for (i = 0; i < 2; i++)
-		wake_up_process(t[i]);
-	for (i = 0; i < 2; i++)
-		wait_for_completion(&w[i].done);
+	KUNIT_ASSERT_EQ(test, alist_two_waiters(w, hw_sync_queue, smmu, 700,
+						nr_cpu_ids, &f->stalled), 0);
 	KUNIT_EXPECT_EQ(test, w[0].ret, -ETIMEDOUT);
 	KUNIT_EXPECT_EQ(test, w[1].ret, -ETIMEDOUT);
 	/* Without the note the second ends 700 ms after the first */

@@ -935,6 +935,21 @@ static void vtd_attach_locks_test(struct kunit *test)
 	rec_unit_free(unit);
 }
 
+#ifdef CONFIG_FAULT_INJECTION
+/* An attach with fail-nth armed at its first point: -EFAULT if one is hit */
+static int attach_no_alloc(struct iommu_domain *domain, struct fake *f)
+{
+	unsigned int left;
+	int ret;
+
+	WRITE_ONCE(current->fail_nth, 1);
+	ret = attach(domain, f);
+	left = READ_ONCE(current->fail_nth);
+	WRITE_ONCE(current->fail_nth, 0);
+	return left == 1 ? ret : -EFAULT;
+}
+#endif
+
 /*
  * Item: a device's first attach to the domain allocated for it, and its
  * return to that domain as its default (DMA API) domain, need nothing
@@ -948,9 +963,8 @@ static void vtd_default_domain_return_test(struct kunit *test)
 #ifdef CONFIG_FAULT_INJECTION
 	struct vtd_unit *unit = rec_unit(test, A_CAP, A_ECAP);
 	struct vtd_domain *dflt, *other;
-	unsigned int left;
 	struct fake f;
-	int hog, ret;
+	int hog;
 
 	rec_unit_enable(test, unit);
 	/* Two IDs: VTD_DID_FIRST and the one after */
@@ -966,12 +980,7 @@ static void vtd_default_domain_return_test(struct kunit *test)
 			      GFP_KERNEL);
 	KUNIT_ASSERT_EQ(test, hog, VTD_DID_FIRST + 1);
 
-	WRITE_ONCE(current->fail_nth, 1);
-	ret = attach(&dflt->domain, &f);
-	left = READ_ONCE(current->fail_nth);
-	WRITE_ONCE(current->fail_nth, 0);
-	KUNIT_EXPECT_EQ(test, ret, 0);
-	KUNIT_EXPECT_EQ(test, left, 1U);
+	KUNIT_EXPECT_EQ(test, attach_no_alloc(&dflt->domain, &f), 0);
 	KUNIT_EXPECT_PTR_EQ(test, f.vdev->domain, dflt);
 
 	/* No ID left for another domain: refused, the device stays */
@@ -983,12 +992,7 @@ static void vtd_default_domain_return_test(struct kunit *test)
 	KUNIT_EXPECT_LT(test, ida_alloc_range(&unit->did_ida, VTD_DID_FIRST,
 					      unit->ndids - 1, GFP_KERNEL), 0);
 
-	WRITE_ONCE(current->fail_nth, 1);
-	ret = attach(&dflt->domain, &f);
-	left = READ_ONCE(current->fail_nth);
-	WRITE_ONCE(current->fail_nth, 0);
-	KUNIT_EXPECT_EQ(test, ret, 0);
-	KUNIT_EXPECT_EQ(test, left, 1U);
+	KUNIT_EXPECT_EQ(test, attach_no_alloc(&dflt->domain, &f), 0);
 	KUNIT_EXPECT_PTR_EQ(test, f.vdev->domain, dflt);
 
 	fake_release(&f);

@@ -10,7 +10,6 @@
  */
 #include <kunit/test.h>
 #include <linux/bitfield.h>
-#include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/io.h>
@@ -19,6 +18,7 @@
 #include <linux/slab.h>
 
 #include "../drivers/vtd/vtd.h"
+#include "alist_waiters.h"
 
 /* QEMU 10.0's CAP: one fault record (NFR 0) at FRO 0x22 * 16 */
 #define Q_CAP		0xd2008c222f0606ULL
@@ -207,23 +207,9 @@ static void vtd_qi_full_stall_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, submit_wait(q, NULL), 0);
 }
 
-struct waiter {
-	struct fake_qi *q;
-	unsigned int delay_ms;
-	int ret;
-	u64 end_ns;
-	struct completion done;
-};
-
-static int waiter_thread(void *arg)
+static int submit_wait_queue(void *q)
 {
-	struct waiter *w = arg;
-
-	msleep(w->delay_ms);
-	w->ret = submit_wait(w->q, NULL);
-	w->end_ns = ktime_get_ns();
-	complete(&w->done);
-	return 0;
+	return submit_wait(q, NULL);
 }
 
 /*
@@ -235,29 +221,10 @@ static int waiter_thread(void *arg)
 static void vtd_qi_two_waiters_test(struct kunit *test)
 {
 	struct fake_qi *q = fake_qi(test);
-	struct waiter w[2] = {
-		{ .q = q, .delay_ms = 0 },
-		{ .q = q, .delay_ms = 700 },
-	};
-	struct task_struct *t[2];
-	unsigned int i;
+	struct alist_waiter w[2];
 
-	for (i = 0; i < 2; i++) {
-		init_completion(&w[i].done);
-		t[i] = kthread_create(waiter_thread, &w[i], "alist-vtd-wait%u", i);
-		if (IS_ERR(t[i])) {
-			if (i)
-				kthread_stop(t[0]);
-			KUNIT_FAIL(test, "no thread: %ld", PTR_ERR(t[i]));
-			return;
-		}
-		kthread_bind(t[i], q->cpu);
-	}
-	WRITE_ONCE(q->stalled, true);
-	for (i = 0; i < 2; i++)
-		wake_up_process(t[i]);
-	for (i = 0; i < 2; i++)
-		wait_for_completion(&w[i].done);
+	KUNIT_ASSERT_EQ(test, alist_two_waiters(w, submit_wait_queue, q, 700,
+						q->cpu, &q->stalled), 0);
 	KUNIT_EXPECT_EQ(test, w[0].ret, -ETIMEDOUT);
 	KUNIT_EXPECT_EQ(test, w[1].ret, -ETIMEDOUT);
 	/* Without the note the second ends 700 ms after the first */
