@@ -7,10 +7,12 @@
  *
  * Range invalidation (IDR3.RIL): TG = (granule_lg2 - 10) / 2 selects the
  * unit, one command covers (NUM + 1) << SCALE units from VA, NUM and SCALE
- * 5 bits each, with no alignment requirement on VA (inv/ril_cover.h: the
- * exact cover, and the one command rounded up past the end that the cover
- * policy may choose instead). TTL names the leaf level when the request
- * knows it.
+ * 5 bits each, with no alignment requirement on VA. The exact cover of n
+ * units: each command takes the 5-bit window of n that starts at its
+ * lowest set bit (RilNext(); the host tests check RilCount() against an
+ * exhaustive minimum). RilWide(): the one command covering at least n
+ * units with the fewest extra units, which the cover policy may choose
+ * instead. TTL names the leaf level when the request knows it.
  * NUM = SCALE = TTL = 0 with TG != 0 is reserved: a single unit without a
  * TTL is sent in the non-range form (TG = 0), which names exactly that unit.
  * Without RIL each command names one unit; the unit is the larger of the
@@ -38,6 +40,14 @@ public:
 	using Params = alist_smmuv3_params;
 	static constexpr alist_u8 kFormat = 2;
 
+	static constexpr unsigned kRilMaxScale = 31;	/* a 5-bit field */
+
+	/* One RIL command: num << scale units, num = NUM + 1 (1..32). */
+	struct Ril {
+		unsigned scale;
+		unsigned num;
+	};
+
 	/* --- command encoders ---------------------------------------------- */
 
 	static alist_cmd NhAll(alist_u32 vmid);
@@ -50,6 +60,15 @@ public:
 	static unsigned TgField(unsigned granule_lg2);
 	/* RIL TTL for a leaf of 2^granule_lg2 bytes with a 2^tg_lg2 granule. */
 	static unsigned Ttl(unsigned tg_lg2, unsigned granule_lg2);
+	/* The next exact RIL command for @n > 0 units left. */
+	static Ril RilNext(alist_u64 n);
+	/* Exact RIL commands to cover @n units, capped at @limit + 1. */
+	static alist_u64 RilCount(alist_u64 n, alist_u64 limit);
+	/*
+	 * The one RIL command covering @n > 0 units with the least excess:
+	 * false if none can (over 32 << 31 units).
+	 */
+	static bool RilWide(alist_u64 n, Ril *c);
 
 	/* --- batcher interface (Batcher::Run) --------------------------- */
 
