@@ -146,38 +146,11 @@ void Smmuv3Emitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *pl
 	plan->PlanAtc(rs, p.max_atc_cmds, policy);
 }
 
-bool Smmuv3Emitter::Covered(const InvPlan &plan, const alist_target *t, alist_u32 idx)
-{
-	const alist_target &e = t[idx];
-
-	if (e.kind != ALIST_KIND_SMMU_S1_CLEAR || !plan.tlb_whole)
-		return false;
-	/* Back over the S1 clears and the S2 targets of higher VMIDs. */
-	for (alist_u32 i = idx; i-- > 0;) {
-		const alist_target &m = t[i];
-
-		if (m.instance != e.instance || m.kind < ALIST_KIND_SMMU_S2 ||
-		    (m.kind == ALIST_KIND_SMMU_S2 && m.tag < e.tag))
-			return false;
-		if (m.kind == ALIST_KIND_SMMU_S2 && m.tag == e.tag &&
-		    __atomic_load_n(&m.users, __ATOMIC_RELAXED))
-			return true;
-	}
-	return false;
-}
-
-bool Smmuv3Emitter::Whole(const Params &p, const InvPlan &plan, const alist_target &t,
-			  alist_cmd *c)
+alist_cmd Smmuv3Emitter::Whole(const Params &p, const alist_target &t)
 {
 	if (t.kind == ALIST_KIND_SMMU_S1_CLEAR)
-		*c = NhAll(t.tag);
-	else if (!plan.tlb_whole)
-		return false;
-	else if (t.kind == ALIST_KIND_SMMU_S1)
-		*c = NhAsid(t.tag, t.vmid);
-	else
-		*c = S12Vmall(t.tag);
-	return true;
+		return NhAll(t.tag);
+	return t.kind == ALIST_KIND_SMMU_S1 ? NhAsid(t.tag, t.vmid) : S12Vmall(t.tag);
 }
 
 alist_u64 Smmuv3Emitter::Tlb(const Params &p, const InvPlan &plan, const alist_target &t,

@@ -18,11 +18,8 @@
  * Without RIL each command names one unit; the unit is the larger of the
  * granule and the unmapped leaf size.
  *
- * Sync rules: TLBIs complete before ATC_INV (else the device may refetch a
- * stale translation from the SMMU TLB), and a stage-2 TLBI completes before
- * the nested stage-1 clear. Those syncs are emitted only when both sides are
- * present in the instance; TLBI_NH_ALL for a VMID is skipped when the same
- * call already sent TLBI_S12_VMALL for it (that clears stage 1 too).
+ * The ordering syncs and the TLBI_NH_ALL skip are rules of the walk
+ * (inv/batcher.h).
  */
 #ifndef ALIST_CORE_SMMUV3_EMITTER_H
 #define ALIST_CORE_SMMUV3_EMITTER_H
@@ -78,37 +75,15 @@ public:
 	}
 	static void MakePlan(const Params &p, const InvRequest &req, InvPlan *plan);
 
-	static bool KindValid(alist_u8 kind)
-	{
-		return kind == ALIST_KIND_SMMU_S1 || kind == ALIST_KIND_SMMU_S2 ||
-		       kind == ALIST_KIND_SMMU_S1_CLEAR || kind == ALIST_KIND_ATC ||
-		       kind == ALIST_KIND_ATC_FULL;
-	}
+	static constexpr alist_u32 kKinds =
+		ALIST_BIT(ALIST_KIND_SMMU_S1) | ALIST_BIT(ALIST_KIND_SMMU_S2) |
+		ALIST_BIT(ALIST_KIND_SMMU_S1_CLEAR) | ALIST_BIT(ALIST_KIND_ATC) |
+		ALIST_BIT(ALIST_KIND_ATC_FULL);
+	/* TLBIs complete before ATC_INV. */
+	static constexpr bool kSyncBeforeAtc = true;
 
-	/* Same command: S1 by ASID and VMID; S2 and S1 clear by VMID. */
-	static bool SameTag(const alist_target &a, const alist_target &b)
-	{
-		return a.tag == b.tag && (a.kind != ALIST_KIND_SMMU_S1 || a.vmid == b.vmid);
-	}
-
-	/* @tlbi, @s2: TLBIs, stage-2 TLBIs queued since the last sync. */
-	static bool NeedSyncBefore(alist_u8 kind, bool tlbi, bool s2)
-	{
-		if (kind == ALIST_KIND_ATC || kind == ALIST_KIND_ATC_FULL)
-			return tlbi;
-		return kind == ALIST_KIND_SMMU_S1_CLEAR && s2;
-	}
-
-	/*
-	 * A nested-S1 clear this call already did: the plan flushes stage 2
-	 * whole and a live S2 target of the same VMID on the same instance
-	 * precedes t[idx] (S2 sorts just before S1_CLEAR).
-	 */
-	static bool Covered(const InvPlan &plan, const alist_target *t, alist_u32 idx);
-
-	/* A target as one whole-tag command: S1 clear always, others if planned. */
-	static bool Whole(const Params &p, const InvPlan &plan, const alist_target &t,
-			  alist_cmd *c);
+	/* A TLBI target as one whole-tag command. */
+	static alist_cmd Whole(const Params &p, const alist_target &t);
 	/*
 	 * The TLBI at unit @cur for [cur, last] of span @range: units of it
 	 * covered (a wide span's one command covers it all).

@@ -7,7 +7,7 @@
  *
  * Rules:
  *  - dead entries (users == 0) are skipped;
- *  - IOTLB kinds: entries naming the same cache tag (Emitter::SameTag) are
+ *  - IOTLB kinds: entries naming the same cache tag (SameTag()) are
  *    adjacent in the sort order and emitted once;
  *  - device-TLB kinds: one command set per (instance, kind, sid, pasid),
  *    even when two tags name the same device (replacement windows on a
@@ -15,8 +15,11 @@
  *    everything is flushed, ATC and ATC_FULL of one device also collapse.
  *    (A ranged ATC followed by ATC_FULL of the same device -- only seen
  *    mid-replacement -- sends both: correct, one command more.);
- *  - a sync ends every instance that emitted something; the emitter asks
- *    for the ordering syncs its format needs (NeedSyncBefore).
+ *  - TLBI_NH_ALL for a VMID is skipped when the plan flushes stage 2
+ *    whole and this call sent TLBI_S12_VMALL for it (that clears stage 1
+ *    too);
+ *  - a sync ends every instance that emitted something; SMMUv3 also needs
+ *    the ordering syncs of NeedSyncBefore() (VT-d's queue is in order).
  *
  * The Batcher is the walk's state: plain data, kept in the C caller's
  * cursor. Run() fills one BufferSink and returns false when the sink paused
@@ -75,14 +78,14 @@ public:
 					if (sync && !sink.Sync(done))
 						return false;
 				}
-				if (!Emitter::KindValid(e.kind)) {
+				if (!(Emitter::kKinds & ALIST_BIT(e.kind))) {
 					alist_env_warn(__FILE__, __LINE__, "target kind of another format");
 					continue;
 				}
-				if (Duplicate<Emitter>(plan, t, e) || Emitter::Covered(plan, t, idx_))
+				if (Duplicate(plan, t, e) || VmallSent(plan, t, e))
 					continue;
 
-				bool sync = Emitter::NeedSyncBefore(e.kind, tlbi_, s2_);
+				bool sync = NeedSyncBefore<Emitter>(e.kind);
 
 				if (sync)
 					ClearSyncFlags();
@@ -132,8 +135,31 @@ private:
 		cur_ = kUnset;
 	}
 
-	/* Was an equivalent command set already emitted for this instance? */
+	/*
+	 * One command for both: VT-d IOTLB by DID, PASID-IOTLB by DID and
+	 * PASID; SMMUv3 S1 by ASID and VMID, S2 and S1 clear by VMID.
+	 */
+	static bool SameTag(const alist_target &a, const alist_target &b)
+	{
+		return a.kind == b.kind && a.tag == b.tag &&
+		       (a.kind != ALIST_KIND_VTD_PIOTLB || a.pasid == b.pasid) &&
+		       (a.kind != ALIST_KIND_SMMU_S1 || a.vmid == b.vmid);
+	}
+
+	/*
+	 * SMMUv3: TLBIs complete before ATC_INV (else the device may refetch
+	 * a stale translation from the SMMU TLB), stage 2 before the nested
+	 * stage-1 clear; each only when both sides are present.
+	 */
 	template <class Emitter>
+	bool NeedSyncBefore(alist_u8 kind) const
+	{
+		if (TargetOrder::IsAtc(kind))
+			return Emitter::kSyncBeforeAtc && tlbi_;
+		return kind == ALIST_KIND_SMMU_S1_CLEAR && s2_;
+	}
+
+	/* Was an equivalent command set already emitted for this instance? */
 	bool Duplicate(const InvPlan &plan, const alist_target *t, const alist_target &e) const
 	{
 		if (prev_ == kNone)
@@ -142,7 +168,7 @@ private:
 		const alist_target &last = t[prev_];
 
 		if (!TargetOrder::IsAtc(e.kind))
-			return last.kind == e.kind && Emitter::SameTag(last, e);
+			return SameTag(last, e);
 		/* Flushing everything, ATC and ATC_FULL send the same command. */
 		if (e.kind == ALIST_KIND_ATC_FULL && plan.atc_full)
 			return Named(t, e, true);
@@ -180,6 +206,28 @@ private:
 	}
 
 	/*
+	 * A nested-S1 clear this call already did: the plan flushes stage 2
+	 * whole and a live S2 target of the same VMID precedes @e in its
+	 * instance (S2 sorts just before S1_CLEAR).
+	 */
+	bool VmallSent(const InvPlan &plan, const alist_target *t, const alist_target &e) const
+	{
+		if (e.kind != ALIST_KIND_SMMU_S1_CLEAR || !plan.tlb_whole)
+			return false;
+		/* Back over the S1 clears and the S2 targets of higher VMIDs. */
+		for (alist_u32 i = idx_; i-- > 0;) {
+			const alist_target &m = t[i];
+
+			if (m.instance != e.instance || m.kind < ALIST_KIND_SMMU_S2 ||
+			    (m.kind == ALIST_KIND_SMMU_S2 && m.tag < e.tag))
+				return false;
+			if (m.kind == ALIST_KIND_SMMU_S2 && m.tag == e.tag && Live(m))
+				return true;
+		}
+		return false;
+	}
+
+	/*
 	 * Emit @t's commands from the walk's position on: false when the sink
 	 * is full (the position says where to resume), true when @t is done.
 	 */
@@ -187,8 +235,6 @@ private:
 	bool EmitTarget(const typename Emitter::Params &p, const InvPlan &plan,
 			const RangeSet &rs, const alist_target &t, BufferSink &sink)
 	{
-		alist_cmd c;
-
 		if (TargetOrder::IsAtc(t.kind)) {
 			if (t.kind == ALIST_KIND_ATC_FULL || plan.atc_full)
 				return sink.Emit(t.instance, Emitter::Atc(t, 0, InvPlan::kFullOrder));
@@ -204,8 +250,9 @@ private:
 				return 1ull << order;
 			});
 		}
-		if (Emitter::Whole(p, plan, t, &c))
-			return sink.Emit(t.instance, c);
+		/* TLBI_NH_ALL has no ranged form. */
+		if (plan.tlb_whole || t.kind == ALIST_KIND_SMMU_S1_CLEAR)
+			return sink.Emit(t.instance, Emitter::Whole(p, t));
 		return EmitCover(rs, plan.unit_shift, t.instance, sink,
 				 [&](alist_u32 range, alist_u64 cur, alist_u64 last, alist_cmd *out) {
 			return Emitter::Tlb(p, plan, t, range, cur, last, out);
