@@ -21,12 +21,14 @@
  *  - a sync ends every instance that emitted something; SMMUv3 also needs
  *    the ordering syncs of NeedSyncBefore() (VT-d's queue is in order).
  *
- * The Batcher is the walk's state: plain data, kept in the C caller's
- * cursor. Run() fills one BufferSink and returns false when the sink paused
- * it (a full buffer, or a full chunk table after a sync); called again with
- * the same arguments it resumes exactly where it stopped. A target that
- * passed its checks before a pause is marked started and only emitted by
- * the next call.
+ * The Batcher is the state behind struct alist_inv_cursor: the request,
+ * the plan (made by the first fill, when the format is known) and the walk
+ * position; plain data, kept in the C caller's opaque buffer. Each fill
+ * writes one BufferSink; when the sink pauses the walk (a full buffer, or a
+ * full chunk table after a sync) the next fill, with the same arguments
+ * (inv.h), resumes exactly where it stopped. A target that passed its
+ * checks before a pause is marked started and only emitted by the next
+ * fill.
  *
  * Liveness is read with a relaxed load, once per entry: a concurrent unref
  * may or may not be seen, both are correct (RCU: the caller may flush a
@@ -38,30 +40,76 @@
 #define ALIST_CORE_BATCHER_H
 
 #include <alist/env.h>
+#include <alist/errno.h>
+#include <alist/inv.h>
 #include <alist/target.h>
 
 #include "inv/block_cover.h"
 #include "inv/buffer_sink.h"
 #include "inv/inv_plan.h"
-#include "inv/range_set.h"
+#include "inv/inv_request.h"
 #include "list/target_order.h"
 
 namespace alist {
 
 class Batcher {
 public:
-	/* Before the first Run() of a walk. */
-	void Reset()
+	static Batcher *From(alist_inv_cursor *c)
 	{
-		*this = Batcher{};
-		NewInstance(0);
+		return reinterpret_cast<Batcher *>(c->opaque);
+	}
+	static const Batcher *From(const alist_inv_cursor *c)
+	{
+		return reinterpret_cast<const Batcher *>(c->opaque);
 	}
 
-	template <class Emitter>
-	bool Run(const typename Emitter::Params &p, const InvPlan &plan, const RangeSet &rs,
-		 const alist_target *t, alist_u32 n, BufferSink &sink)
+	void Init(unsigned flags, unsigned granule_lg2)
 	{
-		if (rs.empty())
+		req_.Init(flags & ALIST_INV_LEAF, granule_lg2);
+		format_ = 0;
+	}
+
+	InvRequest &request() { return req_; }
+	const InvRequest &request() const { return req_; }
+
+	/*
+	 * One batch of the walk with @Emitter: chunks written, or -EINVAL.
+	 * The first fill checks the unit parameters and plans; a cursor never
+	 * changes format.
+	 */
+	template <class Emitter>
+	int Fill(const typename Emitter::Params *p, const alist_target *t, alist_u32 n,
+		 alist_inv_batch *b)
+	{
+		if (!BufferSink::Valid(b) || !p || (n && !t))
+			return -ALIST_EINVAL;
+		if (!format_) {
+			if (!Emitter::ParamsValid(*p))
+				return -ALIST_EINVAL;
+			Emitter::MakePlan(*p, req_, &plan_);
+			format_ = Emitter::kFormat;
+			idx_ = 0;
+			started_ = false;
+			NewInstance(0);
+		} else if (format_ != Emitter::kFormat) {
+			return -ALIST_EINVAL;
+		}
+
+		BufferSink sink(b);
+
+		return sink.Finish(Run<Emitter>(*p, t, n, sink));
+	}
+
+private:
+	static constexpr alist_u32 kNone = ~0u;
+	static constexpr alist_u64 kUnset = ~0ull;
+
+	/* False when @sink paused the walk, true when it is done. */
+	template <class Emitter>
+	bool Run(const typename Emitter::Params &p, const alist_target *t, alist_u32 n,
+		 BufferSink &sink)
+	{
+		if (req_.ranges.empty())
 			n = 0;	/* nothing requested: no commands, no syncs */
 		for (; idx_ < n; idx_++) {
 			const alist_target &e = t[idx_];
@@ -82,7 +130,7 @@ public:
 					alist_env_warn(__FILE__, __LINE__, "target kind of another format");
 					continue;
 				}
-				if (Duplicate(plan, t, e) || VmallSent(plan, t, e))
+				if (Duplicate(t, e) || VmallSent(t, e))
 					continue;
 
 				bool sync = NeedSyncBefore<Emitter>(e.kind);
@@ -93,7 +141,7 @@ public:
 				if (sync && !sink.Sync(instance_))
 					return false;
 			}
-			if (!EmitTarget<Emitter>(p, plan, rs, e, sink))
+			if (!EmitTarget<Emitter>(p, e, sink))
 				return false;
 			started_ = false;
 		}
@@ -103,10 +151,6 @@ public:
 		}
 		return true;
 	}
-
-private:
-	static constexpr alist_u32 kNone = ~0u;
-	static constexpr alist_u64 kUnset = ~0ull;
 
 	static bool Live(const alist_target &t)
 	{
@@ -160,7 +204,7 @@ private:
 	}
 
 	/* Was an equivalent command set already emitted for this instance? */
-	bool Duplicate(const InvPlan &plan, const alist_target *t, const alist_target &e) const
+	bool Duplicate(const alist_target *t, const alist_target &e) const
 	{
 		if (prev_ == kNone)
 			return false;
@@ -170,7 +214,7 @@ private:
 		if (!TargetOrder::IsAtc(e.kind))
 			return SameTag(last, e);
 		/* Flushing everything, ATC and ATC_FULL send the same command. */
-		if (e.kind == ALIST_KIND_ATC_FULL && plan.atc_full)
+		if (e.kind == ALIST_KIND_ATC_FULL && plan_.atc_full)
 			return Named(t, e, true);
 		if (last.kind != e.kind)
 			return false;
@@ -210,9 +254,9 @@ private:
 	 * whole and a live S2 target of the same VMID precedes @e in its
 	 * instance (S2 sorts just before S1_CLEAR).
 	 */
-	bool VmallSent(const InvPlan &plan, const alist_target *t, const alist_target &e) const
+	bool VmallSent(const alist_target *t, const alist_target &e) const
 	{
-		if (e.kind != ALIST_KIND_SMMU_S1_CLEAR || !plan.tlb_whole)
+		if (e.kind != ALIST_KIND_SMMU_S1_CLEAR || !plan_.tlb_whole)
 			return false;
 		/* Back over the S1 clears and the S2 targets of higher VMIDs. */
 		for (alist_u32 i = idx_; i-- > 0;) {
@@ -232,17 +276,16 @@ private:
 	 * is full (the position says where to resume), true when @t is done.
 	 */
 	template <class Emitter>
-	bool EmitTarget(const typename Emitter::Params &p, const InvPlan &plan,
-			const RangeSet &rs, const alist_target &t, BufferSink &sink)
+	bool EmitTarget(const typename Emitter::Params &p, const alist_target &t, BufferSink &sink)
 	{
 		if (TargetOrder::IsAtc(t.kind)) {
-			if (t.kind == ALIST_KIND_ATC_FULL || plan.atc_full)
+			if (t.kind == ALIST_KIND_ATC_FULL || plan_.atc_full)
 				return sink.Emit(t.instance, Emitter::Atc(t, 0, InvPlan::kFullOrder));
-			if (plan.atc_hull)
+			if (plan_.atc_hull)
 				return sink.Emit(t.instance,
-						 Emitter::Atc(t, plan.hull_base, plan.hull_order));
+						 Emitter::Atc(t, plan_.hull_base, plan_.hull_order));
 			/* Exact: the largest aligned block at each position. */
-			return EmitCover(rs, 0, t.instance, sink,
+			return EmitCover(0, t.instance, sink,
 					 [&](alist_u32, alist_u64 cur, alist_u64 last, alist_cmd *out) {
 				unsigned order = BlockCover::NextOrder(cur, last, InvPlan::kFullOrder);
 
@@ -251,24 +294,25 @@ private:
 			});
 		}
 		/* TLBI_NH_ALL has no ranged form. */
-		if (plan.tlb_whole || t.kind == ALIST_KIND_SMMU_S1_CLEAR)
+		if (plan_.tlb_whole || t.kind == ALIST_KIND_SMMU_S1_CLEAR)
 			return sink.Emit(t.instance, Emitter::Whole(p, t));
-		return EmitCover(rs, plan.unit_shift, t.instance, sink,
+		return EmitCover(plan_.unit_shift, t.instance, sink,
 				 [&](alist_u32 range, alist_u64 cur, alist_u64 last, alist_cmd *out) {
-			return Emitter::Tlb(p, plan, t, range, cur, last, out);
+			return Emitter::Tlb(p, plan_, t, range, cur, last, out);
 		});
 	}
 
 	/*
-	 * Cover every range of @rs, in units of 2^@shift pages, with the
+	 * Cover every requested range, in units of 2^@shift pages, with the
 	 * commands @step makes: step(range, cur, last, &cmd) encodes one
 	 * command at unit @cur for the span [cur, last] starting at range
 	 * @range and returns the units of the span it covers.
 	 */
 	template <class Step>
-	bool EmitCover(const RangeSet &rs, unsigned shift, alist_u32 instance, BufferSink &sink,
-		       Step step)
+	bool EmitCover(unsigned shift, alist_u32 instance, BufferSink &sink, Step step)
 	{
+		const RangeSet &rs = req_.ranges;
+
 		if (cur_ == kUnset) {
 			range_ = 0;
 			cur_ = rs[0].first >> shift;
@@ -291,6 +335,9 @@ private:
 		return true;
 	}
 
+	InvRequest req_;
+	InvPlan plan_;
+	alist_u8 format_;	/* 0, or the emitter's kFormat */
 	alist_u32 idx_;		/* current target */
 	alist_u32 instance_;	/* current instance (any value before the first) */
 	alist_u32 prev_;	/* last target that emitted, this instance */
@@ -304,6 +351,10 @@ private:
 	alist_u32 range_;
 	alist_u64 cur_;
 };
+
+static_assert(sizeof(Batcher) <= sizeof(alist_inv_cursor), "ALIST_INV_CURSOR_WORDS too small");
+static_assert(alignof(Batcher) <= alignof(alist_inv_cursor), "alist_inv_cursor under-aligned");
+static_assert(__is_trivially_copyable(Batcher), "the cursor lives in plain C storage");
 
 } // namespace alist
 
