@@ -67,7 +67,7 @@ public:
 	 */
 	static bool RilWide(alist_u64 n, Ril *c);
 
-	/* --- batcher interface (Batcher::Run) --------------------------- */
+	/* --- batcher interface (Batcher::Fill) -------------------------- */
 
 	static bool ParamsValid(const Params &p)
 	{

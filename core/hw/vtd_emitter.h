@@ -42,7 +42,7 @@ public:
 	/* Status write only: SW+IF aborts QEMU 10.0.2, FN alone is refused. */
 	static alist_cmd Wait(alist_u64 status_addr, alist_u32 data);
 
-	/* --- batcher interface (Batcher::Run) --------------------------- */
+	/* --- batcher interface (Batcher::Fill) -------------------------- */
 
 	/* AM is a 6-bit field. */
 	static bool ParamsValid(const Params &p) { return p.mamv < 64; }
