@@ -103,6 +103,8 @@ public:
 private:
 	static constexpr alist_u32 kNone = ~0u;
 	static constexpr alist_u64 kUnset = ~0ull;
+	static constexpr alist_u32 kAtcKinds =
+		ALIST_BIT(ALIST_KIND_ATC) | ALIST_BIT(ALIST_KIND_ATC_FULL);
 
 	/* False when @sink paused the walk, true when it is done. */
 	template <class Emitter>
@@ -118,7 +120,7 @@ private:
 				if (!Live(e))
 					continue;
 				if (e.instance != instance_) {
-					bool sync = pending_;
+					bool sync = unsynced_ != 0;
 					alist_u32 done = instance_;
 
 					/* Switch first: a fill paused by the sync resumes switched. */
@@ -136,7 +138,7 @@ private:
 				bool sync = NeedSyncBefore<Emitter>(e.kind);
 
 				if (sync)
-					ClearSyncFlags();
+					unsynced_ = 0;
 				Account(t, e);
 				if (sync && !sink.Sync(instance_))
 					return false;
@@ -145,8 +147,8 @@ private:
 				return false;
 			started_ = false;
 		}
-		if (pending_) {
-			ClearSyncFlags();
+		if (unsynced_) {
+			unsynced_ = 0;
 			sink.Sync(instance_);
 		}
 		return true;
@@ -161,17 +163,13 @@ private:
 	{
 		instance_ = i;
 		prev_ = run_begin_ = kNone;
-		ClearSyncFlags();
+		unsynced_ = 0;
 	}
-
-	void ClearSyncFlags() { pending_ = tlbi_ = s2_ = false; }
 
 	/* @e will emit: note it in the instance's state and start it. */
 	void Account(const alist_target *t, const alist_target &e)
 	{
-		pending_ = true;
-		tlbi_ = tlbi_ || !TargetOrder::IsAtc(e.kind);
-		s2_ = s2_ || e.kind == ALIST_KIND_SMMU_S2;
+		unsynced_ |= ALIST_BIT(e.kind);
 		if (prev_ == kNone || t[prev_].kind != e.kind)
 			run_begin_ = idx_;
 		prev_ = idx_;
@@ -199,8 +197,9 @@ private:
 	bool NeedSyncBefore(alist_u8 kind) const
 	{
 		if (TargetOrder::IsAtc(kind))
-			return Emitter::kSyncBeforeAtc && tlbi_;
-		return kind == ALIST_KIND_SMMU_S1_CLEAR && s2_;
+			return Emitter::kSyncBeforeAtc && (unsynced_ & ~kAtcKinds);
+		return kind == ALIST_KIND_SMMU_S1_CLEAR &&
+		       (unsynced_ & ALIST_BIT(ALIST_KIND_SMMU_S2));
 	}
 
 	/* Was an equivalent command set already emitted for this instance? */
@@ -342,9 +341,7 @@ private:
 	alist_u32 instance_;	/* current instance (any value before the first) */
 	alist_u32 prev_;	/* last target that emitted, this instance */
 	alist_u32 run_begin_;	/* first emitting target of prev's kind */
-	bool pending_;		/* a sync must end this instance */
-	bool tlbi_;		/* an IOTLB command since the last sync */
-	bool s2_;		/* a stage-2 command since the last sync */
+	alist_u32 unsynced_;	/* bit per kind: emitted since the last sync */
 	/* The current target's position: it passed its checks (started) and
 	 * its commands continue at range @range_, unit @cur_ (kUnset: the first). */
 	bool started_;
