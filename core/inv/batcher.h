@@ -128,7 +128,8 @@ private:
 					if (sync && !sink.Sync(done))
 						return false;
 				}
-				if (!(Emitter::kKinds & ALIST_BIT(e.kind))) {
+				if (e.kind >= ALIST_KIND_COUNT ||
+				    !(Emitter::kKinds & ALIST_BIT(e.kind))) {
 					alist_env_warn(__FILE__, __LINE__, "target kind of another format");
 					continue;
 				}
