@@ -5,7 +5,6 @@
 
 #include "base/bits.h"
 #include "inv/cover_policy.h"
-#include "inv/ril_cover.h"
 
 namespace alist {
 
@@ -61,6 +60,48 @@ unsigned Smmuv3Emitter::Ttl(unsigned tg_lg2, unsigned granule_lg2)
 	return d == 0 ? 3 : d == bits ? 2 : d == 2 * bits ? 1 : 0;
 }
 
+Smmuv3Emitter::Ril Smmuv3Emitter::RilNext(alist_u64 n)
+{
+	unsigned scale = LowBit(n);
+
+	if (scale > kRilMaxScale) {
+		/* Over 2^31 units: only reachable with a huge threshold. */
+		alist_u64 num = n >> kRilMaxScale;
+
+		return Ril{kRilMaxScale, static_cast<unsigned>(num > 32 ? 32 : num)};
+	}
+	return Ril{scale, static_cast<unsigned>((n >> scale) & 31)};
+}
+
+alist_u64 Smmuv3Emitter::RilCount(alist_u64 n, alist_u64 limit)
+{
+	alist_u64 count = 0;
+
+	while (n) {
+		Ril c = RilNext(n);
+
+		n -= static_cast<alist_u64>(c.num) << c.scale;
+		if (++count > limit)
+			return limit + 1;
+	}
+	return count;
+}
+
+bool Smmuv3Emitter::RilWide(alist_u64 n, Ril *c)
+{
+	/*
+	 * The smallest scale at which n fits in 32 steps, rounded up: a
+	 * larger scale only rounds up further.
+	 */
+	unsigned scale = Fls(n - 1) > 5 ? Fls(n - 1) - 5 : 0;
+	alist_u64 num = ((n - 1) >> scale) + 1;
+
+	if (scale > kRilMaxScale)
+		return false;
+	*c = Ril{scale, static_cast<unsigned>(num)};
+	return true;
+}
+
 void Smmuv3Emitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *plan)
 {
 	const RangeSet &rs = req.ranges;
@@ -86,10 +127,10 @@ void Smmuv3Emitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *pl
 	for (alist_u32 i = 0; i < rs.size() && cost <= p.max_tlbi_cmds;) {
 		RangeSet::Span s = rs.SpanAt(i, plan->unit_shift);
 		alist_u64 units = s.last - s.first + 1;
-		alist_u64 exact = p.ril ? RilCover::Count(units, p.max_tlbi_cmds) : units;
-		RilCover::Chunk w;
+		alist_u64 exact = p.ril ? RilCount(units, p.max_tlbi_cmds) : units;
+		Ril w;
 
-		if (p.ril && exact > 1 && RilCover::Wide(units, &w)) {
+		if (p.ril && exact > 1 && RilWide(units, &w)) {
 			alist_u64 over = ((static_cast<alist_u64>(w.num) << w.scale) - units)
 					 << plan->unit_shift;
 
@@ -105,38 +146,11 @@ void Smmuv3Emitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *pl
 	plan->PlanAtc(rs, p.max_atc_cmds, policy);
 }
 
-bool Smmuv3Emitter::Covered(const InvPlan &plan, const alist_target *t, alist_u32 idx)
-{
-	const alist_target &e = t[idx];
-
-	if (e.kind != ALIST_KIND_SMMU_S1_CLEAR || !plan.tlb_whole)
-		return false;
-	/* Back over the S1 clears and the S2 targets of higher VMIDs. */
-	for (alist_u32 i = idx; i-- > 0;) {
-		const alist_target &m = t[i];
-
-		if (m.instance != e.instance || m.kind < ALIST_KIND_SMMU_S2 ||
-		    (m.kind == ALIST_KIND_SMMU_S2 && m.tag < e.tag))
-			return false;
-		if (m.kind == ALIST_KIND_SMMU_S2 && m.tag == e.tag &&
-		    __atomic_load_n(&m.users, __ATOMIC_RELAXED))
-			return true;
-	}
-	return false;
-}
-
-bool Smmuv3Emitter::Whole(const Params &p, const InvPlan &plan, const alist_target &t,
-			  alist_cmd *c)
+alist_cmd Smmuv3Emitter::Whole(const Params &p, const alist_target &t)
 {
 	if (t.kind == ALIST_KIND_SMMU_S1_CLEAR)
-		*c = NhAll(t.tag);
-	else if (!plan.tlb_whole)
-		return false;
-	else if (t.kind == ALIST_KIND_SMMU_S1)
-		*c = NhAsid(t.tag, t.vmid);
-	else
-		*c = S12Vmall(t.tag);
-	return true;
+		return NhAll(t.tag);
+	return t.kind == ALIST_KIND_SMMU_S1 ? NhAsid(t.tag, t.vmid) : S12Vmall(t.tag);
 }
 
 alist_u64 Smmuv3Emitter::Tlb(const Params &p, const InvPlan &plan, const alist_target &t,
@@ -154,11 +168,11 @@ alist_u64 Smmuv3Emitter::Tlb(const Params &p, const InvPlan &plan, const alist_t
 	if (plan.leaf)
 		dw1 |= SMMUV3_CMD1_LEAF;
 	if (p.ril) {
-		RilCover::Chunk k;
+		Ril k;
 
 		/* A wide span in one command, past its end (cur is its first). */
-		if (!plan.Wide(range) || !RilCover::Wide(left, &k))
-			k = RilCover::Next(left);
+		if (!plan.Wide(range) || !RilWide(left, &k))
+			k = RilNext(left);
 		units = static_cast<alist_u64>(k.num) << k.scale;
 		/* One unit without a TTL: the non-range form (see the header). */
 		if (units != 1 || plan.ttl) {

@@ -7,20 +7,19 @@
  *
  * Range invalidation (IDR3.RIL): TG = (granule_lg2 - 10) / 2 selects the
  * unit, one command covers (NUM + 1) << SCALE units from VA, NUM and SCALE
- * 5 bits each, with no alignment requirement on VA (inv/ril_cover.h: the
- * exact cover, and the one command rounded up past the end that the cover
- * policy may choose instead). TTL names the leaf level when the request
- * knows it.
+ * 5 bits each, with no alignment requirement on VA. The exact cover of n
+ * units: each command takes the 5-bit window of n that starts at its
+ * lowest set bit (RilNext(); the host tests check RilCount() against an
+ * exhaustive minimum). RilWide(): the one command covering at least n
+ * units with the fewest extra units, which the cover policy may choose
+ * instead. TTL names the leaf level when the request knows it.
  * NUM = SCALE = TTL = 0 with TG != 0 is reserved: a single unit without a
  * TTL is sent in the non-range form (TG = 0), which names exactly that unit.
  * Without RIL each command names one unit; the unit is the larger of the
  * granule and the unmapped leaf size.
  *
- * Sync rules: TLBIs complete before ATC_INV (else the device may refetch a
- * stale translation from the SMMU TLB), and a stage-2 TLBI completes before
- * the nested stage-1 clear. Those syncs are emitted only when both sides are
- * present in the instance; TLBI_NH_ALL for a VMID is skipped when the same
- * call already sent TLBI_S12_VMALL for it (that clears stage 1 too).
+ * The ordering syncs and the TLBI_NH_ALL skip are rules of the walk
+ * (inv/batcher.h).
  */
 #ifndef ALIST_CORE_SMMUV3_EMITTER_H
 #define ALIST_CORE_SMMUV3_EMITTER_H
@@ -38,6 +37,14 @@ public:
 	using Params = alist_smmuv3_params;
 	static constexpr alist_u8 kFormat = 2;
 
+	static constexpr unsigned kRilMaxScale = 31;	/* a 5-bit field */
+
+	/* One RIL command: num << scale units, num = NUM + 1 (1..32). */
+	struct Ril {
+		unsigned scale;
+		unsigned num;
+	};
+
 	/* --- command encoders ---------------------------------------------- */
 
 	static alist_cmd NhAll(alist_u32 vmid);
@@ -50,8 +57,17 @@ public:
 	static unsigned TgField(unsigned granule_lg2);
 	/* RIL TTL for a leaf of 2^granule_lg2 bytes with a 2^tg_lg2 granule. */
 	static unsigned Ttl(unsigned tg_lg2, unsigned granule_lg2);
+	/* The next exact RIL command for @n > 0 units left. */
+	static Ril RilNext(alist_u64 n);
+	/* Exact RIL commands to cover @n units, capped at @limit + 1. */
+	static alist_u64 RilCount(alist_u64 n, alist_u64 limit);
+	/*
+	 * The one RIL command covering @n > 0 units with the least excess:
+	 * false if none can (over 32 << 31 units).
+	 */
+	static bool RilWide(alist_u64 n, Ril *c);
 
-	/* --- batcher interface (Batcher::Run) --------------------------- */
+	/* --- batcher interface (Batcher::Fill) -------------------------- */
 
 	static bool ParamsValid(const Params &p)
 	{
@@ -59,37 +75,15 @@ public:
 	}
 	static void MakePlan(const Params &p, const InvRequest &req, InvPlan *plan);
 
-	static bool KindValid(alist_u8 kind)
-	{
-		return kind == ALIST_KIND_SMMU_S1 || kind == ALIST_KIND_SMMU_S2 ||
-		       kind == ALIST_KIND_SMMU_S1_CLEAR || kind == ALIST_KIND_ATC ||
-		       kind == ALIST_KIND_ATC_FULL;
-	}
+	static constexpr alist_u32 kKinds =
+		ALIST_BIT(ALIST_KIND_SMMU_S1) | ALIST_BIT(ALIST_KIND_SMMU_S2) |
+		ALIST_BIT(ALIST_KIND_SMMU_S1_CLEAR) | ALIST_BIT(ALIST_KIND_ATC) |
+		ALIST_BIT(ALIST_KIND_ATC_FULL);
+	/* TLBIs complete before ATC_INV. */
+	static constexpr bool kSyncBeforeAtc = true;
 
-	/* Same command: S1 by ASID and VMID; S2 and S1 clear by VMID. */
-	static bool SameTag(const alist_target &a, const alist_target &b)
-	{
-		return a.tag == b.tag && (a.kind != ALIST_KIND_SMMU_S1 || a.vmid == b.vmid);
-	}
-
-	/* @tlbi, @s2: TLBIs, stage-2 TLBIs queued since the last sync. */
-	static bool NeedSyncBefore(alist_u8 kind, bool tlbi, bool s2)
-	{
-		if (kind == ALIST_KIND_ATC || kind == ALIST_KIND_ATC_FULL)
-			return tlbi;
-		return kind == ALIST_KIND_SMMU_S1_CLEAR && s2;
-	}
-
-	/*
-	 * A nested-S1 clear this call already did: the plan flushes stage 2
-	 * whole and a live S2 target of the same VMID on the same instance
-	 * precedes t[idx] (S2 sorts just before S1_CLEAR).
-	 */
-	static bool Covered(const InvPlan &plan, const alist_target *t, alist_u32 idx);
-
-	/* A target as one whole-tag command: S1 clear always, others if planned. */
-	static bool Whole(const Params &p, const InvPlan &plan, const alist_target &t,
-			  alist_cmd *c);
+	/* A TLBI target as one whole-tag command. */
+	static alist_cmd Whole(const Params &p, const alist_target &t);
 	/*
 	 * The TLBI at unit @cur for [cur, last] of span @range: units of it
 	 * covered (a wide span's one command covers it all).

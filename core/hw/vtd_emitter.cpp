@@ -119,14 +119,10 @@ void VtdEmitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *plan)
 	plan->PlanAtc(rs, p.max_devtlb_cmds, policy);
 }
 
-bool VtdEmitter::Whole(const Params &p, const InvPlan &plan, const alist_target &t,
-		       alist_cmd *c)
+alist_cmd VtdEmitter::Whole(const Params &p, const alist_target &t)
 {
-	if (!plan.tlb_whole)
-		return false;
-	*c = t.kind == ALIST_KIND_VTD_PIOTLB ? PasidIotlbAll(t.tag, t.pasid)
-					     : IotlbDomain(p, t.tag);
-	return true;
+	return t.kind == ALIST_KIND_VTD_PIOTLB ? PasidIotlbAll(t.tag, t.pasid)
+					       : IotlbDomain(p, t.tag);
 }
 
 alist_u64 VtdEmitter::Tlb(const Params &p, const InvPlan &plan, const alist_target &t,

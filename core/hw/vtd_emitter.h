@@ -42,31 +42,20 @@ public:
 	/* Status write only: SW+IF aborts QEMU 10.0.2, FN alone is refused. */
 	static alist_cmd Wait(alist_u64 status_addr, alist_u32 data);
 
-	/* --- batcher interface (Batcher::Run) --------------------------- */
+	/* --- batcher interface (Batcher::Fill) -------------------------- */
 
 	/* AM is a 6-bit field. */
 	static bool ParamsValid(const Params &p) { return p.mamv < 64; }
 	static void MakePlan(const Params &p, const InvRequest &req, InvPlan *plan);
 
-	static bool KindValid(alist_u8 kind)
-	{
-		return kind == ALIST_KIND_VTD_IOTLB || kind == ALIST_KIND_VTD_PIOTLB ||
-		       kind == ALIST_KIND_ATC || kind == ALIST_KIND_ATC_FULL;
-	}
-
-	/* Same command: IOTLB by DID; PASID-IOTLB by DID and PASID. */
-	static bool SameTag(const alist_target &a, const alist_target &b)
-	{
-		return a.tag == b.tag && (a.kind != ALIST_KIND_VTD_PIOTLB || a.pasid == b.pasid);
-	}
-
+	static constexpr alist_u32 kKinds =
+		ALIST_BIT(ALIST_KIND_VTD_IOTLB) | ALIST_BIT(ALIST_KIND_VTD_PIOTLB) |
+		ALIST_BIT(ALIST_KIND_ATC) | ALIST_BIT(ALIST_KIND_ATC_FULL);
 	/* In-order QI: nothing inside an instance needs a wait. */
-	static bool NeedSyncBefore(alist_u8, bool, bool) { return false; }
-	static bool Covered(const InvPlan &, const alist_target *, alist_u32) { return false; }
+	static constexpr bool kSyncBeforeAtc = false;
 
-	/* An IOTLB target as one whole-DID (all-in-PASID) descriptor, if planned. */
-	static bool Whole(const Params &p, const InvPlan &plan, const alist_target &t,
-			  alist_cmd *c);
+	/* An IOTLB target as one whole-DID (all-in-PASID) descriptor. */
+	static alist_cmd Whole(const Params &p, const alist_target &t);
 	/*
 	 * The page-selective descriptor at @cur for [cur, last] of range
 	 * @range: pages of it covered (a wide range's hull covers it all).

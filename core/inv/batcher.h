@@ -7,7 +7,7 @@
  *
  * Rules:
  *  - dead entries (users == 0) are skipped;
- *  - IOTLB kinds: entries naming the same cache tag (Emitter::SameTag) are
+ *  - IOTLB kinds: entries naming the same cache tag (SameTag()) are
  *    adjacent in the sort order and emitted once;
  *  - device-TLB kinds: one command set per (instance, kind, sid, pasid),
  *    even when two tags name the same device (replacement windows on a
@@ -15,15 +15,20 @@
  *    everything is flushed, ATC and ATC_FULL of one device also collapse.
  *    (A ranged ATC followed by ATC_FULL of the same device -- only seen
  *    mid-replacement -- sends both: correct, one command more.);
- *  - a sync ends every instance that emitted something; the emitter asks
- *    for the ordering syncs its format needs (NeedSyncBefore).
+ *  - TLBI_NH_ALL for a VMID is skipped when the plan flushes stage 2
+ *    whole and this call sent TLBI_S12_VMALL for it (that clears stage 1
+ *    too);
+ *  - a sync ends every instance that emitted something; SMMUv3 also needs
+ *    the ordering syncs of NeedSyncBefore() (VT-d's queue is in order).
  *
- * The Batcher is the walk's state: plain data, kept in the C caller's
- * cursor. Run() fills one BufferSink and returns false when the sink paused
- * it (a full buffer, or a full chunk table after a sync); called again with
- * the same arguments it resumes exactly where it stopped. A target that
- * passed its checks before a pause is marked started and only emitted by
- * the next call.
+ * The Batcher is the state behind struct alist_inv_cursor: the request,
+ * the plan (made by the first fill, when the format is known) and the walk
+ * position; plain data, kept in the C caller's opaque buffer. Each fill
+ * writes one BufferSink; when the sink pauses the walk (a full buffer, or a
+ * full chunk table after a sync) the next fill, with the same arguments
+ * (inv.h), resumes exactly where it stopped. A target that passed its
+ * checks before a pause is marked started and only emitted by the next
+ * fill.
  *
  * Liveness is read with a relaxed load, once per entry: a concurrent unref
  * may or may not be seen, both are correct (RCU: the caller may flush a
@@ -35,30 +40,78 @@
 #define ALIST_CORE_BATCHER_H
 
 #include <alist/env.h>
+#include <alist/errno.h>
+#include <alist/inv.h>
 #include <alist/target.h>
 
 #include "inv/block_cover.h"
 #include "inv/buffer_sink.h"
 #include "inv/inv_plan.h"
-#include "inv/range_set.h"
+#include "inv/inv_request.h"
 #include "list/target_order.h"
 
 namespace alist {
 
 class Batcher {
 public:
-	/* Before the first Run() of a walk. */
-	void Reset()
+	static Batcher *From(alist_inv_cursor *c)
 	{
-		*this = Batcher{};
-		NewInstance(0);
+		return reinterpret_cast<Batcher *>(c->opaque);
+	}
+	static const Batcher *From(const alist_inv_cursor *c)
+	{
+		return reinterpret_cast<const Batcher *>(c->opaque);
 	}
 
-	template <class Emitter>
-	bool Run(const typename Emitter::Params &p, const InvPlan &plan, const RangeSet &rs,
-		 const alist_target *t, alist_u32 n, BufferSink &sink)
+	void Init(unsigned flags, unsigned granule_lg2)
 	{
-		if (rs.empty())
+		req_.Init(flags & ALIST_INV_LEAF, granule_lg2);
+		format_ = 0;
+	}
+
+	InvRequest &request() { return req_; }
+	const InvRequest &request() const { return req_; }
+
+	/*
+	 * One batch of the walk with @Emitter: chunks written, or -EINVAL.
+	 * The first fill checks the unit parameters and plans; a cursor never
+	 * changes format.
+	 */
+	template <class Emitter>
+	int Fill(const typename Emitter::Params *p, const alist_target *t, alist_u32 n,
+		 alist_inv_batch *b)
+	{
+		if (!BufferSink::Valid(b) || !p || (n && !t))
+			return -ALIST_EINVAL;
+		if (!format_) {
+			if (!Emitter::ParamsValid(*p))
+				return -ALIST_EINVAL;
+			Emitter::MakePlan(*p, req_, &plan_);
+			format_ = Emitter::kFormat;
+			idx_ = 0;
+			started_ = false;
+			NewInstance(0);
+		} else if (format_ != Emitter::kFormat) {
+			return -ALIST_EINVAL;
+		}
+
+		BufferSink sink(b);
+
+		return sink.Finish(Run<Emitter>(*p, t, n, sink));
+	}
+
+private:
+	static constexpr alist_u32 kNone = ~0u;
+	static constexpr alist_u64 kUnset = ~0ull;
+	static constexpr alist_u32 kAtcKinds =
+		ALIST_BIT(ALIST_KIND_ATC) | ALIST_BIT(ALIST_KIND_ATC_FULL);
+
+	/* False when @sink paused the walk, true when it is done. */
+	template <class Emitter>
+	bool Run(const typename Emitter::Params &p, const alist_target *t, alist_u32 n,
+		 BufferSink &sink)
+	{
+		if (req_.ranges.empty())
 			n = 0;	/* nothing requested: no commands, no syncs */
 		for (; idx_ < n; idx_++) {
 			const alist_target &e = t[idx_];
@@ -67,7 +120,7 @@ public:
 				if (!Live(e))
 					continue;
 				if (e.instance != instance_) {
-					bool sync = pending_;
+					bool sync = unsynced_ != 0;
 					alist_u32 done = instance_;
 
 					/* Switch first: a fill paused by the sync resumes switched. */
@@ -75,35 +128,32 @@ public:
 					if (sync && !sink.Sync(done))
 						return false;
 				}
-				if (!Emitter::KindValid(e.kind)) {
+				if (e.kind >= ALIST_KIND_COUNT ||
+				    !(Emitter::kKinds & ALIST_BIT(e.kind))) {
 					alist_env_warn(__FILE__, __LINE__, "target kind of another format");
 					continue;
 				}
-				if (Duplicate<Emitter>(plan, t, e) || Emitter::Covered(plan, t, idx_))
+				if (Duplicate(t, e) || VmallSent(t, e))
 					continue;
 
-				bool sync = Emitter::NeedSyncBefore(e.kind, tlbi_, s2_);
+				bool sync = NeedSyncBefore<Emitter>(e.kind);
 
 				if (sync)
-					ClearSyncFlags();
+					unsynced_ = 0;
 				Account(t, e);
 				if (sync && !sink.Sync(instance_))
 					return false;
 			}
-			if (!EmitTarget<Emitter>(p, plan, rs, e, sink))
+			if (!EmitTarget<Emitter>(p, e, sink))
 				return false;
 			started_ = false;
 		}
-		if (pending_) {
-			ClearSyncFlags();
+		if (unsynced_) {
+			unsynced_ = 0;
 			sink.Sync(instance_);
 		}
 		return true;
 	}
-
-private:
-	static constexpr alist_u32 kNone = ~0u;
-	static constexpr alist_u64 kUnset = ~0ull;
 
 	static bool Live(const alist_target &t)
 	{
@@ -114,17 +164,13 @@ private:
 	{
 		instance_ = i;
 		prev_ = run_begin_ = kNone;
-		ClearSyncFlags();
+		unsynced_ = 0;
 	}
-
-	void ClearSyncFlags() { pending_ = tlbi_ = s2_ = false; }
 
 	/* @e will emit: note it in the instance's state and start it. */
 	void Account(const alist_target *t, const alist_target &e)
 	{
-		pending_ = true;
-		tlbi_ = tlbi_ || !TargetOrder::IsAtc(e.kind);
-		s2_ = s2_ || e.kind == ALIST_KIND_SMMU_S2;
+		unsynced_ |= ALIST_BIT(e.kind);
 		if (prev_ == kNone || t[prev_].kind != e.kind)
 			run_begin_ = idx_;
 		prev_ = idx_;
@@ -132,9 +178,33 @@ private:
 		cur_ = kUnset;
 	}
 
-	/* Was an equivalent command set already emitted for this instance? */
+	/*
+	 * One command for both: VT-d IOTLB by DID, PASID-IOTLB by DID and
+	 * PASID; SMMUv3 S1 by ASID and VMID, S2 and S1 clear by VMID.
+	 */
+	static bool SameTag(const alist_target &a, const alist_target &b)
+	{
+		return a.kind == b.kind && a.tag == b.tag &&
+		       (a.kind != ALIST_KIND_VTD_PIOTLB || a.pasid == b.pasid) &&
+		       (a.kind != ALIST_KIND_SMMU_S1 || a.vmid == b.vmid);
+	}
+
+	/*
+	 * SMMUv3: TLBIs complete before ATC_INV (else the device may refetch
+	 * a stale translation from the SMMU TLB), stage 2 before the nested
+	 * stage-1 clear; each only when both sides are present.
+	 */
 	template <class Emitter>
-	bool Duplicate(const InvPlan &plan, const alist_target *t, const alist_target &e) const
+	bool NeedSyncBefore(alist_u8 kind) const
+	{
+		if (TargetOrder::IsAtc(kind))
+			return Emitter::kSyncBeforeAtc && (unsynced_ & ~kAtcKinds);
+		return kind == ALIST_KIND_SMMU_S1_CLEAR &&
+		       (unsynced_ & ALIST_BIT(ALIST_KIND_SMMU_S2));
+	}
+
+	/* Was an equivalent command set already emitted for this instance? */
+	bool Duplicate(const alist_target *t, const alist_target &e) const
 	{
 		if (prev_ == kNone)
 			return false;
@@ -142,9 +212,9 @@ private:
 		const alist_target &last = t[prev_];
 
 		if (!TargetOrder::IsAtc(e.kind))
-			return last.kind == e.kind && Emitter::SameTag(last, e);
+			return SameTag(last, e);
 		/* Flushing everything, ATC and ATC_FULL send the same command. */
-		if (e.kind == ALIST_KIND_ATC_FULL && plan.atc_full)
+		if (e.kind == ALIST_KIND_ATC_FULL && plan_.atc_full)
 			return Named(t, e, true);
 		if (last.kind != e.kind)
 			return false;
@@ -180,23 +250,42 @@ private:
 	}
 
 	/*
+	 * A nested-S1 clear this call already did: the plan flushes stage 2
+	 * whole and a live S2 target of the same VMID precedes @e in its
+	 * instance (S2 sorts just before S1_CLEAR).
+	 */
+	bool VmallSent(const alist_target *t, const alist_target &e) const
+	{
+		if (e.kind != ALIST_KIND_SMMU_S1_CLEAR || !plan_.tlb_whole)
+			return false;
+		/* Back over the S1 clears and the S2 targets of higher VMIDs. */
+		for (alist_u32 i = idx_; i-- > 0;) {
+			const alist_target &m = t[i];
+
+			if (m.instance != e.instance || m.kind < ALIST_KIND_SMMU_S2 ||
+			    (m.kind == ALIST_KIND_SMMU_S2 && m.tag < e.tag))
+				return false;
+			if (m.kind == ALIST_KIND_SMMU_S2 && m.tag == e.tag && Live(m))
+				return true;
+		}
+		return false;
+	}
+
+	/*
 	 * Emit @t's commands from the walk's position on: false when the sink
 	 * is full (the position says where to resume), true when @t is done.
 	 */
 	template <class Emitter>
-	bool EmitTarget(const typename Emitter::Params &p, const InvPlan &plan,
-			const RangeSet &rs, const alist_target &t, BufferSink &sink)
+	bool EmitTarget(const typename Emitter::Params &p, const alist_target &t, BufferSink &sink)
 	{
-		alist_cmd c;
-
 		if (TargetOrder::IsAtc(t.kind)) {
-			if (t.kind == ALIST_KIND_ATC_FULL || plan.atc_full)
+			if (t.kind == ALIST_KIND_ATC_FULL || plan_.atc_full)
 				return sink.Emit(t.instance, Emitter::Atc(t, 0, InvPlan::kFullOrder));
-			if (plan.atc_hull)
+			if (plan_.atc_hull)
 				return sink.Emit(t.instance,
-						 Emitter::Atc(t, plan.hull_base, plan.hull_order));
+						 Emitter::Atc(t, plan_.hull_base, plan_.hull_order));
 			/* Exact: the largest aligned block at each position. */
-			return EmitCover(rs, 0, t.instance, sink,
+			return EmitCover(0, t.instance, sink,
 					 [&](alist_u32, alist_u64 cur, alist_u64 last, alist_cmd *out) {
 				unsigned order = BlockCover::NextOrder(cur, last, InvPlan::kFullOrder);
 
@@ -204,24 +293,26 @@ private:
 				return 1ull << order;
 			});
 		}
-		if (Emitter::Whole(p, plan, t, &c))
-			return sink.Emit(t.instance, c);
-		return EmitCover(rs, plan.unit_shift, t.instance, sink,
+		/* TLBI_NH_ALL has no ranged form. */
+		if (plan_.tlb_whole || t.kind == ALIST_KIND_SMMU_S1_CLEAR)
+			return sink.Emit(t.instance, Emitter::Whole(p, t));
+		return EmitCover(plan_.unit_shift, t.instance, sink,
 				 [&](alist_u32 range, alist_u64 cur, alist_u64 last, alist_cmd *out) {
-			return Emitter::Tlb(p, plan, t, range, cur, last, out);
+			return Emitter::Tlb(p, plan_, t, range, cur, last, out);
 		});
 	}
 
 	/*
-	 * Cover every range of @rs, in units of 2^@shift pages, with the
+	 * Cover every requested range, in units of 2^@shift pages, with the
 	 * commands @step makes: step(range, cur, last, &cmd) encodes one
 	 * command at unit @cur for the span [cur, last] starting at range
 	 * @range and returns the units of the span it covers.
 	 */
 	template <class Step>
-	bool EmitCover(const RangeSet &rs, unsigned shift, alist_u32 instance, BufferSink &sink,
-		       Step step)
+	bool EmitCover(unsigned shift, alist_u32 instance, BufferSink &sink, Step step)
 	{
+		const RangeSet &rs = req_.ranges;
+
 		if (cur_ == kUnset) {
 			range_ = 0;
 			cur_ = rs[0].first >> shift;
@@ -244,19 +335,24 @@ private:
 		return true;
 	}
 
+	InvRequest req_;
+	InvPlan plan_;
+	alist_u8 format_;	/* 0, or the emitter's kFormat */
 	alist_u32 idx_;		/* current target */
 	alist_u32 instance_;	/* current instance (any value before the first) */
 	alist_u32 prev_;	/* last target that emitted, this instance */
 	alist_u32 run_begin_;	/* first emitting target of prev's kind */
-	bool pending_;		/* a sync must end this instance */
-	bool tlbi_;		/* an IOTLB command since the last sync */
-	bool s2_;		/* a stage-2 command since the last sync */
+	alist_u32 unsynced_;	/* bit per kind: emitted since the last sync */
 	/* The current target's position: it passed its checks (started) and
 	 * its commands continue at range @range_, unit @cur_ (kUnset: the first). */
 	bool started_;
 	alist_u32 range_;
 	alist_u64 cur_;
 };
+
+static_assert(sizeof(Batcher) <= sizeof(alist_inv_cursor), "ALIST_INV_CURSOR_WORDS too small");
+static_assert(alignof(Batcher) <= alignof(alist_inv_cursor), "alist_inv_cursor under-aligned");
+static_assert(__is_trivially_copyable(Batcher), "the cursor lives in plain C storage");
 
 } // namespace alist
 

@@ -33,13 +33,4 @@ alist_u64 BlockCover::Count(alist_u64 first, alist_u64 last,
 	return count;
 }
 
-alist_u64 BlockCover::Count(const RangeSet &rs, unsigned max_order, alist_u64 limit)
-{
-	alist_u64 count = 0;
-
-	for (unsigned i = 0; i < rs.size() && count <= limit; i++)
-		count += Count(rs[i].first, rs[i].last, max_order, limit);
-	return count;
-}
-
 } // namespace alist

@@ -16,7 +16,6 @@
 #include <alist/types.h>
 
 #include "base/bits.h"
-#include "inv/range_set.h"
 
 namespace alist {
 
@@ -41,8 +40,6 @@ public:
 	 */
 	static alist_u64 Count(alist_u64 first, alist_u64 last,
 			       unsigned max_order, alist_u64 limit);
-	/* The same for every range of @rs: over @limit once it is known. */
-	static alist_u64 Count(const RangeSet &rs, unsigned max_order, alist_u64 limit);
 	/* Order of the smallest aligned block containing [first, last]. */
 	static unsigned HullOrder(alist_u64 first, alist_u64 last)
 	{

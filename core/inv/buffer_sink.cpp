@@ -12,9 +12,7 @@ bool BufferSink::Emit(alist_u32 instance, const alist_cmd &cmd)
 {
 	if (out_ == batch_->cap)
 		return false;
-	/* The walk syncs every instance it leaves; this is the safety net. */
-	if (out_ != first_ && instance != instance_ && !Close(false))
-		return false;
+	/* No chunk mixes instances: every walk syncs the instance it leaves. */
 	instance_ = instance;
 	batch_->cmds[out_++] = cmd;
 	return true;

@@ -13,8 +13,7 @@
  *
  * with unit_ns the cost of one command of the kind (cmd_ns for IOTLB
  * kinds, devtlb_ns for device TLBs; a tie takes the fewer commands). Both
- * covers need the same syncs, so sync_ns never changes the choice; it is
- * part of Total(), what a whole plan is estimated to cost.
+ * covers need the same syncs, so sync_ns never changes the choice.
  */
 #ifndef ALIST_CORE_COVER_POLICY_H
 #define ALIST_CORE_COVER_POLICY_H
@@ -26,11 +25,9 @@ namespace alist {
 class CoverPolicy {
 public:
 	/* @c may be NULL: the defaults (ALIST_INV_COST_DEFAULT). */
-	explicit CoverPolicy(const alist_inv_cost *c) : c_(c ? *c : Default()) {}
-
-	static alist_inv_cost Default()
+	explicit CoverPolicy(const alist_inv_cost *c)
+		: c_(c ? *c : alist_inv_cost ALIST_INV_COST_DEFAULT)
 	{
-		return alist_inv_cost ALIST_INV_COST_DEFAULT;
 	}
 
 	/* IOTLB kinds: one wide command instead of @exact, dropping @over pages. */
@@ -43,13 +40,17 @@ public:
 	{
 		return Wide(c_.devtlb_ns, exact, over);
 	}
-	/* The model's estimate for a whole operation, saturating. */
-	alist_u64 Total(alist_u64 cmds, alist_u64 syncs, alist_u64 devtlb, alist_u64 over) const;
 
 	const alist_inv_cost &cost() const { return c_; }
 
 private:
-	static alist_u64 Mul(alist_u64 a, alist_u64 b);
+	static alist_u64 Mul(alist_u64 a, alist_u64 b)
+	{
+		alist_u64 r;
+
+		/* Over-invalidation of a huge hull must not wrap to "cheap". */
+		return __builtin_mul_overflow(a, b, &r) ? ~0ull : r;
+	}
 	bool Wide(alist_u64 unit_ns, alist_u64 exact, alist_u64 over) const
 	{
 		return exact > 1 && Mul(over, c_.refill_ns) <= Mul(exact - 1, unit_ns);

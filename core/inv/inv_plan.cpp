@@ -12,15 +12,14 @@ void InvPlan::PlanAtc(const RangeSet &rs, alist_u32 max_cmds, const CoverPolicy 
 	if (rs.all() || rs.empty())
 		return;
 
-	alist_u64 first = rs[0].first;
+	alist_u64 first = rs[0].first, exact = 0, pages = 0;
 	unsigned order = BlockCover::HullOrder(first, rs[rs.size() - 1].last);
-	alist_u64 exact = BlockCover::Count(rs, kFullOrder, max_cmds);
 
+	for (unsigned i = 0; i < rs.size() && exact <= max_cmds; i++) {
+		exact += BlockCover::Count(rs[i].first, rs[i].last, kFullOrder, max_cmds);
+		pages += rs[i].last - rs[i].first + 1;
+	}
 	if (exact <= max_cmds) {
-		alist_u64 pages = 0;
-
-		for (unsigned i = 0; i < rs.size(); i++)
-			pages += rs[i].last - rs[i].first + 1;
 		/* A hull of the whole space is over-invalidation beyond measure. */
 		alist_u64 over = order >= kFullOrder ? ~0ull : (1ull << order) - pages;
 

@@ -11,44 +11,32 @@ void RangeSet::AddBytes(alist_u64 start, alist_u64 last)
 
 void RangeSet::AddPages(alist_u64 first, alist_u64 last)
 {
+	unsigned i = 0, j;
+
 	if (all_ || first > last)
 		return;
 	if (last > kMaxPage)
 		last = kMaxPage;
 
-	/* First range that overlaps or touches [first, last] (or follows it). */
-	unsigned i = 0;
+	/* ranges_[i, j): the ranges that overlap or touch [first, last]. */
 	while (i < count_ && ranges_[i].last + 1 < first)
 		i++;
-
-	/* Absorb every range that overlaps or is adjacent. */
-	unsigned j = i;
-	while (j < count_ && ranges_[j].first <= last + 1) {
+	for (j = i; j < count_ && ranges_[j].first <= last + 1; j++) {
 		if (ranges_[j].first < first)
 			first = ranges_[j].first;
 		if (ranges_[j].last > last)
 			last = ranges_[j].last;
-		j++;
 	}
-
-	if (j == i) {
-		/* A new disjoint range: insert at i, or degrade when full. */
-		if (count_ == kCapacity) {
-			SetAll();
-			return;
-		}
-		for (unsigned k = count_; k > i; k--)
-			ranges_[k] = ranges_[k - 1];
-		count_++;
-	} else {
-		/* ranges_[i, j) collapse into ranges_[i]. */
-		unsigned gone = j - i - 1;
-		for (unsigned k = i + 1; k + gone < count_; k++)
-			ranges_[k] = ranges_[k + gone];
-		count_ -= gone;
+	/* A new disjoint range with no room left: degrade. */
+	if (i == j && count_ == kCapacity) {
+		SetAll();
+		return;
 	}
-	ranges_[i].first = first;
-	ranges_[i].last = last;
+	/* They and [first, last] become one range at i; the tail follows it. */
+	if (j != i + 1 && j != count_)
+		__builtin_memmove(&ranges_[i + 1], &ranges_[j], (count_ - j) * sizeof(Range));
+	count_ = count_ + 1 - (j - i);
+	ranges_[i] = Range{first, last};
 }
 
 RangeSet::Span RangeSet::SpanAt(alist_u32 idx, unsigned shift) const

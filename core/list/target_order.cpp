@@ -31,12 +31,6 @@ int TargetOrder::Compare(const alist_target &a, const alist_target &b)
 	return Cmp(a.sid, b.sid);
 }
 
-bool TargetOrder::SameTag(const alist_target &a, const alist_target &b)
-{
-	return a.instance == b.instance && a.kind == b.kind && a.tag == b.tag &&
-	       a.vmid == b.vmid && a.pasid == b.pasid;
-}
-
 int TargetOrder::Validate(const alist_target &t)
 {
 	if (t.kind >= ALIST_KIND_COUNT || t.reserved)

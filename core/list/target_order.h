@@ -25,8 +25,6 @@ struct TargetOrder {
 	{
 		return Compare(a, b) == 0;
 	}
-	/* Same (instance, kind, tag, vmid, pasid): one IOTLB invalidation. */
-	static bool SameTag(const alist_target &a, const alist_target &b);
 	static bool SameAttributes(const alist_target &a, const alist_target &b)
 	{
 		return a.atc_qdep == b.atc_qdep && a.pfsid == b.pfsid;

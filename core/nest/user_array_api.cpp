@@ -5,9 +5,9 @@
 #include <alist/errno.h>
 #include <alist/user_array.h>
 
+#include "inv/batcher.h"
 #include "inv/buffer_sink.h"
 #include "nest/id_table_translator.h"
-#include "inv/inv_cursor.h"
 #include "nest/smmuv3_user_decoder.h"
 #include "nest/vtd_user_decoder.h"
 
@@ -32,7 +32,7 @@ KernelSmmuv3Decoder *Decoder(alist_smmuv3_uinv *st)
 extern "C" int alist_vtd_user_inv_decode(struct alist_user_array *array,
 					 struct alist_inv_cursor *c)
 {
-	alist::InvCursor *cur = alist::InvCursor::From(c);
+	alist::Batcher *cur = alist::Batcher::From(c);
 
 	cur->Init(0, 12);
 	return alist::VtdUserDecoder::Decode(*array, cur->request());

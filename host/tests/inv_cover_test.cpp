@@ -13,7 +13,6 @@
 #include "inv/block_cover.h"
 #include "inv/range_set.h"
 #include "hw/smmuv3_emitter.h"
-#include "inv/ril_cover.h"
 #include "tests/inv_test_util.h"
 #include "hw/vtd_emitter.h"
 
@@ -148,7 +147,7 @@ TEST(RilCover, GreedyIsMinimal)
 			for (unsigned num = 1; num <= 32 && (num << s) <= n; num++)
 				best[n] = std::min(best[n], best[n - (num << s)] + 1);
 	for (unsigned n = 1; n <= kN; n++)
-		ASSERT_EQ(alist::RilCover::Count(n, 100), best[n]) << n;
+		ASSERT_EQ(alist::Smmuv3Emitter::RilCount(n, 100), best[n]) << n;
 }
 
 /* Collects decoded blocks per target key from a command stream. */

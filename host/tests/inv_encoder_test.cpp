@@ -11,7 +11,6 @@
 #include "inv/block_cover.h"
 #include "inv/inv_plan.h"
 #include "hw/smmuv3_emitter.h"
-#include "inv/ril_cover.h"
 #include "tests/inv_test_util.h"
 #include "hw/vtd_emitter.h"
 
@@ -164,12 +163,12 @@ TEST(InvEncoder, RilTable)
 		alist_u64 n = r.n;
 		std::vector<std::pair<unsigned, unsigned>> got;
 		while (n) {
-			auto c = alist::RilCover::Next(n);
+			auto c = alist::Smmuv3Emitter::RilNext(n);
 			got.push_back({c.scale, c.num});
 			n -= static_cast<alist_u64>(c.num) << c.scale;
 		}
 		EXPECT_EQ(got, r.chunks);
-		EXPECT_EQ(alist::RilCover::Count(r.n, 100), r.chunks.size());
+		EXPECT_EQ(alist::Smmuv3Emitter::RilCount(r.n, 100), r.chunks.size());
 	}
 }
 
