@@ -25,10 +25,6 @@
 
 #include "vtd.h"
 
-#define VTD_PE_P		BIT_ULL(0)
-#define VTD_PE_PGTT		GENMASK_ULL(8, 6)
-#define VTD_PE_DID		GENMASK_ULL(15, 0)
-#define VTD_PE_PGSNP		BIT_ULL(24)
 #define VTD_IOAPIC_START	0xfee00000UL
 #define VTD_IOAPIC_SIZE		0x100000UL
 
@@ -92,7 +88,7 @@ static struct vtd_dev *vtd_dev_alloc(struct vtd_unit *unit,
 	}
 	vtd_flush_cache(unit, vdev->pasid_table, PAGE_SIZE);
 	/* Directory entry 0: PASIDs 0-63, present */
-	vdev->pasid_dir[0] = virt_to_phys(vdev->pasid_table) | VTD_PE_P;
+	vdev->pasid_dir[0] = virt_to_phys(vdev->pasid_table) | VTD_ENTRY_P;
 	vtd_flush_cache(unit, vdev->pasid_dir, PAGE_SIZE);
 	ret = vtd_unit_ctx_install(unit, vdev);
 	if (ret)
@@ -135,11 +131,11 @@ VISIBLE_IF_KUNIT int vtd_pe_install(struct vtd_dev *vdev, const u64 *pe)
 	int ret = 0, i;
 
 	lockdep_assert_held(&unit->ctx_lock);
-	if (old0 & VTD_PE_P) {
-		u16 did = FIELD_GET(VTD_PE_DID, READ_ONCE(slot[1]));
-		unsigned int pgtt = FIELD_GET(VTD_PE_PGTT, old0);
+	if (old0 & VTD_ENTRY_P) {
+		u16 did = FIELD_GET(VTD_PE1_DID, READ_ONCE(slot[1]));
+		unsigned int pgtt = FIELD_GET(VTD_PE0_PGTT, old0);
 
-		WRITE_ONCE(slot[0], old0 & ~VTD_PE_P);
+		WRITE_ONCE(slot[0], old0 & ~VTD_ENTRY_P);
 		vtd_flush_cache(unit, slot, 64);
 		vtd_desc_pc_pasid(&d[n++], did, 0);
 		if (pgtt == VTD_PGTT_FS || pgtt == VTD_PGTT_PT)
@@ -163,7 +159,7 @@ VISIBLE_IF_KUNIT int vtd_pe_install(struct vtd_dev *vdev, const u64 *pe)
 	dma_wmb();
 	WRITE_ONCE(slot[0], pe[0]);
 	vtd_flush_cache(unit, slot, 64);
-	vtd_desc_pc_pasid(&d[0], FIELD_GET(VTD_PE_DID, pe[1]), 0);
+	vtd_desc_pc_pasid(&d[0], FIELD_GET(VTD_PE1_DID, pe[1]), 0);
 	return vtd_qi_submit(unit, d, 1, true) ?: ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_pe_install);
@@ -205,13 +201,13 @@ void vtd_domain_snoop_devices(struct vtd_domain *d)
 	list_for_each_entry(vdev, &d->devices, dom_node) {
 		struct vtd_unit *unit = vdev->unit;
 		u64 *slot = vdev->pasid_table;
-		u16 did = FIELD_GET(VTD_PE_DID, READ_ONCE(slot[1]));
+		u16 did = FIELD_GET(VTD_PE1_DID, READ_ONCE(slot[1]));
 		struct alist_cmd c[3];
 		unsigned int n = 0;
 		int ret;
 
 		mutex_lock(&unit->ctx_lock);
-		WRITE_ONCE(slot[1], READ_ONCE(slot[1]) | VTD_PE_PGSNP);
+		WRITE_ONCE(slot[1], READ_ONCE(slot[1]) | VTD_PE1_PGSNP);
 		vtd_flush_cache(unit, slot, 64);
 		vtd_desc_pc_pasid(&c[n++], did, 0);
 		vtd_desc_piotlb_all(&c[n++], did, 0);

@@ -86,15 +86,9 @@ struct iommu_domain *vtd_domain_alloc_paging_flags(struct device *dev,
 	return &d->domain;
 }
 
-static int vtd_nested_cache_invalidate_user(struct iommu_domain *domain,
-					    struct iommu_user_data_array *array)
-{
-	return vtd_nested_invalidate_user(domain, array);
-}
-
 static const struct iommu_domain_ops vtd_nested_domain_ops = {
 	.attach_dev = vtd_attach_paging,
-	.cache_invalidate_user = vtd_nested_cache_invalidate_user,
+	.cache_invalidate_user = vtd_nested_invalidate_user,
 	.free = vtd_domain_free,
 };
 
