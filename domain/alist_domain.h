@@ -53,6 +53,7 @@ struct dentry;
 
 #include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/timekeeping.h>
 
 #include <alist/attach_list.h>
 #include <alist/id_table.h>
@@ -106,6 +107,77 @@ struct alist_queue {
 	void *owner;
 	const void *params;
 };
+
+/* A queue wait gives up after this long, measured on the clock */
+#define ALIST_QUEUE_TIMEOUT_MS	1000U
+
+/**
+ * alist_queue_deadline() - when a queue wait that starts now gives up
+ *
+ * On the clock, not a count of polls: counting would stretch the wait by
+ * the cost of each register read, many times over under emulation.
+ *
+ * Context: any. No lock needed.
+ * Return: the deadline, for alist_queue_expired().
+ */
+static inline u64 alist_queue_deadline(void)
+{
+	return ktime_get_mono_fast_ns() + ALIST_QUEUE_TIMEOUT_MS * NSEC_PER_MSEC;
+}
+
+/**
+ * alist_queue_expired() - has a queue wait's deadline passed?
+ * @deadline: from alist_queue_deadline()
+ *
+ * Context: any. No lock needed.
+ * Return: true once the wait must give up.
+ */
+static inline bool alist_queue_expired(u64 deadline)
+{
+	return ktime_get_mono_fast_ns() > deadline;
+}
+
+/**
+ * alist_queue_stall_note() - note where a queue stood when a wait gave up
+ * @stall: the queue's note, 0 when there is none
+ * @pos: how far the hardware had got (VT-d: the queue head; SMMUv3: the
+ *	commands consumed)
+ *
+ * A queue runs in order: while @pos does not move, every later wait is
+ * behind the same stuck entry, and alist_queue_stalled() lets it give up
+ * at once instead of spending another ALIST_QUEUE_TIMEOUT_MS (maybe with
+ * the queue lock held and interrupts off, when it waits for room). No
+ * caller waits on a failure that happened before it came.
+ *
+ * Context: any. With or without the queue's lock: the note is read and
+ * written with READ_ONCE()/WRITE_ONCE().
+ * Return: nothing.
+ */
+static inline void alist_queue_stall_note(u64 *stall, u64 pos)
+{
+	WRITE_ONCE(*stall, pos + 1);
+}
+
+/**
+ * alist_queue_stalled() - is a queue still stuck where a wait gave up?
+ * @stall: the queue's note (alist_queue_stall_note())
+ * @pos: how far the hardware has got now
+ *
+ * Context: any; as alist_queue_stall_note().
+ * Return: true while @pos is where the note says; a position that moved
+ * clears the note and returns false.
+ */
+static inline bool alist_queue_stalled(u64 *stall, u64 pos)
+{
+	u64 note = READ_ONCE(*stall);
+
+	if (!note)
+		return false;
+	if (note == pos + 1)
+		return true;
+	WRITE_ONCE(*stall, 0);
+	return false;
+}
 
 /**
  * struct alist_sync_stats - counters of iotlb_sync, shown in debugfs

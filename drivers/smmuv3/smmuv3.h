@@ -127,8 +127,8 @@ struct smmuv3_stats {
  * @cmdq_failed: positions (in @cmdq_issued terms) of the last commands
  *	that failed (skipped, or a CMD_SYNC that saw an ATC timeout)
  * @cmdq_nfailed: failures ever noted in @cmdq_failed
- * @cmdq_stall: 1 + @cmdq_consumed when a wait last gave up on a queue that
- *	did not move, else 0 (smmuv3_cmdq_timeout())
+ * @cmdq_stall: @cmdq_consumed when a wait last gave up
+ *	(alist_queue_stall_note())
  * @evtq: the event queue
  * @evtq_lock: serializes the consumer of @evtq
  * @streams: StreamID -> struct smmuv3_master, for the event thread;
