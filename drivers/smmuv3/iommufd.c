@@ -228,7 +228,7 @@ static void smmuv3_viommu_destroy(struct iommufd_viommu *viommu)
 
 	/* Leave the VMID clean before it can be reused. */
 	smmuv3_flush_targets(vsmmu->smmu, &t, 1);
-	smmuv3_vmid_free(vsmmu->vmid);
+	smmuv3_tag_free(SMMUV3_STAGE_S2, vsmmu->vmid);
 	alist_viommu_destroy(&vsmmu->shared);
 }
 
@@ -335,7 +335,7 @@ int smmuv3_viommu_init(struct iommufd_viommu *viommu, struct iommu_domain *paren
 	ret = alist_viommu_init(&vsmmu->shared);
 	if (ret)
 		return ret;
-	ret = smmuv3_vmid_alloc(smmu, &vsmmu->vmid);
+	ret = smmuv3_tag_alloc(smmu, SMMUV3_STAGE_S2, &vsmmu->vmid);
 	if (ret) {
 		alist_viommu_destroy(&vsmmu->shared);
 		return ret;

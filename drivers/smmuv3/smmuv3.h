@@ -488,10 +488,8 @@ int smmuv3_vevent_report(struct smmuv3_viommu *vsmmu,
 			 struct iommu_vevent_arm_smmuv3 *vevt);
 
 /* domain.c: tags */
-int smmuv3_asid_alloc(struct smmuv3_device *smmu, u32 *asid);
-void smmuv3_asid_free(u32 asid);
-int smmuv3_vmid_alloc(struct smmuv3_device *smmu, u32 *vmid);
-void smmuv3_vmid_free(u32 vmid);
+int smmuv3_tag_alloc(struct smmuv3_device *smmu, enum smmuv3_stage stage, u32 *tag);
+void smmuv3_tag_free(enum smmuv3_stage stage, u32 tag);
 
 /* debugfs.c */
 struct dentry *smmuv3_debugfs_root(void);
