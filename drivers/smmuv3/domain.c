@@ -1,19 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Paging domains: stage 1 (io-pgtable ARM_64_LPAE_S1, an ASID) and stage 2
- * (ARM_64_LPAE_S2, a VMID; the nest parent). Invalidation goes through the
- * core: the range (or "all") goes into a cursor, the domain's attach list
- * is walked under RCU, and each chunk the core fills goes to the queue of
- * its SMMU, with the CMD_SYNCs the core asks for (one per SMMU per batch,
- * plus the ordering syncs of nested clears).
+ * (ARM_64_LPAE_S2, a VMID; the nest parent). Their flushes are the shared
+ * layer's (domain/flush.c), issued to the queue of queue.c.
  *
- * Page-table pages: io-pgtable-arm frees a table right after calling
- * tlb_flush_walk(), which here invalidates the range and waits for the
- * CMD_SYNC before returning, so no walk can reach a freed table. Leaf
- * unmaps only record the range in the gather; iotlb_sync() issues them.
- *
- * The flushes themselves are the shared layer's (domain/flush.c), issued
- * to the queue of queue.c.
+ * io-pgtable-arm frees a table right after tlb_flush_walk(), which here
+ * waits for its CMD_SYNC, so no walk can reach a freed table. Leaf unmaps
+ * only gather the range; iotlb_sync() issues it.
  */
 #include <linux/idr.h>
 #include <linux/slab.h>
@@ -133,10 +126,8 @@ static phys_addr_t smmuv3_iova_to_phys(struct iommu_domain *domain, dma_addr_t i
 }
 
 /*
- * Cache coherency can be enforced only for CANWBS devices (the rule of
- * smmuv3_capable()): S2FWB does not stop PCIe No-Snoop. Succeeds when
- * every device attached is CANWBS; from then on only CANWBS devices may
- * attach (smmuv3_master_install()).
+ * Only for CANWBS devices (the rule of smmuv3_capable()): S2FWB does not
+ * stop PCIe No-Snoop. From then on only CANWBS devices may attach.
  */
 static bool smmuv3_enforce_cache_coherency(struct iommu_domain *domain)
 {

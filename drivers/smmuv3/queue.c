@@ -289,19 +289,14 @@ static void smmuv3_cmdq_put(struct smmuv3_device *smmu, const struct alist_cmd *
  * @span: the caller's batch: SMMUV3_SPAN_NONE before its first command;
  *	holds the position of that command until a CMD_SYNC ends the batch
  *
- * Commands are copied into the queue, waiting for room when it is full;
- * PROD is written once per call. With @sync the queue is polled until CONS
- * passes the CMD_SYNC, bounded by one second, and the result covers every
- * command of the batch since *@span (then reset): -EIO when one of them
- * failed, whoever else was waiting at the time.
+ * PROD is written once per call. The result of a CMD_SYNC covers every
+ * command of the batch since *@span (then reset).
  *
  * Context: any; does not sleep. cmdq_lock (a spinlock with interrupts off:
- * the DMA API may unmap from interrupt context) is held while commands are
- * placed and PROD moves, and for each sample of CONS, never across the
- * wait for the CMD_SYNC: no caller, and no user ioctl, keeps interrupts
- * off for the hardware round trip.
+ * the DMA API may unmap from interrupt context) is held to place commands
+ * and move PROD, and for each sample of CONS, never across the wait.
  * Return: 0; -ETIMEDOUT when the SMMU did not consume the queue in time
- * (at once when an earlier wait gave up and CONS has not moved since);
+ * (at once behind a wait that gave up and CONS has not moved since);
  * -EIO when it refused a command of the batch (the command was skipped).
  */
 int smmuv3_cmdq_submit_span(struct smmuv3_device *smmu, const struct alist_cmd *cmds,

@@ -360,24 +360,18 @@ static int vtd_qi_issue(struct vtd_unit *unit, const struct alist_cmd *cmds,
  * @wait: append a wait descriptor and poll until everything queued so far
  *	completed
  *
- * The descriptors are counted by type, and the submission is kept as the
- * unit's last one, for debugfs. A wait aborted by an invalidation
- * time-out (ITE: some device did not answer a device-TLB invalidation) is
- * submitted again with its descriptors, as Linux does, up to
- * VTD_QI_ATTEMPTS times: the submitter whose device hangs gets
- * -ETIMEDOUT, the others whose waits were caught in the abort complete.
+ * A wait aborted by an invalidation time-out (ITE) is submitted again with
+ * its descriptors, as Linux does, up to VTD_QI_ATTEMPTS times: only the
+ * submitter whose device hangs gets -ETIMEDOUT.
  *
  * Context: any. The queue lock (a raw spinlock: the DMA API may unmap from
- * interrupt context) is held with interrupts off only while descriptors
- * are placed and the tail moves; the wait is a bounded busy poll with
- * interrupts on and no lock held, so no caller, and no user ioctl, keeps
- * interrupts off across the hardware round trip.
+ * interrupt context) is held with interrupts off only to place descriptors
+ * and move the tail; the wait polls with interrupts on and no lock held.
  * Return: 0; -ETIMEDOUT when the queue did not drain, the wait did not
- * complete in time (at once when an earlier wait gave up on the queue and
- * its head has not moved since), or it was aborted by ITE every time;
- * -EIO when the
- * hardware reported a queue error (the bad descriptor was skipped and the
- * queue restarted); -ENOSPC when a recording queue is full.
+ * complete in time (at once behind a wait that gave up on a queue that
+ * has not moved since), or it was aborted by ITE every time; -EIO for a
+ * queue error (the bad descriptor was skipped); -ENOSPC when a recording
+ * queue is full.
  */
 int vtd_qi_submit(struct vtd_unit *unit, const struct alist_cmd *cmds,
 		  unsigned int n, bool wait)
