@@ -123,14 +123,11 @@ smmuv3_alloc_domain_nested(struct iommufd_viommu *viommu, u32 flags,
  * @vsmmu: the vSMMU
  * @array: the user array (type IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3)
  *
- * The core validates and translates every command in order; the valid
- * prefix is issued as one batch with one CMD_SYNC (plus the ordering sync
- * before ATC_INV). @array->entry_num becomes the entries handled, which is
- * the index of the failing one on error.
+ * alist_user_inv_smmuv3() on the vSMMU's SMMU, counted in user_inv.
  *
- * Context: may sleep (user memory). No lock needed.
- * Return: 0, -EIO for a bad command, -EINVAL for a bad array, -EFAULT, or
- * the error of a CMD_SYNC.
+ * Context: may sleep (user memory). Takes the vSMMU's shared lock.
+ * Return: as alist_user_inv_smmuv3(): 0, -EIO for a bad command, -EINVAL
+ * for a bad array, -EFAULT, or the error of a CMD_SYNC.
  */
 VISIBLE_IF_KUNIT int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,
 					      struct iommu_user_data_array *array)

@@ -393,8 +393,7 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_cmd_cfgi_ste);
  * @b: the batch the fill wrote
  * @nr: what the fill returned: the number of chunks, or a negative errno
  *
- * Each chunk goes to the queue in order, with its CMD_SYNC. A queue error
- * does not stop the chunks after it (they are invalidations still owed).
+ * The submit of smmuv3_queue_ops (see struct alist_queue_ops).
  *
  * Context: as smmuv3_cmdq_submit().
  * Return: 0; the fill's errno; -EINVAL for a chunk of another SMMU (none

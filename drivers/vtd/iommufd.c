@@ -186,13 +186,12 @@ struct iommu_domain *vtd_domain_alloc_nested(struct device *dev,
  * @array: IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 entries; entry_num is written
  *	back with the number handled (the index of a failing entry)
  *
- * Every valid entry before a failing one is executed; all of them are
- * merged into one request, flushed with one batch and one wait per unit.
- * The device TLBs of attached ATS devices are included.
+ * alist_user_inv_vtd() on the domain's list, counted in
+ * user_invalidations.
  *
  * Context: process; may fault on user memory. No lock held.
- * Return: 0 or the errno of the entry at @array->entry_num; else the
- * queue's error when the invalidation did not complete (-ETIMEDOUT, -EIO).
+ * Return: -EINVAL for a domain that is not nested; else as
+ * alist_user_inv_vtd().
  */
 int vtd_nested_invalidate_user(struct iommu_domain *domain,
 			       struct iommu_user_data_array *array)
