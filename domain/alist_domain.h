@@ -371,6 +371,10 @@ int alist_user_inv_smmuv3(const struct alist_queue *q, struct alist_viommu *v,
 			  u32 instance, u32 vmid,
 			  struct iommu_user_data_array *array);
 
+void *alist_hw_info_alloc(enum iommu_hw_info_type *type,
+			  enum iommu_hw_info_type mine, size_t size,
+			  u32 *length);
+
 int alist_test_hooks_init(struct alist_test_hooks *h, struct dentry *root);
 
 #endif /* ALIST_DOMAIN_H */

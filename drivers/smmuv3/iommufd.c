@@ -43,19 +43,15 @@ void *smmuv3_hw_info(struct device *dev, u32 *length, enum iommu_hw_info_type *t
 	struct iommu_hw_info_arm_smmuv3 *info;
 	unsigned int i;
 
-	if (*type != IOMMU_HW_INFO_TYPE_DEFAULT && *type != IOMMU_HW_INFO_TYPE_ARM_SMMUV3)
-		return ERR_PTR(-EOPNOTSUPP);
-	info = kzalloc_obj(*info);
-	if (!info)
-		return ERR_PTR(-ENOMEM);
+	info = alist_hw_info_alloc(type, IOMMU_HW_INFO_TYPE_ARM_SMMUV3, sizeof(*info), length);
+	if (IS_ERR(info))
+		return info;
 	for (i = 0; i < ARRAY_SIZE(info->idr); i++)
 		info->idr[i] = smmu->idr[i];
 	if (FIELD_GET(SMMUV3_IDR0_STALL_MODEL, info->idr[0]) == SMMUV3_STALL_MODEL_BOTH)
 		info->idr[0] |= FIELD_PREP(SMMUV3_IDR0_STALL_MODEL, SMMUV3_STALL_MODEL_NONE);
 	info->iidr = smmu->iidr;
 	info->aidr = smmu->aidr;
-	*length = sizeof(*info);
-	*type = IOMMU_HW_INFO_TYPE_ARM_SMMUV3;
 	return info;
 }
 EXPORT_SYMBOL_IF_KUNIT(smmuv3_hw_info);

@@ -41,12 +41,10 @@ void *vtd_hw_info(struct device *dev, u32 *length,
 	struct vtd_unit *unit = vtd_dev_unit(dev);
 	struct iommu_hw_info_vtd *info;
 
-	if (*type != IOMMU_HW_INFO_TYPE_DEFAULT &&
-	    *type != IOMMU_HW_INFO_TYPE_INTEL_VTD)
-		return ERR_PTR(-EOPNOTSUPP);
-	info = kzalloc_obj(*info);
-	if (!info)
-		return ERR_PTR(-ENOMEM);
+	info = alist_hw_info_alloc(type, IOMMU_HW_INFO_TYPE_INTEL_VTD,
+				   sizeof(*info), length);
+	if (IS_ERR(info))
+		return info;
 	/*
 	 * Erratum 772415 (SPR17): a read-only second-stage mapping of a nest
 	 * parent may break the stage-1 A/D update. No register of the unit
@@ -57,8 +55,6 @@ void *vtd_hw_info(struct device *dev, u32 *length,
 	info->flags = IOMMU_HW_INFO_VTD_ERRATA_772415_SPR17;
 	info->cap_reg = unit->cap;
 	info->ecap_reg = unit->ecap;
-	*length = sizeof(*info);
-	*type = IOMMU_HW_INFO_TYPE_INTEL_VTD;
 	return info;
 }
 
