@@ -48,6 +48,7 @@
 #include <linux/atomic.h>
 #include <linux/fault-inject.h>
 #include <linux/iommu.h>
+#include <linux/moduleparam.h>
 
 struct dentry;
 
@@ -252,14 +253,29 @@ static inline void alist_test_fail_nth_release(unsigned int n)
 #endif
 }
 
+/*
+ * A driver's init_fail_nth, the @stride of alist_test_fail_nth_sweep():
+ * a module parameter in test builds only.
+ */
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
+#define ALIST_TEST_INIT_FAIL_NTH					\
+	static unsigned int init_fail_nth;				\
+	module_param(init_fail_nth, uint, 0444);			\
+	MODULE_PARM_DESC(init_fail_nth, "Test builds: S sweeps the init "	\
+			 "with fail-nth, every S-th point; then the points it met")
+#else
+#define ALIST_TEST_INIT_FAIL_NTH	static unsigned int init_fail_nth
+#endif
+
 /**
  * alist_test_fail_nth_sweep() - sweep a driver's init with fail-nth
  * @init: brings the driver up (probes included); 0 or an errno
  * @undo: takes back an @init that returned 0
  * @name: the driver, for the log
- * @stride: try every @stride-th point only (1: every one), for an @init
- *	too slow to try each of its points in a test run
- * @points: on return, the injection points @init met
+ * @stride: in: try every @stride-th point only (1: every one, for an
+ *	@init too slow to try each of its points in a test run; 0: no sweep,
+ *	@init runs once); out: the injection points the sweep's @init met.
+ *	The driver's init_fail_nth (ALIST_TEST_INIT_FAIL_NTH)
  *
  * Test builds only (returns @init() otherwise). The probe paths of a
  * driver, swept as the ioctls are: for N = 1, 2, ... the N-th injection
@@ -280,22 +296,23 @@ static inline void alist_test_fail_nth_release(unsigned int n)
 static inline int alist_test_fail_nth_sweep(int (*init)(void),
 					    void (*undo)(void),
 					    const char *name,
-					    unsigned int stride,
-					    unsigned int *points)
+					    unsigned int *stride)
 {
 #ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
-	unsigned int n, left, failed = 0, absorbed = 0;
+	unsigned int n, left, step = *stride, failed = 0, absorbed = 0;
 	int ret;
 
-	for (n = 1; n <= 5000; n += stride) {
+	if (!step)
+		return init();
+	for (n = 1; n <= 5000; n += step) {
 		WRITE_ONCE(current->fail_nth, n);
 		ret = init();
 		left = READ_ONCE(current->fail_nth);
 		WRITE_ONCE(current->fail_nth, 0);
 		if (left) {
-			*points = n - left;
+			*stride = n - left;
 			pr_info("%s: fail-nth sweep of the init: %u points, every %u: %u failed, %u absorbed\n",
-				name, *points, stride, failed, absorbed);
+				name, *stride, step, failed, absorbed);
 			return ret;
 		}
 		if (!ret) {
@@ -312,7 +329,6 @@ static inline int alist_test_fail_nth_sweep(int (*init)(void),
 	}
 	return -ELOOP;
 #else
-	*points = 0;
 	return init();
 #endif
 }
