@@ -48,11 +48,13 @@
 #include <linux/atomic.h>
 #include <linux/fault-inject.h>
 #include <linux/iommu.h>
+#include <linux/moduleparam.h>
 
 struct dentry;
 
 #include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/timekeeping.h>
 
 #include <alist/attach_list.h>
 #include <alist/id_table.h>
@@ -106,6 +108,77 @@ struct alist_queue {
 	void *owner;
 	const void *params;
 };
+
+/* A queue wait gives up after this long, measured on the clock */
+#define ALIST_QUEUE_TIMEOUT_MS	1000U
+
+/**
+ * alist_queue_deadline() - when a queue wait that starts now gives up
+ *
+ * On the clock, not a count of polls: counting would stretch the wait by
+ * the cost of each register read, many times over under emulation.
+ *
+ * Context: any. No lock needed.
+ * Return: the deadline, for alist_queue_expired().
+ */
+static inline u64 alist_queue_deadline(void)
+{
+	return ktime_get_mono_fast_ns() + ALIST_QUEUE_TIMEOUT_MS * NSEC_PER_MSEC;
+}
+
+/**
+ * alist_queue_expired() - has a queue wait's deadline passed?
+ * @deadline: from alist_queue_deadline()
+ *
+ * Context: any. No lock needed.
+ * Return: true once the wait must give up.
+ */
+static inline bool alist_queue_expired(u64 deadline)
+{
+	return ktime_get_mono_fast_ns() > deadline;
+}
+
+/**
+ * alist_queue_stall_note() - note where a queue stood when a wait gave up
+ * @stall: the queue's note, 0 when there is none
+ * @pos: how far the hardware had got (VT-d: the queue head; SMMUv3: the
+ *	commands consumed)
+ *
+ * A queue runs in order: while @pos does not move, every later wait is
+ * behind the same stuck entry, and alist_queue_stalled() lets it give up
+ * at once instead of spending another ALIST_QUEUE_TIMEOUT_MS (maybe with
+ * the queue lock held and interrupts off, when it waits for room). No
+ * caller waits on a failure that happened before it came.
+ *
+ * Context: any. With or without the queue's lock: the note is read and
+ * written with READ_ONCE()/WRITE_ONCE().
+ * Return: nothing.
+ */
+static inline void alist_queue_stall_note(u64 *stall, u64 pos)
+{
+	WRITE_ONCE(*stall, pos + 1);
+}
+
+/**
+ * alist_queue_stalled() - is a queue still stuck where a wait gave up?
+ * @stall: the queue's note (alist_queue_stall_note())
+ * @pos: how far the hardware has got now
+ *
+ * Context: any; as alist_queue_stall_note().
+ * Return: true while @pos is where the note says; a position that moved
+ * clears the note and returns false.
+ */
+static inline bool alist_queue_stalled(u64 *stall, u64 pos)
+{
+	u64 note = READ_ONCE(*stall);
+
+	if (!note)
+		return false;
+	if (note == pos + 1)
+		return true;
+	WRITE_ONCE(*stall, 0);
+	return false;
+}
 
 /**
  * struct alist_sync_stats - counters of iotlb_sync, shown in debugfs
@@ -180,14 +253,29 @@ static inline void alist_test_fail_nth_release(unsigned int n)
 #endif
 }
 
+/*
+ * A driver's init_fail_nth, the @stride of alist_test_fail_nth_sweep():
+ * a module parameter in test builds only.
+ */
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
+#define ALIST_TEST_INIT_FAIL_NTH					\
+	static unsigned int init_fail_nth;				\
+	module_param(init_fail_nth, uint, 0444);			\
+	MODULE_PARM_DESC(init_fail_nth, "Test builds: S sweeps the init "	\
+			 "with fail-nth, every S-th point; then the points it met")
+#else
+#define ALIST_TEST_INIT_FAIL_NTH	static unsigned int init_fail_nth
+#endif
+
 /**
  * alist_test_fail_nth_sweep() - sweep a driver's init with fail-nth
  * @init: brings the driver up (probes included); 0 or an errno
  * @undo: takes back an @init that returned 0
  * @name: the driver, for the log
- * @stride: try every @stride-th point only (1: every one), for an @init
- *	too slow to try each of its points in a test run
- * @points: on return, the injection points @init met
+ * @stride: in: try every @stride-th point only (1: every one, for an
+ *	@init too slow to try each of its points in a test run; 0: no sweep,
+ *	@init runs once); out: the injection points the sweep's @init met.
+ *	The driver's init_fail_nth (ALIST_TEST_INIT_FAIL_NTH)
  *
  * Test builds only (returns @init() otherwise). The probe paths of a
  * driver, swept as the ioctls are: for N = 1, 2, ... the N-th injection
@@ -208,22 +296,23 @@ static inline void alist_test_fail_nth_release(unsigned int n)
 static inline int alist_test_fail_nth_sweep(int (*init)(void),
 					    void (*undo)(void),
 					    const char *name,
-					    unsigned int stride,
-					    unsigned int *points)
+					    unsigned int *stride)
 {
 #ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
-	unsigned int n, left, failed = 0, absorbed = 0;
+	unsigned int n, left, step = *stride, failed = 0, absorbed = 0;
 	int ret;
 
-	for (n = 1; n <= 5000; n += stride) {
+	if (!step)
+		return init();
+	for (n = 1; n <= 5000; n += step) {
 		WRITE_ONCE(current->fail_nth, n);
 		ret = init();
 		left = READ_ONCE(current->fail_nth);
 		WRITE_ONCE(current->fail_nth, 0);
 		if (left) {
-			*points = n - left;
+			*stride = n - left;
 			pr_info("%s: fail-nth sweep of the init: %u points, every %u: %u failed, %u absorbed\n",
-				name, *points, stride, failed, absorbed);
+				name, *stride, step, failed, absorbed);
 			return ret;
 		}
 		if (!ret) {
@@ -240,7 +329,6 @@ static inline int alist_test_fail_nth_sweep(int (*init)(void),
 	}
 	return -ELOOP;
 #else
-	*points = 0;
 	return init();
 #endif
 }
@@ -298,6 +386,10 @@ int alist_vid_unmap(struct alist_viommu *v, u64 vid);
 int alist_user_inv_smmuv3(const struct alist_queue *q, struct alist_viommu *v,
 			  u32 instance, u32 vmid,
 			  struct iommu_user_data_array *array);
+
+void *alist_hw_info_alloc(enum iommu_hw_info_type *type,
+			  enum iommu_hw_info_type mine, size_t size,
+			  u32 *length);
 
 int alist_test_hooks_init(struct alist_test_hooks *h, struct dentry *root);
 

@@ -1,18 +1,52 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The shared layer's IOMMU_HWPT_INVALIDATE adapter: an
+ * The shared layer's iommufd glue. The IOMMU_HWPT_INVALIDATE adapter: an
  * iommu_user_data_array goes to the core's user-array walker, whose
  * commands go to the driver's queue; the number of entries handled (the
  * index of a failing one) goes back to iommufd. Nothing is allocated per
  * call: VT-d entries merge into an on-stack cursor, SMMUv3 commands are
- * translated into the vIOMMU's preallocated batch.
+ * translated into the vIOMMU's preallocated batch. And the part of
+ * IOMMU_GET_HW_INFO that is the same in every driver.
  */
+#include <linux/err.h>
 #include <linux/export.h>
 #include <linux/limits.h>
 #include <linux/mutex.h>
+#include <linux/slab.h>
 
 #include <alist/id_table.h>
 #include <alist_domain.h>
+
+/**
+ * alist_hw_info_alloc() - a driver's IOMMU_GET_HW_INFO reply, zeroed
+ * @type: in: the type user space asked for; out: @mine
+ * @mine: the driver's type (IOMMU_HW_INFO_TYPE_INTEL_VTD, ...)
+ * @size: the size of the driver's struct iommu_hw_info_*
+ * @length: out: @size
+ *
+ * The start of every iommu_ops.hw_info: the type asked for is checked
+ * and the reply allocated for the driver to fill.
+ *
+ * Context: process; may sleep. No lock needed.
+ * Return: the reply (iommufd frees it), ERR_PTR(-EOPNOTSUPP) for a type
+ * other than IOMMU_HW_INFO_TYPE_DEFAULT and @mine, ERR_PTR(-ENOMEM).
+ */
+void *alist_hw_info_alloc(enum iommu_hw_info_type *type,
+			  enum iommu_hw_info_type mine, size_t size,
+			  u32 *length)
+{
+	void *info;
+
+	if (*type != IOMMU_HW_INFO_TYPE_DEFAULT && *type != mine)
+		return ERR_PTR(-EOPNOTSUPP);
+	info = kzalloc(size, GFP_KERNEL);
+	if (!info)
+		return ERR_PTR(-ENOMEM);
+	*type = mine;
+	*length = size;
+	return info;
+}
+EXPORT_SYMBOL_NS_GPL(alist_hw_info_alloc, "IOMMU_ALIST");
 
 /* The core's view of the array; entry_num is written back at the end. */
 static int alist_user_array_of(const struct iommu_user_data_array *array,

@@ -173,7 +173,7 @@ static void vtd_qi_stall_test(struct kunit *test)
 
 	fake_qi_resume(q);
 	KUNIT_EXPECT_EQ(test, submit_wait(q, NULL), 0);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(q->unit.qi_stall), 0U);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(q->unit.qi_stall), 0ULL);
 	KUNIT_EXPECT_EQ(test, submit_wait(q, &ns), 0);
 }
 

@@ -1,18 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Devices behind the SMMU: fwspec StreamIDs, probe/release, groups,
- * reserved regions, and attach/replace through the core's attach list.
- *
- * Every attach follows the shared layer's replace sequence: prepare +
- * commit the new domain's targets (from here on an unmap on the new domain
- * reaches the device), switch the STEs (and CD) without tearing, then
- * detach from the old domain's list and flush every tag that left it.
- *
- * Locks: the group mutex (IOMMU core) serializes the attaches of one
- * master; the joined domain's lock covers its CANWBS check and count up
- * to the commit, the left domain's lock its count; the SMMU's entry_lock
- * covers the STE/CD switch. The core's update lock is taken only inside
- * the shared layer, for the list writes, after a domain's lock.
+ * reserved regions, and attach of every domain type through the shared
+ * layer's protocol (domain/attach.c, Documentation/architecture.rst),
+ * around the STE/CD switch of smmuv3_master_switch().
  */
 #include <linux/dma-mapping.h>
 #include <linux/of_iommu.h>
@@ -44,12 +35,7 @@ static void smmuv3_master_leave(struct smmuv3_master *master)
 	master->parent_list = NULL;
 }
 
-/*
- * Write the CD and STEs of @a. Nothing may fail here: the new domain is
- * already committed, so a CMD_SYNC error is reported and the switch goes
- * on (the entries are in memory; the SMMU reads them at the latest when
- * the queue moves again).
- */
+/* After the commit: a failed CMD_SYNC WARNs, the entries are switched */
 static void smmuv3_master_switch(struct smmuv3_master *master,
 				 const struct smmuv3_attach *a)
 {
@@ -76,18 +62,9 @@ static void smmuv3_master_switch(struct smmuv3_master *master,
  * @master: the master
  * @a: the new domain's entries and targets
  *
- * The order is what keeps unmaps on either domain reaching the device:
- * prepare (may fail, nothing changed) -> publish the new domain's targets
- * -> full barrier -> write the CD/STEs and invalidate their cached copies
- * -> take the master off the old domain's lists and leave the old tags
- * clean. After the publish nothing fails: an invalidation error warns and
- * the switch completes, so the IOMMU core's idea of the attached domain is
- * always right.
- *
- * Allocates nothing when the new domain's list is empty and holds its
- * reserve (alist_attach_list_alloc()): a device's first domain. Leaving
- * a DMA API (default) domain, keeps that list's reserve, so the way back
- * allocates nothing either.
+ * Every error comes before the commit and leaves the master on its old
+ * domain. A device's first attach, and its way back to a DMA API domain,
+ * allocate nothing (the lists' reserves).
  *
  * Context: may sleep. The caller holds the group mutex, which serializes
  * the attaches of @master. Takes the lock of @a's cc_domain up to the
@@ -112,12 +89,7 @@ VISIBLE_IF_KUNIT int smmuv3_master_install(struct smmuv3_master *master,
 		ret = -EINVAL;
 		goto out_unlock;
 	}
-	/*
-	 * The return to the default (DMA API) domain, when VFIO lets the
-	 * device go, must not fail: leaving it, keep its list's reserve now,
-	 * while failing is still allowed. Not on the way back itself, which
-	 * must allocate nothing.
-	 */
+	/* Leaving the DMA API domain: keep the reserve of the way back */
 	if (master->list && !master->parent_list && master->list != a->list &&
 	    iommu_is_dma_domain(master->domain)) {
 		ret = alist_attach_reserve(master->list, master->num_targets);
@@ -129,7 +101,6 @@ VISIBLE_IF_KUNIT int smmuv3_master_install(struct smmuv3_master *master,
 		goto out_unlock;
 	if (cc && !master->canwbs)
 		cc->non_canwbs++;
-	/* Published, then the barrier: nothing fails from here on. */
 	alist_attach_commit(txn);
 	if (cc)
 		mutex_unlock(&cc->lock);
@@ -138,7 +109,6 @@ VISIBLE_IF_KUNIT int smmuv3_master_install(struct smmuv3_master *master,
 	mutex_lock(&master->smmu->vevent_lock);
 	master->vsmmu = a->vsmmu;
 	mutex_unlock(&master->smmu->vevent_lock);
-	/* The hardware uses the new domain only: leave the old one clean. */
 	smmuv3_master_leave(master);
 	memcpy(master->targets, a->t, sizeof(a->t[0]) * a->n);
 	master->num_targets = a->n;

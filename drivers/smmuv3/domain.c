@@ -1,19 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Paging domains: stage 1 (io-pgtable ARM_64_LPAE_S1, an ASID) and stage 2
- * (ARM_64_LPAE_S2, a VMID; the nest parent). Invalidation goes through the
- * core: the range (or "all") goes into a cursor, the domain's attach list
- * is walked under RCU, and each chunk the core fills goes to the queue of
- * its SMMU, with the CMD_SYNCs the core asks for (one per SMMU per batch,
- * plus the ordering syncs of nested clears).
+ * (ARM_64_LPAE_S2, a VMID; the nest parent). Their flushes are the shared
+ * layer's (domain/flush.c), issued to the queue of queue.c.
  *
- * Page-table pages: io-pgtable-arm frees a table right after calling
- * tlb_flush_walk(), which here invalidates the range and waits for the
- * CMD_SYNC before returning, so no walk can reach a freed table. Leaf
- * unmaps only record the range in the gather; iotlb_sync() issues them.
- *
- * The flushes themselves are the shared layer's (domain/flush.c), issued
- * to the queue of queue.c.
+ * io-pgtable-arm frees a table right after tlb_flush_walk(), which here
+ * waits for its CMD_SYNC, so no walk can reach a freed table. Leaf unmaps
+ * only gather the range; iotlb_sync() issues it.
  */
 #include <linux/idr.h>
 #include <linux/slab.h>
@@ -27,64 +20,41 @@ static DEFINE_IDA(smmuv3_vmids);
 /* Test builds only: the skip_flush fault attribute */
 struct alist_test_hooks smmuv3_test_hooks = ALIST_TEST_HOOKS_INIT;
 
+static struct ida *smmuv3_tag_ida(enum smmuv3_stage stage)
+{
+	return stage == SMMUV3_STAGE_S1 ? &smmuv3_asids : &smmuv3_vmids;
+}
+
 /**
- * smmuv3_asid_alloc() - allocate an ASID
- * @smmu: the SMMU (its ASID width)
- * @asid: the ASID, from 1
+ * smmuv3_tag_alloc() - allocate an ASID (stage 1) or a VMID (stage 2)
+ * @smmu: the SMMU (its ASID or VMID width)
+ * @stage: which of the two
+ * @tag: the tag, from 1 (VMID 0 tags stage-1-only STEs)
  *
  * No lock needed.
  * Return: 0, -ENOSPC or -ENOMEM.
  */
-int smmuv3_asid_alloc(struct smmuv3_device *smmu, u32 *asid)
+int smmuv3_tag_alloc(struct smmuv3_device *smmu, enum smmuv3_stage stage, u32 *tag)
 {
-	int id = ida_alloc_range(&smmuv3_asids, 1, (1U << smmu->asid_bits) - 1,
-				 GFP_KERNEL);
+	unsigned int bits = stage == SMMUV3_STAGE_S1 ? smmu->asid_bits : smmu->vmid_bits;
+	int id = ida_alloc_range(smmuv3_tag_ida(stage), 1, (1U << bits) - 1, GFP_KERNEL);
 
 	if (id < 0)
 		return id;
-	*asid = id;
+	*tag = id;
 	return 0;
 }
 
 /**
- * smmuv3_asid_free() - free an ASID
- * @asid: from smmuv3_asid_alloc(), left clean in the TLBs
+ * smmuv3_tag_free() - free an ASID or a VMID
+ * @stage: which of the two
+ * @tag: from smmuv3_tag_alloc(), left clean in the TLBs
  *
  * No lock needed.
  */
-void smmuv3_asid_free(u32 asid)
+void smmuv3_tag_free(enum smmuv3_stage stage, u32 tag)
 {
-	ida_free(&smmuv3_asids, asid);
-}
-
-/**
- * smmuv3_vmid_alloc() - allocate a VMID
- * @smmu: the SMMU (its VMID width)
- * @vmid: the VMID, from 1 (VMID 0 tags stage-1-only STEs)
- *
- * No lock needed.
- * Return: 0, -ENOSPC or -ENOMEM.
- */
-int smmuv3_vmid_alloc(struct smmuv3_device *smmu, u32 *vmid)
-{
-	int id = ida_alloc_range(&smmuv3_vmids, 1, (1U << smmu->vmid_bits) - 1,
-				 GFP_KERNEL);
-
-	if (id < 0)
-		return id;
-	*vmid = id;
-	return 0;
-}
-
-/**
- * smmuv3_vmid_free() - free a VMID
- * @vmid: from smmuv3_vmid_alloc(), left clean in the TLBs
- *
- * No lock needed.
- */
-void smmuv3_vmid_free(u32 vmid)
-{
-	ida_free(&smmuv3_vmids, vmid);
+	ida_free(smmuv3_tag_ida(stage), tag);
 }
 
 static void smmuv3_tlb_flush_all(void *cookie)
@@ -156,10 +126,8 @@ static phys_addr_t smmuv3_iova_to_phys(struct iommu_domain *domain, dma_addr_t i
 }
 
 /*
- * Cache coherency can be enforced only for CANWBS devices (the rule of
- * smmuv3_capable()): S2FWB does not stop PCIe No-Snoop. Succeeds when
- * every device attached is CANWBS; from then on only CANWBS devices may
- * attach (smmuv3_master_install()).
+ * Only for CANWBS devices (the rule of smmuv3_capable()): S2FWB does not
+ * stop PCIe No-Snoop. From then on only CANWBS devices may attach.
  */
 static bool smmuv3_enforce_cache_coherency(struct iommu_domain *domain)
 {
@@ -181,10 +149,7 @@ static void smmuv3_domain_free(struct iommu_domain *domain)
 	free_io_pgtable_ops(d->pgtbl);
 	/* Every device left: the tag was flushed when its last target did. */
 	alist_attach_list_free(d->list);
-	if (d->stage == SMMUV3_STAGE_S1)
-		smmuv3_asid_free(d->tag);
-	else
-		smmuv3_vmid_free(d->tag);
+	smmuv3_tag_free(d->stage, d->tag);
 	mutex_destroy(&d->lock);
 	kfree(d);
 }
@@ -273,10 +238,7 @@ struct iommu_domain *smmuv3_domain_alloc_paging_flags(struct device *dev, u32 fl
 		ret = -ENOMEM;
 		goto err_free_domain;
 	}
-	if (d->stage == SMMUV3_STAGE_S1)
-		ret = smmuv3_asid_alloc(smmu, &d->tag);
-	else
-		ret = smmuv3_vmid_alloc(smmu, &d->tag);
+	ret = smmuv3_tag_alloc(smmu, d->stage, &d->tag);
 	if (ret)
 		goto err_free_list;
 	ret = smmuv3_domain_init_pgtbl(d);
@@ -287,10 +249,7 @@ struct iommu_domain *smmuv3_domain_alloc_paging_flags(struct device *dev, u32 fl
 	return &d->domain;
 
 err_free_tag:
-	if (d->stage == SMMUV3_STAGE_S1)
-		smmuv3_asid_free(d->tag);
-	else
-		smmuv3_vmid_free(d->tag);
+	smmuv3_tag_free(d->stage, d->tag);
 err_free_list:
 	alist_attach_list_free(d->list);
 err_free_domain:

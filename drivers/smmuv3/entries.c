@@ -413,13 +413,10 @@ static int smmuv3_ste_sync(void *arg)
  * @slot: its STE in the stream table
  * @target: the new 8 words
  *
- * See the update rule at the top of this file: one word changed costs one
- * CFGI_STE + CMD_SYNC, more cost two (three when the old entry was not
- * already an abort).
+ * The update rule at the top of this file, with CFGI_STE + CMD_SYNC.
  *
- * Context: may sleep. Caller holds @smmu->entry_lock, which serializes
- * every STE and CD writer of the SMMU (two interleaved sequences would
- * tear the entry).
+ * Context: may sleep. Caller holds @smmu->entry_lock: two interleaved
+ * sequences would tear the entry.
  * Return: 0 or the first error of a CMD_SYNC; the new entry is in memory
  * either way.
  */

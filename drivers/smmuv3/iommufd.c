@@ -43,19 +43,15 @@ void *smmuv3_hw_info(struct device *dev, u32 *length, enum iommu_hw_info_type *t
 	struct iommu_hw_info_arm_smmuv3 *info;
 	unsigned int i;
 
-	if (*type != IOMMU_HW_INFO_TYPE_DEFAULT && *type != IOMMU_HW_INFO_TYPE_ARM_SMMUV3)
-		return ERR_PTR(-EOPNOTSUPP);
-	info = kzalloc_obj(*info);
-	if (!info)
-		return ERR_PTR(-ENOMEM);
+	info = alist_hw_info_alloc(type, IOMMU_HW_INFO_TYPE_ARM_SMMUV3, sizeof(*info), length);
+	if (IS_ERR(info))
+		return info;
 	for (i = 0; i < ARRAY_SIZE(info->idr); i++)
 		info->idr[i] = smmu->idr[i];
 	if (FIELD_GET(SMMUV3_IDR0_STALL_MODEL, info->idr[0]) == SMMUV3_STALL_MODEL_BOTH)
 		info->idr[0] |= FIELD_PREP(SMMUV3_IDR0_STALL_MODEL, SMMUV3_STALL_MODEL_NONE);
 	info->iidr = smmu->iidr;
 	info->aidr = smmu->aidr;
-	*length = sizeof(*info);
-	*type = IOMMU_HW_INFO_TYPE_ARM_SMMUV3;
 	return info;
 }
 EXPORT_SYMBOL_IF_KUNIT(smmuv3_hw_info);
@@ -123,14 +119,11 @@ smmuv3_alloc_domain_nested(struct iommufd_viommu *viommu, u32 flags,
  * @vsmmu: the vSMMU
  * @array: the user array (type IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3)
  *
- * The core validates and translates every command in order; the valid
- * prefix is issued as one batch with one CMD_SYNC (plus the ordering sync
- * before ATC_INV). @array->entry_num becomes the entries handled, which is
- * the index of the failing one on error.
+ * alist_user_inv_smmuv3() on the vSMMU's SMMU, counted in user_inv.
  *
- * Context: may sleep (user memory). No lock needed.
- * Return: 0, -EIO for a bad command, -EINVAL for a bad array, -EFAULT, or
- * the error of a CMD_SYNC.
+ * Context: may sleep (user memory). Takes the vSMMU's shared lock.
+ * Return: as alist_user_inv_smmuv3(): 0, -EIO for a bad command, -EINVAL
+ * for a bad array, -EFAULT, or the error of a CMD_SYNC.
  */
 VISIBLE_IF_KUNIT int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,
 					      struct iommu_user_data_array *array)
@@ -228,7 +221,7 @@ static void smmuv3_viommu_destroy(struct iommufd_viommu *viommu)
 
 	/* Leave the VMID clean before it can be reused. */
 	smmuv3_flush_targets(vsmmu->smmu, &t, 1);
-	smmuv3_vmid_free(vsmmu->vmid);
+	smmuv3_tag_free(SMMUV3_STAGE_S2, vsmmu->vmid);
 	alist_viommu_destroy(&vsmmu->shared);
 }
 
@@ -335,7 +328,7 @@ int smmuv3_viommu_init(struct iommufd_viommu *viommu, struct iommu_domain *paren
 	ret = alist_viommu_init(&vsmmu->shared);
 	if (ret)
 		return ret;
-	ret = smmuv3_vmid_alloc(smmu, &vsmmu->vmid);
+	ret = smmuv3_tag_alloc(smmu, SMMUV3_STAGE_S2, &vsmmu->vmid);
 	if (ret) {
 		alist_viommu_destroy(&vsmmu->shared);
 		return ret;

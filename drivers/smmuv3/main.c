@@ -364,11 +364,7 @@ static struct platform_driver smmuv3_driver = {
 	.remove = smmuv3_remove,
 };
 
-#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
-static unsigned int init_fail_nth;
-module_param(init_fail_nth, uint, 0444);
-MODULE_PARM_DESC(init_fail_nth,
-		 "Test builds: S sweeps the init with fail-nth, every S-th point; then the points it met");
+ALIST_TEST_INIT_FAIL_NTH;
 
 /* The probes run from the registration: the sweep's points are theirs */
 static int __init smmuv3_register(void)
@@ -380,7 +376,6 @@ static void __init smmuv3_unregister(void)
 {
 	platform_driver_unregister(&smmuv3_driver);
 }
-#endif
 
 static int __init smmuv3_init(void)
 {
@@ -389,15 +384,8 @@ static int __init smmuv3_init(void)
 	ret = alist_test_hooks_init(&smmuv3_test_hooks, smmuv3_debugfs_root());
 	if (ret && IS_ENABLED(CONFIG_IOMMU_ALIST_TEST_HOOKS))
 		pr_warn("skip_flush fault attribute unavailable: %d\n", ret);
-#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
-	if (init_fail_nth)
-		ret = alist_test_fail_nth_sweep(smmuv3_register,
-						smmuv3_unregister,
-						"alist_smmuv3", init_fail_nth,
-						&init_fail_nth);
-	else
-#endif
-		ret = platform_driver_register(&smmuv3_driver);
+	ret = alist_test_fail_nth_sweep(smmuv3_register, smmuv3_unregister,
+					"alist_smmuv3", &init_fail_nth);
 	if (ret)
 		smmuv3_debugfs_exit();
 	return ret;

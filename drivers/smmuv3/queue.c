@@ -8,13 +8,9 @@
 #include <linux/dma-mapping.h>
 #include <linux/io.h>
 #include <linux/iopoll.h>
-#include <linux/timekeeping.h>
 #include <kunit/visibility.h>
 
 #include "smmuv3.h"
-
-/* On the clock: counting polls stretches it under emulation */
-#define SMMUV3_POLL_TIMEOUT_NS	NSEC_PER_SEC
 
 static u32 q_idx(const struct smmuv3_queue *q, u32 p)
 {
@@ -185,33 +181,15 @@ static bool smmuv3_cmdq_err_pending(struct smmuv3_device *smmu)
 	return pending & SMMUV3_GERROR_CMDQ_ERR;
 }
 
-/*
- * A wait that gives up notes how far the SMMU had got (@cmdq_stall). The
- * queue runs in order, so while CONS has not moved since, every later
- * wait is behind the same stuck command: it gives up at once instead of
- * spending another second (with cmdq_lock held and interrupts off, when
- * it makes room), and no caller waits on a failure that happened before
- * it came. CONS moving clears the note.
- */
+/* A wait gives up: noted where CONS stood (alist_queue_stall_note()) */
 static int smmuv3_cmdq_timeout(struct smmuv3_device *smmu)
 {
 	lockdep_assert_held(&smmu->cmdq_lock);
 	atomic64_inc(&smmu->stats.sync_timeouts);
-	smmu->cmdq_stall = smmu->cmdq_consumed + 1;
+	alist_queue_stall_note(&smmu->cmdq_stall, smmu->cmdq_consumed);
 	dev_err_ratelimited(smmu->dev, "CMD_SYNC timeout: prod 0x%x cons 0x%x\n",
 			    smmu->cmdq.prod, smmu->cmdq.cons);
 	return -ETIMEDOUT;
-}
-
-static bool smmuv3_cmdq_stalled(struct smmuv3_device *smmu)
-{
-	lockdep_assert_held(&smmu->cmdq_lock);
-	if (!smmu->cmdq_stall)
-		return false;
-	if (smmu->cmdq_stall == smmu->cmdq_consumed + 1)
-		return true;
-	smmu->cmdq_stall = 0;
-	return false;
 }
 
 /*
@@ -232,7 +210,7 @@ static bool smmuv3_cmdq_poll_step(struct smmuv3_device *smmu, u64 first, u64 end
 	}
 	if (smmuv3_cmdq_err_pending(smmu)) {
 		smmuv3_gerror_handle(smmu);
-	} else if (smmuv3_cmdq_stalled(smmu)) {
+	} else if (alist_queue_stalled(&smmu->cmdq_stall, smmu->cmdq_consumed)) {
 		*ret = smmuv3_cmdq_timeout(smmu);
 		return true;
 	}
@@ -246,7 +224,7 @@ static bool smmuv3_cmdq_poll_step(struct smmuv3_device *smmu, u64 first, u64 end
  */
 static int smmuv3_cmdq_drain_locked(struct smmuv3_device *smmu)
 {
-	u64 deadline = ktime_get_mono_fast_ns() + SMMUV3_POLL_TIMEOUT_NS;
+	u64 deadline = alist_queue_deadline();
 	u64 end = smmu->cmdq_issued;
 	int ret;
 
@@ -255,7 +233,7 @@ static int smmuv3_cmdq_drain_locked(struct smmuv3_device *smmu)
 		/* [end, end) is empty: 0, or -ETIMEDOUT on a stuck queue */
 		if (smmuv3_cmdq_poll_step(smmu, end, end, &ret))
 			return ret;
-		if (ktime_get_mono_fast_ns() > deadline)
+		if (alist_queue_expired(deadline))
 			break;
 		udelay(1);
 	}
@@ -269,7 +247,7 @@ static int smmuv3_cmdq_drain_locked(struct smmuv3_device *smmu)
  */
 static int smmuv3_cmdq_wait(struct smmuv3_device *smmu, u64 first, u64 end)
 {
-	u64 deadline = ktime_get_mono_fast_ns() + SMMUV3_POLL_TIMEOUT_NS;
+	u64 deadline = alist_queue_deadline();
 	unsigned long flags;
 	int ret = 0;
 	bool done;
@@ -281,7 +259,7 @@ static int smmuv3_cmdq_wait(struct smmuv3_device *smmu, u64 first, u64 end)
 		spin_unlock_irqrestore(&smmu->cmdq_lock, flags);
 		if (done)
 			return ret;
-		if (ktime_get_mono_fast_ns() > deadline)
+		if (alist_queue_expired(deadline))
 			break;
 		udelay(1);
 	}
@@ -311,19 +289,14 @@ static void smmuv3_cmdq_put(struct smmuv3_device *smmu, const struct alist_cmd *
  * @span: the caller's batch: SMMUV3_SPAN_NONE before its first command;
  *	holds the position of that command until a CMD_SYNC ends the batch
  *
- * Commands are copied into the queue, waiting for room when it is full;
- * PROD is written once per call. With @sync the queue is polled until CONS
- * passes the CMD_SYNC, bounded by one second, and the result covers every
- * command of the batch since *@span (then reset): -EIO when one of them
- * failed, whoever else was waiting at the time.
+ * PROD is written once per call. The result of a CMD_SYNC covers every
+ * command of the batch since *@span (then reset).
  *
  * Context: any; does not sleep. cmdq_lock (a spinlock with interrupts off:
- * the DMA API may unmap from interrupt context) is held while commands are
- * placed and PROD moves, and for each sample of CONS, never across the
- * wait for the CMD_SYNC: no caller, and no user ioctl, keeps interrupts
- * off for the hardware round trip.
+ * the DMA API may unmap from interrupt context) is held to place commands
+ * and move PROD, and for each sample of CONS, never across the wait.
  * Return: 0; -ETIMEDOUT when the SMMU did not consume the queue in time
- * (at once when an earlier wait gave up and CONS has not moved since);
+ * (at once behind a wait that gave up and CONS has not moved since);
  * -EIO when it refused a command of the batch (the command was skipped).
  */
 int smmuv3_cmdq_submit_span(struct smmuv3_device *smmu, const struct alist_cmd *cmds,
@@ -420,8 +393,7 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_cmd_cfgi_ste);
  * @b: the batch the fill wrote
  * @nr: what the fill returned: the number of chunks, or a negative errno
  *
- * Each chunk goes to the queue in order, with its CMD_SYNC. A queue error
- * does not stop the chunks after it (they are invalidations still owed).
+ * The submit of smmuv3_queue_ops (see struct alist_queue_ops).
  *
  * Context: as smmuv3_cmdq_submit().
  * Return: 0; the fill's errno; -EINVAL for a chunk of another SMMU (none

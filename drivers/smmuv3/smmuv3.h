@@ -127,8 +127,8 @@ struct smmuv3_stats {
  * @cmdq_failed: positions (in @cmdq_issued terms) of the last commands
  *	that failed (skipped, or a CMD_SYNC that saw an ATC timeout)
  * @cmdq_nfailed: failures ever noted in @cmdq_failed
- * @cmdq_stall: 1 + @cmdq_consumed when a wait last gave up on a queue that
- *	did not move, else 0 (smmuv3_cmdq_timeout())
+ * @cmdq_stall: @cmdq_consumed when a wait last gave up
+ *	(alist_queue_stall_note())
  * @evtq: the event queue
  * @evtq_lock: serializes the consumer of @evtq
  * @streams: StreamID -> struct smmuv3_master, for the event thread;
@@ -488,10 +488,8 @@ int smmuv3_vevent_report(struct smmuv3_viommu *vsmmu,
 			 struct iommu_vevent_arm_smmuv3 *vevt);
 
 /* domain.c: tags */
-int smmuv3_asid_alloc(struct smmuv3_device *smmu, u32 *asid);
-void smmuv3_asid_free(u32 asid);
-int smmuv3_vmid_alloc(struct smmuv3_device *smmu, u32 *vmid);
-void smmuv3_vmid_free(u32 vmid);
+int smmuv3_tag_alloc(struct smmuv3_device *smmu, enum smmuv3_stage stage, u32 *tag);
+void smmuv3_tag_free(enum smmuv3_stage stage, u32 tag);
 
 /* debugfs.c */
 struct dentry *smmuv3_debugfs_root(void);

@@ -152,10 +152,6 @@ void vtd_desc_devtlb_all(struct alist_cmd *d, u16 sid, u16 pfsid, u8 qdep)
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_desc_devtlb_all);
 
-/* Root entry: lower and upper context-table pointers, each with P */
-#define VTD_ENTRY_P		BIT_ULL(0)
-#define VTD_PTR_MASK		GENMASK_ULL(63, 12)
-
 /**
  * vtd_root_entry_set() - fill the scalable-mode root entry of a bus
  * @root: the root table (256 entries of 128 bits)
@@ -173,10 +169,6 @@ void vtd_root_entry_set(u64 *root, unsigned int bus, phys_addr_t lo,
 	root[bus * 2 + 1] = hi ? (hi & VTD_PTR_MASK) | VTD_ENTRY_P : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_root_entry_set);
-
-/* Scalable-mode context entry */
-#define VTD_CE_DTE		BIT_ULL(2)
-#define VTD_CE_PDTS		GENMASK_ULL(11, 9)
 
 /**
  * vtd_ctx_entry_build() - a present scalable-mode context entry
@@ -201,17 +193,6 @@ void vtd_ctx_entry_build(u64 ce[4], phys_addr_t pasid_dir, unsigned int pdts,
 	ce[3] = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_ctx_entry_build);
-
-/* Scalable-mode PASID table entry */
-#define VTD_PE0_AW		GENMASK_ULL(4, 2)
-#define VTD_PE0_PGTT		GENMASK_ULL(8, 6)
-#define VTD_PE1_DID		GENMASK_ULL(15, 0)
-#define VTD_PE1_PWSNP		BIT_ULL(23)
-#define VTD_PE1_PGSNP		BIT_ULL(24)
-#define VTD_PE2_SRE		BIT_ULL(0)
-#define VTD_PE2_FLPM		GENMASK_ULL(3, 2)
-#define VTD_PE2_WPE		BIT_ULL(4)
-#define VTD_PE2_EAFE		BIT_ULL(7)
 
 /**
  * vtd_pasid_entry_build() - a present scalable-mode PASID table entry

@@ -1,22 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * alist_vtd: devices. probe/release, groups, reserved regions, ATS, and
- * attach of every domain type through the shared layer's prepare/commit:
- *
- *	lock the old and the new domain (vtd_domain_lock_pair())
- *	the new domain's ID on the unit (may fail: nothing changed)
- *	prepare (may fail: nothing changed) + commit: the new domain's
- *	    invalidations reach the device from now on
- *	under the unit's ctx_lock, write the PASID entry: clear the old
- *	    one, invalidate PASID cache, IOTLB of the old DID and the device
- *	    TLB, write the new one, invalidate the PASID cache again
- *	detach from the old domain's list; flush every target that left;
- *	    drop the old domain's ID
- *	unlock the domains
- *
- * so an unmap racing with a replace reaches the device on whichever
- * domain it uses at that moment. The core's update lock is taken only
- * inside the shared layer, for the list writes.
+ * attach of every domain type through the shared layer's protocol
+ * (domain/attach.c, Documentation/architecture.rst), around the PASID
+ * entry switch of vtd_pe_install().
  */
 #include <linux/bitfield.h>
 #include <linux/pci.h>
@@ -25,10 +12,6 @@
 
 #include "vtd.h"
 
-#define VTD_PE_P		BIT_ULL(0)
-#define VTD_PE_PGTT		GENMASK_ULL(8, 6)
-#define VTD_PE_DID		GENMASK_ULL(15, 0)
-#define VTD_PE_PGSNP		BIT_ULL(24)
 #define VTD_IOAPIC_START	0xfee00000UL
 #define VTD_IOAPIC_SIZE		0x100000UL
 
@@ -92,7 +75,7 @@ static struct vtd_dev *vtd_dev_alloc(struct vtd_unit *unit,
 	}
 	vtd_flush_cache(unit, vdev->pasid_table, PAGE_SIZE);
 	/* Directory entry 0: PASIDs 0-63, present */
-	vdev->pasid_dir[0] = virt_to_phys(vdev->pasid_table) | VTD_PE_P;
+	vdev->pasid_dir[0] = virt_to_phys(vdev->pasid_table) | VTD_ENTRY_P;
 	vtd_flush_cache(unit, vdev->pasid_dir, PAGE_SIZE);
 	ret = vtd_unit_ctx_install(unit, vdev);
 	if (ret)
@@ -135,11 +118,11 @@ VISIBLE_IF_KUNIT int vtd_pe_install(struct vtd_dev *vdev, const u64 *pe)
 	int ret = 0, i;
 
 	lockdep_assert_held(&unit->ctx_lock);
-	if (old0 & VTD_PE_P) {
-		u16 did = FIELD_GET(VTD_PE_DID, READ_ONCE(slot[1]));
-		unsigned int pgtt = FIELD_GET(VTD_PE_PGTT, old0);
+	if (old0 & VTD_ENTRY_P) {
+		u16 did = FIELD_GET(VTD_PE1_DID, READ_ONCE(slot[1]));
+		unsigned int pgtt = FIELD_GET(VTD_PE0_PGTT, old0);
 
-		WRITE_ONCE(slot[0], old0 & ~VTD_PE_P);
+		WRITE_ONCE(slot[0], old0 & ~VTD_ENTRY_P);
 		vtd_flush_cache(unit, slot, 64);
 		vtd_desc_pc_pasid(&d[n++], did, 0);
 		if (pgtt == VTD_PGTT_FS || pgtt == VTD_PGTT_PT)
@@ -163,17 +146,12 @@ VISIBLE_IF_KUNIT int vtd_pe_install(struct vtd_dev *vdev, const u64 *pe)
 	dma_wmb();
 	WRITE_ONCE(slot[0], pe[0]);
 	vtd_flush_cache(unit, slot, 64);
-	vtd_desc_pc_pasid(&d[0], FIELD_GET(VTD_PE_DID, pe[1]), 0);
+	vtd_desc_pc_pasid(&d[0], FIELD_GET(VTD_PE1_DID, pe[1]), 0);
 	return vtd_qi_submit(unit, d, 1, true) ?: ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_pe_install);
 
-/*
- * vtd_pe_install() once the switch is committed: the new entry is in
- * place whatever the invalidations reported, so a failure is a WARN and
- * the attach goes on (the IOMMU core is told the domain is attached, as
- * it is). Before commit every error unwinds instead.
- */
+/* After the commit: a failed invalidation WARNs, the entry is switched */
 static void vtd_pe_switch(struct vtd_dev *vdev, const u64 *pe)
 {
 	int ret;
@@ -190,9 +168,6 @@ static void vtd_pe_switch(struct vtd_dev *vdev, const u64 *pe)
  * vtd_domain_snoop_devices() - set PGSNP in the entries of attached devices
  * @d: a first-stage domain whose force_snoop was just set
  *
- * Only the page-snoop bit changes in each present entry; the PASID cache,
- * the PASID's IOTLB and the device TLB are invalidated after it.
- *
  * Context: process. Caller holds @d->lock; takes each device's unit's
  * ctx_lock for its entry.
  * Return: nothing; a failed invalidation is logged.
@@ -205,13 +180,13 @@ void vtd_domain_snoop_devices(struct vtd_domain *d)
 	list_for_each_entry(vdev, &d->devices, dom_node) {
 		struct vtd_unit *unit = vdev->unit;
 		u64 *slot = vdev->pasid_table;
-		u16 did = FIELD_GET(VTD_PE_DID, READ_ONCE(slot[1]));
+		u16 did = FIELD_GET(VTD_PE1_DID, READ_ONCE(slot[1]));
 		struct alist_cmd c[3];
 		unsigned int n = 0;
 		int ret;
 
 		mutex_lock(&unit->ctx_lock);
-		WRITE_ONCE(slot[1], READ_ONCE(slot[1]) | VTD_PE_PGSNP);
+		WRITE_ONCE(slot[1], READ_ONCE(slot[1]) | VTD_PE1_PGSNP);
 		vtd_flush_cache(unit, slot, 64);
 		vtd_desc_pc_pasid(&c[n++], did, 0);
 		vtd_desc_piotlb_all(&c[n++], did, 0);
@@ -321,9 +296,8 @@ static void vtd_dev_leave(struct vtd_dev *vdev)
 }
 
 /*
- * The domains an attach leaves and joins, locked lower address first so
- * two replaces in opposite directions cannot deadlock (lockdep sees the
- * second lock as nested). Either may be NULL or both the same.
+ * Lower address first: two replaces in opposite directions cannot
+ * deadlock. Either may be NULL or both the same.
  */
 static void vtd_domain_lock_pair(struct vtd_domain *a, struct vtd_domain *b)
 {
@@ -354,19 +328,13 @@ static void vtd_domain_unlock_pair(struct vtd_domain *a, struct vtd_domain *b)
  * @old: the domain it had (unused: the driver tracks its own)
  *
  * Every error comes before the commit and leaves the device on its old
- * domain; after the commit a failed invalidation is a WARN and the attach
- * still succeeds (the entry is switched).
- *
- * The list's prepare allocates nothing on a domain's empty list (the
- * reserve of vtd_paging_alloc()), and a DMA API (default) domain the
- * device leaves keeps its list's reserve for the way back. The domain
- * holds its ID on the unit of the device it was allocated for
- * (vtd_paging_alloc()), so that device's attach allocates no ID either;
- * another unit's device gets one here (vtd_domain_did_get()).
+ * domain. A device's first attach, and its way back to a DMA API domain,
+ * allocate nothing: the list's reserve and the domain's ID on its home
+ * unit (vtd_paging_alloc()) were taken before.
  *
  * Context: process; the group mutex is held. Takes the locks of the old
  * and the new domain for the whole switch, the unit's ctx_lock for the
- * PASID entry; the shared layer takes the core's update lock.
+ * PASID entry.
  * Return: 0; -EINVAL when the domain does not fit the unit (see
  * vtd_domain_compatible()); -ENOSPC without a free domain ID; -ENOMEM.
  */
@@ -396,11 +364,7 @@ int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
 	ret = vtd_domain_did_get(d, unit);
 	if (ret)
 		goto out_unlock;
-	/*
-	 * The way back to the default (DMA API) domain must not fail: leaving
-	 * it, keep its list's reserve (not on the way back, which must
-	 * allocate nothing)
-	 */
+	/* Leaving the DMA API domain: keep the reserve of the way back */
 	if (vdev->domain && vdev->domain->kind != VTD_DOM_NESTED &&
 	    iommu_is_dma_domain(&vdev->domain->domain)) {
 		ret = alist_attach_reserve(vdev->domain->list, vdev->ntargets);
@@ -412,7 +376,6 @@ int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
 				   d->parent->list : NULL, t, n, &txn);
 	if (ret)
 		goto err_put_did;
-	/* Published, then the barrier: nothing below fails */
 	alist_attach_commit(txn);
 	vtd_pe_domain(vdev, d, pe);
 	vtd_pe_switch(vdev, pe);
@@ -433,37 +396,36 @@ out_unlock:
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_attach_paging);
 
+/* Identity (@pe) or blocked (NULL): no targets, nothing can fail */
+static int vtd_attach_fixed(struct vtd_dev *vdev, const u64 *pe)
+{
+	struct vtd_domain *prev = vdev->domain;
+
+	vtd_domain_lock_pair(prev, NULL);
+	vtd_pe_switch(vdev, pe);
+	vtd_dev_leave(vdev);
+	vdev->identity = !!pe;
+	vtd_domain_unlock_pair(prev, NULL);
+	return 0;
+}
+
 static int vtd_attach_identity(struct iommu_domain *domain, struct device *dev,
 			       struct iommu_domain *old)
 {
 	struct vtd_dev *vdev = dev_iommu_priv_get(dev);
-	struct vtd_domain *prev = vdev->domain;
 	u64 pe[8];
 
 	/* Refused before anything changes; def_domain_type avoids it */
 	if (!(vdev->unit->ecap & VTD_ECAP_PT))
 		return -EINVAL;
-	vtd_domain_lock_pair(prev, NULL);
 	vtd_pe_identity(vdev, pe);
-	vtd_pe_switch(vdev, pe);
-	vtd_dev_leave(vdev);
-	vdev->identity = true;
-	vtd_domain_unlock_pair(prev, NULL);
-	return 0;
+	return vtd_attach_fixed(vdev, pe);
 }
 
 static int vtd_attach_blocked(struct iommu_domain *domain, struct device *dev,
 			      struct iommu_domain *old)
 {
-	struct vtd_dev *vdev = dev_iommu_priv_get(dev);
-	struct vtd_domain *prev = vdev->domain;
-
-	vtd_domain_lock_pair(prev, NULL);
-	vtd_pe_switch(vdev, NULL);
-	vtd_dev_leave(vdev);
-	vdev->identity = false;
-	vtd_domain_unlock_pair(prev, NULL);
-	return 0;
+	return vtd_attach_fixed(dev_iommu_priv_get(dev), NULL);
 }
 
 /* Blocked and identity attach allocate nothing and do not fail */
@@ -502,14 +464,11 @@ int vtd_def_domain_type(struct device *dev)
 
 /**
  * vtd_probe_device() - take a PCI device in a unit's scope
- * @dev: the device
- *
- * Devices that already have a driver are left alone (they keep the
- * identity entry installed at load, and the IOMMU core would warn).
+ * @dev: the device; one that has a driver keeps its identity entry
  *
  * Context: process; called by the IOMMU core.
- * Return: the unit's IOMMU, or
- * ERR_PTR(-ENODEV) for devices that are not ours, or another ERR_PTR.
+ * Return: the unit's IOMMU, ERR_PTR(-ENODEV) for devices that are not
+ * ours, or another ERR_PTR.
  */
 struct iommu_device *vtd_probe_device(struct device *dev)
 {
@@ -643,11 +602,9 @@ static int vtd_unit_keep_dev(struct vtd_unit *unit, struct pci_dev *pdev)
  * @unit: the unit, translation still off
  *
  * Their drivers keep DMAing with physical addresses once translation is
- * on; the IOMMU core does not give them to us (probe refuses them). A
- * unit without pass-through (ECAP.PT) cannot keep them: it is not
- * started (an identity-mapped second stage of all memory is not built),
- * so their DMA is never blocked. A recording unit (KUnit) takes the
- * devices the test names (@unit->test_bound) instead of walking PCI.
+ * on. A unit without pass-through (ECAP.PT) is not started instead, so
+ * their DMA is never blocked. A recording unit (KUnit) takes the devices
+ * the test names (@unit->test_bound) instead of walking PCI.
  *
  * Context: process, module init.
  * Return: 0; -EOPNOTSUPP when a device must be kept and the unit has no

@@ -19,7 +19,6 @@
 /* Fault recording register, upper quadword */
 #define VTD_FRCD_F		BIT_ULL(63)
 #define VTD_FRCD_T		BIT_ULL(62)
-#define VTD_FRCD_PASID		GENMASK_ULL(59, 40)
 #define VTD_FRCD_FR		GENMASK_ULL(39, 32)
 #define VTD_FRCD_PP		BIT_ULL(31)
 #define VTD_FRCD_SID		GENMASK_ULL(15, 0)

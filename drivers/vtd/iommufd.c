@@ -41,12 +41,10 @@ void *vtd_hw_info(struct device *dev, u32 *length,
 	struct vtd_unit *unit = vtd_dev_unit(dev);
 	struct iommu_hw_info_vtd *info;
 
-	if (*type != IOMMU_HW_INFO_TYPE_DEFAULT &&
-	    *type != IOMMU_HW_INFO_TYPE_INTEL_VTD)
-		return ERR_PTR(-EOPNOTSUPP);
-	info = kzalloc_obj(*info);
-	if (!info)
-		return ERR_PTR(-ENOMEM);
+	info = alist_hw_info_alloc(type, IOMMU_HW_INFO_TYPE_INTEL_VTD,
+				   sizeof(*info), length);
+	if (IS_ERR(info))
+		return info;
 	/*
 	 * Erratum 772415 (SPR17): a read-only second-stage mapping of a nest
 	 * parent may break the stage-1 A/D update. No register of the unit
@@ -57,8 +55,6 @@ void *vtd_hw_info(struct device *dev, u32 *length,
 	info->flags = IOMMU_HW_INFO_VTD_ERRATA_772415_SPR17;
 	info->cap_reg = unit->cap;
 	info->ecap_reg = unit->ecap;
-	*length = sizeof(*info);
-	*type = IOMMU_HW_INFO_TYPE_INTEL_VTD;
 	return info;
 }
 
@@ -86,15 +82,9 @@ struct iommu_domain *vtd_domain_alloc_paging_flags(struct device *dev,
 	return &d->domain;
 }
 
-static int vtd_nested_cache_invalidate_user(struct iommu_domain *domain,
-					    struct iommu_user_data_array *array)
-{
-	return vtd_nested_invalidate_user(domain, array);
-}
-
 static const struct iommu_domain_ops vtd_nested_domain_ops = {
 	.attach_dev = vtd_attach_paging,
-	.cache_invalidate_user = vtd_nested_cache_invalidate_user,
+	.cache_invalidate_user = vtd_nested_invalidate_user,
 	.free = vtd_domain_free,
 };
 
@@ -192,13 +182,12 @@ struct iommu_domain *vtd_domain_alloc_nested(struct device *dev,
  * @array: IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 entries; entry_num is written
  *	back with the number handled (the index of a failing entry)
  *
- * Every valid entry before a failing one is executed; all of them are
- * merged into one request, flushed with one batch and one wait per unit.
- * The device TLBs of attached ATS devices are included.
+ * alist_user_inv_vtd() on the domain's list, counted in
+ * user_invalidations.
  *
  * Context: process; may fault on user memory. No lock held.
- * Return: 0 or the errno of the entry at @array->entry_num; else the
- * queue's error when the invalidation did not complete (-ETIMEDOUT, -EIO).
+ * Return: -EINVAL for a domain that is not nested; else as
+ * alist_user_inv_vtd().
  */
 int vtd_nested_invalidate_user(struct iommu_domain *domain,
 			       struct iommu_user_data_array *array)

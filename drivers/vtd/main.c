@@ -98,12 +98,7 @@ static void vtd_teardown(void)
 	}
 }
 
-#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
-static unsigned int init_fail_nth;
-module_param(init_fail_nth, uint, 0444);
-MODULE_PARM_DESC(init_fail_nth,
-		 "Test builds: S sweeps the init with fail-nth, every S-th point; then the points it met");
-#endif
+ALIST_TEST_INIT_FAIL_NTH;
 
 static int __init vtd_init_units(void)
 {
@@ -150,24 +145,17 @@ static int __init vtd_init_units(void)
 	return 0;
 }
 
-#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
 /* Take back a vtd_init_units() that succeeded: what the exit does */
 static void __init vtd_init_undo(void)
 {
 	vtd_teardown();
 	vtd_debugfs_exit();
 }
-#endif
 
 static int __init vtd_init(void)
 {
-#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
-	if (init_fail_nth)
-		return alist_test_fail_nth_sweep(vtd_init_units, vtd_init_undo,
-						 "alist_vtd", init_fail_nth,
-						 &init_fail_nth);
-#endif
-	return vtd_init_units();
+	return alist_test_fail_nth_sweep(vtd_init_units, vtd_init_undo,
+					 "alist_vtd", &init_fail_nth);
 }
 
 static void __exit vtd_exit(void)

@@ -16,7 +16,6 @@
 #include <linux/io.h>
 #include <linux/iopoll.h>
 #include <linux/slab.h>
-#include <linux/timekeeping.h>
 
 #include <kunit/visibility.h>
 
@@ -25,23 +24,6 @@
 #define VTD_QI_MASK		(VTD_QI_ENTRIES - 1)
 /* IQH/IQT hold the byte offset: index * 32 with 256-bit descriptors */
 #define VTD_QI_SHIFT		5
-/*
- * A wait gives up after this much time, measured on the clock: counting
- * polls would stretch it by the cost of each register read, many times
- * over under emulation.
- */
-#define VTD_QI_TIMEOUT_MS	1000U
-
-static u64 vtd_qi_deadline(void)
-{
-	return ktime_get_mono_fast_ns() + VTD_QI_TIMEOUT_MS * NSEC_PER_MSEC;
-}
-
-static bool vtd_qi_expired(u64 deadline)
-{
-	return ktime_get_mono_fast_ns() > deadline;
-}
-
 /* Submissions of one request whose wait an ITE aborted, before giving up */
 #define VTD_QI_ATTEMPTS		4
 
@@ -55,32 +37,19 @@ static void vtd_qi_set_tail(struct vtd_unit *unit)
 	writeq((u64)unit->qi_tail << VTD_QI_SHIFT, unit->reg + VTD_REG_IQT);
 }
 
-/*
- * A wait that gives up notes where the queue stood. The queue runs in
- * order, so every later wait is behind the same stuck descriptor: while
- * the head has not moved, it gives up at once instead of spending another
- * second (with the queue lock held and interrupts off, when it waits for
- * room), and no caller waits on a failure that happened before it came.
- * A head that moved clears the note.
- */
-static void vtd_qi_note_stall(struct vtd_unit *unit, unsigned int head)
+/* Where a wait gave up: the head (alist_queue_stall_note()); counted */
+static void vtd_qi_note_stall(struct vtd_unit *unit)
 {
 	atomic64_inc(&unit->cnt.timeouts);
-	WRITE_ONCE(unit->qi_stall, head + 1);
+	alist_queue_stall_note(&unit->qi_stall, vtd_qi_head(unit));
 }
 
-static bool vtd_qi_still_stalled(struct vtd_unit *unit, unsigned int head)
+static bool vtd_qi_stalled(struct vtd_unit *unit, unsigned int head)
 {
-	unsigned int stall = READ_ONCE(unit->qi_stall);
-
-	if (!stall)
+	if (!alist_queue_stalled(&unit->qi_stall, head))
 		return false;
-	if (stall == head + 1) {
-		atomic64_inc(&unit->cnt.timeouts);
-		return true;
-	}
-	WRITE_ONCE(unit->qi_stall, 0);
-	return false;
+	atomic64_inc(&unit->cnt.timeouts);
+	return true;
 }
 
 /*
@@ -152,7 +121,7 @@ static int vtd_qi_error(struct vtd_unit *unit, u32 fsts)
  */
 static int vtd_qi_space(struct vtd_unit *unit, unsigned int need)
 {
-	u64 deadline = vtd_qi_deadline();
+	u64 deadline = alist_queue_deadline();
 
 	lockdep_assert_held(&unit->qi_lock);
 	for (;;) {
@@ -165,15 +134,15 @@ static int vtd_qi_space(struct vtd_unit *unit, unsigned int need)
 		fsts = readl(unit->reg + VTD_REG_FSTS);
 		if (fsts & (VTD_FSTS_IQE | VTD_FSTS_ITE | VTD_FSTS_ICE))
 			vtd_qi_error(unit, fsts);
-		else if (vtd_qi_still_stalled(unit, head))
+		else if (vtd_qi_stalled(unit, head))
 			return -ETIMEDOUT;
-		if (vtd_qi_expired(deadline))
+		if (alist_queue_expired(deadline))
 			break;
 		udelay(1);
 	}
-	vtd_qi_note_stall(unit, vtd_qi_head(unit));
+	vtd_qi_note_stall(unit);
 	pr_err_ratelimited("alist_vtd %s: invalidation queue full for %u ms\n",
-			   unit->name, VTD_QI_TIMEOUT_MS);
+			   unit->name, ALIST_QUEUE_TIMEOUT_MS);
 	return -ETIMEDOUT;
 }
 
@@ -219,7 +188,7 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_qi_wait_aborted);
  */
 static int vtd_qi_poll(struct vtd_unit *unit, u32 seq, u32 gen0)
 {
-	u64 deadline = vtd_qi_deadline();
+	u64 deadline = alist_queue_deadline();
 	unsigned long flags;
 	int ret = 0;
 
@@ -256,16 +225,16 @@ static int vtd_qi_poll(struct vtd_unit *unit, u32 seq, u32 gen0)
 				ret = err;
 			raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
 		} else if (READ_ONCE(unit->qi_stall) &&
-			   vtd_qi_still_stalled(unit, vtd_qi_head(unit))) {
+			   vtd_qi_stalled(unit, vtd_qi_head(unit))) {
 			return -ETIMEDOUT;
 		}
-		if (vtd_qi_expired(deadline))
+		if (alist_queue_expired(deadline))
 			break;
 		udelay(1);
 	}
-	vtd_qi_note_stall(unit, vtd_qi_head(unit));
+	vtd_qi_note_stall(unit);
 	pr_err_ratelimited("alist_vtd %s: invalidation wait %u not done after %u ms (status %u)\n",
-			   unit->name, seq, VTD_QI_TIMEOUT_MS,
+			   unit->name, seq, ALIST_QUEUE_TIMEOUT_MS,
 			   READ_ONCE(*unit->qi_status));
 	return -ETIMEDOUT;
 }
@@ -391,24 +360,18 @@ static int vtd_qi_issue(struct vtd_unit *unit, const struct alist_cmd *cmds,
  * @wait: append a wait descriptor and poll until everything queued so far
  *	completed
  *
- * The descriptors are counted by type, and the submission is kept as the
- * unit's last one, for debugfs. A wait aborted by an invalidation
- * time-out (ITE: some device did not answer a device-TLB invalidation) is
- * submitted again with its descriptors, as Linux does, up to
- * VTD_QI_ATTEMPTS times: the submitter whose device hangs gets
- * -ETIMEDOUT, the others whose waits were caught in the abort complete.
+ * A wait aborted by an invalidation time-out (ITE) is submitted again with
+ * its descriptors, as Linux does, up to VTD_QI_ATTEMPTS times: only the
+ * submitter whose device hangs gets -ETIMEDOUT.
  *
  * Context: any. The queue lock (a raw spinlock: the DMA API may unmap from
- * interrupt context) is held with interrupts off only while descriptors
- * are placed and the tail moves; the wait is a bounded busy poll with
- * interrupts on and no lock held, so no caller, and no user ioctl, keeps
- * interrupts off across the hardware round trip.
+ * interrupt context) is held with interrupts off only to place descriptors
+ * and move the tail; the wait polls with interrupts on and no lock held.
  * Return: 0; -ETIMEDOUT when the queue did not drain, the wait did not
- * complete in time (at once when an earlier wait gave up on the queue and
- * its head has not moved since), or it was aborted by ITE every time;
- * -EIO when the
- * hardware reported a queue error (the bad descriptor was skipped and the
- * queue restarted); -ENOSPC when a recording queue is full.
+ * complete in time (at once behind a wait that gave up on a queue that
+ * has not moved since), or it was aborted by ITE every time; -EIO for a
+ * queue error (the bad descriptor was skipped); -ENOSPC when a recording
+ * queue is full.
  */
 int vtd_qi_submit(struct vtd_unit *unit, const struct alist_cmd *cmds,
 		  unsigned int n, bool wait)

@@ -138,8 +138,8 @@ struct vtd_bus_ctx {
  * @qi_seq: last status value used
  * @qi_ite_gen: invalidation time-outs handled; written under @qi_lock
  * @qi_ite_done: the status value when the last one was handled
- * @qi_stall: 1 + the queue head when a wait last gave up on a queue
- *	that did not move, else 0; READ_ONCE()/WRITE_ONCE(), lock or not
+ * @qi_stall: the queue head when a wait last gave up
+ *	(alist_queue_stall_note())
  * @qi_last: the last submission as queued, its wait included (debugfs);
  *	protected by @qi_lock
  * @qi_last_n: descriptors of the last submission (may exceed the
@@ -187,7 +187,7 @@ struct vtd_unit {
 	u32 qi_seq;
 	u32 qi_ite_gen;
 	u32 qi_ite_done;
-	unsigned int qi_stall;
+	u64 qi_stall;
 	struct alist_cmd qi_last[VTD_QI_LAST];
 	unsigned int qi_last_n;
 	struct alist_vtd_params params;

@@ -28,21 +28,17 @@
 #define VTD_REG_GCMD		0x18
 #define VTD_REG_GSTS		0x1c
 #define VTD_REG_RTADDR		0x20
-#define VTD_REG_CCMD		0x28
 #define VTD_REG_FSTS		0x34
 #define VTD_REG_FECTL		0x38
 #define VTD_REG_IQH		0x80
 #define VTD_REG_IQT		0x88
 #define VTD_REG_IQA		0x90
-#define VTD_REG_ICS		0x9c
 
 /* GCMD / GSTS bits */
 #define VTD_GCMD_TE		BIT(31)
 #define VTD_GCMD_SRTP		BIT(30)
 #define VTD_GCMD_QIE		BIT(26)
 #define VTD_GCMD_IRE		BIT(25)
-/* GCMD bits that are one-shot commands, never kept in the shadow copy */
-#define VTD_GCMD_ONESHOT	(BIT(30) | BIT(29) | BIT(27) | BIT(24))
 
 #define VTD_RTADDR_SMT		BIT_ULL(10)
 #define VTD_IQA_DW		BIT_ULL(11)
@@ -75,18 +71,31 @@
 #define VTD_ECAP_C		BIT_ULL(0)
 #define VTD_ECAP_QI		BIT_ULL(1)
 #define VTD_ECAP_DT		BIT_ULL(2)
-#define VTD_ECAP_IR		BIT_ULL(3)
 #define VTD_ECAP_PT		BIT_ULL(6)
 #define VTD_ECAP_SC		BIT_ULL(7)
 #define VTD_ECAP_NEST		BIT_ULL(26)
 #define VTD_ECAP_SRS		BIT_ULL(31)
 #define VTD_ECAP_EAFS		BIT_ULL(34)
-#define VTD_ECAP_PASID		BIT_ULL(40)
 #define VTD_ECAP_DIT		BIT_ULL(41)
 #define VTD_ECAP_SMTS		BIT_ULL(43)
 #define VTD_ECAP_SLTS		BIT_ULL(46)
 #define VTD_ECAP_FLTS		BIT_ULL(47)
 #define VTD_ECAP_SMPWC		BIT_ULL(48)
+
+/* Root, context and PASID table entries: present bit, table pointers */
+#define VTD_ENTRY_P		BIT_ULL(0)
+#define VTD_PTR_MASK		GENMASK_ULL(63, 12)
+#define VTD_CE_DTE		BIT_ULL(2)
+#define VTD_CE_PDTS		GENMASK_ULL(11, 9)
+#define VTD_PE0_AW		GENMASK_ULL(4, 2)
+#define VTD_PE0_PGTT		GENMASK_ULL(8, 6)
+#define VTD_PE1_DID		GENMASK_ULL(15, 0)
+#define VTD_PE1_PWSNP		BIT_ULL(23)
+#define VTD_PE1_PGSNP		BIT_ULL(24)
+#define VTD_PE2_SRE		BIT_ULL(0)
+#define VTD_PE2_FLPM		GENMASK_ULL(3, 2)
+#define VTD_PE2_WPE		BIT_ULL(4)
+#define VTD_PE2_EAFE		BIT_ULL(7)
 
 /* PASID entry translation types (PGTT) */
 #define VTD_PGTT_FS		1
