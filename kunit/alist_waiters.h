@@ -2,7 +2,7 @@
 /*
  * KUnit helper of the drivers' queue tests: two threads wait on one queue
  * that the test has stalled, the second a while after the first, and each
- * notes its result and when it gave up.
+ * notes its result and when it started and gave up.
  */
 #ifndef ALIST_KUNIT_WAITERS_H
 #define ALIST_KUNIT_WAITERS_H
@@ -17,6 +17,7 @@ struct alist_waiter {
 	void *queue;
 	unsigned int delay_ms;
 	int ret;
+	u64 start_ns;
 	u64 end_ns;
 	struct completion done;
 };
@@ -26,6 +27,7 @@ static inline int alist_waiter_thread(void *arg)
 	struct alist_waiter *w = arg;
 
 	msleep(w->delay_ms);
+	w->start_ns = ktime_get_ns();
 	w->ret = w->wait(w->queue);
 	w->end_ns = ktime_get_ns();
 	complete(&w->done);
