@@ -206,6 +206,13 @@ struct ats_env {
 	uint8_t *buf;
 };
 
+/*
+ * Seconds a DMA test may take: edu moves 4 KiB per 100 ms of emulated time
+ * and each fixture resets the device through VFIO, so under TCG on a busy
+ * host a test takes tens of seconds; a hang still ends the test.
+ */
+#define DMA_TEST_TIMEOUT	90
+
 FIXTURE(ats) {
 	struct ats_env e;
 };
@@ -385,7 +392,7 @@ TEST_F(ats, vtd_ats_enabled)
 	EXPECT_EQ(0, d.iqe + d.ite + d.ice + d.timeouts);
 }
 
-TEST_F(ats, vtd_devtlb_on_unmap)
+TEST_F_TIMEOUT(ats, vtd_devtlb_on_unmap, DMA_TEST_TIMEOUT)
 {
 	__u32 pt = self->e.ioas[0];
 
@@ -423,7 +430,7 @@ TEST_F(ats, vtd_devtlb_on_unmap)
 	}
 }
 
-TEST_F(ats, vtd_devtlb_one_wait)
+TEST_F_TIMEOUT(ats, vtd_devtlb_one_wait, DMA_TEST_TIMEOUT)
 {
 	__u32 pt = self->e.hwpt[0];
 
@@ -481,7 +488,7 @@ TEST_F(ats, vtd_devtlb_one_wait)
 	}
 }
 
-TEST_F(ats, vtd_devtlb_not_after_detach)
+TEST_F_TIMEOUT(ats, vtd_devtlb_not_after_detach, DMA_TEST_TIMEOUT)
 {
 	int edu = self->e.edu.fd >= 0;
 	struct counts c0, c1, d;
@@ -519,7 +526,7 @@ TEST_F(ats, vtd_devtlb_not_after_detach)
 	unmap_check(_metadata, &self->e, self->e.ioas[0], IOVA_A, 1, 1, 1);
 }
 
-TEST_F(ats, vtd_devtlb_replace)
+TEST_F_TIMEOUT(ats, vtd_devtlb_replace, DMA_TEST_TIMEOUT)
 {
 	int edu = self->e.edu.fd >= 0;
 	struct counts c0, c1, d;

@@ -131,6 +131,13 @@ static int set_skip_flush(int on)
 	return put_str(DBG "/skip_flush/probability", on ? "100" : "0");
 }
 
+/*
+ * Seconds a DMA test may take: edu moves 4 KiB per 100 ms of emulated time
+ * and each fixture resets the device through VFIO, so under TCG on a busy
+ * host a test takes tens of seconds; a hang still ends the test.
+ */
+#define DMA_TEST_TIMEOUT	90
+
 FIXTURE(vtd) {
 	struct edu e;
 	uint8_t *src;
@@ -159,7 +166,7 @@ static int load(struct edu *e, uint8_t *src, uint8_t v)
 	return edu_dma(e, IOVA_SRC, SZ_4K, 0);
 }
 
-TEST_F(vtd, vtd_dma_translate)
+TEST_F_TIMEOUT(vtd, vtd_dma_translate, DMA_TEST_TIMEOUT)
 {
 	uint8_t *a = page(0x11), *b = page(0x22);
 
@@ -177,7 +184,7 @@ TEST_F(vtd, vtd_dma_translate)
 	EXPECT_TRUE(all(self->src, 0xa5));
 }
 
-TEST_F(vtd, vtd_dma_fault_after_unmap)
+TEST_F_TIMEOUT(vtd, vtd_dma_fault_after_unmap, DMA_TEST_TIMEOUT)
 {
 	uint64_t before, after, descs0, descs1, waits0, waits1;
 	uint8_t *a = page(0);
@@ -209,7 +216,7 @@ TEST_F(vtd, vtd_dma_fault_after_unmap)
 	EXPECT_TRUE(all(a, 0x3c));
 }
 
-TEST_F(vtd, vtd_dma_remap_not_stale)
+TEST_F_TIMEOUT(vtd, vtd_dma_remap_not_stale, DMA_TEST_TIMEOUT)
 {
 	uint8_t *a = page(0), *b = page(0);
 
@@ -227,7 +234,7 @@ TEST_F(vtd, vtd_dma_remap_not_stale)
 	EXPECT_TRUE(all(a, 0x01));
 }
 
-TEST_F(vtd, vtd_skip_flush_detected)
+TEST_F_TIMEOUT(vtd, vtd_skip_flush_detected, DMA_TEST_TIMEOUT)
 {
 	uint64_t skipped0, skipped1;
 	uint8_t *a, *b;
