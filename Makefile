@@ -18,10 +18,12 @@
 #                                --strict and kernel-doc over our C code,
 #                                after the guest builds of both arches
 #   make bench                   benchmarks: the core on the host
-#                                (build/host/bench.json), then invalidation
-#                                commands and syncs per operation in the
-#                                guests, ours vs the minimum vs the in-tree
-#                                driver (build/bench-guest.json)
+#                                (build/host/bench.json), then in the
+#                                guests, workload by workload, ours vs the
+#                                in-tree VT-d and SMMUv3 drivers: commands,
+#                                syncs, device-TLB commands, over-invalidated
+#                                pages, ioctl p50/p99 (build/bench-guest.json,
+#                                Documentation/performance.rst)
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build

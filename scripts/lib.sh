@@ -18,8 +18,24 @@ alist_log() {
 	echo "==> $*" >&2
 }
 
-# alist_arch_vars ARCH: set KARCH, CROSS, KIMAGE, QEMU for a guest arch.
+# alist_arch_vars ARCH: set KARCH, CROSS, KIMAGE, QEMU for a guest arch,
+# GARCH (the guest's arch: x86_64 or arm64) and ALIST_KPATCHES.
+#
+# ARCH may also name a comparison kernel of make bench, GARCH-VARIANT
+# (arm64-intree): built from common.config and scripts/kconfig/ARCH.config
+# out of a copy of the source with scripts/patches/ARCH/*.patch applied
+# (ALIST_KPATCHES, read by alist_ksrc). The test kernels' cache keys do not
+# depend on any of it.
 alist_arch_vars() {
+	ALIST_KPATCHES=
+	case "$1" in
+	arm64-intree)
+		alist_arch_vars arm64
+		ALIST_KPATCHES=$ALIST_TOP/scripts/patches/$1
+		return
+		;;
+	esac
+	GARCH=$1
 	case "$1" in
 	x86_64)
 		KARCH=x86_64
@@ -39,12 +55,49 @@ alist_arch_vars() {
 	esac
 }
 
-# alist_ksrc: path of the unpacked kernel source (after fetch-kernel-source.sh).
+# alist_ksrc: path of the unpacked kernel source (after fetch-kernel-source.sh),
+# or of its patched copy when alist_arch_vars named a comparison kernel.
 alist_ksrc() {
 	local d
 	d=$(cat "$ALIST_CACHE/src/current" 2>/dev/null) || return 1
 	[ -f "$d/.alist-unpacked" ] || return 1
+	if [ -n "${ALIST_KPATCHES:-}" ]; then
+		alist_patched_src "$d" "$ALIST_KPATCHES"
+		return
+	fi
 	echo "$d"
+}
+
+# alist_patched_src SRC DIR: a copy of the source tree SRC with DIR/*.patch
+# applied, made once and kept next to SRC. The copy is hard links but for
+# the files the patches touch, which are copied before patching so SRC stays
+# as it is. Its .alist-unpacked is SRC's plus the patches' hashes, so
+# alist_kernel_key changes with the patches.
+alist_patched_src() {
+	local src=$1 dir=$2 sum dst p f
+	sum=$(cat "$dir"/*.patch | sha256sum | cut -c1-16)
+	dst=$src-p$sum
+	if [ ! -f "$dst/.alist-unpacked" ]; then
+		alist_log "patched kernel source: $dst"
+		rm -rf "$dst.tmp"
+		cp -al "$src" "$dst.tmp"
+		for p in "$dir"/*.patch; do
+			for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p"); do
+				cp --remove-destination "$src/$f" "$dst.tmp/$f"
+			done
+			patch -s -p1 -d "$dst.tmp" < "$p" >&2 ||
+				alist_die "$p does not apply to $src"
+		done
+		rm -f "$dst.tmp/.alist-unpacked"
+		{
+			cat "$src/.alist-unpacked"
+			for p in "$dir"/*.patch; do
+				echo "patch $(basename "$p") $(sha256sum < "$p" | cut -c1-16)"
+			done
+		} > "$dst.tmp/.alist-unpacked"
+		mv "$dst.tmp" "$dst"
+	fi
+	echo "$dst"
 }
 
 # alist_kernel_key ARCH: cache key of a guest kernel build: the source

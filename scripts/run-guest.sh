@@ -14,6 +14,8 @@
 #         behind a root port. The in-tree VT-d driver stands aside:
 #         intel_iommu=off intremap=off.
 # arm64:  virt, GICv3 (ITS: isolated MSI), SMMUv3 with nested stages + edu.
+#         --arch arm64-intree: the same machine, booting make bench's arm64
+#         comparison kernel (scripts/lib.sh, alist_arch_vars).
 #         QEMU's SMMU has neither S2FWB nor CANWBS devices, so the vSMMU
 #         tests need alist_smmuv3.allow_noncoherent_viommu=1, which taints
 #         (U); ktap.py accepts that taint only with the parameter set.
@@ -92,7 +94,7 @@ monitor=none
 	monitor=unix:$ALIST_QEMU_MONITOR/$name.sock,server=on,wait=off
 qemu=(-nodefaults -display none -monitor "$monitor" -serial stdio -no-reboot
       -accel tcg -m "${ALIST_GUEST_MEM:-1024}" -smp 2 -kernel "$kernel" -initrd "$initrd")
-case "$arch" in
+case "$GARCH" in
 x86_64)
 	case "$vtd_mode" in
 	fs) vtd=intel-iommu,intremap=off,x-scalable-mode=on,x-flts=on,device-iotlb=on ;;

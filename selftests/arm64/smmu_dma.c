@@ -74,8 +74,16 @@ static long long smmu_stat(struct edu *edu, const char *name)
 	return -1;
 }
 
+static int edu_open_any(struct edu *edu, int need_smmu, const char **why);
+
 /* Open, bind, a fresh IOAS; not attached (edu_attach() does that) */
 static int edu_open(struct edu *edu, const char **why)
+{
+	return edu_open_any(edu, 1, why);
+}
+
+/* @need_smmu 0: any SMMUv3 driver (bench mode), our counters if present */
+static int edu_open_any(struct edu *edu, int need_smmu, const char **why)
 {
 	char bdf[32], cdev[128];
 
@@ -84,8 +92,11 @@ static int edu_open(struct edu *edu, const char **why)
 	if (vd_find_pci(EDU_VENDOR, EDU_DEVICE, bdf, sizeof(bdf)))
 		return -1;
 	*why = "no alist_smmuv3 debugfs";
-	if (smmu_dir_find(edu->iommu, sizeof(edu->iommu)))
-		return -1;
+	if (smmu_dir_find(edu->iommu, sizeof(edu->iommu))) {
+		edu->iommu[0] = 0;
+		if (need_smmu)
+			return -1;
+	}
 	*why = "cannot bind edu to vfio-pci";
 	if (vd_vfio_cdev(bdf, cdev, sizeof(cdev)))
 		return -1;
@@ -1228,111 +1239,119 @@ static int smmu_demo(void)
 
 /*
  * "smmu_dma bench": the guest half of make bench (see edu_bench.h). A fixed
- * workload of IOAS maps, edu DMAs, IOAS unmaps and vIOMMU invalidation
- * arrays; the host counts the commands and CMD_SYNCs QEMU's SMMU consumes
- * (smmuv3_cmdq_opcode) between the edu markers. Our debugfs counters are
- * read around each operation too and printed next to it.
+ * list of workloads, the same under either SMMUv3 driver; the host counts
+ * the commands and CMD_SYNCs QEMU's SMMU consumes (smmuv3_cmdq_opcode)
+ * between the edu markers. Under ours the debugfs counters are read around
+ * the first operations too and printed next to them.
  *
- *   ALIST-BENCH start prog=smmu_dma counters=alist_smmuv3|none iters=K
- *   ALIST-BENCH phase id=N op=map|unmap|viommu_inv pages=P areas=A domain=D
+ *   ALIST-BENCH start prog=smmu_dma counters=alist_smmuv3|none iters=K timed=T
+ *
+ * Workloads: the unmap shapes of edu_bench.h on a stage-1 domain (the
+ * IOAS's automatic one); attach/replace/detach cycles; then the nested
+ * setup of the vsmmu fixture: a one-page unmap of the nest parent with one
+ * nested domain and again with four (one attached), and vIOMMU arrays of
+ * 1 to 4096 commands.
  */
-#define BENCH_INV_ITERS		16
 #define BENCH_IOVA		0x05000000UL	/* 64 KiB aligned, clear of G */
 #define BENCH_VA		(VA_SRC + SZ_4K)	/* S1: -> IPA BENCH_IOVA */
 
-static const unsigned int bench_scatter[] = { 0, 2, 5, 9 };
-
 static void bench_snap(struct edu *edu, struct bench_snap *s)
 {
-	s->cmds = smmu_stat(edu, "cmds");
-	s->syncs = smmu_stat(edu, "syncs");
+	s->cmds = edu->iommu[0] ? smmu_stat(edu, "cmds") : -1;
+	s->syncs = edu->iommu[0] ? smmu_stat(edu, "syncs") : -1;
 }
 
-/*
- * K times { map (one IOAS_MAP per area), DMA into the last page, check it,
- * unmap (one IOAS_UNMAP over the span) }. @dma_va: the address edu uses
- * for the last page (differs from its IOVA under a nested stage 1).
- */
-static int bench_map_unmap(struct edu *edu, struct bench_phase *map,
-			   struct bench_phase *unmap, const unsigned int *offs,
-			   unsigned int pages, __u64 dma_va)
+/* A DMA from edu's buffer (it holds a non-zero pattern) through @dma_va */
+static int bench_dma_to(struct edu *edu, uint8_t *pg, __u64 dma_va)
 {
-	unsigned int areas = offs ? map->areas : 1, span, last, i, a;
-	struct bench_snap s0;
-	uint8_t *buf;
-
-	span = offs ? offs[areas - 1] + 1 : pages;
-	last = offs ? offs[areas - 1] : pages - 1;
-	buf = edu_pages(span * SZ_4K);
-	if (!buf)
-		return bench_fail(map->id, "mmap");
-	if (!dma_va)
-		dma_va = BENCH_IOVA + last * SZ_4K;
-	bench_announce(map);
-	bench_announce(unmap);
-	for (i = 0; i < BENCH_ITERS; i++) {
-		memset(buf, 0, span * SZ_4K);
-		bench_begin(edu, map, &s0);
-		for (a = 0; a < areas; a++) {
-			unsigned int off = offs ? offs[a] : 0;
-			unsigned int n = offs ? 1 : pages;
-
-			if (edu_map(edu, buf + off * SZ_4K, BENCH_IOVA + off * SZ_4K, n * SZ_4K))
-				return bench_fail(map->id, "IOMMU_IOAS_MAP");
-		}
-		bench_end(edu, map, &s0);
-
-		/* edu's buffer holds the source pattern (loaded by the caller) */
-		if (edu_dma(edu, dma_va, SZ_4K, 1))
-			return bench_fail(map->id, "edu DMA timed out");
-		if (edu_all(buf + last * SZ_4K, 0, SZ_4K))
-			return bench_fail(map->id, "DMA data did not arrive");
-
-		bench_begin(edu, unmap, &s0);
-		if (edu_unmap(edu, BENCH_IOVA, span * SZ_4K))
-			return bench_fail(unmap->id, "IOMMU_IOAS_UNMAP");
-		bench_end(edu, unmap, &s0);
-	}
-	munmap(buf, span * SZ_4K);
-	bench_report(map);
-	bench_report(unmap);
+	memset(pg, 0, SZ_4K);
+	if (edu_dma(edu, dma_va, SZ_4K, 1))
+		return bench_fail(0, "edu DMA timed out");
+	if (edu_all(pg, 0, SZ_4K))
+		return bench_fail(0, "DMA data did not arrive");
 	return 0;
 }
 
+static int bench_check_s1(struct edu *edu, uint8_t *pg, __u64 iova, unsigned int i)
+{
+	return bench_dma_to(edu, pg, iova);
+}
+
+/* Under the nested stage 1, BENCH_VA is the device's address of BENCH_IOVA */
+static int bench_check_nest(struct edu *edu, uint8_t *pg, __u64 iova, unsigned int i)
+{
+	return bench_dma_to(edu, pg, BENCH_VA + (iova - BENCH_IOVA));
+}
+
+static int bench_attach(struct edu *edu, __u32 pt)
+{
+	return edu_attach(edu, pt);
+}
+
+static int bench_detach(struct edu *edu)
+{
+	return vd_detach(&edu->dev);
+}
+
 /*
- * K times: the guest moves VA_X between pages A and B of G, invalidates
- * with an array of N TLBI_NH_VA (VA_X, then N - 1 other non-adjacent
- * pages: nothing to merge without widening the scope), and checks that a
- * DMA to VA_X follows the move.
+ * An array of @cnt commands as a guest driver emits them: TLBI_NH_VA for
+ * VA_X first (the DMA check follows it), then mostly TLBI_NH_VA of other
+ * non-adjacent pages, every 8th a TLBI_NH_ASID and every 8th a CFGI_CD.
  */
-static int bench_viommu(struct edu *edu, struct nest *n, struct bench_phase *ph)
+static void bench_mix(struct iommu_viommu_arm_smmuv3_invalidate *cmds,
+		      unsigned int cnt)
+{
+	unsigned int i;
+
+	for (i = 0; i < cnt; i++) {
+		if (i % 8 == 3) {
+			cmds[i].cmd[0] = CMD_TLBI_NH_ASID | (S1_ASID << 48);
+			cmds[i].cmd[1] = 0;
+		} else if (i % 8 == 7) {
+			cmds[i].cmd[0] = CMD_CFGI_CD | (VSID << 32);
+			cmds[i].cmd[1] = 1;	/* Leaf */
+		} else {
+			cmds[i].cmd[0] = CMD_TLBI_NH_VA | (S1_ASID << 48);
+			cmds[i].cmd[1] = (VA_X + 2 * i * SZ_4K) | 1;	/* Leaf */
+		}
+	}
+}
+
+/*
+ * BENCH_TIMED times the array; the first BENCH_ITERS times the guest first
+ * moves VA_X between pages A and B of G and a DMA to VA_X checks that the
+ * array made the SMMU follow.
+ */
+static int bench_viommu(struct edu *edu, struct nest *n, struct bench_phase *ph,
+			unsigned int cnt)
 {
 	struct iommu_viommu_arm_smmuv3_invalidate *cmds;
-	unsigned int i, k, cnt = ph->pages;
 	struct bench_snap s0;
+	unsigned int k;
 	__u32 num;
 
 	cmds = calloc(cnt, sizeof(*cmds));
 	if (!cmds)
 		return bench_fail(ph->id, "calloc");
-	for (i = 0; i < cnt; i++) {
-		cmds[i].cmd[0] = CMD_TLBI_NH_VA | (S1_ASID << 48);
-		cmds[i].cmd[1] = (VA_X + 2 * i * SZ_4K) | 1;	/* Leaf */
-	}
+	bench_mix(cmds, cnt);
 	bench_announce(ph);
-	for (k = 0; k < BENCH_INV_ITERS; k++) {
+	for (k = 0; k < BENCH_TIMED; k++) {
 		unsigned long to = (k & 1) ? G_A : G_B;
 		unsigned long from = (k & 1) ? G_B : G_A;
 
-		memset(g_page(n, G_A), 0, SZ_4K);
-		memset(g_page(n, G_B), 0, SZ_4K);
-		s1_point_x(n->g, to);
+		if (k < BENCH_ITERS) {
+			memset(g_page(n, G_A), 0, SZ_4K);
+			memset(g_page(n, G_B), 0, SZ_4K);
+			s1_point_x(n->g, to);
+		}
 		num = cnt;
 		bench_begin(edu, ph, &s0);
 		if (viommu_inv(edu, n->viommu_id, cmds, sizeof(cmds[0]), &num,
 			       IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3) || num != cnt)
 			return bench_fail(ph->id, "IOMMU_HWPT_INVALIDATE");
 		bench_end(edu, ph, &s0);
+		if (k >= BENCH_ITERS)
+			continue;
 		if (edu_dma(edu, VA_X, SZ_4K, 1))
 			return bench_fail(ph->id, "edu DMA timed out");
 		if (edu_all(g_page(n, to), 0, SZ_4K) || !edu_all(g_page(n, from), 0, SZ_4K))
@@ -1343,30 +1362,48 @@ static int bench_viommu(struct edu *edu, struct nest *n, struct bench_phase *ph)
 	return 0;
 }
 
+static const struct bench_shape bench_shapes[] = {
+	BENCH_SHAPE(bench_a1), BENCH_SHAPE(bench_a1_2), BENCH_SHAPE(bench_a1_6),
+	BENCH_SHAPE(bench_a3_7), BENCH_SHAPE(bench_a5_17), BENCH_SHAPE(bench_a16),
+	BENCH_SHAPE(bench_scatter4), BENCH_SHAPE(bench_a1_1022),
+};
+
 static int bench(void)
 {
-	struct bench_phase ph[] = {
-		{ 1, "map", 1, 1, "s1" }, { 2, "unmap", 1, 1, "s1" },
-		{ 3, "map", BENCH_SPAN, 1, "s1" }, { 4, "unmap", BENCH_SPAN, 1, "s1" },
-		{ 5, "map", ARRAY_SIZE(bench_scatter), ARRAY_SIZE(bench_scatter), "s1" },
-		{ 6, "unmap", ARRAY_SIZE(bench_scatter), ARRAY_SIZE(bench_scatter), "s1" },
-		{ 7, "map", 1, 1, "nest_parent" }, { 8, "unmap", 1, 1, "nest_parent" },
-		{ 9, "viommu_inv", 1, 1, "nested" },
-		{ 10, "viommu_inv", 16, 16, "nested" },
-		{ 11, "viommu_inv", 256, 256, "nested" },
+	static const char *const names[] = {
+		"unmap_1", "unmap_p1-2", "unmap_p1-6", "unmap_p3-7",
+		"unmap_p5-17", "unmap_16", "unmap_scatter4", "unmap_p1-1022",
 	};
+	static const unsigned int arrays[] = { 1, 16, 64, 256, 4096 };
+	struct bench_phase ph[ARRAY_SIZE(names)] = {};
+	struct bench_phase cyc[3] = {
+		{ .id = 30, .name = "attach", .op = "attach" },
+		{ .id = 31, .name = "replace", .op = "replace" },
+		{ .id = 32, .name = "detach", .op = "detach" },
+	};
+	struct bench_phase np[2] = {
+		{ .id = 40, .name = "nest-parent-1nested_unmap_1", .op = "unmap",
+		  .domain = "nest_parent" },
+		{ .id = 41, .name = "nest-parent-4nested_unmap_1", .op = "unmap",
+		  .domain = "nest_parent" },
+	};
+	struct bench_phase vi[ARRAY_SIZE(arrays)] = {};
+	char vnm[ARRAY_SIZE(arrays)][32];
+	const struct bench_shape one = BENCH_SHAPE(bench_a1);
 	struct edu edu;
 	struct nest n;
 	const char *why;
 	void *src = edu_pages(SZ_4K);
+	__u32 a = 0, b = 0, extra;
+	unsigned int i;
 	int rc = 0, step;
 
-	if (!src || edu_open(&edu, &why)) {
+	if (!src || edu_open_any(&edu, 0, &why)) {
 		printf("ALIST-BENCH error id=0 what=open:%s\n", src ? why : "mmap");
 		return bench_finish(1);
 	}
-	printf("ALIST-BENCH start prog=smmu_dma counters=alist_smmuv3 iters=%d\n",
-	       BENCH_ITERS);
+	printf("ALIST-BENCH start prog=smmu_dma counters=%s iters=%d timed=%d\n",
+	       edu.iommu[0] ? "alist_smmuv3" : "none", BENCH_ITERS, BENCH_TIMED);
 	fflush(stdout);
 
 	/* A stage-1 domain: the IOAS's automatic one */
@@ -1374,16 +1411,23 @@ static int bench(void)
 	if (edu_attach(&edu, edu.ioas_id) || edu_map(&edu, src, IOVA_SRC, SZ_4K) ||
 	    edu_dma(&edu, IOVA_SRC, SZ_4K, 0))
 		rc = bench_fail(0, "stage-1 setup");
+	for (i = 0; !rc && i < ARRAY_SIZE(names); i++) {
+		ph[i] = (struct bench_phase){ .id = 1 + i, .name = names[i],
+					      .op = "unmap", .domain = "s1" };
+		rc = bench_unmap(&edu, &ph[i], &bench_shapes[i], BENCH_IOVA,
+				 bench_check_s1);
+	}
+	/* Attach/replace/detach: two stage-1 HWPTs of the IOAS */
+	if (!rc && (edu_hwpt_alloc(&edu, edu.ioas_id, 0, IOMMU_HWPT_DATA_NONE, NULL, 0, &a) ||
+		    edu_hwpt_alloc(&edu, edu.ioas_id, 0, IOMMU_HWPT_DATA_NONE, NULL, 0, &b) ||
+		    bench_detach(&edu)))
+		rc = bench_fail(30, "HWPT setup");
 	if (!rc)
-		rc = bench_map_unmap(&edu, &ph[0], &ph[1], NULL, 1, 0);
-	if (!rc)
-		rc = bench_map_unmap(&edu, &ph[2], &ph[3], NULL, BENCH_SPAN, 0);
-	if (!rc)
-		rc = bench_map_unmap(&edu, &ph[4], &ph[5], bench_scatter, 0, 0);
+		rc = bench_cycle(&edu, cyc, a, b, bench_attach, bench_detach);
 	edu_close(&edu);
 
 	/* The nested setup of the vsmmu fixture: nest parent, vIOMMU, nested S1 */
-	if (!rc && edu_open(&edu, &why))
+	if (!rc && edu_open_any(&edu, 0, &why))
 		rc = bench_fail(0, why);
 	if (!rc) {
 		fill_pattern(src, SZ_4K, 0x5c);
@@ -1394,17 +1438,24 @@ static int bench(void)
 			rc = -1;
 		}
 		if (!rc) {
-			/* Stage 1 maps BENCH_VA to IPA BENCH_IOVA, which phase 7 maps */
+			/* Stage 1 maps BENCH_VA to IPA BENCH_IOVA, which the unmaps map */
 			__atomic_store_n(g_word(n.g, G_L3_SRC + 8 * ((BENCH_VA >> 12) & 511)),
 					 BENCH_IOVA | PTE_PAGE, __ATOMIC_SEQ_CST);
-			rc = bench_map_unmap(&edu, &ph[6], &ph[7], NULL, 1, BENCH_VA);
+			rc = bench_unmap(&edu, &np[0], &one, BENCH_IOVA, bench_check_nest);
 		}
+		/* Three more nested domains on the vIOMMU, not attached */
+		for (i = 0; !rc && i < 3; i++)
+			if (vste_alloc(&edu, &n, STE0_V | STE0_CFG(STE_CFG_S1) | (IPA_G + G_CD),
+				       0, &extra))
+				rc = bench_fail(41, "nested HWPT");
 		if (!rc)
-			rc = bench_viommu(&edu, &n, &ph[8]);
-		if (!rc)
-			rc = bench_viommu(&edu, &n, &ph[9]);
-		if (!rc)
-			rc = bench_viommu(&edu, &n, &ph[10]);
+			rc = bench_unmap(&edu, &np[1], &one, BENCH_IOVA, bench_check_nest);
+		for (i = 0; !rc && i < ARRAY_SIZE(arrays); i++) {
+			snprintf(vnm[i], sizeof(vnm[i]), "viommu-array_%u", arrays[i]);
+			vi[i] = (struct bench_phase){ .id = 50 + i, .name = vnm[i],
+						      .op = "viommu_inv", .domain = "nested" };
+			rc = bench_viommu(&edu, &n, &vi[i], arrays[i]);
+		}
 		edu_close(&edu);
 	}
 	return bench_finish(rc);

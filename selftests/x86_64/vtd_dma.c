@@ -468,18 +468,22 @@ static int vtd_demo(void)
 
 /*
  * "vtd_dma bench": the guest half of make bench (see edu_bench.h). A fixed
- * workload of IOAS maps, edu DMAs and IOAS unmaps, the same under any VT-d
- * driver; the host counts the invalidation descriptors QEMU executes
- * between the edu markers. Under our driver the debugfs counters are read
- * around each operation too and printed next to it.
+ * list of workloads, the same under any VT-d driver; the host counts the
+ * invalidation descriptors QEMU executes between the edu markers. Under
+ * our driver the debugfs counters are read around the first operations
+ * too and printed next to them.
  *
- *   ALIST-BENCH start prog=vtd_dma counters=alist_vtd|none iters=K
- *   ALIST-BENCH phase id=N op=map|unmap pages=P areas=A
+ *   ALIST-BENCH start prog=vtd_dma counters=alist_vtd|none iters=K timed=T
+ *
+ * Workloads: the unmap shapes of edu_bench.h on edu's IOAS domain; two of
+ * them again with a second device, the virtio-rng with ATS, on the same
+ * domain (device-TLB invalidations); attach/replace/detach cycles.
  */
 #define BENCH_IOVA		0x4000000UL	/* 64 KiB aligned, below 256 MiB */
+#define RNG_VENDOR		0x1af4
+#define RNG_DEVICE		0x1044
 
-/* Pages of the scattered phase: four separate IOAS areas, one unmap */
-static const unsigned int bench_scatter[] = { 0, 2, 5, 9 };
+static uint8_t *bench_src;
 
 static void bench_snap(struct edu *e, struct bench_snap *s)
 {
@@ -494,87 +498,124 @@ static void bench_snap(struct edu *e, struct bench_snap *s)
 	}
 }
 
-/*
- * One map/unmap phase pair: K times { map (one IOAS_MAP per area), DMA
- * into the last page through the new mapping, check it, unmap (one
- * IOAS_UNMAP over the whole span) }. @offs lists the page offsets of the
- * areas (NULL: one area of @pages pages).
- */
-static int bench_map_unmap(struct edu *e, uint8_t *src, struct bench_phase *map,
-			   struct bench_phase *unmap, const unsigned int *offs,
-			   unsigned int pages)
+/* The page about to be unmapped works: a DMA into it lands */
+static int bench_check(struct edu *e, uint8_t *pg, __u64 iova, unsigned int i)
 {
-	unsigned int areas = offs ? map->areas : 1, span, last, i, a;
-	struct bench_snap s0;
-	uint8_t *buf;
+	uint8_t v = (uint8_t)(0x40 + i);
 
-	span = offs ? offs[areas - 1] + 1 : pages;
-	last = offs ? offs[areas - 1] : pages - 1;
-	buf = edu_pages(span * SZ_4K);
-	if (!buf)
-		return bench_fail(map->id, "mmap");
-	bench_announce(map);
-	bench_announce(unmap);
-	for (i = 0; i < BENCH_ITERS; i++) {
-		uint8_t v = (uint8_t)(0x40 + i);
+	memset(pg, 0, SZ_4K);
+	if (load(e, bench_src, v) || edu_dma(e, iova, SZ_4K, 1))
+		return bench_fail(0, "edu DMA timed out");
+	if (!all(pg, v))
+		return bench_fail(0, "DMA data did not arrive");
+	return 0;
+}
 
-		memset(buf, 0, span * SZ_4K);
-		bench_begin(e, map, &s0);
-		for (a = 0; a < areas; a++) {
-			unsigned int off = offs ? offs[a] : 0;
-			unsigned int n = offs ? 1 : pages;
+static int bench_attach(struct edu *e, __u32 pt)
+{
+	return edu_attach(e, pt);
+}
 
-			if (edu_map(e, buf + off * SZ_4K,
-				    BENCH_IOVA + off * SZ_4K, n * SZ_4K))
-				return bench_fail(map->id, "IOMMU_IOAS_MAP");
-		}
-		bench_end(e, map, &s0);
+static int bench_detach(struct edu *e)
+{
+	return vd_detach(&e->dev);
+}
 
-		if (load(e, src, v) ||
-		    edu_dma(e, BENCH_IOVA + last * SZ_4K, SZ_4K, 1))
-			return bench_fail(map->id, "edu DMA timed out");
-		if (!all(buf + last * SZ_4K, v))
-			return bench_fail(map->id, "DMA data did not arrive");
+static const struct bench_shape bench_shapes[] = {
+	BENCH_SHAPE(bench_a1), BENCH_SHAPE(bench_a1_2), BENCH_SHAPE(bench_a1_6),
+	BENCH_SHAPE(bench_a3_7), BENCH_SHAPE(bench_a5_17), BENCH_SHAPE(bench_a16),
+	BENCH_SHAPE(bench_scatter4), BENCH_SHAPE(bench_a1_1022),
+};
 
-		bench_begin(e, unmap, &s0);
-		if (edu_unmap(e, BENCH_IOVA, span * SZ_4K))
-			return bench_fail(unmap->id, "IOMMU_IOAS_UNMAP");
-		bench_end(e, unmap, &s0);
-	}
-	munmap(buf, span * SZ_4K);
-	bench_report(map);
-	bench_report(unmap);
+/* The shapes of bench_shapes[] again on a domain edu shares with the rng */
+static const unsigned int bench_ats_shapes[] = { 0, 2 };
+
+/*
+ * Two devices on one domain: a HWPT on edu's IOAS, edu and the virtio-rng
+ * (ATS) attached to it. 1 when the guest has no such rng.
+ */
+static int bench_two_devices(struct edu *e, struct vfio_dev *rng, __u32 *hwpt)
+{
+	__u32 pt;
+
+	if (vd_open(rng, e->iommufd, RNG_VENDOR, RNG_DEVICE))
+		return 1;
+	if (edu_hwpt_alloc(e, e->ioas_id, 0, IOMMU_HWPT_DATA_NONE, NULL, 0, hwpt))
+		return bench_fail(0, "IOMMU_HWPT_ALLOC");
+	pt = *hwpt;
+	if (edu_attach(e, pt) || pt != *hwpt)
+		return bench_fail(0, "attach edu to the shared HWPT");
+	pt = *hwpt;
+	if (vd_attach(rng, &pt) || pt != *hwpt)
+		return bench_fail(0, "attach the rng to the shared HWPT");
 	return 0;
 }
 
 static int bench(void)
 {
-	struct bench_phase ph[] = {
-		{ 1, "map", 1, 1 }, { 2, "unmap", 1, 1 },
-		{ 3, "map", BENCH_SPAN, 1 }, { 4, "unmap", BENCH_SPAN, 1 },
-		{ 5, "map", ARRAY_SIZE(bench_scatter), ARRAY_SIZE(bench_scatter) },
-		{ 6, "unmap", ARRAY_SIZE(bench_scatter), ARRAY_SIZE(bench_scatter) },
+	static const char *const names[] = {
+		"unmap_1", "unmap_p1-2", "unmap_p1-6", "unmap_p3-7",
+		"unmap_p5-17", "unmap_16", "unmap_scatter4", "unmap_p1-1022",
 	};
-	char why[256] = "";
+	struct bench_phase ph[ARRAY_SIZE(names)] = {}, ats[ARRAY_SIZE(bench_ats_shapes)] = {};
+	struct bench_phase cyc[3] = {
+		{ .id = 30, .name = "attach", .op = "attach" },
+		{ .id = 31, .name = "replace", .op = "replace" },
+		{ .id = 32, .name = "detach", .op = "detach" },
+	};
+	char why[256] = "", nm[ARRAY_SIZE(bench_ats_shapes)][48];
+	struct vfio_dev rng = { .fd = -1 };
+	__u32 hwpt, a = 0, b = 0;
 	struct edu e;
-	uint8_t *src = page(0);
+	unsigned int i;
 	int rc = 0;
 
-	if (edu_open_any(&e, 0, why, sizeof(why)) || !src) {
+	bench_src = page(0);
+	if (edu_open_any(&e, 0, why, sizeof(why)) || !bench_src) {
 		printf("ALIST-BENCH error id=0 what=open:%s\n", why);
 		return bench_finish(1);
 	}
-	printf("ALIST-BENCH start prog=vtd_dma counters=%s iters=%d\n",
-	       e.iommu[0] ? "alist_vtd" : "none", BENCH_ITERS);
+	printf("ALIST-BENCH start prog=vtd_dma counters=%s iters=%d timed=%d\n",
+	       e.iommu[0] ? "alist_vtd" : "none", BENCH_ITERS, BENCH_TIMED);
 	fflush(stdout);
-	if (ioas_map(&e, src, IOVA_SRC))
+	if (ioas_map(&e, bench_src, IOVA_SRC))
 		rc = bench_fail(0, "IOMMU_IOAS_MAP source");
+	for (i = 0; !rc && i < ARRAY_SIZE(names); i++) {
+		ph[i] = (struct bench_phase){ .id = 1 + i, .name = names[i], .op = "unmap" };
+		rc = bench_unmap(&e, &ph[i], &bench_shapes[i], BENCH_IOVA, bench_check);
+	}
+
+	/* Two devices, one with ATS, on one domain */
+	if (!rc) {
+		rc = bench_two_devices(&e, &rng, &hwpt);
+		if (rc > 0) {
+			printf("ALIST-BENCH note what=no-ats-rng\n");
+			rc = 0;
+		} else {
+			for (i = 0; !rc && i < ARRAY_SIZE(bench_ats_shapes); i++) {
+				snprintf(nm[i], sizeof(nm[i]), "2dev-ats_%s",
+					 names[bench_ats_shapes[i]]);
+				ats[i] = (struct bench_phase){ .id = 20 + i, .name = nm[i],
+							       .op = "unmap" };
+				rc = bench_unmap(&e, &ats[i],
+						 &bench_shapes[bench_ats_shapes[i]],
+						 BENCH_IOVA, bench_check);
+			}
+			if (!rc && (vd_detach(&rng) || edu_attach(&e, e.ioas_id)))
+				rc = bench_fail(0, "back to the IOAS");
+		}
+		vd_close(&rng);
+	}
+
+	/* Attach/replace/detach: two HWPTs of edu's IOAS */
+	if (!rc && (edu_hwpt_alloc(&e, e.ioas_id, 0, IOMMU_HWPT_DATA_NONE, NULL, 0, &a) ||
+		    edu_hwpt_alloc(&e, e.ioas_id, 0, IOMMU_HWPT_DATA_NONE, NULL, 0, &b) ||
+		    bench_detach(&e)))
+		rc = bench_fail(30, "HWPT setup");
 	if (!rc)
-		rc = bench_map_unmap(&e, src, &ph[0], &ph[1], NULL, 1);
-	if (!rc)
-		rc = bench_map_unmap(&e, src, &ph[2], &ph[3], NULL, BENCH_SPAN);
-	if (!rc)
-		rc = bench_map_unmap(&e, src, &ph[4], &ph[5], bench_scatter, 0);
+		rc = bench_cycle(&e, cyc, a, b, bench_attach, bench_detach);
+	if (!rc && edu_attach(&e, e.ioas_id))
+		rc = bench_fail(30, "attach after the cycles");
 	edu_close(&e);
 	return bench_finish(rc);
 }

@@ -1,0 +1,203 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Tests of scripts/bench-guest.py: the guests' logs and QEMU traces to rows."""
+
+import contextlib
+import importlib.util
+import io
+import json
+import os
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCRIPTS = os.path.dirname(HERE)
+
+_spec = importlib.util.spec_from_file_location(
+    'bench_guest', os.path.join(SCRIPTS, 'bench-guest.py'))
+bg = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bg)
+
+
+def mark(begin, pid):
+    """An edu marker write as QEMU's memory_region_ops_write traces it."""
+    val = (bg.MARK_BEGIN if begin else bg.MARK_END) | pid
+    return (f"memory_region_ops_write cpu 0 mr 0x55d0 addr 0xfea00004 "
+            f"value 0x{val:x} size 4 name 'edu-mmio'\n")
+
+
+def vtd(kind, hi=0, lo=0):
+    return f"vtd_inv_desc invalidate desc type {kind} high 0x{hi:x} low 0x{lo:x}\n"
+
+
+def vtd_psi(mask, pasid=False):
+    """A page-selective IOTLB descriptor (granularity 3) with address mask."""
+    if pasid:
+        return vtd("p-iotlb", 0x4000000 | mask, 0x10036)
+    return vtd("iotlb", 0x4000000 | mask, 0x10032)
+
+
+def smmu(op):
+    return f"smmuv3_cmdq_opcode <--- SMMU_CMD_{op}\n"
+
+
+def smmu_range(pages):
+    return (f"smmuv3_range_inval vmid=0 asid=1 addr=0x5000000 tg=1 "
+            f"num_pages=0x{pages:x} ttl=3 leaf=1 stage=1\n")
+
+
+def log_text(phases, results, rc=0, extra=""):
+    out = ["ALIST-BENCH start prog=x counters=none iters=32 timed=1000\n"]
+    for pid, name, op, req in phases:
+        out.append(f"ALIST-BENCH phase id={pid} name={name} op={op} req={req}\n")
+    out += results
+    out.append(extra)
+    out.append(f"ALIST-BENCH end rc={rc}\n")
+    return "".join(out)
+
+
+class Parse(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def write(self, name, text):
+        path = os.path.join(self.dir.name, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def test_vtd_counts_pages_and_devtlb(self):
+        # Two unmaps of pages 1-6 with ATS: 4 PSIs (1, 2-3, 4-5, 6), two
+        # device-TLB descriptors, one wait. Outside the window: ignored.
+        op = (vtd_psi(0) + vtd_psi(1) + vtd_psi(1) + vtd_psi(0, pasid=True) +
+              vtd("device") + vtd("p-device") + vtd("wait"))
+        trace = vtd("wait") + "".join(mark(1, 3) + op + mark(0, 3) for _ in range(2))
+        counts, problems, _, outside = bg.parse_trace(self.write("t", trace), "x86_64")
+        self.assertEqual(problems, [])
+        self.assertEqual(outside, 1)
+        c = counts[3]
+        self.assertEqual((c["ops"], c["cmd"], c["sync"], c["devtlb"], c["pages"], c["whole"]),
+                         (2, 12, 2, 4, 12, 0))
+        self.assertEqual(c["per_op"], [[6, 1], [6, 1]])
+
+    def test_vtd_untraced_from_queue_tail(self):
+        # QEMU 10.0 traces no vtd_inv_desc for a PASID-cache invalidation:
+        # the tail moving over 3 descriptors (across the end of a queue of
+        # 8) with 2 traced counts the third as an untraced command.
+        tail = "vtd_inv_qi_tail write tail {}\n".format
+        trace = ("vtd_inv_qi_tail write tail 0\n" +
+                 "vtd_inv_qi_setup addr 0xa10000 size 8\n" + tail(6) +
+                 mark(1, 30) + vtd("iotlb") + vtd("wait") + tail(1) + mark(0, 30))
+        counts, problems, _, _ = bg.parse_trace(self.write("t", trace), "x86_64")
+        self.assertEqual(problems, [])
+        c = counts[30]
+        self.assertEqual((c["cmd"], c["sync"], c["queued"], c["by_type"]["untraced"]),
+                         (2, 1, 3, 1))
+        self.assertEqual(c["per_op"], [[2, 1]])
+
+    def test_vtd_tail_behind_trace_is_a_problem(self):
+        trace = ("vtd_inv_qi_setup addr 0xa10000 size 8\n" + mark(1, 30) +
+                 vtd("iotlb") + vtd("wait") + "vtd_inv_qi_tail write tail 1\n" + mark(0, 30))
+        _, problems, _, _ = bg.parse_trace(self.write("t", trace), "x86_64")
+        self.assertTrue(any("tail moved 1" in p for p in problems), problems)
+
+    def test_vtd_whole_tag(self):
+        # PASID-selective (granularity 2) and domain-selective (2 on the
+        # second-stage type): whole tags, no pages
+        trace = (mark(1, 8) + vtd("p-iotlb", 0, 0x10026) + vtd("iotlb", 0, 0x10022) +
+                 vtd("wait") + mark(0, 8))
+        counts, _, _, _ = bg.parse_trace(self.write("t", trace), "x86_64")
+        self.assertEqual((counts[8]["whole"], counts[8]["pages"], counts[8]["cmd"]), (2, 0, 2))
+
+    def test_smmu_ranges_and_whole(self):
+        # nest parent unmap: S2 range (2 ranges of QEMU's split), sync,
+        # NH_ALL, sync
+        trace = (mark(1, 40) + smmu("TLBI_S2_IPA") + smmu_range(1) + smmu_range(2) +
+                 smmu("SYNC") + smmu("TLBI_NH_ALL") + smmu("SYNC") + mark(0, 40))
+        counts, problems, _, _ = bg.parse_trace(self.write("t", trace), "arm64")
+        self.assertEqual(problems, [])
+        c = counts[40]
+        self.assertEqual((c["cmd"], c["sync"], c["pages"], c["whole"], c["devtlb"]),
+                         (2, 2, 3, 1, 0))
+
+    def test_unbalanced_markers(self):
+        trace = mark(1, 1) + mark(1, 2) + mark(0, 2)
+        _, problems, _, _ = bg.parse_trace(self.write("t", trace), "arm64")
+        self.assertIn("phase 2 began inside phase 1", problems)
+
+    def test_log_phases_and_times(self):
+        text = log_text([(1, "unmap_1", "unmap", 1)],
+                        ["ALIST-BENCH result id=1 ops=1000 dbg_ops=32 dbg_cmds=32 "
+                         "dbg_syncs=32 p50_ns=51000 p99_ns=90000\n"])
+        phases, errors, info = bg.parse_log(self.write("l", text))
+        self.assertEqual(errors, [])
+        self.assertEqual(info["end"], 0)
+        ph = phases[1]
+        self.assertEqual((ph["name"], ph["req"], ph["guest_ops"], ph["dbg_ops"],
+                          ph["p50_ns"], ph["p99_ns"]),
+                         ("unmap_1", 1, 1000, 32, 51000, 90000))
+
+    def run_pair(self, ours_op, intree_op, ops=3, dbg=None, times=((100, 200), (200, 300))):
+        """bench-guest.py main() over one ours and one in-tree arm64 run."""
+        runs = []
+        for drv, op, (p50, p99) in (("ours", ours_op, times[0]),
+                                    ("in-tree", intree_op, times[1])):
+            res = f"ALIST-BENCH result id=1 ops={ops} dbg_ops={ops} "
+            if drv == "ours" and dbg:
+                res += f"dbg_cmds={dbg[0]} dbg_syncs={dbg[1]} "
+            else:
+                res += "dbg_cmds=- dbg_syncs=- "
+            res += f"p50_ns={p50} p99_ns={p99}\n"
+            log = self.write(f"{drv}.log", log_text([(1, "unmap_p1-6", "unmap", 6)], [res]))
+            trace = self.write(f"{drv}.trace",
+                               "".join(mark(1, 1) + op + mark(0, 1) for _ in range(ops)))
+            runs += ["--run", f"{drv}:arm64:smmuv3:{drv}:{log}:{trace}"]
+        out = os.path.join(self.dir.name, "b.json")
+        with contextlib.redirect_stdout(io.StringIO()), \
+                contextlib.redirect_stderr(io.StringIO()):
+            rc = bg.main(runs + ["--json", out])
+        with open(out) as f:
+            return rc, json.load(f)
+
+    def test_rows(self):
+        ours = smmu("TLBI_NH_VA") + smmu_range(6) + smmu("SYNC")
+        intree = smmu("TLBI_NH_VA") + smmu_range(8) + smmu("SYNC") + smmu("SYNC")
+        rc, rows = self.run_pair(ours, intree, dbg=(3, 3))
+        self.assertEqual(rc, 0)
+        self.assertEqual(len(rows), 2)
+        o = next(r for r in rows if r["driver"] == "ours")
+        t = next(r for r in rows if r["driver"] == "intree")
+        for r in rows:
+            self.assertEqual(set(r) >= {"arch", "workload", "driver", "cmds", "syncs",
+                                        "devtlb_cmds", "over_pages", "p50_ns", "p99_ns"},
+                             True)
+        self.assertEqual((o["arch"], o["workload"], o["cmds"], o["syncs"], o["over_pages"],
+                          o["p50_ns"]), ("arm64", "unmap_p1-6", 1, 1, 0, 100))
+        self.assertEqual((t["syncs"], t["over_pages"], t["p99_ns"]), (2, 2, 300))
+        self.assertEqual(bg.time_ratio(o, t, "p50_ns"), 0.5)
+
+    def test_debugfs_disagreement_fails(self):
+        op = smmu("TLBI_NH_VA") + smmu_range(6) + smmu("SYNC")
+        rc, _ = self.run_pair(op, op, dbg=(3, 4))
+        self.assertEqual(rc, 1)
+
+    def test_marked_ops_must_match_guest(self):
+        phases = {1: {"id": 1, "name": "w", "op": "unmap", "req": 1, "guest_ops": 5,
+                      "dbg_ops": 5}}
+        counts = {1: bg.new_count()}
+        counts[1]["ops"] = 4
+        problems = bg.check_run("x", "arm64", "ours", phases, [], {"end": 0, "lines": []},
+                                counts, None)
+        self.assertTrue(any("4 marked operations" in p for p in problems), problems)
+
+    def test_rounds_median_of_pairs(self):
+        o = {"p50_ns_rounds": [100, 300, 200]}
+        t = {"p50_ns_rounds": [200, 300, 100]}
+        # per round 0.5, 1.0, 2.0: the median pairs rounds, not medians
+        self.assertEqual(bg.time_ratio(o, t, "p50_ns"), 1.0)
+
+
+if __name__ == "__main__":
+    unittest.main()
