@@ -26,8 +26,8 @@
  * Locking. The core's update lock (include/alist/lock.h) serializes the
  * writers of attach lists and ID tables, and nothing else; only this layer
  * takes it, for exactly the list-writing steps: alist_attach_prepare()
- * to alist_attach_commit() or alist_attach_abort(), the detach inside
- * alist_attach_leave(), a list's reserve (alist_attach_list_alloc(),
+ * to alist_attach_commit() or alist_attach_abort(), the detach of
+ * alist_attach_leave() and alist_attach_detach(), a list's reserve (alist_attach_list_alloc(),
  * alist_attach_reserve()), alist_vid_map() and alist_vid_unmap(). A driver's
  * own state (domain IDs, context and PASID entries, STEs and CDs,
  * coherency accounting) is under locks the driver owns, each asserted
@@ -358,6 +358,8 @@ void alist_attach_commit(struct alist_txn *txn);
 void alist_attach_leave(const struct alist_queue *q, struct alist_list *list,
 			struct alist_list *parent, struct alist_target *t,
 			unsigned int n);
+void alist_attach_detach(struct alist_list *list, struct alist_list *parent,
+			 struct alist_target *t, unsigned int n);
 /* Commands of one vIOMMU invalidation batch. */
 #define ALIST_USER_BATCH	64
 

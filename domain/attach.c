@@ -12,6 +12,11 @@
  *	    invalidation): nothing fails from here, an error WARNs
  *	alist_attach_leave(q, old_list, old_parent, old_t, old_n);
  *
+ * A driver whose hardware switch already invalidated, whole, every tag and
+ * device TLB of the device's old targets (VT-d: the teardown of the old
+ * PASID entry that the specification asks for) calls alist_attach_detach()
+ * instead of alist_attach_leave(): the same detach, no second flush.
+ *
  * The update lock covers the list writes only: from a successful prepare
  * to its commit or abort (the prepared arrays must not go stale), and the
  * detach inside alist_attach_leave(). Between prepare and commit the
@@ -181,6 +186,56 @@ void alist_attach_commit(struct alist_txn *txn)
 }
 EXPORT_SYMBOL_NS_GPL(alist_attach_commit, "IOMMU_ALIST");
 
+/*
+ * Take @t off @list (and @parent), then, with @q, flush what left. The
+ * targets that left are on the stack: flushed without the update lock.
+ */
+static void alist_attach_off(const struct alist_queue *q,
+			     struct alist_list *list, struct alist_list *parent,
+			     struct alist_target *t, unsigned int n)
+{
+	struct alist_target report[ALIST_FLUSH_LEFT_MAX];
+	unsigned int nr = 0;
+
+	if (!n)
+		return;
+	if (WARN_ON_ONCE(2 * n > ARRAY_SIZE(report)))
+		n = ARRAY_SIZE(report) / 2;
+	alist_lock();
+	if (parent)
+		nr = alist_nest_detach(list, parent, t, n, report);
+	else
+		alist_list_detach(list, t, n);
+	alist_unlock();
+	if (!q)
+		return;
+	if (parent)
+		alist_flush_left(q, report, nr);
+	alist_flush_left(q, t, n);
+}
+
+/**
+ * alist_attach_detach() - take a device off its old domain, no flush
+ * @list: the old domain's attach list
+ * @parent: its nest parent's list for a nested domain, else NULL
+ * @t: the device's targets on the old domain; each one's users field is
+ *	written with the users its entry has left
+ * @n: number of @t, at most %ALIST_FLUSH_LEFT_MAX / 2; 0 does nothing
+ *
+ * For a driver whose hardware switch has already invalidated, whole,
+ * every tag and device TLB @t names; otherwise alist_attach_leave().
+ *
+ * Context: process; may sleep. Takes the core's update lock; the caller
+ * must not hold it.
+ * Return: nothing.
+ */
+void alist_attach_detach(struct alist_list *list, struct alist_list *parent,
+			 struct alist_target *t, unsigned int n)
+{
+	alist_attach_off(NULL, list, parent, t, n);
+}
+EXPORT_SYMBOL_NS_GPL(alist_attach_detach, "IOMMU_ALIST");
+
 /**
  * alist_attach_leave() - take a device off its old domain, leave it clean
  * @q: the queue the flush goes to
@@ -202,22 +257,6 @@ void alist_attach_leave(const struct alist_queue *q, struct alist_list *list,
 			struct alist_list *parent, struct alist_target *t,
 			unsigned int n)
 {
-	struct alist_target report[ALIST_FLUSH_LEFT_MAX];
-	unsigned int nr = 0;
-
-	if (!n)
-		return;
-	if (WARN_ON_ONCE(2 * n > ARRAY_SIZE(report)))
-		n = ARRAY_SIZE(report) / 2;
-	alist_lock();
-	if (parent)
-		nr = alist_nest_detach(list, parent, t, n, report);
-	else
-		alist_list_detach(list, t, n);
-	alist_unlock();
-	/* The targets that left are on the stack: flushed without the lock */
-	if (parent)
-		alist_flush_left(q, report, nr);
-	alist_flush_left(q, t, n);
+	alist_attach_off(q, list, parent, t, n);
 }
 EXPORT_SYMBOL_NS_GPL(alist_attach_leave, "IOMMU_ALIST");

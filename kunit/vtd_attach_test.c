@@ -269,6 +269,81 @@ static void vtd_pe_flush_nested_test(struct kunit *test)
 	rec_unit_free(unit);
 }
 
+/* The teardown of an entry of @did: PASID cache, @iotlb, [device TLB], wait */
+static void expect_teardown(struct kunit *test, struct vtd_unit *unit, u16 did,
+			    unsigned int iotlb, bool devtlb)
+{
+	struct alist_recorder *rec = unit->recorder;
+	unsigned int i = 0;
+
+	KUNIT_EXPECT_EQ(test, alist_rec_submits(rec), 1U);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(rec), devtlb ? 4U : 3U);
+	KUNIT_EXPECT_EQ(test, rec_find_pc_did(unit, did), 0);
+	KUNIT_EXPECT_EQ(test, rec_type(unit, ++i), iotlb);
+	KUNIT_EXPECT_EQ(test, (alist_rec_at(rec, i)->w[0] >> 16) & 0xffff,
+			(u64)did);
+	if (devtlb)
+		KUNIT_EXPECT_EQ(test, rec_type(unit, ++i), VTD_DESC_TYPE_DEVTLB);
+	KUNIT_EXPECT_EQ(test, rec_type(unit, ++i), VTD_DESC_TYPE_WAIT);
+}
+
+/*
+ * Item: an entry switch sends what the specification asks and no more.
+ * Without caching mode a first attach sends nothing (no non-present entry
+ * is cached); a replace and a detach send the old entry's teardown (PASID
+ * cache, IOTLB and device TLB of the old DID, one wait) and nothing for
+ * the list the device leaves, which that teardown left clean. With
+ * caching mode the new entry gets its PASID cache and IOTLB invalidation.
+ */
+static void vtd_attach_invalidations_test(struct kunit *test)
+{
+	struct vtd_unit *unit = rec_unit(test, A_CAP, A_ECAP);
+	struct vtd_domain *a, *b;
+	struct fake f;
+	u16 did;
+
+	rec_unit_enable(test, unit);
+	fake_dev(test, unit, 0x0013, &f);
+	/* ATS on, as probe gives it: a device-TLB target on the list */
+	f.vdev->ats_enabled = true;
+	f.vdev->ats_qdep = 8;
+	a = vtd_paging_alloc(unit, NULL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
+	b = vtd_paging_alloc(unit, NULL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
+
+	rec_reset(unit);
+	KUNIT_ASSERT_EQ(test, attach(&a->domain, &f), 0);
+	KUNIT_EXPECT_EQ(test, alist_rec_len(unit->recorder), 0U);
+
+	did = a->did[unit->index];
+	rec_reset(unit);
+	KUNIT_ASSERT_EQ(test, attach(&b->domain, &f), 0);
+	expect_teardown(test, unit, did, VTD_DESC_TYPE_IOTLB, true);
+
+	did = b->did[unit->index];
+	rec_reset(unit);
+	KUNIT_ASSERT_EQ(test, attach(&vtd_blocked_domain, &f), 0);
+	expect_teardown(test, unit, did, VTD_DESC_TYPE_IOTLB, true);
+
+	unit->caching_mode = true;
+	rec_reset(unit);
+	KUNIT_ASSERT_EQ(test, attach(&a->domain, &f), 0);
+	KUNIT_EXPECT_EQ(test, alist_rec_submits(unit->recorder), 1U);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(unit->recorder), 3U);
+	KUNIT_EXPECT_EQ(test, rec_find_pc_did(unit, a->did[unit->index]), 0);
+	KUNIT_EXPECT_EQ(test, rec_type(unit, 1), VTD_DESC_TYPE_IOTLB);
+	KUNIT_EXPECT_EQ(test, rec_type(unit, 2), VTD_DESC_TYPE_WAIT);
+	KUNIT_ASSERT_EQ(test, attach(&vtd_blocked_domain, &f), 0);
+	unit->caching_mode = false;
+
+	f.vdev->ats_enabled = false;
+	fake_release(&f);
+	vtd_domain_free(&a->domain);
+	vtd_domain_free(&b->domain);
+	rec_unit_free(unit);
+}
+
 /*
  * Item: after commit nothing fails. The switch's invalidation fails
  * (every wait aborted): a WARN, the attach returns 0 and the device is
@@ -276,7 +351,8 @@ static void vtd_pe_flush_nested_test(struct kunit *test)
  */
 static void vtd_attach_after_commit_test(struct kunit *test)
 {
-	struct vtd_unit *unit = rec_unit(test, A_CAP, A_ECAP);
+	/* Caching mode: every switch, the first included, invalidates */
+	struct vtd_unit *unit = rec_unit(test, A_CAP | VTD_CAP_CM, A_ECAP);
 	struct vtd_domain *ss;
 	struct fake f;
 
@@ -433,7 +509,8 @@ static void vtd_unit_start_order_test(struct kunit *test)
 
 	if (!pdev)
 		kunit_skip(test, "no PCI device 0000:00:00.0 to stand in");
-	unit = rec_unit(test, A_CAP, A_ECAP);
+	/* Caching mode: the new identity entry gets its invalidation */
+	unit = rec_unit(test, A_CAP | VTD_CAP_CM, A_ECAP);
 	unit->test_bound = &pdev;
 	unit->test_nbound = 1;
 
@@ -1011,6 +1088,7 @@ static void vtd_default_domain_return_test(struct kunit *test)
 static struct kunit_case vtd_attach_cases[] = {
 	KUNIT_CASE(vtd_pe_flush_type_test),
 	KUNIT_CASE(vtd_pe_flush_nested_test),
+	KUNIT_CASE(vtd_attach_invalidations_test),
 	KUNIT_CASE(vtd_attach_after_commit_test),
 	KUNIT_CASE(vtd_attach_locks_test),
 	KUNIT_CASE(vtd_default_domain_return_test),

@@ -97,6 +97,16 @@ static void vtd_dev_free(struct vtd_dev *vdev)
 	kfree(vdev);
 }
 
+/* The IOTLB invalidation that goes with a PASID entry of type @pgtt */
+static void vtd_desc_pe_iotlb(struct alist_cmd *d, struct vtd_unit *unit,
+			      unsigned int pgtt, u16 did)
+{
+	if (pgtt == VTD_PGTT_FS || pgtt == VTD_PGTT_PT)
+		vtd_desc_piotlb_all(d, did, 0);
+	else
+		vtd_desc_iotlb_dsi(d, unit->cap, did);
+}
+
 /*
  * Replace the RID2PASID (PASID 0) entry: @pe or non-present when NULL.
  * A present entry is first made non-present and its caches invalidated:
@@ -105,7 +115,17 @@ static void vtd_dev_free(struct vtd_dev *vdev)
  * PASID-selective PASID-based IOTLB for first-stage and pass-through
  * entries, domain-selective IOTLB for second-stage and nested ones (their
  * second-stage translations are tagged by DID alone); then the device
- * TLB. Caller holds the unit's ctx_lock, which orders every writer of the
+ * TLB. One wait covers the three: the unit executes its queue in order,
+ * which Linux's own batches of IOTLB and device-TLB descriptors rely on.
+ * This teardown leaves every tag and device TLB of the old domain's
+ * targets clean, so leaving its list flushes nothing more
+ * (alist_attach_detach()).
+ *
+ * A unit without caching mode (CAP.CM) caches no non-present entry: the
+ * new entry needs no invalidation. With it, the entry gets those of a
+ * present one (PASID cache and IOTLB), as Linux gives it.
+ *
+ * Caller holds the unit's ctx_lock, which orders every writer of the
  * unit's PASID entries.
  */
 VISIBLE_IF_KUNIT int vtd_pe_install(struct vtd_dev *vdev, const u64 *pe)
@@ -116,19 +136,16 @@ VISIBLE_IF_KUNIT int vtd_pe_install(struct vtd_dev *vdev, const u64 *pe)
 	unsigned int n = 0;
 	u64 old0 = READ_ONCE(slot[0]);
 	int ret = 0, i;
+	u16 did;
 
 	lockdep_assert_held(&unit->ctx_lock);
 	if (old0 & VTD_ENTRY_P) {
-		u16 did = FIELD_GET(VTD_PE1_DID, READ_ONCE(slot[1]));
-		unsigned int pgtt = FIELD_GET(VTD_PE0_PGTT, old0);
-
+		did = FIELD_GET(VTD_PE1_DID, READ_ONCE(slot[1]));
 		WRITE_ONCE(slot[0], old0 & ~VTD_ENTRY_P);
 		vtd_flush_cache(unit, slot, 64);
 		vtd_desc_pc_pasid(&d[n++], did, 0);
-		if (pgtt == VTD_PGTT_FS || pgtt == VTD_PGTT_PT)
-			vtd_desc_piotlb_all(&d[n++], did, 0);
-		else
-			vtd_desc_iotlb_dsi(&d[n++], unit->cap, did);
+		vtd_desc_pe_iotlb(&d[n++], unit, FIELD_GET(VTD_PE0_PGTT, old0),
+				  did);
 		if (vdev->ats_enabled)
 			vtd_desc_devtlb_all(&d[n++], vdev->sid, vdev->pfsid,
 					    vdev->ats_qdep);
@@ -146,8 +163,12 @@ VISIBLE_IF_KUNIT int vtd_pe_install(struct vtd_dev *vdev, const u64 *pe)
 	dma_wmb();
 	WRITE_ONCE(slot[0], pe[0]);
 	vtd_flush_cache(unit, slot, 64);
-	vtd_desc_pc_pasid(&d[0], FIELD_GET(VTD_PE1_DID, pe[1]), 0);
-	return vtd_qi_submit(unit, d, 1, true) ?: ret;
+	if (!unit->caching_mode)
+		return ret;
+	did = FIELD_GET(VTD_PE1_DID, pe[1]);
+	vtd_desc_pc_pasid(&d[0], did, 0);
+	vtd_desc_pe_iotlb(&d[1], unit, FIELD_GET(VTD_PE0_PGTT, pe[0]), did);
+	return vtd_qi_submit(unit, d, 2, true) ?: ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_pe_install);
 
@@ -278,7 +299,10 @@ static unsigned int vtd_dev_targets(struct vtd_dev *vdev, struct vtd_domain *d,
 	return n;
 }
 
-/* Take @vdev off its domain's lists and leave what left clean. */
+/*
+ * Take @vdev off its domain's lists, after vtd_pe_switch(): the teardown
+ * of its old entry left what its targets name clean.
+ */
 static void vtd_dev_leave(struct vtd_dev *vdev)
 {
 	struct vtd_domain *old = vdev->domain;
@@ -286,9 +310,9 @@ static void vtd_dev_leave(struct vtd_dev *vdev)
 	if (!old)
 		return;
 	lockdep_assert_held(&old->lock);
-	alist_attach_leave(&VTD_QUEUE(old), old->list,
-			   old->kind == VTD_DOM_NESTED ? old->parent->list : NULL,
-			   vdev->targets, vdev->ntargets);
+	alist_attach_detach(old->list,
+			    old->kind == VTD_DOM_NESTED ? old->parent->list : NULL,
+			    vdev->targets, vdev->ntargets);
 	vtd_domain_did_put(old, vdev->unit);
 	list_del_init(&vdev->dom_node);
 	vdev->domain = NULL;
