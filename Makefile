@@ -24,6 +24,11 @@
 #                                syncs, device-TLB commands, over-invalidated
 #                                pages, ioctl p50/p99 (build/bench-guest.json,
 #                                Documentation/performance.rst)
+#   make vmm                     QEMU 11.1 as the client: the arm64 guest as
+#                                an L1 host with KVM runs QEMU with
+#                                arm-smmuv3,accel=on on our driver, edu passed
+#                                through to an L2 (Documentation/smmuv3.rst);
+#                                not part of make check
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -35,7 +40,7 @@ kbuild-arch := $(if $(filter command line environment,$(origin ARCH)),ARCH=$(ARC
 kbuild-cross := $(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE))
 
 .PHONY: all modules modules_install check run kunit selftests kernel guest \
-	host-tests static bench clean help
+	host-tests static bench vmm clean help
 
 all: modules
 
@@ -76,6 +81,11 @@ bench:
 check:
 	scripts/check.sh
 
+vmm:
+	scripts/install-deps.sh
+	scripts/guest-build.sh arm64
+	scripts/vmm.sh
+
 static:
 	scripts/install-deps.sh
 	scripts/guest-build.sh x86_64
@@ -91,4 +101,4 @@ clean:
 		-o -name Module.symvers \) -print | xargs -r rm -f
 
 help:
-	@sed -n '3,24p' Makefile
+	@sed -n '3,32p' Makefile

@@ -8,6 +8,7 @@
 #                     [--initrd FILE] [--no-parse] [--trace EVENTS]
 #                     [--kernel FILE] [--nvme IMG] [--allow-taint MASK]
 #                     [--load-nth MODULE [--load-nth-stride S]]
+#                     [--machine-opts OPTS]
 #
 # x86_64: q35 + intel-iommu (scalable mode; first stage with --vtd-mode fs,
 #         the default, second stage with ss) + edu + a virtio-rng with ATS
@@ -31,6 +32,8 @@
 # IOMMU; its result is the selftest load_nth_MODULE. The driver sweeps its
 # init trying every S-th point (--load-nth-stride, default 61; 1: every
 # point).
+# --machine-opts adds OPTS to the machine (-M) of an arm64 guest:
+# virtualization=on makes it an L1 host for KVM (scripts/vmm.sh).
 # Exit status: the parser's (0 only when nothing failed), or the runner's
 # own failure.
 set -euo pipefail
@@ -38,6 +41,7 @@ set -euo pipefail
 
 arch=x86_64 name= modules= kunit= selftests= run= vtd_mode=fs timeout=300
 append= parse=1 initrd= trace= kernel= nvme= taint= load_nth= load_nth_stride=61
+machine_opts=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--arch) arch=$2; shift ;;
@@ -57,6 +61,7 @@ while [ $# -gt 0 ]; do
 	--allow-taint) taint=$2; shift ;;
 	--load-nth) load_nth=$2; shift ;;
 	--load-nth-stride) load_nth_stride=$2; shift ;;
+	--machine-opts) machine_opts=,$2; shift ;;
 	*) alist_die "run-guest.sh: unknown option $1" ;;
 	esac
 	shift
@@ -121,7 +126,7 @@ x86_64)
 	cmdline="console=ttyS0 intel_iommu=off intremap=off iommufd.allow_unsafe_interrupts=1 $cmdline"
 	;;
 arm64)
-	qemu+=(-M virt,gic-version=3,iommu=smmuv3 -cpu max,pauth-impdef=on
+	qemu+=(-M "virt,gic-version=3,iommu=smmuv3$machine_opts" -cpu max,pauth-impdef=on
 	       -global arm-smmuv3.stage=nested -device edu)
 	cmdline="console=ttyAMA0 alist_smmuv3.allow_noncoherent_viommu=1 $cmdline"
 	;;
