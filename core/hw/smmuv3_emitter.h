@@ -1,25 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Smmuv3Emitter: ARM SMMUv3 invalidation commands: TLBI_NH_VA / NH_ASID
- * (stage 1 by ASID and VMID), TLBI_S2_IPA / S12_VMALL (stage 2 by VMID),
- * TLBI_NH_ALL (a VMID's nested stage 1), ATC_INV (SIZE: log2 4 KiB pages,
- * 52 = all) and CMD_SYNC; every field is defined in <alist/hw/smmuv3_cmd.h>.
- *
- * Range invalidation (IDR3.RIL): TG = (granule_lg2 - 10) / 2 selects the
- * unit, one command covers (NUM + 1) << SCALE units from VA, NUM and SCALE
- * 5 bits each, with no alignment requirement on VA. The exact cover of n
- * units: each command takes the 5-bit window of n that starts at its
- * lowest set bit (RilNext(); the host tests check RilCount() against an
- * exhaustive minimum). RilWide(): the one command covering at least n
- * units with the fewest extra units, which the cover policy may choose
- * instead. TTL names the leaf level when the request knows it.
- * NUM = SCALE = TTL = 0 with TG != 0 is reserved: a single unit without a
- * TTL is sent in the non-range form (TG = 0), which names exactly that unit.
- * Without RIL each command names one unit; the unit is the larger of the
- * granule and the unmapped leaf size.
- *
- * The ordering syncs and the TLBI_NH_ALL skip are rules of the walk
- * (inv/batcher.h).
+ * Smmuv3Emitter: ARM SMMUv3 invalidation commands (fields in
+ * <alist/hw/smmuv3_cmd.h>) and the plan of their covers. Range TLBIs
+ * (IDR3.RIL) cover (NUM + 1) << SCALE units; NUM = SCALE = TTL = 0 with
+ * TG != 0 is reserved, so one unit without a TTL goes in the non-range
+ * form. Without RIL one command per unit, the larger of the granule and
+ * the leaf. Documentation/core-invalidation.rst, "Encodings".
  */
 #ifndef ALIST_CORE_SMMUV3_EMITTER_H
 #define ALIST_CORE_SMMUV3_EMITTER_H
@@ -57,7 +43,7 @@ public:
 	static unsigned TgField(unsigned granule_lg2);
 	/* RIL TTL for a leaf of 2^granule_lg2 bytes with a 2^tg_lg2 granule. */
 	static unsigned Ttl(unsigned tg_lg2, unsigned granule_lg2);
-	/* The next exact RIL command for @n > 0 units left. */
+	/* The next exact RIL command for @n > 0 units: n's 5 bits from its lowest set bit. */
 	static Ril RilNext(alist_u64 n);
 	/* Exact RIL commands to cover @n units, capped at @limit + 1. */
 	static alist_u64 RilCount(alist_u64 n, alist_u64 limit);

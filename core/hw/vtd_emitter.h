@@ -1,17 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * VtdEmitter: Intel VT-d scalable-mode invalidation descriptors: IOTLB
- * (by DID), PASID-IOTLB (by DID and PASID), device-TLB with or without a
- * PASID, and the wait descriptor; every field is defined in
- * <alist/hw/vtd_desc.h>. The upper 128 bits are zero for every type used
- * here.
- *
- * Device-TLB sizes follow PCIe ATS: S=0 is one page; S=1 with the address
- * bits below the span's top bit set to 1 and that bit 0 names 2^order pages.
- *
- * The QI processes descriptors in order, so one wait descriptor at the end
- * of an instance's batch covers everything before it: no sync inside an
- * instance (unlike SMMUv3).
+ * VtdEmitter: VT-d scalable-mode invalidation descriptors (fields in
+ * <alist/hw/vtd_desc.h>; the upper 128 bits are zero) and the plan of
+ * their covers. The QI runs in order: one wait per instance suffices.
+ * Documentation/core-invalidation.rst, "Encodings".
  */
 #ifndef ALIST_CORE_VTD_EMITTER_H
 #define ALIST_CORE_VTD_EMITTER_H

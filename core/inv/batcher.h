@@ -1,40 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Batcher: one walk of a domain's sorted target array, turning a planned
- * request into hardware commands for every live target, grouped by
- * instance, with the fewest syncs the format allows. The emitter (VtdEmitter
- * or Smmuv3Emitter) is a template parameter: no indirect calls.
+ * request into the commands and syncs of every live target, with the
+ * emitter (VtdEmitter, Smmuv3Emitter) as a template parameter. The rules
+ * over kinds (dead entries, shared tags, device-TLB duplicates, the
+ * TLBI_NH_ALL skip, the syncs) are in Documentation/core-invalidation.rst,
+ * "Walk, de-duplication and syncs".
  *
- * Rules:
- *  - dead entries (users == 0) are skipped;
- *  - IOTLB kinds: entries naming the same cache tag (SameTag()) are
- *    adjacent in the sort order and emitted once;
- *  - device-TLB kinds: one command set per (instance, kind, sid, pasid),
- *    even when two tags name the same device (replacement windows on a
- *    nest parent); that check is O(1) unless the run mixes tags. When
- *    everything is flushed, ATC and ATC_FULL of one device also collapse.
- *    (A ranged ATC followed by ATC_FULL of the same device -- only seen
- *    mid-replacement -- sends both: correct, one command more.);
- *  - TLBI_NH_ALL for a VMID is skipped when the plan flushes stage 2
- *    whole and this call sent TLBI_S12_VMALL for it (that clears stage 1
- *    too);
- *  - a sync ends every instance that emitted something; SMMUv3 also needs
- *    the ordering syncs of NeedSyncBefore() (VT-d's queue is in order).
- *
- * The Batcher is the state behind struct alist_inv_cursor: the request,
- * the plan (made by the first fill, when the format is known) and the walk
- * position; plain data, kept in the C caller's opaque buffer. Each fill
- * writes one BufferSink; when the sink pauses the walk (a full buffer, or a
- * full chunk table after a sync) the next fill, with the same arguments
- * (inv.h), resumes exactly where it stopped. A target that passed its
- * checks before a pause is marked started and only emitted by the next
- * fill.
- *
- * Liveness is read with a relaxed load, once per entry: a concurrent unref
- * may or may not be seen, both are correct (RCU: the caller may flush a
- * target that just went away). Published arrays never bring a dead entry
- * back to life (merge builds a new array), which the duplicate checks rely
- * on.
+ * It is the state behind struct alist_inv_cursor (plain data in the C
+ * caller's buffer): the request, the plan and the walk position. A fill
+ * paused by a full batch resumes, on the next fill with the same
+ * arguments, exactly where it stopped: the drivers' batches are smaller
+ * than one target's worst case.
  */
 #ifndef ALIST_CORE_BATCHER_H
 #define ALIST_CORE_BATCHER_H
@@ -72,11 +49,7 @@ public:
 	InvRequest &request() { return req_; }
 	const InvRequest &request() const { return req_; }
 
-	/*
-	 * One batch of the walk with @Emitter: chunks written, or -EINVAL.
-	 * The first fill checks the unit parameters and plans; a cursor never
-	 * changes format.
-	 */
+	/* Chunks written, or -EINVAL. The first fill plans; the format is fixed. */
 	template <class Emitter>
 	int Fill(const typename Emitter::Params *p, const alist_target *t, alist_u32 n,
 		 alist_inv_batch *b)
@@ -155,6 +128,11 @@ private:
 		return true;
 	}
 
+	/*
+	 * Relaxed: a concurrent unref may or may not be seen, both correct
+	 * under RCU. A published array never revives an entry, which the
+	 * duplicate checks rely on.
+	 */
 	static bool Live(const alist_target &t)
 	{
 		return __atomic_load_n(&t.users, __ATOMIC_RELAXED) != 0;
@@ -178,10 +156,7 @@ private:
 		cur_ = kUnset;
 	}
 
-	/*
-	 * One command for both: VT-d IOTLB by DID, PASID-IOTLB by DID and
-	 * PASID; SMMUv3 S1 by ASID and VMID, S2 and S1 clear by VMID.
-	 */
+	/* One command for both (IOTLB kinds). */
 	static bool SameTag(const alist_target &a, const alist_target &b)
 	{
 		return a.kind == b.kind && a.tag == b.tag &&
@@ -189,11 +164,7 @@ private:
 		       (a.kind != ALIST_KIND_SMMU_S1 || a.vmid == b.vmid);
 	}
 
-	/*
-	 * SMMUv3: TLBIs complete before ATC_INV (else the device may refetch
-	 * a stale translation from the SMMU TLB), stage 2 before the nested
-	 * stage-1 clear; each only when both sides are present.
-	 */
+	/* SMMUv3: TLBIs before ATC_INV, stage 2 before the nested S1 clear. */
 	template <class Emitter>
 	bool NeedSyncBefore(alist_u8 kind) const
 	{
@@ -219,8 +190,8 @@ private:
 		if (last.kind != e.kind)
 			return false;
 		/*
-		 * Within one (tag, vmid) the order is (pasid, sid): a duplicate
-		 * is adjacent. A run that mixes tags is scanned (rare, short).
+		 * Within one (tag, vmid) a duplicate is adjacent; only a run that
+		 * mixes tags (a replacement) is scanned: no O(n^2) on 256 devices.
 		 */
 		const alist_target &first = t[run_begin_];
 
@@ -229,11 +200,7 @@ private:
 		return Named(t, e, false);
 	}
 
-	/*
-	 * A live device-TLB entry before @e in this instance, of e's kind (or
-	 * either kind, @any_kind), names e's device. Device-TLB kinds sort last
-	 * in an instance: the scan stops at the first other kind.
-	 */
+	/* A live device-TLB entry of e's kind (@any_kind: either) before @e names its device. */
 	bool Named(const alist_target *t, const alist_target &e, bool any_kind) const
 	{
 		for (alist_u32 i = idx_; i-- > 0;) {
@@ -249,11 +216,7 @@ private:
 		return false;
 	}
 
-	/*
-	 * A nested-S1 clear this call already did: the plan flushes stage 2
-	 * whole and a live S2 target of the same VMID precedes @e in its
-	 * instance (S2 sorts just before S1_CLEAR).
-	 */
+	/* The plan flushes stage 2 whole and S12_VMALL of e's VMID was sent. */
 	bool VmallSent(const alist_target *t, const alist_target &e) const
 	{
 		if (e.kind != ALIST_KIND_SMMU_S1_CLEAR || !plan_.tlb_whole)
@@ -271,10 +234,7 @@ private:
 		return false;
 	}
 
-	/*
-	 * Emit @t's commands from the walk's position on: false when the sink
-	 * is full (the position says where to resume), true when @t is done.
-	 */
+	/* @t's commands from the walk's position on; false: the sink is full. */
 	template <class Emitter>
 	bool EmitTarget(const typename Emitter::Params &p, const alist_target &t, BufferSink &sink)
 	{
@@ -303,10 +263,9 @@ private:
 	}
 
 	/*
-	 * Cover every requested range, in units of 2^@shift pages, with the
-	 * commands @step makes: step(range, cur, last, &cmd) encodes one
-	 * command at unit @cur for the span [cur, last] starting at range
-	 * @range and returns the units of the span it covers.
+	 * Cover every range, in 2^@shift pages: step(range, cur, last, &cmd)
+	 * encodes the command at unit @cur of span [cur, last] and returns the
+	 * units it covers.
 	 */
 	template <class Step>
 	bool EmitCover(unsigned shift, alist_u32 instance, BufferSink &sink, Step step)

@@ -1,14 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * BlockCover: covering page ranges with naturally aligned power-of-two
- * blocks, the shape of a VT-d address mask (AM), a device-TLB / PCIe ATS
- * invalidation size, and an SMMUv3 ATC_INV SIZE.
- *
- * Exact cover: at each position take the largest aligned block that fits
- * in what is left (bounded by the format's largest order). Greedy is
- * optimal here: any block starting at @first can be no larger than the
- * alignment of @first and no larger than what is left, so a cover with
- * fewer blocks would have to skip a page.
+ * BlockCover: naturally aligned power-of-two blocks of pages, the shape
+ * of a VT-d AM, a PCIe ATS size and an SMMUv3 ATC_INV SIZE. The exact
+ * cover takes the largest aligned block that fits at each position
+ * (optimal: no block at @first can be larger).
  */
 #ifndef ALIST_CORE_BLOCK_COVER_H
 #define ALIST_CORE_BLOCK_COVER_H
@@ -21,10 +16,7 @@ namespace alist {
 
 class BlockCover {
 public:
-	/*
-	 * Order (log2 pages) of the block to emit at @first for [first, last].
-	 * Inline: the walk calls it per command.
-	 */
+	/* Order (log2 pages) of the block to emit at @first for [first, last]. */
 	static unsigned NextOrder(alist_u64 first, alist_u64 last,
 				  unsigned max_order)
 	{

@@ -1,14 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * BufferSink: fills the caller's batch (struct alist_inv_batch). Commands
- * go to its buffer; a chunk is closed at each sync and at the end of the
- * fill. Its callers sync an instance before they leave it, so every chunk
- * is "n commands for one instance, then maybe a sync". The walk pauses
- * when the buffer or the chunk table is full.
- *
- * The members are out of line (buffer_sink.cpp): an inline copy left in
- * two objects is a COMDAT the module link may discard under the kernel's
- * patchable function entries.
+ * BufferSink: fills the caller's struct alist_inv_batch, one chunk per
+ * sync and one at the end of a fill; full buffer or chunk table: a pause.
+ * Out of line: an inline copy in two objects is a COMDAT the module link
+ * may discard under the kernel's patchable function entries.
  */
 #ifndef ALIST_CORE_BUFFER_SINK_H
 #define ALIST_CORE_BUFFER_SINK_H

@@ -1,19 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * CoverPolicy: exact cover or one wider command, decided per range from
- * the cost model of struct alist_inv_cost (Documentation/
- * core-invalidation.rst, "Cover policy").
- *
- * A range covered exactly by k commands can instead take one command
- * naming a superset of it: an aligned block for VT-d PSI and device TLBs,
- * a rounded-up range for SMMUv3 RIL. The wider command saves k - 1
- * commands and costs the refills of the pages it drops needlessly:
- *
- *	wide  iff  over * refill_ns <= (k - 1) * unit_ns
- *
- * with unit_ns the cost of one command of the kind (cmd_ns for IOTLB
- * kinds, devtlb_ns for device TLBs; a tie takes the fewer commands). Both
- * covers need the same syncs, so sync_ns never changes the choice.
+ * CoverPolicy: exact cover or one wider command naming a superset, per
+ * range: wide iff over * refill_ns <= (exact - 1) * unit_ns (the cost
+ * model of struct alist_inv_cost; both covers need the same syncs).
+ * Documentation/core-invalidation.rst, "Cover policy".
  */
 #ifndef ALIST_CORE_COVER_POLICY_H
 #define ALIST_CORE_COVER_POLICY_H

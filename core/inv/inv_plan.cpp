@@ -23,11 +23,7 @@ void InvPlan::PlanAtc(const RangeSet &rs, alist_u32 max_cmds, const CoverPolicy 
 		/* A hull of the whole space is over-invalidation beyond measure. */
 		alist_u64 over = order >= kFullOrder ? ~0ull : (1ull << order) - pages;
 
-		/*
-		 * One block is its own hull: the same command, encoded once
-		 * per device instead of walked as a cover.
-		 */
-		if (!policy.DevWide(exact, over) && (exact != 1 || order >= kFullOrder))
+		if (!policy.DevWide(exact, over))
 			return;
 	}
 	if (order >= kFullOrder) {

@@ -1,23 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * InvPlan: the encoding decisions of one request, made once before the
- * walk from the request and the unit parameters (they are the same for
- * every tag of a kind).
- *
- * IOTLB kinds: per range (per span for SMMUv3 TLBIs) the exact cover or
- * one wider command, as the cover policy decides (cover_policy.h; the
- * emitter knows which wider commands its format has and marks the ranges
- * in @wide); the whole tag when the request is "all" or when the chosen
- * cover still costs more commands per tag than the emitter's threshold.
- *
- * Device TLBs (PCIe ATS: one command names one naturally aligned
- * power-of-two span of 4 KiB pages, up to the whole 2^52-page space),
- * PlanAtc():
- *  - exact: the fewest aligned blocks covering every range, when that is
- *    at most @max_cmds per device and the policy prefers it;
- *  - hull: otherwise the smallest aligned block containing all ranges, one
- *    command per device, over-invalidating the gaps (what Linux 7.3 sends);
- *  - full: for "all", or when the hull is the whole space anyway.
+ * walk because they are the same for every tag of a kind: per IOTLB range
+ * the exact cover or one wider command (@wide), or the whole tag; for
+ * device TLBs the exact cover (at most @max_cmds per device), the hull of
+ * all ranges, or everything. Documentation/core-invalidation.rst, "Cover
+ * policy".
  */
 #ifndef ALIST_CORE_INV_PLAN_H
 #define ALIST_CORE_INV_PLAN_H

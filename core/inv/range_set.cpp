@@ -33,8 +33,7 @@ void RangeSet::AddPages(alist_u64 first, alist_u64 last)
 		return;
 	}
 	/* They and [first, last] become one range at i; the tail follows it. */
-	if (j != i + 1 && j != count_)
-		__builtin_memmove(&ranges_[i + 1], &ranges_[j], (count_ - j) * sizeof(Range));
+	__builtin_memmove(&ranges_[i + 1], &ranges_[j], (count_ - j) * sizeof(Range));
 	count_ = count_ + 1 - (j - i);
 	ranges_[i] = Range{first, last};
 }

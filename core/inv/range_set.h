@@ -1,12 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * RangeSet: the pages a request invalidates, as a sorted set of disjoint,
- * non-adjacent inclusive page ranges in a fixed buffer (no allocation on
- * the invalidation path).
- *
- * Kept in 4 KiB pages, the smallest unit of any encoder; SMMUv3 TLBIs
- * count larger units and read the set through SpanAt(). More than kCapacity
- * disjoint ranges degrade to "all": a whole-tag flush is cheaper by then.
+ * RangeSet: the pages of a request, sorted disjoint non-adjacent ranges
+ * in a fixed buffer (no allocation on the invalidation path); one range
+ * too many degrades to "all". In 4 KiB pages, the smallest unit of any
+ * format; SMMUv3 TLBIs read larger units through SpanAt().
  */
 #ifndef ALIST_CORE_RANGE_SET_H
 #define ALIST_CORE_RANGE_SET_H
