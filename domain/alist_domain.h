@@ -198,6 +198,10 @@ struct alist_sync_stats {
  * @skip_flush: fault attribute (debugfs <driver>/skip_flush): when it
  *	fires, alist_iotlb_sync() drops its invalidation, the negative
  *	control of the stale-translation selftests
+ * @skip_user_inv: fault attribute (debugfs <driver>/skip_user_inv): when
+ *	it fires, a vIOMMU invalidation array is dropped whole and reported
+ *	done, the negative control of make vmm (a VMM's invalidation that
+ *	never reaches the SMMU)
  *
  * Only in test builds (CONFIG_IOMMU_ALIST_TEST_HOOKS); production builds
  * have an empty struct and never skip. Initialize with
@@ -206,11 +210,22 @@ struct alist_sync_stats {
 struct alist_test_hooks {
 #ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
 	struct fault_attr skip_flush;
+	struct fault_attr skip_user_inv;
 #endif
 };
 
 #ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
-#define ALIST_TEST_HOOKS_INIT	{ .skip_flush = FAULT_ATTR_INITIALIZER }
+#define ALIST_TEST_HOOKS_INIT	{ .skip_flush = FAULT_ATTR_INITIALIZER, \
+				  .skip_user_inv = FAULT_ATTR_INITIALIZER }
+/*
+ * Only when the hook itself is switched on: a task's fail-nth fires every
+ * fault attribute, and a dropped invalidation is no failure an ioctl
+ * could report.
+ */
+static inline bool alist_test_hook_fires(struct fault_attr *a)
+{
+	return READ_ONCE(a->probability) && should_fail(a, 1);
+}
 #else
 #define ALIST_TEST_HOOKS_INIT	{ }
 #endif

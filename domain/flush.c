@@ -235,13 +235,7 @@ void alist_iotlb_sync(const struct alist_queue *q, struct alist_list *list,
 	if (gather->start <= gather->end) {
 		atomic64_inc(&st->iotlb_syncs);
 #ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
-		/*
-		 * Only when the hook itself is switched on: a task's fail-nth
-		 * fires every fault attribute, and a dropped flush is no
-		 * failure that an ioctl could report.
-		 */
-		if (READ_ONCE(h->skip_flush.probability) &&
-		    should_fail(&h->skip_flush, 1)) {
+		if (alist_test_hook_fires(&h->skip_flush)) {
 			atomic64_inc(&st->skipped);
 			goto free_pages;
 		}
@@ -282,9 +276,15 @@ EXPORT_SYMBOL_NS_GPL(alist_iotlb_sync, "IOMMU_ALIST");
 int alist_test_hooks_init(struct alist_test_hooks *h, struct dentry *root)
 {
 #ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
+	struct dentry *d;
+
 	h->skip_flush.verbose = 0;
-	return PTR_ERR_OR_ZERO(fault_create_debugfs_attr("skip_flush", root,
-							 &h->skip_flush));
+	h->skip_user_inv.verbose = 0;
+	d = fault_create_debugfs_attr("skip_flush", root, &h->skip_flush);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	return PTR_ERR_OR_ZERO(fault_create_debugfs_attr("skip_user_inv", root,
+							 &h->skip_user_inv));
 #else
 	return -ENODEV;
 #endif

@@ -2,6 +2,7 @@
 /*
  * debugfs: /sys/kernel/debug/alist_smmuv3/
  *	skip_flush/		fault attribute: iotlb_sync skips its TLBI (test builds)
+ *	skip_user_inv/		fault attribute: a vIOMMU array is dropped (test builds)
  *	<smmu>/info		ID registers and features
  *	<smmu>/stats		every counter, "name value" per line
  *	<smmu>/faults		fault count (the event queue is drained first)
@@ -66,6 +67,7 @@ static const struct {
 	SMMUV3_STAT(cfgi),
 	SMMUV3_STAT_AS("iotlb_syncs", sync.iotlb_syncs),
 	SMMUV3_STAT(user_inv),
+	SMMUV3_STAT(user_inv_skipped),
 	SMMUV3_STAT(events),
 	SMMUV3_STAT(faults),
 	SMMUV3_STAT(vevents),

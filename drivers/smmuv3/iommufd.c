@@ -119,7 +119,9 @@ smmuv3_alloc_domain_nested(struct iommufd_viommu *viommu, u32 flags,
  * @vsmmu: the vSMMU
  * @array: the user array (type IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3)
  *
- * alist_user_inv_smmuv3() on the vSMMU's SMMU, counted in user_inv.
+ * alist_user_inv_smmuv3() on the vSMMU's SMMU, counted in user_inv. In
+ * test builds the skip_user_inv hook drops an array whole, reported done
+ * and counted in user_inv_skipped (make vmm's negative control).
  *
  * Context: may sleep (user memory). Takes the vSMMU's shared lock.
  * Return: as alist_user_inv_smmuv3(): 0, -EIO for a bad command, -EINVAL
@@ -131,6 +133,12 @@ VISIBLE_IF_KUNIT int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,
 	struct smmuv3_device *smmu = vsmmu->smmu;
 	int ret;
 
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
+	if (alist_test_hook_fires(&smmuv3_test_hooks.skip_user_inv)) {
+		atomic64_inc(&smmu->stats.user_inv_skipped);
+		return 0;
+	}
+#endif
 	ret = alist_user_inv_smmuv3(&SMMUV3_QUEUE(smmu, &smmu->params),
 				    &vsmmu->shared, smmu->instance, vsmmu->vmid,
 				    array);

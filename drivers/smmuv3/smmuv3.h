@@ -75,6 +75,8 @@ struct smmuv3_queue {
  * @sync: iotlb_sync counters (shared layer): calls with a range, those the
  *	skip_flush fault attribute dropped
  * @user_inv: vIOMMU invalidation arrays handled
+ * @user_inv_skipped: vIOMMU invalidation arrays the skip_user_inv test
+ *	hook dropped
  * @events: event records consumed
  * @faults: translation, address-size, access and permission faults among
  *	them, those not delivered to a vEVENTQ
@@ -92,6 +94,7 @@ struct smmuv3_stats {
 	atomic64_t cfgi;
 	struct alist_sync_stats sync;
 	atomic64_t user_inv;
+	atomic64_t user_inv_skipped;
 	atomic64_t events;
 	atomic64_t faults;
 	atomic64_t vevents;

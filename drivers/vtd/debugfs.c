@@ -2,8 +2,9 @@
 /*
  * alist_vtd: debugfs. /sys/kernel/debug/alist_vtd/ holds the global
  * counters and, in test builds only (CONFIG_IOMMU_ALIST_TEST_HOOKS), the
- * skip_flush fault attribute (the negative control of the
- * stale-translation test); one directory per unit holds its registers
+ * skip_flush and skip_user_inv fault attributes (negative controls: an
+ * unmap's or a user array's invalidation dropped); one directory per
+ * unit holds its registers
  * and counters. Tests read these.
  */
 #include <linux/debugfs.h>
@@ -16,7 +17,7 @@ atomic64_t vtd_stat_flush_all;
 atomic64_t vtd_stat_user_inv;
 struct alist_sync_stats vtd_sync_stats;
 EXPORT_SYMBOL_IF_KUNIT(vtd_sync_stats);
-/* Test builds only: the skip_flush fault attribute */
+/* Test builds only: the skip_flush and skip_user_inv fault attributes */
 struct alist_test_hooks vtd_test_hooks = ALIST_TEST_HOOKS_INIT;
 
 static struct dentry *vtd_dbg_root;

@@ -183,7 +183,8 @@ struct iommu_domain *vtd_domain_alloc_nested(struct device *dev,
  *	back with the number handled (the index of a failing entry)
  *
  * alist_user_inv_vtd() on the domain's list, counted in
- * user_invalidations.
+ * user_invalidations. In test builds the skip_user_inv hook drops an
+ * array whole and reports it done.
  *
  * Context: process; may fault on user memory. No lock held.
  * Return: -EINVAL for a domain that is not nested; else as
@@ -197,6 +198,11 @@ int vtd_nested_invalidate_user(struct iommu_domain *domain,
 	if (d->kind != VTD_DOM_NESTED)
 		return -EINVAL;
 	atomic64_inc(&vtd_stat_user_inv);
+#ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
+	/* Dropped whole and reported done (a negative control) */
+	if (alist_test_hook_fires(&vtd_test_hooks.skip_user_inv))
+		return 0;
+#endif
 	return alist_user_inv_vtd(&VTD_QUEUE(d), d->list, array);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_nested_invalidate_user);

@@ -65,6 +65,16 @@ echo "VMM-QEMU-START $(now)s"
 	*VMM-L2-TEST-START*)
 		[ -n "$smmu_dbg" ] && sed 's/^/VMM-L1-STATS-MID /' "$smmu_dbg/stats"
 		;;
+	*VMM-L2-CONTROL-START*)
+		# The negative control: every vIOMMU invalidation dropped
+		[ -n "$smmu_dbg" ] && sed 's/^/VMM-L1-STATS-CTL /' "$smmu_dbg/stats"
+		h=/sys/kernel/debug/alist_smmuv3/skip_user_inv
+		if [ -d "$h" ] && echo 100 > "$h/probability" && echo -1 > "$h/times"; then
+			echo "VMM-L1-CONTROL armed"
+		else
+			echo "VMM-L1-CONTROL unavailable"
+		fi
+		;;
 	esac
 done
 echo "VMM-QEMU-EXIT $(cat /tmp/qemu.rc) $(now)s"

@@ -15,7 +15,11 @@
  *      reaches L2's event queue through alist_smmuv3's vEVENTQ; the page
  *      keeps what it held
  *
- * It prints VMM-L2-* lines for scripts/vmm.sh and stays bound.
+ * It prints VMM-L2-* lines for scripts/vmm.sh and stays bound. Loaded
+ * again with control=1 (after L1 made alist_smmuv3 drop every vIOMMU
+ * invalidation, the skip_user_inv test hook) it prints VMM-L2C-* lines:
+ * the negative control, where step 3 must find its page written through
+ * the translation the dropped invalidation left behind.
  */
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
@@ -32,6 +36,11 @@
 #define EDU_CMD_START	BIT(0)
 #define EDU_CMD_TO_RAM	BIT(1)
 #define EDU_LEN		64
+
+static bool control;
+module_param(control, bool, 0444);
+MODULE_PARM_DESC(control, "negative control run: VMM-L2C-* lines");
+#define L2_TAG	(control ? "VMM-L2C" : "VMM-L2")
 
 static int l2edu_dma(void __iomem *bar, u64 src, u64 dst, u64 cmd)
 {
@@ -80,17 +89,17 @@ static int l2edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	d_iova = dma_map_single(dev, dst, PAGE_SIZE, DMA_FROM_DEVICE);
 	if (dma_mapping_error(dev, s_iova) || dma_mapping_error(dev, d_iova))
 		return -ENOMEM;
-	pr_info("VMM-L2-IOVA src %pad dst %pad\n", &s_iova, &d_iova);
+	pr_info("%s-IOVA src %pad dst %pad\n", L2_TAG, &s_iova, &d_iova);
 
 	ret = l2edu_dma(bar, s_iova, EDU_BUF, 0);
 	if (!ret)
 		ret = l2edu_dma(bar, EDU_BUF, d_iova, EDU_CMD_TO_RAM);
 	dma_unmap_single(dev, d_iova, PAGE_SIZE, DMA_FROM_DEVICE);
-	pr_info("VMM-L2-UNMAP done\n");
+	pr_info("%s-UNMAP done\n", L2_TAG);
 	if (ret) {
-		pr_info("VMM-L2-DMA1 timeout\n");
+		pr_info("%s-DMA1 timeout\n", L2_TAG);
 	} else {
-		pr_info("VMM-L2-DMA1 %s (dst[0]=%#x)\n",
+		pr_info("%s-DMA1 %s (dst[0]=%#x)\n", L2_TAG,
 			memcmp(src, dst, EDU_LEN) ? "mismatch" : "landed", dst[0]);
 	}
 	dma_unmap_single(dev, s_iova, PAGE_SIZE, DMA_TO_DEVICE);
@@ -99,7 +108,7 @@ static int l2edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = l2edu_dma(bar, EDU_BUF, d_iova, EDU_CMD_TO_RAM);
 	/* the fault is reported asynchronously by L2's event queue thread */
 	msleep(500);
-	pr_info("VMM-L2-DMA2 %s, page %s\n", ret ? "timeout" : "completed",
+	pr_info("%s-DMA2 %s, page %s\n", L2_TAG, ret ? "timeout" : "completed",
 		dst[0] == 0x22 ? "untouched" : "WRITTEN");
 	return 0;
 }
