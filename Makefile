@@ -28,7 +28,8 @@
 #                                an L1 host with KVM runs QEMU with
 #                                arm-smmuv3,accel=on on our driver, edu passed
 #                                through to an L2 (Documentation/smmuv3.rst);
-#                                not part of make check
+#                                make check runs its short part (QEMU
+#                                starts, creates its objects, quits)
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build

@@ -6,7 +6,8 @@
 # ALIST_CACHE); host tests of the core (plain, ASan+UBSan, TSan, fuzz);
 # the runner's own tests; the modules built against Debian's own 7.3
 # kernel headers with its compiler (distro-build.sh); KUnit + selftests in
-# the x86_64 and arm64 guests; sparse, checkpatch and kernel-doc
+# the x86_64 and arm64 guests, QEMU 11.1's accelerated vSMMU on our
+# SMMUv3 driver (vmm.sh --smoke); sparse, checkpatch and kernel-doc
 # (static-check.sh).
 # The guests boot last, side by side (a QEMU beside a compiler runs
 # several times slower; QEMUs beside each other cost each other little).
@@ -102,10 +103,17 @@ sources+=("$res/static.json")
 # The guests last, all three boots at once (arm64; x86_64's check-fs and
 # check-ss side by side): much of a boot is spent in device resets and
 # sleeps, and three QEMUs on 2 CPUs finish in 350 s what takes 450 s one
-# arch after the other. The arm64 output follows x86_64's.
+# arch after the other. The arm64 output follows x86_64's. The arm64 lane,
+# the shorter, then boots make vmm's short part (vmm.sh --smoke): QEMU
+# 11.1 with an accelerated vSMMU on our driver, started and torn down.
 guests() {
 	local arm rc
-	"$ALIST_TOP/scripts/guest-test.sh" arm64 check > "$res/guest-arm64.out" 2>&1 &
+	(
+		rc=0
+		"$ALIST_TOP/scripts/guest-test.sh" arm64 check || rc=1
+		"$ALIST_TOP/scripts/vmm.sh" --smoke || rc=1
+		exit $rc
+	) > "$res/guest-arm64.out" 2>&1 &
 	arm=$!
 	"$ALIST_TOP/scripts/guest-test.sh" x86_64 check
 	rc=$?
@@ -116,7 +124,8 @@ guests() {
 stage guests guests
 sources+=("$ALIST_BUILD/x86_64/results/check-fs.json"
 	  "$ALIST_BUILD/x86_64/results/check-ss.json"
-	  "$ALIST_BUILD/arm64/results/check.json")
+	  "$ALIST_BUILD/arm64/results/check.json"
+	  "arm64/vmm_smoke=$ALIST_BUILD/arm64/results/vmm_smoke.json")
 
 echo
 echo "stage                        wall   status"

@@ -16,13 +16,21 @@
 # test guest's own as a second cpio archive.
 #
 # Prints PASS/FAIL per step and the time of the whole run; the log is
-# build/arm64/logs/vmm.log. Not part of make check.
-# usage: vmm.sh   (after scripts/guest-build.sh arm64)
+# build/arm64/logs/vmm.log.
+#
+# --smoke is the short part make check runs: the same L1 and QEMU, no L2.
+# QEMU starts paused, creates its objects on our driver and quits
+# (scripts/guest/vmm/vmm_smoke, a selftest program of L1 in TAP); results
+# in build/arm64/results/vmm_smoke.json like every guest run, the log is
+# build/arm64/logs/vmm_smoke.log.
+# usage: vmm.sh [--smoke]   (after scripts/guest-build.sh arm64)
 # Environment: VMM_TIMEOUT (s, default 1800) bounds the L1 run.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 t0=$(date +%s)
+smoke=0
+[ "${1:-}" = --smoke ] && smoke=1
 alist_arch_vars arm64
 kbuild=$(alist_kbuild arm64)
 base=$ALIST_BUILD/arm64/initramfs.cpio.gz
@@ -97,12 +105,44 @@ if [ ! -x "$qdir/bin/qemu-system-aarch64" ]; then
 	mv "$qdir.tmp" "$qdir"
 fi
 
+out=$ALIST_BUILD/arm64/vmm
+mkdir -p "$out"
+
+# L1's extra archive: QEMU, its loader and libraries
+vmm_qemu_list() {
+	for d in /opt /opt/vmm /opt/vmm/bin /opt/vmm/lib /opt/alist /lib; do
+		echo "dir $d 0755 0 0"
+	done
+	echo "file /lib/ld-linux-aarch64.so.1 $qdir/ld-linux-aarch64.so.1 0755 0 0"
+	echo "file /opt/vmm/bin/qemu-system-aarch64 $qdir/bin/qemu-system-aarch64 0755 0 0"
+	for l in "$qdir"/lib/*; do echo "file /opt/vmm/lib/${l##*/} $l 0644 0 0"; done
+}
+
+# The test guest's initramfs with $out/$1.list appended as a second archive
+vmm_initramfs() {
+	"$kbuild/usr/gen_init_cpio" "$out/$1.list" | gzip -1 > "$out/$1-extra.cpio.gz"
+	cat "$base" "$out/$1-extra.cpio.gz" > "$out/$1.cpio.gz"
+	alist_log "vmm: QEMU $(cat "$qdir/version"), L1 initramfs $(du -h "$out/$1.cpio.gz" | cut -f1)"
+}
+
+if [ "$smoke" = 1 ]; then
+	{
+		vmm_qemu_list
+		echo "dir /opt/alist/selftests 0755 0 0"
+		echo "file /opt/vmm/QEMU_EFI.fd $qdir/QEMU_EFI.fd 0644 0 0"
+		echo "file /opt/alist/selftests/vmm_smoke $ALIST_TOP/scripts/guest/vmm/vmm_smoke 0755 0 0"
+	} > "$out/smoke.list"
+	vmm_initramfs smoke
+	exec "$ALIST_TOP/scripts/run-guest.sh" --arch arm64 --name vmm_smoke \
+		--modules iommu_alist,alist_smmuv3 --selftests vmm_smoke \
+		--machine-opts virtualization=on --initrd "$out/smoke.cpio.gz" \
+		--timeout "${VMM_TIMEOUT:-600}"
+fi
+
 # L2: Debian's kernel, as scripts/distro-build.sh unpacked it.
 l2k=$ALIST_CACHE/distro/kernel-$kver-arm64
 [ -f "$l2k/vmlinuz" ] || alist_die "no $l2k/vmlinuz (scripts/distro-build.sh)"
 
-out=$ALIST_BUILD/arm64/vmm
-mkdir -p "$out"
 busybox=$ALIST_CACHE/busybox/arm64/busybox
 # The L2 DMA test, a module built against Debian's headers in the trixie
 # chroot of scripts/distro-build.sh (absent when that chroot is missing).
@@ -132,27 +172,22 @@ fi
 
 # What L1 gets on top of the test guest's initramfs.
 {
-	for d in /opt /opt/vmm /opt/vmm/bin /opt/vmm/lib /opt/vmm/l2 /opt/alist /opt/alist/run /lib; do
-		echo "dir $d 0755 0 0"
-	done
-	echo "file /lib/ld-linux-aarch64.so.1 $qdir/ld-linux-aarch64.so.1 0755 0 0"
-	echo "file /opt/vmm/bin/qemu-system-aarch64 $qdir/bin/qemu-system-aarch64 0755 0 0"
-	for l in "$qdir"/lib/*; do echo "file /opt/vmm/lib/${l##*/} $l 0644 0 0"; done
+	vmm_qemu_list
+	echo "dir /opt/vmm/l2 0755 0 0"
+	echo "dir /opt/alist/run 0755 0 0"
 	echo "file /opt/vmm/QEMU_EFI.fd $qdir/QEMU_EFI.fd 0644 0 0"
 	echo "file /opt/vmm/l2/Image $l2k/vmlinuz 0644 0 0"
 	echo "file /opt/vmm/l2/initrd.gz $out/l2-initrd.gz 0644 0 0"
 	echo "file /opt/alist/run/vmm.sh $ALIST_TOP/scripts/guest/run/vmm.sh 0644 0 0"
 } > "$out/l1.list"
-"$kbuild/usr/gen_init_cpio" "$out/l1.list" | gzip -1 > "$out/l1-extra.cpio.gz"
-cat "$base" "$out/l1-extra.cpio.gz" > "$out/initramfs.cpio.gz"
-alist_log "vmm: QEMU $(cat "$qdir/version"), L1 initramfs $(du -h "$out/initramfs.cpio.gz" | cut -f1)"
+vmm_initramfs l1
 
 # L1: 3 GiB (the L1 initramfs unpacks to some 200 MiB; L2 takes 512 MiB)
 log=$ALIST_BUILD/arm64/logs/vmm.log
 set +e
 ALIST_GUEST_MEM=${ALIST_GUEST_MEM:-3072} "$ALIST_TOP/scripts/run-guest.sh" --arch arm64 \
 	--name vmm --modules iommu_alist,alist_smmuv3 --run vmm.sh --no-parse \
-	--machine-opts virtualization=on --initrd "$out/initramfs.cpio.gz" \
+	--machine-opts virtualization=on --initrd "$out/l1.cpio.gz" \
 	--timeout "${VMM_TIMEOUT:-1800}" --append "kmemleak=off ${VMM_APPEND:-}"
 set -e
 

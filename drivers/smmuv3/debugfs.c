@@ -74,6 +74,9 @@ static const struct {
 	SMMUV3_STAT(evtq_overflows),
 	SMMUV3_STAT(gerrors),
 	SMMUV3_STAT(sync_timeouts),
+	SMMUV3_STAT(live_viommus),
+	SMMUV3_STAT(live_nested),
+	SMMUV3_STAT(live_vdevices),
 #ifdef CONFIG_IOMMU_ALIST_TEST_HOOKS
 	/* Test builds only: no production module names the test hook */
 	SMMUV3_STAT_AS("skip_flush", sync.skipped),

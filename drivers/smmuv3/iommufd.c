@@ -60,6 +60,8 @@ static void smmuv3_nested_free(struct iommu_domain *domain)
 {
 	struct smmuv3_nested *nd = to_smmuv3_nested(domain);
 
+	/* The vIOMMU outlives its nested domains (iommufd holds it) */
+	atomic64_dec(&nd->viommu->smmu->stats.live_nested);
 	alist_attach_list_free(nd->list);
 	kfree(nd);
 }
@@ -111,6 +113,7 @@ smmuv3_alloc_domain_nested(struct iommufd_viommu *viommu, u32 flags,
 	nd->ste[1] = vste[1];
 	nd->domain.type = IOMMU_DOMAIN_NESTED;
 	nd->domain.ops = &smmuv3_nested_ops;
+	atomic64_inc(&vsmmu->smmu->stats.live_nested);
 	return &nd->domain;
 }
 
@@ -190,6 +193,7 @@ static void smmuv3_vdevice_destroy(struct iommufd_vdevice *vdev)
 		master->vdev = NULL;
 	mutex_unlock(&vsmmu->smmu->vevent_lock);
 	WARN_ON(alist_vid_unmap(&vsmmu->shared, vdev->virt_id));
+	atomic64_dec(&vsmmu->smmu->stats.live_vdevices);
 }
 
 static int smmuv3_vdevice_init(struct iommufd_vdevice *vdev)
@@ -214,6 +218,7 @@ static int smmuv3_vdevice_init(struct iommufd_vdevice *vdev)
 	master->vdev = sv;
 	mutex_unlock(&vsmmu->smmu->vevent_lock);
 	vdev->destroy = smmuv3_vdevice_destroy;
+	atomic64_inc(&vsmmu->smmu->stats.live_vdevices);
 	return 0;
 }
 
@@ -231,6 +236,7 @@ static void smmuv3_viommu_destroy(struct iommufd_viommu *viommu)
 	smmuv3_flush_targets(vsmmu->smmu, &t, 1);
 	smmuv3_tag_free(SMMUV3_STAGE_S2, vsmmu->vmid);
 	alist_viommu_destroy(&vsmmu->shared);
+	atomic64_dec(&vsmmu->smmu->stats.live_viommus);
 }
 
 static const struct iommufd_viommu_ops smmuv3_viommu_ops = {
@@ -344,5 +350,6 @@ int smmuv3_viommu_init(struct iommufd_viommu *viommu, struct iommu_domain *paren
 	vsmmu->smmu = smmu;
 	vsmmu->parent = d;
 	viommu->ops = &smmuv3_viommu_ops;
+	atomic64_inc(&smmu->stats.live_viommus);
 	return 0;
 }

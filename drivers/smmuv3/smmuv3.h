@@ -87,6 +87,9 @@ struct smmuv3_queue {
  *	what QEMU raises for each event it drops on a full queue)
  * @gerrors: global errors handled
  * @sync_timeouts: CMD_SYNCs that did not complete in time
+ * @live_viommus: vIOMMUs that exist now (a gauge, not a count)
+ * @live_nested: nested domains that exist now (a gauge)
+ * @live_vdevices: vDEVICEs that exist now (a gauge)
  */
 struct smmuv3_stats {
 	atomic64_t cmds;
@@ -101,6 +104,9 @@ struct smmuv3_stats {
 	atomic64_t evtq_overflows;
 	atomic64_t gerrors;
 	atomic64_t sync_timeouts;
+	atomic64_t live_viommus;
+	atomic64_t live_nested;
+	atomic64_t live_vdevices;
 };
 
 /**
