@@ -900,6 +900,7 @@ static void vtd_qi_space_ite_test(struct kunit *test)
 	unit->qi_dummy = unit->qi_status + 1;
 
 	unit->qi_tail = 5;
+	unit->qi_head_seen = 6;
 	writeq(6 << 5, unit->reg + VTD_REG_IQH);
 	writel(VTD_FSTS_ITE, unit->reg + VTD_REG_FSTS);
 	dc.reg = unit->reg;
@@ -926,6 +927,39 @@ static void vtd_qi_space_ite_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, readq(unit->reg + VTD_REG_IQT), 6ULL << 5);
 	/* Joined before the registers go: the thread is done after 20 ms */
 	msleep(50);
+	free_page((unsigned long)unit->qi);
+}
+
+/*
+ * Item: a submission with room counted from the head seen last reads no
+ * register. The registers are plain memory: IQH claims a full queue, the
+ * head seen last an empty one. Reading IQH would wait for room until the
+ * queue's time-out and fail; counted from the head seen, the descriptor
+ * goes in at once.
+ */
+static void vtd_qi_space_head_seen_test(struct kunit *test)
+{
+	struct vtd_unit *unit = kunit_kzalloc(test, sizeof(*unit), GFP_KERNEL);
+	void *regs = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct alist_cmd d;
+
+	KUNIT_ASSERT_NOT_NULL(test, unit);
+	KUNIT_ASSERT_NOT_NULL(test, regs);
+	snprintf(unit->name, sizeof(unit->name), "kfake");
+	unit->reg = (void __iomem *)regs;
+	unit->coherent = true;
+	raw_spin_lock_init(&unit->qi_lock);
+	unit->qi = (struct alist_cmd *)get_zeroed_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, unit->qi);
+
+	unit->qi_tail = 5;
+	unit->qi_head_seen = 5;
+	writeq(6 << 5, unit->reg + VTD_REG_IQH);
+	vtd_desc_iotlb_dsi(&d, A_CAP, 0x55);
+	KUNIT_EXPECT_EQ(test, vtd_qi_submit(unit, &d, 1, false), 0);
+	KUNIT_EXPECT_EQ(test, unit->qi[5].w[0], d.w[0]);
+	KUNIT_EXPECT_EQ(test, readq(unit->reg + VTD_REG_IQT), 6ULL << 5);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&unit->cnt.timeouts), 0LL);
 	free_page((unsigned long)unit->qi);
 }
 
@@ -1097,6 +1131,7 @@ static struct kunit_case vtd_attach_cases[] = {
 	KUNIT_CASE(vtd_unit_start_order_test),
 	KUNIT_CASE(vtd_qi_ite_resubmit_test),
 	KUNIT_CASE(vtd_qi_space_ite_test),
+	KUNIT_CASE(vtd_qi_space_head_seen_test),
 	KUNIT_CASE(vtd_iotlb_sync_leak_test),
 	KUNIT_CASE(vtd_unit_params_test),
 	KUNIT_CASE(vtd_release_grace_test),

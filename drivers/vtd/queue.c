@@ -114,22 +114,34 @@ static int vtd_qi_error(struct vtd_unit *unit, u32 fsts)
 	return ret;
 }
 
+static bool vtd_qi_room(struct vtd_unit *unit, unsigned int head,
+			unsigned int need)
+{
+	return VTD_QI_ENTRIES - 1 - ((unit->qi_tail - head) & VTD_QI_MASK) >= need;
+}
+
 /*
- * Wait until @need slots are free; the queue lock is held. Errors seen
- * meanwhile are recovered so the queue drains, but they belong to other
- * submissions: the caller's descriptors are queued all the same.
+ * Wait until @need slots are free; the queue lock is held. IQH is read
+ * only when the head seen last leaves too little room: the unit only
+ * moves it on towards the tail, so room counted from an older head is
+ * never more than there is, and most submissions read no register.
+ * Errors seen while waiting are recovered so the queue drains, but they
+ * belong to other submissions: the caller's descriptors are queued all
+ * the same.
  */
 static int vtd_qi_space(struct vtd_unit *unit, unsigned int need)
 {
 	u64 deadline = alist_queue_deadline();
 
 	lockdep_assert_held(&unit->qi_lock);
+	if (vtd_qi_room(unit, unit->qi_head_seen, need))
+		return 0;
 	for (;;) {
 		unsigned int head = vtd_qi_head(unit);
-		unsigned int used = (unit->qi_tail - head) & VTD_QI_MASK;
 		u32 fsts;
 
-		if (VTD_QI_ENTRIES - 1 - used >= need)
+		unit->qi_head_seen = head;
+		if (vtd_qi_room(unit, head, need))
 			return 0;
 		fsts = readl(unit->reg + VTD_REG_FSTS);
 		if (fsts & (VTD_FSTS_IQE | VTD_FSTS_ITE | VTD_FSTS_ICE))
@@ -230,7 +242,8 @@ static int vtd_qi_poll(struct vtd_unit *unit, u32 seq, u32 gen0)
 		}
 		if (alist_queue_expired(deadline))
 			break;
-		udelay(1);
+		/* A wait takes a microsecond or two: a delay would add as much */
+		cpu_relax();
 	}
 	vtd_qi_note_stall(unit);
 	pr_err_ratelimited("alist_vtd %s: invalidation wait %u not done after %u ms (status %u)\n",
@@ -458,6 +471,7 @@ int vtd_qi_enable(struct vtd_unit *unit)
 		return 0;
 
 	unit->qi_tail = 0;
+	unit->qi_head_seen = 0;
 	writeq(0, unit->reg + VTD_REG_IQT);
 	/* QS = 0: one 4 KiB page, 128 descriptors of 256 bits */
 	writeq(virt_to_phys(unit->qi) | VTD_IQA_DW, unit->reg + VTD_REG_IQA);

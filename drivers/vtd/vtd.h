@@ -133,6 +133,8 @@ struct vtd_bus_ctx {
  * @qi_lock: protects the invalidation queue
  * @qi: queue memory (4 KiB: 128 descriptors of 256 bits)
  * @qi_tail: next free slot
+ * @qi_head_seen: the queue head as last read from IQH (the unit's is at
+ *	or past it); protected by @qi_lock
  * @qi_status: the wait descriptors' status word
  * @qi_dummy: status word of a wait put in place of a bad descriptor
  * @qi_seq: last status value used
@@ -182,6 +184,7 @@ struct vtd_unit {
 	raw_spinlock_t qi_lock;
 	struct alist_cmd *qi;
 	unsigned int qi_tail;
+	unsigned int qi_head_seen;
 	u32 *qi_status;
 	u32 *qi_dummy;
 	u32 qi_seq;
