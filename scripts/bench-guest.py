@@ -312,7 +312,7 @@ def add_profile(phases, path):
         w = prof["workloads"].get(str(pid))
         if w and w["ops"]:
             ph["cpu_ms"] = round(w["samples"] * ms / w["ops"], 3)
-            ph["cpu_ms_driver"] = round(w["modules"] * ms / w["ops"], 3)
+            ph["cpu_ms_modules"] = round(w["modules"] * ms / w["ops"], 3)
     return []
 
 
