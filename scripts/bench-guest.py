@@ -292,8 +292,28 @@ def ratio(a, b):
     return a / b
 
 
+def fmt_ms(x):
+    return "n/a" if x is None else f"{x:.2f}"
+
+
 def fmt_ratio(r):
     return "-" if r is None else f"{r:.2f}"
+
+
+def add_profile(phases, path):
+    """Host CPU ms per operation of each phase, from its profile; problems"""
+    try:
+        with open(path) as f:
+            prof = json.load(f)
+    except (OSError, ValueError) as e:
+        return [f"no profile: {e}"]
+    ms = 1000.0 / prof["hz"]
+    for pid, ph in phases.items():
+        w = prof["workloads"].get(str(pid))
+        if w and w["ops"]:
+            ph["cpu_ms"] = round(w["samples"] * ms / w["ops"], 3)
+            ph["cpu_ms_modules"] = round(w["modules"] * ms / w["ops"], 3)
+    return []
 
 
 def unit_of(arch, mode):
@@ -325,6 +345,7 @@ def aggregate(runs):
                                     f"rounds ({first.get(k)} vs {ph.get(k)})")
         p50 = [ph["p50_ns"] for _, ph in items if "p50_ns" in ph]
         p99 = [ph["p99_ns"] for _, ph in items if "p99_ns" in ph]
+        cpu = [ph["cpu_ms"] for _, ph in items if "cpu_ms" in ph]
 
         def nz(x):
             return None if x != x else x
@@ -342,6 +363,10 @@ def aggregate(runs):
             # per round, in boot order: the ratios pair them
             "p50_ns_rounds": p50, "p99_ns_rounds": p99,
         })
+        if cpu:
+            # host CPU per operation (BENCH_PROFILE=1), per round likewise
+            rows[-1]["cpu_ms"] = statistics.median(cpu)
+            rows[-1]["cpu_ms_rounds"] = cpu
     return rows, problems
 
 
@@ -366,10 +391,13 @@ def table(rows):
         out.append(f"\n{arch} {unit}: {titles.get(unit, unit)}")
         out.append("  per operation: commands/syncs/device-TLB commands/pages beyond "
                    "the request (w: whole-tag commands); round trip p50 and p99 in us "
-                   "(TCG); ratios ours/in-tree")
+                   "(TCG); with BENCH_PROFILE=1 host CPU ms (cpu); ratios ours/in-tree")
         hdr = ["workload", "ops", "ours c/s/d/over", "in-tree c/s/d/over",
                "ours p50", "in-tree p50", "p50 ratio", "ours p99", "in-tree p99",
                "p99 ratio"]
+        profiled = any("cpu_ms" in r for by in wl.values() for r in by.values())
+        if profiled:
+            hdr += ["ours cpu", "in-tree cpu", "cpu ratio"]
         lines = []
         for name, by in wl.items():
             o, t = by.get("ours"), by.get("intree")
@@ -388,6 +416,9 @@ def table(rows):
                 fmt_ratio(time_ratio(o, t, "p50_ns") if o and t else None),
                 fmt_us(o and o["p99_ns"]), fmt_us(t and t["p99_ns"]),
                 fmt_ratio(time_ratio(o, t, "p99_ns") if o and t else None)])
+            if profiled:
+                lines[-1] += [fmt_ms(o and o.get("cpu_ms")), fmt_ms(t and t.get("cpu_ms")),
+                              fmt_ratio(time_ratio(o, t, "cpu_ms") if o and t else None)]
         widths = [max(len(r[i]) for r in lines + [hdr]) for i in range(len(hdr))]
         for r in [hdr] + lines:
             out.append("  " + "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
@@ -399,8 +430,11 @@ def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--run", action="append", default=[],
                     help="LABEL:ARCH:MODE:DRIVER:LOG:TRACE")
+    ap.add_argument("--profile", action="append", default=[],
+                    help="LABEL:PROFILE_JSON (scripts/bench-profile.py)")
     ap.add_argument("--json", required=True)
     args = ap.parse_args(argv)
+    profiles = dict(p.split(":", 1) for p in args.profile)
 
     runs, failed = [], []
     for spec in args.run:
@@ -411,6 +445,8 @@ def main(argv=None):
         except OSError as e:
             counts, problems, scalable, outside = {}, [f"no trace: {e}"], None, 0
         problems += check_run(label, arch, driver, phases, errors, info, counts, scalable)
+        if label in profiles:
+            problems += add_profile(phases, profiles[label])
         runs.append({"label": label, "arch": arch, "mode": mode, "driver": driver,
                      "log": log, "trace": trace, "scalable": scalable,
                      "commands_outside_windows": outside,

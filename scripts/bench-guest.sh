@@ -22,6 +22,11 @@
 # (not when a figure is worse: figures, not assertions).
 #
 # usage: bench-guest.sh [x86_64] [arm64]      (default: both)
+# BENCH_PROFILE=1 runs each boot under the host's perf (run-guest.sh
+# --profile): scripts/bench-profile.py folds the samples taken inside each
+# marked operation into NAME.profile.json (host CPU per operation, how much
+# of it in guest code and in the IOMMU driver, the top functions), and the
+# tables get a column of host CPU milliseconds per operation.
 # Guests are booted one at a time (the time figures need a quiet host; the
 # x86_64 guest has also been seen to hit an early-boot KASAN report in its
 # interrupt code when two guests share 2 host cores). A boot that fails
@@ -79,17 +84,41 @@ done
 
 boot() {
 	local name=$1 karch=$2 arch=$3 mode=$4 driver=$5 args=()
+	local logs=$ALIST_BUILD/$2/logs
 
+	# kmemleak off: it records a stack trace per allocation, which under
+	# TCG costs more than the allocation (both drivers alike); no leak
+	# check is wanted here, the tests do that
+	local append=kmemleak=off
 	case "$arch/$driver" in
 	x86_64/ours) args=(--vtd-mode "$mode" --modules "$vtd_mods" --trace "$vtd_trace") ;;
 	# run-guest.sh puts intel_iommu=off first; the later option wins
-	x86_64/in-tree) args=(--vtd-mode "$mode" --append "intel_iommu=on,sm_on"
-			      --trace "$vtd_trace") ;;
+	x86_64/in-tree) args=(--vtd-mode "$mode" --trace "$vtd_trace")
+			append="$append intel_iommu=on,sm_on" ;;
 	arm64/ours) args=(--modules "$smmu_mods" --trace "$smmu_trace") ;;
 	arm64/in-tree) args=(--modules arm_smmu_v3 --trace "$smmu_trace") ;;
 	esac
+	if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+		args+=(--profile "$logs/$name.perf")
+		append="$append alist_bench_ksyms=1"
+	fi
+	args+=(--append "$append")
 	"$ALIST_TOP/scripts/run-guest.sh" --arch "$karch" --name "$name" --run bench.sh \
 		--no-parse --timeout 1500 "${args[@]}" || true
+	[ "${BENCH_PROFILE:-0}" = 1 ] || return 0
+	# The samples of the marked operations; the raw data and QEMU's perf
+	# map (tens of MB each) go once folded
+	perf script -i "$logs/$name.perf" -F time,ip,sym 2> /dev/null |
+		python3 "$ALIST_TOP/scripts/bench-profile.py" \
+			"$(alist_arch_vars "$karch" && alist_kbuild "$karch")/System.map" \
+			"$logs/$name.log" "$logs/$name.trace" "$logs/$name.profile.json" ||
+		alist_log "$karch/$name: no profile"
+	rm -f "$logs/$name.perf" "$logs/$name.perf.old"
+	for m in /tmp/perf-*.map; do
+		[ -O "$m" ] && ! kill -0 "$(basename "$m" .map | cut -d- -f2)" 2> /dev/null &&
+			rm -f "$m"
+	done
+	return 0
 }
 
 # ok NAME KARCH: the boot finished cleanly and the program reported rc=0
@@ -122,6 +151,7 @@ for p in "${plan[@]}"; do
 		fi
 	fi
 	runs+=(--run "$name:$arch:$mode:$driver:$log:$ALIST_BUILD/$karch/logs/$name.trace")
+	[ "${BENCH_PROFILE:-0}" = 1 ] && runs+=(--profile "$name:$ALIST_BUILD/$karch/logs/$name.profile.json")
 done
 alist_log "bench guests done in $(( $(date +%s) - start ))s"
 

@@ -8,7 +8,7 @@
 #                     [--initrd FILE] [--no-parse] [--trace EVENTS]
 #                     [--kernel FILE] [--nvme IMG] [--allow-taint MASK]
 #                     [--load-nth MODULE [--load-nth-stride S]]
-#                     [--machine-opts OPTS]
+#                     [--machine-opts OPTS] [--profile FILE]
 #
 # x86_64: q35 + intel-iommu (scalable mode; first stage with --vtd-mode fs,
 #         the default, second stage with ss) + edu + a virtio-rng with ATS
@@ -34,6 +34,11 @@
 # point).
 # --machine-opts adds OPTS to the machine (-M) of an arm64 guest:
 # virtualization=on makes it an L1 host for KVM (scripts/vmm.sh).
+# --profile FILE: QEMU runs under the host's perf (cpu-clock at 999 Hz,
+# realtime clock), writing FILE; -perfmap names each translated block by
+# its guest PC in /tmp/perf-PID.map, and -msg timestamp=on gives the
+# trace the same clock (scripts/bench-profile.py folds the samples into
+# guest functions per bench operation).
 # Exit status: the parser's (0 only when nothing failed), or the runner's
 # own failure.
 set -euo pipefail
@@ -41,7 +46,7 @@ set -euo pipefail
 
 arch=x86_64 name= modules= kunit= selftests= run= vtd_mode=fs timeout=300
 append= parse=1 initrd= trace= kernel= nvme= taint= load_nth= load_nth_stride=61
-machine_opts=
+machine_opts= profile=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--arch) arch=$2; shift ;;
@@ -62,6 +67,7 @@ while [ $# -gt 0 ]; do
 	--load-nth) load_nth=$2; shift ;;
 	--load-nth-stride) load_nth_stride=$2; shift ;;
 	--machine-opts) machine_opts=,$2; shift ;;
+	--profile) profile=$2; shift ;;
 	*) alist_die "run-guest.sh: unknown option $1" ;;
 	esac
 	shift
@@ -142,10 +148,16 @@ if [ -n "$trace" ]; then
 	qemu+=(-d "trace:${trace//,/,trace:}" -D "$logdir/$name.trace")
 fi
 
+perf=()
+if [ -n "$profile" ]; then
+	qemu+=(-perfmap -msg timestamp=on)
+	perf=(perf record -q -k realtime -e cpu-clock -F 999 -o "$profile" --)
+fi
+
 alist_log "booting $arch guest '$name' (log: ${log#$ALIST_TOP/})"
 start=$(date +%s)
 set +e
-timeout -k 10 "$timeout" "$QEMU" "${qemu[@]}" -append "$cmdline" < /dev/null > "$log" 2>&1
+timeout -k 10 "$timeout" "${perf[@]}" "$QEMU" "${qemu[@]}" -append "$cmdline" < /dev/null > "$log" 2>&1
 rc=$?
 set -e
 echo "ALIST-HOST qemu exit $rc after $(( $(date +%s) - start ))s" >> "$log"

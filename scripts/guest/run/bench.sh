@@ -16,6 +16,9 @@ done
 dmesg | grep -E 'DMAR|[Ii]ntel-IOMMU|Virtualization Technology|alist_vtd|alist_smmuv3' |
 	sed 's/^/ALIST-BENCH dmesg /'
 
+# Profiled boots (bench-guest.sh, BENCH_PROFILE=1): where the modules are
+[ -n "${alist_bench_ksyms:-}" ] &&
+	grep -E '\[(alist_vtd|alist_smmuv3|iommu_alist|arm_smmu_v3)\]' /proc/kallsyms | sed 's/^/ALIST-KSYM /'
 if [ -x /opt/alist/selftests/vtd_dma ]; then
 	/opt/alist/selftests/vtd_dma bench
 elif [ -x /opt/alist/selftests/smmu_dma ]; then
