@@ -871,6 +871,30 @@ static int drain_thread(void *arg)
 }
 
 /*
+ * A unit whose registers are a page of plain memory, with its queue and
+ * status words: the queue's code runs on it, the test plays the hardware.
+ * The caller frees unit->qi (free_page()).
+ */
+static struct vtd_unit *mem_reg_unit(struct kunit *test)
+{
+	struct vtd_unit *unit = kunit_kzalloc(test, sizeof(*unit), GFP_KERNEL);
+	void *regs = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, unit);
+	KUNIT_ASSERT_NOT_NULL(test, regs);
+	snprintf(unit->name, sizeof(unit->name), "kfake");
+	unit->reg = (void __iomem *)regs;
+	unit->coherent = true;
+	raw_spin_lock_init(&unit->qi_lock);
+	unit->qi_status = kunit_kzalloc(test, 2 * sizeof(u32), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, unit->qi_status);
+	unit->qi_dummy = unit->qi_status + 1;
+	unit->qi = (struct alist_cmd *)get_zeroed_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, unit->qi);
+	return unit;
+}
+
+/*
  * Item: an error seen while waiting for queue space belongs to other
  * submissions: the waiter's descriptors are still queued. The registers
  * are plain memory here: the queue is full (IQH one past the tail) with
@@ -879,25 +903,12 @@ static int drain_thread(void *arg)
  */
 static void vtd_qi_space_ite_test(struct kunit *test)
 {
-	struct vtd_unit *unit = kunit_kzalloc(test, sizeof(*unit), GFP_KERNEL);
-	void *regs = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct vtd_unit *unit = mem_reg_unit(test);
 	struct drain_ctx dc;
 	struct task_struct *t;
 	struct alist_cmd d;
 	unsigned int other;
 	int ret;
-
-	KUNIT_ASSERT_NOT_NULL(test, unit);
-	KUNIT_ASSERT_NOT_NULL(test, regs);
-	snprintf(unit->name, sizeof(unit->name), "kfake");
-	unit->reg = (void __iomem *)regs;
-	unit->coherent = true;
-	raw_spin_lock_init(&unit->qi_lock);
-	unit->qi = (struct alist_cmd *)get_zeroed_page(GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, unit->qi);
-	unit->qi_status = kunit_kzalloc(test, 2 * sizeof(u32), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, unit->qi_status);
-	unit->qi_dummy = unit->qi_status + 1;
 
 	unit->qi_tail = 5;
 	unit->qi_head_seen = 6;
@@ -939,18 +950,8 @@ static void vtd_qi_space_ite_test(struct kunit *test)
  */
 static void vtd_qi_space_head_seen_test(struct kunit *test)
 {
-	struct vtd_unit *unit = kunit_kzalloc(test, sizeof(*unit), GFP_KERNEL);
-	void *regs = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct vtd_unit *unit = mem_reg_unit(test);
 	struct alist_cmd d;
-
-	KUNIT_ASSERT_NOT_NULL(test, unit);
-	KUNIT_ASSERT_NOT_NULL(test, regs);
-	snprintf(unit->name, sizeof(unit->name), "kfake");
-	unit->reg = (void __iomem *)regs;
-	unit->coherent = true;
-	raw_spin_lock_init(&unit->qi_lock);
-	unit->qi = (struct alist_cmd *)get_zeroed_page(GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, unit->qi);
 
 	unit->qi_tail = 5;
 	unit->qi_head_seen = 5;
