@@ -128,35 +128,22 @@ static void at_exit(struct kunit *test)
 		xa_destroy(&ctx->smmu->streams);
 }
 
-static int at_init(struct kunit *test)
+/* A recording SMMU with a linear table of 8 STEs, all valid and abort */
+static struct smmuv3_device *at_smmu(struct kunit *test, struct at_ctx *ctx)
 {
-	struct at_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
-	struct alist_recorder *rec;
-	struct alist_rec_entry *e;
-	struct smmuv3_master *master;
-	struct smmuv3_device *smmu;
-	struct dev_iommu *di;
+	struct smmuv3_device *smmu = kunit_kzalloc(test, sizeof(*smmu), GFP_KERNEL);
+	struct alist_recorder *rec = kunit_kzalloc(test, sizeof(*rec), GFP_KERNEL);
+	struct alist_rec_entry *e = kunit_kcalloc(test, 32, sizeof(*e), GFP_KERNEL);
 	unsigned int i;
 
-	if (!ctx)
-		return -ENOMEM;
-	test->priv = ctx;
-	smmu = kunit_kzalloc(test, sizeof(*smmu), GFP_KERNEL);
-	rec = kunit_kzalloc(test, sizeof(*rec), GFP_KERNEL);
-	master = kunit_kzalloc(test, sizeof(*master), GFP_KERNEL);
-	di = kunit_kzalloc(test, sizeof(*di), GFP_KERNEL);
-	if (!smmu || !rec || !master || !di)
-		return -ENOMEM;
-	ctx->smmu = smmu;
-	ctx->master = master;
-	e = kunit_kcalloc(test, 32, sizeof(*e), GFP_KERNEL);
-	if (!e)
-		return -ENOMEM;
+	if (!smmu || !rec || !e)
+		return NULL;
 	alist_rec_init(rec, e, 32, smmuv3_cmd_opcode);
 	alist_rec_on_sync(rec, at_on_sync, ctx);
 	smmu->rec = rec;
 	smmu->instance = 3;
 	smmu->features = SMMUV3_FEAT_NESTING | SMMUV3_FEAT_COHERENT | SMMUV3_FEAT_FWB;
+	smmu->vmid_bits = 16;
 	smmu->params.tg_lg2 = 12;
 	smmu->params.max_tlbi_cmds = 512;
 	smmu->params.max_atc_cmds = 16;
@@ -166,26 +153,55 @@ static int at_init(struct kunit *test)
 	xa_init(&smmu->streams);
 	smmu->strtab = kunit_kcalloc(test, 8 * SMMUV3_STE_DWORDS, sizeof(__le64), GFP_KERNEL);
 	if (!smmu->strtab)
-		return -ENOMEM;
+		return NULL;
 	for (i = 0; i < 8; i++)
 		smmu->strtab[i * SMMUV3_STE_DWORDS] = cpu_to_le64(SMMUV3_STE0_V);
+	return smmu;
+}
 
-	ctx->dev = kunit_device_register(test, "alist-smmuv3-attach");
-	if (IS_ERR(ctx->dev))
-		return PTR_ERR(ctx->dev);
+/* A device of StreamID AT_SID behind @smmu, on the blocked domain */
+static struct smmuv3_master *at_master(struct kunit *test, struct smmuv3_device *smmu,
+				       const char *name, struct device **devp)
+{
+	struct smmuv3_master *master = kunit_kzalloc(test, sizeof(*master), GFP_KERNEL);
+	struct dev_iommu *di = kunit_kzalloc(test, sizeof(*di), GFP_KERNEL);
+	struct device *dev;
+
+	if (!master || !di)
+		return NULL;
+	dev = kunit_device_register(test, name);
+	if (IS_ERR(dev))
+		return NULL;
 	master->smmu = smmu;
-	master->dev = ctx->dev;
+	master->dev = dev;
 	master->sids = kunit_kzalloc(test, sizeof(u32), GFP_KERNEL);
 	master->cd = kunit_kzalloc(test, SMMUV3_CD_DWORDS * sizeof(u64), GFP_KERNEL);
 	master->attach = kunit_kzalloc(test, sizeof(*master->attach), GFP_KERNEL);
 	if (!master->sids || !master->cd || !master->attach)
-		return -ENOMEM;
+		return NULL;
 	master->sids[0] = AT_SID;
 	master->num_sids = 1;
 	master->cd_dma = AT_CD_DMA;
 	master->domain = &smmuv3_blocked_domain;
 	di->priv = master;
-	ctx->dev->iommu = di;
+	dev->iommu = di;
+	*devp = dev;
+	return master;
+}
+
+static int at_init(struct kunit *test)
+{
+	struct at_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+
+	if (!ctx)
+		return -ENOMEM;
+	test->priv = ctx;
+	ctx->smmu = at_smmu(test, ctx);
+	if (!ctx->smmu)
+		return -ENOMEM;
+	ctx->master = at_master(test, ctx->smmu, "alist-smmuv3-attach", &ctx->dev);
+	if (!ctx->master)
+		return -ENOMEM;
 	ctx->d[0] = at_domain(test, ctx, 5);
 	ctx->d[1] = at_domain(test, ctx, 6);
 	return 0;
@@ -230,6 +246,84 @@ static void attach_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->snap[1].on_new, 1U);
 	KUNIT_EXPECT_EQ(test, ctx->snap[1].on_old, 0U);
 	KUNIT_EXPECT_PTR_EQ(test, ctx->master->domain, &ctx->d[1]->domain);
+}
+
+/* Commands of @rec with @vmid in bits 47:32, and whether a CMD_SYNC ends it */
+static unsigned int at_vmid_cmds(struct alist_recorder *rec, u64 vmid, bool *synced)
+{
+	unsigned int i, n = 0, len = alist_rec_len(rec);
+
+	for (i = 0; i < len; i++)
+		if ((alist_rec_at(rec, i)->w[0] & 0xff) != OP_SYNC &&
+		    ((alist_rec_at(rec, i)->w[0] >> 32) & 0xffff) == vmid)
+			n++;
+	*synced = len && alist_rec_at(rec, len - 1)->w[0] == OP_SYNC;
+	return n;
+}
+
+static void at_instance_put(void *smmu)
+{
+	smmuv3_instance_put(smmu);
+}
+
+/*
+ * One stage-2 domain on two SMMUs: the domain is made for SMMU A, a device
+ * behind SMMU B attaches to it as well. Its list then has a target on
+ * each, and one flush reaches both queues, each with its own CMD_SYNC;
+ * the domain's parameters narrow to what both can take (RIL only on A
+ * here). B with a VMID too narrow for the domain's tag is refused.
+ */
+static void attach_span_two_smmus(struct kunit *test)
+{
+	struct at_ctx *ctx = test->priv;
+	struct smmuv3_domain *d = ctx->d[0];
+	struct smmuv3_device *a = ctx->smmu, *b = at_smmu(test, ctx);
+	struct iommu_domain *blocked;
+	struct smmuv3_master *mb;
+	struct device *devb;
+	bool synced;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	mb = at_master(test, b, "alist-smmuv3-attach-b", &devb);
+	KUNIT_ASSERT_NOT_NULL(test, mb);
+	/* Both published: the flush finds B by its instance */
+	KUNIT_ASSERT_EQ(test, smmuv3_instance_get(a), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, at_instance_put, a), 0);
+	KUNIT_ASSERT_EQ(test, smmuv3_instance_get(b), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, at_instance_put, b), 0);
+	d->cfg.coherent_walk = true;
+	a->params.ril = 1;
+	d->params.ril = 1;
+
+	b->vmid_bits = 2;
+	KUNIT_EXPECT_EQ(test, d->domain.ops->attach_dev(&d->domain, devb, mb->domain), -EINVAL);
+	KUNIT_EXPECT_EQ(test, at_count(d->list), 0U);
+	KUNIT_EXPECT_EQ(test, d->params.ril, 1);
+	b->vmid_bits = 16;
+
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, d), 0);
+	KUNIT_ASSERT_EQ(test, d->domain.ops->attach_dev(&d->domain, devb, mb->domain), 0);
+	KUNIT_EXPECT_EQ(test, at_count(d->list), 2U);
+	KUNIT_EXPECT_EQ(test, d->params.ril, 0);
+	/* B's STE points at the domain's tables with its VMID */
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(smmuv3_ste_ptr(b, AT_SID)[2]) & 0xffff, 5ULL);
+
+	alist_rec_reset(a->rec);
+	alist_rec_reset(b->rec);
+	KUNIT_EXPECT_EQ(test, smmuv3_inv_range(d, 0x10000, 0x10fff, 12, true), 0);
+	KUNIT_EXPECT_GE(test, at_vmid_cmds(a->rec, 5, &synced), 1U);
+	KUNIT_EXPECT_TRUE(test, synced);
+	KUNIT_EXPECT_GE(test, at_vmid_cmds(b->rec, 5, &synced), 1U);
+	KUNIT_EXPECT_TRUE(test, synced);
+
+	/* B leaves: only A's target stays, and VMID 5 is flushed on B */
+	alist_rec_reset(b->rec);
+	blocked = &smmuv3_blocked_domain;
+	KUNIT_ASSERT_EQ(test, blocked->ops->attach_dev(blocked, devb, mb->domain), 0);
+	KUNIT_EXPECT_EQ(test, at_count(d->list), 1U);
+	KUNIT_EXPECT_GE(test, at_vmid_cmds(b->rec, 5, &synced), 1U);
+	xa_destroy(&b->streams);
+	devb->iommu = NULL;
 }
 
 /* A CMD_SYNC fails after the publish: the attach completes all the same. */
@@ -630,6 +724,7 @@ static struct kunit_case smmuv3_attach_cases[] = {
 	KUNIT_CASE(attach_order),
 	KUNIT_CASE(attach_locks),
 	KUNIT_CASE(attach_fail_after_commit),
+	KUNIT_CASE(attach_span_two_smmus),
 	KUNIT_CASE(attach_blocked),
 	KUNIT_CASE(attach_cache_coherency),
 	KUNIT_CASE(attach_first_no_alloc),

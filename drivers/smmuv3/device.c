@@ -138,13 +138,14 @@ static void smmuv3_target_init(struct alist_target *t, struct smmuv3_device *smm
 
 /**
  * smmuv3_attach_paging() - attach a device to a paging domain
- * @domain: a stage-1 or stage-2 domain of the device's SMMU
+ * @domain: a stage-1 or stage-2 domain of the device's SMMU, or of
+ *	another one it is compatible with (smmuv3_domain_compatible())
  * @dev: the device
  * @old: the domain it leaves (unused: the master records it)
  *
  * Context: may sleep. Called with the group mutex held; takes the locks
  * of smmuv3_master_install().
- * Return: 0; -EINVAL for a domain of another SMMU, or for a non-CANWBS
+ * Return: 0; -EINVAL for a domain its SMMU cannot walk, or for a non-CANWBS
  * device on a domain that enforces cache coherency; -ENOMEM. On error the
  * device stays on its old domain. Once the new domain is published the
  * attach succeeds (see smmuv3_master_install()).
@@ -156,8 +157,9 @@ int smmuv3_attach_paging(struct iommu_domain *domain, struct device *dev,
 	struct smmuv3_domain *d = to_smmuv3_domain(domain);
 	struct smmuv3_attach *a = master->attach;
 
-	if (d->smmu != master->smmu)
+	if (!smmuv3_domain_compatible(d, master->smmu))
 		return -EINVAL;
+	smmuv3_domain_params_add(d, master->smmu);
 	memset(a, 0, sizeof(*a));
 	a->domain = domain;
 	a->cc_domain = d;
@@ -166,11 +168,11 @@ int smmuv3_attach_paging(struct iommu_domain *domain, struct device *dev,
 	if (d->stage == SMMUV3_STAGE_S1) {
 		smmuv3_cd_s1(a->cd, d);
 		a->has_cd = true;
-		smmuv3_ste_s1(a->ste, master->cd_dma, d->smmu->features);
-		smmuv3_target_init(&a->t[0], d->smmu, ALIST_KIND_SMMU_S1, d->tag, 0);
+		smmuv3_ste_s1(a->ste, master->cd_dma, master->smmu->features);
+		smmuv3_target_init(&a->t[0], master->smmu, ALIST_KIND_SMMU_S1, d->tag, 0);
 	} else {
 		smmuv3_ste_s2(a->ste, d, d->tag);
-		smmuv3_target_init(&a->t[0], d->smmu, ALIST_KIND_SMMU_S2, d->tag, 0);
+		smmuv3_target_init(&a->t[0], master->smmu, ALIST_KIND_SMMU_S2, d->tag, 0);
 	}
 	return smmuv3_master_install(master, a);
 }

@@ -166,6 +166,85 @@ const struct iommu_domain_ops smmuv3_paging_ops = {
 };
 EXPORT_SYMBOL_IF_KUNIT(smmuv3_paging_ops);
 
+/**
+ * smmuv3_domain_compatible() - can a paging domain serve a device of @smmu?
+ * @d: the domain, its tables made for d->smmu
+ * @smmu: the device's SMMU
+ *
+ * One domain may span SMMUs, its attach list holding targets on each: the
+ * tables must walk alike there (stage, page sizes, address sizes, the
+ * coherency of table walks, S2FWB for a nest parent made with it), and
+ * the tag must fit @smmu's width. Tags come from one allocator for every
+ * SMMU, so the domain's is free on @smmu too.
+ *
+ * Context: any. No lock needed (reads constant fields).
+ * Return: true when @d can be attached to a device behind @smmu.
+ */
+bool smmuv3_domain_compatible(const struct smmuv3_domain *d,
+			      const struct smmuv3_device *smmu)
+{
+	bool s1 = d->stage == SMMUV3_STAGE_S1;
+	unsigned int bits = s1 ? smmu->asid_bits : smmu->vmid_bits;
+
+	if (smmu == d->smmu)
+		return true;
+	if (!(smmu->features & (s1 ? SMMUV3_FEAT_S1 : SMMUV3_FEAT_S2)))
+		return false;
+	if (d->nest_parent &&
+	    (smmu->features & SMMUV3_FEAT_NESTING) != SMMUV3_FEAT_NESTING)
+		return false;
+	if (d->cfg.pgsize_bitmap & ~smmu->pgsize_bitmap)
+		return false;
+	if (d->cfg.oas > smmu->oas || (!s1 && d->cfg.ias > smmu->oas))
+		return false;
+	if (d->cfg.coherent_walk != !!(smmu->features & SMMUV3_FEAT_COHERENT))
+		return false;
+	if ((d->cfg.quirks & IO_PGTABLE_QUIRK_ARM_S2FWB) &&
+	    !(smmu->features & SMMUV3_FEAT_FWB))
+		return false;
+	return d->tag < BIT(bits);
+}
+
+/*
+ * Writers of a domain's invalidation parameters: an attach that brings
+ * the domain to another SMMU (smmuv3_domain_params_add()).
+ */
+static DEFINE_MUTEX(smmuv3_params_lock);
+
+/**
+ * smmuv3_domain_params_add() - narrow a domain's parameters to @smmu's
+ * @d: the domain
+ * @smmu: an SMMU the domain is about to get targets on
+ *
+ * One parameter struct serves every target of a flush (the core walks the
+ * targets of all SMMUs with it), so a domain's must hold on each SMMU it
+ * has had targets on: range invalidation only if all have RIL, the
+ * fewest commands of each kind. They are never widened again: a flush may
+ * still be walking a target that left. Called before the new targets are
+ * published; a flush that sees them read the list first (the publish is a
+ * release, the walk an acquire), so it sees these fields too. A flush
+ * racing with the write sees old or new values, each valid on the SMMUs
+ * it walks.
+ *
+ * Context: process; takes smmuv3_params_lock, a leaf lock.
+ */
+void smmuv3_domain_params_add(struct smmuv3_domain *d,
+			      const struct smmuv3_device *smmu)
+{
+	struct alist_smmuv3_params *p = &d->params;
+	const struct alist_smmuv3_params *u = &smmu->params;
+
+	if (smmu == d->smmu)
+		return;
+	mutex_lock(&smmuv3_params_lock);
+	WRITE_ONCE(p->ril, p->ril && u->ril);
+	WRITE_ONCE(p->ats, p->ats && u->ats);
+	WRITE_ONCE(p->user_caps, p->user_caps & u->user_caps);
+	WRITE_ONCE(p->max_tlbi_cmds, min(p->max_tlbi_cmds, u->max_tlbi_cmds));
+	WRITE_ONCE(p->max_atc_cmds, min(p->max_atc_cmds, u->max_atc_cmds));
+	mutex_unlock(&smmuv3_params_lock);
+}
+
 static int smmuv3_domain_init_pgtbl(struct smmuv3_domain *d)
 {
 	struct smmuv3_device *smmu = d->smmu;

@@ -314,10 +314,12 @@ size_t smmuv3_get_viommu_size(struct device *dev, enum iommu_viommu_type type)
 /**
  * smmuv3_viommu_init() - set up a vSMMU allocated by iommufd
  * @viommu: the core object (first member of struct smmuv3_viommu)
- * @parent: the nest parent, a stage-2 domain of the same SMMU
+ * @parent: the nest parent, a stage-2 domain
  * @user_data: must be NULL
  *
- * Allocates the vSMMU's VMID and its vSID table.
+ * Allocates the vSMMU's VMID and its vSID table. The parent may be a
+ * domain of another SMMU that this one can walk (smmuv3_domain_compatible()):
+ * one stage 2 shared by the vSMMUs of several SMMUs.
  *
  * Context: may sleep. No lock needed.
  * Return: 0, -EOPNOTSUPP for user data, -EINVAL for a bad parent, -ENOSPC,
@@ -337,7 +339,8 @@ int smmuv3_viommu_init(struct iommufd_viommu *viommu, struct iommu_domain *paren
 	if (parent->ops != &smmuv3_paging_ops)
 		return -EINVAL;
 	d = to_smmuv3_domain(parent);
-	if (!d->nest_parent || d->stage != SMMUV3_STAGE_S2 || d->smmu != smmu)
+	if (!d->nest_parent || d->stage != SMMUV3_STAGE_S2 ||
+	    !smmuv3_domain_compatible(d, smmu))
 		return -EINVAL;
 	ret = alist_viommu_init(&vsmmu->shared);
 	if (ret)
@@ -347,6 +350,8 @@ int smmuv3_viommu_init(struct iommufd_viommu *viommu, struct iommu_domain *paren
 		alist_viommu_destroy(&vsmmu->shared);
 		return ret;
 	}
+	/* The parent's list gets targets on @smmu through this vSMMU */
+	smmuv3_domain_params_add(d, smmu);
 	vsmmu->smmu = smmu;
 	vsmmu->parent = d;
 	viommu->ops = &smmuv3_viommu_ops;

@@ -25,9 +25,64 @@
 #define SMMUV3_ACK_TIMEOUT_US	100000
 
 static DEFINE_IDA(smmuv3_instances);
+/* By instance number: a flush finds the SMMU of each target (lock-free) */
+static struct smmuv3_device *smmuv3_by_instance[SMMUV3_MAX_INSTANCES];
 /* Every SMMU from before its registration until its removal */
 static LIST_HEAD(smmuv3_list);
 static DEFINE_MUTEX(smmuv3_list_lock);
+
+/**
+ * smmuv3_instance_get() - give an SMMU its instance number and publish it
+ * @smmu: the SMMU, reset and able to take commands
+ *
+ * From here on a flush of a domain with targets on @smmu finds it
+ * (smmuv3_from_instance()).
+ *
+ * Context: process. No lock needed.
+ * Return: 0, -ENOSPC past SMMUV3_MAX_INSTANCES SMMUs, or -ENOMEM.
+ */
+VISIBLE_IF_KUNIT int smmuv3_instance_get(struct smmuv3_device *smmu)
+{
+	int id = ida_alloc_max(&smmuv3_instances, SMMUV3_MAX_INSTANCES - 1,
+			       GFP_KERNEL);
+
+	if (id < 0)
+		return id;
+	smmu->instance = id;
+	/* Its fields are visible before the pointer is */
+	smp_store_release(&smmuv3_by_instance[id], smmu);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_instance_get);
+
+/**
+ * smmuv3_instance_put() - withdraw an SMMU's instance number
+ * @smmu: the SMMU, with no target on any domain's list left
+ *
+ * Context: process. No lock needed.
+ */
+VISIBLE_IF_KUNIT void smmuv3_instance_put(struct smmuv3_device *smmu)
+{
+	WRITE_ONCE(smmuv3_by_instance[smmu->instance], NULL);
+	ida_free(&smmuv3_instances, smmu->instance);
+}
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_instance_put);
+
+/**
+ * smmuv3_from_instance() - the SMMU of a core instance number
+ * @instance: struct alist_target.instance
+ *
+ * Context: any. An SMMU is published before it has targets and withdrawn
+ * only once it has none (probed SMMUs stay until module exit).
+ * Return: the SMMU, or NULL.
+ */
+struct smmuv3_device *smmuv3_from_instance(u32 instance)
+{
+	if (instance >= SMMUV3_MAX_INSTANCES)
+		return NULL;
+	/* Pairs with smmuv3_instance_get(): the SMMU's fields come with it */
+	return smp_load_acquire(&smmuv3_by_instance[instance]);
+}
 
 /**
  * smmuv3_find_by_fwnode() - the SMMU of a firmware node
@@ -294,14 +349,12 @@ static int smmuv3_probe(struct platform_device *pdev)
 	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(smmu->oas));
 	if (ret)
 		return ret;
-	ret = ida_alloc(&smmuv3_instances, GFP_KERNEL);
-	if (ret < 0)
-		return ret;
-	smmu->instance = ret;
-
 	ret = smmuv3_reset(smmu);
 	if (ret)
-		goto err_free_instance;
+		return ret;
+	ret = smmuv3_instance_get(smmu);
+	if (ret)
+		goto err_disable_only;
 	dev_info(dev,
 		 "alist SMMUv3 instance %u: features 0x%x, oas %u, sid %u, asid %u, vmid %u bits, cmdq %u, evtq %u entries\n",
 		 smmu->instance, smmu->features, smmu->oas, smmu->sid_bits,
@@ -327,9 +380,9 @@ err_list_del:
 	iommu_device_sysfs_remove(&smmu->iommu);
 err_disable:
 	smmuv3_debugfs_remove(smmu);
+	smmuv3_instance_put(smmu);
+err_disable_only:
 	smmuv3_disable(smmu);
-err_free_instance:
-	ida_free(&smmuv3_instances, smmu->instance);
 	return ret;
 }
 
@@ -343,8 +396,8 @@ static void smmuv3_remove(struct platform_device *pdev)
 	mutex_unlock(&smmuv3_list_lock);
 	iommu_device_sysfs_remove(&smmu->iommu);
 	smmuv3_debugfs_remove(smmu);
+	smmuv3_instance_put(smmu);
 	smmuv3_disable(smmu);
-	ida_free(&smmuv3_instances, smmu->instance);
 }
 
 static const struct of_device_id smmuv3_of_match[] = {

@@ -389,40 +389,57 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_cmd_cfgi_ste);
 
 /**
  * smmuv3_cmdq_submit_batch() - issue the chunks one core fill wrote
- * @owner: the SMMU every chunk must be for
+ * @owner: the SMMU of the flush (a domain's first, or a vSMMU's): its
+ *	chunks need no lookup
  * @b: the batch the fill wrote
  * @nr: what the fill returned: the number of chunks, or a negative errno
  *
- * The submit of smmuv3_queue_ops (see struct alist_queue_ops).
+ * The submit of smmuv3_queue_ops (see struct alist_queue_ops). Each chunk
+ * goes to the SMMU of its instance: a domain's list may hold targets on
+ * several SMMUs. Each SMMU's chunks are one batch of their own there (a
+ * CMD_SYNC reports on its SMMU's commands since its previous one).
  *
  * Context: as smmuv3_cmdq_submit().
- * Return: 0; the fill's errno; -EINVAL for a chunk of another SMMU (none
- * issued); else the first error of smmuv3_cmdq_submit().
+ * Return: 0; the fill's errno; -ENODEV for a chunk of no SMMU (the others
+ * are issued); else the first error of smmuv3_cmdq_submit().
  */
 int smmuv3_cmdq_submit_batch(void *owner, const struct alist_inv_batch *b,
 			     int nr)
 {
-	struct smmuv3_device *smmu = owner;
+	struct smmuv3_device *smmus[ALIST_FLUSH_CHUNKS];
+	u64 spans[ALIST_FLUSH_CHUNKS];
+	struct smmuv3_device *home = owner, *smmu;
 	const struct alist_inv_chunk *ch;
-	u64 span = SMMUV3_SPAN_NONE;
-	int i, err, ret = 0;
+	int i, k, nsmmus = 0, err, ret = 0;
 
 	if (WARN_ON_ONCE(nr < 0))
 		return nr;
-	for (i = 0; i < nr; i++)
-		if (WARN_ON_ONCE(b->chunks[i].instance != smmu->instance))
-			return -EINVAL;
+	if (WARN_ON_ONCE(nr > ALIST_FLUSH_CHUNKS))
+		return -EINVAL;
 	for (i = 0; i < nr; i++) {
 		ch = &b->chunks[i];
-		err = smmuv3_cmdq_submit_span(smmu, &b->cmds[ch->first], ch->nr_cmds,
-					      ch->sync, &span);
+		for (k = 0; k < nsmmus; k++)
+			if (smmus[k]->instance == ch->instance)
+				break;
+		if (k == nsmmus) {
+			smmu = ch->instance == home->instance ? home :
+			       smmuv3_from_instance(ch->instance);
+			if (!smmu) {
+				ret = ret ?: -ENODEV;
+				continue;
+			}
+			smmus[nsmmus] = smmu;
+			spans[nsmmus++] = SMMUV3_SPAN_NONE;
+		}
+		err = smmuv3_cmdq_submit_span(smmus[k], &b->cmds[ch->first],
+					      ch->nr_cmds, ch->sync, &spans[k]);
 		if (err && !ret)
 			ret = err;
 	}
 	return ret;
 }
 
-/* The queue of the shared layer's flushes: one SMMU per flush. */
+/* The queue of the shared layer's flushes: chunks go to their SMMU. */
 const struct alist_queue_ops smmuv3_queue_ops = {
 	.format = ALIST_HW_SMMUV3,
 	.batch_cmds = 32,

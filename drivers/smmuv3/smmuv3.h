@@ -42,6 +42,8 @@ struct dentry;
 #define SMMUV3_CMDQ_LOG2		8
 #define SMMUV3_EVTQ_LOG2		11	/* two 1024-event fault storms */
 
+/* SMMUs one module drives; their instance numbers are below this */
+#define SMMUV3_MAX_INSTANCES		16
 #define SMMUV3_MSI_IOVA_BASE		0x8000000
 #define SMMUV3_MSI_IOVA_LENGTH		0x100000
 
@@ -486,6 +488,7 @@ int smmuv3_attach_nested(struct iommu_domain *domain, struct device *dev,
 
 /* main.c */
 struct smmuv3_device *smmuv3_find_by_fwnode(struct fwnode_handle *fwnode);
+struct smmuv3_device *smmuv3_from_instance(u32 instance);
 
 /* iommufd.c */
 void *smmuv3_hw_info(struct device *dev, u32 *length, enum iommu_hw_info_type *type);
@@ -498,6 +501,10 @@ int smmuv3_vevent_report(struct smmuv3_viommu *vsmmu,
 
 /* domain.c: tags */
 int smmuv3_tag_alloc(struct smmuv3_device *smmu, enum smmuv3_stage stage, u32 *tag);
+bool smmuv3_domain_compatible(const struct smmuv3_domain *d,
+			      const struct smmuv3_device *smmu);
+void smmuv3_domain_params_add(struct smmuv3_domain *d,
+			      const struct smmuv3_device *smmu);
 void smmuv3_tag_free(enum smmuv3_stage stage, u32 tag);
 
 /* debugfs.c */
@@ -521,6 +528,8 @@ int smmuv3_viommu_invalidate(struct smmuv3_viommu *vsmmu,
 			     struct iommu_user_data_array *array);
 int smmuv3_reset(struct smmuv3_device *smmu);
 unsigned int smmuv3_strtab_l1_bits(unsigned int sid_bits);
+int smmuv3_instance_get(struct smmuv3_device *smmu);
+void smmuv3_instance_put(struct smmuv3_device *smmu);
 #endif
 
 #endif /* ALIST_SMMUV3_H */
