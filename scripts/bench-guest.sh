@@ -22,6 +22,10 @@
 # (not when a figure is worse: figures, not assertions).
 #
 # usage: bench-guest.sh [x86_64] [arm64]      (default: both)
+# BENCH_ICOUNT=1 boots with run-guest.sh --icount: the guest's clock then
+# counts its own instructions, so p50/p99 are instructions per operation
+# (reported in the ns columns), the same from boot to boot and on a busy
+# host, where the wall-clock round trip varies by tens of percent.
 # BENCH_PROFILE=1 runs each boot under the host's perf (run-guest.sh
 # --profile): scripts/bench-profile.py folds the samples taken inside each
 # marked operation into NAME.profile.json (host CPU per operation, how much
@@ -98,6 +102,7 @@ boot() {
 	arm64/ours) args=(--modules "$smmu_mods" --trace "$smmu_trace") ;;
 	arm64/in-tree) args=(--modules arm_smmu_v3 --trace "$smmu_trace") ;;
 	esac
+	[ "${BENCH_ICOUNT:-0}" = 1 ] && args+=(--icount)
 	if [ "${BENCH_PROFILE:-0}" = 1 ]; then
 		args+=(--profile "$logs/$name.perf")
 		append="$append alist_bench_ksyms=1"

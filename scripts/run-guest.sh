@@ -8,7 +8,7 @@
 #                     [--initrd FILE] [--no-parse] [--trace EVENTS]
 #                     [--kernel FILE] [--nvme IMG] [--allow-taint MASK]
 #                     [--load-nth MODULE [--load-nth-stride S]]
-#                     [--machine-opts OPTS] [--profile FILE]
+#                     [--machine-opts OPTS] [--profile FILE] [--icount]
 #
 # x86_64: q35 + intel-iommu (scalable mode; first stage with --vtd-mode fs,
 #         the default, second stage with ss) + edu + a virtio-rng with ATS
@@ -39,6 +39,10 @@
 # its guest PC in /tmp/perf-PID.map, and -msg timestamp=on gives the
 # trace the same clock (scripts/bench-profile.py folds the samples into
 # guest functions per bench operation).
+# --icount: the guest's clock counts its instructions (QEMU -icount
+# shift=0, sleep=off: 1 ns per instruction, idle time skipped), so a time
+# the guest measures is the instructions executed meanwhile, the same on
+# a busy host as on an idle one.
 # Exit status: the parser's (0 only when nothing failed), or the runner's
 # own failure.
 set -euo pipefail
@@ -46,7 +50,7 @@ set -euo pipefail
 
 arch=x86_64 name= modules= kunit= selftests= run= vtd_mode=fs timeout=300
 append= parse=1 initrd= trace= kernel= nvme= taint= load_nth= load_nth_stride=61
-machine_opts= profile=
+machine_opts= profile= icount=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--arch) arch=$2; shift ;;
@@ -68,6 +72,7 @@ while [ $# -gt 0 ]; do
 	--load-nth-stride) load_nth_stride=$2; shift ;;
 	--machine-opts) machine_opts=,$2; shift ;;
 	--profile) profile=$2; shift ;;
+	--icount) icount=1 ;;
 	*) alist_die "run-guest.sh: unknown option $1" ;;
 	esac
 	shift
@@ -148,6 +153,7 @@ if [ -n "$trace" ]; then
 	qemu+=(-d "trace:${trace//,/,trace:}" -D "$logdir/$name.trace")
 fi
 
+[ "$icount" = 1 ] && qemu+=(-icount shift=0,sleep=off)
 perf=()
 if [ -n "$profile" ]; then
 	qemu+=(-perfmap -msg timestamp=on)
