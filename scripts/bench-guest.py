@@ -377,7 +377,7 @@ def time_ratio(o, t, key):
     return statistics.median(rs) if rs else None
 
 
-def table(rows):
+def table(rows, icount=False):
     """Per arch and unit: each workload, ours next to the in-tree driver."""
     groups = {}
     for row in rows:
@@ -389,9 +389,12 @@ def table(rows):
               "smmuv3": "SMMUv3 (QEMU arm-smmuv3, stage=nested), comparison kernel"}
     for (arch, unit), wl in groups.items():
         out.append(f"\n{arch} {unit}: {titles.get(unit, unit)}")
+        unit_text = ("thousands of guest instructions (QEMU -icount)" if icount
+                     else "us (TCG)")
         out.append("  per operation: commands/syncs/device-TLB commands/pages beyond "
-                   "the request (w: whole-tag commands); round trip p50 and p99 in us "
-                   "(TCG); with BENCH_PROFILE=1 host CPU ms (cpu); ratios ours/in-tree")
+                   f"the request (w: whole-tag commands); round trip p50 and p99 in "
+                   f"{unit_text}; with BENCH_PROFILE=1 host CPU ms (cpu); ratios "
+                   "ours/in-tree")
         hdr = ["workload", "ops", "ours c/s/d/over", "in-tree c/s/d/over",
                "ours p50", "in-tree p50", "p50 ratio", "ours p99", "in-tree p99",
                "p99 ratio"]
@@ -432,6 +435,8 @@ def main(argv=None):
                     help="LABEL:ARCH:MODE:DRIVER:LOG:TRACE")
     ap.add_argument("--profile", action="append", default=[],
                     help="LABEL:PROFILE_JSON (scripts/bench-profile.py)")
+    ap.add_argument("--icount", action="store_true",
+                    help="the boots ran with -icount: times are instructions")
     ap.add_argument("--json", required=True)
     args = ap.parse_args(argv)
     profiles = dict(p.split(":", 1) for p in args.profile)
@@ -459,7 +464,9 @@ def main(argv=None):
     rows, agg_problems = aggregate(runs)
     for p in agg_problems:
         print(f"bench-guest: {p}", file=sys.stderr)
-    text = table(rows)
+    for row in rows:
+        row["clock"] = "icount" if args.icount else "wall"
+    text = table(rows, args.icount)
     print(text)
 
     with open(args.json, "w") as f:

@@ -160,6 +160,9 @@ for p in "${plan[@]}"; do
 done
 alist_log "bench guests done in $(( $(date +%s) - start ))s"
 
-python3 "$ALIST_TOP/scripts/bench-guest.py" "${runs[@]}" --json "$ALIST_BUILD/bench-guest.json" || rc=1
+icount=()
+[ "${BENCH_ICOUNT:-0}" = 1 ] && icount=(--icount)
+python3 "$ALIST_TOP/scripts/bench-guest.py" "${runs[@]}" "${icount[@]}" \
+	--json "$ALIST_BUILD/bench-guest.json" || rc=1
 alist_log "results: ${ALIST_BUILD#"$ALIST_TOP"/}/bench-guest.json"
 exit $rc
