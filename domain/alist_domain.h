@@ -113,29 +113,27 @@ struct alist_queue {
 #define ALIST_QUEUE_TIMEOUT_MS	1000U
 
 /**
- * alist_queue_deadline() - when a queue wait that starts now gives up
+ * alist_queue_expired() - has a queue wait's time run out?
+ * @deadline: the wait's deadline, 0 before its first call
  *
+ * Called after a poll that found the wait not done. The first call starts
+ * the clock: a wait done at its first poll, as most are, never reads it.
  * On the clock, not a count of polls: counting would stretch the wait by
  * the cost of each register read, many times over under emulation.
  *
  * Context: any. No lock needed.
- * Return: the deadline, for alist_queue_expired().
+ * Return: true once ALIST_QUEUE_TIMEOUT_MS have passed since the first
+ * call.
  */
-static inline u64 alist_queue_deadline(void)
+static inline bool alist_queue_expired(u64 *deadline)
 {
-	return ktime_get_mono_fast_ns() + ALIST_QUEUE_TIMEOUT_MS * NSEC_PER_MSEC;
-}
+	u64 now = ktime_get_mono_fast_ns();
 
-/**
- * alist_queue_expired() - has a queue wait's deadline passed?
- * @deadline: from alist_queue_deadline()
- *
- * Context: any. No lock needed.
- * Return: true once the wait must give up.
- */
-static inline bool alist_queue_expired(u64 deadline)
-{
-	return ktime_get_mono_fast_ns() > deadline;
+	if (!*deadline) {
+		*deadline = now + ALIST_QUEUE_TIMEOUT_MS * NSEC_PER_MSEC;
+		return false;
+	}
+	return now > *deadline;
 }
 
 /**

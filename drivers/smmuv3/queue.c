@@ -224,7 +224,7 @@ static bool smmuv3_cmdq_poll_step(struct smmuv3_device *smmu, u64 first, u64 end
  */
 static int smmuv3_cmdq_drain_locked(struct smmuv3_device *smmu)
 {
-	u64 deadline = alist_queue_deadline();
+	u64 deadline = 0;
 	u64 end = smmu->cmdq_issued;
 	int ret;
 
@@ -233,7 +233,7 @@ static int smmuv3_cmdq_drain_locked(struct smmuv3_device *smmu)
 		/* [end, end) is empty: 0, or -ETIMEDOUT on a stuck queue */
 		if (smmuv3_cmdq_poll_step(smmu, end, end, &ret))
 			return ret;
-		if (alist_queue_expired(deadline))
+		if (alist_queue_expired(&deadline))
 			break;
 		udelay(1);
 	}
@@ -247,7 +247,7 @@ static int smmuv3_cmdq_drain_locked(struct smmuv3_device *smmu)
  */
 static int smmuv3_cmdq_wait(struct smmuv3_device *smmu, u64 first, u64 end)
 {
-	u64 deadline = alist_queue_deadline();
+	u64 deadline = 0;
 	unsigned long flags;
 	int ret = 0;
 	bool done;
@@ -259,7 +259,7 @@ static int smmuv3_cmdq_wait(struct smmuv3_device *smmu, u64 first, u64 end)
 		spin_unlock_irqrestore(&smmu->cmdq_lock, flags);
 		if (done)
 			return ret;
-		if (alist_queue_expired(deadline))
+		if (alist_queue_expired(&deadline))
 			break;
 		udelay(1);
 	}

@@ -131,7 +131,7 @@ static bool vtd_qi_room(struct vtd_unit *unit, unsigned int head,
  */
 static int vtd_qi_space(struct vtd_unit *unit, unsigned int need)
 {
-	u64 deadline = alist_queue_deadline();
+	u64 deadline = 0;
 
 	lockdep_assert_held(&unit->qi_lock);
 	if (vtd_qi_room(unit, unit->qi_head_seen, need))
@@ -148,7 +148,7 @@ static int vtd_qi_space(struct vtd_unit *unit, unsigned int need)
 			vtd_qi_error(unit, fsts);
 		else if (vtd_qi_stalled(unit, head))
 			return -ETIMEDOUT;
-		if (alist_queue_expired(deadline))
+		if (alist_queue_expired(&deadline))
 			break;
 		udelay(1);
 	}
@@ -200,7 +200,7 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_qi_wait_aborted);
  */
 static int vtd_qi_poll(struct vtd_unit *unit, u32 seq, u32 gen0)
 {
-	u64 deadline = alist_queue_deadline();
+	u64 deadline = 0;
 	unsigned long flags;
 	int ret = 0;
 
@@ -240,7 +240,7 @@ static int vtd_qi_poll(struct vtd_unit *unit, u32 seq, u32 gen0)
 			   vtd_qi_stalled(unit, vtd_qi_head(unit))) {
 			return -ETIMEDOUT;
 		}
-		if (alist_queue_expired(deadline))
+		if (alist_queue_expired(&deadline))
 			break;
 		/* A wait takes a microsecond or two: a delay would add as much */
 		cpu_relax();
@@ -331,8 +331,8 @@ static int vtd_qi_record(struct vtd_unit *unit, const struct alist_cmd *cmds,
 static int vtd_qi_issue(struct vtd_unit *unit, const struct alist_cmd *cmds,
 			unsigned int n, bool wait)
 {
+	unsigned int i, first;
 	unsigned long flags;
-	unsigned int i;
 	u32 seq = 0, gen0;
 	int ret;
 
@@ -342,6 +342,7 @@ static int vtd_qi_issue(struct vtd_unit *unit, const struct alist_cmd *cmds,
 		raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
 		return ret;
 	}
+	first = unit->qi_tail;
 	for (i = 0; i < n; i++) {
 		unit->qi[unit->qi_tail] = cmds[i];
 		unit->qi_tail = (unit->qi_tail + 1) & VTD_QI_MASK;
@@ -356,8 +357,18 @@ static int vtd_qi_issue(struct vtd_unit *unit, const struct alist_cmd *cmds,
 	} else {
 		vtd_qi_keep_last(unit, cmds, n, NULL);
 	}
-	if (!unit->coherent)
-		vtd_flush_cache(unit, unit->qi, PAGE_SIZE);
+	/* A unit without ECAP.C reads the new slots from memory */
+	if (!unit->coherent) {
+		if (unit->qi_tail > first) {
+			vtd_flush_cache(unit, &unit->qi[first],
+					(unit->qi_tail - first) * sizeof(*unit->qi));
+		} else {
+			vtd_flush_cache(unit, &unit->qi[first],
+					(VTD_QI_ENTRIES - first) * sizeof(*unit->qi));
+			vtd_flush_cache(unit, unit->qi,
+					unit->qi_tail * sizeof(*unit->qi));
+		}
+	}
 	/* Descriptors are visible before the tail moves */
 	wmb();
 	vtd_qi_set_tail(unit);
