@@ -15,8 +15,9 @@ module symbols the guest printed (ALIST-KSYM lines of its log).
 
 With cpu-clock at 999 Hz, a sample is about a millisecond of one host
 CPU: samples per operation is the emulation work an operation costs,
-both vCPU threads and QEMU's own, and far steadier between boots than
-the guest's wall-clock round trip.
+both vCPU threads and QEMU's own. It still varies between boots (TCG's
+translation state differs), so it says where the time goes; the ratios
+to read come from BENCH_ICOUNT=1 (guest instructions).
 
 usage: perf script -F time,ip,sym | bench-profile.py SYSTEM_MAP LOG TRACE JSON
 """
