@@ -10,6 +10,8 @@
 
 #include <alist/inv.h>
 
+#include "base/bits.h"
+
 namespace alist {
 
 class BufferSink {
@@ -27,6 +29,22 @@ public:
 
 	/* Queue @cmd for @instance; false, not taken, when the buffer is full. */
 	bool Emit(alist_u32 instance, const alist_cmd &cmd);
+
+	/*
+	 * Where the next command goes, written in place and then taken with
+	 * Commit(); nullptr when the buffer is full. For a producer that
+	 * builds each command from its input without a copy in between.
+	 */
+	ALIST_ALWAYS_INLINE alist_cmd *Slot()
+	{
+		return out_ == batch_->cap ? nullptr : &batch_->cmds[out_];
+	}
+
+	ALIST_ALWAYS_INLINE void Commit(alist_u32 instance)
+	{
+		instance_ = instance;
+		out_++;
+	}
 
 	/*
 	 * Close the open chunk with a sync for @instance (always taken: the

@@ -15,7 +15,8 @@ namespace alist {
 template <class Entry, alist_u32 N>
 class ChunkedReader {
 public:
-	int Get(const alist_user_array &a, alist_u32 index, Entry *e, alist_u32 *err)
+	/* *@e points into the window (or at a lone entry) until the next Get(). */
+	int Get(const alist_user_array &a, alist_u32 index, const Entry **e, alist_u32 *err)
 	{
 		if (index < base_ || index - base_ >= have_) {
 			alist_u32 left = a.entry_num - index;
@@ -25,14 +26,16 @@ public:
 							  left < N ? left : N);
 		}
 		if (index - base_ < have_) {
-			*e = buf_[index - base_];
+			*e = &buf_[index - base_];
 			return 0;
 		}
-		return UserArrayReader::Read(a, index, e, sizeof(Entry), err);
+		*e = &one_;
+		return UserArrayReader::Read(a, index, &one_, sizeof(Entry), err);
 	}
 
 private:
 	Entry buf_[N];
+	Entry one_;
 	alist_u32 base_ = 0;
 	alist_u32 have_ = 0;
 };

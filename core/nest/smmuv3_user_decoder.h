@@ -60,8 +60,6 @@ public:
 		ril_ = p.ril;
 		ats_ = p.ats;
 		caps_ = p.user_caps;
-		has_pending_ = false;
-		pending_atc_ = false;
 		ordered_ = false;
 		pending_sync_ = false;
 		done_ = false;
@@ -70,35 +68,47 @@ public:
 						      &err_code_);
 	}
 
-	/* Emit the valid prefix; false when the sink paused, true when done. */
+	/*
+	 * Emit the valid prefix; false when the sink paused, true when done.
+	 * Each command is translated straight into the sink's next slot; a
+	 * pause leaves it uncommitted, and the next call translates it again.
+	 */
 	template <class Sink>
 	bool Run(Sink &sink)
 	{
 		/* 32 commands (512 bytes) of stack, refilled with one bulk copy. */
 		ChunkedReader<alist_smmuv3_user_cmd, kWindow> reader;
 		const alist_user_array &a = *array_;
+		const Policy pol = policy();
 
 		if (done_)
 			return true;
-		/* A command a paused call translated but could not queue. */
-		if (has_pending_) {
-			if (!Put(sink, pending_, pending_atc_))
-				return false;
-			has_pending_ = false;
-			index_++;
-		}
 		while (!error_ && index_ < a.entry_num) {
-			alist_smmuv3_user_cmd in;
+			const alist_smmuv3_user_cmd *in;
+			alist_cmd *out;
+			bool atc;
 
 			error_ = reader.Get(a, index_, &in, &err_code_);
-			if (!error_)
-				error_ = Translate(in, pending_, &pending_atc_, &err_code_);
 			if (error_)
 				break;
-			if (!Put(sink, pending_, pending_atc_)) {
-				has_pending_ = true;
+			out = sink.Slot();
+			if (!out)
 				return false;
+			error_ = Check(*in, pol, tr_, out->w, &atc, &err_code_);
+			if (error_)
+				break;
+			/* A sync that pauses is done: the command is redone alone. */
+			if (atc && ordered_) {
+				ordered_ = false;
+				pending_sync_ = false;
+				if (!sink.Sync(instance_))
+					return false;
 			}
+			out->w[2] = 0;
+			out->w[3] = 0;
+			sink.Commit(instance_);
+			pending_sync_ = true;
+			ordered_ = ordered_ || !atc;
 			index_++;
 		}
 		done_ = true;
@@ -295,29 +305,8 @@ private:
 		return 0;
 	}
 
-	/*
-	 * Queue one translated command, after the sync an ATC_INV needs behind
-	 * a TLBI/CFGI. False when the sink paused (the sync, if any, is done).
-	 */
-	template <class Sink>
-	bool Put(Sink &sink, const alist_u64 cmd[2], bool atc)
-	{
-		if (atc && ordered_) {
-			ordered_ = false;
-			pending_sync_ = false;
-			if (!sink.Sync(instance_))
-				return false;
-		}
-		if (!sink.Emit(instance_, alist_cmd{{cmd[0], cmd[1], 0, 0}}))
-			return false;
-		pending_sync_ = true;
-		ordered_ = ordered_ || !atc;
-		return true;
-	}
-
 	alist_user_array *array_;
 	Translator tr_;
-	alist_u64 pending_[2];
 	alist_u32 instance_;
 	alist_u32 vmid_;
 	alist_u32 index_;
@@ -326,8 +315,6 @@ private:
 	bool ril_;
 	bool ats_;
 	alist_u8 caps_;
-	bool has_pending_;
-	bool pending_atc_;
 	bool ordered_;		/* a TLBI/CFGI was queued since the last sync */
 	bool pending_sync_;	/* anything was queued since the last sync */
 	bool done_;

@@ -58,11 +58,11 @@ int VtdUserDecoder::Decode(alist_user_array &a, InvRequest &req)
 	ChunkedReader<alist_vtd_s1_inv, 16> reader;
 
 	for (; !ret && i < a.entry_num; i++) {
-		alist_vtd_s1_inv e;
+		const alist_vtd_s1_inv *e;
 
 		ret = reader.Get(a, i, &e, &err);
 		if (!ret)
-			ret = Apply(e, req, &leaf, &err);
+			ret = Apply(*e, req, &leaf, &err);
 		if (ret)
 			break;
 	}

@@ -17,22 +17,6 @@ static u32 q_idx(const struct smmuv3_queue *q, u32 p)
 	return p & (BIT(q->log2) - 1);
 }
 
-static u32 q_wrap(const struct smmuv3_queue *q, u32 p)
-{
-	return p & BIT(q->log2);
-}
-
-static u32 q_next(const struct smmuv3_queue *q, u32 p)
-{
-	return (p + 1) & (BIT(q->log2 + 1) - 1);
-}
-
-static bool q_full(const struct smmuv3_queue *q)
-{
-	return q_idx(q, q->prod) == q_idx(q, q->cons) &&
-	       q_wrap(q, q->prod) != q_wrap(q, q->cons);
-}
-
 /**
  * smmuv3_queue_alloc() - allocate a queue and program its base register
  * @smmu: the SMMU, queues disabled
@@ -193,21 +177,31 @@ static int smmuv3_cmdq_timeout(struct smmuv3_device *smmu)
 }
 
 /*
- * One poll step: sample CONS, and handle a command error (whoever polls
- * first; the gerror interrupt may have done it already). Returns true when
- * the first @end commands ever issued have been consumed, *ret then -EIO
- * if one of [@first, @end) failed; or when the queue is still stuck where
- * an earlier wait gave up, *ret then -ETIMEDOUT.
+ * Sample CONS: true when the first @end commands ever issued have been
+ * consumed, *ret then -EIO if one of [@first, @end) failed.
+ */
+static bool smmuv3_cmdq_consumed(struct smmuv3_device *smmu, u64 first, u64 end,
+				 int *ret)
+{
+	smmuv3_cmdq_sample_cons(smmu);
+	if (smmu->cmdq_consumed < end)
+		return false;
+	*ret = smmuv3_cmdq_span_failed(smmu, first, end) ? -EIO : 0;
+	return true;
+}
+
+/*
+ * One poll step: smmuv3_cmdq_consumed(), and handle a command error
+ * (whoever polls first; the gerror interrupt may have done it already).
+ * Also true when the queue is still stuck where an earlier wait gave up,
+ * *ret then -ETIMEDOUT.
  */
 static bool smmuv3_cmdq_poll_step(struct smmuv3_device *smmu, u64 first, u64 end,
 				  int *ret)
 {
 	lockdep_assert_held(&smmu->cmdq_lock);
-	smmuv3_cmdq_sample_cons(smmu);
-	if (smmu->cmdq_consumed >= end) {
-		*ret = smmuv3_cmdq_span_failed(smmu, first, end) ? -EIO : 0;
+	if (smmuv3_cmdq_consumed(smmu, first, end, ret))
 		return true;
-	}
 	if (smmuv3_cmdq_err_pending(smmu)) {
 		smmuv3_gerror_handle(smmu);
 	} else if (alist_queue_stalled(&smmu->cmdq_stall, smmu->cmdq_consumed)) {
@@ -269,15 +263,44 @@ static int smmuv3_cmdq_wait(struct smmuv3_device *smmu, u64 first, u64 end)
 	return ret;
 }
 
-static void smmuv3_cmdq_put(struct smmuv3_device *smmu, const struct alist_cmd *cmd)
+/*
+ * Copy @n commands into the queue, waiting for room when it is full; PROD
+ * is written only then (the caller writes it once at the end).
+ */
+static int smmuv3_cmdq_place(struct smmuv3_device *smmu,
+			     const struct alist_cmd *cmds, unsigned int n)
 {
 	struct smmuv3_queue *q = &smmu->cmdq;
-	__le64 *slot = q->base + (size_t)q_idx(q, q->prod) * q->dwords;
+	u32 size = BIT(q->log2), prod = q->prod, dwords = q->dwords;
+	unsigned int i, room;
+	__le64 *slot;
+	int ret;
 
-	slot[0] = cpu_to_le64(cmd->w[0]);
-	slot[1] = cpu_to_le64(cmd->w[1]);
-	q->prod = q_next(q, q->prod);
-	smmu->cmdq_issued++;
+	lockdep_assert_held(&smmu->cmdq_lock);
+	while (n) {
+		room = size - ((prod - q->cons) & (2 * size - 1));
+		if (!room) {
+			q->prod = prod;
+			dma_wmb();
+			writel(prod, q->prod_reg);
+			ret = smmuv3_cmdq_drain_locked(smmu);
+			if (ret)
+				return ret;
+			continue;
+		}
+		room = min(room, n);
+		for (i = 0; i < room; i++) {
+			slot = q->base + (size_t)(prod & (size - 1)) * dwords;
+			slot[0] = cpu_to_le64(cmds[i].w[0]);
+			slot[1] = cpu_to_le64(cmds[i].w[1]);
+			prod = (prod + 1) & (2 * size - 1);
+		}
+		cmds += room;
+		n -= room;
+		smmu->cmdq_issued += room;
+	}
+	q->prod = prod;
+	return 0;
 }
 
 /**
@@ -305,9 +328,9 @@ int smmuv3_cmdq_submit_span(struct smmuv3_device *smmu, const struct alist_cmd *
 	struct smmuv3_queue *q = &smmu->cmdq;
 	struct alist_cmd sync_cmd;
 	unsigned long flags;
-	unsigned int i;
 	u64 first, end;
 	int ret = 0;
+	bool done;
 
 	atomic64_add(n, &smmu->stats.cmds);
 	if (sync)
@@ -322,26 +345,24 @@ int smmuv3_cmdq_submit_span(struct smmuv3_device *smmu, const struct alist_cmd *
 	if (*span == SMMUV3_SPAN_NONE)
 		*span = smmu->cmdq_issued;
 	first = *span;
-	for (i = 0; i < n + sync; i++) {
-		if (q_full(q)) {
-			dma_wmb();
-			writel(q->prod, q->prod_reg);
-			ret = smmuv3_cmdq_drain_locked(smmu);
-			if (ret)
-				goto out_unlock;
-		}
-		smmuv3_cmdq_put(smmu, i < n ? &cmds[i] : &sync_cmd);
-	}
+	ret = smmuv3_cmdq_place(smmu, cmds, n);
+	if (!ret && sync)
+		ret = smmuv3_cmdq_place(smmu, &sync_cmd, 1);
+	if (ret)
+		goto out_unlock;
 	/* Commands visible before PROD moves. */
 	dma_wmb();
 	writel(q->prod, q->prod_reg);
 	end = smmu->cmdq_issued;
-	spin_unlock_irqrestore(&smmu->cmdq_lock, flags);
-
-	if (!sync)
+	if (!sync) {
+		spin_unlock_irqrestore(&smmu->cmdq_lock, flags);
 		return 0;
+	}
 	*span = SMMUV3_SPAN_NONE;
-	return smmuv3_cmdq_wait(smmu, first, end);
+	/* An SMMU that keeps up has consumed the batch already: no relock */
+	done = smmuv3_cmdq_consumed(smmu, first, end, &ret);
+	spin_unlock_irqrestore(&smmu->cmdq_lock, flags);
+	return done ? ret : smmuv3_cmdq_wait(smmu, first, end);
 
 out_unlock:
 	*span = SMMUV3_SPAN_NONE;

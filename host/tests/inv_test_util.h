@@ -48,6 +48,16 @@ public:
 		events.push_back(Event{instance, true, alist_cmd{}});
 		return true;
 	}
+	/* The in-place protocol of alist::BufferSink: never full */
+	alist_cmd *Slot()
+	{
+		staged_ = alist_cmd{};
+		return &staged_;
+	}
+	void Commit(alist_u32 instance)
+	{
+		events.push_back(Event{instance, false, staged_});
+	}
 	size_t Cmds() const
 	{
 		return std::count_if(events.begin(), events.end(),
@@ -56,6 +66,9 @@ public:
 	size_t Syncs() const { return events.size() - Cmds(); }
 
 	std::vector<Event> events;
+
+private:
+	alist_cmd staged_{};
 };
 
 inline int FillFor(alist_inv_cursor *c, const alist_vtd_params &p, const alist_target *t,
