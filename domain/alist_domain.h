@@ -365,7 +365,7 @@ void alist_attach_list_free(struct alist_list *list);
 int alist_attach_reserve(struct alist_list *list, unsigned int n);
 int alist_attach_prepare(struct alist_list *list, struct alist_list *parent,
 			 const struct alist_target *t, unsigned int n,
-			 struct alist_txn **txn);
+			 struct alist_txn *txn);
 void alist_attach_abort(struct alist_txn *txn);
 void alist_attach_commit(struct alist_txn *txn);
 void alist_attach_leave(const struct alist_queue *q, struct alist_list *list,

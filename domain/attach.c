@@ -6,8 +6,8 @@
  *
  *	... the driver's fallible steps (a domain ID, a coherency rule)
  *	ret = alist_attach_prepare(list, parent, t, n, &txn);	may fail
- *	... on a later error alist_attach_abort(txn) and unwind
- *	alist_attach_commit(txn);	publish, then the full barrier
+ *	... on a later error alist_attach_abort(&txn) and unwind
+ *	alist_attach_commit(&txn);	publish, then the full barrier
  *	... the driver's hardware switch (entry writer, config-cache
  *	    invalidation): nothing fails from here, an error WARNs
  *	alist_attach_leave(q, old_list, old_parent, old_t, old_n);
@@ -107,26 +107,28 @@ EXPORT_SYMBOL_NS_GPL(alist_attach_reserve, "IOMMU_ALIST");
  * @parent: its nest parent's list for a nested domain, else NULL
  * @t: the device's targets on the new domain
  * @n: number of @t; 0 (blocked, identity) prepares nothing
- * @txn: out: the prepared attach, NULL when @n is 0
+ * @txn: the caller's storage (struct alist_txn on its stack): the
+ *	prepared attach, nothing prepared when @n is 0 or on error
  *
  * Nothing is published: on error, or on a later error of the caller
- * (alist_attach_abort()), the lists are as they were.
+ * (alist_attach_abort()), the lists are as they were. Only the new
+ * arrays are allocated (none for a list's reserved first attach).
  *
  * Context: process; may sleep (allocates). Takes the core's update lock
- * and, when it returns 0 with a non-NULL *@txn, returns holding it:
- * alist_attach_commit() or alist_attach_abort() releases it, and the
- * caller takes no lock in between. The caller must not hold the update
- * lock; it may hold its own driver locks (they come first).
+ * and, when it returns 0 with something prepared (@n not 0), returns
+ * holding it: alist_attach_commit() or alist_attach_abort() releases it,
+ * and the caller takes no lock in between. The caller must not hold the
+ * update lock; it may hold its own driver locks (they come first).
  * Return: 0, or the core's error (-ENOMEM, -EINVAL, ...); never an error
  * when @n is 0. On error the update lock is not held.
  */
 int alist_attach_prepare(struct alist_list *list, struct alist_list *parent,
 			 const struct alist_target *t, unsigned int n,
-			 struct alist_txn **txn)
+			 struct alist_txn *txn)
 {
 	int ret;
 
-	*txn = NULL;
+	*txn = (struct alist_txn){};
 	if (!n)
 		return 0;
 	alist_lock();
@@ -143,15 +145,15 @@ EXPORT_SYMBOL_NS_GPL(alist_attach_prepare, "IOMMU_ALIST");
 
 /**
  * alist_attach_abort() - drop a prepared attach
- * @txn: from alist_attach_prepare(), or NULL
+ * @txn: from alist_attach_prepare()
  *
- * Context: process. When @txn is not NULL the update lock is held, as
- * alist_attach_prepare() returned; it is released here.
+ * Context: process. When @txn holds a prepared attach the update lock is
+ * held, as alist_attach_prepare() returned; it is released here.
  * Return: nothing.
  */
 void alist_attach_abort(struct alist_txn *txn)
 {
-	if (!txn)
+	if (!alist_list_txn_pending(txn))
 		return;
 	alist_assert_locked();
 	alist_list_abort_attach(txn);
@@ -161,7 +163,8 @@ EXPORT_SYMBOL_NS_GPL(alist_attach_abort, "IOMMU_ALIST");
 
 /**
  * alist_attach_commit() - publish a prepared attach, then the full barrier
- * @txn: from alist_attach_prepare(), or NULL (nothing to publish)
+ * @txn: from alist_attach_prepare(); with nothing prepared, only the
+ *	barrier
  *
  * From here the new domain's invalidations reach the device. The
  * smp_mb() makes the publish visible before any store of the driver's
@@ -169,14 +172,14 @@ EXPORT_SYMBOL_NS_GPL(alist_attach_abort, "IOMMU_ALIST");
  * unmap whose translations the new entry could serve reads the new list.
  * A release store alone would let a later one-word entry store pass it.
  *
- * Context: process. When @txn is not NULL the update lock is held, as
- * alist_attach_prepare() returned; it is released here, so the driver's
- * hardware switch runs without it.
+ * Context: process. When @txn holds a prepared attach the update lock is
+ * held, as alist_attach_prepare() returned; it is released here, so the
+ * driver's hardware switch runs without it.
  * Return: nothing; it cannot fail.
  */
 void alist_attach_commit(struct alist_txn *txn)
 {
-	if (txn) {
+	if (alist_list_txn_pending(txn)) {
 		alist_assert_locked();
 		alist_list_commit_attach(txn);
 		alist_unlock();

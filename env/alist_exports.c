@@ -26,6 +26,7 @@ EXPORT_SYMBOL_NS_GPL(alist_list_prepare_attach, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_nest_prepare_attach, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_list_commit_attach, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_list_abort_attach, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_list_txn_pending, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_list_detach, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_nest_detach, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_targets_left, "IOMMU_ALIST");

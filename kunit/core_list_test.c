@@ -74,13 +74,13 @@ static void alist_list_test_expect_at(struct kunit *test, unsigned int step,
 static int alist_list_test_attach(struct alist_list *list,
 				  const struct alist_target *t, unsigned int n)
 {
-	struct alist_txn *txn;
+	struct alist_txn txn;
 	int ret;
 
 	alist_lock();
 	ret = alist_list_prepare_attach(list, t, n, &txn);
 	if (!ret)
-		alist_list_commit_attach(txn);
+		alist_list_commit_attach(&txn);
 	alist_unlock();
 	return ret;
 }
@@ -174,7 +174,7 @@ static void alist_list_test_invalid(struct kunit *test)
 		ALT(0, ATC, 0, 0, 0, 4, 0),
 	};
 	struct alist_list *list = alist_list_alloc();
-	struct alist_txn *txn;
+	struct alist_txn txn;
 
 	KUNIT_ASSERT_NOT_NULL(test, list);
 	KUNIT_ASSERT_EQ(test, alist_list_test_attach(list, &good, 1), 0);
@@ -184,9 +184,9 @@ static void alist_list_test_invalid(struct kunit *test)
 	bad[2].pfsid = 1;			/* one key, two attribute sets */
 	bad[3].pfsid = 2;
 	alist_lock();
-	txn = ERR_PTR(-EBUSY);	/* must come back NULL */
+	memset(&txn, 0xa5, sizeof(txn));	/* must come back with nothing prepared */
 	KUNIT_EXPECT_EQ(test, alist_list_prepare_attach(list, &bad[0], 1, &txn), -ALIST_EINVAL);
-	KUNIT_EXPECT_NULL(test, txn);
+	KUNIT_EXPECT_FALSE(test, alist_list_txn_pending(&txn));
 	KUNIT_EXPECT_EQ(test, alist_list_prepare_attach(list, &bad[1], 1, &txn), -ALIST_EINVAL);
 	KUNIT_EXPECT_EQ(test, alist_list_prepare_attach(list, &bad[2], 2, &txn), -ALIST_EINVAL);
 	/* A nested domain takes stage-1 kinds only. */
@@ -223,7 +223,7 @@ static void alist_list_test_replace_window(struct kunit *test)
 	};
 	struct alist_list *a = alist_list_alloc(), *b = alist_list_alloc();
 	struct alist_target old[2];
-	struct alist_txn *txn;
+	struct alist_txn txn;
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
@@ -232,7 +232,7 @@ static void alist_list_test_replace_window(struct kunit *test)
 	alist_lock();
 	KUNIT_ASSERT_EQ(test, alist_list_prepare_attach(b, dev_b, 2, &txn), 0);
 	alist_list_test_expect(test, b, NULL, 0);
-	alist_list_commit_attach(txn);
+	alist_list_commit_attach(&txn);
 	/* The window: the driver switches the hardware entry here. */
 	alist_list_test_expect(test, a, exp_a, 2);
 	alist_list_test_expect(test, b, exp_b, 2);
@@ -288,7 +288,7 @@ static void alist_nest_test_propagation(struct kunit *test)
 	};
 	struct alist_list *nested = alist_list_alloc(), *parent = alist_list_alloc();
 	struct alist_target t[ALT_MAX], exp[ALT_MAX], report[2 * ALT_MAX];
-	struct alist_txn *txn;
+	struct alist_txn txn;
 	unsigned int i, n;
 
 	KUNIT_ASSERT_NOT_NULL(test, nested);
@@ -303,7 +303,7 @@ static void alist_nest_test_propagation(struct kunit *test)
 
 	alist_lock();
 	KUNIT_ASSERT_EQ(test, alist_nest_prepare_attach(nested, parent, c->in, c->n_in, &txn), 0);
-	alist_list_commit_attach(txn);
+	alist_list_commit_attach(&txn);
 	alist_unlock();
 
 	/* The nested list holds the input, sorted, one user each. */

@@ -404,11 +404,11 @@ static void inv_unmap_s1(struct kunit *test)
 	struct alist_target t = {
 		.instance = 3, .kind = ALIST_KIND_SMMU_S1, .tag = 7, .pasid = ALIST_NO_PASID,
 	};
-	struct alist_txn *txn;
+	struct alist_txn txn;
 
 	alist_lock();
 	KUNIT_ASSERT_EQ(test, alist_list_prepare_attach(d->list, &t, 1, &txn), 0);
-	alist_list_commit_attach(txn);
+	alist_list_commit_attach(&txn);
 	alist_unlock();
 
 	KUNIT_EXPECT_EQ(test, smmuv3_inv_range(d, 0x2000000, 0x2000fff, 12, true), 0);
@@ -443,12 +443,12 @@ static void inv_unmap_nest_parent(struct kunit *test)
 		.pasid = ALIST_NO_PASID,
 	};
 	struct alist_target report[2];
-	struct alist_txn *txn;
+	struct alist_txn txn;
 
 	KUNIT_ASSERT_NOT_NULL(test, nested);
 	alist_lock();
 	KUNIT_ASSERT_EQ(test, alist_nest_prepare_attach(nested, parent->list, &t, 1, &txn), 0);
-	alist_list_commit_attach(txn);
+	alist_list_commit_attach(&txn);
 	alist_unlock();
 
 	KUNIT_EXPECT_EQ(test, smmuv3_inv_range(parent, 0x4000000, 0x4000fff, 12, true), 0);

@@ -225,7 +225,7 @@ static struct vtd_domain *nest_attached(struct kunit *test, struct nest_ctx *c,
 					struct alist_target *t)
 {
 	struct vtd_domain *d;
-	struct alist_txn *txn;
+	struct alist_txn txn;
 	int ret;
 
 	d = nest_alloc(test, c, &good_s1, sizeof(good_s1), 0,
@@ -243,7 +243,7 @@ static struct vtd_domain *nest_attached(struct kunit *test, struct nest_ctx *c,
 	/* The shared layer takes the core's update lock itself */
 	ret = alist_attach_prepare(d->list, c->parent->list, t, 1, &txn);
 	KUNIT_ASSERT_EQ(test, ret, 0);
-	alist_attach_commit(txn);
+	alist_attach_commit(&txn);
 	return d;
 }
 
@@ -503,7 +503,7 @@ static int nest_fnth_seq(struct nest_ctx *c, unsigned int nent, int *step)
 		.entry_num = nent,
 	};
 	struct alist_target t = {};
-	struct alist_txn *txn;
+	struct alist_txn txn;
 	struct vtd_domain *d;
 	int ret;
 
@@ -529,7 +529,7 @@ static int nest_fnth_seq(struct nest_ctx *c, unsigned int nent, int *step)
 		mutex_unlock(&d->lock);
 		goto out_free;
 	}
-	alist_attach_commit(txn);
+	alist_attach_commit(&txn);
 	*step = 4;
 	ret = vtd_nested_invalidate_user(&d->domain, &a);
 	nest_detach(c, d, &t);

@@ -240,10 +240,10 @@ private:
 	{
 		if (TargetOrder::IsAtc(t.kind)) {
 			if (t.kind == ALIST_KIND_ATC_FULL || plan_.atc_full)
-				return sink.Emit(t.instance, Emitter::Atc(t, 0, InvPlan::kFullOrder));
+				return EmitOne(sink, t.instance, Emitter::Atc(t, 0, InvPlan::kFullOrder));
 			if (plan_.atc_hull)
-				return sink.Emit(t.instance,
-						 Emitter::Atc(t, plan_.hull_base, plan_.hull_order));
+				return EmitOne(sink, t.instance,
+					       Emitter::Atc(t, plan_.hull_base, plan_.hull_order));
 			/* Exact: the largest aligned block at each position. */
 			return EmitCover(0, t.instance, sink,
 					 [&](alist_u32, alist_u64 cur, alist_u64 last, alist_cmd *out) {
@@ -255,17 +255,30 @@ private:
 		}
 		/* TLBI_NH_ALL has no ranged form. */
 		if (plan_.tlb_whole || t.kind == ALIST_KIND_SMMU_S1_CLEAR)
-			return sink.Emit(t.instance, Emitter::Whole(p, t));
+			return EmitOne(sink, t.instance, Emitter::Whole(p, t));
 		return EmitCover(plan_.unit_shift, t.instance, sink,
 				 [&](alist_u32 range, alist_u64 cur, alist_u64 last, alist_cmd *out) {
 			return Emitter::Tlb(p, plan_, t, range, cur, last, out);
 		});
 	}
 
+	/* @cmd into the sink; false, not taken, when it is full. */
+	static ALIST_ALWAYS_INLINE bool EmitOne(BufferSink &sink, alist_u32 instance,
+						const alist_cmd &cmd)
+	{
+		alist_cmd *out = sink.Slot();
+
+		if (!out)
+			return false;
+		*out = cmd;
+		sink.Commit(instance);
+		return true;
+	}
+
 	/*
 	 * Cover every range, in 2^@shift pages: step(range, cur, last, &cmd)
-	 * encodes the command at unit @cur of span [cur, last] and returns the
-	 * units it covers.
+	 * encodes the command at unit @cur of span [cur, last] into the sink's
+	 * next slot and returns the units it covers.
 	 */
 	template <class Step>
 	bool EmitCover(unsigned shift, alist_u32 instance, BufferSink &sink, Step step)
@@ -278,11 +291,14 @@ private:
 		}
 		while (range_ < rs.size()) {
 			RangeSet::Span s = rs.SpanAt(range_, shift);
-			alist_cmd c;
-			alist_u64 units = step(range_, cur_, s.last, &c);
+			alist_cmd *out = sink.Slot();
 
-			if (!sink.Emit(instance, c))
+			if (!out)
 				return false;
+
+			alist_u64 units = step(range_, cur_, s.last, out);
+
+			sink.Commit(instance);
 			if (s.last - cur_ + 1 == units) {
 				range_ = s.next;
 				if (range_ < rs.size())

@@ -8,16 +8,6 @@ bool BufferSink::Valid(const alist_inv_batch *b)
 	return b && b->cmds && b->chunks && b->cap && b->max_chunks;
 }
 
-bool BufferSink::Emit(alist_u32 instance, const alist_cmd &cmd)
-{
-	if (out_ == batch_->cap)
-		return false;
-	/* No chunk mixes instances: every walk syncs the instance it leaves. */
-	instance_ = instance;
-	batch_->cmds[out_++] = cmd;
-	return true;
-}
-
 bool BufferSink::Sync(alist_u32 instance)
 {
 	instance_ = instance;

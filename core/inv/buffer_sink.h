@@ -2,8 +2,9 @@
 /*
  * BufferSink: fills the caller's struct alist_inv_batch, one chunk per
  * sync and one at the end of a fill; full buffer or chunk table: a pause.
- * Out of line: an inline copy in two objects is a COMDAT the module link
- * may discard under the kernel's patchable function entries.
+ * Commands are written in place (Slot(), Commit(): always inlined); the
+ * rest is out of line: an inline copy in two objects is a COMDAT the
+ * module link may discard under the kernel's patchable function entries.
  */
 #ifndef ALIST_CORE_BUFFER_SINK_H
 #define ALIST_CORE_BUFFER_SINK_H
@@ -27,13 +28,10 @@ public:
 	/* A batch the sink can fill: both arrays present, both capacities >= 1. */
 	static bool Valid(const alist_inv_batch *b);
 
-	/* Queue @cmd for @instance; false, not taken, when the buffer is full. */
-	bool Emit(alist_u32 instance, const alist_cmd &cmd);
-
 	/*
 	 * Where the next command goes, written in place and then taken with
-	 * Commit(); nullptr when the buffer is full. For a producer that
-	 * builds each command from its input without a copy in between.
+	 * Commit() for its instance; nullptr when the buffer is full. No chunk
+	 * mixes instances: every walk syncs the instance it leaves.
 	 */
 	ALIST_ALWAYS_INLINE alist_cmd *Slot()
 	{

@@ -194,12 +194,6 @@ Result<void> AttachList::ReserveLocked(alist_u32 n)
 		return Result<void>::Ok();
 	if (n > TargetArray::kMaxEntries)
 		return Result<void>::Error(-ALIST_ENOMEM);
-	if (!spare_txn_) {
-		spare_txn_ = EnvNew<AttachTxn>();
-		if (!spare_txn_)
-			return Result<void>::Error(-ALIST_ENOMEM);
-		spare_txn_->home_ = this;
-	}
 	if (reserve_ && reserve_->capacity() >= n)
 		return Result<void>::Ok();
 	TargetArray *a = TargetArray::Create(n);
@@ -208,28 +202,6 @@ Result<void> AttachList::ReserveLocked(alist_u32 n)
 	TargetArray::Destroy(reserve_);
 	reserve_ = a;
 	return Result<void>::Ok();
-}
-
-AttachTxn *AttachList::TakeReservedTxnLocked(alist_u32 n)
-{
-	alist_env_assert_locked();
-	if (!spare_txn_ || !reserve_ || !n || reserve_->capacity() < n ||
-	    LiveCountLocked())
-		return nullptr;
-	AttachTxn *txn = spare_txn_;
-
-	spare_txn_ = nullptr;
-	return txn;
-}
-
-void AttachList::PutTxn(AttachTxn *txn)
-{
-	AttachList *home = txn->home_;
-
-	if (home && !home->spare_txn_)
-		home->spare_txn_ = txn;
-	else
-		EnvDelete(txn);
 }
 
 void AttachList::CompactLocked()
@@ -255,9 +227,6 @@ void AttachList::Destroy()
 
 	TargetArray::Destroy(reserve_);
 	reserve_ = nullptr;
-	if (spare_txn_)
-		EnvDelete(spare_txn_);
-	spare_txn_ = nullptr;
 	if (!cur)
 		return;
 	if (cur->LiveCount())

@@ -67,18 +67,14 @@ public:
 	alist_u32 ReportLocked(const TargetSource &src, alist_target *report) const;
 
 	/*
-	 * The reserve: an unpublished array for @n targets and a txn, kept by
-	 * the list so that a prepare of at most @n targets on the empty list
-	 * takes them instead of allocating. An attach the IOMMU core does not
+	 * The reserve: an unpublished array for @n targets, kept by the list
+	 * so that a prepare of at most @n targets on the empty list takes it
+	 * instead of allocating. An attach the IOMMU core does not
 	 * let fail (a device's first domain, the return to its default
 	 * domain) then cannot fail: the allocation moved to a step that may.
 	 * Idempotent; -ENOMEM leaves the list as it was.
 	 */
 	Result<void> ReserveLocked(alist_u32 n);
-	/* The reserve's txn if a prepare of @n targets would take the array. */
-	AttachTxn *TakeReservedTxnLocked(alist_u32 n);
-	/* Give back a txn: to its list's reserve, or free it. */
-	static void PutTxn(AttachTxn *txn);
 
 	/* Drop dead entries (new array); on -ENOMEM silently keep them. */
 	void CompactLocked();
@@ -99,7 +95,6 @@ private:
 
 	RcuPtr<TargetArray> current_;	/* RCU-published */
 	TargetArray *reserve_ = nullptr;	/* never published while here */
-	AttachTxn *spare_txn_ = nullptr;	/* NULL while lent to a prepare */
 	alist_u64 generation_ = 0;		/* bumped by every change */
 };
 

@@ -18,6 +18,10 @@ using alist::AttachList;
 using alist::AttachTxn;
 using alist::Result;
 
+static_assert(sizeof(AttachTxn) <= sizeof(alist_txn), "ALIST_TXN_WORDS too small");
+static_assert(alignof(AttachTxn) <= alignof(alist_txn), "alist_txn under-aligned");
+static_assert(__has_trivial_destructor(AttachTxn), "a txn is dropped without a destructor");
+
 namespace {
 
 AttachList *ToList(struct alist_list *l)
@@ -32,28 +36,18 @@ const AttachList *ToList(const struct alist_list *l)
 
 AttachTxn *ToTxn(struct alist_txn *t)
 {
-	return reinterpret_cast<AttachTxn *>(t);
+	return reinterpret_cast<AttachTxn *>(t->opaque);
 }
 
-/*
- * The txn is allocated first so a prepared txn always has its holder;
- * @spare is a list's reserved one (no allocation), or NULL.
- */
-template <typename Prepare>
-int PrepareWithTxn(struct alist_txn **out, AttachTxn *spare, Prepare prepare)
+const AttachTxn *ToTxn(const struct alist_txn *t)
 {
-	AttachTxn *txn = spare ? spare : alist::EnvNew<AttachTxn>();
+	return reinterpret_cast<const AttachTxn *>(t->opaque);
+}
 
-	*out = nullptr;
-	if (!txn)
-		return -ALIST_ENOMEM;
-	Result<void> r = prepare(*txn);
-	if (!r.ok()) {
-		AttachList::PutTxn(txn);
-		return r.error();
-	}
-	*out = reinterpret_cast<struct alist_txn *>(txn);
-	return 0;
+/* A new, empty AttachTxn in the caller's storage. */
+AttachTxn &NewTxn(struct alist_txn *t)
+{
+	return *new (t->opaque) AttachTxn();
 }
 
 } // namespace
@@ -90,38 +84,32 @@ void alist_list_free(struct alist_list *list)
 
 int alist_list_prepare_attach(struct alist_list *list,
 			      const struct alist_target *targets,
-			      unsigned int n, struct alist_txn **txn)
+			      unsigned int n, struct alist_txn *txn)
 {
-	AttachTxn *spare = ToList(list)->TakeReservedTxnLocked(n);
-
-	return PrepareWithTxn(txn, spare, [&](AttachTxn &t) {
-		return ToList(list)->PrepareAttachLocked(targets, n, t);
-	});
+	return ToList(list)->PrepareAttachLocked(targets, n, NewTxn(txn)).error();
 }
 
 int alist_nest_prepare_attach(struct alist_list *nested, struct alist_list *parent,
 			      const struct alist_target *targets, unsigned int n,
-			      struct alist_txn **txn)
+			      struct alist_txn *txn)
 {
-	return PrepareWithTxn(txn, nullptr, [&](AttachTxn &t) {
-		return alist::NestLink::PrepareAttachLocked(*ToList(nested),
-							    *ToList(parent),
-							    targets, n, t);
-	});
+	return alist::NestLink::PrepareAttachLocked(*ToList(nested), *ToList(parent),
+						    targets, n, NewTxn(txn)).error();
 }
 
 void alist_list_commit_attach(struct alist_txn *txn)
 {
 	AttachList::CommitAttachLocked(*ToTxn(txn));
-	AttachList::PutTxn(ToTxn(txn));
 }
 
 void alist_list_abort_attach(struct alist_txn *txn)
 {
-	if (!txn)
-		return;
 	AttachList::AbortAttach(*ToTxn(txn));
-	AttachList::PutTxn(ToTxn(txn));
+}
+
+int alist_list_txn_pending(const struct alist_txn *txn)
+{
+	return !ToTxn(txn)->empty();
 }
 
 void alist_list_detach(struct alist_list *list, struct alist_target *targets,

@@ -7,7 +7,8 @@
  * AttachList::CommitAttachLocked() (publish all) or AttachList::AbortAttach()
  * (free all). A prepared array is a copy of its list as it was at prepare,
  * so the update lock is held from prepare to commit and the list is not
- * changed in between (commit warns if it was).
+ * changed in between (commit warns if it was). It lives in the caller's
+ * struct alist_txn (on the stack): a prepare allocates arrays only.
  */
 #ifndef ALIST_CORE_ATTACH_TXN_H
 #define ALIST_CORE_ATTACH_TXN_H
@@ -42,7 +43,6 @@ private:
 
 	Stage stage_[kMaxStages] = {};
 	alist_u32 count_ = 0;
-	AttachList *home_ = nullptr;	/* the list whose reserve this is */
 };
 
 } // namespace alist

@@ -79,7 +79,7 @@ VISIBLE_IF_KUNIT int smmuv3_master_install(struct smmuv3_master *master,
 					   struct smmuv3_attach *a)
 {
 	struct smmuv3_domain *cc = a->cc_domain;
-	struct alist_txn *txn;
+	struct alist_txn txn;
 	int ret = 0;
 
 	/* The check and the count under one hold: enforce_cc cannot slip in */
@@ -101,7 +101,7 @@ VISIBLE_IF_KUNIT int smmuv3_master_install(struct smmuv3_master *master,
 		goto out_unlock;
 	if (cc && !master->canwbs)
 		cc->non_canwbs++;
-	alist_attach_commit(txn);
+	alist_attach_commit(&txn);
 	if (cc)
 		mutex_unlock(&cc->lock);
 	smmuv3_master_switch(master, a);

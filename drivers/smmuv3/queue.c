@@ -73,7 +73,7 @@ int smmuv3_cmdq_init(struct smmuv3_device *smmu)
  * Sample CONS into the free-running @cmdq_consumed. Producers never get
  * more than a queue ahead of the cached CONS (they wait when it is full),
  * so CONS has moved by at most a queue size since the last sample and the
- * difference modulo twice the queue size is exact.
+ * difference modulo twice the queue size is exact. Caller holds cmdq_lock.
  */
 static void smmuv3_cmdq_sample_cons(struct smmuv3_device *smmu)
 {
@@ -81,7 +81,6 @@ static void smmuv3_cmdq_sample_cons(struct smmuv3_device *smmu)
 	u32 mask = BIT(q->log2 + 1) - 1;
 	u32 cons = readl_relaxed(q->cons_reg) & mask;
 
-	lockdep_assert_held(&smmu->cmdq_lock);
 	smmu->cmdq_consumed += (cons - q->cons) & mask;
 	q->cons = cons;
 }
@@ -264,11 +263,13 @@ static int smmuv3_cmdq_wait(struct smmuv3_device *smmu, u64 first, u64 end)
 }
 
 /*
- * Copy @n commands into the queue, waiting for room when it is full; PROD
- * is written only then (the caller writes it once at the end).
+ * Copy @n commands into the queue, then @tail when not NULL (the
+ * CMD_SYNC), waiting for room when it is full; PROD is written only then
+ * (the caller writes it once at the end).
  */
 static int smmuv3_cmdq_place(struct smmuv3_device *smmu,
-			     const struct alist_cmd *cmds, unsigned int n)
+			     const struct alist_cmd *cmds, unsigned int n,
+			     const struct alist_cmd *tail)
 {
 	struct smmuv3_queue *q = &smmu->cmdq;
 	u32 size = BIT(q->log2), prod = q->prod, dwords = q->dwords;
@@ -277,7 +278,14 @@ static int smmuv3_cmdq_place(struct smmuv3_device *smmu,
 	int ret;
 
 	lockdep_assert_held(&smmu->cmdq_lock);
-	while (n) {
+	for (;;) {
+		if (!n) {
+			if (!tail)
+				break;
+			cmds = tail;
+			n = 1;
+			tail = NULL;
+		}
 		room = size - ((prod - q->cons) & (2 * size - 1));
 		if (!room) {
 			q->prod = prod;
@@ -345,9 +353,7 @@ int smmuv3_cmdq_submit_span(struct smmuv3_device *smmu, const struct alist_cmd *
 	if (*span == SMMUV3_SPAN_NONE)
 		*span = smmu->cmdq_issued;
 	first = *span;
-	ret = smmuv3_cmdq_place(smmu, cmds, n);
-	if (!ret && sync)
-		ret = smmuv3_cmdq_place(smmu, &sync_cmd, 1);
+	ret = smmuv3_cmdq_place(smmu, cmds, n, sync ? &sync_cmd : NULL);
 	if (ret)
 		goto out_unlock;
 	/* Commands visible before PROD moves. */

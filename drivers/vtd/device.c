@@ -370,7 +370,7 @@ int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
 	struct alist_target t[VTD_DEV_TARGETS];
 	struct vtd_domain *prev = vdev->domain;
 	struct vtd_unit *unit = vdev->unit;
-	struct alist_txn *txn;
+	struct alist_txn txn;
 	unsigned int n;
 	u64 pe[8];
 	int ret;
@@ -400,7 +400,7 @@ int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
 				   d->parent->list : NULL, t, n, &txn);
 	if (ret)
 		goto err_put_did;
-	alist_attach_commit(txn);
+	alist_attach_commit(&txn);
 	vtd_pe_domain(vdev, d, pe);
 	vtd_pe_switch(vdev, pe);
 	vtd_dev_leave(vdev);

@@ -549,10 +549,10 @@ void ReadersOurs(benchmark::State &st)
 		t = Targets(true, 16, 2, true);
 		for (auto &x : t)
 			x.users = 0;
-		alist_txn *txn;
+		alist_txn txn;
 		alist_lock();
 		if (alist_list_prepare_attach(list, t.data(), t.size(), &txn) == 0)
-			alist_list_commit_attach(txn);
+			alist_list_commit_attach(&txn);
 		alist_unlock();
 		stop = false;
 		writes = 0;
@@ -567,10 +567,10 @@ void ReadersOurs(benchmark::State &st)
 				extra[1].kind = ALIST_KIND_ATC;
 				extra[1].sid = 0x999;
 				while (!stop.load(std::memory_order_relaxed)) {
-					alist_txn *tx;
+					alist_txn tx;
 					alist_lock();
 					if (alist_list_prepare_attach(list, extra, 2, &tx) == 0)
-						alist_list_commit_attach(tx);
+						alist_list_commit_attach(&tx);
 					alist_unlock();
 					alist_lock();
 					alist_list_detach(list, extra, 2);

@@ -3,6 +3,8 @@
  * Attach list errors: malformed input, -ENOMEM at every allocation, abort,
  * detach without memory, caller bugs that must warn and change nothing.
  */
+#include <cstring>
+
 #include <gtest/gtest.h>
 
 #include <alist/attach_list.h>
@@ -44,9 +46,10 @@ TEST(AttachList, InvalidTargetsChangeNothing)
 	};
 	for (const auto &c : cases) {
 		Locked g;
-		alist_txn *txn = reinterpret_cast<alist_txn *>(1);
+		alist_txn txn;
+		memset(&txn, 0xa5, sizeof(txn));	/* comes back with nothing prepared */
 		EXPECT_EQ(alist_list_prepare_attach(l, c.data(), c.size(), &txn), -ALIST_EINVAL);
-		EXPECT_EQ(txn, nullptr);
+		EXPECT_FALSE(alist_list_txn_pending(&txn));
 	}
 	EXPECT_TRUE(Same(Snapshot(l), before));
 	/* Attributes of a present key must match too. */
@@ -71,13 +74,13 @@ TEST(AttachList, PrepareEnomemAtEveryAllocationChangesNothing)
 		const alist::TargetArray *arr_before =
 			reinterpret_cast<alist::AttachList *>(l)->CurrentLocked();
 		unsigned long injected = alist_host::InjectedFailures();
-		alist_txn *txn;
+		alist_txn txn;
 		alist_host::FailNthAlloc(nth);
 		int err = alist_list_prepare_attach(l, add.data(), add.size(), &txn);
 		alist_host::FailNthAlloc(0);
 		if (alist_host::InjectedFailures() == injected) {
 			ASSERT_EQ(err, 0);
-			alist_list_abort_attach(txn);
+			alist_list_abort_attach(&txn);
 			break;
 		}
 		points++;
@@ -85,7 +88,7 @@ TEST(AttachList, PrepareEnomemAtEveryAllocationChangesNothing)
 		EXPECT_EQ(reinterpret_cast<alist::AttachList *>(l)->CurrentLocked(), arr_before);
 		EXPECT_TRUE(Same(Snapshot(l), before));
 	}
-	EXPECT_EQ(points, 2) << "txn holder + new array";
+	EXPECT_EQ(points, 1) << "the new array (the txn is the caller's)";
 	Detach(l, {T(0, IOTLB, 1), T(1, S2, 9)});
 	alist_list_free(l);
 }
@@ -94,7 +97,7 @@ TEST(AttachList, PrepareEnomemAtEveryAllocationChangesNothing)
 int PrepareCommitNth1(alist_list *l, std::vector<alist_target> t, unsigned long *injected)
 {
 	Locked g;
-	alist_txn *txn;
+	alist_txn txn;
 	unsigned long before = alist_host::InjectedFailures();
 
 	alist_host::FailNthAlloc(1);
@@ -102,7 +105,7 @@ int PrepareCommitNth1(alist_list *l, std::vector<alist_target> t, unsigned long 
 	alist_host::FailNthAlloc(0);
 	*injected = alist_host::InjectedFailures() - before;
 	if (!err)
-		alist_list_commit_attach(txn);
+		alist_list_commit_attach(&txn);
 	return err;
 }
 
@@ -132,7 +135,7 @@ TEST(AttachList, ReservedPrepareOnEmptyListNeedsNoMemory)
 		points++;
 		EXPECT_EQ(err, -ALIST_ENOMEM);
 	}
-	EXPECT_EQ(points, 2) << "txn + array";
+	EXPECT_EQ(points, 1) << "the array";
 	{
 		/* Again with the reserve in place: nothing to allocate */
 		Locked g;
@@ -146,10 +149,10 @@ TEST(AttachList, ReservedPrepareOnEmptyListNeedsNoMemory)
 	{
 		/* Abort gives the reserve back */
 		Locked g;
-		alist_txn *txn;
+		alist_txn txn;
 
 		ASSERT_EQ(alist_list_prepare_attach(l, dev.data(), dev.size(), &txn), 0);
-		alist_list_abort_attach(txn);
+		alist_list_abort_attach(&txn);
 	}
 	ASSERT_EQ(PrepareCommitNth1(l, dev, &injected), 0);
 	EXPECT_EQ(injected, 0u);
@@ -178,10 +181,10 @@ TEST(AttachList, AbortLeavesListAsItWas)
 	std::vector<alist_target> before = Snapshot(l);
 	{
 		Locked g;
-		alist_txn *txn;
+		alist_txn txn;
 		alist_target t[] = {T(0, IOTLB, 1), T(0, IOTLB, 2)};
 		ASSERT_EQ(alist_list_prepare_attach(l, t, 2, &txn), 0);
-		alist_list_abort_attach(txn);
+		alist_list_abort_attach(&txn);
 	}
 	EXPECT_TRUE(Same(Snapshot(l), before));
 	Detach(l, {T(0, IOTLB, 1)});
@@ -226,11 +229,11 @@ TEST(AttachList, CommitAfterListChangedWarns)
 	ASSERT_EQ(Attach(l, {T(0, IOTLB, 1)}), 0);
 	alist_host::ExpectWarnings(1);
 	Locked g;
-	alist_txn *txn;
+	alist_txn txn;
 	alist_target t = T(0, IOTLB, 2), d = T(0, IOTLB, 1);
 	ASSERT_EQ(alist_list_prepare_attach(l, &t, 1, &txn), 0);
 	alist_list_detach(l, &d, 1);	/* a caller bug: list changed */
-	alist_list_commit_attach(txn);	/* warns; publishes anyway */
+	alist_list_commit_attach(&txn);	/* warns; publishes anyway */
 	alist_list_detach(l, &d, 1);
 	alist_list_detach(l, &t, 1);
 	alist_list_free(l);

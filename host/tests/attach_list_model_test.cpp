@@ -159,7 +159,7 @@ void ModelRun::DoAttach(bool nested)
 	unsigned long injected = alist_host::InjectedFailures();
 	if (R(8) == 0)
 		alist_host::FailNthAlloc(1 + R(3));
-	alist_txn *txn;
+	alist_txn txn;
 	int err;
 	{
 		Locked g;
@@ -167,7 +167,7 @@ void ModelRun::DoAttach(bool nested)
 							 in.data(), in.size(), &txn)
 			     : alist_list_prepare_attach(lists_[list], in.data(), in.size(), &txn);
 		if (!err)
-			alist_list_commit_attach(txn);
+			alist_list_commit_attach(&txn);
 	}
 	alist_host::FailNthAlloc(0);
 	bool fired = alist_host::InjectedFailures() != injected;
@@ -227,7 +227,7 @@ void ModelRun::DoReplace()
 	size_t h = plain[R(plain.size())];
 	Handle hd = handles_[h];
 	int to = 1 - hd.list;
-	alist_txn *txn;
+	alist_txn txn;
 	Model next = model_[to];
 	bool valid = ModelAttach(next, hd.targets);	/* attributes may clash */
 	Locked g;
@@ -236,7 +236,7 @@ void ModelRun::DoReplace()
 	ASSERT_EQ(err, valid ? 0 : -ALIST_EINVAL);
 	if (err)
 		return;
-	alist_list_commit_attach(txn);
+	alist_list_commit_attach(&txn);
 	model_[to] = next;
 	handles_.push_back(Handle{false, to, hd.targets});
 	/* The window: every target of the device is on both lists. */

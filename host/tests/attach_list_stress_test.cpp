@@ -113,10 +113,10 @@ void Writer(Shared *s, unsigned seed)
 			Att a{(int)(rng() % kLists), {}};
 			for (unsigned n = 1 + rng() % 3; n; n--)
 				a.t.push_back(Make(rng));
-			alist_txn *txn;
+			alist_txn txn;
 			if (!alist_list_prepare_attach(s->lists[a.list], a.t.data(), a.t.size(),
 						       &txn)) {
-				alist_list_commit_attach(txn);
+				alist_list_commit_attach(&txn);
 				live.push_back(a);
 				s->commits++;
 			}
@@ -128,10 +128,10 @@ void Writer(Shared *s, unsigned seed)
 			/* Replace: new list first, then the old one lets go. */
 			size_t i = rng() % live.size();
 			int to = (live[i].list + 1) % kLists;
-			alist_txn *txn;
+			alist_txn txn;
 			if (!alist_list_prepare_attach(s->lists[to], live[i].t.data(),
 						       live[i].t.size(), &txn)) {
-				alist_list_commit_attach(txn);
+				alist_list_commit_attach(&txn);
 				alist_list_detach(s->lists[live[i].list], live[i].t.data(),
 						  live[i].t.size());
 				live[i].list = to;

@@ -129,10 +129,10 @@ TEST(AttachList, ReplaceWindowDeviceOnBothLists)
 	ASSERT_EQ(Attach(a, dev_a), 0);
 
 	alist_lock();
-	alist_txn *txn;
+	alist_txn txn;
 	ASSERT_EQ(alist_list_prepare_attach(b, dev_b.data(), dev_b.size(), &txn), 0);
 	EXPECT_TRUE(Snapshot(b).empty()) << "nothing visible before commit";
-	alist_list_commit_attach(txn);
+	alist_list_commit_attach(&txn);
 	/* The window: the driver switches the hardware here. */
 	EXPECT_EQ(Snapshot(a).size(), 2u);
 	EXPECT_EQ(Snapshot(b).size(), 2u);

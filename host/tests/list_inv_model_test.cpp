@@ -89,10 +89,10 @@ void ModelAdd(Domain &D, const std::vector<alist_target> &t, int delta)
 void Attach(Domain &D, const std::vector<alist_target> &t)
 {
 	Locked lock;
-	alist_txn *txn = nullptr;
+	alist_txn txn;
 
 	ASSERT_EQ(alist_list_prepare_attach(D.list, t.data(), t.size(), &txn), 0);
-	alist_list_commit_attach(txn);
+	alist_list_commit_attach(&txn);
 	ModelAdd(D, t, +1);
 }
 

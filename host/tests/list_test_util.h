@@ -131,11 +131,11 @@ inline bool Same(const std::vector<alist_target> &a, const std::vector<alist_tar
 inline int Attach(alist_list *l, std::vector<alist_target> t)
 {
 	Locked g;
-	alist_txn *txn;
+	alist_txn txn;
 	int err = alist_list_prepare_attach(l, t.data(), t.size(), &txn);
 
 	if (!err)
-		alist_list_commit_attach(txn);
+		alist_list_commit_attach(&txn);
 	return err;
 }
 

@@ -23,8 +23,8 @@ ALIST_C_BEGIN
  *
  *	alist_lock();
  *	err = alist_list_prepare_attach(B, t, n, &txn);	// may fail: nothing changed
- *	... other fallible preparation; on error alist_list_abort_attach(txn)
- *	alist_list_commit_attach(txn);	// B's invalidations now reach the device
+ *	... other fallible preparation; on error alist_list_abort_attach(&txn)
+ *	alist_list_commit_attach(&txn);	// B's invalidations now reach the device
  *	... driver switches the hardware entry (context/PASID entry, STE/CD)
  *	    from A to B and invalidates its configuration caches
  *	alist_list_detach(A, t_a, n_a);	// cannot fail
@@ -39,8 +39,21 @@ ALIST_C_BEGIN
  */
 
 struct alist_list;
-struct alist_txn;
 struct alist_view;
+
+/**
+ * struct alist_txn - a prepared attach, in the caller's storage
+ * @opaque: the core's state, set by a prepare; pending (see
+ *	alist_list_txn_pending()) until its commit or abort. All zeroes
+ *	is a txn with nothing prepared.
+ *
+ * On the caller's stack: preparing an attach allocates the new arrays
+ * only, not the transaction that holds them.
+ */
+#define ALIST_TXN_WORDS 10
+struct alist_txn {
+	alist_u64 opaque[ALIST_TXN_WORDS];
+};
 
 /**
  * alist_list_alloc() - allocate an empty attach list
@@ -70,7 +83,7 @@ void alist_list_free(struct alist_list *list);
  * where failing is allowed (allocating the domain, attaching the device
  * elsewhere) so that a later alist_list_prepare_attach() of at most @n
  * targets on the empty @list allocates nothing: it takes the reserved
- * array and txn. A commit uses the array up; an abort gives it back.
+ * array. A commit uses the array up; an abort gives it back.
  * Calling it again with the reserve in place allocates nothing.
  *
  * Caller holds the update lock (alist_lock()).
@@ -83,7 +96,8 @@ int alist_list_reserve(struct alist_list *list, unsigned int n);
  * @list: the domain's list
  * @targets: @n targets in any order; users is ignored
  * @n: number of targets (may be 0)
- * @txn: on success, the prepared transaction
+ * @txn: the caller's storage; on success the prepared transaction, on
+ *	error nothing prepared
  *
  * Builds the new array: the live entries merged with @targets; a target
  * already present gains a user, a new one enters with one user. Nothing is
@@ -98,7 +112,7 @@ int alist_list_reserve(struct alist_list *list, unsigned int n);
  */
 int alist_list_prepare_attach(struct alist_list *list,
 			      const struct alist_target *targets,
-			      unsigned int n, struct alist_txn **txn);
+			      unsigned int n, struct alist_txn *txn);
 
 /**
  * alist_nest_prepare_attach() - prepare a nested attach on two lists
@@ -106,7 +120,8 @@ int alist_list_prepare_attach(struct alist_list *list,
  * @parent: its nest parent's list
  * @targets: @n nested targets: VTD_PIOTLB, SMMU_S1 or ATC
  * @n: number of targets
- * @txn: on success, the prepared transaction covering both lists
+ * @txn: the caller's storage; on success the prepared transaction
+ *	covering both lists, on error nothing prepared
  *
  * @targets go on @nested; on @parent go the targets they derive: VTD_IOTLB
  * with the nested DID for VTD_PIOTLB, SMMU_S2 and SMMU_S1_CLEAR with the
@@ -120,12 +135,12 @@ int alist_list_prepare_attach(struct alist_list *list,
  */
 int alist_nest_prepare_attach(struct alist_list *nested, struct alist_list *parent,
 			      const struct alist_target *targets, unsigned int n,
-			      struct alist_txn **txn);
+			      struct alist_txn *txn);
 
 /**
  * alist_list_commit_attach() - publish a prepared attach
  * @txn: from alist_list_prepare_attach() or alist_nest_prepare_attach();
- *	freed here
+ *	nothing is prepared in it any more on return
  *
  * Publishes the new array of each list (RCU); the old arrays are freed
  * after a grace period. Call it before the hardware entry that lets the
@@ -138,7 +153,7 @@ void alist_list_commit_attach(struct alist_txn *txn);
 
 /**
  * alist_list_abort_attach() - drop a prepared attach
- * @txn: as for alist_list_commit_attach(); freed here
+ * @txn: as for alist_list_commit_attach(); may have nothing prepared
  *
  * The lists stay exactly as they were, their reserves included. Caller
  * holds the update lock (alist_lock()), held since the prepare, when the
@@ -146,6 +161,15 @@ void alist_list_commit_attach(struct alist_txn *txn);
  * Return: nothing.
  */
 void alist_list_abort_attach(struct alist_txn *txn);
+
+/**
+ * alist_list_txn_pending() - does a txn hold a prepared attach?
+ * @txn: a txn the caller zeroed or passed to a prepare
+ *
+ * No lock needed: it reads the caller's own storage.
+ * Return: non-zero from a successful prepare until its commit or abort.
+ */
+int alist_list_txn_pending(const struct alist_txn *txn);
 
 /**
  * alist_list_detach() - drop one user of each of some targets
