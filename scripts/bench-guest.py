@@ -296,6 +296,10 @@ def fmt_ms(x):
     return "n/a" if x is None else f"{x:.2f}"
 
 
+def fmt_kinsn(x):
+    return "n/a" if x is None else f"{x / 1000:.1f}"
+
+
 def fmt_ratio(r):
     return "-" if r is None else f"{r:.2f}"
 
@@ -313,6 +317,21 @@ def add_profile(phases, path):
         if w and w["ops"]:
             ph["cpu_ms"] = round(w["samples"] * ms / w["ops"], 3)
             ph["cpu_ms_modules"] = round(w["modules"] * ms / w["ops"], 3)
+    return []
+
+
+def add_funcs(phases, path):
+    """Driver instructions per operation of each phase (BENCH_FUNCS=1); problems"""
+    try:
+        with open(path) as f:
+            funcs = json.load(f)
+    except (OSError, ValueError) as e:
+        return [f"no function counts: {e}"]
+    for pid, ph in phases.items():
+        w = funcs["workloads"].get(str(pid))
+        if w:
+            ph["insn"] = w["insn"]
+            ph["driver_insn"] = w["driver_insn"]
     return []
 
 
@@ -346,6 +365,7 @@ def aggregate(runs):
         p50 = [ph["p50_ns"] for _, ph in items if "p50_ns" in ph]
         p99 = [ph["p99_ns"] for _, ph in items if "p99_ns" in ph]
         cpu = [ph["cpu_ms"] for _, ph in items if "cpu_ms" in ph]
+        drv = [ph["driver_insn"] for _, ph in items if "driver_insn" in ph]
 
         def nz(x):
             return None if x != x else x
@@ -367,6 +387,11 @@ def aggregate(runs):
             # host CPU per operation (BENCH_PROFILE=1), per round likewise
             rows[-1]["cpu_ms"] = statistics.median(cpu)
             rows[-1]["cpu_ms_rounds"] = cpu
+        if drv:
+            # mean instructions per operation in the driver's own code
+            # (BENCH_FUNCS=1), per round likewise
+            rows[-1]["driver_insn"] = int(statistics.median(drv))
+            rows[-1]["driver_insn_rounds"] = drv
     return rows, problems
 
 
@@ -393,14 +418,18 @@ def table(rows, icount=False):
                      else "us (TCG)")
         out.append("  per operation: commands/syncs/device-TLB commands/pages beyond "
                    f"the request (w: whole-tag commands); round trip p50 and p99 in "
-                   f"{unit_text}; with BENCH_PROFILE=1 host CPU ms (cpu); ratios "
-                   "ours/in-tree")
+                   f"{unit_text}; with BENCH_PROFILE=1 host CPU ms (cpu); with "
+                   "BENCH_FUNCS=1 mean thousands of instructions in the driver's own "
+                   "code (drv); ratios ours/in-tree")
         hdr = ["workload", "ops", "ours c/s/d/over", "in-tree c/s/d/over",
                "ours p50", "in-tree p50", "p50 ratio", "ours p99", "in-tree p99",
                "p99 ratio"]
         profiled = any("cpu_ms" in r for by in wl.values() for r in by.values())
         if profiled:
             hdr += ["ours cpu", "in-tree cpu", "cpu ratio"]
+        counted = any("driver_insn" in r for by in wl.values() for r in by.values())
+        if counted:
+            hdr += ["ours drv", "in-tree drv", "drv ratio"]
         lines = []
         for name, by in wl.items():
             o, t = by.get("ours"), by.get("intree")
@@ -422,6 +451,10 @@ def table(rows, icount=False):
             if profiled:
                 lines[-1] += [fmt_ms(o and o.get("cpu_ms")), fmt_ms(t and t.get("cpu_ms")),
                               fmt_ratio(time_ratio(o, t, "cpu_ms") if o and t else None)]
+            if counted:
+                lines[-1] += [fmt_kinsn(o and o.get("driver_insn")),
+                              fmt_kinsn(t and t.get("driver_insn")),
+                              fmt_ratio(time_ratio(o, t, "driver_insn") if o and t else None)]
         widths = [max(len(r[i]) for r in lines + [hdr]) for i in range(len(hdr))]
         for r in [hdr] + lines:
             out.append("  " + "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
@@ -435,11 +468,14 @@ def main(argv=None):
                     help="LABEL:ARCH:MODE:DRIVER:LOG:TRACE")
     ap.add_argument("--profile", action="append", default=[],
                     help="LABEL:PROFILE_JSON (scripts/bench-profile.py)")
+    ap.add_argument("--funcs", action="append", default=[],
+                    help="LABEL:FUNCS_JSON (scripts/bench-funcs.py)")
     ap.add_argument("--icount", action="store_true",
                     help="the boots ran with -icount: times are instructions")
     ap.add_argument("--json", required=True)
     args = ap.parse_args(argv)
     profiles = dict(p.split(":", 1) for p in args.profile)
+    funcs = dict(p.split(":", 1) for p in args.funcs)
 
     runs, failed = [], []
     for spec in args.run:
@@ -452,6 +488,8 @@ def main(argv=None):
         problems += check_run(label, arch, driver, phases, errors, info, counts, scalable)
         if label in profiles:
             problems += add_profile(phases, profiles[label])
+        if label in funcs:
+            problems += add_funcs(phases, funcs[label])
         runs.append({"label": label, "arch": arch, "mode": mode, "driver": driver,
                      "log": log, "trace": trace, "scalable": scalable,
                      "commands_outside_windows": outside,

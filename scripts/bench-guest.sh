@@ -31,6 +31,16 @@
 # marked operation into NAME.profile.json (host CPU per operation, how much
 # of it in guest code and in the IOMMU driver, the top functions), and the
 # tables get a column of host CPU milliseconds per operation.
+# BENCH_FUNCS=1 loads a QEMU TCG plugin (scripts/qemu-plugin/insn-windows.c,
+# built here with the host's gcc) that counts the guest instructions each
+# translated block ran inside each marked operation; scripts/bench-funcs.py
+# folds them into guest functions (NAME.funcs.json): per operation, the
+# instructions in the driver's own code (our modules; arm_smmu_v3.ko; the
+# in-tree VT-d driver's objects) and the top functions, and the tables get
+# a column of driver instructions per operation. Best with BENCH_ICOUNT=1
+# (the vCPUs then run one at a time and the counts are exact).
+# BENCH_FUNCS_TRACE=ID:K also writes NAME.insn.trace: every block of the
+# K-th operation of workload ID, in order.
 # Guests are booted one at a time (the time figures need a quiet host; the
 # x86_64 guest has also been seen to hit an early-boot KASAN report in its
 # interrupt code when two guests share 2 host cores). A boot that fails
@@ -63,6 +73,21 @@ kernel_arch() {
 for arch in "${archs[@]}"; do
 	"$ALIST_TOP/scripts/guest-build.sh" "$(kernel_arch "$arch")"
 done
+
+plugin=$ALIST_BUILD/qemu-plugin/libinsn-windows.so
+if [ "${BENCH_FUNCS:-0}" = 1 ]; then
+	mkdir -p "$(dirname "$plugin")"
+	gcc -O2 -Wall -Wextra -Wno-unused-parameter -shared -fPIC -fvisibility=hidden \
+		-o "$plugin" "$ALIST_TOP/scripts/qemu-plugin/insn-windows.c"
+fi
+
+# The objects of Linux's VT-d driver (built in): its functions by name
+intree_objs() {
+	case "$1" in
+	x86_64) echo "$(alist_arch_vars x86_64 && alist_kbuild x86_64)/drivers/iommu/intel/built-in.a" ;;
+	*) echo none ;;
+	esac
+}
 
 # name karch arch mode driver: one line per boot, ours and in-tree
 # alternating
@@ -107,9 +132,22 @@ boot() {
 		args+=(--profile "$logs/$name.perf")
 		append="$append alist_bench_ksyms=1"
 	fi
+	if [ "${BENCH_FUNCS:-0}" = 1 ]; then
+		args+=(--plugin "$plugin,out=$logs/$name.insn${BENCH_FUNCS_TRACE:+,trace=$BENCH_FUNCS_TRACE}")
+		append="$append alist_bench_ksyms=1"
+	fi
 	args+=(--append "$append")
 	"$ALIST_TOP/scripts/run-guest.sh" --arch "$karch" --name "$name" --run bench.sh \
 		--no-parse --timeout 1500 "${args[@]}" || true
+	if [ "${BENCH_FUNCS:-0}" = 1 ]; then
+		local objs=none
+		[ "$driver" = in-tree ] && objs=$(intree_objs "$arch")
+		python3 "$ALIST_TOP/scripts/bench-funcs.py" \
+			"$(alist_arch_vars "$karch" && alist_kbuild "$karch")/System.map" \
+			"$logs/$name.log" "$logs/$name.insn" "$objs" "$logs/$name.funcs.json" ||
+			alist_log "$karch/$name: no function counts"
+		rm -f "$logs/$name.insn"
+	fi
 	[ "${BENCH_PROFILE:-0}" = 1 ] || return 0
 	# The samples of the marked operations; the raw data and QEMU's perf
 	# map (tens of MB each) go once folded
@@ -157,6 +195,7 @@ for p in "${plan[@]}"; do
 	fi
 	runs+=(--run "$name:$arch:$mode:$driver:$log:$ALIST_BUILD/$karch/logs/$name.trace")
 	[ "${BENCH_PROFILE:-0}" = 1 ] && runs+=(--profile "$name:$ALIST_BUILD/$karch/logs/$name.profile.json")
+	[ "${BENCH_FUNCS:-0}" = 1 ] && runs+=(--funcs "$name:$ALIST_BUILD/$karch/logs/$name.funcs.json")
 done
 alist_log "bench guests done in $(( $(date +%s) - start ))s"
 

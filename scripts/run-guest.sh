@@ -9,6 +9,7 @@
 #                     [--kernel FILE] [--nvme IMG] [--allow-taint MASK]
 #                     [--load-nth MODULE [--load-nth-stride S]]
 #                     [--machine-opts OPTS] [--profile FILE] [--icount]
+#                     [--plugin SPEC]
 #
 # x86_64: q35 + intel-iommu (scalable mode; first stage with --vtd-mode fs,
 #         the default, second stage with ss) + edu + a virtio-rng with ATS
@@ -43,6 +44,8 @@
 # shift=0, sleep=off: 1 ns per instruction, idle time skipped), so a time
 # the guest measures is the instructions executed meanwhile, the same on
 # a busy host as on an idle one.
+# --plugin SPEC: load a QEMU TCG plugin (QEMU's -plugin SPEC), e.g.
+# scripts/qemu-plugin/insn-windows.c built by bench-guest.sh.
 # Exit status: the parser's (0 only when nothing failed), or the runner's
 # own failure.
 set -euo pipefail
@@ -50,7 +53,7 @@ set -euo pipefail
 
 arch=x86_64 name= modules= kunit= selftests= run= vtd_mode=fs timeout=300
 append= parse=1 initrd= trace= kernel= nvme= taint= load_nth= load_nth_stride=61
-machine_opts= profile= icount=0
+machine_opts= profile= icount=0 plugin=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--arch) arch=$2; shift ;;
@@ -73,6 +76,7 @@ while [ $# -gt 0 ]; do
 	--machine-opts) machine_opts=,$2; shift ;;
 	--profile) profile=$2; shift ;;
 	--icount) icount=1 ;;
+	--plugin) plugin=$2; shift ;;
 	*) alist_die "run-guest.sh: unknown option $1" ;;
 	esac
 	shift
@@ -154,6 +158,7 @@ if [ -n "$trace" ]; then
 fi
 
 [ "$icount" = 1 ] && qemu+=(-icount shift=0,sleep=off)
+[ -n "$plugin" ] && qemu+=(-plugin "$plugin")
 perf=()
 if [ -n "$profile" ]; then
 	qemu+=(-perfmap -msg timestamp=on)

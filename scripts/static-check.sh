@@ -37,8 +37,9 @@ quiet() {
 
 cd "$ALIST_TOP" || exit 1
 # The kernel-side C (user space selftests are checked on their own below).
-mapfile -t kfiles < <(git ls-files '*.c' '*.h' | grep -v '^core/\|^host/\|^selftests/')
-mapfile -t ufiles < <(git ls-files 'selftests/*.c' 'selftests/*.h')
+mapfile -t kfiles < <(git ls-files '*.c' '*.h' |
+	grep -v '^core/\|^host/\|^selftests/\|^scripts/qemu-plugin/')
+mapfile -t ufiles < <(git ls-files 'selftests/*.c' 'selftests/*.h' 'scripts/qemu-plugin/*.[ch]')
 canary=$(mktemp -d)
 trap 'rm -rf "$canary"' EXIT
 
@@ -88,8 +89,8 @@ grep 'SPACE_BEFORE_TAB' "$log/checkpatch-canary.log" > /dev/null
 result checkpatch-canary "$([ $? = 0 ] && echo 1 || echo 0)" "$log/checkpatch-canary.log"
 
 # The exports are C, their definitions C++: EXPORT_SYMBOL cannot follow
-# its function there. User space selftests use the C99 fixed-size types,
-# as the kernel's own selftests do. Two headers are compiled by the
+# its function there. User space selftests (and the QEMU plugin of make
+# bench) use the C99 fixed-size types, as the kernel's own selftests do. Two headers are compiled by the
 # freestanding C++ core too, which includes no kernel header:
 #   include/alist/types.h  NEW_TYPEDEFS: the core's own fixed-width types
 #                          (no u64 without linux/types.h);

@@ -133,12 +133,12 @@ private:
 	 * under RCU. A published array never revives an entry, which the
 	 * duplicate checks rely on.
 	 */
-	static bool Live(const alist_target &t)
+	static ALIST_ALWAYS_INLINE bool Live(const alist_target &t)
 	{
 		return __atomic_load_n(&t.users, __ATOMIC_RELAXED) != 0;
 	}
 
-	void NewInstance(alist_u32 i)
+	ALIST_ALWAYS_INLINE void NewInstance(alist_u32 i)
 	{
 		instance_ = i;
 		prev_ = run_begin_ = kNone;
@@ -146,7 +146,7 @@ private:
 	}
 
 	/* @e will emit: note it in the instance's state and start it. */
-	void Account(const alist_target *t, const alist_target &e)
+	ALIST_ALWAYS_INLINE void Account(const alist_target *t, const alist_target &e)
 	{
 		unsynced_ |= ALIST_BIT(e.kind);
 		if (prev_ == kNone || t[prev_].kind != e.kind)
@@ -157,7 +157,7 @@ private:
 	}
 
 	/* One command for both (IOTLB kinds). */
-	static bool SameTag(const alist_target &a, const alist_target &b)
+	static ALIST_ALWAYS_INLINE bool SameTag(const alist_target &a, const alist_target &b)
 	{
 		return a.kind == b.kind && a.tag == b.tag &&
 		       (a.kind != ALIST_KIND_VTD_PIOTLB || a.pasid == b.pasid) &&
@@ -166,7 +166,7 @@ private:
 
 	/* SMMUv3: TLBIs before ATC_INV, stage 2 before the nested S1 clear. */
 	template <class Emitter>
-	bool NeedSyncBefore(alist_u8 kind) const
+	ALIST_ALWAYS_INLINE bool NeedSyncBefore(alist_u8 kind) const
 	{
 		if (TargetOrder::IsAtc(kind))
 			return Emitter::kSyncBeforeAtc && (unsynced_ & ~kAtcKinds);
@@ -217,11 +217,16 @@ private:
 	}
 
 	/* The plan flushes stage 2 whole and S12_VMALL of e's VMID was sent. */
-	bool VmallSent(const alist_target *t, const alist_target &e) const
+	ALIST_ALWAYS_INLINE bool VmallSent(const alist_target *t, const alist_target &e) const
 	{
 		if (e.kind != ALIST_KIND_SMMU_S1_CLEAR || !plan_.tlb_whole)
 			return false;
-		/* Back over the S1 clears and the S2 targets of higher VMIDs. */
+		return VmallSentScan(t, e);
+	}
+
+	/* Back over the S1 clears and the S2 targets of higher VMIDs. */
+	bool VmallSentScan(const alist_target *t, const alist_target &e) const
+	{
 		for (alist_u32 i = idx_; i-- > 0;) {
 			const alist_target &m = t[i];
 

@@ -17,8 +17,8 @@ namespace alist {
 class BlockCover {
 public:
 	/* Order (log2 pages) of the block to emit at @first for [first, last]. */
-	static unsigned NextOrder(alist_u64 first, alist_u64 last,
-				  unsigned max_order)
+	static ALIST_ALWAYS_INLINE unsigned NextOrder(alist_u64 first, alist_u64 last,
+						      unsigned max_order)
 	{
 		unsigned align = first ? LowBit(first) : 63;
 		/* floor(log2(pages left)); last - first + 1 cannot wrap for pages. */

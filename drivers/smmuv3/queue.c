@@ -90,12 +90,11 @@ static void smmuv3_cmdq_note_failed(struct smmuv3_device *smmu, u64 pos)
 	smmu->cmdq_failed[smmu->cmdq_nfailed++ % SMMUV3_CMDQ_FAILED_LOG] = pos;
 }
 
-/* Did a command in [@first, @end) fail? */
+/* Did a command in [@first, @end) fail? Caller holds cmdq_lock. */
 static bool smmuv3_cmdq_span_failed(struct smmuv3_device *smmu, u64 first, u64 end)
 {
 	unsigned int i, n = min_t(u64, smmu->cmdq_nfailed, SMMUV3_CMDQ_FAILED_LOG);
 
-	lockdep_assert_held(&smmu->cmdq_lock);
 	for (i = 0; i < n; i++)
 		if (smmu->cmdq_failed[i] >= first && smmu->cmdq_failed[i] < end)
 			return true;
@@ -265,7 +264,8 @@ static int smmuv3_cmdq_wait(struct smmuv3_device *smmu, u64 first, u64 end)
 /*
  * Copy @n commands into the queue, then @tail when not NULL (the
  * CMD_SYNC), waiting for room when it is full; PROD is written only then
- * (the caller writes it once at the end).
+ * (the caller writes it once at the end). Its one caller holds cmdq_lock
+ * (not asserted per batch: lockdep's check costs more than the copy).
  */
 static int smmuv3_cmdq_place(struct smmuv3_device *smmu,
 			     const struct alist_cmd *cmds, unsigned int n,
@@ -277,7 +277,6 @@ static int smmuv3_cmdq_place(struct smmuv3_device *smmu,
 	__le64 *slot;
 	int ret;
 
-	lockdep_assert_held(&smmu->cmdq_lock);
 	for (;;) {
 		if (!n) {
 			if (!tail)

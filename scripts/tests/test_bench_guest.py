@@ -8,6 +8,7 @@ import json
 import os
 import tempfile
 import unittest
+import unittest.mock
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPTS = os.path.dirname(HERE)
@@ -16,6 +17,11 @@ _spec = importlib.util.spec_from_file_location(
     'bench_guest', os.path.join(SCRIPTS, 'bench-guest.py'))
 bg = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bg)
+
+_spec = importlib.util.spec_from_file_location(
+    'bench_funcs', os.path.join(SCRIPTS, 'bench-funcs.py'))
+bf = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bf)
 
 
 def mark(begin, pid):
@@ -139,7 +145,55 @@ class Parse(unittest.TestCase):
                           ph["p50_ns"], ph["p99_ns"]),
                          ("unmap_1", 1, 1000, 32, 51000, 90000))
 
-    def run_pair(self, ours_op, intree_op, ops=3, dbg=None, times=((100, 200), (200, 300))):
+    def test_funcs_fold_blocks_into_functions(self):
+        smap = self.write("System.map", "ffff000000001000 T lock_acquire\n"
+                                        "ffff000000002000 t helper\n"
+                                        "ffff000000003000 D some_data\n")
+        log = self.write("g.log", "ALIST-KSYM ffff800000010000 t alist_flush\t"
+                                  "[iommu_alist]\n"
+                                  "ALIST-KSYM ffff800000020000 T arm_smmu_sync\t"
+                                  "[arm_smmu_v3]\n")
+        # two operations of workload 1: blocks inside lock_acquire (two
+        # starts), helper, our module, the other driver's module, user space
+        counts = self.write("c.insn", "W 1 2\nW 7 1\n"
+                                      "B 1 ffff000000001000 100\n"
+                                      "B 1 ffff000000001010 40\n"
+                                      "B 1 ffff000000002004 60\n"
+                                      "B 1 ffff800000010040 400\n"
+                                      "B 1 ffff800000020000 80\n"
+                                      "B 1 400100 20\n"
+                                      "B 7 ffff800000010000 9\n")
+        out = os.path.join(self.dir.name, "f.json")
+        with unittest.mock.patch("sys.argv", ["bench-funcs.py", smap, log, counts,
+                                              "none", out]):
+            self.assertEqual(bf.main(), 0)
+        with open(out) as f:
+            w = json.load(f)["workloads"]
+        self.assertEqual((w["1"]["ops"], w["1"]["insn"]), (2, 350))
+        # both modules are driver code; lock_acquire and helper are not
+        self.assertEqual(w["1"]["driver_insn"], 240)
+        top = dict(w["1"]["top"])
+        self.assertEqual((top["lock_acquire"], top["helper"], top["<user>"],
+                          top["alist_flush[iommu_alist]"]), (70, 30, 10, 200))
+        self.assertEqual((w["7"]["insn"], w["7"]["driver_insn"]), (9, 9))
+
+    def test_funcs_column(self):
+        op = smmu("TLBI_NH_VA") + smmu_range(6) + smmu("SYNC")
+        funcs = []
+        for drv, n in (("ours", 3000), ("in-tree", 1500)):
+            path = self.write(f"{drv}.funcs.json", json.dumps(
+                {"workloads": {"1": {"ops": 3, "insn": 9000, "driver_insn": n,
+                                     "top": []}}}))
+            funcs += ["--funcs", f"{drv}:{path}"]
+        rc, rows = self.run_pair(op, op, extra=funcs)
+        self.assertEqual(rc, 0)
+        o = next(r for r in rows if r["driver"] == "ours")
+        t = next(r for r in rows if r["driver"] == "intree")
+        self.assertEqual((o["driver_insn"], t["driver_insn"]), (3000, 1500))
+        self.assertEqual(bg.time_ratio(o, t, "driver_insn"), 2.0)
+
+    def run_pair(self, ours_op, intree_op, ops=3, dbg=None, times=((100, 200), (200, 300)),
+                 extra=()):
         """bench-guest.py main() over one ours and one in-tree arm64 run."""
         runs = []
         for drv, op, (p50, p99) in (("ours", ours_op, times[0]),
@@ -157,7 +211,7 @@ class Parse(unittest.TestCase):
         out = os.path.join(self.dir.name, "b.json")
         with contextlib.redirect_stdout(io.StringIO()), \
                 contextlib.redirect_stderr(io.StringIO()):
-            rc = bg.main(runs + ["--json", out])
+            rc = bg.main(runs + list(extra) + ["--json", out])
         with open(out) as f:
             return rc, json.load(f)
 

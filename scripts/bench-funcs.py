@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Guest instructions per bench operation, by function (BENCH_FUNCS=1).
+
+The plugin scripts/qemu-plugin/insn-windows.c wrote, per workload id, the
+instructions each translated block ran inside the marked operations.
+This script names each block by the guest function it starts in (the
+kernel's System.map and the module symbols the guest printed, ALIST-KSYM
+lines of its log) and writes per workload: the operations, the
+instructions per operation, the part in the driver's own code, and the
+top functions.
+
+The driver's own code: functions of our modules (iommu_alist, alist_vtd,
+alist_smmuv3) or of arm_smmu_v3.ko, or, for Linux's built-in VT-d driver,
+the text symbols of DRIVER_OBJS (drivers/iommu/intel/built-in.a; "none"
+otherwise). Exclusive counts: what the driver calls in the rest of the
+kernel (locks, allocations, the page-table library) is not in it.
+
+usage: bench-funcs.py SYSTEM_MAP LOG COUNTS DRIVER_OBJS JSON
+"""
+import bisect
+import json
+import re
+import subprocess
+import sys
+from collections import Counter, defaultdict
+
+RE_KSYM = re.compile(r"ALIST-KSYM ([0-9a-f]+) [tTwW] (\S+)\s+\[(\S+)\]")
+MODULES = ("iommu_alist", "alist_vtd", "alist_smmuv3", "arm_smmu_v3")
+USER_TOP = 1 << 47
+TOP = 25
+
+
+def load_syms(system_map, log):
+    """Sorted guest text symbols: addresses, names (module ones as name[mod])"""
+    syms = []
+    with open(system_map) as f:
+        for line in f:
+            a, t, n = line.split()[:3]
+            if t in "tTwW":
+                syms.append((int(a, 16), n))
+    with open(log, errors="replace") as f:
+        for line in f:
+            m = RE_KSYM.search(line)
+            if m:
+                syms.append((int(m.group(1), 16), f"{m.group(2)}[{m.group(3)}]"))
+    syms.sort()
+    return [a for a, _ in syms], [n for _, n in syms]
+
+
+def driver_names(objs):
+    """Text symbols defined in a built-in driver's archive"""
+    if objs == "none":
+        return set()
+    out = subprocess.run(["nm", "--defined-only", objs], capture_output=True,
+                         text=True, check=True).stdout
+    return {p[2] for p in (line.split() for line in out.splitlines())
+            if len(p) == 3 and p[1] in "tTwW"}
+
+
+def main():
+    system_map, log, counts, objs, out = sys.argv[1:6]
+    addrs, names = load_syms(system_map, log)
+    builtin = driver_names(objs)
+    ops, per = {}, defaultdict(Counter)
+    with open(counts) as f:
+        for line in f:
+            p = line.split()
+            if p[0] == "W":
+                ops[int(p[1])] = int(p[2])
+                continue
+            start, n = int(p[2], 16), int(p[3])
+            if start < USER_TOP:
+                key = "<user>"
+            else:
+                j = bisect.bisect_right(addrs, start) - 1
+                key = names[j] if j >= 0 else "<unknown>"
+            per[int(p[1])][key] += n
+    res = {}
+    for wid, c in sorted(per.items()):
+        n = ops.get(wid) or 1
+        drv = sum(v for k, v in c.items()
+                  if k in builtin or any(k.endswith(f"[{m}]") for m in MODULES))
+        res[str(wid)] = {"ops": n, "insn": round(sum(c.values()) / n),
+                         "driver_insn": round(drv / n),
+                         "top": [(k, round(v / n)) for k, v in c.most_common(TOP)]}
+    with open(out, "w") as f:
+        json.dump({"workloads": res}, f, indent=1)
+    return 0 if res else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
