@@ -41,6 +41,9 @@ ALIST_C_BEGIN
 struct alist_list;
 struct alist_view;
 
+/* The size of struct alist_txn in 64-bit words (the core checks it) */
+#define ALIST_TXN_WORDS 10
+
 /**
  * struct alist_txn - a prepared attach, in the caller's storage
  * @opaque: the core's state, set by a prepare; pending (see
@@ -50,7 +53,6 @@ struct alist_view;
  * On the caller's stack: preparing an attach allocates the new arrays
  * only, not the transaction that holds them.
  */
-#define ALIST_TXN_WORDS 10
 struct alist_txn {
 	alist_u64 opaque[ALIST_TXN_WORDS];
 };
