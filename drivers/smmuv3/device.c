@@ -15,6 +15,9 @@
 
 #include "smmuv3.h"
 
+/* Exported by the IOMMU core (CONFIG_IOMMU_DMA); its header is private */
+void iommu_dma_get_resv_regions(struct device *dev, struct list_head *list);
+
 /* Drop the master from the lists of its current domain. */
 static void smmuv3_master_leave(struct smmuv3_master *master)
 {
@@ -402,7 +405,11 @@ static void smmuv3_get_resv_regions(struct device *dev, struct list_head *head)
 					 IOMMU_RESV_SW_MSI, GFP_KERNEL);
 	if (region)
 		list_add_tail(&region->list, head);
-	of_iommu_get_resv_regions(dev, head);
+	/* The firmware's own: DT reserved-memory or IORT RMR nodes (ACPI) */
+	if (IS_ENABLED(CONFIG_IOMMU_DMA))
+		iommu_dma_get_resv_regions(dev, head);
+	else
+		of_iommu_get_resv_regions(dev, head);
 }
 
 static bool smmuv3_capable(struct device *dev, enum iommu_cap cap)

@@ -406,6 +406,17 @@ static const struct of_device_id smmuv3_of_match[] = {
 };
 MODULE_DEVICE_TABLE(of, smmuv3_of_match);
 
+/*
+ * ACPI: the IORT code creates a platform device of this name per SMMUv3
+ * node, with its MMIO, its wired interrupts named as in DT, and the
+ * node's fwnode, which the IORT gives the fwspecs of the devices behind.
+ */
+static const struct platform_device_id smmuv3_iort_ids[] = {
+	{ .name = "arm-smmu-v3" },
+	{ }
+};
+MODULE_DEVICE_TABLE(platform, smmuv3_iort_ids);
+
 static struct platform_driver smmuv3_driver = {
 	.driver = {
 		.name = "alist-smmuv3",
@@ -413,6 +424,7 @@ static struct platform_driver smmuv3_driver = {
 		/* Probed devices pin the module; unbinding is not supported. */
 		.suppress_bind_attrs = true,
 	},
+	.id_table = smmuv3_iort_ids,
 	.probe = smmuv3_probe,
 	.remove = smmuv3_remove,
 };
