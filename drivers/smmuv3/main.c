@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) "alist_smmuv3: " fmt
 
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/idr.h>
 #include <linux/io.h>
@@ -131,8 +132,12 @@ static int smmuv3_read_idrs(struct smmuv3_device *smmu)
 		smmu->features |= SMMUV3_FEAT_S2;
 	if (!(smmu->features & (SMMUV3_FEAT_S1 | SMMUV3_FEAT_S2)))
 		return -ENXIO;
-	if ((smmu->idr[0] & SMMUV3_IDR0_COHACC) &&
-	    device_get_dma_attr(smmu->dev) == DEV_DMA_COHERENT)
+	/*
+	 * The firmware's word as the platform bus applied it: dma-coherent
+	 * (DT) or the IORT node's COHACC override (ACPI, where the node has
+	 * no properties to ask).
+	 */
+	if ((smmu->idr[0] & SMMUV3_IDR0_COHACC) && dev_is_dma_coherent(smmu->dev))
 		smmu->features |= SMMUV3_FEAT_COHERENT;
 	if (FIELD_GET(SMMUV3_IDR0_ST_LEVEL, smmu->idr[0]) == 1)
 		smmu->features |= SMMUV3_FEAT_2LVL_STRTAB;
