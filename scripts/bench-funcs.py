@@ -20,32 +20,17 @@ usage: bench-funcs.py SYSTEM_MAP LOG COUNTS DRIVER_OBJS JSON
 """
 import bisect
 import json
-import re
+import os
 import subprocess
 import sys
 from collections import Counter, defaultdict
 
-RE_KSYM = re.compile(r"ALIST-KSYM ([0-9a-f]+) [tTwW] (\S+)\s+\[(\S+)\]")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from guest_syms import load_syms  # noqa: E402
+
 MODULES = ("iommu_alist", "alist_vtd", "alist_smmuv3", "arm_smmu_v3")
 USER_TOP = 1 << 47
 TOP = 25
-
-
-def load_syms(system_map, log):
-    """Sorted guest text symbols: addresses, names (module ones as name[mod])"""
-    syms = []
-    with open(system_map) as f:
-        for line in f:
-            a, t, n = line.split()[:3]
-            if t in "tTwW":
-                syms.append((int(a, 16), n))
-    with open(log, errors="replace") as f:
-        for line in f:
-            m = RE_KSYM.search(line)
-            if m:
-                syms.append((int(m.group(1), 16), f"{m.group(2)}[{m.group(3)}]"))
-    syms.sort()
-    return [a for a, _ in syms], [n for _, n in syms]
 
 
 def driver_names(objs):

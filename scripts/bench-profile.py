@@ -23,34 +23,20 @@ usage: perf script -F time,ip,sym | bench-profile.py SYSTEM_MAP LOG TRACE JSON
 """
 import bisect
 import json
+import os
 import re
 import sys
 from collections import Counter
 
-RE_KSYM = re.compile(r"ALIST-KSYM ([0-9a-f]+) [tTwW] (\S+)\s+\[(\S+)\]")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from guest_syms import load_syms  # noqa: E402
+
 RE_MARK = re.compile(r"@(\d+\.\d+):memory_region_ops_write .*addr 0x([0-9a-f]+) "
                      r"value 0x(ab[12]00[0-9a-f]{3}) ")
 RE_SAMPLE = re.compile(r"\s*(\d+\.\d+):\s+[0-9a-f]+\s+(\S+)")
 RE_GUEST = re.compile(r"guest-0x([0-9a-f]+)")
 MODULES = ("iommu_alist", "alist_vtd", "alist_smmuv3", "arm_smmu_v3")
 TOP = 25
-
-
-def load_syms(system_map, log):
-    """Sorted guest text symbols: addresses, names (module ones as name[mod])"""
-    syms = []
-    with open(system_map) as f:
-        for line in f:
-            a, t, n = line.split()[:3]
-            if t in "tTwW":
-                syms.append((int(a, 16), n))
-    with open(log, errors="replace") as f:
-        for line in f:
-            m = RE_KSYM.search(line)
-            if m:
-                syms.append((int(m.group(1), 16), f"{m.group(2)}[{m.group(3)}]"))
-    syms.sort()
-    return [a for a, _ in syms], [n for _, n in syms]
 
 
 def windows(trace):
