@@ -128,9 +128,11 @@ int alist_attach_prepare(struct alist_list *list, struct alist_list *parent,
 {
 	int ret;
 
-	*txn = (struct alist_txn){};
-	if (!n)
+	if (!n) {
+		/* Nothing pending: commit and abort take no lock */
+		*txn = (struct alist_txn){};
 		return 0;
+	}
 	alist_lock();
 	if (parent)
 		ret = alist_nest_prepare_attach(list, parent, t, n, txn);

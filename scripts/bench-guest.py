@@ -304,13 +304,20 @@ def fmt_ratio(r):
     return "-" if r is None else f"{r:.2f}"
 
 
-def add_profile(phases, path):
-    """Host CPU ms per operation of each phase, from its profile; problems"""
+def load_folded(path, what):
+    """A per-workload JSON (bench-profile.py, bench-funcs.py): data, problems"""
     try:
         with open(path) as f:
-            prof = json.load(f)
+            return json.load(f), []
     except (OSError, ValueError) as e:
-        return [f"no profile: {e}"]
+        return None, [f"no {what}: {e}"]
+
+
+def add_profile(phases, path):
+    """Host CPU ms per operation of each phase, from its profile; problems"""
+    prof, problems = load_folded(path, "profile")
+    if problems:
+        return problems
     ms = 1000.0 / prof["hz"]
     for pid, ph in phases.items():
         w = prof["workloads"].get(str(pid))
@@ -322,11 +329,9 @@ def add_profile(phases, path):
 
 def add_funcs(phases, path):
     """Driver instructions per operation of each phase (BENCH_FUNCS=1); problems"""
-    try:
-        with open(path) as f:
-            funcs = json.load(f)
-    except (OSError, ValueError) as e:
-        return [f"no function counts: {e}"]
+    funcs, problems = load_folded(path, "function counts")
+    if problems:
+        return problems
     for pid, ph in phases.items():
         w = funcs["workloads"].get(str(pid))
         if w:

@@ -79,10 +79,12 @@ public:
 		/* 32 commands (512 bytes) of stack, refilled with one bulk copy. */
 		ChunkedReader<alist_smmuv3_user_cmd, kWindow> reader;
 		const alist_user_array &a = *array_;
-		const Policy pol = policy();
 
 		if (done_)
 			return true;
+
+		const Policy pol = policy();
+
 		while (!error_ && index_ < a.entry_num) {
 			const alist_smmuv3_user_cmd *in;
 			alist_cmd *out;
