@@ -50,8 +50,9 @@ static __always_inline int alist_flush_fill(const struct alist_queue *q,
 int alist_flush_walk(const struct alist_queue *q, struct alist_inv_cursor *cur,
 		     const struct alist_target *t, unsigned int n)
 {
-	struct alist_cmd cmds[ALIST_FLUSH_BATCH];
-	struct alist_inv_chunk chunks[ALIST_FLUSH_CHUNKS];
+	/* Filled before read: not cleared per call (INIT_STACK_ALL_ZERO) */
+	struct alist_cmd cmds[ALIST_FLUSH_BATCH] __uninitialized;
+	struct alist_inv_chunk chunks[ALIST_FLUSH_CHUNKS] __uninitialized;
 	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(cmds, chunks);
 	int nr, err, ret = 0;
 
@@ -138,7 +139,7 @@ int alist_flush_range(const struct alist_queue *q, struct alist_list *list,
 		      unsigned long start, unsigned long last,
 		      unsigned int flags, unsigned int granule_lg2)
 {
-	struct alist_inv_cursor cur;
+	struct alist_inv_cursor cur __uninitialized;
 
 	/* Cleared PTEs are visible before the target array is read */
 	smp_mb();
@@ -160,7 +161,7 @@ EXPORT_SYMBOL_NS_GPL(alist_flush_range, "IOMMU_ALIST");
  */
 int alist_flush_all(const struct alist_queue *q, struct alist_list *list)
 {
-	struct alist_inv_cursor cur;
+	struct alist_inv_cursor cur __uninitialized;
 
 	/* Cleared PTEs are visible before the target array is read */
 	smp_mb();
@@ -186,8 +187,8 @@ EXPORT_SYMBOL_NS_GPL(alist_flush_all, "IOMMU_ALIST");
 int alist_flush_left(const struct alist_queue *q,
 		     const struct alist_target *t, unsigned int n)
 {
-	struct alist_target left[ALIST_FLUSH_LEFT_MAX];
-	struct alist_inv_cursor cur;
+	struct alist_target left[ALIST_FLUSH_LEFT_MAX] __uninitialized;
+	struct alist_inv_cursor cur __uninitialized;
 	unsigned int nl;
 	int ret;
 

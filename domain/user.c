@@ -83,7 +83,7 @@ static int alist_user_array_of(const struct iommu_user_data_array *array,
 int alist_user_inv_vtd(const struct alist_queue *q, struct alist_list *list,
 		       struct iommu_user_data_array *array)
 {
-	struct alist_inv_cursor cur;
+	struct alist_inv_cursor cur __uninitialized;
 	struct alist_user_array ua;
 	int ret, err;
 
@@ -164,7 +164,7 @@ int alist_user_inv_smmuv3(const struct alist_queue *q, struct alist_viommu *v,
 			  u32 instance, u32 vmid,
 			  struct iommu_user_data_array *array)
 {
-	struct alist_inv_chunk chunks[ALIST_FLUSH_CHUNKS];
+	struct alist_inv_chunk chunks[ALIST_FLUSH_CHUNKS] __uninitialized;
 	struct alist_inv_batch b = ALIST_INV_BATCH_INIT(v->cmds, chunks);
 	struct alist_smmuv3_uinv st;
 	struct alist_user_array ua;

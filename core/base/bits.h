@@ -16,6 +16,15 @@
 #define ALIST_NOINLINE __attribute__((noinline))
 #define ALIST_LIKELY(x) __builtin_expect(!!(x), 1)
 #define ALIST_UNLIKELY(x) __builtin_expect(!!(x), 0)
+/*
+ * A stack buffer filled before it is read: exempt from the kernel's
+ * INIT_STACK_ALL_ZERO, which would clear it on every call.
+ */
+#if __has_attribute(uninitialized)
+#define ALIST_UNINITIALIZED __attribute__((uninitialized))
+#else
+#define ALIST_UNINITIALIZED
+#endif
 
 namespace alist {
 

@@ -143,7 +143,6 @@ void Smmuv3Emitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *pl
 		i = s.next;
 	}
 	plan->tlb_whole = rs.all() || cost > p.max_tlbi_cmds;
-	plan->PlanAtc(rs, p.max_atc_cmds, policy);
 }
 
 alist_cmd Smmuv3Emitter::Whole(const Params &p, const alist_target &t)

@@ -59,7 +59,12 @@ public:
 	{
 		return TgField(p.tg_lg2) != 0 && !(p.user_caps & ~ALIST_SMMUV3_USER_ALL);
 	}
+	/* The TLBI part of the plan; the ATC part when a walk meets an ATC. */
 	static void MakePlan(const Params &p, const InvRequest &req, InvPlan *plan);
+	static void PlanAtc(const Params &p, const InvRequest &req, InvPlan *plan)
+	{
+		plan->PlanAtc(req.ranges, p.max_atc_cmds, CoverPolicy(p.cost));
+	}
 
 	static constexpr alist_u32 kKinds =
 		ALIST_BIT(ALIST_KIND_SMMU_S1) | ALIST_BIT(ALIST_KIND_SMMU_S2) |

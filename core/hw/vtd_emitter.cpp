@@ -116,7 +116,6 @@ void VtdEmitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *plan)
 		cost += exact;
 	}
 	plan->tlb_whole = rs.all() || !p.psi || cost > p.max_iotlb_cmds;
-	plan->PlanAtc(rs, p.max_devtlb_cmds, policy);
 }
 
 alist_cmd VtdEmitter::Whole(const Params &p, const alist_target &t)

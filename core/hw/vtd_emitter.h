@@ -38,7 +38,12 @@ public:
 
 	/* AM is a 6-bit field. */
 	static bool ParamsValid(const Params &p) { return p.mamv < 64; }
+	/* The IOTLB part of the plan; the device-TLB part when a walk meets one. */
 	static void MakePlan(const Params &p, const InvRequest &req, InvPlan *plan);
+	static void PlanAtc(const Params &p, const InvRequest &req, InvPlan *plan)
+	{
+		plan->PlanAtc(req.ranges, p.max_devtlb_cmds, CoverPolicy(p.cost));
+	}
 
 	static constexpr alist_u32 kKinds =
 		ALIST_BIT(ALIST_KIND_VTD_IOTLB) | ALIST_BIT(ALIST_KIND_VTD_PIOTLB) |

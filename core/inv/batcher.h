@@ -61,6 +61,7 @@ public:
 				return -ALIST_EINVAL;
 			Emitter::MakePlan(*p, req_, &plan_);
 			format_ = Emitter::kFormat;
+			atc_planned_ = false;
 			idx_ = 0;
 			started_ = false;
 			NewInstance(0);
@@ -105,6 +106,11 @@ private:
 				    !(Emitter::kKinds & ALIST_BIT(e.kind))) {
 					alist_env_warn(__FILE__, __LINE__, "target kind of another format");
 					continue;
+				}
+				/* Most domains have no device TLB: plan for one when met. */
+				if (TargetOrder::IsAtc(e.kind) && !atc_planned_) {
+					Emitter::PlanAtc(p, req_, &plan_);
+					atc_planned_ = true;
 				}
 				if (Duplicate(t, e) || VmallSent(t, e))
 					continue;
@@ -318,6 +324,7 @@ private:
 	InvRequest req_;
 	InvPlan plan_;
 	alist_u8 format_;	/* 0, or the emitter's kFormat */
+	bool atc_planned_;	/* plan_'s device-TLB part is made */
 	alist_u32 idx_;		/* current target */
 	alist_u32 instance_;	/* current instance (any value before the first) */
 	alist_u32 prev_;	/* last target that emitted, this instance */

@@ -77,7 +77,7 @@ public:
 	bool Run(Sink &sink)
 	{
 		/* 32 commands (512 bytes) of stack, refilled with one bulk copy. */
-		ChunkedReader<alist_smmuv3_user_cmd, kWindow> reader;
+		ChunkedReader<alist_smmuv3_user_cmd, kWindow> reader ALIST_UNINITIALIZED;
 		const alist_user_array &a = *array_;
 
 		if (done_)

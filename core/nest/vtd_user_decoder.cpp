@@ -3,6 +3,7 @@
 
 #include <alist/errno.h>
 
+#include "base/bits.h"
 #include "nest/chunked_reader.h"
 
 namespace alist {
@@ -55,7 +56,7 @@ int VtdUserDecoder::Decode(alist_user_array &a, InvRequest &req)
 	ret = UserArrayReader::CheckHeader(a, ALIST_UARRAY_TYPE_VTD_S1, kMinLen, &err);
 
 	/* 16 entries (384 bytes) of stack, whatever the array length. */
-	ChunkedReader<alist_vtd_s1_inv, 16> reader;
+	ChunkedReader<alist_vtd_s1_inv, 16> reader ALIST_UNINITIALIZED;
 
 	for (; !ret && i < a.entry_num; i++) {
 		const alist_vtd_s1_inv *e;
