@@ -60,8 +60,8 @@ static void cmd_submit_sync(struct kunit *test)
 	/* CMD_SYNC, CS = SIG_NONE: completion is found by polling CONS */
 	KUNIT_EXPECT_EQ(test, alist_rec_at(smmu->rec, 2)->w[0], 0x46ULL);
 	KUNIT_EXPECT_EQ(test, alist_rec_at(smmu->rec, 2)->w[1], 0ULL);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&smmu->stats.cmds), 2LL);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&smmu->stats.syncs), 1LL);
+	KUNIT_EXPECT_EQ(test, smmu->cmdq_cmds, 2ULL);
+	KUNIT_EXPECT_EQ(test, smmu->cmdq_syncs, 1ULL);
 }
 
 static void cmd_submit_nosync(struct kunit *test)

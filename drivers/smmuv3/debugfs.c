@@ -62,8 +62,6 @@ static const struct {
 	const char *name;
 	size_t offset;
 } smmuv3_stat_fields[] = {
-	SMMUV3_STAT(cmds),
-	SMMUV3_STAT(syncs),
 	SMMUV3_STAT(cfgi),
 	SMMUV3_STAT_AS("iotlb_syncs", sync.iotlb_syncs),
 	SMMUV3_STAT(user_inv),
@@ -89,6 +87,9 @@ static int smmuv3_stats_show(struct seq_file *s, void *unused)
 	unsigned int i;
 
 	smmuv3_evtq_drain(smmu);
+	/* Counted under cmdq_lock by the submissions, read without it */
+	seq_printf(s, "cmds %llu\nsyncs %llu\n", READ_ONCE(smmu->cmdq_cmds),
+		   READ_ONCE(smmu->cmdq_syncs));
 	for (i = 0; i < ARRAY_SIZE(smmuv3_stat_fields); i++) {
 		atomic64_t *v = (void *)&smmu->stats + smmuv3_stat_fields[i].offset;
 

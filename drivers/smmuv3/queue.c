@@ -339,12 +339,14 @@ int smmuv3_cmdq_submit_span(struct smmuv3_device *smmu, const struct alist_cmd *
 	int ret = 0;
 	bool done;
 
-	atomic64_add(n, &smmu->stats.cmds);
 	if (sync)
-		atomic64_inc(&smmu->stats.syncs);
-	alist_smmuv3_cmd_sync(&sync_cmd, ALIST_SMMUV3_SYNC_CS_NONE);
-	if (alist_recording(smmu->rec))
+		alist_smmuv3_cmd_sync(&sync_cmd, ALIST_SMMUV3_SYNC_CS_NONE);
+	if (alist_recording(smmu->rec)) {
+		/* KUnit's recording queue: one submitter, no cmdq_lock */
+		smmu->cmdq_cmds += n;
+		smmu->cmdq_syncs += sync;
 		return alist_rec_submit(smmu->rec, cmds, n, sync ? &sync_cmd : NULL);
+	}
 	if (!n && !sync)
 		return 0;
 
@@ -355,6 +357,8 @@ int smmuv3_cmdq_submit_span(struct smmuv3_device *smmu, const struct alist_cmd *
 	ret = smmuv3_cmdq_place(smmu, cmds, n, sync ? &sync_cmd : NULL);
 	if (ret)
 		goto out_unlock;
+	WRITE_ONCE(smmu->cmdq_cmds, smmu->cmdq_cmds + n);
+	WRITE_ONCE(smmu->cmdq_syncs, smmu->cmdq_syncs + sync);
 	/* Commands visible before PROD moves. */
 	dma_wmb();
 	writel(q->prod, q->prod_reg);
@@ -432,8 +436,9 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_cmd_cfgi_ste);
 int smmuv3_cmdq_submit_batch(void *owner, const struct alist_inv_batch *b,
 			     int nr)
 {
-	struct smmuv3_device *smmus[ALIST_FLUSH_CHUNKS];
-	u64 spans[ALIST_FLUSH_CHUNKS];
+	/* Written before read (nsmmus): not cleared per call */
+	struct smmuv3_device *smmus[ALIST_FLUSH_CHUNKS] __uninitialized;
+	u64 spans[ALIST_FLUSH_CHUNKS] __uninitialized;
 	struct smmuv3_device *home = owner, *smmu;
 	const struct alist_inv_chunk *ch;
 	int i, k, nsmmus = 0, err, ret = 0;

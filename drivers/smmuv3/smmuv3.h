@@ -70,10 +70,9 @@ struct smmuv3_queue {
 };
 
 /**
- * struct smmuv3_stats - counters of one SMMU, shown in debugfs
- * @cmds: commands issued, CMD_SYNC not included
- * @syncs: CMD_SYNCs issued
- * @cfgi: configuration invalidations (part of @cmds)
+ * struct smmuv3_stats - counters of one SMMU, shown in debugfs (with
+ *	&smmuv3_device.cmdq_cmds and cmdq_syncs)
+ * @cfgi: configuration invalidations (part of the commands issued)
  * @sync: iotlb_sync counters (shared layer): calls with a range, those the
  *	skip_flush fault attribute dropped
  * @user_inv: vIOMMU invalidation arrays handled
@@ -94,8 +93,6 @@ struct smmuv3_queue {
  * @live_vdevices: vDEVICEs that exist now (a gauge)
  */
 struct smmuv3_stats {
-	atomic64_t cmds;
-	atomic64_t syncs;
 	atomic64_t cfgi;
 	struct alist_sync_stats sync;
 	atomic64_t user_inv;
@@ -140,6 +137,10 @@ struct smmuv3_stats {
  * @cmdq_nfailed: failures ever noted in @cmdq_failed
  * @cmdq_stall: @cmdq_consumed when a wait last gave up
  *	(alist_queue_stall_note())
+ * @cmdq_cmds: commands issued, CMD_SYNC not included (debugfs "cmds"):
+ *	added to under @cmdq_lock, which the submission holds anyway (no
+ *	atomic per submission); read without it
+ * @cmdq_syncs: CMD_SYNCs issued (debugfs "syncs"), as @cmdq_cmds
  * @evtq: the event queue
  * @evtq_lock: serializes the consumer of @evtq
  * @streams: StreamID -> struct smmuv3_master, for the event thread;
@@ -189,6 +190,8 @@ struct smmuv3_device {
 	u64 cmdq_failed[SMMUV3_CMDQ_FAILED_LOG];
 	u64 cmdq_nfailed;
 	u64 cmdq_stall;
+	u64 cmdq_cmds;
+	u64 cmdq_syncs;
 	struct smmuv3_queue evtq;
 	struct mutex evtq_lock;		/* the one consumer of @evtq */
 	struct xarray streams;		/* StreamID -> master */

@@ -54,21 +54,25 @@ DEFINE_DEBUGFS_ATTRIBUTE(vtd_dbg_gsts_fops, vtd_dbg_gsts_get, NULL,
 /*
  * last_submit: the unit's last submission, one descriptor per line as
  * "type qw0 qw1" in hex, its wait included; a first line "n N" gives the
- * number of descriptors, which may exceed the VTD_QI_LAST lines kept.
+ * number of descriptors, which may exceed the VTD_QI_LAST lines listed.
+ * Read from the queue, where it stays until the next submission (a
+ * descriptor the unit rejected shows as the wait put in its place).
  */
 static int vtd_dbg_last_submit_show(struct seq_file *m, void *v)
 {
 	struct vtd_unit *unit = m->private;
+	const struct alist_cmd *d;
 	unsigned long flags;
 	unsigned int i, n;
 
 	raw_spin_lock_irqsave(&unit->qi_lock, flags);
-	n = unit->qi_last_n;
+	n = unit->qi ? unit->qi_last_n : 0;
 	seq_printf(m, "n %u\n", n);
-	for (i = 0; i < min_t(unsigned int, n, VTD_QI_LAST); i++)
-		seq_printf(m, "%x %016llx %016llx\n",
-			   vtd_desc_type(&unit->qi_last[i]),
-			   unit->qi_last[i].w[0], unit->qi_last[i].w[1]);
+	for (i = 0; i < min_t(unsigned int, n, VTD_QI_LAST); i++) {
+		d = &unit->qi[(unit->qi_last + i) & VTD_QI_MASK];
+		seq_printf(m, "%x %016llx %016llx\n", vtd_desc_type(d),
+			   d->w[0], d->w[1]);
+	}
 	raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
 	return 0;
 }
@@ -78,6 +82,19 @@ static void vtd_dbg_counter(const char *name, struct dentry *dir,
 			    atomic64_t *v)
 {
 	debugfs_create_file_unsafe(name, 0444, dir, v, &vtd_dbg_atomic_fops);
+}
+
+/* A queue counter: written under the queue lock, read without it */
+static int vtd_dbg_qi_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(*(u64 *)data);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vtd_dbg_qi_fops, vtd_dbg_qi_get, NULL, "%llu\n");
+
+static void vtd_dbg_qi_counter(const char *name, struct dentry *dir, u64 *v)
+{
+	debugfs_create_file_unsafe(name, 0444, dir, v, &vtd_dbg_qi_fops);
 }
 
 /**
@@ -127,16 +144,16 @@ void vtd_debugfs_unit(struct vtd_unit *unit)
 				   &vtd_dbg_faults_fops);
 	debugfs_create_x64("fault_last", 0444, dir, &unit->fault_last);
 	vtd_dbg_counter("fault_overflows", dir, &unit->cnt.fault_overflows);
-	vtd_dbg_counter("descs", dir, &unit->cnt.descs);
-	vtd_dbg_counter("waits", dir, &unit->cnt.waits);
-	vtd_dbg_counter("submits", dir, &unit->cnt.submits);
-	vtd_dbg_counter("desc_cc", dir, &unit->cnt.desc_cc);
-	vtd_dbg_counter("desc_iotlb", dir, &unit->cnt.desc_iotlb);
-	vtd_dbg_counter("desc_piotlb", dir, &unit->cnt.desc_piotlb);
-	vtd_dbg_counter("desc_devtlb", dir, &unit->cnt.desc_devtlb);
-	vtd_dbg_counter("desc_pdevtlb", dir, &unit->cnt.desc_pdevtlb);
-	vtd_dbg_counter("desc_pc", dir, &unit->cnt.desc_pc);
-	vtd_dbg_counter("desc_other", dir, &unit->cnt.desc_other);
+	vtd_dbg_qi_counter("descs", dir, &unit->qi_cnt.descs);
+	vtd_dbg_qi_counter("waits", dir, &unit->qi_cnt.waits);
+	vtd_dbg_qi_counter("submits", dir, &unit->qi_cnt.submits);
+	vtd_dbg_qi_counter("desc_cc", dir, &unit->qi_cnt.desc_cc);
+	vtd_dbg_qi_counter("desc_iotlb", dir, &unit->qi_cnt.desc_iotlb);
+	vtd_dbg_qi_counter("desc_piotlb", dir, &unit->qi_cnt.desc_piotlb);
+	vtd_dbg_qi_counter("desc_devtlb", dir, &unit->qi_cnt.desc_devtlb);
+	vtd_dbg_qi_counter("desc_pdevtlb", dir, &unit->qi_cnt.desc_pdevtlb);
+	vtd_dbg_qi_counter("desc_pc", dir, &unit->qi_cnt.desc_pc);
+	vtd_dbg_qi_counter("desc_other", dir, &unit->qi_cnt.desc_other);
 	debugfs_create_file("last_submit", 0444, dir, unit,
 			    &vtd_dbg_last_submit_fops);
 	vtd_dbg_counter("iqe", dir, &unit->cnt.iqe);

@@ -21,7 +21,6 @@
 
 #include "vtd.h"
 
-#define VTD_QI_MASK		(VTD_QI_ENTRIES - 1)
 /* IQH/IQT hold the byte offset: index * 32 with 256-bit descriptors */
 #define VTD_QI_SHIFT		5
 /* Submissions of one request whose wait an ITE aborted, before giving up */
@@ -252,53 +251,43 @@ static int vtd_qi_poll(struct vtd_unit *unit, u32 seq, u32 gen0)
 	return -ETIMEDOUT;
 }
 
-static __always_inline void vtd_cnt_add(atomic64_t *v, unsigned int n)
+static __always_inline void vtd_cnt_add(u64 *v, unsigned int n)
 {
-	if (n)
-		atomic64_add(n, v);
+	WRITE_ONCE(*v, *v + n);
 }
 
-/*
- * Count @n descriptors by type (debugfs): in locals, then one atomic add
- * per type present, not one per descriptor on the invalidation path.
- */
-static void vtd_qi_count(struct vtd_unit *unit, const struct alist_cmd *cmds,
-			 unsigned int n)
+static u64 *vtd_qi_type_counter(struct vtd_qi_counters *c, unsigned int type)
 {
-	unsigned int by_type[VTD_DESC_TYPE_PDEVTLB + 1] = {};
-	struct vtd_counters *c = &unit->cnt;
-	unsigned int i, t, named;
-
-	for (i = 0; i < n; i++) {
-		t = vtd_desc_type(&cmds[i]);
-		if (t < ARRAY_SIZE(by_type))
-			by_type[t]++;
+	switch (type) {
+	case VTD_DESC_TYPE_CC:
+		return &c->desc_cc;
+	case VTD_DESC_TYPE_IOTLB:
+		return &c->desc_iotlb;
+	case VTD_DESC_TYPE_PIOTLB:
+		return &c->desc_piotlb;
+	case VTD_DESC_TYPE_DEVTLB:
+		return &c->desc_devtlb;
+	case VTD_DESC_TYPE_PDEVTLB:
+		return &c->desc_pdevtlb;
+	case VTD_DESC_TYPE_PC:
+		return &c->desc_pc;
+	default:
+		return &c->desc_other;
 	}
-	named = by_type[VTD_DESC_TYPE_CC] + by_type[VTD_DESC_TYPE_IOTLB] +
-		by_type[VTD_DESC_TYPE_PIOTLB] + by_type[VTD_DESC_TYPE_DEVTLB] +
-		by_type[VTD_DESC_TYPE_PDEVTLB] + by_type[VTD_DESC_TYPE_PC];
-	vtd_cnt_add(&c->desc_cc, by_type[VTD_DESC_TYPE_CC]);
-	vtd_cnt_add(&c->desc_iotlb, by_type[VTD_DESC_TYPE_IOTLB]);
-	vtd_cnt_add(&c->desc_piotlb, by_type[VTD_DESC_TYPE_PIOTLB]);
-	vtd_cnt_add(&c->desc_devtlb, by_type[VTD_DESC_TYPE_DEVTLB]);
-	vtd_cnt_add(&c->desc_pdevtlb, by_type[VTD_DESC_TYPE_PDEVTLB]);
-	vtd_cnt_add(&c->desc_pc, by_type[VTD_DESC_TYPE_PC]);
-	vtd_cnt_add(&c->desc_other, n - named);
 }
 
-/*
- * Keep a copy of this submission for debugfs: @n descriptors, then @wait
- * (or nothing when NULL). The queue lock is held.
- */
-static void vtd_qi_keep_last(struct vtd_unit *unit, const struct alist_cmd *cmds,
-			     unsigned int n, const struct alist_cmd *wait)
+/* Count one submission (debugfs); the queue lock is held. */
+static void vtd_qi_count(struct vtd_unit *unit, const struct alist_cmd *cmds,
+			 unsigned int n, bool wait)
 {
-	unsigned int k = min_t(unsigned int, n, VTD_QI_LAST - 1);
+	struct vtd_qi_counters *c = &unit->qi_cnt;
+	unsigned int i;
 
-	memcpy(unit->qi_last, cmds, k * sizeof(*cmds));
-	if (wait)
-		unit->qi_last[k++] = *wait;
-	unit->qi_last_n = n + !!wait;
+	vtd_cnt_add(&c->descs, n);
+	vtd_cnt_add(&c->waits, wait);
+	vtd_cnt_add(&c->submits, 1);
+	for (i = 0; i < n; i++)
+		vtd_cnt_add(vtd_qi_type_counter(c, vtd_desc_type(&cmds[i])), 1);
 }
 
 /*
@@ -321,7 +310,7 @@ static int vtd_qi_record(struct vtd_unit *unit, const struct alist_cmd *cmds,
 				    ++unit->qi_seq);
 	ret = alist_rec_submit(unit->recorder, cmds, n, wait ? &w : NULL);
 	if (ret != -ENOSPC)
-		vtd_qi_keep_last(unit, cmds, n, wait ? &w : NULL);
+		vtd_qi_count(unit, cmds, n, wait);
 	raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
 	return ret;
 }
@@ -351,11 +340,11 @@ static int vtd_qi_issue(struct vtd_unit *unit, const struct alist_cmd *cmds,
 		seq = ++unit->qi_seq;
 		alist_vtd_wait_desc(&unit->qi[unit->qi_tail],
 				    virt_to_phys(unit->qi_status), seq);
-		vtd_qi_keep_last(unit, cmds, n, &unit->qi[unit->qi_tail]);
 		unit->qi_tail = (unit->qi_tail + 1) & VTD_QI_MASK;
-	} else {
-		vtd_qi_keep_last(unit, cmds, n, NULL);
 	}
+	unit->qi_last = first;
+	unit->qi_last_n = n + wait;
+	vtd_qi_count(unit, cmds, n, wait);
 	/* A unit without ECAP.C reads the new slots from memory */
 	if (!unit->coherent) {
 		if (unit->qi_tail > first) {
@@ -405,10 +394,6 @@ int vtd_qi_submit(struct vtd_unit *unit, const struct alist_cmd *cmds,
 	if (!n && !wait)
 		return 0;
 	for (attempt = 0; attempt < VTD_QI_ATTEMPTS; attempt++) {
-		atomic64_add(n, &unit->cnt.descs);
-		atomic64_add(wait, &unit->cnt.waits);
-		atomic64_inc(&unit->cnt.submits);
-		vtd_qi_count(unit, cmds, n);
 		if (alist_recording(unit->recorder))
 			ret = vtd_qi_record(unit, cmds, n, wait);
 		else

@@ -55,10 +55,10 @@ static inline unsigned int vtd_desc_type(const struct alist_cmd *d)
 }
 
 /**
- * struct vtd_counters - per-unit statistics (debugfs)
- * @descs: descriptors submitted, waits excluded
+ * struct vtd_qi_counters - what a unit's queue took (debugfs)
+ * @descs: descriptors queued, waits excluded
  * @waits: wait descriptors appended by vtd_qi_submit()
- * @submits: calls of vtd_qi_submit() that queued something
+ * @submits: submissions queued (a resubmission after an ITE included)
  * @desc_cc: context-cache invalidations among @descs
  * @desc_iotlb: IOTLB invalidations
  * @desc_piotlb: PASID-based IOTLB invalidations
@@ -66,6 +66,25 @@ static inline unsigned int vtd_desc_type(const struct alist_cmd *d)
  * @desc_pdevtlb: PASID-based device-TLB invalidations
  * @desc_pc: PASID-cache invalidations
  * @desc_other: any other type
+ *
+ * Written under the unit's queue lock, which every submission takes
+ * anyway (plain adds, no atomic per counter); read without it.
+ */
+struct vtd_qi_counters {
+	u64 descs;
+	u64 waits;
+	u64 submits;
+	u64 desc_cc;
+	u64 desc_iotlb;
+	u64 desc_piotlb;
+	u64 desc_devtlb;
+	u64 desc_pdevtlb;
+	u64 desc_pc;
+	u64 desc_other;
+};
+
+/**
+ * struct vtd_counters - per-unit statistics (debugfs)
  * @faults: fault records seen
  * @fault_overflows: primary fault overflows
  * @iqe: invalidation queue errors
@@ -74,16 +93,6 @@ static inline unsigned int vtd_desc_type(const struct alist_cmd *d)
  * @timeouts: queue full or wait not completed in time
  */
 struct vtd_counters {
-	atomic64_t descs;
-	atomic64_t waits;
-	atomic64_t submits;
-	atomic64_t desc_cc;
-	atomic64_t desc_iotlb;
-	atomic64_t desc_piotlb;
-	atomic64_t desc_devtlb;
-	atomic64_t desc_pdevtlb;
-	atomic64_t desc_pc;
-	atomic64_t desc_other;
 	atomic64_t faults;
 	atomic64_t fault_overflows;
 	atomic64_t iqe;
@@ -92,7 +101,7 @@ struct vtd_counters {
 	atomic64_t timeouts;
 };
 
-/* Descriptors of the last submission kept for debugfs */
+/* Descriptors of the last submission debugfs lists */
 #define VTD_QI_LAST		32
 
 /**
@@ -142,10 +151,12 @@ struct vtd_bus_ctx {
  * @qi_ite_done: the status value when the last one was handled
  * @qi_stall: the queue head when a wait last gave up
  *	(alist_queue_stall_note())
- * @qi_last: the last submission as queued, its wait included (debugfs);
+ * @qi_last: the slot of the last submission's first descriptor (debugfs
+ *	reads the submission from the queue, where it stays until the next
+ *	one); protected by @qi_lock
+ * @qi_last_n: descriptors of the last submission, its wait included;
  *	protected by @qi_lock
- * @qi_last_n: descriptors of the last submission (may exceed the
- *	VTD_QI_LAST kept in @qi_last); protected by @qi_lock
+ * @qi_cnt: what the queue took; written under @qi_lock
  * @params: the core's invalidation parameters of this unit (from CAP)
  * @caching_mode: the unit caches non-present entries (CAP.CM): a map
  *	needs an invalidation too
@@ -191,8 +202,9 @@ struct vtd_unit {
 	u32 qi_ite_gen;
 	u32 qi_ite_done;
 	u64 qi_stall;
-	struct alist_cmd qi_last[VTD_QI_LAST];
+	unsigned int qi_last;
 	unsigned int qi_last_n;
+	struct vtd_qi_counters qi_cnt;
 	struct alist_vtd_params params;
 	bool caching_mode;
 	struct alist_recorder *recorder;
@@ -208,6 +220,7 @@ struct vtd_unit {
 };
 
 #define VTD_QI_ENTRIES		128
+#define VTD_QI_MASK		(VTD_QI_ENTRIES - 1)
 
 /* ------------------------------------------------------------------ */
 /* Domains and devices */
