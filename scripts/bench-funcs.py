@@ -64,11 +64,12 @@ def main():
     res = {}
     for wid, c in sorted(per.items()):
         n = ops.get(wid) or 1
-        drv = sum(v for k, v in c.items()
-                  if k in builtin or any(k.endswith(f"[{m}]") for m in MODULES))
+        own = Counter({k: v for k, v in c.items()
+                       if k in builtin or any(k.endswith(f"[{m}]") for m in MODULES)})
         res[str(wid)] = {"ops": n, "insn": round(sum(c.values()) / n),
-                         "driver_insn": round(drv / n),
-                         "top": [(k, round(v / n)) for k, v in c.most_common(TOP)]}
+                         "driver_insn": round(sum(own.values()) / n),
+                         "top": [(k, round(v / n)) for k, v in c.most_common(TOP)],
+                         "driver_top": [(k, round(v / n)) for k, v in own.most_common(TOP)]}
     with open(out, "w") as f:
         json.dump({"workloads": res}, f, indent=1)
     return 0 if res else 1

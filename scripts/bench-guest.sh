@@ -41,6 +41,8 @@
 # (the vCPUs then run one at a time and the counts are exact).
 # BENCH_FUNCS_TRACE=ID:K also writes NAME.insn.trace: every block of the
 # K-th operation of workload ID, in order.
+# BENCH_ONLY=REGEX boots only the planned runs whose name matches (e.g.
+# 'ours-ss' or 'bench-(ours|intree)-ss'), for a quicker look at one driver.
 # Guests are booted one at a time (the time figures need a quiet host; the
 # x86_64 guest has also been seen to hit an early-boot KASAN report in its
 # interrupt code when two guests share 2 host cores). A boot that fails
@@ -110,6 +112,15 @@ for r in $(seq 1 "$rounds"); do
 		esac
 	done
 done
+
+if [ -n "${BENCH_ONLY:-}" ]; then
+	sel=()
+	for p in "${plan[@]}"; do
+		[[ ${p%% *} =~ $BENCH_ONLY ]] && sel+=("$p")
+	done
+	[ ${#sel[@]} -gt 0 ] || alist_die "BENCH_ONLY=$BENCH_ONLY matches no run"
+	plan=("${sel[@]}")
+fi
 
 boot() {
 	local name=$1 karch=$2 arch=$3 mode=$4 driver=$5 args=()
