@@ -15,6 +15,12 @@
 #                                (scripts/kconfig/arm64-intree.config and
 #                                scripts/patches/arm64-intree/): alist_smmuv3,
 #                                or Linux's arm_smmu_v3.ko, insmod-ed
+#   arm64 2smmu-ours, 2smmu-intree  the same kernel and drivers on
+#                                run-guest.sh --machine 2smmu (QEMU 11.1):
+#                                two SMMUv3 instances, an edu behind each
+#                                (smmu_dma bench two: ours shares one stage-2
+#                                domain between them, Linux 7.3 refuses that
+#                                attach and takes one domain per instance)
 # Each pair is booted ours, in-tree, ours, in-tree... (BENCH_ROUNDS rounds,
 # default 1): the time ratios are taken per round, from boots next to each
 # other. Then scripts/bench-guest.py prints the tables and writes
@@ -105,7 +111,9 @@ for r in $(seq 1 "$rounds"); do
 			;;
 		arm64)
 			plan+=("bench-ours$sfx arm64-intree arm64 smmuv3 ours"
-			       "bench-intree$sfx arm64-intree arm64 smmuv3 in-tree")
+			       "bench-intree$sfx arm64-intree arm64 smmuv3 in-tree"
+			       "bench-2smmu-ours$sfx arm64-intree arm64 2smmu ours"
+			       "bench-2smmu-intree$sfx arm64-intree arm64 2smmu in-tree")
 			;;
 		esac
 	done
@@ -127,6 +135,9 @@ boot() {
 	arm64/ours) args=(--modules "$smmu_mods" --trace "$smmu_trace") ;;
 	arm64/in-tree) args=(--modules arm_smmu_v3 --trace "$smmu_trace") ;;
 	esac
+	# bench.sh runs smmu_dma bench two there (alist_bench reaches it
+	# through /init's environment)
+	[ "$mode" = 2smmu ] && args+=(--machine 2smmu) && append="$append alist_bench=two"
 	[ "${BENCH_ICOUNT:-0}" = 1 ] && args+=(--icount)
 	if [ "${BENCH_PROFILE:-0}" = 1 ]; then
 		args+=(--profile "$logs/$name.perf")
