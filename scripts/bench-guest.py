@@ -33,7 +33,10 @@ Runs of MODE 2smmu (arm64, run-guest.sh --machine 2smmu) are their own
 unit: two SMMUv3 instances, the commands of both counted together. Their
 phase lines also say how many domains the two devices used (domains=) and
 what became of the attach that shares one (shared=ok, or the errno of the
-refusal): both go into the rows.
+refusal): both go into the rows; and over how many IOMMU instances the
+operation's devices are (instances=, default 1): each instance has to
+invalidate the requested pages, so pages beyond the request are those
+beyond instances x the request.
 
 usage: bench-guest.py --run LABEL:ARCH:MODE:DRIVER:LOG:TRACE ... --json OUT
 Writes OUT: a list of rows {arch, unit, workload, driver ("ours" or
@@ -121,6 +124,7 @@ def parse_log(path):
                 phases[pid] = {"id": pid, "name": kv["name"], "op": kv["op"],
                                "req": int(kv.get("req", 0)),
                                "domain": kv.get("domain", "paging")}
+                phases[pid]["instances"] = int(kv.get("instances", 1))
                 if "domains" in kv:
                     phases[pid]["domains"] = int(kv["domains"])
                     phases[pid]["shared"] = kv.get("shared")
@@ -274,7 +278,7 @@ def check_run(label, arch, driver, phases, errors, info, counts, scalable):
         ph["whole_tag_cmds"] = per_op(c["whole"], ops)
         ph["inv_pages"] = per_op(c["pages"], ops)
         # Only operations that ask for a range have pages beyond it
-        ph["over_pages"] = (max(0.0, ph["inv_pages"] - ph["req"])
+        ph["over_pages"] = (max(0.0, ph["inv_pages"] - ph["req"] * ph.get("instances", 1))
                             if ph.get("req") and ops else None)
         ph["by_type"] = c["by_type"]
         if "dbg_cmds" in ph:

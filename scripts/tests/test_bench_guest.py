@@ -237,21 +237,24 @@ class Parse(unittest.TestCase):
         self.assertEqual(bg.time_ratio(o, t, "p50_ns"), 0.5)
 
     def test_two_smmu_rows(self):
-        # Two SMMU instances: ours, one shared domain, a range and a sync on
-        # each SMMU; in-tree, two domains (the shared attach refused), the
-        # same per SMMU. Both SMMUs' commands count, in a unit of their own.
-        one = smmu("TLBI_S2_IPA") + smmu_range(1) + smmu("SYNC")
+        # Two SMMU instances: ours, one shared domain, pages 1-6 and a sync
+        # on each SMMU; in-tree, two domains (the shared attach refused),
+        # the same per SMMU plus 2 more pages on one. Both SMMUs' commands
+        # count, in a unit of their own; each SMMU had to drop the 6 pages.
+        one = smmu("TLBI_S2_IPA") + smmu_range(6) + smmu("SYNC")
+        wider = smmu("TLBI_S2_IPA") + smmu_range(8) + smmu("SYNC")
         text = []
-        rc, rows = self.run_pair(one + one, one + one, dbg=(6, 6), mode="2smmu",
-                                 phase_kv=(" domain=nest_parent domains=1 shared=ok",
-                                           " domain=nest_parent domains=2 shared=EINVAL"),
+        kv = " domain=nest_parent instances=2 domains="
+        rc, rows = self.run_pair(one + one, one + wider, dbg=(6, 6), mode="2smmu",
+                                 phase_kv=(kv + "1 shared=ok", kv + "2 shared=EINVAL"),
                                  text=text)
         self.assertEqual(rc, 0)
         o = next(r for r in rows if r["driver"] == "ours")
         t = next(r for r in rows if r["driver"] == "intree")
-        self.assertEqual((o["unit"], o["cmds"], o["syncs"], o["domains"], o["shared"]),
-                         ("2smmu", 2, 2, 1, "ok"))
-        self.assertEqual((t["unit"], t["domains"], t["shared"]), ("2smmu", 2, "EINVAL"))
+        self.assertEqual((o["unit"], o["cmds"], o["syncs"], o["over_pages"], o["domains"],
+                          o["shared"]), ("2smmu", 2, 2, 0, 1, "ok"))
+        self.assertEqual((t["unit"], t["over_pages"], t["domains"], t["shared"]),
+                         ("2smmu", 2, 2, "EINVAL"))
         self.assertIn("arm64 2smmu: two SMMUv3 instances", text[0])
         self.assertIn("2 (shared attach: EINVAL)", text[0])
 

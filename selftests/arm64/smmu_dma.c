@@ -1728,6 +1728,7 @@ static int bench(void)
  * mapped and unmapped by every IOAS operation.
  *
  *   ALIST-BENCH phase ... domain=nest_parent domains=1|2 shared=ok|EINVAL
+ *                         instances=2
  */
 static int bench_two(void)
 {
@@ -1780,7 +1781,8 @@ static int bench_two(void)
 	if (!rc && (edu_map(&e[0], src, IOVA_SRC, SZ_4K) || edu_dma(&e[0], IOVA_SRC, SZ_4K, 0) ||
 		    edu_dma(&e[1], IOVA_SRC, SZ_4K, 0)))
 		rc = bench_fail(60, "setup-DMA");
-	snprintf(extra, sizeof(extra), "domains=%d shared=%s", ndom, shared);
+	/* instances: each SMMU invalidates the requested pages once */
+	snprintf(extra, sizeof(extra), "domains=%d shared=%s instances=2", ndom, shared);
 	bench_peer = &e[1];
 	for (i = 0; !rc && i < (int)ARRAY_SIZE(names); i++) {
 		ph[i] = (struct bench_phase){ .id = 60 + i, .name = names[i], .op = "unmap",
