@@ -45,6 +45,9 @@
 # in-tree VT-d driver's objects) and the top functions, and the tables get
 # a column of driver instructions per operation. Best with BENCH_ICOUNT=1
 # (the vCPUs then run one at a time and the counts are exact).
+# The plugin speaks QEMU 10.0's plugin API (version 4); QEMU 11.1 loads
+# none older than version 7, so the 2smmu boots run without it (no drv
+# column on their rows).
 # BENCH_FUNCS_TRACE=ID:K also writes NAME.insn.trace: every block of the
 # K-th operation of workload ID, in order.
 # Guests are booted one at a time (the time figures need a quiet host; the
@@ -119,6 +122,11 @@ for r in $(seq 1 "$rounds"); do
 	done
 done
 
+# funcs MODE: does a boot of MODE count instructions per function?
+funcs() {
+	[ "${BENCH_FUNCS:-0}" = 1 ] && [ "$1" != 2smmu ]
+}
+
 boot() {
 	local name=$1 karch=$2 arch=$3 mode=$4 driver=$5 args=()
 	local logs=$ALIST_BUILD/$2/logs
@@ -143,14 +151,14 @@ boot() {
 		args+=(--profile "$logs/$name.perf")
 		append="$append alist_bench_ksyms=1"
 	fi
-	if [ "${BENCH_FUNCS:-0}" = 1 ]; then
+	if funcs "$mode"; then
 		args+=(--plugin "$plugin,out=$logs/$name.insn${BENCH_FUNCS_TRACE:+,trace=$BENCH_FUNCS_TRACE}")
 		append="$append alist_bench_ksyms=1"
 	fi
 	args+=(--append "$append")
 	"$ALIST_TOP/scripts/run-guest.sh" --arch "$karch" --name "$name" --run bench.sh \
 		--no-parse --timeout 1500 "${args[@]}" || true
-	if [ "${BENCH_FUNCS:-0}" = 1 ]; then
+	if funcs "$mode"; then
 		local objs=none
 		[ "$driver" = in-tree ] && objs=$(intree_objs "$arch")
 		python3 "$ALIST_TOP/scripts/bench-funcs.py" \
@@ -206,7 +214,7 @@ for p in "${plan[@]}"; do
 	fi
 	runs+=(--run "$name:$arch:$mode:$driver:$log:$ALIST_BUILD/$karch/logs/$name.trace")
 	[ "${BENCH_PROFILE:-0}" = 1 ] && runs+=(--profile "$name:$ALIST_BUILD/$karch/logs/$name.profile.json")
-	[ "${BENCH_FUNCS:-0}" = 1 ] && runs+=(--funcs "$name:$ALIST_BUILD/$karch/logs/$name.funcs.json")
+	funcs "$mode" && runs+=(--funcs "$name:$ALIST_BUILD/$karch/logs/$name.funcs.json")
 done
 alist_log "bench guests done in $(( $(date +%s) - start ))s"
 
