@@ -112,4 +112,4 @@ clean:
 		-o -name Module.symvers \) -print | xargs -r rm -f
 
 help:
-	@sed -n '3,37p' Makefile
+	@sed -n '3,38p' Makefile
