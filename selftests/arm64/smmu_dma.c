@@ -540,6 +540,57 @@ TEST_F(two, smmu_two_instances_detach_one)
 }
 
 /*
+ * Replacing one device's domain by a stage 2 of another IOAS takes its
+ * SMMU off the shared domain's list as a detach does: an unmap in the
+ * shared IOAS reaches the other SMMU only, and the moved device keeps the
+ * mapping of its new IOAS. Moved back, both are served again.
+ */
+TEST_F(two, smmu_two_instances_replace_one)
+{
+	long long c0[2], s0[2], c1[2], s1[2];
+	__u32 ioas2, other;
+	int i;
+
+	ASSERT_EQ(0, edu_map(&self->e[0], self->dst, IOVA_X, SZ_4K));
+	ASSERT_EQ(0, iommufd_ioas_alloc(self->e[1].iommufd, &ioas2));
+	ASSERT_EQ(0, iommufd_map_fixed(self->e[1].iommufd, ioas2, self->src, IOVA_SRC, SZ_4K));
+	ASSERT_EQ(0, iommufd_map_fixed(self->e[1].iommufd, ioas2, self->dst, IOVA_X, SZ_4K));
+	ASSERT_EQ(0, edu_hwpt_alloc(&self->e[1], ioas2, IOMMU_HWPT_ALLOC_NEST_PARENT,
+				    IOMMU_HWPT_DATA_NONE, NULL, 0, &other));
+	ASSERT_EQ(0, edu_attach(&self->e[1], other));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, two_copy(&self->e[i], self->src, self->dst, 0x70 + i));
+
+	two_snap(self->e, c0, s0);
+	ASSERT_EQ(0, edu_unmap(&self->e[0], IOVA_X, SZ_4K));
+	two_snap(self->e, c1, s1);
+	TH_LOG("unmap with edu 1 moved away: %lld/%lld on %s, %lld/%lld on %s",
+	       c1[0] - c0[0], s1[0] - s0[0], self->e[0].iommu,
+	       c1[1] - c0[1], s1[1] - s0[1], self->e[1].iommu);
+	ASSERT_EQ(1, c1[0] - c0[0]);
+	ASSERT_EQ(1, s1[0] - s0[0]);
+	ASSERT_EQ(0, c1[1] - c0[1]);
+	ASSERT_EQ(0, s1[1] - s0[1]);
+	/* edu 1 still writes through its own IOAS; edu 0 reaches nothing */
+	memset(self->dst, 0x44, SZ_4K);
+	ASSERT_EQ(0, edu_dma(&self->e[0], IOVA_X, SZ_4K, 1));
+	ASSERT_TRUE(edu_all(self->dst, 0x44, SZ_4K));
+	ASSERT_EQ(0, two_copy(&self->e[1], self->src, self->dst, 0x72));
+
+	ASSERT_EQ(0, edu_attach(&self->e[1], self->hwpt));
+	ASSERT_EQ(0, edu_map(&self->e[0], self->dst, IOVA_X, SZ_4K));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, two_copy(&self->e[i], self->src, self->dst, 0x74 + i));
+	two_snap(self->e, c0, s0);
+	ASSERT_EQ(0, edu_unmap(&self->e[0], IOVA_X, SZ_4K));
+	two_snap(self->e, c1, s1);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(1, c1[i] - c0[i]);
+		ASSERT_EQ(1, s1[i] - s0[i]);
+	}
+}
+
+/*
  * Nesting, as a VMM does it. The IOAS is the guest's IPA space; "guest
  * RAM" G is mapped in it at IPA_G and holds a stage-1 table (4 KiB
  * granule, 39-bit VA, levels 1..3), a CD, and the data pages A and B. The
