@@ -45,9 +45,8 @@
 # in-tree VT-d driver's objects) and the top functions, and the tables get
 # a column of driver instructions per operation. Best with BENCH_ICOUNT=1
 # (the vCPUs then run one at a time and the counts are exact).
-# The plugin speaks QEMU 10.0's plugin API (version 4); QEMU 11.1 loads
-# none older than version 7, so the 2smmu boots run without it (no drv
-# column on their rows).
+# It is built twice: for QEMU 10.0's plugin API (version 4) and for QEMU
+# 11.1's (version 7, the 2smmu boots), which loads nothing older.
 # BENCH_FUNCS_TRACE=ID:K also writes NAME.insn.trace: every block of the
 # K-th operation of workload ID, in order.
 # Guests are booted one at a time (the time figures need a quiet host; the
@@ -84,10 +83,16 @@ for arch in "${archs[@]}"; do
 done
 
 plugin=$ALIST_BUILD/qemu-plugin/libinsn-windows.so
+plugin7=$ALIST_BUILD/qemu-plugin/libinsn-windows-api7.so
 if [ "${BENCH_FUNCS:-0}" = 1 ]; then
 	mkdir -p "$(dirname "$plugin")"
-	gcc -O2 -Wall -Wextra -Wno-unused-parameter -shared -fPIC -fvisibility=hidden \
-		-o "$plugin" "$ALIST_TOP/scripts/qemu-plugin/insn-windows.c"
+	for api in 4 7; do
+		out=$plugin
+		[ "$api" = 7 ] && out=$plugin7
+		gcc -O2 -Wall -Wextra -Wno-unused-parameter -shared -fPIC -fvisibility=hidden \
+			-DALIST_PLUGIN_API="$api" -o "$out" \
+			"$ALIST_TOP/scripts/qemu-plugin/insn-windows.c"
+	done
 fi
 
 # The objects of Linux's VT-d driver (built in): its functions by name
@@ -122,11 +127,6 @@ for r in $(seq 1 "$rounds"); do
 	done
 done
 
-# funcs MODE: does a boot of MODE count instructions per function?
-funcs() {
-	[ "${BENCH_FUNCS:-0}" = 1 ] && [ "$1" != 2smmu ]
-}
-
 boot() {
 	local name=$1 karch=$2 arch=$3 mode=$4 driver=$5 args=()
 	local logs=$ALIST_BUILD/$2/logs
@@ -151,14 +151,17 @@ boot() {
 		args+=(--profile "$logs/$name.perf")
 		append="$append alist_bench_ksyms=1"
 	fi
-	if funcs "$mode"; then
-		args+=(--plugin "$plugin,out=$logs/$name.insn${BENCH_FUNCS_TRACE:+,trace=$BENCH_FUNCS_TRACE}")
+	if [ "${BENCH_FUNCS:-0}" = 1 ]; then
+		# the 2smmu machine runs on QEMU 11.1
+		local so=$plugin
+		[ "$mode" = 2smmu ] && so=$plugin7
+		args+=(--plugin "$so,out=$logs/$name.insn${BENCH_FUNCS_TRACE:+,trace=$BENCH_FUNCS_TRACE}")
 		append="$append alist_bench_ksyms=1"
 	fi
 	args+=(--append "$append")
 	"$ALIST_TOP/scripts/run-guest.sh" --arch "$karch" --name "$name" --run bench.sh \
 		--no-parse --timeout 1500 "${args[@]}" || true
-	if funcs "$mode"; then
+	if [ "${BENCH_FUNCS:-0}" = 1 ]; then
 		local objs=none
 		[ "$driver" = in-tree ] && objs=$(intree_objs "$arch")
 		python3 "$ALIST_TOP/scripts/bench-funcs.py" \
@@ -214,7 +217,7 @@ for p in "${plan[@]}"; do
 	fi
 	runs+=(--run "$name:$arch:$mode:$driver:$log:$ALIST_BUILD/$karch/logs/$name.trace")
 	[ "${BENCH_PROFILE:-0}" = 1 ] && runs+=(--profile "$name:$ALIST_BUILD/$karch/logs/$name.profile.json")
-	funcs "$mode" && runs+=(--funcs "$name:$ALIST_BUILD/$karch/logs/$name.funcs.json")
+	[ "${BENCH_FUNCS:-0}" = 1 ] && runs+=(--funcs "$name:$ALIST_BUILD/$karch/logs/$name.funcs.json")
 done
 alist_log "bench guests done in $(( $(date +%s) - start ))s"
 
