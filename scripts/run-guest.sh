@@ -53,7 +53,8 @@
 # the guest measures is the instructions executed meanwhile, the same on
 # a busy host as on an idle one.
 # --plugin SPEC: load a QEMU TCG plugin (QEMU's -plugin SPEC), e.g.
-# scripts/qemu-plugin/insn-windows.c built by bench-guest.sh.
+# scripts/qemu-plugin/insn-windows.c built by bench-guest.sh (with
+# --machine 2smmu, QEMU 11.1: a plugin built for its API, version 7).
 # Exit status: the parser's (0 only when nothing failed), or the runner's
 # own failure.
 set -euo pipefail
