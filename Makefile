@@ -30,6 +30,11 @@
 #                                through to an L2 (Documentation/smmuv3.rst);
 #                                make check runs its short part (QEMU
 #                                starts, creates its objects, quits)
+#   make two-smmu                arm64: two SMMUv3 instances (QEMU 11.1,
+#                                fetched once; the ACPI comparison kernel),
+#                                one stage-2 domain shared by an edu behind
+#                                each: smmu_dma in one boot. Not in make
+#                                check (a cold run builds that kernel)
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -41,7 +46,7 @@ kbuild-arch := $(if $(filter command line environment,$(origin ARCH)),ARCH=$(ARC
 kbuild-cross := $(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE))
 
 .PHONY: all modules modules_install check run kunit selftests kernel guest \
-	host-tests static bench vmm clean help
+	host-tests static bench vmm two-smmu clean help
 
 all: modules
 
@@ -87,6 +92,11 @@ vmm:
 	scripts/guest-build.sh arm64
 	scripts/vmm.sh
 
+two-smmu:
+	scripts/install-deps.sh
+	scripts/guest-build.sh arm64-intree
+	scripts/guest-test.sh arm64-intree two-smmu
+
 static:
 	scripts/install-deps.sh
 	scripts/guest-build.sh x86_64
@@ -102,4 +112,4 @@ clean:
 		-o -name Module.symvers \) -print | xargs -r rm -f
 
 help:
-	@sed -n '3,32p' Makefile
+	@sed -n '3,38p' Makefile

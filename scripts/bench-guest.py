@@ -29,11 +29,21 @@ the QEMU side, the same way for every driver.
 Times are emulation time (TCG): only ratios of ours to the in-tree driver
 mean anything, taken per round from boots next to each other.
 
+Runs of MODE 2smmu (arm64, run-guest.sh --machine 2smmu) are their own
+unit: two SMMUv3 instances, the commands of both counted together. Their
+phase lines also say how many domains the two devices used (domains=) and
+what became of the attach that shares one (shared=ok, or the errno of the
+refusal): both go into the rows; and over how many IOMMU instances the
+operation's devices are (instances=, default 1): each instance has to
+invalidate the requested pages, so pages beyond the request are those
+beyond instances x the request.
+
 usage: bench-guest.py --run LABEL:ARCH:MODE:DRIVER:LOG:TRACE ... --json OUT
 Writes OUT: a list of rows {arch, unit, workload, driver ("ours" or
 "intree"), cmds, syncs, devtlb_cmds, over_pages, whole_tag_cmds, p50_ns,
-p99_ns, ops, rounds}, counts per operation; and OUT with -detail before
-.json: every run, phase, command type and problem.
+p99_ns, ops, rounds, domains, shared}, counts per operation (domains and
+shared None but on the 2smmu unit); and OUT with -detail before .json:
+every run, phase, command type and problem.
 """
 import argparse
 import json
@@ -114,6 +124,10 @@ def parse_log(path):
                 phases[pid] = {"id": pid, "name": kv["name"], "op": kv["op"],
                                "req": int(kv.get("req", 0)),
                                "domain": kv.get("domain", "paging")}
+                phases[pid]["instances"] = int(kv.get("instances", 1))
+                if "domains" in kv:
+                    phases[pid]["domains"] = int(kv["domains"])
+                    phases[pid]["shared"] = kv.get("shared")
             elif what == "result":
                 ph = phases.setdefault(int(kv["id"]), {"id": int(kv["id"])})
                 ph["guest_ops"] = int(kv["ops"])
@@ -264,7 +278,7 @@ def check_run(label, arch, driver, phases, errors, info, counts, scalable):
         ph["whole_tag_cmds"] = per_op(c["whole"], ops)
         ph["inv_pages"] = per_op(c["pages"], ops)
         # Only operations that ask for a range have pages beyond it
-        ph["over_pages"] = (max(0.0, ph["inv_pages"] - ph["req"])
+        ph["over_pages"] = (max(0.0, ph["inv_pages"] - ph["req"] * ph.get("instances", 1))
                             if ph.get("req") and ops else None)
         ph["by_type"] = c["by_type"]
         if "dbg_cmds" in ph:
@@ -298,6 +312,16 @@ def fmt_ms(x):
 
 def fmt_kinsn(x):
     return "n/a" if x is None else f"{x / 1000:.1f}"
+
+
+def fmt_domains(row):
+    """2smmu: the domains used, and why more than one (the shared attach refused)"""
+    if not row or not row.get("domains"):
+        return "-"
+    shared = row.get("shared")
+    if shared and shared != "ok":
+        return f"{row['domains']} (shared attach: {shared})"
+    return str(row["domains"])
 
 
 def fmt_ratio(r):
@@ -341,7 +365,9 @@ def add_funcs(phases, path):
 
 
 def unit_of(arch, mode):
-    return mode if arch == "x86_64" else "smmuv3"
+    if arch == "x86_64" or mode == "2smmu":
+        return mode
+    return "smmuv3"
 
 
 def aggregate(runs):
@@ -363,7 +389,8 @@ def aggregate(runs):
         items = by_key[key]
         first = items[0][1]
         for r, ph in items[1:]:
-            for k in ("cmds", "syncs", "devtlb_cmds", "whole_tag_cmds", "over_pages"):
+            for k in ("cmds", "syncs", "devtlb_cmds", "whole_tag_cmds", "over_pages",
+                      "domains"):
                 if ph.get(k) != first.get(k):
                     problems.append(f"{arch} {unit} {name} {driver}: {k} differs between "
                                     f"rounds ({first.get(k)} vs {ph.get(k)})")
@@ -385,6 +412,7 @@ def aggregate(runs):
             "p50_ns": int(statistics.median(p50)) if p50 else None,
             "p99_ns": int(statistics.median(p99)) if p99 else None,
             "ops": first["ops"], "rounds": len(items),
+            "domains": first.get("domains"), "shared": first.get("shared"),
             # per round, in boot order: the ratios pair them
             "p50_ns_rounds": p50, "p99_ns_rounds": p99,
         })
@@ -416,7 +444,9 @@ def table(rows, icount=False):
     out = []
     titles = {"ss": "VT-d, second-stage unit (QEMU intel-iommu, scalable mode)",
               "fs": "VT-d, first-stage unit (QEMU intel-iommu, scalable mode)",
-              "smmuv3": "SMMUv3 (QEMU arm-smmuv3, stage=nested), comparison kernel"}
+              "smmuv3": "SMMUv3 (QEMU arm-smmuv3, stage=nested), comparison kernel",
+              "2smmu": "two SMMUv3 instances, an edu behind each, both devices on one "
+                       "IOAS (QEMU 11.1, comparison kernel); commands of both SMMUs"}
     for (arch, unit), wl in groups.items():
         out.append(f"\n{arch} {unit}: {titles.get(unit, unit)}")
         unit_text = ("thousands of guest instructions (QEMU -icount)" if icount
@@ -435,6 +465,10 @@ def table(rows, icount=False):
         counted = any("driver_insn" in r for by in wl.values() for r in by.values())
         if counted:
             hdr += ["ours drv", "in-tree drv", "drv ratio"]
+        # The devices' domains, and the shared attach's fate (2smmu)
+        domained = any(r.get("domains") for by in wl.values() for r in by.values())
+        if domained:
+            hdr += ["ours domains", "in-tree domains"]
         lines = []
         for name, by in wl.items():
             o, t = by.get("ours"), by.get("intree")
@@ -460,6 +494,8 @@ def table(rows, icount=False):
                 lines[-1] += [fmt_kinsn(o and o.get("driver_insn")),
                               fmt_kinsn(t and t.get("driver_insn")),
                               fmt_ratio(time_ratio(o, t, "driver_insn") if o and t else None)]
+            if domained:
+                lines[-1] += [fmt_domains(o), fmt_domains(t)]
         widths = [max(len(r[i]) for r in lines + [hdr]) for i in range(len(hdr))]
         for r in [hdr] + lines:
             out.append("  " + "  ".join(c.ljust(w) if i == 0 else c.rjust(w)

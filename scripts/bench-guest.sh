@@ -15,6 +15,12 @@
 #                                (scripts/kconfig/arm64-intree.config and
 #                                scripts/patches/arm64-intree/): alist_smmuv3,
 #                                or Linux's arm_smmu_v3.ko, insmod-ed
+#   arm64 2smmu-ours, 2smmu-intree  the same kernel and drivers on
+#                                run-guest.sh --machine 2smmu (QEMU 11.1):
+#                                two SMMUv3 instances, an edu behind each
+#                                (smmu_dma bench two: ours shares one stage-2
+#                                domain between them, Linux 7.3 refuses that
+#                                attach and takes one domain per instance)
 # Each pair is booted ours, in-tree, ours, in-tree... (BENCH_ROUNDS rounds,
 # default 1): the time ratios are taken per round, from boots next to each
 # other. Then scripts/bench-guest.py prints the tables and writes
@@ -39,6 +45,8 @@
 # in-tree VT-d driver's objects) and the top functions, and the tables get
 # a column of driver instructions per operation. Best with BENCH_ICOUNT=1
 # (the vCPUs then run one at a time and the counts are exact).
+# It is built twice: for QEMU 10.0's plugin API (version 4) and for QEMU
+# 11.1's (version 7, the 2smmu boots), which loads nothing older.
 # BENCH_FUNCS_TRACE=ID:K also writes NAME.insn.trace: every block of the
 # K-th operation of workload ID, in order.
 # BENCH_ONLY=REGEX boots only the planned runs whose name matches (e.g.
@@ -77,10 +85,16 @@ for arch in "${archs[@]}"; do
 done
 
 plugin=$ALIST_BUILD/qemu-plugin/libinsn-windows.so
+plugin7=$ALIST_BUILD/qemu-plugin/libinsn-windows-api7.so
 if [ "${BENCH_FUNCS:-0}" = 1 ]; then
 	mkdir -p "$(dirname "$plugin")"
-	gcc -O2 -Wall -Wextra -Wno-unused-parameter -shared -fPIC -fvisibility=hidden \
-		-o "$plugin" "$ALIST_TOP/scripts/qemu-plugin/insn-windows.c"
+	for api in 4 7; do
+		out=$plugin
+		[ "$api" = 7 ] && out=$plugin7
+		gcc -O2 -Wall -Wextra -Wno-unused-parameter -shared -fPIC -fvisibility=hidden \
+			-DALIST_PLUGIN_API="$api" -o "$out" \
+			"$ALIST_TOP/scripts/qemu-plugin/insn-windows.c"
+	done
 fi
 
 # The objects of Linux's VT-d driver (built in): its functions by name
@@ -107,7 +121,9 @@ for r in $(seq 1 "$rounds"); do
 			;;
 		arm64)
 			plan+=("bench-ours$sfx arm64-intree arm64 smmuv3 ours"
-			       "bench-intree$sfx arm64-intree arm64 smmuv3 in-tree")
+			       "bench-intree$sfx arm64-intree arm64 smmuv3 in-tree"
+			       "bench-2smmu-ours$sfx arm64-intree arm64 2smmu ours"
+			       "bench-2smmu-intree$sfx arm64-intree arm64 2smmu in-tree")
 			;;
 		esac
 	done
@@ -138,13 +154,19 @@ boot() {
 	arm64/ours) args=(--modules "$smmu_mods" --trace "$smmu_trace") ;;
 	arm64/in-tree) args=(--modules arm_smmu_v3 --trace "$smmu_trace") ;;
 	esac
+	# bench.sh runs smmu_dma bench two there (alist_bench reaches it
+	# through /init's environment)
+	[ "$mode" = 2smmu ] && args+=(--machine 2smmu) && append="$append alist_bench=two"
 	[ "${BENCH_ICOUNT:-0}" = 1 ] && args+=(--icount)
 	if [ "${BENCH_PROFILE:-0}" = 1 ]; then
 		args+=(--profile "$logs/$name.perf")
 		append="$append alist_bench_ksyms=1"
 	fi
 	if [ "${BENCH_FUNCS:-0}" = 1 ]; then
-		args+=(--plugin "$plugin,out=$logs/$name.insn${BENCH_FUNCS_TRACE:+,trace=$BENCH_FUNCS_TRACE}")
+		# the 2smmu machine runs on QEMU 11.1
+		local so=$plugin
+		[ "$mode" = 2smmu ] && so=$plugin7
+		args+=(--plugin "$so,out=$logs/$name.insn${BENCH_FUNCS_TRACE:+,trace=$BENCH_FUNCS_TRACE}")
 		append="$append alist_bench_ksyms=1"
 	fi
 	args+=(--append "$append")

@@ -11,11 +11,15 @@
 #              sequence and of the driver's init (on x86_64 fail-nth-fs
 #              and fail-nth-ss); slow, not part of make check
 #   run        the demo: modules loaded, what they do, shown on the terminal
+#   two-smmu   (arm64-intree) smmu_dma on run-guest.sh --machine 2smmu: two
+#              SMMUv3 instances, an edu behind each, one stage-2 domain
+#              shared by both (the "two" tests; the others run too, on
+#              either edu); QEMU 11.1 and the ACPI kernel, not in make check
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-arch=${1:?usage: guest-test.sh ARCH kunit|selftests|check|fail-nth|run}
-mode=${2:?usage: guest-test.sh ARCH kunit|selftests|check|fail-nth|run}
+arch=${1:?usage: guest-test.sh ARCH kunit|selftests|check|fail-nth|run|two-smmu}
+mode=${2:?usage: guest-test.sh ARCH kunit|selftests|check|fail-nth|run|two-smmu}
 shift 2
 out=$ALIST_BUILD/$arch
 
@@ -28,11 +32,12 @@ join() {
 mods=(iommu_alist)
 case "$arch" in
 x86_64) drv=alist_vtd ;;
-arm64) drv=alist_smmuv3 ;;
+arm64|arm64-intree) drv=alist_smmuv3 ;;
 esac
 [ -f "$out/modules/$drv.ko" ] && mods+=("$drv")
+# (two-smmu runs no KUnit suite)
 for ko in "$out"/modules/*kunit*.ko; do
-	[ -f "$ko" ] && mods+=("$(basename "$ko" .ko)")
+	[ -f "$ko" ] && [ "$mode" != two-smmu ] && mods+=("$(basename "$ko" .ko)")
 done
 
 # Every suite our KUnit sources for this arch define must run: core_* on
@@ -62,6 +67,10 @@ fail-nth) args=(--selftests iommufd_fail_nth) ;;
 # The demo is read by a person: console warnings and worse only (a splat
 # still shows), the demo prints what it wants from dmesg itself.
 run) args=(--run demo.sh --no-parse --append loglevel=5) ;;
+two-smmu)
+	[ "$arch" = arm64-intree ] || alist_die "two-smmu needs the ACPI kernel: ARCH arm64-intree"
+	args=(--machine 2smmu --selftests smmu_dma --timeout 1200)
+	;;
 *) alist_die "unknown mode $mode" ;;
 esac
 

@@ -118,3 +118,74 @@ alist_kbuild() {
 	src=$(alist_ksrc) || return 1
 	echo "$ALIST_CACHE/kernel/$1-$(alist_kernel_key "$src" "$1")"
 }
+
+# alist_apt DIR ARCH APT-GET-ARGS...: apt-get with a configuration of its
+# own under DIR: Debian trixie + trixie-backports for ARCH only, its own
+# state and cache, an empty dpkg status (so a download fetches the whole
+# dependency closure) and nothing ever installed on this machine. The
+# configuration is written once, with the first "apt-get update".
+alist_apt() {
+	local a=$1 arch=$2
+	shift 2
+	if [ ! -f "$a/apt.conf" ]; then
+		mkdir -p "$a/state/lists/partial" "$a/cache/archives/partial" "$a/etc/none"
+		: > "$a/state/status"
+		cat > "$a/etc/sources.list" <<-EOS
+		deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main
+		deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main
+		EOS
+		cat > "$a/apt.conf.tmp" <<-EOS
+		Dir::Etc::SourceList "$a/etc/sources.list";
+		Dir::Etc::SourceParts "$a/etc/none";
+		Dir::Etc::Preferences "$a/etc/preferences";
+		Dir::Etc::PreferencesParts "$a/etc/none";
+		Dir::State "$a/state";
+		Dir::State::status "$a/state/status";
+		Dir::Cache "$a/cache";
+		APT::Architecture "$arch";
+		APT::Architectures { "$arch"; };
+		APT::Install-Recommends "false";
+		Debug::NoLocking "true";
+		EOS
+		APT_CONFIG=$a/apt.conf.tmp apt-get -q update >&2 || return 1
+		mv "$a/apt.conf.tmp" "$a/apt.conf"
+	fi
+	(cd "$a" && APT_CONFIG=$a/apt.conf apt-get "$@")
+}
+
+# alist_host_qemu11: QEMU 11.1 for this (amd64) host, for what QEMU 10.0
+# cannot do (run-guest.sh --machine 2smmu: SMMUv3 instances created with
+# -device). qemu-system-arm and qemu-efi-aarch64 from trixie-backports and
+# their closure, downloaded by alist_apt and unpacked (dpkg-deb -x) into a
+# root under ALIST_CACHE/hostqemu, once. Sets ALIST_QEMU11 to the command
+# that runs it: the root's own dynamic loader with the root's libraries,
+# the root's firmware (-L) and modules (QEMU_MODULE_DIR: else it loads the
+# host QEMU's, of another version, and aborts), and ALIST_QEMU11_EFI to
+# the UEFI firmware for arm64 guests.
+alist_host_qemu11() {
+	local pkgs="qemu-system-arm qemu-efi-aarch64" d=$ALIST_CACHE/hostqemu key root
+	local lib=usr/lib/x86_64-linux-gnu deb
+	[ "$(uname -m)" = x86_64 ] || alist_die "QEMU 11.1 is fetched for amd64 hosts only"
+	key=$(echo "$pkgs amd64" | sha256sum | cut -c1-16)
+	root=$d/qemu-$key
+	if [ ! -x "$root/usr/bin/qemu-system-aarch64" ]; then
+		alist_log "host QEMU 11.1 (amd64 packages of trixie-backports, unpacked in $root)"
+		mkdir -p "$d"
+		# shellcheck disable=SC2086 # one word per package
+		alist_apt "$d/apt" amd64 -q -y --download-only -t trixie-backports \
+			install $pkgs >&2 || alist_die "host QEMU 11.1: apt-get failed"
+		rm -rf "$root.tmp"
+		mkdir -p "$root.tmp"
+		for deb in "$d"/apt/cache/archives/*.deb; do
+			dpkg-deb -x "$deb" "$root.tmp"
+		done
+		dpkg-deb -f "$d"/apt/cache/archives/qemu-system-arm_*.deb Version > "$root.tmp/version"
+		mv "$root.tmp" "$root"
+	fi
+	ALIST_QEMU11=(env "QEMU_MODULE_DIR=$root/$lib/qemu"
+		      "$root/usr/lib64/ld-linux-x86-64.so.2"
+		      --library-path "$root/$lib:$root/$lib/qemu"
+		      "$root/usr/bin/qemu-system-aarch64" -L "$root/usr/share/qemu")
+	ALIST_QEMU11_EFI=$root/usr/share/qemu-efi-aarch64/QEMU_EFI.fd
+	[ -f "$ALIST_QEMU11_EFI" ] || alist_die "no $ALIST_QEMU11_EFI"
+}

@@ -9,7 +9,7 @@
 #                     [--kernel FILE] [--nvme IMG] [--allow-taint MASK]
 #                     [--load-nth MODULE [--load-nth-stride S]]
 #                     [--machine-opts OPTS] [--profile FILE] [--icount]
-#                     [--plugin SPEC]
+#                     [--plugin SPEC] [--machine 2smmu]
 #
 # x86_64: q35 + intel-iommu (scalable mode; first stage with --vtd-mode fs,
 #         the default, second stage with ss) + edu + a virtio-rng with ATS
@@ -21,6 +21,14 @@
 #         QEMU's SMMU has neither S2FWB nor CANWBS devices, so the vSMMU
 #         tests need alist_smmuv3.allow_noncoherent_viommu=1, which taints
 #         (U); ktap.py accepts that taint only with the parameter set.
+#         --machine 2smmu (arm64-intree: its kernel has ACPI): two SMMUv3
+#         instances, nested stages, each with an edu behind it: smmu0 on
+#         pcie.0 (edu 00:03.0), smmu1 on a pxb-pcie bus (bus 0x80, edu
+#         81:00.0 behind a root port). QEMU 10.0 cannot build it; QEMU 11.1
+#         (alist_host_qemu11 in scripts/lib.sh, fetched once) can. Only
+#         the IORT describes the second SMMU, so the guest boots through
+#         UEFI with ACPI. deferred_probe_timeout=600: the devices behind
+#         an SMMU wait for our driver, which loads late, from /init.
 #
 # The log is build/ARCH/logs/NAME.log, results build/ARCH/results/NAME.json.
 # --trace EVENTS (QEMU trace patterns, comma separated) writes QEMU's trace
@@ -45,7 +53,8 @@
 # the guest measures is the instructions executed meanwhile, the same on
 # a busy host as on an idle one.
 # --plugin SPEC: load a QEMU TCG plugin (QEMU's -plugin SPEC), e.g.
-# scripts/qemu-plugin/insn-windows.c built by bench-guest.sh.
+# scripts/qemu-plugin/insn-windows.c built by bench-guest.sh (with
+# --machine 2smmu, QEMU 11.1: a plugin built for its API, version 7).
 # Exit status: the parser's (0 only when nothing failed), or the runner's
 # own failure.
 set -euo pipefail
@@ -53,7 +62,7 @@ set -euo pipefail
 
 arch=x86_64 name= modules= kunit= selftests= run= vtd_mode=fs timeout=300
 append= parse=1 initrd= trace= kernel= nvme= taint= load_nth= load_nth_stride=61
-machine_opts= profile= icount=0 plugin=
+machine_opts= profile= icount=0 plugin= machine=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--arch) arch=$2; shift ;;
@@ -77,12 +86,22 @@ while [ $# -gt 0 ]; do
 	--profile) profile=$2; shift ;;
 	--icount) icount=1 ;;
 	--plugin) plugin=$2; shift ;;
+	--machine) machine=$2; shift ;;
 	*) alist_die "run-guest.sh: unknown option $1" ;;
 	esac
 	shift
 done
 [ -n "$name" ] || alist_die "run-guest.sh: --name is required"
 alist_arch_vars "$arch"
+case "$GARCH/$machine" in
+*/) ;;
+arm64/2smmu)
+	# The arm64 test kernel has no ACPI: it would see one SMMU
+	[ "$arch" = arm64-intree ] || [ -n "$kernel" ] ||
+		alist_die "--machine 2smmu boots an ACPI kernel: --arch arm64-intree"
+	;;
+*) alist_die "run-guest.sh: no machine '$machine' for $GARCH" ;;
+esac
 
 kernel=${kernel:-$(alist_kbuild "$arch")/$KIMAGE}
 initrd=${initrd:-$ALIST_BUILD/$arch/initramfs.cpio.gz}
@@ -115,6 +134,7 @@ cmdline="$cmdline alist_selftests=$selftests alist_run=$run $append"
 monitor=none
 [ -n "${ALIST_QEMU_MONITOR:-}" ] &&
 	monitor=unix:$ALIST_QEMU_MONITOR/$name.sock,server=on,wait=off
+qemu_bin=("$QEMU")
 qemu=(-nodefaults -display none -monitor "$monitor" -serial stdio -no-reboot
       -accel tcg -m "${ALIST_GUEST_MEM:-1024}" -smp 2 -kernel "$kernel" -initrd "$initrd")
 case "$GARCH" in
@@ -141,9 +161,26 @@ x86_64)
 	cmdline="console=ttyS0 intel_iommu=off intremap=off iommufd.allow_unsafe_interrupts=1 $cmdline"
 	;;
 arm64)
-	qemu+=(-M "virt,gic-version=3,iommu=smmuv3$machine_opts" -cpu max,pauth-impdef=on
-	       -global arm-smmuv3.stage=nested -device edu)
 	cmdline="console=ttyAMA0 alist_smmuv3.allow_noncoherent_viommu=1 $cmdline"
+	if [ "$machine" = 2smmu ]; then
+		alist_host_qemu11
+		qemu_bin=("${ALIST_QEMU11[@]}")
+		# -device arm-smmuv3 cannot be combined with iommu=smmuv3; the
+		# stage global reaches both instances
+		qemu+=(-M "virt,gic-version=3$machine_opts" -cpu max,pauth-impdef=on
+		       -bios "$ALIST_QEMU11_EFI" -global arm-smmuv3.stage=nested
+		       -device arm-smmuv3,primary-bus=pcie.0,id=smmu0
+		       -device edu,bus=pcie.0,addr=0x3
+		       -device pxb-pcie,id=pxb1,bus_nr=0x80,bus=pcie.0,addr=0x4
+		       -device arm-smmuv3,primary-bus=pxb1,id=smmu1
+		       -device pcie-root-port,id=rp1,bus=pxb1,chassis=1,slot=1
+		       -device edu,bus=rp1)
+		cmdline="$cmdline deferred_probe_timeout=600"
+	else
+		qemu+=(-M "virt,gic-version=3,iommu=smmuv3$machine_opts"
+		       -cpu max,pauth-impdef=on -global arm-smmuv3.stage=nested
+		       -device edu)
+	fi
 	;;
 esac
 
@@ -168,7 +205,7 @@ fi
 alist_log "booting $arch guest '$name' (log: ${log#$ALIST_TOP/})"
 start=$(date +%s)
 set +e
-timeout -k 10 "$timeout" "${perf[@]}" "$QEMU" "${qemu[@]}" -append "$cmdline" < /dev/null > "$log" 2>&1
+timeout -k 10 "$timeout" "${perf[@]}" "${qemu_bin[@]}" "${qemu[@]}" -append "$cmdline" < /dev/null > "$log" 2>&1
 rc=$?
 set -e
 echo "ALIST-HOST qemu exit $rc after $(( $(date +%s) - start ))s" >> "$log"

@@ -40,33 +40,9 @@ kver=7.3.4+deb13
 pkgs="qemu-system-arm qemu-efi-aarch64" # qemu-system-arm from trixie-backports
 mkdir -p "$vdir"
 
-# apt with a configuration of its own: trixie + trixie-backports, arm64 only,
-# an empty dpkg status (so the whole dependency closure is downloaded).
+# apt with a configuration of its own (scripts/lib.sh), arm64 only
 vmm_apt() {
-	local a=$vdir/apt
-	if [ ! -f "$a/apt.conf" ]; then
-		mkdir -p "$a/state/lists/partial" "$a/cache/archives/partial" "$a/etc/none"
-		: > "$a/state/status"
-		cat > "$a/etc/sources.list" <<-EOS
-		deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main
-		deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main
-		EOS
-		cat > "$a/apt.conf" <<-EOS
-		Dir::Etc::SourceList "$a/etc/sources.list";
-		Dir::Etc::SourceParts "$a/etc/none";
-		Dir::Etc::Preferences "$a/etc/preferences";
-		Dir::Etc::PreferencesParts "$a/etc/none";
-		Dir::State "$a/state";
-		Dir::State::status "$a/state/status";
-		Dir::Cache "$a/cache";
-		APT::Architecture "arm64";
-		APT::Architectures { "arm64"; };
-		APT::Install-Recommends "false";
-		Debug::NoLocking "true";
-		EOS
-		APT_CONFIG=$a/apt.conf apt-get -q update >&2
-	fi
-	(cd "$a" && APT_CONFIG=$a/apt.conf apt-get "$@")
+	alist_apt "$vdir/apt" arm64 "$@"
 }
 
 # QEMU's emulator, loader, libraries and the UEFI firmware in $qdir.

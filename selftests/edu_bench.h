@@ -17,7 +17,7 @@
  *
  * Lines on stdout, for the host:
  *   ALIST-BENCH start prog=P counters=C iters=K timed=T
- *   ALIST-BENCH phase id=N name=W op=O req=R [domain=D]
+ *   ALIST-BENCH phase id=N name=W op=O req=R [domain=D] [K=V ...]
  *   ALIST-BENCH result id=N ops=K dbg_ops=J dbg_cmds=C dbg_syncs=S
  *               p50_ns=X p99_ns=Y                  (dbg_* - without ours)
  *   ALIST-BENCH error id=N what=...
@@ -50,6 +50,7 @@
  * @op: "unmap", "viommu_inv", "attach", "replace", "detach"
  * @req: 4 KiB pages each operation asks to invalidate (0: not a range)
  * @domain: the kind of domain, NULL to leave it out of the phase line
+ * @extra: more key=value pairs for the phase line, NULL for none
  * @ops: operations done
  * @dbg_ops: operations with debugfs counts around them
  * @cmds: commands (descriptors) our driver counted over those
@@ -63,6 +64,7 @@ struct bench_phase {
 	const char *op;
 	unsigned int req;
 	const char *domain;
+	const char *extra;
 	unsigned int ops, dbg_ops;
 	long long cmds, syncs;
 	int no_dbg;
@@ -132,6 +134,8 @@ static inline void bench_announce(struct bench_phase *ph)
 	       ph->name, ph->op, ph->req);
 	if (ph->domain)
 		printf(" domain=%s", ph->domain);
+	if (ph->extra)
+		printf(" %s", ph->extra);
 	printf("\n");
 	fflush(stdout);
 }

@@ -19,7 +19,8 @@
  * reading one operation's call sequence.
  *
  * Built by scripts/bench-guest.sh with the host's gcc, against
- * plugin-api.h.
+ * plugin-api.h: once for QEMU 10.0 (plugin API 4), once with
+ * -DALIST_PLUGIN_API=7 for QEMU 11.1.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,7 +31,7 @@
 
 #include "plugin-api.h"
 
-EXPORT int qemu_plugin_version = 4;
+EXPORT int qemu_plugin_version = ALIST_PLUGIN_API;
 
 #define MARK_MASK	0xfff00000u
 #define MARK_BEGIN	0xab100000u
@@ -99,7 +100,11 @@ static void user_store(unsigned int vcpu, qemu_plugin_meminfo_t info,
 	}
 }
 
+#if ALIST_PLUGIN_API >= 7
+static void block_translated(struct qemu_plugin_tb *tb, void *udata)
+#else
 static void block_translated(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+#endif
 {
 	struct block *b = calloc(1, sizeof(*b));
 	size_t i, n = qemu_plugin_tb_n_insns(tb);
@@ -120,7 +125,11 @@ static void block_translated(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 						 PLUGIN_MEM_W, NULL);
 }
 
+#if ALIST_PLUGIN_API >= 7
+static void write_counts(void *udata)
+#else
 static void write_counts(qemu_plugin_id_t id, void *udata)
+#endif
 {
 	FILE *f = fopen(out_path, "w");
 	struct block *b;
@@ -165,7 +174,11 @@ EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const struct qemu_info_t *in
 		if (!trace_file)
 			return -1;
 	}
+#if ALIST_PLUGIN_API >= 7
+	qemu_plugin_register_vcpu_tb_trans_cb(id, block_translated, NULL);
+#else
 	qemu_plugin_register_vcpu_tb_trans_cb(id, block_translated);
+#endif
 	qemu_plugin_register_atexit_cb(id, write_counts, NULL);
 	return 0;
 }

@@ -2,7 +2,11 @@
 /*
  * The subset of QEMU's TCG plugin API that insn-windows.c uses, declared
  * here because QEMU installs no plugin header: as the QEMU 10.0 that
- * make bench runs provides it (plugin API version 4).
+ * make bench runs provides it (plugin API version 4), or with
+ * ALIST_PLUGIN_API 7 as QEMU 11.1 does (the two-SMMU machine), which
+ * loads nothing older. Version 7 gave every callback a user data pointer:
+ * the translation callback is (tb, userdata) and the exit callback
+ * (userdata), each registered with its pointer; the others kept theirs.
  */
 #ifndef ALIST_QEMU_PLUGIN_API_H
 #define ALIST_QEMU_PLUGIN_API_H
@@ -37,18 +41,30 @@ struct plugin_mem_value {
 
 #define EXPORT __attribute__((visibility("default")))
 
+#ifndef ALIST_PLUGIN_API
+#define ALIST_PLUGIN_API 4
+#endif
+
+#if ALIST_PLUGIN_API >= 7
+typedef void (*plugin_tb_trans_cb)(struct qemu_plugin_tb *tb, void *udata);
+typedef void (*plugin_exit_cb)(void *udata);
+void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id, plugin_tb_trans_cb cb,
+					   void *udata);
+void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, plugin_exit_cb cb, void *udata);
+#else
 typedef void (*plugin_tb_trans_cb)(qemu_plugin_id_t id, struct qemu_plugin_tb *tb);
+typedef void (*plugin_exit_cb)(qemu_plugin_id_t id, void *udata);
+void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id, plugin_tb_trans_cb cb);
+void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, plugin_exit_cb cb, void *udata);
+#endif
 typedef void (*plugin_exec_cb)(unsigned int vcpu, void *udata);
 typedef void (*plugin_mem_cb)(unsigned int vcpu, qemu_plugin_meminfo_t info,
 			      uint64_t vaddr, void *udata);
-typedef void (*plugin_exit_cb)(qemu_plugin_id_t id, void *udata);
 
-void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id, plugin_tb_trans_cb cb);
 void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb *tb, plugin_exec_cb cb,
 					  int flags, void *udata);
 void qemu_plugin_register_vcpu_mem_cb(struct qemu_plugin_insn *insn, plugin_mem_cb cb,
 				      int flags, int rw, void *udata);
-void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, plugin_exit_cb cb, void *udata);
 size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
 uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *tb);
 struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *tb,

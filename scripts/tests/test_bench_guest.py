@@ -51,10 +51,10 @@ def smmu_range(pages):
             f"num_pages=0x{pages:x} ttl=3 leaf=1 stage=1\n")
 
 
-def log_text(phases, results, rc=0, extra=""):
+def log_text(phases, results, rc=0, extra="", phase_kv=""):
     out = ["ALIST-BENCH start prog=x counters=none iters=32 timed=1000\n"]
     for pid, name, op, req in phases:
-        out.append(f"ALIST-BENCH phase id={pid} name={name} op={op} req={req}\n")
+        out.append(f"ALIST-BENCH phase id={pid} name={name} op={op} req={req}{phase_kv}\n")
     out += results
     out.append(extra)
     out.append(f"ALIST-BENCH end rc={rc}\n")
@@ -193,25 +193,29 @@ class Parse(unittest.TestCase):
         self.assertEqual(bg.time_ratio(o, t, "driver_insn"), 2.0)
 
     def run_pair(self, ours_op, intree_op, ops=3, dbg=None, times=((100, 200), (200, 300)),
-                 extra=()):
+                 extra=(), mode="smmuv3", phase_kv=("", ""), text=None):
         """bench-guest.py main() over one ours and one in-tree arm64 run."""
         runs = []
-        for drv, op, (p50, p99) in (("ours", ours_op, times[0]),
-                                    ("in-tree", intree_op, times[1])):
+        for drv, op, (p50, p99), kv in (("ours", ours_op, times[0], phase_kv[0]),
+                                        ("in-tree", intree_op, times[1], phase_kv[1])):
             res = f"ALIST-BENCH result id=1 ops={ops} dbg_ops={ops} "
             if drv == "ours" and dbg:
                 res += f"dbg_cmds={dbg[0]} dbg_syncs={dbg[1]} "
             else:
                 res += "dbg_cmds=- dbg_syncs=- "
             res += f"p50_ns={p50} p99_ns={p99}\n"
-            log = self.write(f"{drv}.log", log_text([(1, "unmap_p1-6", "unmap", 6)], [res]))
+            log = self.write(f"{drv}.log", log_text([(1, "unmap_p1-6", "unmap", 6)], [res],
+                                                    phase_kv=kv))
             trace = self.write(f"{drv}.trace",
                                "".join(mark(1, 1) + op + mark(0, 1) for _ in range(ops)))
-            runs += ["--run", f"{drv}:arm64:smmuv3:{drv}:{log}:{trace}"]
+            runs += ["--run", f"{drv}:arm64:{mode}:{drv}:{log}:{trace}"]
         out = os.path.join(self.dir.name, "b.json")
-        with contextlib.redirect_stdout(io.StringIO()), \
+        stdout = io.StringIO()
+        with contextlib.redirect_stdout(stdout), \
                 contextlib.redirect_stderr(io.StringIO()):
             rc = bg.main(runs + list(extra) + ["--json", out])
+        if text is not None:
+            text.append(stdout.getvalue())
         with open(out) as f:
             return rc, json.load(f)
 
@@ -231,6 +235,37 @@ class Parse(unittest.TestCase):
                           o["p50_ns"]), ("arm64", "unmap_p1-6", 1, 1, 0, 100))
         self.assertEqual((t["syncs"], t["over_pages"], t["p99_ns"]), (2, 2, 300))
         self.assertEqual(bg.time_ratio(o, t, "p50_ns"), 0.5)
+
+    def test_two_smmu_rows(self):
+        # Two SMMU instances: ours, one shared domain, pages 1-6 and a sync
+        # on each SMMU; in-tree, two domains (the shared attach refused),
+        # the same per SMMU plus 2 more pages on one. Both SMMUs' commands
+        # count, in a unit of their own; each SMMU had to drop the 6 pages.
+        one = smmu("TLBI_S2_IPA") + smmu_range(6) + smmu("SYNC")
+        wider = smmu("TLBI_S2_IPA") + smmu_range(8) + smmu("SYNC")
+        text = []
+        kv = " domain=nest_parent instances=2 domains="
+        rc, rows = self.run_pair(one + one, one + wider, dbg=(6, 6), mode="2smmu",
+                                 phase_kv=(kv + "1 shared=ok", kv + "2 shared=EINVAL"),
+                                 text=text)
+        self.assertEqual(rc, 0)
+        o = next(r for r in rows if r["driver"] == "ours")
+        t = next(r for r in rows if r["driver"] == "intree")
+        self.assertEqual((o["unit"], o["cmds"], o["syncs"], o["over_pages"], o["domains"],
+                          o["shared"]), ("2smmu", 2, 2, 0, 1, "ok"))
+        self.assertEqual((t["unit"], t["over_pages"], t["domains"], t["shared"]),
+                         ("2smmu", 2, 2, "EINVAL"))
+        self.assertIn("arm64 2smmu: two SMMUv3 instances", text[0])
+        self.assertIn("2 (shared attach: EINVAL)", text[0])
+
+    def test_one_smmu_rows_have_no_domains(self):
+        op = smmu("TLBI_NH_VA") + smmu_range(6) + smmu("SYNC")
+        text = []
+        rc, rows = self.run_pair(op, op, text=text)
+        self.assertEqual(rc, 0)
+        self.assertEqual({(r["unit"], r["domains"], r["shared"]) for r in rows},
+                         {("smmuv3", None, None)})
+        self.assertNotIn("domains", text[0])
 
     def test_debugfs_disagreement_fails(self):
         op = smmu("TLBI_NH_VA") + smmu_range(6) + smmu("SYNC")

@@ -11,7 +11,8 @@
  *
  * Without arguments this is a kselftest program. "smmu_dma --demo" does one
  * DMA through stage 1 + stage 2 (a nested domain) and prints the counters;
- * "smmu_dma bench" runs the fixed workload of make bench (see bench()).
+ * "smmu_dma bench" runs the fixed workload of make bench (see bench()),
+ * "smmu_dma bench two" the two-SMMU one (see bench_two()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,20 +44,82 @@
 
 #define DBG_ROOT	"/sys/kernel/debug/alist_smmuv3"
 
-/* An SMMU of our debugfs: a directory with a stats file */
-static int smmu_match(const char *entry, const void *arg)
+/*
+ * The IOMMU instance of PCI device @bdf: the name of the device that
+ * registered it (the sysfs link is .../<that device>/iommu/<unit>), which is
+ * also that SMMU's directory in our debugfs. Either SMMUv3 driver.
+ */
+static int iommu_of(const char *bdf, char *name, size_t len)
+{
+	char path[256], link[512], *end, *start;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), VD_PCI_DEVICES "/%.63s/iommu", bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -1;
+	link[n] = '\0';
+	end = strstr(link, "/iommu/");
+	if (!end) {
+		errno = ENOENT;
+		return -1;
+	}
+	*end = '\0';
+	start = strrchr(link, '/');
+	start = start ? start + 1 : link;
+	if (snprintf(name, len, "%s", start) >= (int)len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* The SMMU of @bdf in our debugfs: its directory's name */
+static int smmu_dir_of(const char *bdf, char *name, size_t len)
 {
 	char path[400];
 	struct stat st;
 
-	snprintf(path, sizeof(path), DBG_ROOT "/%.255s/stats", entry);
-	return !stat(path, &st);
+	if (iommu_of(bdf, name, len))
+		return -1;
+	snprintf(path, sizeof(path), DBG_ROOT "/%.255s/stats", name);
+	return stat(path, &st);
 }
 
-/* The first SMMU in our debugfs: its name */
-static int smmu_dir_find(char *name, size_t len)
+/*
+ * Two edu devices behind two different IOMMU instances (run-guest.sh
+ * --machine 2smmu): their BDFs in @bdf, in order. -1 without such a pair.
+ */
+static int edu_pair_find(char bdf[2][32])
 {
-	return vd_dir_find(DBG_ROOT, smmu_match, NULL, name, len);
+	const unsigned int ids[] = { EDU_VENDOR, EDU_DEVICE };
+	char unit[2][64], tmp[32];
+	DIR *dir = opendir(VD_PCI_DEVICES);
+	struct dirent *ent;
+	int n = 0;
+
+	if (!dir)
+		return -1;
+	while (n < 2 && (ent = readdir(dir))) {
+		if (ent->d_name[0] == '.' || !vd_pci_match(ent->d_name, ids) ||
+		    iommu_of(ent->d_name, unit[n], sizeof(unit[n])))
+			continue;
+		if (n == 1 && !strcmp(unit[0], unit[1]))
+			continue;
+		snprintf(bdf[n++], 32, "%.31s", ent->d_name);
+	}
+	closedir(dir);
+	if (n < 2) {
+		errno = ENODEV;
+		return -1;
+	}
+	/* The lower BDF first: the same device carries the bench markers */
+	if (strcmp(bdf[0], bdf[1]) > 0) {
+		memcpy(tmp, bdf[0], sizeof(tmp));
+		memcpy(bdf[0], bdf[1], sizeof(tmp));
+		memcpy(bdf[1], tmp, sizeof(tmp));
+	}
+	return 0;
 }
 
 /* One counter of the stats file, -1 if missing */
@@ -74,25 +137,46 @@ static long long smmu_stat(struct edu *edu, const char *name)
 	return -1;
 }
 
-static int edu_open_any(struct edu *edu, int need_smmu, const char **why);
+static int edu_open_at(struct edu *edu, const char *bdf, int iommufd, int need_smmu,
+		       const char **why);
 
 /* Open, bind, a fresh IOAS; not attached (edu_attach() does that) */
 static int edu_open(struct edu *edu, const char **why)
 {
-	return edu_open_any(edu, 1, why);
-}
-
-/* @need_smmu 0: any SMMUv3 driver (bench mode), our counters if present */
-static int edu_open_any(struct edu *edu, int need_smmu, const char **why)
-{
-	char bdf[32], cdev[128];
+	char bdf[32];
 
 	edu_reset(edu);
 	*why = "no edu device";
 	if (vd_find_pci(EDU_VENDOR, EDU_DEVICE, bdf, sizeof(bdf)))
 		return -1;
+	return edu_open_at(edu, bdf, -1, 1, why);
+}
+
+/* @need_smmu 0: any SMMUv3 driver (bench mode), our counters if present */
+static int edu_open_any(struct edu *edu, int need_smmu, const char **why)
+{
+	char bdf[32];
+
+	edu_reset(edu);
+	*why = "no edu device";
+	if (vd_find_pci(EDU_VENDOR, EDU_DEVICE, bdf, sizeof(bdf)))
+		return -1;
+	return edu_open_at(edu, bdf, -1, need_smmu, why);
+}
+
+/*
+ * Open edu @bdf. @iommufd < 0: a new iommufd and IOAS; else a duplicate of
+ * it (the same context, so edu_close() stays per device) and no IOAS: the
+ * caller shares one.
+ */
+static int edu_open_at(struct edu *edu, const char *bdf, int iommufd, int need_smmu,
+		       const char **why)
+{
+	char cdev[128];
+
+	edu_reset(edu);
 	*why = "no alist_smmuv3 debugfs";
-	if (smmu_dir_find(edu->iommu, sizeof(edu->iommu))) {
+	if (smmu_dir_of(bdf, edu->iommu, sizeof(edu->iommu))) {
 		edu->iommu[0] = 0;
 		if (need_smmu)
 			return -1;
@@ -101,14 +185,14 @@ static int edu_open_any(struct edu *edu, int need_smmu, const char **why)
 	if (vd_vfio_cdev(bdf, cdev, sizeof(cdev)))
 		return -1;
 	*why = "open";
-	edu->iommufd = open("/dev/iommu", O_RDWR);
+	edu->iommufd = iommufd < 0 ? open("/dev/iommu", O_RDWR) : dup(iommufd);
 	if (edu->iommufd < 0 || vd_open_cdev(&edu->dev, bdf, cdev))
 		return -1;
 	*why = "VFIO_DEVICE_BIND_IOMMUFD";
 	if (vd_bind(&edu->dev, edu->iommufd))
 		return -1;
 	*why = "IOMMU_IOAS_ALLOC";
-	if (iommufd_ioas_alloc(edu->iommufd, &edu->ioas_id))
+	if (iommufd < 0 && iommufd_ioas_alloc(edu->iommufd, &edu->ioas_id))
 		return -1;
 	*why = "config/BAR";
 	if (vd_enable_dma(&edu->dev) || edu_map_bar(edu))
@@ -304,6 +388,206 @@ TEST_F(edu, smmu_evtq_storm_overflow)
 	f1 = smmu_stat(&self->edu, "events");
 	ASSERT_EQ(1024, f1 - e1);
 	ASSERT_EQ(lost1, smmu_stat(&self->edu, "evtq_overflows"));
+}
+
+/*
+ * Two SMMU instances, one stage-2 domain (run-guest.sh --machine 2smmu):
+ * edu 0 and edu 1 sit behind different SMMUs and are attached to one
+ * NEST_PARENT HWPT of one IOAS. Our domain's attach list holds a target per
+ * instance, so one unmap walks one page table and sends its commands to
+ * both SMMUs. Linux 7.3 refuses the second attach (-EINVAL): its domain
+ * belongs to the SMMU of its first device, and a VMM needs one domain per
+ * instance.
+ */
+FIXTURE(two) {
+	struct edu e[2];
+	void *src;	/* pattern page at IOVA_SRC */
+	void *dst;	/* the page both devices write through IOVA_X */
+	__u32 hwpt;
+};
+
+FIXTURE_SETUP(two)
+{
+	char bdf[2][32];
+	const char *why;
+	int i;
+
+	edu_reset(&self->e[0]);
+	edu_reset(&self->e[1]);
+	if (edu_pair_find(bdf))
+		SKIP(return, "needs two edus behind two IOMMUs (--machine 2smmu)");
+	for (i = 0; i < 2; i++) {
+		if (edu_open_at(&self->e[i], bdf[i], i ? self->e[0].iommufd : -1, 1, &why))
+			TH_LOG("%s: %s: %s", bdf[i], why, strerror(errno));
+		ASSERT_EQ(NULL, why);
+	}
+	TH_LOG("edu %s on %s, edu %s on %s", bdf[0], self->e[0].iommu, bdf[1],
+	       self->e[1].iommu);
+	ASSERT_STRNE(self->e[0].iommu, self->e[1].iommu);
+	self->e[1].ioas_id = self->e[0].ioas_id;
+	ASSERT_EQ(0, edu_hwpt_alloc(&self->e[0], self->e[0].ioas_id,
+				    IOMMU_HWPT_ALLOC_NEST_PARENT, IOMMU_HWPT_DATA_NONE,
+				    NULL, 0, &self->hwpt));
+	ASSERT_EQ(0, edu_attach(&self->e[0], self->hwpt));
+	ASSERT_EQ(0, edu_attach(&self->e[1], self->hwpt));
+	self->src = edu_pages(SZ_4K);
+	self->dst = edu_pages(SZ_4K);
+	ASSERT_NE(NULL, self->src);
+	ASSERT_NE(NULL, self->dst);
+	ASSERT_EQ(0, edu_map(&self->e[0], self->src, IOVA_SRC, SZ_4K));
+}
+
+FIXTURE_TEARDOWN(two)
+{
+	edu_close(&self->e[1]);
+	edu_close(&self->e[0]);
+}
+
+/* @e copies the pattern page to IOVA_X: 0 when it lands in @dst */
+static int two_copy(struct edu *e, void *src, void *dst, uint8_t seed)
+{
+	fill_pattern(src, SZ_4K, seed);
+	memset(dst, 0, SZ_4K);
+	if (edu_dma(e, IOVA_SRC, SZ_4K, 0) || edu_dma(e, IOVA_X, SZ_4K, 1))
+		return -1;
+	return memcmp(dst, src, SZ_4K) ? 1 : 0;
+}
+
+/* The commands and syncs each device's SMMU consumed since @c, @sy */
+static void two_snap(struct edu *e, long long *c, long long *sy)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		c[i] = smmu_stat(&e[i], "cmds");
+		sy[i] = smmu_stat(&e[i], "syncs");
+	}
+}
+
+TEST_F(two, smmu_two_instances_one_s2_domain)
+{
+	long long c0[2], s0[2], c1[2], s1[2], f0;
+	int i;
+
+	ASSERT_EQ(0, edu_map(&self->e[0], self->dst, IOVA_X, SZ_4K));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, two_copy(&self->e[i], self->src, self->dst, 0x40 + i));
+
+	two_snap(self->e, c0, s0);
+	ASSERT_EQ(0, edu_unmap(&self->e[0], IOVA_X, SZ_4K));
+	two_snap(self->e, c1, s1);
+	for (i = 0; i < 2; i++) {
+		TH_LOG("one 4 KiB unmap, %s: %lld commands, %lld CMD_SYNC", self->e[i].iommu,
+		       c1[i] - c0[i], s1[i] - s0[i]);
+		ASSERT_LE(0, c0[i]);
+		/* the minimum on each instance: one ranged TLBI, one sync */
+		ASSERT_EQ(1, c1[i] - c0[i]);
+		ASSERT_EQ(1, s1[i] - s0[i]);
+	}
+
+	/* Gone from both SMMUs' TLBs: each device's write faults */
+	for (i = 0; i < 2; i++) {
+		memset(self->dst, 0x11, SZ_4K);
+		f0 = smmu_stat(&self->e[i], "faults");
+		ASSERT_EQ(0, edu_dma(&self->e[i], IOVA_X, SZ_4K, 1));
+		ASSERT_LT(f0, smmu_stat(&self->e[i], "faults"));
+		ASSERT_TRUE(edu_all(self->dst, 0x11, SZ_4K));
+	}
+}
+
+/*
+ * Detaching one device takes its SMMU off the domain's list: the other
+ * device keeps translating, an unmap reaches its SMMU alone, and the
+ * detached device reaches nothing. Attached again, both are served.
+ */
+TEST_F(two, smmu_two_instances_detach_one)
+{
+	long long c0[2], s0[2], c1[2], s1[2];
+	int i;
+
+	ASSERT_EQ(0, edu_map(&self->e[0], self->dst, IOVA_X, SZ_4K));
+	ASSERT_EQ(0, vd_detach(&self->e[0].dev));
+	ASSERT_EQ(0, two_copy(&self->e[1], self->src, self->dst, 0x50));
+	memset(self->dst, 0x22, SZ_4K);
+	ASSERT_EQ(0, edu_dma(&self->e[0], IOVA_X, SZ_4K, 1));
+	ASSERT_TRUE(edu_all(self->dst, 0x22, SZ_4K));
+
+	two_snap(self->e, c0, s0);
+	ASSERT_EQ(0, edu_unmap(&self->e[1], IOVA_X, SZ_4K));
+	two_snap(self->e, c1, s1);
+	TH_LOG("unmap with edu 0 detached: %lld/%lld on %s, %lld/%lld on %s",
+	       c1[0] - c0[0], s1[0] - s0[0], self->e[0].iommu,
+	       c1[1] - c0[1], s1[1] - s0[1], self->e[1].iommu);
+	ASSERT_EQ(0, c1[0] - c0[0]);
+	ASSERT_EQ(0, s1[0] - s0[0]);
+	ASSERT_EQ(1, c1[1] - c0[1]);
+	ASSERT_EQ(1, s1[1] - s0[1]);
+	memset(self->dst, 0x33, SZ_4K);
+	ASSERT_EQ(0, edu_dma(&self->e[1], IOVA_X, SZ_4K, 1));
+	ASSERT_TRUE(edu_all(self->dst, 0x33, SZ_4K));
+
+	ASSERT_EQ(0, edu_attach(&self->e[0], self->hwpt));
+	ASSERT_EQ(0, edu_map(&self->e[0], self->dst, IOVA_X, SZ_4K));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, two_copy(&self->e[i], self->src, self->dst, 0x60 + i));
+	two_snap(self->e, c0, s0);
+	ASSERT_EQ(0, edu_unmap(&self->e[0], IOVA_X, SZ_4K));
+	two_snap(self->e, c1, s1);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(1, c1[i] - c0[i]);
+		ASSERT_EQ(1, s1[i] - s0[i]);
+	}
+}
+
+/*
+ * Replacing one device's domain by a stage 2 of another IOAS takes its
+ * SMMU off the shared domain's list as a detach does: an unmap in the
+ * shared IOAS reaches the other SMMU only, and the moved device keeps the
+ * mapping of its new IOAS. Moved back, both are served again.
+ */
+TEST_F(two, smmu_two_instances_replace_one)
+{
+	long long c0[2], s0[2], c1[2], s1[2];
+	__u32 ioas2, other;
+	int i;
+
+	ASSERT_EQ(0, edu_map(&self->e[0], self->dst, IOVA_X, SZ_4K));
+	ASSERT_EQ(0, iommufd_ioas_alloc(self->e[1].iommufd, &ioas2));
+	ASSERT_EQ(0, iommufd_map_fixed(self->e[1].iommufd, ioas2, self->src, IOVA_SRC, SZ_4K));
+	ASSERT_EQ(0, iommufd_map_fixed(self->e[1].iommufd, ioas2, self->dst, IOVA_X, SZ_4K));
+	ASSERT_EQ(0, edu_hwpt_alloc(&self->e[1], ioas2, IOMMU_HWPT_ALLOC_NEST_PARENT,
+				    IOMMU_HWPT_DATA_NONE, NULL, 0, &other));
+	ASSERT_EQ(0, edu_attach(&self->e[1], other));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, two_copy(&self->e[i], self->src, self->dst, 0x70 + i));
+
+	two_snap(self->e, c0, s0);
+	ASSERT_EQ(0, edu_unmap(&self->e[0], IOVA_X, SZ_4K));
+	two_snap(self->e, c1, s1);
+	TH_LOG("unmap with edu 1 moved away: %lld/%lld on %s, %lld/%lld on %s",
+	       c1[0] - c0[0], s1[0] - s0[0], self->e[0].iommu,
+	       c1[1] - c0[1], s1[1] - s0[1], self->e[1].iommu);
+	ASSERT_EQ(1, c1[0] - c0[0]);
+	ASSERT_EQ(1, s1[0] - s0[0]);
+	ASSERT_EQ(0, c1[1] - c0[1]);
+	ASSERT_EQ(0, s1[1] - s0[1]);
+	/* edu 1 still writes through its own IOAS; edu 0 reaches nothing */
+	memset(self->dst, 0x44, SZ_4K);
+	ASSERT_EQ(0, edu_dma(&self->e[0], IOVA_X, SZ_4K, 1));
+	ASSERT_TRUE(edu_all(self->dst, 0x44, SZ_4K));
+	ASSERT_EQ(0, two_copy(&self->e[1], self->src, self->dst, 0x72));
+
+	ASSERT_EQ(0, edu_attach(&self->e[1], self->hwpt));
+	ASSERT_EQ(0, edu_map(&self->e[0], self->dst, IOVA_X, SZ_4K));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, two_copy(&self->e[i], self->src, self->dst, 0x74 + i));
+	two_snap(self->e, c0, s0);
+	ASSERT_EQ(0, edu_unmap(&self->e[0], IOVA_X, SZ_4K));
+	two_snap(self->e, c1, s1);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(1, c1[i] - c0[i]);
+		ASSERT_EQ(1, s1[i] - s0[i]);
+	}
 }
 
 /*
@@ -1255,10 +1539,26 @@ static int smmu_demo(void)
 #define BENCH_IOVA		0x05000000UL	/* 64 KiB aligned, clear of G */
 #define BENCH_VA		(VA_SRC + SZ_4K)	/* S1: -> IPA BENCH_IOVA */
 
+/*
+ * The second device of the two-instance workload (bench_two()): its SMMU's
+ * counters add to the first's, as QEMU's trace counts both SMMUs' commands.
+ */
+static struct edu *bench_peer;
+
 static void bench_snap(struct edu *edu, struct bench_snap *s)
 {
-	s->cmds = edu->iommu[0] ? smmu_stat(edu, "cmds") : -1;
-	s->syncs = edu->iommu[0] ? smmu_stat(edu, "syncs") : -1;
+	struct edu *e[2] = { edu, bench_peer };
+	long long c, sy;
+	int i;
+
+	s->cmds = 0;
+	s->syncs = 0;
+	for (i = 0; i < 2 && e[i]; i++) {
+		c = e[i]->iommu[0] ? smmu_stat(e[i], "cmds") : -1;
+		sy = e[i]->iommu[0] ? smmu_stat(e[i], "syncs") : -1;
+		s->cmds = c < 0 || s->cmds < 0 ? -1 : s->cmds + c;
+		s->syncs = sy < 0 || s->syncs < 0 ? -1 : s->syncs + sy;
+	}
 }
 
 /* A DMA from edu's buffer (it holds a non-zero pattern) through @dma_va */
@@ -1281,6 +1581,12 @@ static int bench_check_s1(struct edu *edu, uint8_t *pg, __u64 iova, unsigned int
 static int bench_check_nest(struct edu *edu, uint8_t *pg, __u64 iova, unsigned int i)
 {
 	return bench_dma_to(edu, pg, BENCH_VA + (iova - BENCH_IOVA));
+}
+
+/* The two-instance workload: the page is written through both devices */
+static int bench_check_two(struct edu *edu, uint8_t *pg, __u64 iova, unsigned int i)
+{
+	return bench_dma_to(edu, pg, iova) || bench_dma_to(bench_peer, pg, iova);
 }
 
 static int bench_attach(struct edu *edu, __u32 pt)
@@ -1461,10 +1767,91 @@ static int bench(void)
 	return bench_finish(rc);
 }
 
+/*
+ * "smmu_dma bench two", on run-guest.sh --machine 2smmu (bench-guest.sh):
+ * the two edus, each behind its own SMMU, on one IOAS; a one-page and a
+ * pages 1-6 unmap measured as the other unmap workloads, the markers on
+ * edu 0, the DMA check through both devices. Ours: one NEST_PARENT HWPT
+ * for both, a domain that spans the two SMMUs (one page table, one unmap
+ * walk, commands to each SMMU). Linux 7.3 refuses the second device's
+ * attach (-EINVAL), so that device gets a NEST_PARENT HWPT of its own, as
+ * a VMM allocates one stage 2 per SMMU instance: two page tables, each
+ * mapped and unmapped by every IOAS operation.
+ *
+ *   ALIST-BENCH phase ... domain=nest_parent domains=1|2 shared=ok|EINVAL
+ *                         instances=2
+ */
+static int bench_two(void)
+{
+	static const char *const names[] = { "two-smmu_unmap_1", "two-smmu_unmap_p1-6" };
+	static const struct bench_shape shapes[] = {
+		BENCH_SHAPE(bench_a1), BENCH_SHAPE(bench_a1_6),
+	};
+	struct bench_phase ph[ARRAY_SIZE(names)] = {};
+	char bdf[2][32], extra[64], shared[16] = "ok";
+	const char *why = NULL;
+	void *src = edu_pages(SZ_4K);
+	struct edu e[2];
+	__u32 hwpt[2];
+	int i, rc = 0, ndom = 1;
+
+	edu_reset(&e[0]);
+	edu_reset(&e[1]);
+	if (!src || edu_pair_find(bdf)) {
+		printf("ALIST-BENCH error id=0 what=no-edu-pair-behind-two-iommus\n");
+		return bench_finish(1);
+	}
+	for (i = 0; i < 2 && !why; i++)
+		if (edu_open_at(&e[i], bdf[i], i ? e[0].iommufd : -1, 0, &why))
+			printf("ALIST-BENCH error id=0 what=open:%s:%s errno=%d\n", bdf[i], why,
+			       errno);
+	if (why)
+		return bench_finish(1);
+	e[1].ioas_id = e[0].ioas_id;
+	printf("ALIST-BENCH start prog=smmu_dma counters=%s iters=%d timed=%d\n",
+	       e[0].iommu[0] && e[1].iommu[0] ? "alist_smmuv3" : "none", BENCH_ITERS,
+	       BENCH_TIMED);
+
+	if (edu_hwpt_alloc(&e[0], e[0].ioas_id, IOMMU_HWPT_ALLOC_NEST_PARENT,
+			   IOMMU_HWPT_DATA_NONE, NULL, 0, &hwpt[0]) || edu_attach(&e[0], hwpt[0]))
+		rc = bench_fail(60, "NEST_PARENT-HWPT");
+	if (!rc && edu_attach(&e[1], hwpt[0])) {
+		/* Linux 7.3: one domain per SMMU instance */
+		snprintf(shared, sizeof(shared), "%s", errno == EINVAL ? "EINVAL" : "refused");
+		ndom = 2;
+		if (edu_hwpt_alloc(&e[1], e[1].ioas_id, IOMMU_HWPT_ALLOC_NEST_PARENT,
+				   IOMMU_HWPT_DATA_NONE, NULL, 0, &hwpt[1]) ||
+		    edu_attach(&e[1], hwpt[1]))
+			rc = bench_fail(60, "second-NEST_PARENT-HWPT");
+	}
+	printf("two-smmu: edu %s and %s behind two SMMUs; the shared attach: %s; %d domain(s)\n",
+	       bdf[0], bdf[1], shared, ndom);
+	fflush(stdout);
+	/* Both devices' buffers hold the pattern that bench_dma_to() writes */
+	fill_pattern(src, SZ_4K, 0x31);
+	if (!rc && (edu_map(&e[0], src, IOVA_SRC, SZ_4K) || edu_dma(&e[0], IOVA_SRC, SZ_4K, 0) ||
+		    edu_dma(&e[1], IOVA_SRC, SZ_4K, 0)))
+		rc = bench_fail(60, "setup-DMA");
+	/* instances: each SMMU invalidates the requested pages once */
+	snprintf(extra, sizeof(extra), "domains=%d shared=%s instances=2", ndom, shared);
+	bench_peer = &e[1];
+	for (i = 0; !rc && i < (int)ARRAY_SIZE(names); i++) {
+		ph[i] = (struct bench_phase){ .id = 60 + i, .name = names[i], .op = "unmap",
+					      .domain = "nest_parent", .extra = extra };
+		rc = bench_unmap(&e[0], &ph[i], &shapes[i], BENCH_IOVA, bench_check_two);
+	}
+	bench_peer = NULL;
+	edu_close(&e[1]);
+	edu_close(&e[0]);
+	return bench_finish(rc);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--demo"))
 		return smmu_demo();
+	if (argc > 2 && !strcmp(argv[1], "bench") && !strcmp(argv[2], "two"))
+		return bench_two();
 	if (argc > 1 && !strcmp(argv[1], "bench"))
 		return bench();
 	return test_harness_run(argc, argv);

@@ -3,6 +3,8 @@
 # busybox sh): say which IOMMU driver owns the hardware, then run the
 # selftest program of this arch in bench mode. Its ALIST-BENCH lines and
 # the edu markers it writes are read by scripts/bench-guest.py on the host.
+# alist_bench=two on the kernel command line (bench-guest.sh's boots on
+# the two-SMMU machine): smmu_dma bench two, that machine's workload.
 
 echo "ALIST-BENCH guest $(uname -m) $(uname -r)"
 echo "ALIST-BENCH cmdline $(cat /proc/cmdline)"
@@ -22,7 +24,7 @@ dmesg | grep -E 'DMAR|[Ii]ntel-IOMMU|Virtualization Technology|alist_vtd|alist_s
 if [ -x /opt/alist/selftests/vtd_dma ]; then
 	/opt/alist/selftests/vtd_dma bench
 elif [ -x /opt/alist/selftests/smmu_dma ]; then
-	/opt/alist/selftests/smmu_dma bench
+	/opt/alist/selftests/smmu_dma bench ${alist_bench:+"$alist_bench"}
 else
 	echo "ALIST-BENCH error id=0 what=no-bench-program"
 	false
