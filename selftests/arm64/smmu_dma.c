@@ -453,36 +453,47 @@ static int two_copy(struct edu *e, void *src, void *dst, uint8_t seed)
 	return memcmp(dst, src, SZ_4K) ? 1 : 0;
 }
 
-/* The commands and syncs each device's SMMU consumed since @c, @sy */
-static void two_snap(struct edu *e, long long *c, long long *sy)
+/*
+ * One IOAS_UNMAP of IOVA_X's page through edu @by: the commands (@dc) and
+ * syncs (@ds) it cost each device's SMMU. -1: the unmap or a counter failed.
+ */
+static int two_unmap_cost(struct edu *e, int by, long long dc[2], long long ds[2])
 {
-	int i;
+	long long c0[2], s0[2];
+	int i, rc;
 
 	for (i = 0; i < 2; i++) {
-		c[i] = smmu_stat(&e[i], "cmds");
-		sy[i] = smmu_stat(&e[i], "syncs");
+		c0[i] = smmu_stat(&e[i], "cmds");
+		s0[i] = smmu_stat(&e[i], "syncs");
 	}
+	rc = edu_unmap(&e[by], IOVA_X, SZ_4K);
+	for (i = 0; i < 2; i++) {
+		dc[i] = smmu_stat(&e[i], "cmds");
+		ds[i] = smmu_stat(&e[i], "syncs");
+		if (c0[i] < 0 || s0[i] < 0 || dc[i] < 0 || ds[i] < 0)
+			rc = -1;
+		dc[i] -= c0[i];
+		ds[i] -= s0[i];
+	}
+	return rc ? -1 : 0;
 }
 
 TEST_F(two, smmu_two_instances_one_s2_domain)
 {
-	long long c0[2], s0[2], c1[2], s1[2], f0;
+	long long dc[2], ds[2], f0;
 	int i;
 
 	ASSERT_EQ(0, edu_map(&self->e[0], self->dst, IOVA_X, SZ_4K));
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, two_copy(&self->e[i], self->src, self->dst, 0x40 + i));
 
-	two_snap(self->e, c0, s0);
-	ASSERT_EQ(0, edu_unmap(&self->e[0], IOVA_X, SZ_4K));
-	two_snap(self->e, c1, s1);
+	ASSERT_EQ(0, two_unmap_cost(self->e, 0, dc, ds));
 	for (i = 0; i < 2; i++) {
 		TH_LOG("one 4 KiB unmap, %s: %lld commands, %lld CMD_SYNC", self->e[i].iommu,
-		       c1[i] - c0[i], s1[i] - s0[i]);
-		ASSERT_LE(0, c0[i]);
+		       dc[i], ds[i]);
 		/* the minimum on each instance: one ranged TLBI, one sync */
-		ASSERT_EQ(1, c1[i] - c0[i]);
-		ASSERT_EQ(1, s1[i] - s0[i]);
+		ASSERT_EQ(1, dc[i]);
+		ASSERT_EQ(1, ds[i]);
 	}
 
 	/* Gone from both SMMUs' TLBs: each device's write faults */
@@ -502,7 +513,7 @@ TEST_F(two, smmu_two_instances_one_s2_domain)
  */
 TEST_F(two, smmu_two_instances_detach_one)
 {
-	long long c0[2], s0[2], c1[2], s1[2];
+	long long dc[2], ds[2];
 	int i;
 
 	ASSERT_EQ(0, edu_map(&self->e[0], self->dst, IOVA_X, SZ_4K));
@@ -512,16 +523,13 @@ TEST_F(two, smmu_two_instances_detach_one)
 	ASSERT_EQ(0, edu_dma(&self->e[0], IOVA_X, SZ_4K, 1));
 	ASSERT_TRUE(edu_all(self->dst, 0x22, SZ_4K));
 
-	two_snap(self->e, c0, s0);
-	ASSERT_EQ(0, edu_unmap(&self->e[1], IOVA_X, SZ_4K));
-	two_snap(self->e, c1, s1);
+	ASSERT_EQ(0, two_unmap_cost(self->e, 1, dc, ds));
 	TH_LOG("unmap with edu 0 detached: %lld/%lld on %s, %lld/%lld on %s",
-	       c1[0] - c0[0], s1[0] - s0[0], self->e[0].iommu,
-	       c1[1] - c0[1], s1[1] - s0[1], self->e[1].iommu);
-	ASSERT_EQ(0, c1[0] - c0[0]);
-	ASSERT_EQ(0, s1[0] - s0[0]);
-	ASSERT_EQ(1, c1[1] - c0[1]);
-	ASSERT_EQ(1, s1[1] - s0[1]);
+	       dc[0], ds[0], self->e[0].iommu, dc[1], ds[1], self->e[1].iommu);
+	ASSERT_EQ(0, dc[0]);
+	ASSERT_EQ(0, ds[0]);
+	ASSERT_EQ(1, dc[1]);
+	ASSERT_EQ(1, ds[1]);
 	memset(self->dst, 0x33, SZ_4K);
 	ASSERT_EQ(0, edu_dma(&self->e[1], IOVA_X, SZ_4K, 1));
 	ASSERT_TRUE(edu_all(self->dst, 0x33, SZ_4K));
@@ -530,12 +538,10 @@ TEST_F(two, smmu_two_instances_detach_one)
 	ASSERT_EQ(0, edu_map(&self->e[0], self->dst, IOVA_X, SZ_4K));
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, two_copy(&self->e[i], self->src, self->dst, 0x60 + i));
-	two_snap(self->e, c0, s0);
-	ASSERT_EQ(0, edu_unmap(&self->e[0], IOVA_X, SZ_4K));
-	two_snap(self->e, c1, s1);
+	ASSERT_EQ(0, two_unmap_cost(self->e, 0, dc, ds));
 	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(1, c1[i] - c0[i]);
-		ASSERT_EQ(1, s1[i] - s0[i]);
+		ASSERT_EQ(1, dc[i]);
+		ASSERT_EQ(1, ds[i]);
 	}
 }
 
@@ -547,7 +553,7 @@ TEST_F(two, smmu_two_instances_detach_one)
  */
 TEST_F(two, smmu_two_instances_replace_one)
 {
-	long long c0[2], s0[2], c1[2], s1[2];
+	long long dc[2], ds[2];
 	__u32 ioas2, other;
 	int i;
 
@@ -561,16 +567,13 @@ TEST_F(two, smmu_two_instances_replace_one)
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, two_copy(&self->e[i], self->src, self->dst, 0x70 + i));
 
-	two_snap(self->e, c0, s0);
-	ASSERT_EQ(0, edu_unmap(&self->e[0], IOVA_X, SZ_4K));
-	two_snap(self->e, c1, s1);
+	ASSERT_EQ(0, two_unmap_cost(self->e, 0, dc, ds));
 	TH_LOG("unmap with edu 1 moved away: %lld/%lld on %s, %lld/%lld on %s",
-	       c1[0] - c0[0], s1[0] - s0[0], self->e[0].iommu,
-	       c1[1] - c0[1], s1[1] - s0[1], self->e[1].iommu);
-	ASSERT_EQ(1, c1[0] - c0[0]);
-	ASSERT_EQ(1, s1[0] - s0[0]);
-	ASSERT_EQ(0, c1[1] - c0[1]);
-	ASSERT_EQ(0, s1[1] - s0[1]);
+	       dc[0], ds[0], self->e[0].iommu, dc[1], ds[1], self->e[1].iommu);
+	ASSERT_EQ(1, dc[0]);
+	ASSERT_EQ(1, ds[0]);
+	ASSERT_EQ(0, dc[1]);
+	ASSERT_EQ(0, ds[1]);
 	/* edu 1 still writes through its own IOAS; edu 0 reaches nothing */
 	memset(self->dst, 0x44, SZ_4K);
 	ASSERT_EQ(0, edu_dma(&self->e[0], IOVA_X, SZ_4K, 1));
@@ -581,12 +584,10 @@ TEST_F(two, smmu_two_instances_replace_one)
 	ASSERT_EQ(0, edu_map(&self->e[0], self->dst, IOVA_X, SZ_4K));
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, two_copy(&self->e[i], self->src, self->dst, 0x74 + i));
-	two_snap(self->e, c0, s0);
-	ASSERT_EQ(0, edu_unmap(&self->e[0], IOVA_X, SZ_4K));
-	two_snap(self->e, c1, s1);
+	ASSERT_EQ(0, two_unmap_cost(self->e, 0, dc, ds));
 	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(1, c1[i] - c0[i]);
-		ASSERT_EQ(1, s1[i] - s0[i]);
+		ASSERT_EQ(1, dc[i]);
+		ASSERT_EQ(1, ds[i]);
 	}
 }
 
