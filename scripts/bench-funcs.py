@@ -8,7 +8,10 @@ This script names each block by the guest function it starts in (the
 kernel's System.map and the module symbols the guest printed, ALIST-KSYM
 lines of its log) and writes per workload: the operations, the
 instructions per operation, the part in the driver's own code, and the
-top functions.
+top functions. With a block trace of one operation beside COUNTS
+(COUNTS.trace, BENCH_FUNCS_TRACE=ID:K), it also writes COUNTS.calls: the
+trace as the operation's call sequence, a line per run of consecutive
+blocks in one function ("instructions function").
 
 The driver's own code: functions of our modules (iommu_alist, alist_vtd,
 alist_smmuv3) or of arm_smmu_v3.ko, or, for Linux's built-in VT-d driver,
@@ -43,6 +46,29 @@ def driver_names(objs):
             if len(p) == 3 and p[1] in "tTwW"}
 
 
+def function_of(addrs, names, pc):
+    """The guest function a block starting at @pc is in"""
+    if pc < USER_TOP:
+        return "<user>"
+    j = bisect.bisect_right(addrs, pc) - 1
+    return names[j] if j >= 0 else "<unknown>"
+
+
+def fold_trace(addrs, names, trace, out):
+    """A block trace ("pc insns" per line, in order) as runs per function"""
+    runs = []
+    with open(trace) as f:
+        for line in f:
+            pc, n = line.split()[:2]
+            fn = function_of(addrs, names, int(pc, 16))
+            if runs and runs[-1][1] == fn:
+                runs[-1][0] += int(n)
+            else:
+                runs.append([int(n), fn])
+    with open(out, "w") as f:
+        f.writelines(f"{n:7d} {fn}\n" for n, fn in runs)
+
+
 def main():
     system_map, log, counts, objs, out = sys.argv[1:6]
     addrs, names = load_syms(system_map, log)
@@ -54,13 +80,9 @@ def main():
             if p[0] == "W":
                 ops[int(p[1])] = int(p[2])
                 continue
-            start, n = int(p[2], 16), int(p[3])
-            if start < USER_TOP:
-                key = "<user>"
-            else:
-                j = bisect.bisect_right(addrs, start) - 1
-                key = names[j] if j >= 0 else "<unknown>"
-            per[int(p[1])][key] += n
+            per[int(p[1])][function_of(addrs, names, int(p[2], 16))] += int(p[3])
+    if os.path.exists(counts + ".trace"):
+        fold_trace(addrs, names, counts + ".trace", counts + ".calls")
     res = {}
     for wid, c in sorted(per.items()):
         n = ops.get(wid) or 1

@@ -48,7 +48,8 @@
 # It is built twice: for QEMU 10.0's plugin API (version 4) and for QEMU
 # 11.1's (version 7, the 2smmu boots), which loads nothing older.
 # BENCH_FUNCS_TRACE=ID:K also writes NAME.insn.trace: every block of the
-# K-th operation of workload ID, in order.
+# K-th operation of workload ID, in order; and NAME.insn.calls, the same
+# as a call sequence (a line per run of blocks in one function).
 # BENCH_ONLY=REGEX boots only the planned runs whose name matches (e.g.
 # 'ours-ss' or 'bench-(ours|intree)-ss'), for a quicker look at one driver.
 # Guests are booted one at a time (the time figures need a quiet host; the

@@ -177,6 +177,40 @@ class Parse(unittest.TestCase):
                           top["alist_flush[iommu_alist]"]), (70, 30, 10, 200))
         self.assertEqual((w["7"]["insn"], w["7"]["driver_insn"]), (9, 9))
 
+    def test_funcs_trace_as_call_sequence(self):
+        smap = self.write("System.map", "ffff000000001000 T lock_acquire\n"
+                                        "ffff000000002000 t helper\n")
+        log = self.write("g.log", "ALIST-KSYM ffff800000010000 t alist_flush\t"
+                                  "[iommu_alist]\n")
+        counts = self.write("c.insn", "W 1 1\nB 1 ffff800000010000 30\n")
+        # consecutive blocks of one function are one run; a return to a
+        # function after a call is a new run
+        self.write("c.insn.trace", "ffff800000010000 10\n"
+                                   "ffff800000010010 20\n"
+                                   "ffff000000001000 5\n"
+                                   "ffff000000002008 7\n"
+                                   "ffff800000010020 3\n"
+                                   "400100 2\n")
+        out = os.path.join(self.dir.name, "f.json")
+        with unittest.mock.patch("sys.argv", ["bench-funcs.py", smap, log, counts,
+                                              "none", out]):
+            self.assertEqual(bf.main(), 0)
+        with open(counts + ".calls") as f:
+            runs = [line.split() for line in f]
+        self.assertEqual(runs, [["30", "alist_flush[iommu_alist]"], ["5", "lock_acquire"],
+                                ["7", "helper"], ["3", "alist_flush[iommu_alist]"],
+                                ["2", "<user>"]])
+
+    def test_funcs_without_trace_writes_no_calls(self):
+        smap = self.write("System.map", "ffff000000001000 T lock_acquire\n")
+        log = self.write("g.log", "")
+        counts = self.write("c.insn", "W 1 1\nB 1 ffff000000001000 30\n")
+        out = os.path.join(self.dir.name, "f.json")
+        with unittest.mock.patch("sys.argv", ["bench-funcs.py", smap, log, counts,
+                                              "none", out]):
+            self.assertEqual(bf.main(), 0)
+        self.assertFalse(os.path.exists(counts + ".calls"))
+
     def test_funcs_column(self):
         op = smmu("TLBI_NH_VA") + smmu_range(6) + smmu("SYNC")
         funcs = []
