@@ -145,6 +145,14 @@ class Parse(unittest.TestCase):
                           ph["p50_ns"], ph["p99_ns"]),
                          ("unmap_1", 1, 1000, 32, 51000, 90000))
 
+    def run_funcs(self, smap, log, counts):
+        """bench-funcs.py over these files (no built-in driver); its JSON"""
+        out = os.path.join(self.dir.name, "f.json")
+        with unittest.mock.patch("sys.argv", ["bench-funcs.py", smap, log, counts,
+                                              "none", out]):
+            self.assertEqual(bf.main(), 0)
+        return out
+
     def test_funcs_fold_blocks_into_functions(self):
         smap = self.write("System.map", "ffff000000001000 T lock_acquire\n"
                                         "ffff000000002000 t helper\n"
@@ -163,10 +171,7 @@ class Parse(unittest.TestCase):
                                       "B 1 ffff800000020000 80\n"
                                       "B 1 400100 20\n"
                                       "B 7 ffff800000010000 9\n")
-        out = os.path.join(self.dir.name, "f.json")
-        with unittest.mock.patch("sys.argv", ["bench-funcs.py", smap, log, counts,
-                                              "none", out]):
-            self.assertEqual(bf.main(), 0)
+        out = self.run_funcs(smap, log, counts)
         with open(out) as f:
             w = json.load(f)["workloads"]
         self.assertEqual((w["1"]["ops"], w["1"]["insn"]), (2, 350))
@@ -191,10 +196,7 @@ class Parse(unittest.TestCase):
                                    "ffff000000002008 7\n"
                                    "ffff800000010020 3\n"
                                    "400100 2\n")
-        out = os.path.join(self.dir.name, "f.json")
-        with unittest.mock.patch("sys.argv", ["bench-funcs.py", smap, log, counts,
-                                              "none", out]):
-            self.assertEqual(bf.main(), 0)
+        self.run_funcs(smap, log, counts)
         with open(counts + ".calls") as f:
             runs = [line.split() for line in f]
         self.assertEqual(runs, [["30", "alist_flush[iommu_alist]"], ["5", "lock_acquire"],
@@ -205,10 +207,7 @@ class Parse(unittest.TestCase):
         smap = self.write("System.map", "ffff000000001000 T lock_acquire\n")
         log = self.write("g.log", "")
         counts = self.write("c.insn", "W 1 1\nB 1 ffff000000001000 30\n")
-        out = os.path.join(self.dir.name, "f.json")
-        with unittest.mock.patch("sys.argv", ["bench-funcs.py", smap, log, counts,
-                                              "none", out]):
-            self.assertEqual(bf.main(), 0)
+        self.run_funcs(smap, log, counts)
         self.assertFalse(os.path.exists(counts + ".calls"))
 
     def test_funcs_column(self):
