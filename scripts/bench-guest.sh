@@ -50,6 +50,11 @@
 # BENCH_FUNCS_TRACE=ID:K also writes NAME.insn.trace: every block of the
 # K-th operation of workload ID, in order; and NAME.insn.calls, the same
 # as a call sequence (a line per run of blocks in one function).
+# BENCH_RELEASE=1 boots kernels built as a distribution builds them
+# (scripts/kconfig/release.config: -O2, no KASAN, lockdep or kmemleak),
+# cached beside the test kernels; the run's build, logs and JSON go under
+# build/release/. The test kernels' debug checks are most of an operation's
+# instructions there, which dilutes what the drivers themselves cost.
 # BENCH_ONLY=REGEX boots only the planned runs whose name matches (e.g.
 # 'ours-ss' or 'bench-(ours|intree)-ss'), for a quicker look at one driver.
 # Guests are booted one at a time (the time figures need a quiet host; the
@@ -60,6 +65,11 @@
 # a second failure fails.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+
+if [ "${BENCH_RELEASE:-0}" = 1 ]; then
+	export ALIST_KCONFIG_EXTRA=$ALIST_TOP/scripts/kconfig/release.config
+	export ALIST_BUILD=$ALIST_BUILD/release
+fi
 
 archs=("$@")
 [ ${#archs[@]} -gt 0 ] || archs=(x86_64 arm64)

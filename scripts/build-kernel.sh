@@ -18,6 +18,7 @@ if [ -f "$out/.alist-built" ]; then
 fi
 
 frags=("$ALIST_TOP/scripts/kconfig/common.config" "$ALIST_TOP/scripts/kconfig/$arch.config")
+[ -z "${ALIST_KCONFIG_EXTRA:-}" ] || frags+=("$ALIST_KCONFIG_EXTRA")
 kmake() {
 	make -C "$src" O="$out" ARCH="$KARCH" CROSS_COMPILE="$CROSS" "$@"
 }
@@ -31,20 +32,30 @@ KCONFIG_CONFIG="$out/.config" "$src/scripts/kconfig/merge_config.sh" \
 kmake -s olddefconfig >/dev/null
 
 # A fragment line that did not survive olddefconfig is a missing dependency:
-# fail loudly instead of booting a kernel without the feature.
-missing=0
+# fail loudly instead of booting a kernel without the feature. A later
+# fragment's line for a symbol replaces an earlier one's, as in the merge.
+declare -A want=()
 while read -r line; do
+	case "$line" in
+	CONFIG_*=*) want[${line%%=*}]=$line ;;
+	"# CONFIG_"*" is not set")
+		sym=${line#\# }
+		want[${sym%% *}]=$line
+		;;
+	esac
+done < <(cat "${frags[@]}")
+missing=0
+for sym in "${!want[@]}"; do
+	line=${want[$sym]}
 	case "$line" in
 	CONFIG_*=*)
 		grep -qx "$line" "$out/.config" || { echo "config: $line not set" >&2; missing=1; }
 		;;
-	"# CONFIG_"*" is not set")
-		sym=${line#\# }
-		sym=${sym%% *}
+	*)
 		! grep -q "^$sym=" "$out/.config" || { echo "config: $sym should be off" >&2; missing=1; }
 		;;
 	esac
-done < <(cat "${frags[@]}")
+done
 [ "$missing" = 0 ] || alist_die "$arch kernel config lacks requested options"
 
 kmake -j"$(nproc)" all > "$out/build.log" 2>&1 ||

@@ -100,6 +100,11 @@ alist_patched_src() {
 	echo "$dst"
 }
 
+# ALIST_KCONFIG_EXTRA: one more config fragment, applied after the arch's
+# (make bench's BENCH_RELEASE=1: scripts/kconfig/release.config). Its name
+# is in the build tree's path and its content in the key, so the kernel it
+# makes is cached beside the test kernel, not instead of it.
+
 # alist_kernel_key ARCH: cache key of a guest kernel build: the source
 # version plus every input that shapes the config or the build.
 alist_kernel_key() {
@@ -109,6 +114,7 @@ alist_kernel_key() {
 		cat "$ALIST_TOP/scripts/kconfig/common.config" \
 		    "$ALIST_TOP/scripts/kconfig/$arch.config" \
 		    "$ALIST_TOP/scripts/build-kernel.sh"
+		[ -z "${ALIST_KCONFIG_EXTRA:-}" ] || cat "$ALIST_KCONFIG_EXTRA"
 	} | sha256sum | cut -c1-16
 }
 
@@ -116,7 +122,8 @@ alist_kernel_key() {
 alist_kbuild() {
 	local src
 	src=$(alist_ksrc) || return 1
-	echo "$ALIST_CACHE/kernel/$1-$(alist_kernel_key "$src" "$1")"
+	local variant=${ALIST_KCONFIG_EXTRA:+-$(basename "$ALIST_KCONFIG_EXTRA" .config)}
+	echo "$ALIST_CACHE/kernel/$1$variant-$(alist_kernel_key "$src" "$1")"
 }
 
 # alist_apt DIR ARCH APT-GET-ARGS...: apt-get with a configuration of its
