@@ -150,8 +150,8 @@ done
 if [ "$mode" = run ]; then
 	# The demo is for reading: show the console without the boot chatter.
 	# The kmemleak scan's objects are in the verdict, named
-	sed -n '/ALIST-BOOTED/,$p' "$out/logs/run.log" |
-		sed '/ALIST-BEGIN kmemleak scan/,/ALIST-END kmemleak scan/d'
+	sed -n -e '/ALIST-BEGIN kmemleak scan/,/ALIST-END kmemleak scan/d' \
+		-e '/ALIST-BOOTED/,$p' "$out/logs/run.log"
 	cat "$out/logs/run.verdict"
 fi
 exit $rc

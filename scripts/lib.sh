@@ -100,13 +100,12 @@ alist_patched_src() {
 	echo "$dst"
 }
 
+# alist_kernel_key ARCH: cache key of a guest kernel build: the source
+# version plus every input that shapes the config or the build, including
 # ALIST_KCONFIG_EXTRA: one more config fragment, applied after the arch's
 # (make bench's BENCH_RELEASE=1: scripts/kconfig/release.config). Its name
-# is in the build tree's path and its content in the key, so the kernel it
-# makes is cached beside the test kernel, not instead of it.
-
-# alist_kernel_key ARCH: cache key of a guest kernel build: the source
-# version plus every input that shapes the config or the build.
+# is also in the build tree's path (alist_kbuild), so the kernel it makes
+# is cached beside the test kernel, not instead of it.
 alist_kernel_key() {
 	local src=$1 arch=$2
 	{

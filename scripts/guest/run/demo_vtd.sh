@@ -40,12 +40,13 @@ if [ -n "$vtd_unit" ]; then
 		echo "  one edu DMA through our translation (VFIO cdev + iommufd):"
 		/opt/alist/selftests/vtd_dma demo
 	fi
+	vtd_iqe=$(cat "$vtd_unit/iqe")
 	echo "  counters since load: $(cat "$vtd_unit/descs") descriptors, $(cat "$vtd_unit/waits") waits," \
 		"$(cat "$vtd_unit/faults") faults, $(cat "$vtd_dbg/iotlb_syncs") iotlb_sync calls," \
-		"$(cat "$vtd_unit/iqe") queue errors, $(cat "$vtd_unit/timeouts") timeouts"
+		"$vtd_iqe queue errors, $(cat "$vtd_unit/timeouts") timeouts"
 	# KUnit's alist_vtd_qi case (above) queues one bad descriptor on this
 	# unit to check the recovery: say so, or it reads like a fault.
-	if [ -d /sys/kernel/debug/kunit/alist_vtd_qi ] && [ "$(cat "$vtd_unit/iqe")" != 0 ]; then
+	if [ -d /sys/kernel/debug/kunit/alist_vtd_qi ] && [ "$vtd_iqe" != 0 ]; then
 		echo "  (queue errors: KUnit's alist_vtd_qi case above queued a bad descriptor on purpose)"
 	fi
 fi
