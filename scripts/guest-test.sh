@@ -138,6 +138,7 @@ for name in "${runs[@]}"; do
 		fi
 	elif [ "$mode" = run ]; then
 		# the verdict after the demo, not before it
+		mkdir -p "$out/logs"
 		"${cmd[@]}" > "$out/logs/run.verdict" || rc=1
 	else
 		"${cmd[@]}" || rc=1
