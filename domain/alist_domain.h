@@ -354,8 +354,6 @@ int alist_flush_range(const struct alist_queue *q, struct alist_list *list,
 int alist_flush_all(const struct alist_queue *q, struct alist_list *list);
 int alist_flush_left(const struct alist_queue *q,
 		     const struct alist_target *t, unsigned int n);
-int alist_flush_walk(const struct alist_queue *q, struct alist_inv_cursor *cur,
-		     const struct alist_target *t, unsigned int n);
 void alist_iotlb_sync(const struct alist_queue *q, struct alist_list *list,
 		      struct iommu_iotlb_gather *gather,
 		      struct alist_sync_stats *st, struct alist_test_hooks *h);

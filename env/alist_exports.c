@@ -47,8 +47,6 @@ EXPORT_SYMBOL_NS_GPL(alist_inv_cursor_add_all, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_inv_cursor_empty, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_vtd_inv_fill, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_smmuv3_inv_fill, "IOMMU_ALIST");
-EXPORT_SYMBOL_NS_GPL(alist_vtd_wait_desc, "IOMMU_ALIST");
-EXPORT_SYMBOL_NS_GPL(alist_smmuv3_cmd_sync, "IOMMU_ALIST");
 
 /* user_array.h */
 EXPORT_SYMBOL_NS_GPL(alist_vtd_user_inv_decode, "IOMMU_ALIST");

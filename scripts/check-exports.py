@@ -8,14 +8,15 @@ it cannot link to, and nothing is exported that is not documented API.
 A header's declarations after its test interface marker (a comment that
 starts "Test interface: KUnit only") are for KUnit alone: they must be
 exported with EXPORT_SYMBOL_IF_KUNIT, all others with EXPORT_SYMBOL_NS_GPL
-in the IOMMU_ALIST namespace."""
+in the IOMMU_ALIST namespace. A static inline function is not a
+declaration: the header is its definition, there is nothing to export."""
 import os
 import re
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PRIVATE = {"env.h", "types.h", "errno.h", "target.h"}
-DECL = re.compile(r"^[a-z][a-z_ *]*?[ *](alist_[a-z0-9_]+)\(", re.M)
+DECL = re.compile(r"^(?!static )[a-z][a-z_ *]*?[ *](alist_[a-z0-9_]+)\(", re.M)
 EXPORT = re.compile(r"^EXPORT_SYMBOL_NS_GPL\((alist_[a-z0-9_]+), \"IOMMU_ALIST\"\);",
                     re.M)
 KUNIT_EXPORT = re.compile(r"^EXPORT_SYMBOL_IF_KUNIT\((alist_[a-z0-9_]+)\);", re.M)

@@ -4,6 +4,7 @@
 #include <alist/hw/smmuv3_cmd.h>
 
 #include "base/bits.h"
+#include "inv/batcher.h"
 #include "inv/cover_policy.h"
 
 namespace alist {
@@ -32,11 +33,6 @@ alist_cmd Smmuv3Emitter::Atc(const alist_target &t, alist_u64 pfn, unsigned orde
 		dw0 |= SMMUV3_CMD0_SSV | Put(SMMUV3_CMD0_SSID, t.pasid);
 	return alist_cmd{{dw0, Put(SMMUV3_CMD1_ATC_SIZE, order) | Put(SMMUV3_CMD1_ATC_ADDR, pfn),
 			  0, 0}};
-}
-
-alist_cmd Smmuv3Emitter::Sync(unsigned cs)
-{
-	return alist_cmd{{SMMUV3_OP_SYNC | Put(SMMUV3_CMD0_SYNC_CS, cs), 0, 0, 0}};
 }
 
 unsigned Smmuv3Emitter::TgField(unsigned granule_lg2)
@@ -185,3 +181,16 @@ alist_u64 Smmuv3Emitter::Tlb(const Params &p, const InvPlan &plan, const alist_t
 }
 
 } // namespace alist
+
+/*
+ * The fill of include/alist/inv.h for this format. Flattened: the walk,
+ * the sink and every encoder above become one body, as a driver's
+ * hand-written loop would be, with no call per command.
+ */
+extern "C" __attribute__((flatten)) int
+alist_smmuv3_inv_fill(struct alist_inv_cursor *c, const struct alist_smmuv3_params *p,
+		  const struct alist_target *targets, unsigned int n,
+		  struct alist_inv_batch *b)
+{
+	return alist::Batcher::From(c)->Fill<alist::Smmuv3Emitter>(p, targets, n, b);
+}

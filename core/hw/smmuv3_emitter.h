@@ -38,7 +38,6 @@ public:
 	static alist_cmd S12Vmall(alist_u32 vmid);
 	/* 2^@order pages at @pfn (aligned) of @t's device; 52: everything. */
 	static alist_cmd Atc(const alist_target &t, alist_u64 pfn, unsigned order);
-	static alist_cmd Sync(unsigned cs);
 	/* TG field value for a granule, 0 if not a granule. */
 	static unsigned TgField(unsigned granule_lg2);
 	/* RIL TTL for a leaf of 2^granule_lg2 bytes with a 2^tg_lg2 granule. */

@@ -4,6 +4,7 @@
 #include <alist/hw/vtd_desc.h>
 
 #include "base/bits.h"
+#include "inv/batcher.h"
 #include "inv/block_cover.h"
 #include "inv/cover_policy.h"
 
@@ -80,12 +81,6 @@ alist_cmd VtdEmitter::Atc(const alist_target &t, alist_u64 pfn, unsigned order)
 			  addr | (order ? VTD_PDEVTLB_SIZE : 0), 0, 0}};
 }
 
-alist_cmd VtdEmitter::Wait(alist_u64 status_addr, alist_u32 data)
-{
-	return alist_cmd{{VTD_DESC_TYPE_WAIT | VTD_WAIT_SW | Put(VTD_WAIT_DATA, data),
-			  status_addr & VTD_WAIT_ADDR, 0, 0}};
-}
-
 void VtdEmitter::MakePlan(const Params &p, const InvRequest &req, InvPlan *plan)
 {
 	const RangeSet &rs = req.ranges;
@@ -145,3 +140,16 @@ alist_u64 VtdEmitter::Tlb(const Params &p, const InvPlan &plan, const alist_targ
 }
 
 } // namespace alist
+
+/*
+ * The fill of include/alist/inv.h for this format. Flattened: the walk,
+ * the sink and every encoder above become one body, as a driver's
+ * hand-written loop would be, with no call per command.
+ */
+extern "C" __attribute__((flatten)) int
+alist_vtd_inv_fill(struct alist_inv_cursor *c, const struct alist_vtd_params *p,
+		  const struct alist_target *targets, unsigned int n,
+		  struct alist_inv_batch *b)
+{
+	return alist::Batcher::From(c)->Fill<alist::VtdEmitter>(p, targets, n, b);
+}

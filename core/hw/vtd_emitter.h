@@ -31,8 +31,6 @@ public:
 					unsigned am, bool ih);
 	/* Device-TLB: 2^@order pages at @pfn (aligned), type 8 with a PASID; 52: all. */
 	static alist_cmd Atc(const alist_target &t, alist_u64 pfn, unsigned order);
-	/* Status write only: SW+IF aborts QEMU 10.0.2, FN alone is refused. */
-	static alist_cmd Wait(alist_u64 status_addr, alist_u32 data);
 
 	/* --- batcher interface (Batcher::Fill) -------------------------- */
 

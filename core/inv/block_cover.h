@@ -30,8 +30,33 @@ public:
 	 * Blocks of the exact cover of [first, last], or @limit + 1 as soon as
 	 * it is known to exceed @limit (the cost check never runs long).
 	 */
-	static alist_u64 Count(alist_u64 first, alist_u64 last,
-			       unsigned max_order, alist_u64 limit);
+	static ALIST_ALWAYS_INLINE alist_u64 Count(alist_u64 first, alist_u64 last,
+						   unsigned max_order, alist_u64 limit)
+	{
+		alist_u64 count = 0;
+
+		while (first <= last) {
+			unsigned k = NextOrder(first, last, max_order);
+			alist_u64 step;
+
+			if (k == max_order) {
+				/* Aligned to the largest block: the rest in one go. */
+				alist_u64 n = (last - first + 1) >> k;
+
+				count += n;
+				step = n << k;
+			} else {
+				count++;
+				step = 1ull << k;
+			}
+			if (count > limit)
+				return limit + 1;
+			if (last - first + 1 == step)
+				break;
+			first += step;
+		}
+		return count;
+	}
 	/* Order of the smallest aligned block containing [first, last]. */
 	static unsigned HullOrder(alist_u64 first, alist_u64 last)
 	{

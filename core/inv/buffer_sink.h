@@ -2,9 +2,9 @@
 /*
  * BufferSink: fills the caller's struct alist_inv_batch, one chunk per
  * sync and one at the end of a fill; full buffer or chunk table: a pause.
- * Commands are written in place (Slot(), Commit(): always inlined); the
- * rest is out of line: an inline copy in two objects is a COMDAT the
- * module link may discard under the kernel's patchable function entries.
+ * Commands are written in place. Every method is always inlined: it is
+ * part of the walk, and an inline copy in two objects would be a COMDAT
+ * the module link may discard under the kernel's patchable entries.
  */
 #ifndef ALIST_CORE_BUFFER_SINK_H
 #define ALIST_CORE_BUFFER_SINK_H
@@ -26,7 +26,10 @@ public:
 	BufferSink &operator=(const BufferSink &) = delete;
 
 	/* A batch the sink can fill: both arrays present, both capacities >= 1. */
-	static bool Valid(const alist_inv_batch *b);
+	static ALIST_ALWAYS_INLINE bool Valid(const alist_inv_batch *b)
+	{
+		return b && b->cmds && b->chunks && b->cap && b->max_chunks;
+	}
 
 	/*
 	 * Where the next command goes, written in place and then taken with
@@ -48,13 +51,30 @@ public:
 	 * Close the open chunk with a sync for @instance (always taken: the
 	 * table keeps a slot for it). False, a pause, when the table is full.
 	 */
-	bool Sync(alist_u32 instance);
+	ALIST_ALWAYS_INLINE bool Sync(alist_u32 instance)
+	{
+		instance_ = instance;
+		return Close(true);
+	}
 
 	/* Close an unsynced open chunk, set @done. Return: chunks written. */
-	int Finish(bool done);
+	ALIST_ALWAYS_INLINE int Finish(bool done)
+	{
+		if (out_ != first_)
+			Close(false);
+		batch_->done = done;
+		return static_cast<int>(chunks_);
+	}
 
 private:
-	bool Close(bool sync);
+	/* Write the open chunk; false when no slot is left for another. */
+	ALIST_ALWAYS_INLINE bool Close(bool sync)
+	{
+		batch_->chunks[chunks_++] =
+			alist_inv_chunk{first_, out_ - first_, instance_, sync, {0, 0, 0}};
+		first_ = out_;
+		return chunks_ != batch_->max_chunks;
+	}
 
 	alist_inv_batch *batch_;
 	alist_u32 out_;		/* where the next command goes */

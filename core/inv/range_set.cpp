@@ -3,20 +3,9 @@
 
 namespace alist {
 
-void RangeSet::AddBytes(alist_u64 start, alist_u64 last)
-{
-	if (start <= last)
-		AddPages(start >> kPageShift, last >> kPageShift);
-}
-
-void RangeSet::AddPages(alist_u64 first, alist_u64 last)
+void RangeSet::Merge(alist_u64 first, alist_u64 last)
 {
 	unsigned i = 0, j;
-
-	if (all_ || first > last)
-		return;
-	if (last > kMaxPage)
-		last = kMaxPage;
 
 	/* ranges_[i, j): the ranges that overlap or touch [first, last]. */
 	while (i < count_ && ranges_[i].last + 1 < first)
@@ -36,21 +25,6 @@ void RangeSet::AddPages(alist_u64 first, alist_u64 last)
 	__builtin_memmove(&ranges_[i + 1], &ranges_[j], (count_ - j) * sizeof(Range));
 	count_ = count_ + 1 - (j - i);
 	ranges_[i] = Range{first, last};
-}
-
-RangeSet::Span RangeSet::SpanAt(alist_u32 idx, unsigned shift) const
-{
-	Span s{ranges_[idx].first >> shift, ranges_[idx].last >> shift, idx + 1};
-
-	/* Scaling can make neighbouring ranges meet: coalesce them on the fly. */
-	while (s.next < count_ && (ranges_[s.next].first >> shift) <= s.last + 1) {
-		alist_u64 l = ranges_[s.next].last >> shift;
-
-		if (l > s.last)
-			s.last = l;
-		s.next++;
-	}
-	return s;
 }
 
 } // namespace alist

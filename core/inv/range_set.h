@@ -10,6 +10,8 @@
 
 #include <alist/inv.h>
 
+#include "base/bits.h"
+
 namespace alist {
 
 class RangeSet {
@@ -44,11 +46,41 @@ public:
 	}
 
 	/* Add the inclusive byte range [start, last]; ignored if start > last. */
-	void AddBytes(alist_u64 start, alist_u64 last);
+	ALIST_ALWAYS_INLINE void AddBytes(alist_u64 start, alist_u64 last)
+	{
+		if (start <= last)
+			AddPages(start >> kPageShift, last >> kPageShift);
+	}
 	/* Add the inclusive page range [first, last]: merge, insert or degrade. */
-	void AddPages(alist_u64 first, alist_u64 last);
+	ALIST_ALWAYS_INLINE void AddPages(alist_u64 first, alist_u64 last)
+	{
+		if (all_ || first > last)
+			return;
+		if (last > kMaxPage)
+			last = kMaxPage;
+		if (count_) {
+			Merge(first, last);
+			return;
+		}
+		/* The first range (every iotlb_sync): nothing to merge. */
+		ranges_[0] = Range{first, last};
+		count_ = 1;
+	}
 	/* The span that starts with range @idx (< size()) in 2^@shift pages. */
-	Span SpanAt(alist_u32 idx, unsigned shift) const;
+	ALIST_ALWAYS_INLINE Span SpanAt(alist_u32 idx, unsigned shift) const
+	{
+		Span s{ranges_[idx].first >> shift, ranges_[idx].last >> shift, idx + 1};
+
+		/* Scaling can make neighbouring ranges meet: coalesce them on the fly. */
+		while (s.next < count_ && (ranges_[s.next].first >> shift) <= s.last + 1) {
+			alist_u64 l = ranges_[s.next].last >> shift;
+
+			if (l > s.last)
+				s.last = l;
+			s.next++;
+		}
+		return s;
+	}
 
 	bool all() const { return all_; }
 	bool empty() const { return !all_ && count_ == 0; }
@@ -56,6 +88,9 @@ public:
 	const Range &operator[](unsigned i) const { return ranges_[i]; }
 
 private:
+	/* AddPages() of a valid range into a non-empty set. */
+	void Merge(alist_u64 first, alist_u64 last);
+
 	Range ranges_[kCapacity];
 	alist_u32 count_;
 	bool all_;

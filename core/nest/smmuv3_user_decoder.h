@@ -72,6 +72,9 @@ public:
 	 * Emit the valid prefix; false when the sink paused, true when done.
 	 * Each command is translated straight into the sink's next slot; a
 	 * pause leaves it uncommitted, and the next call translates it again.
+	 * The walk runs on local copies of its state, stored back on the way
+	 * out: command stores may alias it, and a member would be reloaded
+	 * after each of them.
 	 */
 	template <class Sink>
 	bool Run(Sink &sink)
@@ -84,40 +87,56 @@ public:
 			return true;
 
 		const Policy pol = policy();
+		const alist_u32 n = a.entry_num, instance = instance_;
+		alist_u32 index = index_, err_code = err_code_;
+		bool ordered = ordered_, pending_sync = pending_sync_;
+		bool paused = false;
+		int error = error_;
 
-		while (!error_ && index_ < a.entry_num) {
+		while (!error && index < n) {
 			const alist_smmuv3_user_cmd *in;
 			alist_cmd *out;
 			bool atc;
 
-			error_ = reader.Get(a, index_, &in, &err_code_);
-			if (error_)
+			error = reader.Get(a, index, &in, &err_code);
+			if (error)
 				break;
 			out = sink.Slot();
-			if (!out)
-				return false;
-			error_ = Check(*in, pol, tr_, out->w, &atc, &err_code_);
-			if (error_)
+			if (!out) {
+				paused = true;
+				break;
+			}
+			error = Check(*in, pol, tr_, out->w, &atc, &err_code);
+			if (error)
 				break;
 			/* A sync that pauses is done: the command is redone alone. */
-			if (atc && ordered_) {
-				ordered_ = false;
-				pending_sync_ = false;
-				if (!sink.Sync(instance_))
-					return false;
+			if (atc && ordered) {
+				ordered = false;
+				pending_sync = false;
+				if (!sink.Sync(instance)) {
+					paused = true;
+					break;
+				}
 			}
 			out->w[2] = 0;
 			out->w[3] = 0;
-			sink.Commit(instance_);
-			pending_sync_ = true;
-			ordered_ = ordered_ || !atc;
-			index_++;
+			sink.Commit(instance);
+			pending_sync = true;
+			ordered = ordered || !atc;
+			index++;
+		}
+		index_ = index;
+		err_code_ = err_code;
+		ordered_ = ordered;
+		error_ = error;
+		if (paused) {
+			pending_sync_ = pending_sync;
+			return false;
 		}
 		done_ = true;
-		if (pending_sync_) {
-			pending_sync_ = false;
-			sink.Sync(instance_);
-		}
+		pending_sync_ = false;
+		if (pending_sync)
+			sink.Sync(instance);
 		return true;
 	}
 

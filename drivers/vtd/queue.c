@@ -277,8 +277,9 @@ static u64 *vtd_qi_type_counter(struct vtd_qi_counters *c, unsigned int type)
 }
 
 /* Count one submission (debugfs); the queue lock is held. */
-static void vtd_qi_count(struct vtd_unit *unit, const struct alist_cmd *cmds,
-			 unsigned int n, bool wait)
+static __always_inline void vtd_qi_count(struct vtd_unit *unit,
+					 const struct alist_cmd *cmds,
+					 unsigned int n, bool wait)
 {
 	struct vtd_qi_counters *c = &unit->qi_cnt;
 	unsigned int i;
@@ -364,6 +365,30 @@ static int vtd_qi_issue(struct vtd_unit *unit, const struct alist_cmd *cmds,
 	return wait ? vtd_qi_poll(unit, seq, gen0) : 0;
 }
 
+/* vtd_qi_submit(), inlined into the flushes' queue: one call less per unmap. */
+static __always_inline int __vtd_qi_submit(struct vtd_unit *unit,
+					   const struct alist_cmd *cmds,
+					   unsigned int n, bool wait)
+{
+	unsigned int attempt;
+	int ret = 0;
+
+	if (!n && !wait)
+		return 0;
+	for (attempt = 0; attempt < VTD_QI_ATTEMPTS; attempt++) {
+		if (alist_recording(unit->recorder))
+			ret = vtd_qi_record(unit, cmds, n, wait);
+		else
+			ret = vtd_qi_issue(unit, cmds, n, wait);
+		if (ret != -EAGAIN)
+			return ret;
+	}
+	atomic64_inc(&unit->cnt.timeouts);
+	pr_err_ratelimited("alist_vtd %s: invalidation aborted by time-outs %u times, given up\n",
+			   unit->name, VTD_QI_ATTEMPTS);
+	return -ETIMEDOUT;
+}
+
 /**
  * vtd_qi_submit() - queue invalidation descriptors, optionally wait
  * @unit: the unit
@@ -388,23 +413,7 @@ static int vtd_qi_issue(struct vtd_unit *unit, const struct alist_cmd *cmds,
 int vtd_qi_submit(struct vtd_unit *unit, const struct alist_cmd *cmds,
 		  unsigned int n, bool wait)
 {
-	unsigned int attempt;
-	int ret = 0;
-
-	if (!n && !wait)
-		return 0;
-	for (attempt = 0; attempt < VTD_QI_ATTEMPTS; attempt++) {
-		if (alist_recording(unit->recorder))
-			ret = vtd_qi_record(unit, cmds, n, wait);
-		else
-			ret = vtd_qi_issue(unit, cmds, n, wait);
-		if (ret != -EAGAIN)
-			return ret;
-	}
-	atomic64_inc(&unit->cnt.timeouts);
-	pr_err_ratelimited("alist_vtd %s: invalidation aborted by time-outs %u times, given up\n",
-			   unit->name, VTD_QI_ATTEMPTS);
-	return -ETIMEDOUT;
+	return __vtd_qi_submit(unit, cmds, n, wait);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_qi_submit);
 
@@ -425,8 +434,8 @@ static int vtd_queue_submit(void *owner, const struct alist_inv_batch *b,
 		unit = vtd_unit_from_instance(ch->instance);
 		if (!unit)
 			continue;
-		err = vtd_qi_submit(unit, &b->cmds[ch->first], ch->nr_cmds,
-				    ch->sync);
+		err = __vtd_qi_submit(unit, &b->cmds[ch->first], ch->nr_cmds,
+				      ch->sync);
 		if (err && !ret)
 			ret = err;
 	}

@@ -37,6 +37,23 @@ void CheckAll(const Golden *g, size_t n)
 	}
 }
 
+/* The queues' sync encoders are C inlines of <alist/inv.h>. */
+alist_cmd VtdWait(alist_u64 status_addr, alist_u32 data)
+{
+	alist_cmd c;
+
+	alist_vtd_wait_desc(&c, status_addr, data);
+	return c;
+}
+
+alist_cmd CmdSync(unsigned int cs)
+{
+	alist_cmd c;
+
+	alist_smmuv3_cmd_sync(&c, cs);
+	return c;
+}
+
 TEST(InvEncoder, VtdDescriptors)
 {
 	alist_vtd_params drain{1, 18, 1, 1, 64, 4, nullptr};
@@ -75,7 +92,7 @@ TEST(InvEncoder, VtdDescriptors)
 		{"PASID devTLB pasid 0x55, 2 pages at 0x40000",
 		 VtdEmitter::Atc(pdev, 0x40, 1), 0x0ab000550100c088ull, 0x40800ull},
 		{"wait SW data 1",
-		 VtdEmitter::Wait(0x12345678, 1), 0x0000000100000025ull, 0x12345678ull},
+		 VtdWait(0x12345678, 1), 0x0000000100000025ull, 0x12345678ull},
 	};
 	CheckAll(g, sizeof(g) / sizeof(g[0]));
 
@@ -130,8 +147,8 @@ TEST(InvEncoder, Smmuv3Commands)
 		 0x0000001000005840ull, 0x40002ull},
 		{"ATC_INV everything", S::Atc(sid16, 0, 52),
 		 0x0000001000000040ull, 52},
-		{"CMD_SYNC CS=IRQ", S::Sync(ALIST_SMMUV3_SYNC_CS_IRQ), 0x1046ull, 0},
-		{"CMD_SYNC CS=none", S::Sync(ALIST_SMMUV3_SYNC_CS_NONE), 0x46ull, 0},
+		{"CMD_SYNC CS=IRQ", CmdSync(ALIST_SMMUV3_SYNC_CS_IRQ), 0x1046ull, 0},
+		{"CMD_SYNC CS=none", CmdSync(ALIST_SMMUV3_SYNC_CS_NONE), 0x46ull, 0},
 	};
 	CheckAll(g, sizeof(g) / sizeof(g[0]));
 }

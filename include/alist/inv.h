@@ -12,7 +12,8 @@
  * its queues, the core only decides what goes into them.
  *
  * The calling sequence, as the shared layer runs it (domain/flush.c,
- * alist_flush_range() and alist_flush_walk()); drivers call that layer:
+ * alist_flush_range() and the alist_flush_walk() it inlines); drivers
+ * call that layer:
  *
  *	struct alist_cmd cmds[ALIST_FLUSH_BATCH];
  *	struct alist_inv_chunk chunks[ALIST_FLUSH_CHUNKS];
@@ -58,6 +59,8 @@
 
 #include "types.h"
 #include "hw/bits.h"
+#include "hw/smmuv3_cmd.h"
+#include "hw/vtd_desc.h"
 #include "target.h"
 
 ALIST_C_BEGIN
@@ -264,19 +267,48 @@ int alist_smmuv3_inv_fill(struct alist_inv_cursor *c,
 			  const struct alist_target *targets, unsigned int n,
 			  struct alist_inv_batch *b);
 
-/*
- * Sync encoders for the driver's queue. VT-d: an invalidation wait
- * descriptor with status write only (SW=1, IF=0, FN=0): the hardware
- * writes @data to @status_addr (4-byte aligned, physical) once every
- * earlier descriptor completed.
+/**
+ * alist_vtd_wait_desc() - encode a VT-d invalidation wait descriptor
+ * @cmd: the descriptor
+ * @status_addr: physical, 4-byte aligned address the unit writes to
+ * @data: the value it writes there
+ *
+ * Status write only (SW=1, IF=0, FN=0): the unit writes @data to
+ * @status_addr once every earlier descriptor completed. Inline: every
+ * wait of the driver's queue is built here, under its lock.
+ *
+ * Context: any. No lock needed.
+ * Return: nothing.
  */
-void alist_vtd_wait_desc(struct alist_cmd *cmd, alist_u64 status_addr,
-			 alist_u32 data);
+static inline void alist_vtd_wait_desc(struct alist_cmd *cmd,
+				       alist_u64 status_addr, alist_u32 data)
+{
+	cmd->w[0] = VTD_DESC_TYPE_WAIT | VTD_WAIT_SW |
+		    ALIST_FIELD_PREP(VTD_WAIT_DATA, data);
+	cmd->w[1] = status_addr & VTD_WAIT_ADDR;
+	cmd->w[2] = 0;
+	cmd->w[3] = 0;
+}
 
 /* SMMUv3 CMD_SYNC completion signal (CS field). */
 #define ALIST_SMMUV3_SYNC_CS_NONE 0
 #define ALIST_SMMUV3_SYNC_CS_IRQ 1
-void alist_smmuv3_cmd_sync(struct alist_cmd *cmd, unsigned int cs);
+
+/**
+ * alist_smmuv3_cmd_sync() - encode an SMMUv3 CMD_SYNC
+ * @cmd: the command
+ * @cs: ALIST_SMMUV3_SYNC_CS_NONE or ALIST_SMMUV3_SYNC_CS_IRQ
+ *
+ * Context: any. No lock needed.
+ * Return: nothing.
+ */
+static inline void alist_smmuv3_cmd_sync(struct alist_cmd *cmd, unsigned int cs)
+{
+	cmd->w[0] = SMMUV3_OP_SYNC | ALIST_FIELD_PREP(SMMUV3_CMD0_SYNC_CS, cs);
+	cmd->w[1] = 0;
+	cmd->w[2] = 0;
+	cmd->w[3] = 0;
+}
 
 ALIST_C_END
 

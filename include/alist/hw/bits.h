@@ -16,5 +16,8 @@
 #define ALIST_BIT_ULL(n)		(1ULL << (n))
 /* Bits @h down to @l of a 64-bit word, 63 >= @h >= @l */
 #define ALIST_GENMASK_ULL(h, l)		((~0ULL >> (63 - (h))) & (~0ULL << (l)))
+/* @v placed in the field @mask of a 64-bit word (the kernel's FIELD_PREP) */
+#define ALIST_FIELD_PREP(mask, v) \
+	(((alist_u64)(v) << __builtin_ctzll(mask)) & (mask))
 
 #endif /* ALIST_HW_BITS_H */
