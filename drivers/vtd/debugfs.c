@@ -97,6 +97,22 @@ static void vtd_dbg_qi_counter(const char *name, struct dentry *dir, u64 *v)
 	debugfs_create_file_unsafe(name, 0444, dir, v, &vtd_dbg_qi_fops);
 }
 
+/* The per-type counters, by descriptor type (vtd_qi_counters.desc) */
+static const char *const vtd_dbg_desc_names[] = {
+	[0] = "desc_other",
+	[VTD_DESC_TYPE_CC] = "desc_cc",
+	[VTD_DESC_TYPE_IOTLB] = "desc_iotlb",
+	[VTD_DESC_TYPE_DEVTLB] = "desc_devtlb",
+	[VTD_DESC_TYPE_IEC] = "desc_iec",
+	[VTD_DESC_TYPE_WAIT] = "desc_wait",
+	[VTD_DESC_TYPE_PIOTLB] = "desc_piotlb",
+	[VTD_DESC_TYPE_PC] = "desc_pc",
+	[VTD_DESC_TYPE_PDEVTLB] = "desc_pdevtlb",
+};
+
+static_assert(ARRAY_SIZE(vtd_dbg_desc_names) ==
+	      ARRAY_SIZE(((struct vtd_qi_counters *)NULL)->desc));
+
 /**
  * vtd_debugfs_init() - create /sys/kernel/debug/alist_vtd
  *
@@ -133,6 +149,7 @@ void vtd_debugfs_unit(struct vtd_unit *unit)
 {
 	unsigned int held = alist_test_fail_nth_hold();
 	struct dentry *dir = debugfs_create_dir(unit->name, vtd_dbg_root);
+	unsigned int i;
 
 	unit->dbg = dir;
 	debugfs_create_x64("cap", 0444, dir, &unit->cap);
@@ -147,13 +164,9 @@ void vtd_debugfs_unit(struct vtd_unit *unit)
 	vtd_dbg_qi_counter("descs", dir, &unit->qi_cnt.descs);
 	vtd_dbg_qi_counter("waits", dir, &unit->qi_cnt.waits);
 	vtd_dbg_qi_counter("submits", dir, &unit->qi_cnt.submits);
-	vtd_dbg_qi_counter("desc_cc", dir, &unit->qi_cnt.desc_cc);
-	vtd_dbg_qi_counter("desc_iotlb", dir, &unit->qi_cnt.desc_iotlb);
-	vtd_dbg_qi_counter("desc_piotlb", dir, &unit->qi_cnt.desc_piotlb);
-	vtd_dbg_qi_counter("desc_devtlb", dir, &unit->qi_cnt.desc_devtlb);
-	vtd_dbg_qi_counter("desc_pdevtlb", dir, &unit->qi_cnt.desc_pdevtlb);
-	vtd_dbg_qi_counter("desc_pc", dir, &unit->qi_cnt.desc_pc);
-	vtd_dbg_qi_counter("desc_other", dir, &unit->qi_cnt.desc_other);
+	for (i = 0; i < ARRAY_SIZE(vtd_dbg_desc_names); i++)
+		vtd_dbg_qi_counter(vtd_dbg_desc_names[i], dir,
+				   &unit->qi_cnt.desc[i]);
 	debugfs_create_file("last_submit", 0444, dir, unit,
 			    &vtd_dbg_last_submit_fops);
 	vtd_dbg_counter("iqe", dir, &unit->cnt.iqe);

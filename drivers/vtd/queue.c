@@ -256,26 +256,6 @@ static __always_inline void vtd_cnt_add(u64 *v, unsigned int n)
 	WRITE_ONCE(*v, *v + n);
 }
 
-static u64 *vtd_qi_type_counter(struct vtd_qi_counters *c, unsigned int type)
-{
-	switch (type) {
-	case VTD_DESC_TYPE_CC:
-		return &c->desc_cc;
-	case VTD_DESC_TYPE_IOTLB:
-		return &c->desc_iotlb;
-	case VTD_DESC_TYPE_PIOTLB:
-		return &c->desc_piotlb;
-	case VTD_DESC_TYPE_DEVTLB:
-		return &c->desc_devtlb;
-	case VTD_DESC_TYPE_PDEVTLB:
-		return &c->desc_pdevtlb;
-	case VTD_DESC_TYPE_PC:
-		return &c->desc_pc;
-	default:
-		return &c->desc_other;
-	}
-}
-
 /* Count one submission (debugfs); the queue lock is held. */
 static __always_inline void vtd_qi_count(struct vtd_unit *unit,
 					 const struct alist_cmd *cmds,
@@ -287,8 +267,11 @@ static __always_inline void vtd_qi_count(struct vtd_unit *unit,
 	vtd_cnt_add(&c->descs, n);
 	vtd_cnt_add(&c->waits, wait);
 	vtd_cnt_add(&c->submits, 1);
-	for (i = 0; i < n; i++)
-		vtd_cnt_add(vtd_qi_type_counter(c, vtd_desc_type(&cmds[i])), 1);
+	for (i = 0; i < n; i++) {
+		unsigned int type = vtd_desc_type(&cmds[i]);
+
+		vtd_cnt_add(&c->desc[type < ARRAY_SIZE(c->desc) ? type : 0], 1);
+	}
 }
 
 /*

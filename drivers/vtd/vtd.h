@@ -59,13 +59,8 @@ static inline unsigned int vtd_desc_type(const struct alist_cmd *d)
  * @descs: descriptors queued, waits excluded
  * @waits: wait descriptors appended by vtd_qi_submit()
  * @submits: submissions queued (a resubmission after an ITE included)
- * @desc_cc: context-cache invalidations among @descs
- * @desc_iotlb: IOTLB invalidations
- * @desc_piotlb: PASID-based IOTLB invalidations
- * @desc_devtlb: device-TLB invalidations
- * @desc_pdevtlb: PASID-based device-TLB invalidations
- * @desc_pc: PASID-cache invalidations
- * @desc_other: any other type
+ * @desc: descriptors among @descs by type, indexed by vtd_desc_type()
+ *	(VTD_DESC_TYPE_*, 1 to 8); slot 0 counts any other type
  *
  * Written under the unit's queue lock, which every submission takes
  * anyway (plain adds, no atomic per counter); read without it.
@@ -74,13 +69,7 @@ struct vtd_qi_counters {
 	u64 descs;
 	u64 waits;
 	u64 submits;
-	u64 desc_cc;
-	u64 desc_iotlb;
-	u64 desc_piotlb;
-	u64 desc_devtlb;
-	u64 desc_pdevtlb;
-	u64 desc_pc;
-	u64 desc_other;
+	u64 desc[VTD_DESC_TYPE_PDEVTLB + 1];
 };
 
 /**
