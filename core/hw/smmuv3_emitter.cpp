@@ -189,8 +189,8 @@ alist_u64 Smmuv3Emitter::Tlb(const Params &p, const InvPlan &plan, const alist_t
  */
 extern "C" __attribute__((flatten)) int
 alist_smmuv3_inv_fill(struct alist_inv_cursor *c, const struct alist_smmuv3_params *p,
-		  const struct alist_target *targets, unsigned int n,
-		  struct alist_inv_batch *b)
+		     const struct alist_target *targets, unsigned int n,
+		     struct alist_inv_batch *b)
 {
 	return alist::Batcher::From(c)->Fill<alist::Smmuv3Emitter>(p, targets, n, b);
 }

@@ -48,8 +48,8 @@ extern "C" void alist_smmuv3_user_inv_init(struct alist_smmuv3_uinv *st,
 }
 
 /* Flattened: the reader, the checks and the sink in one loop. */
-extern "C" __attribute__((flatten)) int alist_smmuv3_user_inv_fill(struct alist_smmuv3_uinv *st,
-					  struct alist_inv_batch *b)
+extern "C" __attribute__((flatten)) int
+alist_smmuv3_user_inv_fill(struct alist_smmuv3_uinv *st, struct alist_inv_batch *b)
 {
 	if (!alist::BufferSink::Valid(b))
 		return -ALIST_EINVAL;

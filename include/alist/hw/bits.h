@@ -18,6 +18,6 @@
 #define ALIST_GENMASK_ULL(h, l)		((~0ULL >> (63 - (h))) & (~0ULL << (l)))
 /* @v placed in the field @mask of a 64-bit word (the kernel's FIELD_PREP) */
 #define ALIST_FIELD_PREP(mask, v) \
-	(((alist_u64)(v) << __builtin_ctzll(mask)) & (mask))
+	(((unsigned long long)(v) << __builtin_ctzll(mask)) & (mask))
 
 #endif /* ALIST_HW_BITS_H */
