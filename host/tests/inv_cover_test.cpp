@@ -53,6 +53,21 @@ TEST(RangeSet, MergesOverlapAndAdjacency)
 	EXPECT_FALSE(rs.all());
 }
 
+/* The first range of an empty set takes AddPages()' shortcut: same rules. */
+TEST(RangeSet, FirstRangeIsClampedAndChecked)
+{
+	RangeSet rs;
+	rs.Clear();
+	rs.AddPages(7, 3); /* first > last: ignored */
+	EXPECT_TRUE(rs.empty());
+	rs.AddPages(5, ~0ull); /* clamped to the last page frame */
+	EXPECT_EQ(FromSet(rs), (Intervals{{5, RangeSet::kMaxPage}}));
+	rs.SetAll();
+	rs.AddPages(1, 1); /* "all" stays all */
+	EXPECT_TRUE(rs.all());
+	EXPECT_EQ(rs.size(), 0u);
+}
+
 TEST(RangeSet, OverflowDegradesToAll)
 {
 	RangeSet rs;
