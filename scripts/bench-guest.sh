@@ -49,7 +49,8 @@
 # 11.1's (version 7, the 2smmu boots), which loads nothing older.
 # BENCH_FUNCS_TRACE=ID:K also writes NAME.insn.trace: every block of the
 # K-th operation of workload ID, in order; and NAME.insn.calls, the same
-# as a call sequence (a line per run of blocks in one function).
+# as a call sequence (a line per run of blocks in one function);
+# scripts/bench-blocks.py shows one function of it block by block.
 # BENCH_RELEASE=1 boots kernels built as a distribution builds them
 # (scripts/kconfig/release.config: -O2, no KASAN, lockdep or kmemleak),
 # cached beside the test kernels; the run's build, logs and JSON go under
