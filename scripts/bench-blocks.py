@@ -8,27 +8,26 @@ every translated block the K-th operation of workload ID ran, in order
 OBJ, the module object that holds it) restricted to the blocks that ran,
 each headed by its offset, how often it ran and the instructions it
 counted; then the total. FUNC's load address is the ALIST-KSYM line of
-the guest's console log (LOG), as bench-funcs.py reads it.
+the guest's console log (LOG), read as bench-funcs.py reads it
+(guest_syms.py).
 
 usage: bench-blocks.py LOG TRACE OBJ FUNC
 """
+import os
 import re
 import subprocess
 import sys
 
-KSYM = re.compile(r"ALIST-KSYM ([0-9a-f]+) \w (\S+)")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from guest_syms import module_syms  # noqa: E402
+
 SYMBOL = re.compile(r"^([0-9a-f]+) <(.+)>:$")
 INSN = re.compile(r"^\s+([0-9a-f]+):\s+(.*\S)")
 
 
 def load_address(log, func):
     """FUNC's address in the guest, or None when the log does not name it"""
-    with open(log, errors="replace") as f:
-        for line in f:
-            m = KSYM.search(line)
-            if m and m.group(2) == func:
-                return int(m.group(1), 16)
-    return None
+    return next((a for a, n, _ in module_syms(log) if n == func), None)
 
 
 def disassemble(obj, func):

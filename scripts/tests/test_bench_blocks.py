@@ -2,20 +2,18 @@
 """Tests of scripts/bench-blocks.py over an object compiled here."""
 
 import contextlib
-import importlib.util
 import io
 import os
 import subprocess
+import sys
 import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCRIPTS = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import script_module  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location(
-    'bench_blocks', os.path.join(SCRIPTS, 'bench-blocks.py'))
-bb = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bb)
+bb = script_module.load('bench_blocks', 'bench-blocks.py')
 
 BASE = 0xffffffffa0001000
 SOURCE = """

@@ -2,26 +2,20 @@
 """Tests of scripts/bench-guest.py: the guests' logs and QEMU traces to rows."""
 
 import contextlib
-import importlib.util
 import io
 import json
 import os
+import sys
 import tempfile
 import unittest
 import unittest.mock
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCRIPTS = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import script_module  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location(
-    'bench_guest', os.path.join(SCRIPTS, 'bench-guest.py'))
-bg = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bg)
-
-_spec = importlib.util.spec_from_file_location(
-    'bench_funcs', os.path.join(SCRIPTS, 'bench-funcs.py'))
-bf = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bf)
+bg = script_module.load('bench_guest', 'bench-guest.py')
+bf = script_module.load('bench_funcs', 'bench-funcs.py')
 
 
 def mark(begin, pid):
