@@ -191,9 +191,42 @@ void alist_attach_commit(struct alist_txn *txn)
 }
 EXPORT_SYMBOL_NS_GPL(alist_attach_commit, "IOMMU_ALIST");
 
+static bool alist_target_is_atc(const struct alist_target *t)
+{
+	return t->kind == ALIST_KIND_ATC || t->kind == ALIST_KIND_ATC_FULL;
+}
+
+/*
+ * Copy the targets of @t (@n) that are device TLBs (@atc) or are not,
+ * those of @atc marked as left (users 0, flushed whole by
+ * alist_flush_left()). Return: the number copied to @out.
+ */
+static unsigned int alist_targets_pick(const struct alist_target *t,
+				       unsigned int n, bool atc,
+				       struct alist_target *out)
+{
+	unsigned int i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (alist_target_is_atc(&t[i]) != atc)
+			continue;
+		out[k] = t[i];
+		if (atc)
+			out[k].users = 0;
+		k++;
+	}
+	return k;
+}
+
 /*
  * Take @t off @list (and @parent), then, with @q, flush what left. The
  * targets that left are on the stack: flushed without the update lock.
+ *
+ * A device TLB is the device's own and the device is live: it is cleaned
+ * before its entry stops taking the unmaps' invalidations, or an unmap in
+ * between would skip it and free pages it may still translate (the
+ * hardware already uses the new domain, so nothing refills it from the
+ * old one). A tag that left serves no device any more: flushed after.
  */
 static void alist_attach_off(const struct alist_queue *q,
 			     struct alist_list *list, struct alist_list *parent,
@@ -206,6 +239,9 @@ static void alist_attach_off(const struct alist_queue *q,
 		return;
 	if (WARN_ON_ONCE(2 * n > ARRAY_SIZE(report)))
 		n = ARRAY_SIZE(report) / 2;
+	/* A nested device TLB's parent copy is the same device's: one flush */
+	if (q)
+		alist_flush_left(q, report, alist_targets_pick(t, n, true, report));
 	alist_lock();
 	if (parent)
 		nr = alist_nest_detach(list, parent, t, n, report);
@@ -215,8 +251,8 @@ static void alist_attach_off(const struct alist_queue *q,
 	if (!q)
 		return;
 	if (parent)
-		alist_flush_left(q, report, nr);
-	alist_flush_left(q, t, n);
+		alist_flush_left(q, report, alist_targets_pick(report, nr, false, report));
+	alist_flush_left(q, report, alist_targets_pick(t, n, false, report));
 }
 
 /**
@@ -250,9 +286,11 @@ EXPORT_SYMBOL_NS_GPL(alist_attach_detach, "IOMMU_ALIST");
  *	written with the users its entry has left
  * @n: number of @t, at most %ALIST_FLUSH_LEFT_MAX / 2; 0 does nothing
  *
- * Called once the hardware uses the new domain only. Every tag and device
- * TLB that left a list (the nest parent's included) is invalidated whole
- * (alist_flush_left()); a failed flush is logged, nothing else fails.
+ * Called once the hardware uses the new domain only. The device's TLBs
+ * (ATC) are invalidated whole first, while its entries still take the
+ * unmaps' invalidations; then every tag that left a list (the nest
+ * parent's included) is invalidated whole (alist_flush_left()). A failed
+ * flush is logged, nothing else fails.
  *
  * Context: process; may sleep. Takes the core's update lock for the
  * detach only (the flush runs without it); the caller must not hold it.

@@ -52,6 +52,7 @@ EXPORT_SYMBOL_NS_GPL(alist_smmuv3_inv_fill, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_vtd_user_inv_decode, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_smmuv3_user_inv_init, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_smmuv3_user_inv_fill, "IOMMU_ALIST");
+EXPORT_SYMBOL_NS_GPL(alist_smmuv3_user_inv_handled, "IOMMU_ALIST");
 EXPORT_SYMBOL_NS_GPL(alist_smmuv3_user_inv_finish, "IOMMU_ALIST");
 
 /* The test interface of attach_list.h and id_table.h: KUnit only */

@@ -25,6 +25,7 @@
 #define OP_S12_VMALL	0x28ULL
 #define OP_CFGI_STE	0x03ULL
 #define OP_SYNC		0x46ULL
+#define OP_ATC_INV	0x40ULL
 
 struct at_snap {
 	unsigned int on_new;	/* entries on the new domain's list */
@@ -370,6 +371,51 @@ static void attach_blocked(struct kunit *test)
 }
 
 /*
+ * A device leaving a domain has its ATC invalidated while its entry is
+ * still on the list (an unmap meanwhile still reaches it), and the tag
+ * that left after: ATC_INV + sync with both entries on, then S12_VMALL.
+ */
+static void attach_leave_atc_first(struct kunit *test)
+{
+	struct at_ctx *ctx = test->priv;
+	struct smmuv3_device *smmu = ctx->smmu;
+	struct alist_recorder *rec = smmu->rec;
+	struct alist_list *list = ctx->d[0]->list;
+	struct alist_target t[2];
+	struct alist_txn txn;
+
+	memset(t, 0, sizeof(t));
+	t[0].instance = smmu->instance;
+	t[0].kind = ALIST_KIND_SMMU_S2;
+	t[0].tag = 5;
+	t[0].pasid = ALIST_NO_PASID;
+	t[1].instance = smmu->instance;
+	t[1].kind = ALIST_KIND_ATC;
+	t[1].sid = AT_SID;
+	t[1].pasid = ALIST_NO_PASID;
+	KUNIT_ASSERT_EQ(test, alist_attach_prepare(list, NULL, t, 2, &txn), 0);
+	alist_attach_commit(&txn);
+	KUNIT_ASSERT_EQ(test, at_count(list), 2U);
+
+	at_reset_rec(ctx);
+	ctx->watch_old = list;
+	alist_attach_leave(&SMMUV3_QUEUE(smmu, &smmu->params), list, NULL, t, 2);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(rec), 4U);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(rec, 0)->w[0] & 0xff, OP_ATC_INV);
+	KUNIT_EXPECT_EQ(test, (alist_rec_at(rec, 0)->w[0] >> 32) & 0xffff,
+			(u64)AT_SID);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(rec, 1)->w[0], OP_SYNC);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(rec, 2)->w[0] & 0xff, OP_S12_VMALL);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(rec, 3)->w[0], OP_SYNC);
+	KUNIT_ASSERT_EQ(test, ctx->nsnap, 2U);
+	KUNIT_EXPECT_EQ(test, ctx->snap[0].on_old, 2U);
+	KUNIT_EXPECT_EQ(test, ctx->snap[1].on_old, 0U);
+	/* The report: both entries left (four commands: no second ATC_INV) */
+	KUNIT_EXPECT_EQ(test, t[0].users, 0U);
+	KUNIT_EXPECT_EQ(test, t[1].users, 0U);
+}
+
+/*
  * ENFORCE_CACHE_COHERENCY: only for CANWBS devices, FWB or not, and
  * enforce_cache_coherency() agrees with it.
  */
@@ -660,14 +706,14 @@ static void hw_info_stall_model(struct kunit *test)
 }
 
 #ifdef CONFIG_FAULT_INJECTION
-/* Attach to @d with the thread's first injection point failing. */
-static int at_attach_nth1(struct at_ctx *ctx, struct smmuv3_domain *d,
+/* Attach to @dom with the thread's first injection point failing. */
+static int at_attach_nth1(struct at_ctx *ctx, struct iommu_domain *dom,
 			  unsigned int *left)
 {
 	int ret;
 
 	WRITE_ONCE(current->fail_nth, 1);
-	ret = at_attach(ctx, d);
+	ret = dom->ops->attach_dev(dom, ctx->dev, ctx->master->domain);
 	*left = READ_ONCE(current->fail_nth);
 	WRITE_ONCE(current->fail_nth, 0);
 	return ret;
@@ -678,11 +724,13 @@ static int at_attach_nth1(struct at_ctx *ctx, struct smmuv3_domain *d,
  * The IOMMU core lets neither a device's first attach fail nor its return
  * to the default domain (IOMMU_SET_DOMAIN_MUST_SUCCEED): with the first
  * allocation of the thread failing (current->fail_nth), both succeed and
- * meet no injection point, and the way back is kept on the way out.
+ * meet no injection point, and the way back is kept on the way out, to a
+ * paging domain or to blocked (which never fails for it).
  */
 static void attach_first_no_alloc(struct kunit *test)
 {
 #ifdef CONFIG_FAULT_INJECTION
+	struct iommu_domain *blocked = &smmuv3_blocked_domain;
 	struct at_ctx *ctx = test->priv;
 	unsigned int left;
 	void *p;
@@ -695,7 +743,7 @@ static void attach_first_no_alloc(struct kunit *test)
 	if (p)
 		kunit_skip(test, "failslab ignores GFP_KERNEL (ignore-gfp-wait)");
 
-	KUNIT_EXPECT_EQ(test, at_attach_nth1(ctx, ctx->d[0], &left), 0);
+	KUNIT_EXPECT_EQ(test, at_attach_nth1(ctx, &ctx->d[0]->domain, &left), 0);
 	KUNIT_EXPECT_EQ_MSG(test, left, 1U, "the first attach allocated");
 	KUNIT_EXPECT_PTR_EQ(test, ctx->master->domain, &ctx->d[0]->domain);
 	KUNIT_EXPECT_EQ(test, at_count(ctx->d[0]->list), 1U);
@@ -707,11 +755,27 @@ static void attach_first_no_alloc(struct kunit *test)
 	ctx->d[0]->domain.type = IOMMU_DOMAIN_DMA;
 	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[1]), 0);
 	KUNIT_EXPECT_EQ(test, at_count(ctx->d[0]->list), 0U);
-	KUNIT_EXPECT_EQ(test, at_attach_nth1(ctx, ctx->d[0], &left), 0);
+	KUNIT_EXPECT_EQ(test, at_attach_nth1(ctx, &ctx->d[0]->domain, &left), 0);
 	KUNIT_EXPECT_EQ_MSG(test, left, 1U, "the way back allocated");
 	KUNIT_EXPECT_PTR_EQ(test, ctx->master->domain, &ctx->d[0]->domain);
 	KUNIT_EXPECT_EQ(test, at_count(ctx->d[0]->list), 1U);
 	KUNIT_EXPECT_EQ(test, at_count(ctx->d[1]->list), 0U);
+
+	/*
+	 * Blocked leaves the default domain too: it tries the reserve and
+	 * succeeds when it cannot be had (the way back then allocates) ...
+	 */
+	KUNIT_EXPECT_EQ(test, at_attach_nth1(ctx, blocked, &left), 0);
+	KUNIT_EXPECT_EQ_MSG(test, left, 0U, "blocked did not try the reserve");
+	KUNIT_EXPECT_PTR_EQ(test, ctx->master->domain, blocked);
+	KUNIT_EXPECT_EQ(test, at_count(ctx->d[0]->list), 0U);
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, ctx->d[0]), 0);
+	/* ... and with it, the way back from blocked allocates nothing */
+	KUNIT_ASSERT_EQ(test, blocked->ops->attach_dev(blocked, ctx->dev,
+						       &ctx->d[0]->domain), 0);
+	KUNIT_EXPECT_EQ(test, at_attach_nth1(ctx, &ctx->d[0]->domain, &left), 0);
+	KUNIT_EXPECT_EQ_MSG(test, left, 1U, "the way back from blocked allocated");
+	KUNIT_EXPECT_EQ(test, at_count(ctx->d[0]->list), 1U);
 #else
 	kunit_skip(test, "no CONFIG_FAULT_INJECTION");
 #endif
@@ -726,6 +790,7 @@ static struct kunit_case smmuv3_attach_cases[] = {
 	KUNIT_CASE(attach_fail_after_commit),
 	KUNIT_CASE(attach_span_two_smmus),
 	KUNIT_CASE(attach_blocked),
+	KUNIT_CASE(attach_leave_atc_first),
 	KUNIT_CASE(attach_cache_coherency),
 	KUNIT_CASE(attach_first_no_alloc),
 	{}

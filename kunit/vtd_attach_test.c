@@ -1048,16 +1048,25 @@ static void vtd_attach_locks_test(struct kunit *test)
 }
 
 #ifdef CONFIG_FAULT_INJECTION
-/* An attach with fail-nth armed at its first point: -EFAULT if one is hit */
-static int attach_no_alloc(struct iommu_domain *domain, struct fake *f)
+/* An attach with fail-nth armed at its first point; *@left 0: it was hit */
+static int attach_nth1(struct iommu_domain *domain, struct fake *f,
+		       unsigned int *left)
 {
-	unsigned int left;
 	int ret;
 
 	WRITE_ONCE(current->fail_nth, 1);
 	ret = attach(domain, f);
-	left = READ_ONCE(current->fail_nth);
+	*left = READ_ONCE(current->fail_nth);
 	WRITE_ONCE(current->fail_nth, 0);
+	return ret;
+}
+
+/* An attach with fail-nth armed at its first point: -EFAULT if one is hit */
+static int attach_no_alloc(struct iommu_domain *domain, struct fake *f)
+{
+	unsigned int left;
+	int ret = attach_nth1(domain, f, &left);
+
 	return left == 1 ? ret : -EFAULT;
 }
 #endif
@@ -1068,13 +1077,15 @@ static int attach_no_alloc(struct iommu_domain *domain, struct fake *f)
  * new: the domain holds its ID on the device's unit from allocation to
  * free (did_home), and the list keeps its reserve while the device is
  * away. With the unit's other IDs taken, both still succeed, and with
- * fail-nth armed for each of them no allocation is even tried.
+ * fail-nth armed for each of them no allocation is even tried. Leaving
+ * for blocked keeps the reserve as well, and never fails for it.
  */
 static void vtd_default_domain_return_test(struct kunit *test)
 {
 #ifdef CONFIG_FAULT_INJECTION
 	struct vtd_unit *unit = rec_unit(test, A_CAP, A_ECAP);
 	struct vtd_domain *dflt, *other;
+	unsigned int left;
 	struct fake f;
 	int hog;
 
@@ -1104,6 +1115,19 @@ static void vtd_default_domain_return_test(struct kunit *test)
 	KUNIT_EXPECT_LT(test, ida_alloc_range(&unit->did_ida, VTD_DID_FIRST,
 					      unit->ndids - 1, GFP_KERNEL), 0);
 
+	KUNIT_EXPECT_EQ(test, attach_no_alloc(&dflt->domain, &f), 0);
+	KUNIT_EXPECT_PTR_EQ(test, f.vdev->domain, dflt);
+
+	/*
+	 * Blocked leaves the default domain too: it tries the reserve and
+	 * succeeds when it cannot be had (the way back then allocates) ...
+	 */
+	KUNIT_EXPECT_EQ(test, attach_nth1(&vtd_blocked_domain, &f, &left), 0);
+	KUNIT_EXPECT_EQ_MSG(test, left, 0U, "blocked did not try the reserve");
+	KUNIT_EXPECT_NULL(test, f.vdev->domain);
+	KUNIT_ASSERT_EQ(test, attach(&dflt->domain, &f), 0);
+	/* ... and with it, the way back from blocked allocates nothing */
+	KUNIT_ASSERT_EQ(test, attach(&vtd_blocked_domain, &f), 0);
 	KUNIT_EXPECT_EQ(test, attach_no_alloc(&dflt->domain, &f), 0);
 	KUNIT_EXPECT_PTR_EQ(test, f.vdev->domain, dflt);
 

@@ -125,6 +125,14 @@ static void vtd_nest_alloc_good_test(struct kunit *test)
 	s1.flags = IOMMU_VTD_S1_SRE | IOMMU_VTD_S1_EAFE | IOMMU_VTD_S1_WPE;
 	d = nest_alloc(test, c, &s1, sizeof(s1), 0, IOMMU_HWPT_DATA_VTD_S1);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	/* Attached on a unit without SRS or EAFS, as another unit may be: refused */
+	KUNIT_EXPECT_EQ(test, vtd_domain_compatible(d, c->unit), 0);
+	c->unit->ecap &= ~VTD_ECAP_SRS;
+	KUNIT_EXPECT_EQ(test, vtd_domain_compatible(d, c->unit), -EINVAL);
+	c->unit->ecap |= VTD_ECAP_SRS;
+	c->unit->ecap &= ~VTD_ECAP_EAFS;
+	KUNIT_EXPECT_EQ(test, vtd_domain_compatible(d, c->unit), -EINVAL);
+	c->unit->ecap = T_ECAP;
 	vtd_domain_free(&d->domain);
 	/* Nothing reached the queue */
 	KUNIT_EXPECT_EQ(test, alist_rec_len(&c->rec), 0U);

@@ -16,7 +16,7 @@ import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PRIVATE = {"env.h", "types.h", "errno.h", "target.h"}
-DECL = re.compile(r"^(?!static )[a-z][a-z_ *]*?[ *](alist_[a-z0-9_]+)\(", re.M)
+DECL = re.compile(r"^(?!static )[a-z][a-z0-9_ *]*?[ *](alist_[a-z0-9_]+)\(", re.M)
 EXPORT = re.compile(r"^EXPORT_SYMBOL_NS_GPL\((alist_[a-z0-9_]+), \"IOMMU_ALIST\"\);",
                     re.M)
 KUNIT_EXPORT = re.compile(r"^EXPORT_SYMBOL_IF_KUNIT\((alist_[a-z0-9_]+)\);", re.M)

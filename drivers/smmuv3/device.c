@@ -67,7 +67,8 @@ static void smmuv3_master_switch(struct smmuv3_master *master,
  *
  * Every error comes before the commit and leaves the master on its old
  * domain. A device's first attach, and its way back to a DMA API domain,
- * allocate nothing (the lists' reserves).
+ * allocate nothing (the lists' reserves, kept when it leaves). Blocked
+ * and identity (@a->n 0) never fail.
  *
  * Context: may sleep. The caller holds the group mutex, which serializes
  * the attaches of @master. Takes the lock of @a's cc_domain up to the
@@ -92,11 +93,15 @@ VISIBLE_IF_KUNIT int smmuv3_master_install(struct smmuv3_master *master,
 		ret = -EINVAL;
 		goto out_unlock;
 	}
-	/* Leaving the DMA API domain: keep the reserve of the way back */
+	/*
+	 * Leaving the DMA API domain: keep the reserve of the way back. For
+	 * blocked and identity (no targets), which must not fail, it is only
+	 * tried: without it the way back allocates.
+	 */
 	if (master->list && !master->parent_list && master->list != a->list &&
 	    iommu_is_dma_domain(master->domain)) {
 		ret = alist_attach_reserve(master->list, master->num_targets);
-		if (ret)
+		if (ret && a->n)
 			goto out_unlock;
 	}
 	ret = alist_attach_prepare(a->list, a->parent_list, a->t, a->n, &txn);
@@ -232,8 +237,9 @@ int smmuv3_attach_nested(struct iommu_domain *domain, struct device *dev,
 EXPORT_SYMBOL_IF_KUNIT(smmuv3_attach_nested);
 
 /*
- * Identity and blocked: no allocation (the scratch is the master's), no
- * targets to prepare, so nothing can fail.
+ * Identity and blocked: the scratch is the master's, there are no targets
+ * to prepare, and the reserve of the way back is only tried: nothing can
+ * fail.
  */
 static int smmuv3_attach_fixed(struct iommu_domain *domain, struct device *dev,
 			       void (*build)(u64 *ste))

@@ -345,6 +345,20 @@ static void vtd_domain_unlock_pair(struct vtd_domain *a, struct vtd_domain *b)
 		mutex_unlock(&b->lock);
 }
 
+/*
+ * Leaving the DMA API domain: keep its list's reserve for the way back,
+ * which must not fail (taken when the device leaves, kept while away).
+ * Return: 0, or -ENOMEM when it could not be taken.
+ */
+static int vtd_keep_way_back(struct vtd_dev *vdev)
+{
+	struct vtd_domain *d = vdev->domain;
+
+	if (!d || d->kind == VTD_DOM_NESTED || !iommu_is_dma_domain(&d->domain))
+		return 0;
+	return alist_attach_reserve(d->list, vdev->ntargets);
+}
+
 /**
  * vtd_attach_paging() - attach a paging or nested domain to a device
  * @domain: the domain
@@ -388,13 +402,9 @@ int vtd_attach_paging(struct iommu_domain *domain, struct device *dev,
 	ret = vtd_domain_did_get(d, unit);
 	if (ret)
 		goto out_unlock;
-	/* Leaving the DMA API domain: keep the reserve of the way back */
-	if (vdev->domain && vdev->domain->kind != VTD_DOM_NESTED &&
-	    iommu_is_dma_domain(&vdev->domain->domain)) {
-		ret = alist_attach_reserve(vdev->domain->list, vdev->ntargets);
-		if (ret)
-			goto err_put_did;
-	}
+	ret = vtd_keep_way_back(vdev);
+	if (ret)
+		goto err_put_did;
 	n = vtd_dev_targets(vdev, d, t);
 	ret = alist_attach_prepare(d->list, d->kind == VTD_DOM_NESTED ?
 				   d->parent->list : NULL, t, n, &txn);
@@ -420,12 +430,16 @@ out_unlock:
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_attach_paging);
 
-/* Identity (@pe) or blocked (NULL): no targets, nothing can fail */
+/*
+ * Identity (@pe) or blocked (NULL): no targets, and the reserve of the way
+ * back is only tried (without it the way back allocates): nothing can fail.
+ */
 static int vtd_attach_fixed(struct vtd_dev *vdev, const u64 *pe)
 {
 	struct vtd_domain *prev = vdev->domain;
 
 	vtd_domain_lock_pair(prev, NULL);
+	vtd_keep_way_back(vdev);
 	vtd_pe_switch(vdev, pe);
 	vtd_dev_leave(vdev);
 	vdev->identity = !!pe;
@@ -504,7 +518,11 @@ struct iommu_device *vtd_probe_device(struct device *dev)
 		return ERR_PTR(-ENODEV);
 	pdev = to_pci_dev(dev);
 	unit = vtd_unit_for_pci(pdev);
-	if (!unit)
+	/*
+	 * Registering one unit probes every device of the bus: those of a
+	 * unit not started yet wait for its own registration.
+	 */
+	if (!unit || !READ_ONCE(unit->registered))
 		return ERR_PTR(-ENODEV);
 	vdev = vtd_dev_alloc(unit, pdev);
 	if (IS_ERR(vdev))

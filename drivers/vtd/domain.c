@@ -82,8 +82,9 @@ static bool vtd_enforce_cache_coherency(struct iommu_domain *domain)
  * @unit: the unit of the device
  *
  * The domain was allocated for one unit; another may differ: translation
- * stage, address widths and levels (SAGAW), large pages, nesting, snoop
- * control once forced, coherency of table walks.
+ * stage, address widths and levels (SAGAW), large pages, nesting and the
+ * stage-1 fields a nested domain asks for, snoop control once forced,
+ * coherency of table walks.
  *
  * Context: process. No lock needed: what is read does not change once
  * devices are attached, but @d->force_snoop, which the attach path reads
@@ -101,6 +102,9 @@ int vtd_domain_compatible(struct vtd_domain *d, struct vtd_unit *unit)
 
 	if (d->kind == VTD_DOM_NESTED) {
 		if (!(unit->ecap & VTD_ECAP_NEST))
+			return -EINVAL;
+		/* Checked against the allocating unit; this one may lack a field */
+		if (vtd_s1_check(&d->s1, unit->cap, unit->ecap))
 			return -EINVAL;
 		return vtd_domain_compatible(d->parent, unit);
 	}

@@ -53,7 +53,7 @@ static void vtd_unit_unregister(struct vtd_unit *unit)
 	if (unit->registered) {
 		iommu_device_unregister(&unit->iommu);
 		iommu_device_sysfs_remove(&unit->iommu);
-		unit->registered = false;
+		WRITE_ONCE(unit->registered, false);
 	}
 }
 
@@ -68,10 +68,10 @@ static int vtd_unit_register(struct vtd_unit *unit)
 	if (ret)
 		return ret;
 	/* Probing the devices of this unit may start now */
-	unit->registered = true;
+	WRITE_ONCE(unit->registered, true);
 	ret = iommu_device_register(&unit->iommu, &vtd_iommu_ops, NULL);
 	if (ret) {
-		unit->registered = false;
+		WRITE_ONCE(unit->registered, false);
 		iommu_device_sysfs_remove(&unit->iommu);
 	}
 	return ret;

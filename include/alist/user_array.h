@@ -140,16 +140,28 @@ void alist_smmuv3_user_inv_init(struct alist_smmuv3_uinv *st,
 int alist_smmuv3_user_inv_fill(struct alist_smmuv3_uinv *st,
 			       struct alist_inv_batch *b);
 
-/*
- * alist_smmuv3_user_inv_handled() - entries whose commands the fills so
- * far wrote (after a fill whose last chunk syncs: the entries that sync
- * covers).
+/**
+ * alist_smmuv3_user_inv_handled() - entries the fills so far translated
+ * @st: the state
+ *
+ * After a fill whose last chunk syncs, these are the entries that sync
+ * covers: the count to report when a later chunk fails.
+ *
+ * Context: any; reads @st only.
+ * Return: the number of entries whose commands were written.
  */
 alist_u32 alist_smmuv3_user_inv_handled(const struct alist_smmuv3_uinv *st);
 
-/*
- * alist_smmuv3_user_inv_finish() - write @entry_num / @err_code back.
- * Return: 0 or the errno of the entry at @array->entry_num.
+/**
+ * alist_smmuv3_user_inv_finish() - write the result back to the array
+ * @st: the state, after its last fill
+ *
+ * Sets the array descriptor's @entry_num to the entries handled and its
+ * @err_code to the bad entry's code (ALIST_UARRAY_OK when none was bad);
+ * the caller copies them to the uAPI.
+ *
+ * Context: any; writes @st's array descriptor only.
+ * Return: 0, or the errno of the entry at @array->entry_num.
  */
 int alist_smmuv3_user_inv_finish(struct alist_smmuv3_uinv *st);
 
