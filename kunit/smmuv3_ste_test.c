@@ -133,8 +133,8 @@ struct nest_case {
 static const struct nest_case nest_cases[] = {
 	{ "stage 1", { NEST_S1(0x4004000), 0xd4 }, 0,
 	  { NEST_NESTED(0x4004000), 0xd4 | MEV, NEST_W2 } },
-	{ "stage 1, EATS kept", { NEST_S1(0x4004000), 0xd4 | (1ULL << 28) }, SMMUV3_FEAT_ATS,
-	  { NEST_NESTED(0x4004000), 0xd4 | (1ULL << 28) | MEV, NEST_W2 } },
+	{ "stage 1, EATS dropped", { NEST_S1(0x4004000), 0xd4 | (1ULL << 28) }, SMMUV3_FEAT_ATS,
+	  { NEST_NESTED(0x4004000), 0xd4 | MEV, NEST_W2 } },
 	/* S1CDMax 0: S1Fmt and S1DSS are ignored by the SMMU, written as 0 */
 	{ "S1Fmt, S1DSS ignored", { NEST_S1(0x4004000) | (1ULL << 4), 0xd4 | 2 }, 0,
 	  { NEST_NESTED(0x4004000), 0xd4 | MEV, NEST_W2 } },

@@ -275,8 +275,9 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_ste_s2);
  * Abort (or V=0) gives an abort STE; bypass gives the parent's stage 2
  * alone (stage-1 fields, ignored there, are dropped); stage-1 translate
  * gives nested S1+S2 with the user's CD table pointer (an IPA) and its
- * stage-1 attributes. Without substreams (S1CDMax 0) S1Fmt and S1DSS are
- * ignored by the SMMU and written as 0. Nested STEs merge their events
+ * stage-1 attributes, less EATS (no device has ATS enabled here).
+ * Without substreams (S1CDMax 0) S1Fmt and S1DSS are ignored by the SMMU
+ * and written as 0. Nested STEs merge their events
  * (MEV: a guest cannot flood the event queue with one stream) and, where
  * stalling is configurable, disable it (S1STALLD): nothing here resumes a
  * stalled transaction. No lock needed.
@@ -286,8 +287,12 @@ void smmuv3_ste_nested(u64 *ste, const u64 *vste, const struct smmuv3_domain *pa
 {
 	u64 cfg = FIELD_GET(SMMUV3_STE0_CFG, vste[0]);
 	u64 s1_0 = SMMUV3_STE0_S1CTXPTR;
+	/*
+	 * Not EATS: this driver enables ATS on no device and puts no ATC on
+	 * the parent's list, so translated requests must not pass stage 2.
+	 */
 	u64 s1_1 = SMMUV3_STE1_S1CIR | SMMUV3_STE1_S1COR | SMMUV3_STE1_S1CSH |
-		   SMMUV3_STE1_S1STALLD | SMMUV3_STE1_EATS;
+		   SMMUV3_STE1_S1STALLD;
 
 	if (!(vste[0] & SMMUV3_STE0_V) || cfg == SMMUV3_STE_CFG_ABORT) {
 		smmuv3_ste_abort(ste);

@@ -313,6 +313,9 @@ VISIBLE_IF_KUNIT int smmuv3_reset(struct smmuv3_device *smmu)
 	ret = smmuv3_irqs_enable(smmu);
 	if (ret)
 		goto err_disable;
+	/* Translated (ATS) requests checked against the STE, never trusted */
+	if (smmu->features & SMMUV3_FEAT_ATS)
+		cr0 |= SMMUV3_CR0_ATSCHK;
 	cr0 |= SMMUV3_CR0_SMMUEN;
 	ret = smmuv3_write_cr0(smmu, cr0);
 	if (ret)
