@@ -38,6 +38,23 @@ static struct vtd_unit *vtd_unit_for_pci(struct pci_dev *pdev)
 	return NULL;
 }
 
+/*
+ * A device's PASID tables go back to the allocator only when its context
+ * entry is known gone from the unit (@err 0); otherwise the unit may still
+ * walk them: they are leaked, like a page-table page whose invalidation
+ * failed.
+ */
+static void vtd_dev_free_tables(struct vtd_dev *vdev, int err)
+{
+	if (err) {
+		pr_err_ratelimited("alist_vtd %s: context entry of %04x not invalidated (%d): PASID tables leaked\n",
+				   vdev->unit->name, vdev->sid, err);
+		return;
+	}
+	free_page((unsigned long)vdev->pasid_table);
+	free_page((unsigned long)vdev->pasid_dir);
+}
+
 static struct vtd_dev *vtd_dev_alloc(struct vtd_unit *unit,
 				     struct pci_dev *pdev)
 {
@@ -78,22 +95,23 @@ static struct vtd_dev *vtd_dev_alloc(struct vtd_unit *unit,
 	vdev->pasid_dir[0] = virt_to_phys(vdev->pasid_table) | VTD_ENTRY_P;
 	vtd_flush_cache(unit, vdev->pasid_dir, PAGE_SIZE);
 	ret = vtd_unit_ctx_install(unit, vdev);
-	if (ret)
-		goto err_free_tables;
+	if (ret) {
+		/* -ENOMEM: nothing written; any other: the unit may have seen it */
+		vtd_dev_free_tables(vdev, ret == -ENOMEM ? 0 : ret);
+		kfree(vdev);
+		return ERR_PTR(ret);
+	}
 	return vdev;
 
 err_free_tables:
-	free_page((unsigned long)vdev->pasid_table);
-	free_page((unsigned long)vdev->pasid_dir);
+	vtd_dev_free_tables(vdev, 0);
 	kfree(vdev);
 	return ERR_PTR(ret);
 }
 
 static void vtd_dev_free(struct vtd_dev *vdev)
 {
-	vtd_unit_ctx_clear(vdev->unit, vdev);
-	free_page((unsigned long)vdev->pasid_table);
-	free_page((unsigned long)vdev->pasid_dir);
+	vtd_dev_free_tables(vdev, vtd_unit_ctx_clear(vdev->unit, vdev));
 	kfree(vdev);
 }
 
@@ -107,8 +125,11 @@ static void vtd_desc_pe_iotlb(struct alist_cmd *d, struct vtd_unit *unit,
 		vtd_desc_iotlb_dsi(d, unit->cap, did);
 }
 
-/*
- * Replace the RID2PASID (PASID 0) entry: @pe or non-present when NULL.
+/**
+ * vtd_pe_install() - replace a device's RID2PASID (PASID 0) entry
+ * @vdev: the device
+ * @pe: the new entry (8 quadwords), or NULL for a non-present one
+ *
  * A present entry is first made non-present and its caches invalidated:
  * PASID cache, then the IOTLB as the VT-d specification's guidance for a
  * torn-down entry asks (Linux's intel/pasid.c applies it the same way):
@@ -125,8 +146,10 @@ static void vtd_desc_pe_iotlb(struct alist_cmd *d, struct vtd_unit *unit,
  * new entry needs no invalidation. With it, the entry gets those of a
  * present one (PASID cache and IOTLB), as Linux gives it.
  *
- * Caller holds the unit's ctx_lock, which orders every writer of the
- * unit's PASID entries.
+ * Context: process; does not sleep. Caller holds the unit's ctx_lock,
+ * which orders every writer of the unit's PASID entries.
+ * Return: 0, or the first error of the queue (the entry is written all
+ * the same).
  */
 VISIBLE_IF_KUNIT int vtd_pe_install(struct vtd_dev *vdev, const u64 *pe)
 {
@@ -172,7 +195,12 @@ VISIBLE_IF_KUNIT int vtd_pe_install(struct vtd_dev *vdev, const u64 *pe)
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_pe_install);
 
-/* After the commit: a failed invalidation WARNs, the entry is switched */
+/*
+ * After the commit: the entry is switched whatever the invalidation
+ * reports. A time-out is the hardware's or an ATS device's that does not
+ * answer (a device must not be able to trigger a WARN): logged. Any other
+ * error is this driver's bug: WARN.
+ */
 static void vtd_pe_switch(struct vtd_dev *vdev, const u64 *pe)
 {
 	int ret;
@@ -181,8 +209,12 @@ static void vtd_pe_switch(struct vtd_dev *vdev, const u64 *pe)
 	ret = vtd_pe_install(vdev, pe);
 	mutex_unlock(&vdev->unit->ctx_lock);
 
-	WARN(ret, "alist_vtd %s: PASID entry of %04x switched, invalidation reported %d\n",
-	     vdev->unit->name, vdev->sid, ret);
+	if (ret == -ETIMEDOUT)
+		pr_err_ratelimited("alist_vtd %s: PASID entry of %04x switched, invalidation timed out\n",
+				   vdev->unit->name, vdev->sid);
+	else
+		WARN(ret, "alist_vtd %s: PASID entry of %04x switched, invalidation reported %d\n",
+		     vdev->unit->name, vdev->sid, ret);
 }
 
 /**
@@ -535,11 +567,16 @@ struct iommu_device *vtd_probe_device(struct device *dev)
 	return &unit->iommu;
 }
 
-/*
- * The device's targets left its domain's list, but a flush that read the
- * list before may still be sending it device-TLB invalidations (RCU
- * readers): a grace period passes before ATS goes off and the device's
- * memory goes.
+/**
+ * vtd_dev_release() - free a device's state once no flush can reach it
+ * @vdev: the device, already on the blocked domain (its targets left)
+ *
+ * A flush that read its old domain's list before may still be sending it
+ * device-TLB invalidations (RCU readers): a grace period passes before
+ * ATS goes off and the device's memory goes.
+ *
+ * Context: process; sleeps (synchronize_rcu()). The group mutex is held.
+ * Return: nothing.
  */
 VISIBLE_IF_KUNIT void vtd_dev_release(struct vtd_dev *vdev)
 {

@@ -365,7 +365,7 @@ static void vtd_domain_params_add(struct vtd_domain *d, struct vtd_unit *unit)
  * targets on the unit through it).
  *
  * Context: process; may sleep. Caller holds @d->lock.
- * Return: 0 or -ENOSPC when the unit has no free domain ID.
+ * Return: 0, -ENOSPC when the unit has no free domain ID, or -ENOMEM.
  */
 int vtd_domain_did_get(struct vtd_domain *d, struct vtd_unit *unit)
 {

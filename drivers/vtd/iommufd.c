@@ -65,8 +65,9 @@ void *vtd_hw_info(struct device *dev, u32 *length,
  * @data: driver data; none is defined for VT-d paging domains
  *
  * Context: process. No lock held.
- * Return: the domain, or ERR_PTR(-EOPNOTSUPP) for unknown flags, for
- * driver data, and for NEST_PARENT on a first-stage unit.
+ * Return: the domain, or an ERR_PTR: -EOPNOTSUPP for driver data and as
+ * vtd_paging_alloc() gives it (flags the unit cannot honour), -EINVAL,
+ * -ENOSPC, -ENOMEM as vtd_paging_alloc().
  */
 struct iommu_domain *vtd_domain_alloc_paging_flags(struct device *dev,
 						   u32 flags,

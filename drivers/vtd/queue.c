@@ -52,10 +52,17 @@ static bool vtd_qi_stalled(struct vtd_unit *unit, unsigned int head)
 }
 
 /*
- * Recover from a queue error, the queue lock held; returns the errno of
- * the error (-EIO for IQE, -ETIMEDOUT for ITE, 0 for ICE alone), which
- * belongs to the submitters whose waits it concerns, not necessarily to
- * the caller.
+ * Recover from a queue error, the queue lock held. The error belongs to
+ * the submitters whose waits it concerns, not to the caller: each waiter
+ * tells from a generation and a status value (vtd_qi_poll()).
+ *
+ * IQE: the descriptor at the head is bad. It is replaced by a harmless
+ * wait, so the waits after it complete; the status value at this moment
+ * says which were still pending, and one of them (or a wait queued later
+ * by the same flush) belongs to the bad descriptor's submitter. Which one
+ * is not known: every wait pending then fails with -EIO (its submitter
+ * then keeps what the invalidation was for, e.g. leaks page-table pages),
+ * never a success for the descriptor dropped.
  *
  * ITE: the unit stops fetching and aborts every wait still pending, so
  * those waits never write their status; a later wait that completes
@@ -63,10 +70,8 @@ static bool vtd_qi_stalled(struct vtd_unit *unit, unsigned int head)
  * to it completed) and a new ITE generation tell each waiter whether its
  * own wait was aborted (vtd_qi_poll()), and it resubmits.
  */
-static int vtd_qi_error(struct vtd_unit *unit, u32 fsts)
+static void vtd_qi_error(struct vtd_unit *unit, u32 fsts)
 {
-	int ret = 0;
-
 	lockdep_assert_held(&unit->qi_lock);
 	if (fsts & VTD_FSTS_IQE) {
 		unsigned int head = vtd_qi_head(unit);
@@ -79,12 +84,15 @@ static int vtd_qi_error(struct vtd_unit *unit, u32 fsts)
 				    0);
 		/* A unit without ECAP.C reads the replacement from memory */
 		vtd_flush_cache(unit, &unit->qi[head], sizeof(unit->qi[head]));
+		WRITE_ONCE(unit->qi_iqe_done, READ_ONCE(*unit->qi_status));
+		/* Waiters read the status word, then the generation */
+		smp_wmb();
+		WRITE_ONCE(unit->qi_iqe_gen, unit->qi_iqe_gen + 1);
 		/* The replacement is in memory before the queue restarts */
 		wmb();
 		writel(VTD_FSTS_IQE, unit->reg + VTD_REG_FSTS);
 		/* Clearing IQE does not restart QEMU's queue: rewrite IQT */
 		vtd_qi_set_tail(unit);
-		ret = -EIO;
 	}
 	if (fsts & VTD_FSTS_ITE) {
 		atomic64_inc(&unit->cnt.ite);
@@ -96,7 +104,6 @@ static int vtd_qi_error(struct vtd_unit *unit, u32 fsts)
 		WRITE_ONCE(unit->qi_ite_gen, unit->qi_ite_gen + 1);
 		writel(VTD_FSTS_ITE, unit->reg + VTD_REG_FSTS);
 		vtd_qi_set_tail(unit);
-		ret = -ETIMEDOUT;
 	}
 	/*
 	 * ICE: a device answered with a completion that matches no request
@@ -110,7 +117,6 @@ static int vtd_qi_error(struct vtd_unit *unit, u32 fsts)
 				   unit->name);
 		writel(VTD_FSTS_ICE, unit->reg + VTD_REG_FSTS);
 	}
-	return ret;
 }
 
 static bool vtd_qi_room(struct vtd_unit *unit, unsigned int head,
@@ -196,45 +202,54 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_qi_wait_aborted);
 /*
  * Poll the status word for @seq, the queue lock NOT held: interrupts stay
  * on for the hardware round trip. Queue errors are handled under the lock.
- * -EAGAIN: an ITE aborted the wait (@gen0: the ITE generation at queuing).
+ * -EAGAIN: an ITE aborted the wait; -EIO: the wait was pending when a bad
+ * descriptor was dropped (@gen0, @iqe0: the ITE and IQE generations when
+ * the wait was queued).
  */
-static int vtd_qi_poll(struct vtd_unit *unit, u32 seq, u32 gen0)
+static int vtd_qi_poll(struct vtd_unit *unit, u32 seq, u32 gen0, u32 iqe0)
 {
 	u64 deadline = 0;
 	unsigned long flags;
-	int ret = 0;
 
 	for (;;) {
 		u32 status = READ_ONCE(*unit->qi_status);
-		u32 gen, fsts;
-		int err;
+		u32 gen, iqe, fsts;
 
 		/*
-		 * A status written after an ITE (the unit resumes only once
-		 * the handler bumped the generation) comes with the new
+		 * A status written after an ITE or IQE (the unit resumes only
+		 * once the handler bumped the generation) comes with the new
 		 * generation: read the status first.
 		 */
 		dma_rmb();
 		gen = READ_ONCE(unit->qi_ite_gen);
-		if (gen != gen0) {
-			/* Pairs with the smp_wmb() of vtd_qi_error() */
+		iqe = READ_ONCE(unit->qi_iqe_gen);
+		if (gen != gen0 || iqe != iqe0) {
+			/* Pairs with the smp_wmb()s of vtd_qi_error() */
 			smp_rmb();
 			if (vtd_qi_wait_aborted(seq, gen0, gen,
 						READ_ONCE(unit->qi_ite_done)))
 				return -EAGAIN;
+			if (vtd_qi_wait_aborted(seq, iqe0, iqe,
+						READ_ONCE(unit->qi_iqe_done)))
+				return -EIO;
 		}
-		if (vtd_qi_seq_done(status, seq))
-			return ret;
+		if (vtd_qi_seq_done(status, seq)) {
+			/*
+			 * The queue moved: a stall note is stale. Cleared
+			 * here, as the head it holds wraps every 128
+			 * descriptors and could match again by chance.
+			 */
+			if (unlikely(READ_ONCE(unit->qi_stall)))
+				WRITE_ONCE(unit->qi_stall, 0);
+			return 0;
+		}
 		fsts = readl(unit->reg + VTD_REG_FSTS);
 		if (fsts & (VTD_FSTS_IQE | VTD_FSTS_ITE | VTD_FSTS_ICE)) {
 			raw_spin_lock_irqsave(&unit->qi_lock, flags);
 			/* Another waiter may have handled it meanwhile */
-			fsts = readl(unit->reg + VTD_REG_FSTS);
-			err = vtd_qi_error(unit, fsts);
-			/* An ITE is answered by the generation check above */
-			if (err && err != -ETIMEDOUT)
-				ret = err;
+			vtd_qi_error(unit, readl(unit->reg + VTD_REG_FSTS));
 			raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
+			/* Answered by the generation checks above */
 		} else if (READ_ONCE(unit->qi_stall) &&
 			   vtd_qi_stalled(unit, vtd_qi_head(unit))) {
 			return -ETIMEDOUT;
@@ -305,7 +320,7 @@ static int vtd_qi_issue(struct vtd_unit *unit, const struct alist_cmd *cmds,
 {
 	unsigned int i, first;
 	unsigned long flags;
-	u32 seq = 0, gen0;
+	u32 seq = 0, gen0, iqe0;
 	int ret;
 
 	raw_spin_lock_irqsave(&unit->qi_lock, flags);
@@ -320,6 +335,7 @@ static int vtd_qi_issue(struct vtd_unit *unit, const struct alist_cmd *cmds,
 		unit->qi_tail = (unit->qi_tail + 1) & VTD_QI_MASK;
 	}
 	gen0 = unit->qi_ite_gen;
+	iqe0 = unit->qi_iqe_gen;
 	if (wait) {
 		seq = ++unit->qi_seq;
 		alist_vtd_wait_desc(&unit->qi[unit->qi_tail],
@@ -345,7 +361,7 @@ static int vtd_qi_issue(struct vtd_unit *unit, const struct alist_cmd *cmds,
 	wmb();
 	vtd_qi_set_tail(unit);
 	raw_spin_unlock_irqrestore(&unit->qi_lock, flags);
-	return wait ? vtd_qi_poll(unit, seq, gen0) : 0;
+	return wait ? vtd_qi_poll(unit, seq, gen0, iqe0) : 0;
 }
 
 /* vtd_qi_submit(), inlined into the flushes' queue: one call less per unmap. */
@@ -389,9 +405,10 @@ static __always_inline int __vtd_qi_submit(struct vtd_unit *unit,
  * and move the tail; the wait polls with interrupts on and no lock held.
  * Return: 0; -ETIMEDOUT when the queue did not drain, the wait did not
  * complete in time (at once behind a wait that gave up on a queue that
- * has not moved since), or it was aborted by ITE every time; -EIO for a
- * queue error (the bad descriptor was skipped); -ENOSPC when a recording
- * queue is full.
+ * has not moved since), or it was aborted by ITE every time; -EIO when a
+ * queue error (IQE) dropped a descriptor while the wait was pending (its
+ * own or another submitter's: each wait pending then fails); -ENOSPC when
+ * a recording queue is full.
  */
 int vtd_qi_submit(struct vtd_unit *unit, const struct alist_cmd *cmds,
 		  unsigned int n, bool wait)

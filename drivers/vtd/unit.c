@@ -450,14 +450,17 @@ static u64 *vtd_ctx_slot(struct vtd_unit *unit, unsigned int bus, u8 devfn,
  * @unit: the unit
  * @vdev: the device, with its PASID directory allocated
  *
+ * When the invalidation fails the entry is made non-present again, but
+ * the unit may have seen it: the caller must not free the PASID tables.
+ *
  * Context: process; takes unit->ctx_lock.
- * Return: 0, -ENOMEM, or the invalidation's error.
+ * Return: 0, -ENOMEM (nothing written), or the invalidation's error.
  */
 int vtd_unit_ctx_install(struct vtd_unit *unit, struct vtd_dev *vdev)
 {
 	struct alist_cmd d;
 	u64 ce[4], *slot;
-	int i;
+	int i, ret;
 
 	mutex_lock(&unit->ctx_lock);
 	slot = vtd_ctx_slot(unit, PCI_BUS_NUM(vdev->sid), vdev->sid & 0xff,
@@ -475,7 +478,10 @@ int vtd_unit_ctx_install(struct vtd_unit *unit, struct vtd_dev *vdev)
 
 	/* Non-present entries are not cached: only caching mode needs this */
 	vtd_desc_cc_global(&d);
-	return vtd_qi_submit(unit, &d, 1, true);
+	ret = vtd_qi_submit(unit, &d, 1, true);
+	if (ret)
+		vtd_unit_ctx_clear(unit, vdev);
+	return ret;
 }
 
 /**
@@ -484,9 +490,10 @@ int vtd_unit_ctx_install(struct vtd_unit *unit, struct vtd_dev *vdev)
  * @vdev: the device (its PASID entry is already non-present)
  *
  * Context: process; takes unit->ctx_lock.
- * Return: nothing.
+ * Return: 0, or the invalidation's error: the unit may still walk the
+ * device's PASID tables, which must then not be freed.
  */
-void vtd_unit_ctx_clear(struct vtd_unit *unit, struct vtd_dev *vdev)
+int vtd_unit_ctx_clear(struct vtd_unit *unit, struct vtd_dev *vdev)
 {
 	struct alist_cmd d[2];
 	u64 *slot;
@@ -501,5 +508,5 @@ void vtd_unit_ctx_clear(struct vtd_unit *unit, struct vtd_dev *vdev)
 	mutex_unlock(&unit->ctx_lock);
 	vtd_desc_cc_global(&d[0]);
 	vtd_desc_pc_global(&d[1]);
-	vtd_qi_submit(unit, d, ARRAY_SIZE(d), true);
+	return vtd_qi_submit(unit, d, ARRAY_SIZE(d), true);
 }

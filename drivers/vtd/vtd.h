@@ -138,6 +138,8 @@ struct vtd_bus_ctx {
  * @qi_seq: last status value used
  * @qi_ite_gen: invalidation time-outs handled; written under @qi_lock
  * @qi_ite_done: the status value when the last one was handled
+ * @qi_iqe_gen: queue errors (IQE) handled; written under @qi_lock
+ * @qi_iqe_done: the status value when the last one was handled
  * @qi_stall: the queue head when a wait last gave up
  *	(alist_queue_stall_note())
  * @qi_last: the slot of the last submission's first descriptor (debugfs
@@ -190,6 +192,8 @@ struct vtd_unit {
 	u32 qi_seq;
 	u32 qi_ite_gen;
 	u32 qi_ite_done;
+	u32 qi_iqe_gen;
+	u32 qi_iqe_done;
 	u64 qi_stall;
 	unsigned int qi_last;
 	unsigned int qi_last_n;
@@ -407,7 +411,7 @@ int vtd_unit_start(struct vtd_unit *unit);
 void vtd_unit_stop(struct vtd_unit *unit);
 void vtd_unit_remove(struct vtd_unit *unit);
 int vtd_unit_ctx_install(struct vtd_unit *unit, struct vtd_dev *vdev);
-void vtd_unit_ctx_clear(struct vtd_unit *unit, struct vtd_dev *vdev);
+int vtd_unit_ctx_clear(struct vtd_unit *unit, struct vtd_dev *vdev);
 void vtd_flush_cache(struct vtd_unit *unit, void *addr, size_t size);
 
 void vtd_fault_init(struct vtd_unit *unit);
