@@ -371,6 +371,32 @@ static void attach_blocked(struct kunit *test)
 }
 
 /*
+ * A nest parent made on another SMMU: S2FWB on one with FWB, whose vSMMU
+ * takes non-CANWBS devices because stage 2 forces coherency there.
+ */
+static void compat_nest_parent_fwb(struct kunit *test)
+{
+	struct at_ctx *ctx = test->priv;
+	struct smmuv3_domain *d = ctx->d[0];
+	struct smmuv3_device *b = at_smmu(test, ctx);
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	d->cfg.coherent_walk = true;
+	b->features &= ~SMMUV3_FEAT_FWB;
+	KUNIT_EXPECT_TRUE(test, smmuv3_domain_compatible(d, b));
+	d->nest_parent = true;
+	KUNIT_EXPECT_TRUE(test, smmuv3_domain_compatible(d, b));
+	b->features |= SMMUV3_FEAT_FWB;
+	KUNIT_EXPECT_FALSE(test, smmuv3_domain_compatible(d, b));
+	d->cfg.quirks |= IO_PGTABLE_QUIRK_ARM_S2FWB;
+	KUNIT_EXPECT_TRUE(test, smmuv3_domain_compatible(d, b));
+	/* Not a nest parent: any S2 table of the FWB SMMU's format */
+	d->nest_parent = false;
+	d->cfg.quirks = 0;
+	KUNIT_EXPECT_TRUE(test, smmuv3_domain_compatible(d, b));
+}
+
+/*
  * A device leaving a domain has its ATC invalidated while its entry is
  * still on the list (an unmap meanwhile still reaches it), and the tag
  * that left after: ATC_INV + sync with both entries on, then S12_VMALL.
@@ -791,6 +817,7 @@ static struct kunit_case smmuv3_attach_cases[] = {
 	KUNIT_CASE(attach_span_two_smmus),
 	KUNIT_CASE(attach_blocked),
 	KUNIT_CASE(attach_leave_atc_first),
+	KUNIT_CASE(compat_nest_parent_fwb),
 	KUNIT_CASE(attach_cache_coherency),
 	KUNIT_CASE(attach_first_no_alloc),
 	{}

@@ -123,8 +123,13 @@ static enum hrtimer_restart hw_tick(struct hrtimer *t)
 	u32 cr0 = hw_rd(f, SMMUV3_CR0);
 	u32 gerror = hw_rd(f, SMMUV3_GERROR) ^ hw_rd(f, SMMUV3_GERRORN);
 
+	u32 gbpa = hw_rd(f, SMMUV3_GBPA);
+
 	hw_wr(f, SMMUV3_CR0ACK, cr0);
 	hw_wr(f, SMMUV3_IRQ_CTRLACK, hw_rd(f, SMMUV3_IRQ_CTRL));
+	/* A GBPA update takes effect */
+	if (gbpa & SMMUV3_GBPA_UPDATE)
+		hw_wr(f, SMMUV3_GBPA, gbpa & ~SMMUV3_GBPA_UPDATE);
 	if ((cr0 & SMMUV3_CR0_CMDQEN) && f->smmu->cmdq.base &&
 	    !(gerror & SMMUV3_GERROR_CMDQ_ERR) && !READ_ONCE(f->stalled))
 		hw_consume(f);
@@ -215,6 +220,35 @@ static void hw_reset_ok(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->cr0_at_irq_request, 0U);
 	KUNIT_EXPECT_EQ(test, hw_rd(f, SMMUV3_IRQ_CTRL),
 			(u32)(SMMUV3_IRQ_CTRL_GERROR | SMMUV3_IRQ_CTRL_EVTQ));
+	/* Found disabled: GBPA as it was */
+	KUNIT_EXPECT_EQ(test, hw_rd(f, SMMUV3_GBPA), 0U);
+}
+
+/*
+ * Found enabled (firmware, a previous kernel): transactions abort while
+ * it is reset (GBPA.ABORT, the update completed) instead of bypassing it.
+ */
+static void hw_reset_found_enabled(struct kunit *test)
+{
+	struct fake_smmu *f = test->priv;
+
+	hw_wr(f, SMMUV3_CR0, SMMUV3_CR0_SMMUEN);
+	hw_wr(f, SMMUV3_CR0ACK, SMMUV3_CR0_SMMUEN);
+	hw_up(test);
+	KUNIT_EXPECT_EQ(test, hw_rd(f, SMMUV3_GBPA), (u32)SMMUV3_GBPA_ABORT);
+}
+
+/* With ATS, translated requests are checked (CR0.ATSCHK), from the start */
+static void hw_reset_ats_check(struct kunit *test)
+{
+	struct fake_smmu *f = test->priv;
+
+	f->smmu->features |= SMMUV3_FEAT_ATS;
+	kunit_activate_static_stub(test, smmuv3_irqs_request, hw_irqs_request_ok);
+	KUNIT_ASSERT_EQ(test, smmuv3_reset(f->smmu), 0);
+	KUNIT_EXPECT_EQ(test, hw_rd(f, SMMUV3_CR0),
+			(u32)(SMMUV3_CR0_SMMUEN | SMMUV3_CR0_ATSCHK |
+			      SMMUV3_CR0_EVTQEN | SMMUV3_CR0_CMDQEN));
 }
 
 /* The interrupts cannot be had: nothing was enabled, nothing stays on. */
@@ -540,6 +574,8 @@ static void hw_evtq_abort(struct kunit *test)
 
 static struct kunit_case smmuv3_hw_cases[] = {
 	KUNIT_CASE(hw_reset_ok),
+	KUNIT_CASE(hw_reset_found_enabled),
+	KUNIT_CASE(hw_reset_ats_check),
 	KUNIT_CASE(hw_reset_irq_failure),
 	KUNIT_CASE(hw_reset_late_failure),
 	KUNIT_CASE(hw_cerror_ill),

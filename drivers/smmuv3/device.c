@@ -151,6 +151,11 @@ static void smmuv3_target_init(struct alist_target *t, struct smmuv3_device *smm
  * @dev: the device
  * @old: the domain it leaves (unused: the master records it)
  *
+ * The domain's invalidation parameters narrow to the device's SMMU before
+ * anything is published (an unmap meanwhile must not send it a command it
+ * cannot take); a later failure leaves them narrowed: still correct, at
+ * worst more commands.
+ *
  * Context: may sleep. Called with the group mutex held; takes the locks
  * of smmuv3_master_install().
  * Return: 0; -EINVAL for a domain its SMMU cannot walk, or for a non-CANWBS

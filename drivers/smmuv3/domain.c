@@ -173,7 +173,8 @@ EXPORT_SYMBOL_IF_KUNIT(smmuv3_paging_ops);
  *
  * One domain may span SMMUs, its attach list holding targets on each: the
  * tables must walk alike there (stage, page sizes, address sizes, the
- * coherency of table walks, S2FWB for a nest parent made with it), and
+ * coherency of table walks, S2FWB for a nest parent made with it or for
+ * one on an SMMU that has it), and
  * the tag must fit @smmu's width. Tags come from one allocator for every
  * SMMU, so the domain's is free on @smmu too.
  *
@@ -202,8 +203,16 @@ bool smmuv3_domain_compatible(const struct smmuv3_domain *d,
 	if ((d->cfg.quirks & IO_PGTABLE_QUIRK_ARM_S2FWB) &&
 	    !(smmu->features & SMMUV3_FEAT_FWB))
 		return false;
+	/*
+	 * A vSMMU of an SMMU with FWB takes non-CANWBS devices because its
+	 * stage 2 forces coherency: a parent made without S2FWB would not.
+	 */
+	if (d->nest_parent && (smmu->features & SMMUV3_FEAT_FWB) &&
+	    !(d->cfg.quirks & IO_PGTABLE_QUIRK_ARM_S2FWB))
+		return false;
 	return d->tag < BIT(bits);
 }
+EXPORT_SYMBOL_IF_KUNIT(smmuv3_domain_compatible);
 
 /*
  * Writers of a domain's invalidation parameters: an attach that brings

@@ -230,6 +230,25 @@ static int smmuv3_write_cr0(struct smmuv3_device *smmu, u32 val)
 }
 
 /*
+ * Make transactions abort while the SMMU is disabled (GBPA.ABORT), waiting
+ * for any update in flight and then for this one.
+ */
+static int smmuv3_gbpa_abort(struct smmuv3_device *smmu)
+{
+	void __iomem *gbpa = smmu->base + SMMUV3_GBPA;
+	u32 reg;
+	int ret;
+
+	ret = readl_relaxed_poll_timeout(gbpa, reg, !(reg & SMMUV3_GBPA_UPDATE),
+					 1, SMMUV3_ACK_TIMEOUT_US);
+	if (ret)
+		return ret;
+	writel_relaxed(reg | SMMUV3_GBPA_ABORT | SMMUV3_GBPA_UPDATE, gbpa);
+	return readl_relaxed_poll_timeout(gbpa, reg, !(reg & SMMUV3_GBPA_UPDATE),
+					  1, SMMUV3_ACK_TIMEOUT_US);
+}
+
+/*
  * Stop the SMMU using memory: interrupts off, then SMMUEN and the queues
  * off, waiting for each acknowledgment. Called before the queues and the
  * stream table are freed (probe failure, remove).
@@ -267,6 +286,18 @@ VISIBLE_IF_KUNIT int smmuv3_reset(struct smmuv3_device *smmu)
 	u32 cr0 = 0;
 	int ret;
 
+	/*
+	 * Left enabled (firmware, a previous kernel): disabling it would let
+	 * the devices' DMA bypass it. Abort instead, until translation is on.
+	 */
+	if (readl_relaxed(smmu->base + SMMUV3_CR0) & SMMUV3_CR0_SMMUEN) {
+		dev_warn(smmu->dev, "found enabled: transactions abort while it is reset\n");
+		ret = smmuv3_gbpa_abort(smmu);
+		if (ret) {
+			dev_err(smmu->dev, "cannot set GBPA.ABORT\n");
+			return ret;
+		}
+	}
 	ret = smmuv3_write_cr0(smmu, 0);
 	if (ret) {
 		dev_err(smmu->dev, "cannot disable the SMMU\n");
@@ -307,15 +338,18 @@ VISIBLE_IF_KUNIT int smmuv3_reset(struct smmuv3_device *smmu)
 		goto err_disable;
 
 	cr0 |= SMMUV3_CR0_EVTQEN;
+	/*
+	 * Translated (ATS) requests checked against the STE, never trusted;
+	 * set before SMMUEN, which it must not change under.
+	 */
+	if (smmu->features & SMMUV3_FEAT_ATS)
+		cr0 |= SMMUV3_CR0_ATSCHK;
 	ret = smmuv3_write_cr0(smmu, cr0);
 	if (ret)
 		goto err_disable;
 	ret = smmuv3_irqs_enable(smmu);
 	if (ret)
 		goto err_disable;
-	/* Translated (ATS) requests checked against the STE, never trusted */
-	if (smmu->features & SMMUV3_FEAT_ATS)
-		cr0 |= SMMUV3_CR0_ATSCHK;
 	cr0 |= SMMUV3_CR0_SMMUEN;
 	ret = smmuv3_write_cr0(smmu, cr0);
 	if (ret)

@@ -127,8 +127,9 @@ struct smmuv3_stats {
  * @params: the core's invalidation parameters
  * @cmdq: the command queue
  * @cmdq_lock: serializes @cmdq, @cmdq_issued, @cmdq_consumed, @cmdq_failed,
- *	@cmdq_nfailed and @cmdq_stall; held only to place commands, to sample CONS and to
- *	handle a global error, never across a wait
+ *	@cmdq_nfailed and @cmdq_stall; held to place commands, to sample CONS and to
+ *	handle a global error; across a wait only when a batch finds the queue
+ *	full (smmuv3_cmdq_drain_locked(), bounded by the queue time-out)
  * @cmdq_issued: commands ever placed in @cmdq (free-running)
  * @cmdq_consumed: commands the SMMU ever consumed from @cmdq, as last
  *	sampled from CONS
