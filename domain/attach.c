@@ -24,10 +24,15 @@
  * the core's.
  *
  * Blocked and identity attach have no targets: prepare does nothing, so
- * they never allocate, never fail and never take the update lock. A
- * paging attach onto an empty list with its reserve (alist_list_reserve())
- * does not allocate either: the first domain of a device, the way back to
- * its default domain.
+ * they never fail. A paging attach onto an empty list with its reserve
+ * (alist_list_reserve()) does not allocate: the first domain of a device,
+ * the way back to its default domain. The driver keeps that reserve when
+ * a device leaves its default domain (alist_attach_reserve()): for a
+ * paging or nested domain the attach fails without it; blocked and
+ * identity, which must not fail, only try it, and without it the way back
+ * allocates. The reserve is one device's: in a group of several devices
+ * on one default domain, the others' way back allocates (as Linux's own
+ * drivers do on every attach).
  */
 #include <linux/export.h>
 
@@ -83,8 +88,9 @@ EXPORT_SYMBOL_NS_GPL(alist_attach_list_free, "IOMMU_ALIST");
  * @n: the device's targets on @list
  *
  * The way back to the default domain must not fail either: a driver
- * calls this when a device leaves its default domain, where failing is
- * still allowed. With the reserve already in place it allocates nothing.
+ * calls this when a device leaves its default domain; for blocked or
+ * identity, which must not fail, it carries on without the reserve when
+ * this fails. With the reserve already in place it allocates nothing.
  *
  * Context: process; may sleep. Takes the core's update lock; the caller
  * must not hold it.

@@ -174,10 +174,12 @@ void AttachList::AbortStagesFrom(AttachTxn &txn, alist_u32 keep)
 		AttachTxn::Stage &s = txn.stage_[--txn.count_];
 
 		/* A reserve goes back for the next attach that must not fail. */
-		if (s.reserved && !s.list->reserve_)
+		if (s.reserved && !s.list->reserve_) {
+			alist_env_assert_locked();
 			s.list->reserve_ = s.array;
-		else
+		} else {
 			TargetArray::Destroy(s.array);
+		}
 		s = AttachTxn::Stage{};
 	}
 }

@@ -7,7 +7,8 @@
  * lock (alist_env_lock()); readers take none (Read(), in an RCU read
  * section). The lock is held from PrepareAttachLocked() to
  * CommitAttachLocked()/AbortAttach() when the list must not change in
- * between; AbortAttach() itself only frees and needs no lock.
+ * between; AbortAttach() needs it too when it gives a list its reserve
+ * back.
  *
  * Attach:  PrepareAttachLocked() builds the new array (may fail, changes
  *          nothing), CommitAttachLocked() publishes it (cannot fail).
