@@ -174,9 +174,11 @@ static void alist_list_test_invalid(struct kunit *test)
 		ALT(0, ATC, 0, 0, 0, 4, 0),
 	};
 	struct alist_list *list = alist_list_alloc();
+	struct alist_list *nested = alist_list_alloc();
 	struct alist_txn txn;
 
 	KUNIT_ASSERT_NOT_NULL(test, list);
+	KUNIT_ASSERT_NOT_NULL(test, nested);
 	KUNIT_ASSERT_EQ(test, alist_list_test_attach(list, &good, 1), 0);
 
 	bad[0].kind = ALIST_KIND_COUNT;		/* unknown kind */
@@ -188,11 +190,18 @@ static void alist_list_test_invalid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, alist_list_prepare_attach(list, &bad[0], 1, &txn), -ALIST_EINVAL);
 	KUNIT_EXPECT_FALSE(test, alist_list_txn_pending(&txn));
 	KUNIT_EXPECT_EQ(test, alist_list_prepare_attach(list, &bad[1], 1, &txn), -ALIST_EINVAL);
+	KUNIT_EXPECT_FALSE(test, alist_list_txn_pending(&txn));
 	KUNIT_EXPECT_EQ(test, alist_list_prepare_attach(list, &bad[2], 2, &txn), -ALIST_EINVAL);
-	/* A nested domain takes stage-1 kinds only. */
+	KUNIT_EXPECT_FALSE(test, alist_list_txn_pending(&txn));
+	/* A nested domain takes stage-1 kinds only (a second-stage tag here). */
+	KUNIT_EXPECT_EQ(test, alist_nest_prepare_attach(nested, list, &good, 1, &txn),
+			-ALIST_EINVAL);
+	KUNIT_EXPECT_FALSE(test, alist_list_txn_pending(&txn));
+	/* Nor its own parent */
 	KUNIT_EXPECT_EQ(test, alist_nest_prepare_attach(list, list, &good, 1, &txn),
 			-ALIST_EINVAL);
 	alist_unlock();
+	alist_list_test_expect(test, nested, NULL, 0);
 	alist_list_test_expect(test, list, &exp, 1);
 
 	memcpy(bad, &good, sizeof(good));
@@ -200,6 +209,7 @@ static void alist_list_test_invalid(struct kunit *test)
 	alist_list_detach(list, bad, 1);
 	alist_unlock();
 	KUNIT_EXPECT_EQ(test, bad[0].users, 0);
+	alist_list_free(nested);
 	alist_list_free(list);
 }
 

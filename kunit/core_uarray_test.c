@@ -57,6 +57,9 @@ static const struct alist_vtd_params uarray_vtd_params = {
 	.psi = 1, .mamv = 18, .max_iotlb_cmds = 32, .max_devtlb_cmds = 32,
 };
 
+/* The first descriptor of the last vtd_run() (zero when it sent none) */
+static struct alist_cmd vtd_run_first;
+
 /* Run the decoded request over the target: descriptors and waits. */
 static void vtd_run(struct kunit *test, struct alist_inv_cursor *c,
 		    unsigned int *cmds, unsigned int *syncs)
@@ -68,11 +71,14 @@ static void vtd_run(struct kunit *test, struct alist_inv_cursor *c,
 
 	*cmds = 0;
 	*syncs = 0;
+	memset(&vtd_run_first, 0, sizeof(vtd_run_first));
 	if (alist_inv_cursor_empty(c))
 		return;
 	do {
 		nr = alist_vtd_inv_fill(c, &uarray_vtd_params, uarray_nested_target, 1, &b);
 		KUNIT_ASSERT_GE(test, nr, 0);
+		if (nr && !*cmds && chunks[0].nr_cmds)
+			vtd_run_first = buf[chunks[0].first];
 		for (i = 0; i < nr; i++) {
 			*cmds += chunks[i].nr_cmds;
 			*syncs += chunks[i].sync;
@@ -151,23 +157,30 @@ static void uarray_test_trailing_bytes(struct kunit *test)
 {
 	void __user *u = uarray_page(test);
 	const u32 len = VTD_ENTRY_LEN + 8;
-	struct alist_vtd_s1_inv e = { .addr = 0x2000, .npages = 1 };
+	/* Pages far apart: one descriptor each */
+	const struct alist_vtd_s1_inv e[3] = {
+		{ .addr = 0x2000, .npages = 1 },
+		{ .addr = 0x80000, .npages = 1 },
+		{ .addr = 0x400000, .npages = 1 },
+	};
 	struct alist_user_array a = vtd_array(u, len, 3);
 	struct alist_inv_cursor c;
 	unsigned int cmds, syncs;
 	const u8 one = 1;
 
-	put_user_bytes(test, u, &e, sizeof(e));
-	put_user_bytes(test, u + len, &e, sizeof(e));
-	put_user_bytes(test, u + 2 * len, &e, sizeof(e));
+	put_user_bytes(test, u, &e[0], sizeof(e[0]));
+	put_user_bytes(test, u + len, &e[1], sizeof(e[1]));
+	put_user_bytes(test, u + 2 * len, &e[2], sizeof(e[2]));
 	put_user_bytes(test, u + 2 * len + VTD_ENTRY_LEN + 3, &one, 1);
 
 	KUNIT_EXPECT_EQ(test, alist_vtd_user_inv_decode(&a, &c), -ALIST_E2BIG);
 	KUNIT_EXPECT_EQ(test, a.entry_num, 2);
 	KUNIT_EXPECT_EQ(test, a.err_code, ALIST_UARRAY_ERR_TRAILING);
+	/* Entries 0 and 1 executed, entry 2 not */
 	vtd_run(test, &c, &cmds, &syncs);
-	KUNIT_EXPECT_EQ(test, cmds, 1);
+	KUNIT_EXPECT_EQ(test, cmds, 2);
 	KUNIT_EXPECT_EQ(test, syncs, 1);
+	KUNIT_EXPECT_EQ(test, vtd_run_first.w[1], 0x2000ULL);
 }
 
 /*
@@ -249,6 +262,7 @@ static void uarray_test_bad_entry(struct kunit *test)
 	vtd_run(test, &c, &cmds, &syncs);
 	KUNIT_EXPECT_EQ(test, cmds, 1);
 	KUNIT_EXPECT_EQ(test, syncs, 1);
+	KUNIT_EXPECT_EQ(test, vtd_run_first.w[1], 0x5000ULL);
 }
 
 /* addr 0 and npages U64_MAX ask for everything: one all-in-PASID command. */
@@ -265,6 +279,9 @@ static void uarray_test_all(struct kunit *test)
 	vtd_run(test, &c, &cmds, &syncs);
 	KUNIT_EXPECT_EQ(test, cmds, 1);
 	KUNIT_EXPECT_EQ(test, syncs, 1);
+	/* PASID-based IOTLB, all of the PASID (G = 2) */
+	KUNIT_EXPECT_EQ(test, vtd_run_first.w[0] & 0xf, 6ULL);
+	KUNIT_EXPECT_EQ(test, (vtd_run_first.w[0] >> 4) & 3, 2ULL);
 }
 
 /* SMMUv3 command words. */

@@ -820,6 +820,7 @@ static void vtd_nest_parent_no_readonly_test(struct kunit *test)
 
 struct release_ctx {
 	struct fake *f;
+	struct completion started;
 	struct completion done;
 };
 
@@ -827,6 +828,7 @@ static int grace_release_thread(void *arg)
 {
 	struct release_ctx *r = arg;
 
+	complete(&r->started);
 	vtd_dev_release(r->f->vdev);
 	complete(&r->done);
 	return 0;
@@ -842,13 +844,15 @@ static void vtd_release_grace_test(struct kunit *test)
 	struct vtd_unit *unit = rec_unit(test, A_CAP, A_ECAP);
 	struct release_ctx r;
 	struct task_struct *t;
+	bool early, started;
 	struct fake f;
-	bool early;
+	int i;
 
 	rec_unit_enable(test, unit);
 	fake_dev(test, unit, 0x0050, &f);
 	KUNIT_ASSERT_EQ(test, attach(&vtd_blocked_domain, &f), 0);
 	r.f = &f;
+	init_completion(&r.started);
 	init_completion(&r.done);
 
 	f.dev->iommu = NULL;
@@ -856,9 +860,14 @@ static void vtd_release_grace_test(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	rcu_read_lock();
 	wake_up_process(t);
+	/* The release began inside the read section (bounded: -smp 2) */
+	for (i = 0; i < 1000 && !completion_done(&r.started); i++)
+		mdelay(1);
+	started = completion_done(&r.started);
 	mdelay(200);
 	early = completion_done(&r.done);
 	rcu_read_unlock();
+	KUNIT_EXPECT_TRUE(test, started);
 	KUNIT_EXPECT_FALSE(test, early);
 	wait_for_completion(&r.done);
 	rec_unit_free(unit);

@@ -330,8 +330,17 @@ static void vtd_nest_user_inv_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, (alist_rec_at(&c->rec, i)->w[0] >> 16) & 0xffff,
 				(u64)did);
 	}
-	/* Adjacent pages merged: fewer descriptors than entries */
-	KUNIT_EXPECT_LT(test, alist_rec_len(&c->rec) - 1, 4U);
+	/*
+	 * Adjacent pages merged (entries 0 and 1: one leaf, one not, so no
+	 * IH), page-selective with the AM of each block
+	 */
+	KUNIT_ASSERT_EQ(test, alist_rec_len(&c->rec), 4U);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(&c->rec, 0)->w[1], 0x100000ULL | 1);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(&c->rec, 1)->w[1], 0x400000ULL | 4);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(&c->rec, 2)->w[1], 0x800000ULL | 1);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, (alist_rec_at(&c->rec, i)->w[0] >> 4) & 3,
+				(u64)VTD_PIOTLB_PSI);
 
 	/* Everything: addr 0, npages U64_MAX */
 	rec_reset(c);
@@ -339,7 +348,10 @@ static void vtd_nest_user_inv_test(struct kunit *test)
 	e[0].npages = U64_MAX;
 	KUNIT_EXPECT_EQ(test, user_inv(c, d, e, 1, sizeof(e[0]), &num), 0);
 	KUNIT_EXPECT_EQ(test, alist_rec_syncs(&c->rec), 1U);
-	KUNIT_EXPECT_EQ(test, alist_rec_len(&c->rec), 2U);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(&c->rec), 2U);
+	/* One descriptor: every non-global entry of the PASID */
+	KUNIT_EXPECT_EQ(test, (alist_rec_at(&c->rec, 0)->w[0] >> 4) & 3,
+			(u64)VTD_PIOTLB_ALL);
 
 	/* A type probe does nothing */
 	rec_reset(c);
@@ -424,6 +436,10 @@ static void vtd_nest_user_inv_bad_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, num, 1U);				\
 		KUNIT_EXPECT_EQ(test, alist_rec_syncs(&c->rec), 1U);		\
 		KUNIT_EXPECT_EQ(test, alist_rec_submits(&c->rec), 1U);		\
+		/* Entry 0's page and the wait: nothing of entry 2 */	\
+		KUNIT_ASSERT_EQ(test, alist_rec_len(&c->rec), 2U);	\
+		KUNIT_EXPECT_EQ(test, alist_rec_at(&c->rec, 0)->w[1],	\
+				0x100000ULL);				\
 	} while (0)
 
 	BAD_ENTRY(__reserved, 1, -EOPNOTSUPP);
@@ -472,6 +488,8 @@ static void vtd_nest_user_inv_bad_test(struct kunit *test)
 								 &a), -E2BIG);
 		KUNIT_EXPECT_EQ(test, a.entry_num, 2U);
 		KUNIT_EXPECT_EQ(test, alist_rec_syncs(&c->rec), 1U);
+		/* Entries 0 and 1, then the wait */
+		KUNIT_EXPECT_EQ(test, alist_rec_len(&c->rec), 3U);
 	}
 
 	/* Array running off the mapped user page: -EFAULT at that index */
@@ -484,6 +502,10 @@ static void vtd_nest_user_inv_bad_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vtd_nested_invalidate_user(&d->domain, &a),
 			-EFAULT);
 	KUNIT_EXPECT_EQ(test, a.entry_num, 1U);
+	/* Entry 0 executed: its page and the wait */
+	KUNIT_EXPECT_EQ(test, alist_rec_syncs(&c->rec), 1U);
+	KUNIT_ASSERT_EQ(test, alist_rec_len(&c->rec), 2U);
+	KUNIT_EXPECT_EQ(test, alist_rec_at(&c->rec, 0)->w[1], 0x100000ULL);
 
 	/* A paging domain has no user invalidation */
 	KUNIT_EXPECT_EQ(test, vtd_nested_invalidate_user(&c->parent->domain,

@@ -855,6 +855,8 @@ static void fn_sweep(struct __test_metadata *_metadata, struct fn_ctx *c,
 			break;
 	}
 	ASSERT_FALSE(injected);
+	/* The sweep meant something: at least its first point was injected */
+	ASSERT_LT(0U, failed + absorbed);
 	extra[0] = 0;
 	if (c->bar_soft)
 		snprintf(extra, sizeof(extra), ", VFIO BAR iomap soft-failed %u",

@@ -284,6 +284,18 @@ TEST_F(edu, smmu_dma_fault_after_unmap)
 	ASSERT_TRUE(edu_all(self->a, 0x11, SZ_4K));
 }
 
+
+/*
+ * What a vSMMU array's ioctl sent the SMMU since the counters were @c0
+ * commands and @s0 syncs: its valid prefix of @num entries, one physical
+ * command each, and one CMD_SYNC when there was any.
+ */
+static void inv_sent(struct __test_metadata *_metadata, struct edu *edu,
+		     long long c0, long long s0, __u32 num)
+{
+	ASSERT_EQ((long long)num, smmu_stat(edu, "cmds") - c0);
+	ASSERT_EQ(num ? 1LL : 0LL, smmu_stat(edu, "syncs") - s0);
+}
 /* map X -> A, DMA, unmap, map X -> B, DMA: must land in B, not A */
 struct remap_bufs {
 	struct edu *edu;
@@ -909,6 +921,7 @@ TEST_F(vsmmu, smmu_viommu_bad_cmds)
 		struct iommu_viommu_arm_smmuv3_invalidate c;
 		__u64 extra;
 	} longer[2];
+	long long c0, s0;
 	__u32 id, num;
 	unsigned int i;
 	__u64 le = 0;
@@ -941,31 +954,43 @@ TEST_F(vsmmu, smmu_viommu_bad_cmds)
 	cmds[1].cmd[0] = CMD_TLBI_NH_ALL;
 	cmds[2].cmd[0] = 0x99;				/* unknown opcode */
 	num = 4;
+	c0 = smmu_stat(&self->edu, "cmds");
+	s0 = smmu_stat(&self->edu, "syncs");
 	ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id, cmds, sizeof(cmds[0]), &num,
 				 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
 	ASSERT_EQ(EIO, errno);
 	ASSERT_EQ(2, num);
+	inv_sent(_metadata, &self->edu, c0, s0, 2);
 
 	cmds[2].cmd[0] = CMD_TLBI_NH_ASID | (1ULL << 8);	/* bit outside the fields */
 	num = 3;
+	c0 = smmu_stat(&self->edu, "cmds");
+	s0 = smmu_stat(&self->edu, "syncs");
 	ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id, cmds, sizeof(cmds[0]), &num,
 				 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
 	ASSERT_EQ(EIO, errno);
 	ASSERT_EQ(2, num);
+	inv_sent(_metadata, &self->edu, c0, s0, 2);
 
 	cmds[1].cmd[0] = CMD_CFGI_CD | (0x1234ULL << 32);	/* vSID not allocated */
 	num = 3;
+	c0 = smmu_stat(&self->edu, "cmds");
+	s0 = smmu_stat(&self->edu, "syncs");
 	ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id, cmds, sizeof(cmds[0]), &num,
 				 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
 	ASSERT_EQ(EIO, errno);
 	ASSERT_EQ(1, num);
+	inv_sent(_metadata, &self->edu, c0, s0, 1);
 
 	cmds[0].cmd[0] = CMD_ATC_INV | (VSID << 32);		/* no ATS */
 	num = 1;
+	c0 = smmu_stat(&self->edu, "cmds");
+	s0 = smmu_stat(&self->edu, "syncs");
 	ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id, cmds, sizeof(cmds[0]), &num,
 				 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
 	ASSERT_EQ(EIO, errno);
 	ASSERT_EQ(0, num);
+	inv_sent(_metadata, &self->edu, c0, s0, 0);
 
 	/* Wrong array type */
 	cmds[0].cmd[0] = CMD_TLBI_NH_ALL;
@@ -990,10 +1015,13 @@ TEST_F(vsmmu, smmu_viommu_bad_cmds)
 	ASSERT_EQ(2, num);
 	longer[1].extra = 1;
 	num = 2;
+	c0 = smmu_stat(&self->edu, "cmds");
+	s0 = smmu_stat(&self->edu, "syncs");
 	ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id, longer, sizeof(longer[0]),
 				 &num, IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
 	ASSERT_EQ(E2BIG, errno);
 	ASSERT_EQ(1, num);
+	inv_sent(_metadata, &self->edu, c0, s0, 1);
 
 	/* Shorter than a command */
 	num = 1;
@@ -1002,13 +1030,41 @@ TEST_F(vsmmu, smmu_viommu_bad_cmds)
 	ASSERT_EQ(EINVAL, errno);
 	ASSERT_EQ(0, num);
 
-	/* A fault in the middle of the array */
+	/* A fault at the first entry: nothing sent */
 	far = (uint8_t *)self->n.g + G_SIZE - sizeof(cmds[0]) + 0x100000000000ULL;
 	num = 2;
+	c0 = smmu_stat(&self->edu, "cmds");
+	s0 = smmu_stat(&self->edu, "syncs");
 	ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id, far, sizeof(cmds[0]), &num,
 				 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
 	ASSERT_EQ(EFAULT, errno);
 	ASSERT_EQ(0, num);
+	inv_sent(_metadata, &self->edu, c0, s0, 0);
+
+	/* A fault in the middle: entry 0 ends a page, entry 1 is unmapped */
+	{
+		long pg = sysconf(_SC_PAGESIZE);
+		uint8_t *two = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct iommu_viommu_arm_smmuv3_invalidate first = {
+			.cmd = { CMD_TLBI_NH_ALL, 0 },
+		};
+
+		ASSERT_NE(MAP_FAILED, two);
+		ASSERT_EQ(0, munmap(two + pg, pg));
+		far = two + pg - sizeof(first);
+		memcpy(far, &first, sizeof(first));
+		num = 2;
+		c0 = smmu_stat(&self->edu, "cmds");
+		s0 = smmu_stat(&self->edu, "syncs");
+		ASSERT_EQ(-1, viommu_inv(&self->edu, self->n.viommu_id, far,
+					 sizeof(first), &num,
+					 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3));
+		ASSERT_EQ(EFAULT, errno);
+		ASSERT_EQ(1, num);
+		inv_sent(_metadata, &self->edu, c0, s0, 1);
+		ASSERT_EQ(0, munmap(two, pg));
+	}
 
 	/*
 	 * Nothing refused above changed the setup: the nested domain still
@@ -1288,6 +1344,7 @@ TEST_F(vsmmu, smmu_viommu_hw_fields)
 		  VA_X | (2ULL << 10) | (1ULL << 8), 3 },
 	};
 	struct iommu_viommu_arm_smmuv3_invalidate cmds[3] = {};
+	long long c0, s0;
 	unsigned int i;
 	__u32 num;
 
@@ -1306,6 +1363,8 @@ TEST_F(vsmmu, smmu_viommu_hw_fields)
 		cmds[1].cmd[1] = rows[i].w1;
 		cmds[2].cmd[0] = CMD_TLBI_NH_ALL;
 		num = 3;
+		c0 = smmu_stat(&self->edu, "cmds");
+		s0 = smmu_stat(&self->edu, "syncs");
 		if (has) {
 			ASSERT_EQ(0, viommu_inv(&self->edu, self->n.viommu_id, cmds,
 						sizeof(cmds[0]), &num,
@@ -1318,6 +1377,8 @@ TEST_F(vsmmu, smmu_viommu_hw_fields)
 			ASSERT_EQ(EIO, errno);
 			ASSERT_EQ(1, num);
 		}
+		/* Every command of the valid prefix reached the SMMU */
+		inv_sent(_metadata, &self->edu, c0, s0, num);
 	}
 }
 

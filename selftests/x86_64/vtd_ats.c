@@ -481,10 +481,24 @@ TEST_F_TIMEOUT(ats, vtd_devtlb_one_wait, DMA_TEST_TIMEOUT)
 		       BUF_PAGES, (unsigned long long)d.submits,
 		       (unsigned long long)d.waits,
 		       (unsigned long long)d.devtlb);
-		/* Every submission carries its device-TLB and one wait */
+		/*
+		 * iommufd unmaps area by area, one sync each: every submission
+		 * carries one IOTLB and one device-TLB descriptor and a wait,
+		 * the last one for the last page.
+		 */
+		EXPECT_EQ(BUF_PAGES, d.submits);
 		EXPECT_EQ(d.submits, d.waits);
-		EXPECT_LE(d.submits, d.devtlb);
+		EXPECT_EQ(d.submits, d.devtlb);
 		EXPECT_EQ(0, d.iqe + d.ite + d.ice + d.timeouts);
+	}
+	{
+		struct submission s;
+
+		ASSERT_EQ(0, read_last_submit(self->e.unit, &s));
+		ASSERT_EQ(3, s.n);
+		EXPECT_EQ(IOVA_B + (BUF_PAGES - 1) * PG, s.w1[0] & ~0xfc0ULL);
+		EXPECT_EQ(T_DEVTLB, s.type[1]);
+		EXPECT_EQ(IOVA_B + (BUF_PAGES - 1) * PG, s.w1[1]);
 	}
 }
 
