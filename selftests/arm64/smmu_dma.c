@@ -41,6 +41,7 @@
 #define IOVA_SRC	0x01000000UL
 #define IOVA_X		0x02000000UL
 #define IOVA_Y		0x03000000UL
+#define EDU_FAULT_LEN	4	/* one QEMU access: one event */
 
 #define DBG_ROOT	"/sys/kernel/debug/alist_smmuv3"
 
@@ -284,7 +285,6 @@ TEST_F(edu, smmu_dma_fault_after_unmap)
 	ASSERT_TRUE(edu_all(self->a, 0x11, SZ_4K));
 }
 
-
 /*
  * What a vSMMU array's ioctl sent the SMMU since the counters were @c0
  * commands and @s0 syncs: its valid prefix of @num entries, one physical
@@ -296,6 +296,7 @@ static void inv_sent(struct __test_metadata *_metadata, struct edu *edu,
 	ASSERT_EQ((long long)num, smmu_stat(edu, "cmds") - c0);
 	ASSERT_EQ(num ? 1LL : 0LL, smmu_stat(edu, "syncs") - s0);
 }
+
 /* map X -> A, DMA, unmap, map X -> B, DMA: must land in B, not A */
 struct remap_bufs {
 	struct edu *edu;
@@ -887,6 +888,37 @@ TEST_F(vsmmu, smmu_nested_invalidate_follows)
 	ASSERT_TRUE(edu_all(g_page(&self->n, G_B), 0, SZ_4K));
 }
 
+/*
+ * An unmap on the nest parent reaches the nested translation: the device
+ * wrote to VA_SRC (stage 1 -> IPA IOVA_SRC, stage 2 -> src), so the SMMU
+ * holds the combined entry; the unmap of IOVA_SRC sends the stage-2 range
+ * and then the nested stage-1 clear of the vSMMU's VMID, each completed
+ * (two commands, two CMD_SYNCs), and the device's next write faults in
+ * stage 2 instead of reaching src through a stale entry.
+ */
+TEST_F(vsmmu, smmu_nested_parent_unmap_reaches_s1)
+{
+	long long c0, s0, f0;
+
+	memset(self->src, 0x11, SZ_4K);
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_SRC, SZ_4K, 1));
+	ASSERT_FALSE(edu_all(self->src, 0x11, SZ_4K));
+
+	c0 = smmu_stat(&self->edu, "cmds");
+	s0 = smmu_stat(&self->edu, "syncs");
+	ASSERT_EQ(0, edu_unmap(&self->edu, IOVA_SRC, SZ_4K));
+	TH_LOG("4 KiB unmap on the nest parent: %lld commands, %lld CMD_SYNC",
+	       smmu_stat(&self->edu, "cmds") - c0, smmu_stat(&self->edu, "syncs") - s0);
+	ASSERT_EQ(2, smmu_stat(&self->edu, "cmds") - c0);
+	ASSERT_EQ(2, smmu_stat(&self->edu, "syncs") - s0);
+
+	memset(self->src, 0x11, SZ_4K);
+	f0 = smmu_stat(&self->edu, "faults");
+	ASSERT_EQ(0, edu_dma(&self->edu, VA_SRC, EDU_FAULT_LEN, 1));
+	ASSERT_LT(f0, smmu_stat(&self->edu, "faults"));
+	ASSERT_TRUE(edu_all(self->src, 0x11, SZ_4K));
+}
+
 TEST_F(vsmmu, smmu_viommu_bad_cmds)
 {
 	static const struct {
@@ -1087,7 +1119,6 @@ TEST_F(vsmmu, smmu_viommu_bad_cmds)
  */
 #define EVT_F_TRANSLATION	0x10
 #define EVT1_S2			_BITULL(39)
-#define EDU_FAULT_LEN		4	/* one QEMU access: one event */
 
 struct vevq {
 	__u32 id;
