@@ -137,4 +137,5 @@ shopt -s nullglob
 python3 "$ALIST_TOP/scripts/reliability.py" "$ALIST_BUILD"/*/logs/check*.log \
 	"$ALIST_BUILD"/*/results/check*.json "$ALIST_BUILD"/host/fuzz/*.log
 shopt -u nullglob
-python3 "$ALIST_TOP/scripts/results.py" "${sources[@]}"
+python3 "$ALIST_TOP/scripts/results.py" \
+	--expected-skips "$ALIST_TOP/scripts/expected-skips.txt" "${sources[@]}"

@@ -13,7 +13,16 @@ A listed file that is missing or unreadable is a failure of that source
 (counted as 1 failed). One subtotal line is printed per source, followed by
 the names of its failures, and the last line is ``N passed, N failed, N
 skipped`` alone. The exit status is 1 if anything failed.
+
+  --expected-skips FILE   (first) the skips a run expects: one fnmatch
+                          pattern a line, then white space and the reason;
+                          ``#`` starts a comment. A ktap.py result that
+                          skips and matches none counts as failed ("skip
+                          not expected"): a suite that silently stops
+                          running turns the total red.
 """
+
+import fnmatch
 
 import json
 import os
@@ -45,13 +54,37 @@ def broken(name, why):
     return Tally(name=name, failed=1, failures=['%s: %s' % (name, why)])
 
 
-def from_ktap(name, data):
-    """Tally of a ktap.py --json file, named after its label by default."""
+def read_expected_skips(path):
+    """The fnmatch patterns of an expected-skips file."""
+    patterns = []
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            line = line.split('#', 1)[0].strip()
+            if line:
+                patterns.append(line.split()[0])
+    return patterns
+
+
+def from_ktap(name, data, expected_skips=None):
+    """Tally of a ktap.py --json file, named after its label by default.
+
+    With @expected_skips (patterns), a skipped result that matches none
+    of them is counted as failed.
+    """
     t = Tally(name=name or data.get('label') or 'ktap',
               passed=data['passed'], failed=data['failed'],
               skipped=data['skipped'])
     t.failures = [r['name'] for r in data.get('results', [])
                   if r.get('status') == 'FAIL']
+    if expected_skips is None:
+        return t
+    for r in data.get('results', []):
+        if r.get('status') != 'SKIP' or \
+                any(fnmatch.fnmatchcase(r['name'], p) for p in expected_skips):
+            continue
+        t.skipped -= 1
+        t.failed += 1
+        t.failures.append('%s (skip not expected)' % r['name'])
     return t
 
 
@@ -97,7 +130,7 @@ def file_name(path):
     return base[:-len('.json')] if base.endswith('.json') else base
 
 
-def from_file(name, path):
+def from_file(name, path, expected_skips=None):
     """Tally of one JSON file of either kind.
 
     @name may be None: a ktap.py file is then named after its label, a
@@ -115,15 +148,15 @@ def from_file(name, path):
         return from_gtest(name or file_name(path), data)
     if isinstance(data, dict) and \
             all(k in data for k in ('passed', 'failed', 'skipped')):
-        return from_ktap(name, data)
+        return from_ktap(name, data, expected_skips)
     return broken(name or file_name(path), 'unknown format in %s' % path)
 
 
-def from_arg(arg):
+def from_arg(arg, expected_skips=None):
     """Tally of one command-line argument."""
     name, sep, rest = arg.partition('=')
     if not sep:
-        return from_file(None, arg)
+        return from_file(None, arg, expected_skips)
     m = COUNTS_RE.match(rest)
     if m:
         passed, failed, skipped = (int(x) for x in m.groups())
@@ -131,7 +164,7 @@ def from_arg(arg):
         if failed:
             t.failures.append('%s: %d failed' % (name, failed))
         return t
-    return from_file(name, rest)
+    return from_file(name, rest, expected_skips)
 
 
 def total(tallies):
@@ -150,7 +183,14 @@ def main(argv=None):
     if not args or args[0] in ('-h', '--help'):
         print(__doc__, file=sys.stderr)
         return 2
-    tallies = [from_arg(a) for a in args]
+    expected = None
+    if args[0] == '--expected-skips':
+        if len(args) < 2:
+            print(__doc__, file=sys.stderr)
+            return 2
+        expected = read_expected_skips(args[1])
+        args = args[2:]
+    tallies = [from_arg(a, expected) for a in args]
     for t in tallies:
         print('%s: %s' % (t.name, t.line()))
         for name in t.failures:

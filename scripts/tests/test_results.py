@@ -74,6 +74,53 @@ class Sources(unittest.TestCase):
         self.assertEqual((t.passed, t.failed, t.skipped), (0, 1, 0))
 
 
+class ExpectedSkips(unittest.TestCase):
+    """--expected-skips: a skip nobody expects is a failure."""
+
+    def write(self, tmp, name, data):
+        path = os.path.join(tmp, name)
+        with open(path, 'w', encoding='utf-8') as f:
+            if isinstance(data, str):
+                f.write(data)
+            else:
+                json.dump(data, f)
+        return path
+
+    def test_unexpected_skip_fails(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            skips = self.write(tmp, 'skips.txt',
+                               '# comment\n'
+                               'arm64/check/two.*\tneeds two SMMUs\n'
+                               '*/kmemleak/known:*  not ours\n')
+            guest = self.write(tmp, 'guest.json', {
+                'label': 'arm64/check', 'passed': 1, 'failed': 0,
+                'skipped': 3, 'splats': [],
+                'results': [
+                    {'status': 'PASS', 'name': 'arm64/check/a'},
+                    {'status': 'SKIP', 'name': 'arm64/check/two.x'},
+                    {'status': 'SKIP',
+                     'name': 'arm64/check/kmemleak/known: 3 objects'},
+                    {'status': 'SKIP', 'name': 'arm64/check/vsmmu.y'}]})
+            rc, out = run_results('--expected-skips', skips, guest)
+        self.assertEqual(rc, 1)
+        self.assertIn('  FAIL arm64/check/vsmmu.y (skip not expected)', out)
+        self.assertEqual(out[-1], '1 passed, 1 failed, 2 skipped')
+
+    def test_expected_skips_only(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            skips = self.write(tmp, 'skips.txt', 'x/two.*  reason\n')
+            guest = self.write(tmp, 'guest.json', {
+                'label': 'x', 'passed': 0, 'failed': 0, 'skipped': 1,
+                'splats': [],
+                'results': [{'status': 'SKIP', 'name': 'x/two.a'}]})
+            rc, out = run_results('--expected-skips', skips, guest)
+            rc_plain, out_plain = run_results(guest)
+        self.assertEqual((rc, out[-1]), (0, '0 passed, 0 failed, 1 skipped'))
+        # Without the option a skip is a skip, as before
+        self.assertEqual((rc_plain, out_plain[-1]),
+                         (0, '0 passed, 0 failed, 1 skipped'))
+
+
 class CommandLine(unittest.TestCase):
     """Subtotals, last line and exit status."""
 
