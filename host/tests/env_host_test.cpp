@@ -5,6 +5,8 @@
 #include <alist/env.h>
 #include <alist/errno.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstring>
 #include <thread>
 
@@ -37,8 +39,25 @@ TEST(HostEnv, AllocIsZeroedCountedAndInjectable)
 TEST(HostEnv, RetiredObjectsFreedAfterGracePeriod)
 {
 	long live = alist_host::LiveAllocs();
+	std::atomic<int> stage{0};
 	auto *head = static_cast<alist_rcu_head *>(alist_env_alloc(128));
+
+	/* A reader inside its section when the object is retired ... */
+	std::thread reader([&] {
+		alist_env_rcu_read_lock();
+		stage.store(1);
+		while (stage.load() != 2)
+			std::this_thread::yield();
+		alist_env_rcu_read_unlock();
+	});
+	while (stage.load() != 1)
+		std::this_thread::yield();
 	alist_env_rcu_retire(head);
+	/* ... keeps it alive, however long it stays there */
+	std::this_thread::sleep_for(std::chrono::milliseconds(50));
+	EXPECT_EQ(alist_host::LiveAllocs(), live + 1);
+	stage.store(2);
+	reader.join();
 	alist_host::RcuBarrier();
 	EXPECT_EQ(alist_host::LiveAllocs(), live);
 }
