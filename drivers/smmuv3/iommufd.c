@@ -247,8 +247,9 @@ static const struct iommufd_viommu_ops smmuv3_viommu_ops = {
 	.vdevice_init = smmuv3_vdevice_init,
 };
 
+/* Root may change it at run time, as iommufd's allow_unsafe_interrupts */
 static bool allow_noncoherent_viommu;
-module_param(allow_noncoherent_viommu, bool, 0444);
+module_param(allow_noncoherent_viommu, bool, 0644);
 MODULE_PARM_DESC(allow_noncoherent_viommu,
 		 "Offer a vSMMU on an SMMU without S2FWB for devices that are not CANWBS (unsafe: a guest can make its DMA non-cacheable; taints the kernel when used). For emulated SMMUs in tests only. Default: off");
 
@@ -302,7 +303,7 @@ size_t smmuv3_get_viommu_size(struct device *dev, enum iommu_viommu_type type)
 
 	if (type != IOMMU_VIOMMU_TYPE_ARM_SMMUV3 ||
 	    !smmuv3_viommu_allowed(master->smmu->features, master->canwbs,
-				   allow_noncoherent_viommu, &tainted))
+				   READ_ONCE(allow_noncoherent_viommu), &tainted))
 		return 0;
 	if (tainted) {
 		pr_warn_once("alist_smmuv3: allow_noncoherent_viommu: vSMMU without S2FWB or CANWBS, guest DMA may be non-coherent; tainting the kernel\n");
