@@ -8,8 +8,9 @@
  *	Read()		a reader, inside an RCU read section (acquire);
  *	Locked()	the writer, under the update lock (no ordering needed:
  *			the lock serializes writers; rcu_dereference_protected());
- *	Publish()	the writer: release, so a reader that loads the new
- *			object sees it initialized (rcu_assign_pointer());
+ *	PublishLocked()	the writer, under the update lock: release, so a
+ *			reader that loads the new object sees it
+ *			initialized (rcu_assign_pointer());
  *	Take()		teardown, when no reader can start any more: clear it
  *			and hand the old object back for retirement.
  */
@@ -38,7 +39,7 @@ public:
 		return __atomic_load_n(&p_, __ATOMIC_RELAXED);
 	}
 
-	void Publish(T *p)
+	void PublishLocked(T *p)
 	{
 		alist_env_assert_locked();
 		alist_env_rcu_publish(reinterpret_cast<void **>(&p_), p);

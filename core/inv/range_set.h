@@ -51,10 +51,14 @@ public:
 		if (start <= last)
 			AddPages(start >> kPageShift, last >> kPageShift);
 	}
-	/* Add the inclusive page range [first, last]: merge, insert or degrade. */
+	/*
+	 * Add the inclusive page range [first, last]: merge, insert or
+	 * degrade. Pages past kMaxPage do not exist: a range that starts
+	 * there is ignored, one that ends there is clamped.
+	 */
 	ALIST_ALWAYS_INLINE void AddPages(alist_u64 first, alist_u64 last)
 	{
-		if (all_ || first > last)
+		if (all_ || first > last || first > kMaxPage)
 			return;
 		if (last > kMaxPage)
 			last = kMaxPage;

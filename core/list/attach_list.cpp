@@ -147,7 +147,7 @@ void AttachList::PublishLocked(TargetArray *array)
 
 	/* Release: a reader that loads @array sees its entries (pairs with
 	 * the acquire/dependency of Read()). */
-	current_.Publish(array);
+	current_.PublishLocked(array);
 	generation_++;
 	if (old)
 		old->Retire();

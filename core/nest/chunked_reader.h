@@ -16,6 +16,7 @@ template <class Entry, alist_u32 N>
 class ChunkedReader {
 public:
 	/* *@e points into the window (or at a lone entry) until the next Get(). */
+	[[nodiscard]]
 	int Get(const alist_user_array &a, alist_u32 index, const Entry **e, alist_u32 *err)
 	{
 		if (index < base_ || index - base_ >= have_) {

@@ -36,7 +36,7 @@ void IdTable::PublishLocked(IdArray *array)
 	IdArray *old = CurrentLocked();
 
 	/* Release: pairs with the acquire of Lookup()'s Read(). */
-	current_.Publish(array);
+	current_.PublishLocked(array);
 	if (old)
 		old->Retire();
 }

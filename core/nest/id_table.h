@@ -28,10 +28,13 @@ public:
 	IdTable &operator=(const IdTable &) = delete;
 
 	/* 0, -EEXIST (@vid is mapped), -ENOMEM. */
+	[[nodiscard]]
 	int InsertLocked(alist_u64 vid, alist_u32 pid);
 	/* 0 or -ENOENT. */
+	[[nodiscard]]
 	int RemoveLocked(alist_u64 vid);
 	/* 0 and *@pid, or -ENOENT. @probes as IdArray::LowerBound(). */
+	[[nodiscard]]
 	int Lookup(alist_u64 vid, alist_u32 *pid, alist_u32 *probes = nullptr) const;
 	/* Live mappings (update lock held). */
 	alist_u32 CountLocked() const;

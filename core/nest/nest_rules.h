@@ -26,6 +26,7 @@ struct NestRules {
 	static constexpr alist_u32 kMaxDerived = 2;
 
 	/* 0, or -EINVAL if @nested is malformed or not a nested kind. */
+	[[nodiscard]]
 	static int Validate(const alist_target &nested);
 	/* Parent targets @nested derives (0 if it is invalid). */
 	static alist_u32 DerivedCount(const alist_target &nested);

@@ -18,6 +18,7 @@ public:
 	 * entry_len >= @min_len (> 0). entry_num == 0 passes (a type probe).
 	 * Return: 0 or -EINVAL with @err set.
 	 */
+	[[nodiscard]]
 	static int CheckHeader(const alist_user_array &a, alist_u32 type,
 			       alist_u32 min_len, alist_u32 *err);
 
@@ -26,6 +27,7 @@ public:
 	 * zero-filled, a longer one must have zero trailing bytes.
 	 * Return: 0, -EFAULT or -E2BIG with @err set.
 	 */
+	[[nodiscard]]
 	static int Read(const alist_user_array &a, alist_u32 index, void *dst,
 			alist_u32 ksize, alist_u32 *err);
 

@@ -34,8 +34,10 @@ public:
 	 * Decode @a into @req (initialized here). Return: 0 or the errno of
 	 * entry a.entry_num; @req holds the valid prefix either way.
 	 */
+	[[nodiscard]]
 	static int Decode(alist_user_array &a, InvRequest &req);
 	/* Validate one copied entry and add it; 0 or -errno with @err. */
+	[[nodiscard]]
 	static int Apply(const alist_vtd_s1_inv &e, InvRequest &req, bool *leaf,
 			 alist_u32 *err);
 };

@@ -60,7 +60,11 @@ TEST(RangeSet, FirstRangeIsClampedAndChecked)
 	rs.Clear();
 	rs.AddPages(7, 3); /* first > last: ignored */
 	EXPECT_TRUE(rs.empty());
+	rs.AddPages(RangeSet::kMaxPage + 1, RangeSet::kMaxPage + 6); /* no such pages */
+	EXPECT_TRUE(rs.empty());
 	rs.AddPages(5, ~0ull); /* clamped to the last page frame */
+	EXPECT_EQ(FromSet(rs), (Intervals{{5, RangeSet::kMaxPage}}));
+	rs.AddPages(~0ull - 1, ~0ull); /* the merge path: ignored too, not inverted */
 	EXPECT_EQ(FromSet(rs), (Intervals{{5, RangeSet::kMaxPage}}));
 	rs.SetAll();
 	rs.AddPages(1, 1); /* "all" stays all */

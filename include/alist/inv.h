@@ -226,15 +226,47 @@ struct alist_inv_batch {
  * @granule_lg2: log2 of the leaf size that was unmapped (the gather's
  *	pgsize), 0 if unknown. SMMUv3 uses it for TTL and as the step without
  *	RIL; VT-d ignores it.
+ *
+ * The cursor is the caller's (on its stack); nothing else holds it.
+ *
+ * Context: any; does not sleep or allocate. No lock needed.
+ * Return: nothing.
  */
 void alist_inv_cursor_init(struct alist_inv_cursor *c, unsigned int flags,
 			   unsigned int granule_lg2);
-/* Add the inclusive byte range [start, last]; start > last is ignored. */
+/**
+ * alist_inv_cursor_add_range() - add a byte range to a request
+ * @c: the cursor, before its first fill
+ * @start: first byte
+ * @last: last byte, inclusive; @start > @last is ignored
+ *
+ * Ranges are merged where they meet; one disjoint range too many turns
+ * the request into "everything" (never less than asked).
+ *
+ * Context: any; does not sleep or allocate. No lock needed.
+ * Return: nothing.
+ */
 void alist_inv_cursor_add_range(struct alist_inv_cursor *c, alist_u64 start,
 				alist_u64 last);
-/* Invalidate everything of each tag and device. */
+
+/**
+ * alist_inv_cursor_add_all() - make a request cover everything
+ * @c: the cursor, before its first fill
+ *
+ * Every tag whole and every device TLB whole.
+ *
+ * Context: any; does not sleep or allocate. No lock needed.
+ * Return: nothing.
+ */
 void alist_inv_cursor_add_all(struct alist_inv_cursor *c);
-/* 1 if nothing was requested (fill would emit nothing), else 0. */
+
+/**
+ * alist_inv_cursor_empty() - has nothing been requested?
+ * @c: the cursor
+ *
+ * Context: any. No lock needed.
+ * Return: 1 if nothing was requested (a fill would emit nothing), else 0.
+ */
 int alist_inv_cursor_empty(const struct alist_inv_cursor *c);
 
 /**
@@ -261,7 +293,24 @@ int alist_vtd_inv_fill(struct alist_inv_cursor *c,
 		       const struct alist_target *targets, unsigned int n,
 		       struct alist_inv_batch *b);
 
-/* As alist_vtd_inv_fill(), for SMMUv3 commands. */
+/**
+ * alist_smmuv3_inv_fill() - emit the next batch of SMMUv3 commands
+ * @c: the cursor
+ * @p: the SMMU parameters (the same on every call of one walk)
+ * @targets: the domain's sorted target array (the same on every call)
+ * @n: its length
+ * @b: the batch, as for alist_vtd_inv_fill()
+ *
+ * As alist_vtd_inv_fill(): for each chunk with @sync set the caller
+ * appends a CMD_SYNC (see alist_smmuv3_cmd_sync()). The core puts syncs
+ * where the SMMU needs them inside one instance too (TLBIs before ATC_INV,
+ * stage 2 before the nested stage-1 clear).
+ *
+ * Context: any; does not sleep or allocate. The caller keeps @targets alive
+ * (RCU read section) across all calls of the walk.
+ * Return: the number of chunks written, or -EINVAL for bad @p or @b, or a
+ * cursor used with the other format.
+ */
 int alist_smmuv3_inv_fill(struct alist_inv_cursor *c,
 			  const struct alist_smmuv3_params *p,
 			  const struct alist_target *targets, unsigned int n,

@@ -116,6 +116,13 @@ struct alist_smmuv3_uinv {
  * @instance: the physical SMMU's instance number (reported in chunks)
  * @vmid: the vSMMU's VMID, forced into every command that has the field
  * @vsids: the vSMMU's vSID -> pSID table (alist_id_table_lookup())
+ *
+ * Checks the array's type and entry length (no user memory is read yet):
+ * with a bad one the fills write nothing and alist_smmuv3_user_inv_finish()
+ * reports it.
+ *
+ * Context: any; does not sleep or allocate. No lock needed.
+ * Return: nothing.
  */
 void alist_smmuv3_user_inv_init(struct alist_smmuv3_uinv *st,
 				struct alist_user_array *array,
