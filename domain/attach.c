@@ -31,8 +31,10 @@
  * paging or nested domain the attach fails without it; blocked and
  * identity, which must not fail, only try it, and without it the way back
  * allocates. The reserve is one device's: in a group of several devices
- * on one default domain, the others' way back allocates (as Linux's own
- * drivers do on every attach).
+ * on one default domain, the others' way back takes no allocation when
+ * their targets are live already (the same tag: users are added in
+ * place); a target of their own (a device TLB) allocates, as Linux's own
+ * drivers do on every attach.
  */
 #include <linux/export.h>
 
@@ -118,7 +120,9 @@ EXPORT_SYMBOL_NS_GPL(alist_attach_reserve, "IOMMU_ALIST");
  *
  * Nothing is published: on error, or on a later error of the caller
  * (alist_attach_abort()), the lists are as they were. Only the new
- * arrays are allocated (none for a list's reserved first attach).
+ * arrays are allocated (none for a list's reserved first attach, none
+ * for a list where every target of @t is live already). @t stays valid
+ * until the commit or abort.
  *
  * Context: process; may sleep (allocates). Takes the core's update lock
  * and, when it returns 0 with something prepared (@n not 0), returns

@@ -107,6 +107,18 @@ Result<void> AttachList::PrepareAttachLocked(const TargetSource &src, AttachTxn 
 	if (adds > TargetArray::kMaxEntries - live)
 		return Result<void>::Error(-ALIST_ENOMEM);
 
+	/*
+	 * Every key live already (another device of the group or the domain
+	 * on the same tag): the commit adds users in place. Nothing to
+	 * allocate, so a group's way back to its default domain cannot fail
+	 * for this list; readers only test users != 0.
+	 */
+	if (adds && cur && AllLive(*cur, src)) {
+		txn.stage_[txn.count_++] =
+			AttachTxn::Stage{this, nullptr, generation_, false, true, src};
+		return Result<void>::Ok();
+	}
+
 	TargetArray *next = nullptr;
 	bool reserved = false;
 	if (live + adds) {
@@ -137,8 +149,43 @@ Result<void> AttachList::PrepareAttachLocked(const TargetSource &src, AttachTxn 
 		}
 		next->SetCount(count);
 	}
-	txn.stage_[txn.count_++] = AttachTxn::Stage{this, next, generation_, reserved};
+	txn.stage_[txn.count_++] = AttachTxn::Stage{this, next, generation_, reserved, false, {}};
 	return Result<void>::Ok();
+}
+
+bool AttachList::AllLive(const TargetArray &cur, const TargetSource &src)
+{
+	const alist_target *e = cur.entries();
+	alist_target t;
+
+	for (alist_u32 i = 0; i < src.Slots(); i++) {
+		if (!src.Get(i, &t))
+			continue;
+		long idx = cur.Find(t);
+		if (idx < 0)
+			return false;
+		alist_u32 users = TargetArray::Users(e[idx]);
+		/* Dead entries never revive; a clash or a wrap takes the copy path */
+		if (!users || users > ~0u - src.Slots() ||
+		    !TargetOrder::SameAttributes(e[idx], t))
+			return false;
+	}
+	return true;
+}
+
+void AttachList::AddUsersLocked(const TargetSource &src)
+{
+	TargetArray *cur = current_.Locked();
+	alist_target *e = cur->entries();
+	alist_target t;
+
+	for (alist_u32 i = 0; i < src.Slots(); i++) {
+		if (!src.Get(i, &t))
+			continue;
+		long idx = cur->Find(t);
+		TargetArray::SetUsers(e[idx], TargetArray::Users(e[idx]) + 1);
+	}
+	generation_++;
 }
 
 void AttachList::PublishLocked(TargetArray *array)
@@ -162,7 +209,10 @@ void AttachList::CommitAttachLocked(AttachTxn &txn)
 		if (s.list->generation_ != s.generation)
 			alist_env_warn(__FILE__, __LINE__,
 				       "list changed between prepare and commit");
-		s.list->PublishLocked(s.array);
+		if (s.in_place)
+			s.list->AddUsersLocked(s.src);
+		else
+			s.list->PublishLocked(s.array);
 		s = AttachTxn::Stage{};
 	}
 	txn.count_ = 0;

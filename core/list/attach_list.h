@@ -46,7 +46,10 @@ public:
 	Result<void> PrepareAttachLocked(const alist_target *targets, alist_u32 n,
 					 AttachTxn &txn);
 	Result<void> PrepareAttachLocked(const TargetSource &src, AttachTxn &txn);
-	/* Publish every array of @txn; old arrays retire after a grace period. */
+	/*
+	 * Publish every array of @txn (old arrays retire after a grace
+	 * period), or add the users of a stage prepared in place.
+	 */
 	static void CommitAttachLocked(AttachTxn &txn);
 	/* Free every array of @txn; the lists stay as they were. */
 	static void AbortAttach(AttachTxn &txn);
@@ -93,6 +96,10 @@ public:
 
 private:
 	void PublishLocked(TargetArray *array);
+	/* Is every target of @src on @cur, live, with the same attributes? */
+	static bool AllLive(const TargetArray &cur, const TargetSource &src);
+	/* One more user for each target of @src (all live: AllLive()). */
+	void AddUsersLocked(const TargetSource &src);
 
 	RcuPtr<TargetArray> current_;	/* RCU-published */
 	TargetArray *reserve_ = nullptr;	/* never published while here */

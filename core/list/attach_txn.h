@@ -5,7 +5,9 @@
  *
  * Filled by AttachList::PrepareAttachLocked() / NestLink, emptied by
  * AttachList::CommitAttachLocked() (publish all) or AttachList::AbortAttach()
- * (free all). A prepared array is a copy of its list as it was at prepare,
+ * (free all). A stage whose targets are all live already holds no array:
+ * its commit adds users in place (the caller's targets stay valid until
+ * then). A prepared array is a copy of its list as it was at prepare,
  * so the update lock is held from prepare to commit and the list is not
  * changed in between (commit warns if it was). It lives in the caller's
  * struct alist_txn (on the stack): a prepare allocates arrays only.
@@ -14,6 +16,8 @@
 #define ALIST_CORE_ATTACH_TXN_H
 
 #include <alist/types.h>
+
+#include "list/target_source.h"
 
 namespace alist {
 
@@ -36,9 +40,11 @@ private:
 
 	struct Stage {
 		AttachList *list;
-		TargetArray *array;	/* NULL: the list becomes empty */
+		TargetArray *array;	/* NULL: the list becomes empty (or @in_place) */
 		alist_u64 generation;	/* the list's, at prepare */
 		bool reserved;		/* @array is @list's reserve */
+		bool in_place;		/* every target of @src is live already */
+		TargetSource src;	/* @in_place: whose users the commit adds */
 	};
 
 	Stage stage_[kMaxStages] = {};

@@ -18,6 +18,9 @@ namespace alist {
 
 class TargetSource {
 public:
+	/* No targets (a transaction stage that does not need its source). */
+	TargetSource() : targets_(nullptr), n_(0), mode_(Mode::kPlain) {}
+
 	static TargetSource Plain(const alist_target *targets, alist_u32 n)
 	{
 		return TargetSource(targets, n, Mode::kPlain);

@@ -205,6 +205,55 @@ TEST(AttachList, DetachNeedsNoMemory)
 	alist_list_free(l);
 }
 
+/*
+ * Every key of an attach live already (a second device on the same tag):
+ * no allocation, the same published array, the users added at commit;
+ * an abort changes nothing. A dead key or a new one takes the copy path.
+ */
+TEST(AttachList, AttachOfLiveKeysIsInPlace)
+{
+	alist_list *l = alist_list_alloc();
+	auto *al = reinterpret_cast<alist::AttachList *>(l);
+	const alist::TargetArray *arr;
+	unsigned long injected;
+
+	ASSERT_EQ(Attach(l, {T(0, IOTLB, 1), T(1, S2, 9), Atc(0, 4)}), 0);
+	Detach(l, {Atc(0, 4)}); /* a dead entry */
+	{
+		Locked g;
+		arr = al->CurrentLocked();
+		alist_txn txn;
+		const alist_target t = T(0, IOTLB, 1);
+
+		ASSERT_EQ(alist_list_prepare_attach(l, &t, 1, &txn), 0);
+		alist_list_abort_attach(&txn);
+	}
+	EXPECT_TRUE(Same(Snapshot(l), {T(0, IOTLB, 1, 0, 0, 0, 1), T(1, S2, 9, 0, 0, 0, 1)}))
+		<< Str(Snapshot(l));
+
+	/* Both keys live: committed with the first allocation failing */
+	EXPECT_EQ(PrepareCommitNth1(l, {T(1, S2, 9), T(0, IOTLB, 1)}, &injected), 0);
+	EXPECT_EQ(injected, 0u) << "allocated";
+	{
+		Locked g;
+		EXPECT_EQ(al->CurrentLocked(), arr) << "published a new array";
+	}
+	EXPECT_TRUE(Same(Snapshot(l), {T(0, IOTLB, 1, 0, 0, 0, 2), T(1, S2, 9, 0, 0, 0, 2)}))
+		<< Str(Snapshot(l));
+
+	/* The dead key does not revive in place: a new array */
+	EXPECT_EQ(PrepareCommitNth1(l, {Atc(0, 4)}, &injected), -ALIST_ENOMEM);
+	EXPECT_EQ(injected, 1u);
+	EXPECT_EQ(Attach(l, {Atc(0, 4)}), 0);
+	{
+		Locked g;
+		EXPECT_NE(al->CurrentLocked(), arr);
+	}
+	Detach(l, {T(0, IOTLB, 1), T(1, S2, 9), T(0, IOTLB, 1), T(1, S2, 9), Atc(0, 4)});
+	EXPECT_EQ(LiveCount(l), 0u);
+	alist_list_free(l);
+}
+
 TEST(AttachList, DetachOfAbsentTargetWarnsAndChangesNothing)
 {
 	alist_list *l = alist_list_alloc();

@@ -42,7 +42,7 @@ struct alist_list;
 struct alist_view;
 
 /* The size of struct alist_txn in 64-bit words (the core checks it) */
-#define ALIST_TXN_WORDS 10
+#define ALIST_TXN_WORDS 14
 
 /**
  * struct alist_txn - a prepared attach, in the caller's storage
@@ -104,10 +104,13 @@ int alist_list_reserve(struct alist_list *list, unsigned int n);
  * Builds the new array: the live entries merged with @targets; a target
  * already present gains a user, a new one enters with one user. Nothing is
  * published until alist_list_commit_attach(). On an empty list with a
- * reserve for @n targets (alist_list_reserve()) it allocates nothing.
+ * reserve for @n targets (alist_list_reserve()) it allocates nothing; when
+ * every target is live on @list already (another device on the same tag)
+ * neither: the commit adds the users in place, in the same array.
  *
  * Caller holds the update lock (alist_lock()), and keeps holding it until
- * the commit or abort, changing @list in no other way in between.
+ * the commit or abort, changing @list in no other way in between; @targets
+ * stay valid until then too.
  * Return: 0; -EINVAL for an unknown kind, a non-zero reserved field, or a
  * key present with other attributes (atc_qdep, pfsid); -ENOMEM;
  * -EOVERFLOW when a users count would wrap. On error nothing changed.
