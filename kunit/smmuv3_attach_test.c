@@ -807,6 +807,64 @@ static void attach_first_no_alloc(struct kunit *test)
 #endif
 }
 
+/*
+ * Two devices of one group on their default domain (one SMMU: one tag,
+ * two users) leave for blocked and come back: the first through the
+ * list's reserve, the second finds the tag live and allocates nothing
+ * (its user is added in place), with the thread's first allocation
+ * failing each time.
+ */
+static void attach_group_way_back(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	struct iommu_domain *blocked = &smmuv3_blocked_domain;
+	struct at_ctx *ctx = test->priv;
+	struct smmuv3_domain *d = ctx->d[0];
+	struct smmuv3_master *m2;
+	struct device *dev2;
+	unsigned int left;
+	void *p;
+	int ret;
+
+	/* Meaningful only where a GFP_KERNEL allocation is a point */
+	WRITE_ONCE(current->fail_nth, 1);
+	p = kmalloc(16, GFP_KERNEL);
+	WRITE_ONCE(current->fail_nth, 0);
+	kfree(p);
+	if (p)
+		kunit_skip(test, "failslab ignores GFP_KERNEL (ignore-gfp-wait)");
+
+	m2 = at_master(test, ctx->smmu, "alist-smmuv3-attach-2", &dev2);
+	KUNIT_ASSERT_NOT_NULL(test, m2);
+	m2->sids[0] = AT_SID + 1;
+	d->domain.type = IOMMU_DOMAIN_DMA;
+	KUNIT_ASSERT_EQ(test, at_attach(ctx, d), 0);
+	KUNIT_ASSERT_EQ(test, d->domain.ops->attach_dev(&d->domain, dev2, m2->domain), 0);
+	KUNIT_EXPECT_EQ(test, at_count(d->list), 1U);
+
+	KUNIT_ASSERT_EQ(test, blocked->ops->attach_dev(blocked, ctx->dev, &d->domain), 0);
+	KUNIT_ASSERT_EQ(test, blocked->ops->attach_dev(blocked, dev2, &d->domain), 0);
+	KUNIT_EXPECT_EQ(test, at_count(d->list), 0U);
+
+	KUNIT_EXPECT_EQ(test, at_attach_nth1(ctx, &d->domain, &left), 0);
+	KUNIT_EXPECT_EQ_MSG(test, left, 1U, "the first device's way back allocated");
+	WRITE_ONCE(current->fail_nth, 1);
+	ret = d->domain.ops->attach_dev(&d->domain, dev2, m2->domain);
+	left = READ_ONCE(current->fail_nth);
+	WRITE_ONCE(current->fail_nth, 0);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ_MSG(test, left, 1U, "the second device's way back allocated");
+	KUNIT_EXPECT_PTR_EQ(test, m2->domain, &d->domain);
+	KUNIT_EXPECT_EQ(test, at_count(d->list), 1U);
+
+	/* The second device off again before the lists go (at_exit) */
+	KUNIT_EXPECT_EQ(test, blocked->ops->attach_dev(blocked, dev2, &d->domain), 0);
+	KUNIT_EXPECT_EQ(test, at_count(d->list), 1U);
+#else
+	kunit_skip(test, "no CONFIG_FAULT_INJECTION");
+#endif
+}
+
 static struct kunit_case smmuv3_attach_cases[] = {
 	KUNIT_CASE(hw_info_stall_model),
 	KUNIT_CASE(attach_nested_needs_vdev),
@@ -820,6 +878,7 @@ static struct kunit_case smmuv3_attach_cases[] = {
 	KUNIT_CASE(compat_nest_parent_fwb),
 	KUNIT_CASE(attach_cache_coherency),
 	KUNIT_CASE(attach_first_no_alloc),
+	KUNIT_CASE(attach_group_way_back),
 	{}
 };
 
