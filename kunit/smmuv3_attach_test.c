@@ -732,17 +732,36 @@ static void hw_info_stall_model(struct kunit *test)
 }
 
 #ifdef CONFIG_FAULT_INJECTION
-/* Attach to @dom with the thread's first injection point failing. */
-static int at_attach_nth1(struct at_ctx *ctx, struct iommu_domain *dom,
-			  unsigned int *left)
+/* Attach @dev (on @old) to @dom with the thread's first injection point failing. */
+static int at_dev_attach_nth1(struct iommu_domain *dom, struct device *dev,
+			      struct iommu_domain *old, unsigned int *left)
 {
 	int ret;
 
 	WRITE_ONCE(current->fail_nth, 1);
-	ret = dom->ops->attach_dev(dom, ctx->dev, ctx->master->domain);
+	ret = dom->ops->attach_dev(dom, dev, old);
 	*left = READ_ONCE(current->fail_nth);
 	WRITE_ONCE(current->fail_nth, 0);
 	return ret;
+}
+
+/* The same for the context's device. */
+static int at_attach_nth1(struct at_ctx *ctx, struct iommu_domain *dom,
+			  unsigned int *left)
+{
+	return at_dev_attach_nth1(dom, ctx->dev, ctx->master->domain, left);
+}
+
+/* Does the thread's fail-nth reach a GFP_KERNEL allocation (failslab)? */
+static bool at_gfp_kernel_fails(void)
+{
+	void *p;
+
+	WRITE_ONCE(current->fail_nth, 1);
+	p = kmalloc(16, GFP_KERNEL);
+	WRITE_ONCE(current->fail_nth, 0);
+	kfree(p);
+	return !p;
 }
 #endif
 
@@ -759,14 +778,9 @@ static void attach_first_no_alloc(struct kunit *test)
 	struct iommu_domain *blocked = &smmuv3_blocked_domain;
 	struct at_ctx *ctx = test->priv;
 	unsigned int left;
-	void *p;
 
 	/* Meaningful only where a GFP_KERNEL allocation is a point */
-	WRITE_ONCE(current->fail_nth, 1);
-	p = kmalloc(16, GFP_KERNEL);
-	WRITE_ONCE(current->fail_nth, 0);
-	kfree(p);
-	if (p)
+	if (!at_gfp_kernel_fails())
 		kunit_skip(test, "failslab ignores GFP_KERNEL (ignore-gfp-wait)");
 
 	KUNIT_EXPECT_EQ(test, at_attach_nth1(ctx, &ctx->d[0]->domain, &left), 0);
@@ -823,15 +837,9 @@ static void attach_group_way_back(struct kunit *test)
 	struct smmuv3_master *m2;
 	struct device *dev2;
 	unsigned int left;
-	void *p;
-	int ret;
 
 	/* Meaningful only where a GFP_KERNEL allocation is a point */
-	WRITE_ONCE(current->fail_nth, 1);
-	p = kmalloc(16, GFP_KERNEL);
-	WRITE_ONCE(current->fail_nth, 0);
-	kfree(p);
-	if (p)
+	if (!at_gfp_kernel_fails())
 		kunit_skip(test, "failslab ignores GFP_KERNEL (ignore-gfp-wait)");
 
 	m2 = at_master(test, ctx->smmu, "alist-smmuv3-attach-2", &dev2);
@@ -848,11 +856,7 @@ static void attach_group_way_back(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, at_attach_nth1(ctx, &d->domain, &left), 0);
 	KUNIT_EXPECT_EQ_MSG(test, left, 1U, "the first device's way back allocated");
-	WRITE_ONCE(current->fail_nth, 1);
-	ret = d->domain.ops->attach_dev(&d->domain, dev2, m2->domain);
-	left = READ_ONCE(current->fail_nth);
-	WRITE_ONCE(current->fail_nth, 0);
-	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, at_dev_attach_nth1(&d->domain, dev2, m2->domain, &left), 0);
 	KUNIT_EXPECT_EQ_MSG(test, left, 1U, "the second device's way back allocated");
 	KUNIT_EXPECT_PTR_EQ(test, m2->domain, &d->domain);
 	KUNIT_EXPECT_EQ(test, at_count(d->list), 1U);
