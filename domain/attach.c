@@ -201,11 +201,6 @@ void alist_attach_commit(struct alist_txn *txn)
 }
 EXPORT_SYMBOL_NS_GPL(alist_attach_commit, "IOMMU_ALIST");
 
-static bool alist_target_is_atc(const struct alist_target *t)
-{
-	return t->kind == ALIST_KIND_ATC || t->kind == ALIST_KIND_ATC_FULL;
-}
-
 /*
  * Copy the targets of @t (@n) that are device TLBs (@atc) or are not,
  * those of @atc marked as left (users 0, flushed whole by
@@ -218,7 +213,7 @@ static unsigned int alist_targets_pick(const struct alist_target *t,
 	unsigned int i, k = 0;
 
 	for (i = 0; i < n; i++) {
-		if (alist_target_is_atc(&t[i]) != atc)
+		if (!!alist_kind_is_atc(t[i].kind) != atc)
 			continue;
 		out[k] = t[i];
 		if (atc)

@@ -30,10 +30,7 @@ struct TargetOrder {
 		return a.atc_qdep == b.atc_qdep && a.pfsid == b.pfsid;
 	}
 	/* Device-TLB kinds: they sort after every IOTLB kind of an instance. */
-	static bool IsAtc(alist_u8 kind)
-	{
-		return kind == ALIST_KIND_ATC || kind == ALIST_KIND_ATC_FULL;
-	}
+	static bool IsAtc(alist_u8 kind) { return alist_kind_is_atc(kind); }
 	/* 0, or -EINVAL for an unknown kind or a non-zero reserved field. */
 	static int Validate(const alist_target &t);
 };

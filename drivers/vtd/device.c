@@ -95,16 +95,13 @@ static struct vtd_dev *vtd_dev_alloc(struct vtd_unit *unit,
 	vdev->pasid_dir[0] = virt_to_phys(vdev->pasid_table) | VTD_ENTRY_P;
 	vtd_flush_cache(unit, vdev->pasid_dir, PAGE_SIZE);
 	ret = vtd_unit_ctx_install(unit, vdev);
-	if (ret) {
-		/* -ENOMEM: nothing written; any other: the unit may have seen it */
-		vtd_dev_free_tables(vdev, ret == -ENOMEM ? 0 : ret);
-		kfree(vdev);
-		return ERR_PTR(ret);
-	}
+	if (ret)
+		goto err_free_tables;
 	return vdev;
 
 err_free_tables:
-	vtd_dev_free_tables(vdev, 0);
+	/* -ENOMEM: no entry written; any other error: the unit may have seen it */
+	vtd_dev_free_tables(vdev, ret == -ENOMEM ? 0 : ret);
 	kfree(vdev);
 	return ERR_PTR(ret);
 }

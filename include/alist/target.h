@@ -74,4 +74,16 @@ struct alist_target {
 ALIST_STATIC_ASSERT(sizeof(struct alist_target) == 32,
 		    "struct alist_target layout is shared by C and C++");
 
+/**
+ * alist_kind_is_atc() - is a target kind a device TLB?
+ * @kind: enum alist_kind
+ *
+ * Context: any.
+ * Return: 1 for ALIST_KIND_ATC and ALIST_KIND_ATC_FULL, else 0.
+ */
+static inline int alist_kind_is_atc(unsigned int kind)
+{
+	return kind == ALIST_KIND_ATC || kind == ALIST_KIND_ATC_FULL;
+}
+
 #endif /* ALIST_TARGET_H */
