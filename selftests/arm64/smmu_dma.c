@@ -789,6 +789,10 @@ TEST_F(edu, smmu_viommu_coherency_rule)
 				    IOMMU_HWPT_ALLOC_NEST_PARENT, IOMMU_HWPT_DATA_NONE,
 				    NULL, 0, &parent));
 	va.hwpt_id = parent;
+	/* Not a bool: refused (kstrtobool), the parameter as it was */
+	ASSERT_EQ(-1, put_str(PARAM_NONCOHERENT, "maybe"));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(allowed, noncoherent_allowed());
 	if (allowed)
 		ASSERT_EQ(0, put_str(PARAM_NONCOHERENT, "N"));
 	rc = ioctl(self->edu.iommufd, IOMMU_VIOMMU_ALLOC, &va);
